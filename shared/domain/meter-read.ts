@@ -1,0 +1,139 @@
+import { z } from 'zod';
+import {
+  AccountId,
+  MeterId,
+  NonNegativeDecimalString,
+  Period,
+  PositiveDecimalString,
+  type TouBand,
+} from './primitives.ts';
+
+/** The columns of the meter-read drop (upstream-feeds.md §1), by their canonical lower-case names. */
+export const METER_READ_COLUMNS = [
+  'account_id',
+  'meter_id',
+  'period',
+  'read_at',
+  'read_type',
+  'multiplier',
+  'kwh_total_start',
+  'kwh_total_end',
+  'kwh_sharp_start',
+  'kwh_sharp_end',
+  'kwh_peak_start',
+  'kwh_peak_end',
+  'kwh_flat_start',
+  'kwh_flat_end',
+  'kwh_valley_start',
+  'kwh_valley_end',
+  'kvarh_start',
+  'kvarh_end',
+  'kvarh_export_start',
+  'kvarh_export_end',
+  'max_demand_kw',
+  'register_digits',
+] as const;
+export type MeterReadColumn = (typeof METER_READ_COLUMNS)[number];
+
+export const OPTIONAL_METER_READ_COLUMNS: readonly MeterReadColumn[] = [
+  'kwh_sharp_start',
+  'kwh_sharp_end',
+  'kvarh_export_start',
+  'kvarh_export_end',
+  'register_digits',
+];
+export const REQUIRED_METER_READ_COLUMNS: readonly MeterReadColumn[] = METER_READ_COLUMNS.filter(
+  (c) => !OPTIONAL_METER_READ_COLUMNS.includes(c),
+);
+
+const Register = NonNegativeDecimalString.refine((v) => !/\.\d{5,}$/.test(v), {
+  message: 'at most 4 decimals',
+});
+const OptionalRegister = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .pipe(Register.optional());
+
+export const ReadType = z.enum(['actual', 'estimated', 'meter_out', 'meter_in']);
+export type ReadType = z.infer<typeof ReadType>;
+
+export interface RegisterPair {
+  start: string;
+  end: string;
+}
+
+/**
+ * One validated row of a meter-read drop. Input: the row's cells keyed by canonical column name
+ * (strings, as the CSV parser delivers them); output: typed fields with registers paired.
+ */
+export const MeterReadRowSchema = z
+  .object({
+    account_id: AccountId,
+    meter_id: MeterId,
+    period: Period,
+    read_at: z.iso.datetime({ offset: true }),
+    read_type: ReadType,
+    multiplier: PositiveDecimalString,
+    kwh_total_start: Register,
+    kwh_total_end: Register,
+    kwh_sharp_start: OptionalRegister.optional(),
+    kwh_sharp_end: OptionalRegister.optional(),
+    kwh_peak_start: Register,
+    kwh_peak_end: Register,
+    kwh_flat_start: Register,
+    kwh_flat_end: Register,
+    kwh_valley_start: Register,
+    kwh_valley_end: Register,
+    kvarh_start: Register,
+    kvarh_end: Register,
+    kvarh_export_start: OptionalRegister.optional(),
+    kvarh_export_end: OptionalRegister.optional(),
+    max_demand_kw: Register,
+    register_digits: z
+      .string()
+      .trim()
+      .transform((v) => (v === '' ? undefined : v))
+      .pipe(z.coerce.number().int().min(1).max(15).optional())
+      .optional(),
+  })
+  .superRefine((r, ctx) => {
+    for (const [start, end] of [
+      ['kwh_sharp_start', 'kwh_sharp_end'],
+      ['kvarh_export_start', 'kvarh_export_end'],
+    ] as const) {
+      if ((r[start] === undefined) !== (r[end] === undefined)) {
+        ctx.addIssue({ code: 'custom', path: [r[start] === undefined ? start : end], message: `${start} and ${end} go together` });
+      }
+    }
+  })
+  .transform((r) => {
+    const pair = (start: string, end: string): RegisterPair => ({ start, end });
+    const bands: Partial<Record<TouBand, RegisterPair>> = {
+      peak: pair(r.kwh_peak_start, r.kwh_peak_end),
+      flat: pair(r.kwh_flat_start, r.kwh_flat_end),
+      valley: pair(r.kwh_valley_start, r.kwh_valley_end),
+    };
+    if (r.kwh_sharp_start !== undefined && r.kwh_sharp_end !== undefined) {
+      bands.sharp = pair(r.kwh_sharp_start, r.kwh_sharp_end);
+    }
+    return {
+      accountId: r.account_id,
+      meterId: r.meter_id,
+      period: r.period,
+      readAt: r.read_at,
+      readType: r.read_type,
+      multiplier: r.multiplier,
+      kwhTotal: pair(r.kwh_total_start, r.kwh_total_end),
+      kwhBands: bands,
+      kvarh: pair(r.kvarh_start, r.kvarh_end),
+      kvarhExport:
+        r.kvarh_export_start !== undefined && r.kvarh_export_end !== undefined
+          ? pair(r.kvarh_export_start, r.kvarh_export_end)
+          : undefined,
+      maxDemandKw: r.max_demand_kw,
+      registerDigits: r.register_digits,
+    };
+  });
+export type MeterReadRow = z.output<typeof MeterReadRowSchema>;
+export type MeterReadCells = z.input<typeof MeterReadRowSchema>;
