@@ -94,7 +94,14 @@ export const MeterReadRowSchema = z
       .string()
       .trim()
       .transform((v) => (v === '' ? undefined : v))
-      .pipe(z.coerce.number().int().min(1).max(15).optional())
+      .pipe(
+        z
+          .string()
+          .regex(/^\d{1,2}$/, 'expected the number of integer digits, 1–15')
+          .transform(Number)
+          .pipe(z.number().int().min(1).max(15))
+          .optional(),
+      )
       .optional(),
   })
   .superRefine((r, ctx) => {

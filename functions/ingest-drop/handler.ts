@@ -1,0 +1,31 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { S3EventNotificationEventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { z } from 'zod';
+import { documentClient, requiredEnv } from '../../shared/adapters/clients.ts';
+import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
+import { logFields, logger, metrics, tracer } from '../../shared/adapters/observability.ts';
+import { KeybillRepository } from '../../shared/adapters/repository.ts';
+import { runMeterReadDrop } from '../../shared/services/run-meter-read-drop.ts';
+
+const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NAME'));
+
+/** S3 "Object Created" via EventBridge → one meter-read drop processed. */
+export const handler = middy(async (event: z.infer<typeof S3EventNotificationEventBridgeSchema>) => {
+  const ref = { bucket: event.detail.bucket.name, key: event.detail.object.key };
+  logger.appendKeys({ drop: ref.key });
+  const result = await runMeterReadDrop(ref, { repository, objects: s3DropObjectStore, log: logFields });
+  metrics.addMetric('RowsAccepted', MetricUnit.Count, result.accepted);
+  metrics.addMetric('RowsRejected', MetricUnit.Count, result.rejected);
+  metrics.addMetric('BillsComputed', MetricUnit.Count, result.billsCreated);
+  logger.info('drop processed', { ...result });
+  return result;
+})
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .use(parser({ schema: S3EventNotificationEventBridgeSchema }));

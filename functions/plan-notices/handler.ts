@@ -1,0 +1,33 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import { documentClient, requiredEnv } from '../../shared/adapters/clients.ts';
+import { sqsNoticeQueue } from '../../shared/adapters/notice-queue.ts';
+import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
+import { KeybillRepository } from '../../shared/adapters/repository.ts';
+import { planBillNotices } from '../../shared/services/plan-bill-notices.ts';
+
+const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NAME'));
+const queue = sqsNoticeQueue(requiredEnv('NOTICE_QUEUE_URL'));
+const processor = new BatchProcessor(EventType.DynamoDBStreams);
+
+/** One new bill version (stream INSERT, filtered to entity BILL in the event source mapping) → its notices. */
+const planForRecord = async (record: DynamoDBRecord) => {
+  const image = record.dynamodb?.NewImage;
+  if (record.eventName !== 'INSERT' || image?.entity?.S !== 'BILL') return;
+  const bill = { accountId: image.accountId?.S ?? '', period: image.period?.S ?? '', version: Number(image.version?.N) };
+  const { planned, enqueued } = await planBillNotices(bill, { repository, queue });
+  metrics.addMetric('NoticesPlanned', MetricUnit.Count, planned);
+  logger.info('notices planned', { ...bill, planned, enqueued });
+};
+
+export const handler = middy(async (event: DynamoDBStreamEvent, context: Context) =>
+  processPartialResponse(event, planForRecord, processor, { context }),
+)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

@@ -1,0 +1,46 @@
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { parser } from '@aws-lambda-powertools/parser/middleware';
+import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { documentClient, requiredEnv } from '../../shared/adapters/clients.ts';
+import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
+import { KeybillRepository } from '../../shared/adapters/repository.ts';
+import { recordDeliveryEvent } from '../../shared/services/record-delivery.ts';
+
+const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NAME'));
+
+/** Only what is needed of an SES event; addresses in it are never logged. */
+const SesEvent = EventBridgeSchema.extend({
+  detail: z.object({
+    eventType: z.enum(['Send', 'Delivery', 'Bounce', 'Complaint', 'Reject', 'DeliveryDelay', 'RenderingFailure', 'Open', 'Click', 'Subscription']),
+    mail: z.object({ messageId: z.string().min(1) }),
+    bounce: z.object({ bounceType: z.string(), bounceSubType: z.string().optional() }).optional(),
+    reject: z.object({ reason: z.string() }).optional(),
+  }),
+});
+
+/** SES configuration-set events via EventBridge → the notice's status and timeline. */
+export const handler = middy(async (event: z.infer<typeof SesEvent>) => {
+  const { detail } = event;
+  if (detail.eventType === 'Open' || detail.eventType === 'Click' || detail.eventType === 'Subscription') return { outcome: 'ignored' };
+  const result = await recordDeliveryEvent(
+    {
+      providerMessageId: detail.mail.messageId,
+      eventType: detail.eventType,
+      bounceType: detail.bounce?.bounceType,
+      detail: detail.bounce !== undefined ? `${detail.bounce.bounceType}/${detail.bounce.bounceSubType ?? ''}` : detail.reject?.reason,
+    },
+    { repository },
+  );
+  metrics.addMetric(`Delivery${detail.eventType}`, MetricUnit.Count, 1);
+  logger.info('delivery event recorded', { eventType: detail.eventType, messageId: detail.mail.messageId, ...result });
+  return result;
+})
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics))
+  .use(parser({ schema: SesEvent }));

@@ -1,0 +1,225 @@
+import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { documentClient } from '../../shared/adapters/clients.ts';
+import { KeybillRepository, type StoredNotice } from '../../shared/adapters/repository.ts';
+import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
+import { dec, formatYuan } from '../../shared/domain/money.ts';
+import type { LocalStack } from '../stack.ts';
+import { applyEnv } from '../stack.ts';
+import { lambdaContext, s3ObjectCreatedEvent } from './aws-events.ts';
+import { generateAccounts, generateMeterReadRows, toCsv } from './fixtures.ts';
+import { createBucket, createNoticeQueues, createTable } from './resources.ts';
+import { QueuePump, StreamPump } from './runner.ts';
+
+export const LOCAL_NAMES = {
+  table: 'keybill-local',
+  bucket: 'keybill-drops-local',
+  queue: 'keybill-notices-local',
+} as const;
+
+/** The same filter the CDK stack puts on the stream → plan-notices mapping. */
+export const isNewBill = (r: StreamRecord): boolean =>
+  r.eventName === 'INSERT' && r.dynamodb?.NewImage?.entity?.S === 'BILL';
+
+export interface BillingCycleSummary {
+  counts: {
+    period: string;
+    accountsGenerated: number;
+    accountsBilled: number;
+    rows: number;
+    rowsAccepted: number;
+    rowsRejected: number;
+    billsCreated: number;
+    totalBilled: string;
+    noticesPlanned: number;
+    emailsSent: number;
+    smsSent: number;
+    noticesFailed: number;
+    redeliveredDropOutcome: string;
+    emailsAfterRedelivery: number;
+    bucket: string;
+    dropKey: string;
+    rejectReportKey?: string;
+  };
+  table: Record<string, { value: string | number }>;
+  emails: { fileName: string; html: string }[];
+  sms: { fileName: string; text: string }[];
+  rejectReport?: string;
+  env: Record<string, string>;
+}
+
+/** Last month in Asia/Shanghai: the period a billing cycle run today closes. */
+export function previousPeriod(now = new Date()): string {
+  const shanghai = new Date(now.getTime() + 8 * 3600_000);
+  const d = new Date(Date.UTC(shanghai.getUTCFullYear(), shanghai.getUTCMonth() - 1, 1));
+  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+}
+
+/**
+ * One billing cycle on a started local stack, driven through the deployed handlers with AWS-shaped
+ * events. Used by `npm run demo` and by the end-to-end integration test.
+ */
+export async function runBillingCycle(options: {
+  stack: LocalStack;
+  accounts: number;
+  period?: string;
+  progress?: (message: string) => void;
+}): Promise<BillingCycleSummary> {
+  const progress = options.progress ?? (() => {});
+  const period = options.period ?? previousPeriod();
+  const { stack } = options;
+
+  const { streamArn } = await createTable(LOCAL_NAMES.table);
+  await createBucket(LOCAL_NAMES.bucket);
+  const queues = await createNoticeQueues(LOCAL_NAMES.queue, {
+    visibilityTimeoutSeconds: 2,
+    maxReceiveCount: 5,
+  });
+  const env = {
+    TABLE_NAME: LOCAL_NAMES.table,
+    DROP_BUCKET: LOCAL_NAMES.bucket,
+    NOTICE_QUEUE_URL: queues.queueUrl,
+    SES_FROM_ADDRESS: 'billing@keybill-power.example.cn',
+    SES_CONFIGURATION_SET: 'keybill-previews',
+    SMS_SENDER_ID: 'KEYBILL',
+    POWERTOOLS_SERVICE_NAME: 'keybill-local',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+  };
+  applyEnv(env);
+  progress(
+    `created table ${LOCAL_NAMES.table}, bucket ${LOCAL_NAMES.bucket}, queue ${LOCAL_NAMES.queue} (+ DLQ)`,
+  );
+
+  // Handlers read their configuration when loaded, as in Lambda: import them after the environment is set.
+  const ingestDrop = await import('../../functions/ingest-drop/handler.ts');
+  const planNotices = await import('../../functions/plan-notices/handler.ts');
+  const sendNotice = await import('../../functions/send-notice/handler.ts');
+
+  const repository = new KeybillRepository(documentClient(), LOCAL_NAMES.table);
+  const generated = generateAccounts(options.accounts, {
+    tariffIds: [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))],
+  });
+  await repository.putTariffs(SAMPLE_TARIFFS);
+  await repository.putAccounts(generated.map((g) => g.account));
+  progress(`loaded ${generated.length} key accounts and ${SAMPLE_TARIFFS.length} tariff versions`);
+
+  const rows = generateMeterReadRows(generated, period);
+  // Two rows the metering system gets wrong, to show that a bad row is reported and nothing valid is lost.
+  const broken = [
+    { ...rows[0]!, meter_id: 'M-UNKNOWN-1', account_id: '3100099999' },
+    { ...rows[1]!, meter_id: 'M-BROKEN-2', multiplier: '-40' },
+  ];
+  const csv = toCsv([...rows, ...broken]);
+  const dropKey = `drops/reads/${period}/meter-reads-${period}.csv`;
+  const s3 = new S3Client({ forcePathStyle: true });
+  await s3.send(
+    new PutObjectCommand({ Bucket: LOCAL_NAMES.bucket, Key: dropKey, Body: csv, ContentType: 'text/csv' }),
+  );
+  const head = await s3.send(new HeadObjectCommand({ Bucket: LOCAL_NAMES.bucket, Key: dropKey }));
+  progress(
+    `dropped s3://${LOCAL_NAMES.bucket}/${dropKey} (${rows.length + broken.length} rows, ${csv.length} bytes)`,
+  );
+
+  const objectCreated = s3ObjectCreatedEvent({
+    bucket: LOCAL_NAMES.bucket,
+    key: dropKey,
+    size: head.ContentLength ?? csv.length,
+    etag: (head.ETag ?? '').replaceAll('"', ''),
+  });
+  const result = await ingestDrop.handler(objectCreated, lambdaContext('keybill-ingest-drop'));
+  progress(
+    `ingest-drop: ${result.accepted} rows accepted, ${result.rejected} rejected, ${result.accountsBilled} accounts billed`,
+  );
+
+  const streamPump = new StreamPump(streamArn, planNotices.handler, {
+    filter: isNewBill,
+    functionName: 'keybill-plan-notices',
+  });
+  const billEvents = await streamPump.drain();
+  progress(`plan-notices: ${billEvents} new bills from the table stream`);
+
+  const queuePump = new QueuePump(queues.queueUrl, queues.queueArn, sendNotice.handler, {
+    functionName: 'keybill-send-notice',
+  });
+  let sentSoFar = 0;
+  await queuePump.drain({
+    onBatch: (n) => {
+      sentSoFar += n;
+      if (sentSoFar % 20 < n) progress(`send-notice: ${sentSoFar} notices handled`);
+    },
+  });
+
+  // Exactly once: EventBridge may deliver the same event again; nothing new may happen.
+  const again = await ingestDrop.handler(objectCreated, lambdaContext('keybill-ingest-drop'));
+  await streamPump.drain();
+  await queuePump.drain();
+  progress(`re-delivered the same drop event: ${again.outcome}`);
+
+  const notices: StoredNotice[] = [];
+  const bills = await repository.listBillsForPeriod(period);
+  for (const g of generated) notices.push(...(await repository.listNotices(g.account.accountId)));
+  const sent = notices.filter((n) => n.status === 'SENT');
+  const storedEmails = await stack.ses!.listEmails();
+  const recordedSms = stack.sms!.messages();
+  const byMessageId = new Map(sent.map((n) => [n.providerMessageId, n]));
+  const fileNameOf = (n: StoredNotice | undefined, fallback: string) =>
+    n === undefined ? fallback : `${n.accountId}-${n.channel}-${n.recipient.language}-v${n.billVersion}`;
+
+  const totalBilled = bills.reduce((acc, b) => acc.plus(b.document.total), dec(0));
+  const counts: BillingCycleSummary['counts'] = {
+    period,
+    accountsGenerated: generated.length,
+    accountsBilled: result.accountsBilled,
+    rows: result.rows,
+    rowsAccepted: result.accepted,
+    rowsRejected: result.rejected,
+    billsCreated: result.billsCreated,
+    totalBilled: formatYuan(totalBilled),
+    noticesPlanned: notices.length,
+    emailsSent: sent.filter((n) => n.channel === 'email').length,
+    smsSent: sent.filter((n) => n.channel === 'sms').length,
+    noticesFailed: notices.filter((n) => n.status === 'FAILED').length,
+    redeliveredDropOutcome: again.outcome,
+    emailsAfterRedelivery: storedEmails.length,
+    bucket: LOCAL_NAMES.bucket,
+    dropKey,
+    ...(result.rejectReportKey === undefined ? {} : { rejectReportKey: result.rejectReportKey }),
+  };
+  let rejectReport: string | undefined;
+  if (result.rejectReportKey !== undefined) {
+    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
+    const out = await s3.send(
+      new GetObjectCommand({ Bucket: LOCAL_NAMES.bucket, Key: result.rejectReportKey }),
+    );
+    rejectReport = await out.Body?.transformToString('utf-8');
+  }
+  s3.destroy();
+  streamPump.close();
+  queuePump.close();
+
+  return {
+    counts,
+    table: {
+      'billing period': { value: period },
+      'accounts billed': { value: `${counts.accountsBilled} / ${counts.accountsGenerated}` },
+      'meter-read rows': { value: counts.rows },
+      'rows rejected': { value: counts.rowsRejected },
+      'total billed (CNY)': { value: `¥${counts.totalBilled}` },
+      'bill-preview emails sent': { value: counts.emailsSent },
+      'bill-preview SMS sent': { value: counts.smsSent },
+      'notices failed': { value: counts.noticesFailed },
+      'same drop re-delivered': { value: `${counts.redeliveredDropOutcome}, nothing re-sent` },
+    },
+    emails: storedEmails.map((e, i) => ({
+      fileName: fileNameOf(byMessageId.get(e.messageId), `email-${i + 1}`),
+      html: e.body.html ?? `<pre>${e.body.text ?? ''}</pre>`,
+    })),
+    sms: recordedSms.map((m, i) => ({
+      fileName: fileNameOf(byMessageId.get(m.messageId), `sms-${i + 1}`),
+      text: m.message,
+    })),
+    rejectReport,
+    env,
+  };
+}

@@ -1,0 +1,192 @@
+import {
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as StreamRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import {
+  DeleteMessageBatchCommand,
+  GetQueueAttributesCommand,
+  type Message,
+  ReceiveMessageCommand,
+  SQSClient,
+} from '@aws-sdk/client-sqs';
+import type { Context, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { dynamoDbStreamEvent, lambdaContext, sqsEvent } from './aws-events.ts';
+
+type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<unknown>;
+type QueueHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined | unknown>;
+
+/**
+ * Plays the DynamoDB stream → Lambda event source mapping: reads every shard from where it last stopped,
+ * applies the mapping's filter, and delivers batches to the handler. A batch whose records fail is
+ * retried, as bisect-on-error would, until it succeeds or `maxAttempts` is reached.
+ */
+export class StreamPump {
+  private readonly client = new DynamoDBStreamsClient({});
+  private readonly iterators = new Map<string, string | undefined>();
+
+  constructor(
+    private readonly streamArn: string,
+    private readonly handler: StreamHandler,
+    private readonly options: {
+      filter: (r: StreamRecord) => boolean;
+      batchSize?: number;
+      functionName: string;
+    },
+  ) {}
+
+  /** Delivers everything written so far; returns the number of records delivered. */
+  async drain(): Promise<number> {
+    let delivered = 0;
+    for (let idle = 0; idle < 2; ) {
+      const records = await this.poll();
+      if (records.length === 0) {
+        idle++;
+        continue;
+      }
+      idle = 0;
+      const matching = records.filter(this.options.filter);
+      const size = this.options.batchSize ?? 100;
+      for (let i = 0; i < matching.length; i += size) {
+        await this.deliver(matching.slice(i, i + size));
+        delivered += Math.min(size, matching.length - i);
+      }
+    }
+    return delivered;
+  }
+
+  private async deliver(batch: StreamRecord[]) {
+    for (let attempt = 1; ; attempt++) {
+      const response = (await this.handler(
+        dynamoDbStreamEvent(batch, this.streamArn),
+        lambdaContext(this.options.functionName),
+      )) as { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
+      const failed = response?.batchItemFailures ?? [];
+      if (failed.length === 0) return;
+      if (attempt >= 3)
+        throw new Error(`stream batch still failing after ${attempt} attempts: ${failed.length} records`);
+      // Like the real mapping, retry from the first failed record on.
+      const first = batch.findIndex((r) => r.dynamodb?.SequenceNumber === failed[0]?.itemIdentifier);
+      batch = batch.slice(Math.max(0, first));
+    }
+  }
+
+  private async poll(): Promise<StreamRecord[]> {
+    const description = await this.client.send(new DescribeStreamCommand({ StreamArn: this.streamArn }));
+    const records: StreamRecord[] = [];
+    for (const shard of description.StreamDescription?.Shards ?? []) {
+      const shardId = shard.ShardId!;
+      if (!this.iterators.has(shardId)) {
+        const out = await this.client.send(
+          new GetShardIteratorCommand({
+            StreamArn: this.streamArn,
+            ShardId: shardId,
+            ShardIteratorType: 'TRIM_HORIZON',
+          }),
+        );
+        this.iterators.set(shardId, out.ShardIterator);
+      }
+      const iterator = this.iterators.get(shardId);
+      if (iterator === undefined) continue; // a closed shard, read to its end
+      const out = await this.client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: 1000 }));
+      this.iterators.set(shardId, out.NextShardIterator);
+      records.push(...(out.Records ?? []));
+    }
+    return records;
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}
+
+/**
+ * Plays the SQS → Lambda event source: receives batches, invokes the handler, deletes what succeeded.
+ * Failed records are not deleted, so the queue itself re-delivers them after the visibility timeout and,
+ * past maxReceiveCount, moves them to the dead-letter queue — the real behaviour, not a simulation.
+ */
+export class QueuePump {
+  private readonly client = new SQSClient({});
+
+  constructor(
+    private readonly queueUrl: string,
+    private readonly queueArn: string,
+    private readonly handler: QueueHandler,
+    private readonly options: {
+      batchSize?: number;
+      functionName: string;
+      /** Fault injection: called per received message; true = deliver it to the handler twice. */
+      duplicate?: (message: Message) => boolean;
+    },
+  ) {}
+
+  /**
+   * Runs until the queue holds nothing, visible or in flight (a failed message waiting out its
+   * visibility timeout still counts), or until `timeoutMs` passes.
+   */
+  async drain(options: { timeoutMs?: number; onBatch?: (count: number) => void } = {}): Promise<number> {
+    let handled = 0;
+    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+    for (let idle = 0; idle < 2; ) {
+      if (Date.now() > deadline) throw new Error(`queue ${this.queueUrl} did not drain in time`);
+      const out = await this.client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: this.queueUrl,
+          MaxNumberOfMessages: this.options.batchSize ?? 10,
+          WaitTimeSeconds: 1,
+          MessageSystemAttributeNames: ['All'],
+        }),
+      );
+      const messages = out.Messages ?? [];
+      if (messages.length === 0) {
+        idle = (await this.isEmpty()) ? idle + 1 : 0;
+        continue;
+      }
+      idle = 0;
+      const delivered = messages.flatMap((m) => (this.options.duplicate?.(m) === true ? [m, m] : [m]));
+      const response = (await this.handler(
+        sqsEvent(delivered, this.queueArn),
+        lambdaContext(this.options.functionName),
+      )) as SQSBatchResponse | undefined;
+      const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+      const succeeded = messages.filter((m) => !failed.has(m.MessageId ?? ''));
+      if (succeeded.length > 0) {
+        await this.client.send(
+          new DeleteMessageBatchCommand({
+            QueueUrl: this.queueUrl,
+            Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+          }),
+        );
+      }
+      handled += succeeded.length;
+      options.onBatch?.(succeeded.length);
+    }
+    return handled;
+  }
+
+  private async isEmpty(): Promise<boolean> {
+    const out = await this.client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: this.queueUrl,
+        AttributeNames: [
+          'ApproximateNumberOfMessages',
+          'ApproximateNumberOfMessagesNotVisible',
+          'ApproximateNumberOfMessagesDelayed',
+        ],
+      }),
+    );
+    const a = out.Attributes ?? {};
+    return (
+      Number(a.ApproximateNumberOfMessages ?? 0) +
+        Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) +
+        Number(a.ApproximateNumberOfMessagesDelayed ?? 0) ===
+      0
+    );
+  }
+
+  close(): void {
+    this.client.destroy();
+  }
+}

@@ -1,0 +1,442 @@
+import { createHash } from 'node:crypto';
+import {
+  BatchGetCommand,
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import type { Account } from '../domain/account.ts';
+import type { BillDocument } from '../domain/bill.ts';
+import type { MeterReadRow } from '../domain/meter-read.ts';
+import type { NoticePlan, NoticeStatus } from '../domain/notices.ts';
+import type { Tariff } from '../domain/tariff.ts';
+import { batchPutAll } from './batch-write.ts';
+import { keys } from './table-keys.ts';
+
+export interface StoredBill {
+  accountId: string;
+  period: string;
+  version: number;
+  contentHash: string;
+  document: BillDocument;
+  runId?: string;
+  createdAt: string;
+}
+
+export interface RunRecord {
+  runId: string;
+  feed: 'meter-reads' | 'payments';
+  bucket: string;
+  key: string;
+  etag?: string;
+  period?: string;
+  status: 'RUNNING' | 'SUCCEEDED' | 'REJECTED' | 'FAILED';
+  startedAt: string;
+  finishedAt?: string;
+  counts?: { rows: number; accepted: number; rejected: number; accountsBilled: number; billsCreated: number; billsUnchanged: number };
+  rejectReportKey?: string;
+  reason?: string;
+}
+
+export interface StoredNotice extends NoticePlan {
+  status: NoticeStatus;
+  createdAt: string;
+  updatedAt: string;
+  attempts: number;
+  providerMessageId?: string;
+  lastError?: string;
+  timeline: { at: string; status: NoticeStatus; detail?: string }[];
+}
+
+export type SaveBillResult = { outcome: 'created'; version: number } | { outcome: 'unchanged'; version: number };
+
+/** A stable hash of a bill's content: a re-delivered drop recomputes the same bill and changes nothing. */
+export const billContentHash = (bill: BillDocument): string =>
+  createHash('sha256').update(JSON.stringify(bill)).digest('hex');
+
+/** The project's only door to the table: every access pattern of the README's data model is a method here. */
+export class KeybillRepository {
+  constructor(
+    private readonly client: DynamoDBDocumentClient,
+    readonly tableName: string,
+  ) {}
+
+  async putAccounts(accounts: readonly Account[]): Promise<void> {
+    const now = new Date().toISOString();
+    await batchPutAll(
+      this.client,
+      this.tableName,
+      accounts.map((account) => ({
+        ...keys.account(account.accountId),
+        ...keys.accountIndex(account.accountId),
+        entity: 'ACCOUNT',
+        account,
+        updatedAt: now,
+      })),
+    );
+  }
+
+  async getAccounts(accountIds: readonly string[]): Promise<Map<string, Account>> {
+    const found = new Map<string, Account>();
+    const unique = [...new Set(accountIds)];
+    for (let i = 0; i < unique.length; i += 100) {
+      let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
+        [this.tableName]: { Keys: unique.slice(i, i + 100).map((id) => keys.account(id)) },
+      };
+      for (let round = 0; request !== undefined && Object.keys(request).length > 0; round++) {
+        if (round > 8) throw new Error('BatchGetItem left keys unprocessed after 8 rounds');
+        const out = await this.client.send(new BatchGetCommand({ RequestItems: request }));
+        for (const item of out.Responses?.[this.tableName] ?? []) {
+          const account = item.account as Account;
+          found.set(account.accountId, account);
+        }
+        request = out.UnprocessedKeys as typeof request;
+        if (request !== undefined && Object.keys(request).length > 0) {
+          await new Promise((r) => setTimeout(r, Math.random() * 50 * 2 ** round));
+        }
+      }
+    }
+    return found;
+  }
+
+  async getAccount(accountId: string): Promise<Account | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.account(accountId) }));
+    return out.Item?.account as Account | undefined;
+  }
+
+  async putTariffs(tariffs: readonly Tariff[]): Promise<void> {
+    await batchPutAll(
+      this.client,
+      this.tableName,
+      tariffs.map((tariff) => ({
+        ...keys.tariff(tariff.tariffId, tariff.effectiveFrom),
+        entity: 'TARIFF',
+        tariff,
+      })),
+    );
+  }
+
+  /** Every version of the given tariffs. */
+  async getTariffs(tariffIds: readonly string[]): Promise<Tariff[]> {
+    const tariffs: Tariff[] = [];
+    for (const tariffId of new Set(tariffIds)) {
+      const pk = keys.tariff(tariffId, '').pk;
+      for (const item of await this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } })) {
+        tariffs.push(item.tariff as Tariff);
+      }
+    }
+    return tariffs;
+  }
+
+  async putMeterReads(rows: readonly MeterReadRow[], runId: string): Promise<void> {
+    await batchPutAll(
+      this.client,
+      this.tableName,
+      rows.map((row) => ({
+        ...keys.meterRead(row.accountId, row.period, row.meterId, row.readType),
+        entity: 'READ',
+        runId,
+        row,
+      })),
+    );
+  }
+
+  async getLatestBill(accountId: string, period: string): Promise<StoredBill | undefined> {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':prefix': keys.billPrefix(period) },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item === undefined ? undefined : toStoredBill(item);
+  }
+
+  async getBill(accountId: string, period: string, version: number): Promise<StoredBill | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.bill(accountId, period, version) }),
+    );
+    return out.Item === undefined ? undefined : toStoredBill(out.Item);
+  }
+
+  /** Earlier bills of an account (latest version of each period), newest first. */
+  async getBillHistory(accountId: string, beforePeriod: string, limit = 24): Promise<StoredBill[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+      ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':from': 'BILL#', ':to': keys.billPrefix(beforePeriod) },
+      ScanIndexForward: false,
+    });
+    const latestByPeriod = new Map<string, StoredBill>();
+    for (const item of items) {
+      const bill = toStoredBill(item);
+      if (bill.period < beforePeriod && !latestByPeriod.has(bill.period)) latestByPeriod.set(bill.period, bill);
+    }
+    return [...latestByPeriod.values()].slice(0, limit);
+  }
+
+  /**
+   * Stores a bill as a new version unless the latest version has the same content. Versions are kept,
+   * never overwritten: a corrected drop supersedes, and the notices can say "corrected".
+   */
+  async saveBill(bill: BillDocument, runId: string): Promise<SaveBillResult> {
+    const contentHash = billContentHash(bill);
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const latest = await this.getLatestBill(bill.accountId, bill.period);
+      if (latest?.contentHash === contentHash) return { outcome: 'unchanged', version: latest.version };
+      const version = (latest?.version ?? 0) + 1;
+      try {
+        await this.client.send(
+          new PutCommand({
+            TableName: this.tableName,
+            Item: {
+              ...keys.bill(bill.accountId, bill.period, version),
+              ...keys.billIndex(bill.accountId, bill.period, version),
+              entity: 'BILL',
+              accountId: bill.accountId,
+              period: bill.period,
+              version,
+              contentHash,
+              total: bill.total,
+              dueDate: bill.dueDate,
+              runId,
+              createdAt: new Date().toISOString(),
+              // A string, not a map: the document is read whole, and a string keeps decimals exact.
+              document: JSON.stringify(bill),
+            },
+            ConditionExpression: 'attribute_not_exists(pk)',
+          }),
+        );
+        return { outcome: 'created', version };
+      } catch (error) {
+        if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      }
+    }
+    throw new Error(`could not store a new version of bill ${bill.accountId} ${bill.period}: too much contention`);
+  }
+
+  async listBillsForPeriod(period: string): Promise<StoredBill[]> {
+    const items = await this.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `BILLS#${period}` },
+    });
+    return items.map(toStoredBill);
+  }
+
+  /**
+   * Claims a run for a drop's content. Returns false when a run for the same content already
+   * succeeded, so a re-delivered drop has no further effect.
+   */
+  async claimRun(run: RunRecord, options: { staleAfterMs: number }): Promise<{ claimed: boolean; existing?: RunRecord }> {
+    const staleBefore = new Date(Date.now() - options.staleAfterMs).toISOString();
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: this.runItem(run),
+          // A run that failed, or that has been RUNNING for longer than a Lambda can live, may be retried.
+          ConditionExpression:
+            'attribute_not_exists(pk) OR #status = :failed OR (#status = :running AND startedAt < :stale)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':failed': 'FAILED', ':running': 'RUNNING', ':stale': staleBefore },
+        }),
+      );
+      return { claimed: true };
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      const existing = await this.getRun(run.runId);
+      return existing === undefined ? { claimed: false } : { claimed: false, existing };
+    }
+  }
+
+  async finishRun(run: RunRecord): Promise<void> {
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: this.runItem(run) }));
+  }
+
+  async getRun(runId: string): Promise<RunRecord | undefined> {
+    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.run(runId) }));
+    return out.Item?.run as RunRecord | undefined;
+  }
+
+  async listRunsByStatus(status: RunRecord['status']): Promise<RunRecord[]> {
+    const items = await this.queryAll({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': `RUNSTATUS#${status}` },
+      ScanIndexForward: false,
+    });
+    return items.map((i) => i.run as RunRecord);
+  }
+
+  async listRunsByPeriod(period: string): Promise<RunRecord[]> {
+    const items = await this.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': `RUNS#${period}` },
+      ScanIndexForward: false,
+    });
+    return items.map((i) => i.run as RunRecord);
+  }
+
+  private runItem(run: RunRecord) {
+    return {
+      ...keys.run(run.runId),
+      ...keys.runIndex(run.period ?? 'unknown', run.status, run.startedAt),
+      entity: 'RUN',
+      status: run.status,
+      startedAt: run.startedAt,
+      run,
+    };
+  }
+
+  /** Creates the notice unless it exists; returns the stored notice either way. */
+  async createNotice(plan: NoticePlan): Promise<{ created: boolean; notice: StoredNotice }> {
+    const now = new Date().toISOString();
+    const notice: StoredNotice = {
+      ...plan,
+      status: 'QUEUED',
+      createdAt: now,
+      updatedAt: now,
+      attempts: 0,
+      timeline: [{ at: now, status: 'QUEUED' }],
+    };
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.notice(plan.accountId, plan.noticeId), ...keys.noticeStatusIndex('QUEUED', now), entity: 'NOTICE', ...notice },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return { created: true, notice };
+    } catch (error) {
+      if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
+      const existing = await this.getNotice(plan.accountId, plan.noticeId);
+      if (existing === undefined) throw error;
+      return { created: false, notice: existing };
+    }
+  }
+
+  async getNotice(accountId: string, noticeId: string): Promise<StoredNotice | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.notice(accountId, noticeId), ConsistentRead: true }),
+    );
+    return out.Item === undefined ? undefined : stripKeys(out.Item);
+  }
+
+  async listNotices(accountId: string): Promise<StoredNotice[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':prefix': 'NOTICE#' },
+    });
+    return items.map((i) => stripKeys(i));
+  }
+
+  async listNoticesByStatus(status: NoticeStatus): Promise<StoredNotice[]> {
+    const items = await this.queryAll({
+      IndexName: 'gsi2',
+      KeyConditionExpression: 'gsi2pk = :pk',
+      ExpressionAttributeValues: { ':pk': `NOTICESTATUS#${status}` },
+    });
+    return items.map((i) => stripKeys(i));
+  }
+
+  /**
+   * Moves a notice from one of `from` to `to`, appending to its timeline. The condition makes the claim
+   * before a send exclusive: of two deliveries of the same message, only one gets past it.
+   */
+  async transitionNotice(
+    notice: Pick<StoredNotice, 'accountId' | 'noticeId'>,
+    from: readonly NoticeStatus[],
+    to: NoticeStatus,
+    extra: { detail?: string; providerMessageId?: string; lastError?: string; countAttempt?: boolean } = {},
+  ): Promise<boolean> {
+    const now = new Date().toISOString();
+    const names: Record<string, string> = { '#status': 'status' };
+    const values: Record<string, unknown> = {
+      ':to': to,
+      ':now': now,
+      ':entry': [{ at: now, status: to, ...(extra.detail === undefined ? {} : { detail: extra.detail }) }],
+      ':gsi2pk': keys.noticeStatusIndex(to, now).gsi2pk,
+    };
+    const sets = ['#status = :to', 'updatedAt = :now', 'timeline = list_append(timeline, :entry)', 'gsi2pk = :gsi2pk', 'gsi2sk = :now'];
+    from.forEach((status, i) => {
+      values[`:from${i}`] = status;
+    });
+    if (extra.providerMessageId !== undefined) {
+      sets.push('providerMessageId = :pmid', 'gsi1pk = :gsi1pk', 'gsi1sk = :gsi1sk');
+      values[':pmid'] = extra.providerMessageId;
+      const index = keys.providerMessage(extra.providerMessageId);
+      values[':gsi1pk'] = index.gsi1pk;
+      values[':gsi1sk'] = index.gsi1sk;
+    }
+    if (extra.lastError !== undefined) {
+      sets.push('lastError = :err');
+      values[':err'] = extra.lastError;
+    }
+    if (extra.countAttempt === true) {
+      sets.push('attempts = attempts + :one');
+      values[':one'] = 1;
+    }
+    try {
+      await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.notice(notice.accountId, notice.noticeId),
+          UpdateExpression: `SET ${sets.join(', ')}`,
+          ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  async findNoticeByProviderMessageId(providerMessageId: string): Promise<StoredNotice | undefined> {
+    const items = await this.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.providerMessage(providerMessageId).gsi1pk },
+    });
+    return items[0] === undefined ? undefined : stripKeys(items[0]);
+  }
+
+  private async queryAll(
+    input: Omit<ConstructorParameters<typeof QueryCommand>[0], 'TableName'>,
+  ): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let ExclusiveStartKey: Record<string, unknown> | undefined;
+    do {
+      const out = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey }));
+      items.push(...(out.Items ?? []));
+      ExclusiveStartKey = out.LastEvaluatedKey;
+    } while (ExclusiveStartKey !== undefined);
+    return items;
+  }
+}
+
+function toStoredBill(item: Record<string, unknown>): StoredBill {
+  return {
+    accountId: item.accountId as string,
+    period: item.period as string,
+    version: item.version as number,
+    contentHash: item.contentHash as string,
+    document: JSON.parse(item.document as string) as BillDocument,
+    runId: item.runId as string | undefined,
+    createdAt: item.createdAt as string,
+  };
+}
+
+function stripKeys(item: Record<string, unknown>): StoredNotice {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, entity: _e, ...rest } = item;
+  return rest as unknown as StoredNotice;
+}

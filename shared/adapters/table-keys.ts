@@ -1,0 +1,40 @@
+/**
+ * Single-table design: every entity's keys in one place (README "Data model" documents the access
+ * patterns each key serves). Keys never contain a phone number or email address.
+ */
+
+export const versionKey = (version: number): string => `V#${String(version).padStart(4, '0')}`;
+
+export const keys = {
+  account: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' }),
+  accountIndex: (accountId: string) => ({ gsi1pk: 'ACCOUNTS', gsi1sk: accountId }),
+  tariff: (tariffId: string, effectiveFrom: string) => ({ pk: `TARIFF#${tariffId}`, sk: `FROM#${effectiveFrom}` }),
+  meterRead: (accountId: string, period: string, meterId: string, readType: string) => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `READ#${period}#${meterId}#${readType}`,
+  }),
+  billPrefix: (period: string) => `BILL#${period}#`,
+  bill: (accountId: string, period: string, version: number) => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `BILL#${period}#${versionKey(version)}`,
+  }),
+  billIndex: (accountId: string, period: string, version: number) => ({
+    gsi1pk: `BILLS#${period}`,
+    gsi1sk: `${accountId}#${versionKey(version)}`,
+  }),
+  run: (runId: string) => ({ pk: `RUN#${runId}`, sk: 'RUN' }),
+  runIndex: (period: string, status: string, startedAt: string) => ({
+    gsi1pk: `RUNS#${period}`,
+    gsi1sk: startedAt,
+    gsi2pk: `RUNSTATUS#${status}`,
+    gsi2sk: startedAt,
+  }),
+  notice: (accountId: string, noticeId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `NOTICE#${noticeId}` }),
+  noticeStatusIndex: (status: string, updatedAt: string) => ({
+    gsi2pk: `NOTICESTATUS#${status}`,
+    gsi2sk: updatedAt,
+  }),
+  providerMessage: (providerMessageId: string) => ({ gsi1pk: `MSG#${providerMessageId}`, gsi1sk: 'NOTICE' }),
+} as const;
+
+export type TableKey = { pk: string; sk: string };

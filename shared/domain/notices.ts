@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import type { Account } from './account.ts';
+import type { Language, Period } from './primitives.ts';
+
+export type NoticeChannel = 'email' | 'sms';
+export type NoticeKind = 'bill-preview';
+
+/** A notice's status only moves forward (see NOTICE_STATUS_ORDER); the table enforces it with conditions. */
+export type NoticeStatus =
+  | 'QUEUED'
+  | 'DEFERRED'
+  | 'SENDING'
+  | 'SENT'
+  | 'DELIVERED'
+  | 'BOUNCED'
+  | 'COMPLAINED'
+  | 'FAILED'
+  | 'SUPPRESSED';
+
+export interface NoticeRecipient {
+  role: 'customer' | 'account-manager';
+  name: string;
+  /** Email address or phone number as held on the account. */
+  address: string;
+  language: Language;
+}
+
+export interface NoticePlan {
+  /** Natural key: one notice per (bill version, channel, recipient), whatever the re-deliveries. */
+  noticeId: string;
+  kind: NoticeKind;
+  accountId: string;
+  period: Period;
+  billVersion: number;
+  channel: NoticeChannel;
+  recipient: NoticeRecipient;
+}
+
+/**
+ * An opaque, stable key for a recipient address: lets keys and logs identify a recipient without
+ * containing the address. Email is case-insensitive; phone numbers compare by their digits.
+ */
+export function recipientKey(channel: NoticeChannel, address: string): string {
+  const canonical = channel === 'email' ? address.trim().toLowerCase() : address.replace(/[^\d]/g, '').replace(/^(00)?86(?=1\d{10}$)/, '');
+  return createHash('sha256').update(`${channel}:${canonical}`).digest('hex').slice(0, 16);
+}
+
+/** Which bill-preview notices an account gets for one bill version: each contact on each channel it has. */
+export function planBillPreviewNotices(
+  account: Account,
+  bill: { period: Period; version: number },
+): NoticePlan[] {
+  const plans = new Map<string, NoticePlan>();
+  const add = (channel: NoticeChannel, recipient: NoticeRecipient) => {
+    const noticeId = `${bill.period}#V${bill.version}#bill-preview#${channel}#${recipientKey(channel, recipient.address)}`;
+    if (plans.has(noticeId)) return;
+    plans.set(noticeId, {
+      noticeId,
+      kind: 'bill-preview',
+      accountId: account.accountId,
+      period: bill.period,
+      billVersion: bill.version,
+      channel,
+      recipient,
+    });
+  };
+  for (const contact of account.contacts) {
+    const language = contact.language ?? account.language;
+    if (contact.email !== undefined && contact.optOut?.email !== true) {
+      add('email', { role: 'customer', name: contact.name, address: contact.email, language });
+    }
+    if (contact.phone !== undefined && contact.optOut?.sms !== true) {
+      add('sms', { role: 'customer', name: contact.name, address: contact.phone, language });
+    }
+  }
+  return [...plans.values()];
+}

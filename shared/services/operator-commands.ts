@@ -1,0 +1,75 @@
+import { z } from 'zod';
+import type { DropObjectStore } from '../adapters/drop-objects.ts';
+import type { KeybillRepository } from '../adapters/repository.ts';
+import { AccountId, Period } from '../domain/primitives.ts';
+import { runMeterReadDrop } from './run-meter-read-drop.ts';
+
+/**
+ * The commands operators run, from a Lambda console test event or from the CLI: one schema, one
+ * dispatcher, so both surfaces behave the same.
+ */
+export const OperatorCommand = z.discriminatedUnion('command', [
+  z.object({ command: z.literal('run-drop'), bucket: z.string().min(3), key: z.string().min(1) }).strict(),
+  z.object({ command: z.literal('get-run'), runId: z.string().min(1) }).strict(),
+  z
+    .object({
+      command: z.literal('list-runs'),
+      period: Period.optional(),
+      status: z.enum(['RUNNING', 'SUCCEEDED', 'REJECTED', 'FAILED']).optional(),
+    })
+    .strict()
+    .refine((c) => (c.period === undefined) !== (c.status === undefined), { message: 'give exactly one of period or status' }),
+  z
+    .object({
+      command: z.literal('show-bill'),
+      accountId: AccountId,
+      period: Period,
+      version: z.number().int().positive().optional(),
+    })
+    .strict(),
+  z.object({ command: z.literal('list-notices'), accountId: AccountId }).strict(),
+]);
+export type OperatorCommand = z.infer<typeof OperatorCommand>;
+
+export type OperatorResponse =
+  | { ok: true; command: string; result: unknown }
+  | { ok: false; error: string; issues?: { path: string; message: string }[] };
+
+export async function runOperatorCommand(
+  input: unknown,
+  deps: { repository: KeybillRepository; objects: DropObjectStore; log?: (m: string, f?: Record<string, unknown>) => void },
+): Promise<OperatorResponse> {
+  const parsed = OperatorCommand.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      error: `malformed operator command: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ')}`,
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+    };
+  }
+  const command = parsed.data;
+  const { repository } = deps;
+  const result = await (async () => {
+    switch (command.command) {
+      case 'run-drop':
+        return runMeterReadDrop({ bucket: command.bucket, key: command.key }, deps);
+      case 'get-run':
+        return (await repository.getRun(command.runId)) ?? null;
+      case 'list-runs':
+        return command.period !== undefined
+          ? repository.listRunsByPeriod(command.period)
+          : repository.listRunsByStatus(command.status!);
+      case 'show-bill':
+        return command.version === undefined
+          ? ((await repository.getLatestBill(command.accountId, command.period)) ?? null)
+          : ((await repository.getBill(command.accountId, command.period, command.version)) ?? null);
+      case 'list-notices':
+        // Addresses stay out of the operator's answer as they stay out of logs.
+        return (await repository.listNotices(command.accountId)).map(({ recipient, ...notice }) => ({
+          ...notice,
+          recipient: { role: recipient.role, name: recipient.name, language: recipient.language },
+        }));
+    }
+  })();
+  return { ok: true, command: command.command, result };
+}

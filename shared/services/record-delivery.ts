@@ -1,0 +1,42 @@
+import type { KeybillRepository } from '../adapters/repository.ts';
+import type { NoticeStatus } from '../domain/notices.ts';
+
+/** The SES configuration-set event types the product acts on (SES → EventBridge `detail.eventType`). */
+export type SesEventType = 'Send' | 'Delivery' | 'Bounce' | 'Complaint' | 'Reject' | 'DeliveryDelay' | 'RenderingFailure';
+
+export interface DeliveryEvent {
+  providerMessageId: string;
+  eventType: SesEventType;
+  /** For Bounce: Permanent (hard) or Transient (soft). */
+  bounceType?: string;
+  detail?: string;
+}
+
+/**
+ * Which status a provider event moves a notice to, and from which statuses. Status only moves forward:
+ * a late Delivery never overwrites a Bounce, a re-delivered event changes nothing.
+ */
+const TRANSITIONS: Partial<Record<SesEventType, { from: NoticeStatus[]; to: NoticeStatus; transient?: true }>> = {
+  Delivery: { from: ['SENDING', 'SENT'], to: 'DELIVERED' },
+  Bounce: { from: ['SENDING', 'SENT', 'DELIVERED'], to: 'BOUNCED' },
+  Complaint: { from: ['SENDING', 'SENT', 'DELIVERED'], to: 'COMPLAINED' },
+  Reject: { from: ['SENDING', 'SENT'], to: 'FAILED' },
+  RenderingFailure: { from: ['SENDING', 'SENT'], to: 'FAILED' },
+};
+
+export async function recordDeliveryEvent(
+  event: DeliveryEvent,
+  deps: { repository: KeybillRepository },
+): Promise<{ outcome: 'updated' | 'unchanged' | 'unknown-message' | 'ignored'; status?: NoticeStatus }> {
+  const transition = TRANSITIONS[event.eventType];
+  // A soft bounce is retried by SES itself; only a hard bounce ends the notice.
+  if (transition === undefined || (event.eventType === 'Bounce' && event.bounceType !== 'Permanent')) {
+    return { outcome: 'ignored' };
+  }
+  const notice = await deps.repository.findNoticeByProviderMessageId(event.providerMessageId);
+  if (notice === undefined) return { outcome: 'unknown-message' };
+  const moved = await deps.repository.transitionNotice(notice, transition.from, transition.to, {
+    detail: event.detail ?? event.eventType,
+  });
+  return { outcome: moved ? 'updated' : 'unchanged', status: moved ? transition.to : notice.status };
+}

@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '../../shared/adapters/clients.ts';
+import { KeybillRepository } from '../../shared/adapters/repository.ts';
+import { type BillingCycleSummary, LOCAL_NAMES, runBillingCycle } from '../../local/runner/billing-cycle.ts';
+import { type LocalStack, type SesStoredEmail, startLocalStack } from '../../local/stack.ts';
+
+/** ¥1,234,567.89 from "1234567.89", written independently of the renderer so the test can catch it. */
+const yuanAsPrinted = (amount: string): string => {
+  const negative = amount.startsWith('-');
+  const [int, frac = '00'] = amount.replace('-', '').split('.');
+  const grouped = int!.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${negative ? '-' : ''}¥${grouped}.${frac.padEnd(2, '0')}`;
+};
+
+describe('one billing cycle from meter-read drop to inbox (local stack)', () => {
+  let stack: LocalStack;
+  let summary: BillingCycleSummary;
+  let emails: SesStoredEmail[];
+
+  beforeAll(async () => {
+    stack = await startLocalStack();
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    summary = await runBillingCycle({ stack, accounts: 6, period: '2026-10' });
+    emails = await stack.ses!.listEmails();
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('bills every generated account and rejects only the broken rows', () => {
+    expect(summary.counts.accountsBilled).toBe(6);
+    expect(summary.counts.rowsRejected).toBe(2);
+    expect(summary.counts.rowsAccepted + summary.counts.rowsRejected).toBe(summary.counts.rows);
+    expect(summary.rejectReport).toContain('account_id');
+    expect(summary.rejectReport).toContain('multiplier');
+  });
+
+  it('sends one email and one SMS per contact, and nothing again when the drop is re-delivered', () => {
+    expect(summary.counts.emailsSent).toBe(6);
+    expect(summary.counts.smsSent).toBe(6);
+    expect(summary.counts.noticesFailed).toBe(0);
+    expect(summary.counts.redeliveredDropOutcome).toBe('duplicate');
+    expect(emails).toHaveLength(6);
+    expect(stack.sms!.messages()).toHaveLength(6);
+  });
+
+  it('shows in each email the total and every line amount of the bill stored in DynamoDB', async () => {
+    const repository = new KeybillRepository(documentClient(), LOCAL_NAMES.table);
+    for (const email of emails) {
+      const accountId = /finance\.(\d+)@/.exec(email.destination.to[0] ?? '')?.[1];
+      expect(accountId, `recipient of ${email.subject}`).toBeDefined();
+      const stored = await repository.getLatestBill(accountId!, '2026-10');
+      expect(stored).toBeDefined();
+      const bill = stored!.document;
+      for (const part of [email.body.html ?? '', email.body.text ?? '']) {
+        expect(part).toContain(yuanAsPrinted(bill.total));
+        for (const line of bill.lines) expect(part, line.code).toContain(yuanAsPrinted(line.amount));
+      }
+      expect(email.subject).toContain(yuanAsPrinted(bill.total));
+    }
+  });
+
+  it('keeps an SMS within two parts and states the amount due', async () => {
+    const repository = new KeybillRepository(documentClient(), LOCAL_NAMES.table);
+    const bills = await repository.listBillsForPeriod('2026-10');
+    for (const sms of stack.sms!.messages()) {
+      expect(sms.phoneNumber).toMatch(/^\+861\d{10}$/);
+      expect(bills.some((b) => sms.message.includes(yuanAsPrinted(b.document.total)))).toBe(true);
+    }
+  });
+
+  it('records every notice as SENT with the provider message id', async () => {
+    const repository = new KeybillRepository(documentClient(), LOCAL_NAMES.table);
+    const sent = await repository.listNoticesByStatus('SENT');
+    expect(sent).toHaveLength(12);
+    const ids = new Set([...emails.map((e) => e.messageId), ...stack.sms!.messages().map((m) => m.messageId)]);
+    for (const notice of sent) expect(ids.has(notice.providerMessageId!)).toBe(true);
+  });
+});
