@@ -29,6 +29,7 @@ against the deployed or local stack (TABLE_NAME, DROP_BUCKET and AWS_* from the 
   list-runs (--period YYYY-MM | --status RUNNING|SUCCEEDED|REJECTED|FAILED)
   show-bill --account-id A --period YYYY-MM [--version N]
   list-notices --account-id A
+  release-deferred                                      re-queue SMS deferred for quiet hours (NOTICE_QUEUE_URL)
 `;
 
 export class CliError extends Error {}
@@ -87,14 +88,20 @@ async function main(argv: string[]): Promise<number> {
         const { formatBillTable } = await import('../shared/domain/billing/index.ts');
         for (const bill of result.bills) process.stdout.write(`${formatBillTable(bill, language)}\n\n`);
         for (const r of result.rejects) {
-          process.stderr.write(`${readsPath}: row ${r.rowNumber}${r.column ? `, column ${r.column}` : ''}: ${r.reason}\n`);
+          process.stderr.write(
+            `${readsPath}: row ${r.rowNumber}${r.column ? `, column ${r.column}` : ''}: ${r.reason}\n`,
+          );
         }
       }
       return result.rejects.length > 0 ? 1 : 0;
     }
     case 'generate': {
       const { writeSampleFiles } = await import('./sample-files.ts');
-      const written = await writeSampleFiles({ accounts: Number(need('accounts')), period: need('period'), out: need('out') });
+      const written = await writeSampleFiles({
+        accounts: Number(need('accounts')),
+        period: need('period'),
+        out: need('out'),
+      });
       for (const f of written) process.stdout.write(`wrote ${f}\n`);
       return 0;
     }
@@ -112,7 +119,8 @@ async function main(argv: string[]): Promise<number> {
     case 'get-run':
     case 'list-runs':
     case 'show-bill':
-    case 'list-notices': {
+    case 'list-notices':
+    case 'release-deferred': {
       const event = {
         command,
         ...(values.bucket === undefined ? {} : { bucket: values.bucket }),
@@ -128,7 +136,10 @@ async function main(argv: string[]): Promise<number> {
       const { KeybillRepository } = await import('../shared/adapters/repository.ts');
       const { s3DropObjectStore } = await import('../shared/adapters/drop-objects.ts');
       const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NAME'));
-      const response = await runOperatorCommand(event, { repository, objects: s3DropObjectStore });
+      const { sqsNoticeQueue } = await import('../shared/adapters/notice-queue.ts');
+      const queueUrl = process.env.NOTICE_QUEUE_URL;
+      const queue = queueUrl === undefined ? undefined : sqsNoticeQueue(queueUrl);
+      const response = await runOperatorCommand(event, { repository, objects: s3DropObjectStore, queue });
       process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
       return response.ok ? 0 : 1;
     }
@@ -147,7 +158,9 @@ async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promise<T> {
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  ${path}: ${i.path.join('.') || '(document)'}: ${i.message}`);
+    const issues = parsed.error.issues.map(
+      (i) => `  ${path}: ${i.path.join('.') || '(document)'}: ${i.message}`,
+    );
     throw new CliError(`${path} is not a valid document:\n${issues.join('\n')}`);
   }
   return parsed.data;
@@ -156,7 +169,11 @@ async function readJsonFile<T>(path: string, schema: z.ZodType<T>): Promise<T> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error) => {
-    if (error instanceof CliError || (error as Error).name === 'DropFileError' || (error as Error).name === 'BillingInputError') {
+    if (
+      error instanceof CliError ||
+      (error as Error).name === 'DropFileError' ||
+      (error as Error).name === 'BillingInputError'
+    ) {
       process.stderr.write(`error: ${(error as Error).message}\n`);
       process.exit(2);
     }

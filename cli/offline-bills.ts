@@ -27,11 +27,19 @@ export async function computeOfflineBills(input: {
       continue;
     }
     if (item.row.period !== input.period) {
-      rejects.push({ rowNumber: item.rowNumber, column: 'period', reason: `period ${item.row.period} is not ${input.period}` });
+      rejects.push({
+        rowNumber: item.rowNumber,
+        column: 'period',
+        reason: `period ${item.row.period} is not ${input.period}`,
+      });
       continue;
     }
     if (!accounts.has(item.row.accountId)) {
-      rejects.push({ rowNumber: item.rowNumber, column: 'account_id', reason: `account ${item.row.accountId} is not in the accounts file` });
+      rejects.push({
+        rowNumber: item.rowNumber,
+        column: 'account_id',
+        reason: `account ${item.row.accountId} is not in the accounts file`,
+      });
       continue;
     }
     const list = rowsByAccount.get(item.row.accountId) ?? [];
@@ -41,10 +49,18 @@ export async function computeOfflineBills(input: {
   const bills: BillDocument[] = [];
   for (const [accountId, entries] of rowsByAccount) {
     try {
-      bills.push(computeBill({ account: accounts.get(accountId)!, tariffs: input.tariffs, reads: entries.map((e) => e.row), period: input.period }));
+      bills.push(
+        computeBill({
+          account: accounts.get(accountId)!,
+          tariffs: input.tariffs,
+          reads: entries.map((e) => e.row),
+          period: input.period,
+        }),
+      );
     } catch (error) {
       if (!(error instanceof BillingInputError)) throw error;
-      for (const e of entries) rejects.push({ rowNumber: e.rowNumber, column: error.field, reason: error.message });
+      for (const e of entries)
+        rejects.push({ rowNumber: e.rowNumber, column: error.field, reason: error.message });
     }
   }
   rejects.sort((a, b) => a.rowNumber - b.rowNumber);

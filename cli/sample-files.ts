@@ -4,9 +4,15 @@ import { generateAccounts, generateMeterReadRows, toCsv } from '../local/runner/
 import { SAMPLE_TARIFFS } from '../shared/domain/billing/index.ts';
 
 /** Sample input files for the offline `bill` command, in the documented formats. */
-export async function writeSampleFiles(options: { accounts: number; period: string; out: string }): Promise<string[]> {
+export async function writeSampleFiles(options: {
+  accounts: number;
+  period: string;
+  out: string;
+}): Promise<string[]> {
   await mkdir(options.out, { recursive: true });
-  const generated = generateAccounts(options.accounts, { tariffIds: [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))] });
+  const generated = generateAccounts(options.accounts, {
+    tariffIds: [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))],
+  });
   const files = {
     'accounts.json': `${JSON.stringify({ accounts: generated.map((g) => g.account) }, null, 2)}\n`,
     'tariffs.json': `${JSON.stringify({ tariffs: SAMPLE_TARIFFS }, null, 2)}\n`,

@@ -26,7 +26,8 @@ async function main() {
   }
   for (const name of names) {
     const load = BENCHES[name];
-    if (load === undefined) throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}`);
+    if (load === undefined)
+      throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}`);
     console.log(`\n== ${name}`);
     const result = await (await load())();
     for (const [key, value] of Object.entries(result)) console.log(`  ${key.padEnd(36)} ${value}`);

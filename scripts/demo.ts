@@ -29,7 +29,8 @@ const { values } = parseArgs({
 
 const OUT = 'out';
 const started = Date.now();
-const step = (message: string) => console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
+const step = (message: string) =>
+  console.log(`[${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${message}`);
 
 async function main() {
   await rm(join(OUT, 'emails'), { recursive: true, force: true });
@@ -60,19 +61,26 @@ async function main() {
 
     console.log('');
     console.table(summary.table);
-    console.log(`Emails (HTML): ${join(OUT, 'emails')}/  SMS texts: ${join(OUT, 'sms')}/  Summary: ${join(OUT, 'summary.json')}`);
+    console.log(
+      `Emails (HTML): ${join(OUT, 'emails')}/  SMS texts: ${join(OUT, 'sms')}/  Summary: ${join(OUT, 'summary.json')}`,
+    );
     if (summary.counts.rejectReportKey !== undefined) {
-      console.log(`Reject report: s3://${summary.counts.bucket}/${summary.counts.rejectReportKey} (copy in ${join(OUT, 'rejects.csv')})`);
+      console.log(
+        `Reject report: s3://${summary.counts.bucket}/${summary.counts.rejectReportKey} (copy in ${join(OUT, 'rejects.csv')})`,
+      );
       await writeFile(join(OUT, 'rejects.csv'), summary.rejectReport ?? '');
     }
     if (summary.counts.accountsBilled !== summary.counts.accountsGenerated) {
-      throw new Error(`only ${summary.counts.accountsBilled} of ${summary.counts.accountsGenerated} accounts were billed`);
+      throw new Error(
+        `only ${summary.counts.accountsBilled} of ${summary.counts.accountsGenerated} accounts were billed`,
+      );
     }
     if (values.keep) {
       keepRunning = true;
       console.log(`\nThe local stack stays up. Read the sent previews at ${stack.sesInboxUrl}`);
       console.log('Environment for the CLI against this stack:');
-      for (const [k, v] of Object.entries({ ...stack.env, ...summary.env })) console.log(`  export ${k}=${v}`);
+      for (const [k, v] of Object.entries({ ...stack.env, ...summary.env }))
+        console.log(`  export ${k}=${v}`);
       console.log('Press Ctrl-C to stop.');
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);

@@ -3,11 +3,14 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { documentClient, requiredEnv } from '../../shared/adapters/clients.ts';
 import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
+import { sqsNoticeQueue } from '../../shared/adapters/notice-queue.ts';
 import { logFields, logger, tracer } from '../../shared/adapters/observability.ts';
 import { KeybillRepository } from '../../shared/adapters/repository.ts';
 import { runOperatorCommand } from '../../shared/services/operator-commands.ts';
 
 const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NAME'));
+const queue =
+  process.env.NOTICE_QUEUE_URL === undefined ? undefined : sqsNoticeQueue(process.env.NOTICE_QUEUE_URL);
 
 /**
  * Operators invoke this from the Lambda console with a test event such as
@@ -15,7 +18,11 @@ const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NA
  * answer that says what is wrong, not a stack trace.
  */
 export const handler = middy(async (event: unknown) => {
-  const response = await runOperatorCommand(event, { repository, objects: s3DropObjectStore, log: logFields });
+  const response = await runOperatorCommand(event, {
+    repository,
+    objects: s3DropObjectStore,
+    log: logFields,
+  });
   if (!response.ok) logger.warn('operator command rejected', { error: response.error });
   return response;
 })

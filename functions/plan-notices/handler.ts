@@ -19,7 +19,11 @@ const processor = new BatchProcessor(EventType.DynamoDBStreams);
 const planForRecord = async (record: DynamoDBRecord) => {
   const image = record.dynamodb?.NewImage;
   if (record.eventName !== 'INSERT' || image?.entity?.S !== 'BILL') return;
-  const bill = { accountId: image.accountId?.S ?? '', period: image.period?.S ?? '', version: Number(image.version?.N) };
+  const bill = {
+    accountId: image.accountId?.S ?? '',
+    period: image.period?.S ?? '',
+    version: Number(image.version?.N),
+  };
   const { planned, enqueued } = await planBillNotices(bill, { repository, queue });
   metrics.addMetric('NoticesPlanned', MetricUnit.Count, planned);
   logger.info('notices planned', { ...bill, planned, enqueued });

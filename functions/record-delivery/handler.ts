@@ -16,7 +16,18 @@ const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NA
 /** Only what is needed of an SES event; addresses in it are never logged. */
 const SesEvent = EventBridgeSchema.extend({
   detail: z.object({
-    eventType: z.enum(['Send', 'Delivery', 'Bounce', 'Complaint', 'Reject', 'DeliveryDelay', 'RenderingFailure', 'Open', 'Click', 'Subscription']),
+    eventType: z.enum([
+      'Send',
+      'Delivery',
+      'Bounce',
+      'Complaint',
+      'Reject',
+      'DeliveryDelay',
+      'RenderingFailure',
+      'Open',
+      'Click',
+      'Subscription',
+    ]),
     mail: z.object({ messageId: z.string().min(1) }),
     bounce: z.object({ bounceType: z.string(), bounceSubType: z.string().optional() }).optional(),
     reject: z.object({ reason: z.string() }).optional(),
@@ -26,18 +37,26 @@ const SesEvent = EventBridgeSchema.extend({
 /** SES configuration-set events via EventBridge → the notice's status and timeline. */
 export const handler = middy(async (event: z.infer<typeof SesEvent>) => {
   const { detail } = event;
-  if (detail.eventType === 'Open' || detail.eventType === 'Click' || detail.eventType === 'Subscription') return { outcome: 'ignored' };
+  if (detail.eventType === 'Open' || detail.eventType === 'Click' || detail.eventType === 'Subscription')
+    return { outcome: 'ignored' };
   const result = await recordDeliveryEvent(
     {
       providerMessageId: detail.mail.messageId,
       eventType: detail.eventType,
       bounceType: detail.bounce?.bounceType,
-      detail: detail.bounce !== undefined ? `${detail.bounce.bounceType}/${detail.bounce.bounceSubType ?? ''}` : detail.reject?.reason,
+      detail:
+        detail.bounce !== undefined
+          ? `${detail.bounce.bounceType}/${detail.bounce.bounceSubType ?? ''}`
+          : detail.reject?.reason,
     },
     { repository },
   );
   metrics.addMetric(`Delivery${detail.eventType}`, MetricUnit.Count, 1);
-  logger.info('delivery event recorded', { eventType: detail.eventType, messageId: detail.mail.messageId, ...result });
+  logger.info('delivery event recorded', {
+    eventType: detail.eventType,
+    messageId: detail.mail.messageId,
+    ...result,
+  });
   return result;
 })
   .use(captureLambdaHandler(tracer))

@@ -8,8 +8,10 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { documentClient, requiredEnv } from '../../shared/adapters/clients.ts';
 import { logFields, logger, metrics, tracer } from '../../shared/adapters/observability.ts';
+import { paceFromEnv } from '../../shared/adapters/pacing.ts';
 import { awsMessageProviders } from '../../shared/adapters/providers.ts';
 import { KeybillRepository } from '../../shared/adapters/repository.ts';
+import { parseQuietHours } from '../../shared/domain/quiet-hours.ts';
 import { deliverNotice } from '../../shared/services/deliver-notice.ts';
 
 const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NAME'));
@@ -17,15 +19,28 @@ const config = {
   fromAddress: requiredEnv('SES_FROM_ADDRESS'),
   configurationSet: process.env.SES_CONFIGURATION_SET,
   smsSenderId: process.env.SMS_SENDER_ID,
+  smsQuietHours: parseQuietHours(process.env.QUIET_HOURS, process.env.TIME_ZONE ?? 'Asia/Shanghai'),
+};
+// Per-instance pace: the account's SES / SNS quota divided by the queue's maximum concurrency.
+const pace = {
+  email: paceFromEnv(process.env.EMAIL_RATE_PER_SECOND),
+  sms: paceFromEnv(process.env.SMS_RATE_PER_SECOND),
 };
 const processor = new BatchProcessor(EventType.SQS);
 const NoticeMessage = z.object({ accountId: z.string().min(1), noticeId: z.string().min(1) });
 
 const sendRecord = async (record: SQSRecord) => {
   const message = NoticeMessage.parse(JSON.parse(record.body));
-  const result = await deliverNotice(message, { repository, providers: awsMessageProviders, config, log: logFields });
+  const result = await deliverNotice(message, {
+    repository,
+    providers: awsMessageProviders,
+    config,
+    log: logFields,
+  });
   if (result.outcome === 'sent') metrics.addMetric('NoticesSent', MetricUnit.Count, 1);
   if (result.outcome === 'failed') metrics.addMetric('NoticesFailed', MetricUnit.Count, 1);
+  if (result.outcome === 'deferred') metrics.addMetric('NoticesDeferred', MetricUnit.Count, 1);
+  if (result.outcome === 'suppressed') metrics.addMetric('NoticesSuppressed', MetricUnit.Count, 1);
 };
 
 /** Notices queue → one provider call per claimed notice; failed records return to the queue alone. */

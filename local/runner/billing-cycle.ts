@@ -4,6 +4,7 @@ import { documentClient } from '../../shared/adapters/clients.ts';
 import { KeybillRepository, type StoredNotice } from '../../shared/adapters/repository.ts';
 import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
 import { dec, formatYuan } from '../../shared/domain/money.ts';
+import { formatMoney } from '../../shared/notify/index.ts';
 import type { LocalStack } from '../stack.ts';
 import { applyEnv } from '../stack.ts';
 import { lambdaContext, s3ObjectCreatedEvent } from './aws-events.ts';
@@ -69,6 +70,7 @@ export async function runBillingCycle(options: {
   const period = options.period ?? previousPeriod();
   const { stack } = options;
 
+  applyEnv(stack.env);
   const { streamArn } = await createTable(LOCAL_NAMES.table);
   await createBucket(LOCAL_NAMES.bucket);
   const queues = await createNoticeQueues(LOCAL_NAMES.queue, {
@@ -205,7 +207,7 @@ export async function runBillingCycle(options: {
       'accounts billed': { value: `${counts.accountsBilled} / ${counts.accountsGenerated}` },
       'meter-read rows': { value: counts.rows },
       'rows rejected': { value: counts.rowsRejected },
-      'total billed (CNY)': { value: `¥${counts.totalBilled}` },
+      'total billed': { value: formatMoney(counts.totalBilled) },
       'bill-preview emails sent': { value: counts.emailsSent },
       'bill-preview SMS sent': { value: counts.smsSent },
       'notices failed': { value: counts.noticesFailed },

@@ -1,5 +1,5 @@
-import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { Readable } from 'node:stream';
+import { GetObjectCommand, HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { s3Client } from './clients.ts';
 
 export interface DropRef {
@@ -36,7 +36,9 @@ export const s3DropObjectStore: DropObjectStore = {
     };
   },
   async put({ bucket, key }, body, contentType) {
-    await s3Client().send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }));
+    await s3Client().send(
+      new PutObjectCommand({ Bucket: bucket, Key: key, Body: body, ContentType: contentType }),
+    );
   },
 };
 

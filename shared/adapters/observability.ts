@@ -11,4 +11,5 @@ export const logger = new Logger();
 export const metrics = new Metrics({ namespace: process.env.POWERTOOLS_METRICS_NAMESPACE ?? 'keybill' });
 export const tracer = new Tracer();
 
-export const logFields = (message: string, fields?: Record<string, unknown>): void => logger.info(message, fields ?? {});
+export const logFields = (message: string, fields?: Record<string, unknown>): void =>
+  logger.info(message, fields ?? {});

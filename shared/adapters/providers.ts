@@ -1,5 +1,5 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { PublishCommand } from '@aws-sdk/client-sns';
+import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { sesClient, snsClient } from './clients.ts';
 
 export interface EmailMessage {
@@ -24,6 +24,8 @@ export interface SmsMessage {
 export interface MessageProviders {
   sendEmail(message: EmailMessage): Promise<{ messageId: string }>;
   sendSms(message: SmsMessage): Promise<{ messageId: string }>;
+  /** Whether the number opted out of SMS with the provider (replying STOP, or the carrier's list). */
+  isPhoneOptedOut(phoneNumber: string): Promise<boolean>;
 }
 
 export const awsMessageProviders: MessageProviders = {
@@ -35,11 +37,17 @@ export const awsMessageProviders: MessageProviders = {
         Content: {
           Simple: {
             Subject: { Data: message.subject, Charset: 'UTF-8' },
-            Body: { Html: { Data: message.html, Charset: 'UTF-8' }, Text: { Data: message.text, Charset: 'UTF-8' } },
+            Body: {
+              Html: { Data: message.html, Charset: 'UTF-8' },
+              Text: { Data: message.text, Charset: 'UTF-8' },
+            },
           },
         },
         ConfigurationSetName: message.configurationSet,
-        EmailTags: Object.entries(message.tags ?? {}).map(([Name, Value]) => ({ Name, Value: sanitiseTag(Value) })),
+        EmailTags: Object.entries(message.tags ?? {}).map(([Name, Value]) => ({
+          Name,
+          Value: sanitiseTag(Value),
+        })),
       }),
     );
     if (out.MessageId === undefined) throw new Error('SES returned no MessageId');
@@ -53,10 +61,18 @@ export const awsMessageProviders: MessageProviders = {
       attributes['AWS.SNS.SMS.SenderID'] = { DataType: 'String', StringValue: message.senderId };
     }
     const out = await snsClient().send(
-      new PublishCommand({ PhoneNumber: message.phoneNumber, Message: message.text, MessageAttributes: attributes }),
+      new PublishCommand({
+        PhoneNumber: message.phoneNumber,
+        Message: message.text,
+        MessageAttributes: attributes,
+      }),
     );
     if (out.MessageId === undefined) throw new Error('SNS returned no MessageId');
     return { messageId: out.MessageId };
+  },
+  async isPhoneOptedOut(phoneNumber) {
+    const out = await snsClient().send(new CheckIfPhoneNumberIsOptedOutCommand({ phoneNumber }));
+    return out.isOptedOut === true;
   },
 };
 
@@ -71,11 +87,20 @@ export function isRetryableProviderError(error: unknown): boolean {
   const e = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
   if (e.$retryable !== undefined) return true;
   const name = e.name ?? '';
-  if (/Throttl|TooManyRequests|LimitExceeded|RequestLimit|ServiceUnavailable|InternalError|InternalFailure/i.test(name)) {
+  if (
+    /Throttl|TooManyRequests|LimitExceeded|RequestLimit|ServiceUnavailable|InternalError|InternalFailure/i.test(
+      name,
+    )
+  ) {
     return true;
   }
   const status = e.$metadata?.httpStatusCode;
   if (status !== undefined && (status >= 500 || status === 429)) return true;
   // Network failures carry no HTTP status at all.
-  return status === undefined && /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|TimeoutError/i.test(`${name} ${(error as Error).message}`);
+  return (
+    status === undefined &&
+    /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|TimeoutError/i.test(
+      `${name} ${(error as Error).message}`,
+    )
+  );
 }

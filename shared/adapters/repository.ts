@@ -10,7 +10,7 @@ import {
 import type { Account } from '../domain/account.ts';
 import type { BillDocument } from '../domain/bill.ts';
 import type { MeterReadRow } from '../domain/meter-read.ts';
-import type { NoticePlan, NoticeStatus } from '../domain/notices.ts';
+import type { NoticeChannel, NoticePlan, NoticeStatus } from '../domain/notices.ts';
 import type { Tariff } from '../domain/tariff.ts';
 import { batchPutAll } from './batch-write.ts';
 import { keys } from './table-keys.ts';
@@ -35,7 +35,14 @@ export interface RunRecord {
   status: 'RUNNING' | 'SUCCEEDED' | 'REJECTED' | 'FAILED';
   startedAt: string;
   finishedAt?: string;
-  counts?: { rows: number; accepted: number; rejected: number; accountsBilled: number; billsCreated: number; billsUnchanged: number };
+  counts?: {
+    rows: number;
+    accepted: number;
+    rejected: number;
+    accountsBilled: number;
+    billsCreated: number;
+    billsUnchanged: number;
+  };
   rejectReportKey?: string;
   reason?: string;
 }
@@ -50,7 +57,9 @@ export interface StoredNotice extends NoticePlan {
   timeline: { at: string; status: NoticeStatus; detail?: string }[];
 }
 
-export type SaveBillResult = { outcome: 'created'; version: number } | { outcome: 'unchanged'; version: number };
+export type SaveBillResult =
+  | { outcome: 'created'; version: number }
+  | { outcome: 'unchanged'; version: number };
 
 /** A stable hash of a bill's content: a re-delivered drop recomputes the same bill and changes nothing. */
 export const billContentHash = (bill: BillDocument): string =>
@@ -102,7 +111,9 @@ export class KeybillRepository {
   }
 
   async getAccount(accountId: string): Promise<Account | undefined> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.account(accountId) }));
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.account(accountId) }),
+    );
     return out.Item?.account as Account | undefined;
   }
 
@@ -123,7 +134,10 @@ export class KeybillRepository {
     const tariffs: Tariff[] = [];
     for (const tariffId of new Set(tariffIds)) {
       const pk = keys.tariff(tariffId, '').pk;
-      for (const item of await this.queryAll({ KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } })) {
+      for (const item of await this.queryAll({
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+      })) {
         tariffs.push(item.tariff as Tariff);
       }
     }
@@ -168,13 +182,18 @@ export class KeybillRepository {
   async getBillHistory(accountId: string, beforePeriod: string, limit = 24): Promise<StoredBill[]> {
     const items = await this.queryAll({
       KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
-      ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':from': 'BILL#', ':to': keys.billPrefix(beforePeriod) },
+      ExpressionAttributeValues: {
+        ':pk': keys.account(accountId).pk,
+        ':from': 'BILL#',
+        ':to': keys.billPrefix(beforePeriod),
+      },
       ScanIndexForward: false,
     });
     const latestByPeriod = new Map<string, StoredBill>();
     for (const item of items) {
       const bill = toStoredBill(item);
-      if (bill.period < beforePeriod && !latestByPeriod.has(bill.period)) latestByPeriod.set(bill.period, bill);
+      if (bill.period < beforePeriod && !latestByPeriod.has(bill.period))
+        latestByPeriod.set(bill.period, bill);
     }
     return [...latestByPeriod.values()].slice(0, limit);
   }
@@ -216,7 +235,9 @@ export class KeybillRepository {
         if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
       }
     }
-    throw new Error(`could not store a new version of bill ${bill.accountId} ${bill.period}: too much contention`);
+    throw new Error(
+      `could not store a new version of bill ${bill.accountId} ${bill.period}: too much contention`,
+    );
   }
 
   async listBillsForPeriod(period: string): Promise<StoredBill[]> {
@@ -232,7 +253,10 @@ export class KeybillRepository {
    * Claims a run for a drop's content. Returns false when a run for the same content already
    * succeeded, so a re-delivered drop has no further effect.
    */
-  async claimRun(run: RunRecord, options: { staleAfterMs: number }): Promise<{ claimed: boolean; existing?: RunRecord }> {
+  async claimRun(
+    run: RunRecord,
+    options: { staleAfterMs: number },
+  ): Promise<{ claimed: boolean; existing?: RunRecord }> {
     const staleBefore = new Date(Date.now() - options.staleAfterMs).toISOString();
     try {
       await this.client.send(
@@ -309,7 +333,12 @@ export class KeybillRepository {
       await this.client.send(
         new PutCommand({
           TableName: this.tableName,
-          Item: { ...keys.notice(plan.accountId, plan.noticeId), ...keys.noticeStatusIndex('QUEUED', now), entity: 'NOTICE', ...notice },
+          Item: {
+            ...keys.notice(plan.accountId, plan.noticeId),
+            ...keys.noticeStatusIndex('QUEUED', now),
+            entity: 'NOTICE',
+            ...notice,
+          },
           ConditionExpression: 'attribute_not_exists(pk)',
         }),
       );
@@ -324,7 +353,11 @@ export class KeybillRepository {
 
   async getNotice(accountId: string, noticeId: string): Promise<StoredNotice | undefined> {
     const out = await this.client.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.notice(accountId, noticeId), ConsistentRead: true }),
+      new GetCommand({
+        TableName: this.tableName,
+        Key: keys.notice(accountId, noticeId),
+        ConsistentRead: true,
+      }),
     );
     return out.Item === undefined ? undefined : stripKeys(out.Item);
   }
@@ -364,7 +397,13 @@ export class KeybillRepository {
       ':entry': [{ at: now, status: to, ...(extra.detail === undefined ? {} : { detail: extra.detail }) }],
       ':gsi2pk': keys.noticeStatusIndex(to, now).gsi2pk,
     };
-    const sets = ['#status = :to', 'updatedAt = :now', 'timeline = list_append(timeline, :entry)', 'gsi2pk = :gsi2pk', 'gsi2sk = :now'];
+    const sets = [
+      '#status = :to',
+      'updatedAt = :now',
+      'timeline = list_append(timeline, :entry)',
+      'gsi2pk = :gsi2pk',
+      'gsi2sk = :now',
+    ];
     from.forEach((status, i) => {
       values[`:from${i}`] = status;
     });
@@ -401,6 +440,30 @@ export class KeybillRepository {
     }
   }
 
+  /** Records that an address must not be sent to again (hard bounce, complaint, opt-out). */
+  async suppressRecipient(channel: NoticeChannel, recipient: string, reason: string): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.suppression(channel, recipient),
+          entity: 'SUPPRESSION',
+          channel,
+          reason,
+          at: new Date().toISOString(),
+        },
+      }),
+    );
+  }
+
+  /** The reason an address is suppressed, or undefined. `recipient` is a recipientKey, never the address. */
+  async suppressionOf(channel: NoticeChannel, recipient: string): Promise<string | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.suppression(channel, recipient) }),
+    );
+    return out.Item?.reason as string | undefined;
+  }
+
   async findNoticeByProviderMessageId(providerMessageId: string): Promise<StoredNotice | undefined> {
     const items = await this.queryAll({
       IndexName: 'gsi1',
@@ -416,7 +479,9 @@ export class KeybillRepository {
     const items: Record<string, unknown>[] = [];
     let ExclusiveStartKey: Record<string, unknown> | undefined;
     do {
-      const out = await this.client.send(new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey }));
+      const out = await this.client.send(
+        new QueryCommand({ ...input, TableName: this.tableName, ExclusiveStartKey }),
+      );
       items.push(...(out.Items ?? []));
       ExclusiveStartKey = out.LastEvaluatedKey;
     } while (ExclusiveStartKey !== undefined);
@@ -437,6 +502,15 @@ function toStoredBill(item: Record<string, unknown>): StoredBill {
 }
 
 function stripKeys(item: Record<string, unknown>): StoredNotice {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g1s, gsi2pk: _g2, gsi2sk: _g2s, entity: _e, ...rest } = item;
+  const {
+    pk: _pk,
+    sk: _sk,
+    gsi1pk: _g1,
+    gsi1sk: _g1s,
+    gsi2pk: _g2,
+    gsi2sk: _g2s,
+    entity: _e,
+    ...rest
+  } = item;
   return rest as unknown as StoredNotice;
 }

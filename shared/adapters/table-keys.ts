@@ -8,7 +8,10 @@ export const versionKey = (version: number): string => `V#${String(version).padS
 export const keys = {
   account: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' }),
   accountIndex: (accountId: string) => ({ gsi1pk: 'ACCOUNTS', gsi1sk: accountId }),
-  tariff: (tariffId: string, effectiveFrom: string) => ({ pk: `TARIFF#${tariffId}`, sk: `FROM#${effectiveFrom}` }),
+  tariff: (tariffId: string, effectiveFrom: string) => ({
+    pk: `TARIFF#${tariffId}`,
+    sk: `FROM#${effectiveFrom}`,
+  }),
   meterRead: (accountId: string, period: string, meterId: string, readType: string) => ({
     pk: `ACCOUNT#${accountId}`,
     sk: `READ#${period}#${meterId}#${readType}`,
@@ -33,6 +36,10 @@ export const keys = {
   noticeStatusIndex: (status: string, updatedAt: string) => ({
     gsi2pk: `NOTICESTATUS#${status}`,
     gsi2sk: updatedAt,
+  }),
+  suppression: (channel: string, recipientKey: string) => ({
+    pk: `SUPPRESSION#${channel}#${recipientKey}`,
+    sk: 'SUPPRESSION',
   }),
   providerMessage: (providerMessageId: string) => ({ gsi1pk: `MSG#${providerMessageId}`, gsi1sk: 'NOTICE' }),
 } as const;

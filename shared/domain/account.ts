@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { AccountId, IsoDate, Language, NonNegativeDecimalString, PositiveDecimalString } from './primitives.ts';
+import {
+  AccountId,
+  IsoDate,
+  Language,
+  NonNegativeDecimalString,
+  PositiveDecimalString,
+} from './primitives.ts';
 
 export const PowerFactorStandard = z.enum(['0.90', '0.85', '0.80']);
 export type PowerFactorStandard = z.infer<typeof PowerFactorStandard>;
@@ -47,6 +53,8 @@ export const AccountSchema = z
     /** Connection dates that pro-rate the basic charge in their month (billing-rules.md §3). */
     connectedOn: IsoDate.optional(),
     capacityChangedOn: IsoDate.optional(),
+    /** Capacity (kVA) before capacityChangedOn: charged for the days before the change in that month. */
+    previousCapacityKva: NonNegativeDecimalString.optional(),
     terminatedOn: IsoDate.optional(),
     /** Day of the month after the period on which the bill falls due. */
     paymentDueDay: z.number().int().min(1).max(28).default(20),

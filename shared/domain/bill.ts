@@ -24,6 +24,8 @@ export interface BillLine {
   amount: string;
   /** One line of arithmetic a customer can check, e.g. "1,050 kW × 38.00 元 = 39,900.00". */
   explanation: string;
+  /** Set when the bill is split over tariff versions: the version this line was priced with. */
+  tariffEffectiveFrom?: string;
 }
 
 export interface DataFinding {
@@ -73,11 +75,23 @@ export interface BillDocument {
     standard: PowerFactorStandard;
     /** Percent of (basic + energy); negative is a reduction. */
     adjustmentPercent: string;
+    /** False when no adjustment could be computed (no active energy); a finding says why. */
+    applied?: boolean;
+    /** Sum of the printed basic and energy lines the percentage applies to. */
+    base?: string;
   };
   demand: {
     maxDemandKw: string;
     contractedDemandKw?: string;
     capacityKva: string;
+    /** Capacity in operation: capacityKva less capacity under suspension. */
+    effectiveCapacityKva?: string;
+    /** The demand the basic charge was computed on (after the 40 % floor), demand methods only. */
+    billedDemandKw?: string;
+    /** Maximum demand in percent of the contracted demand, 1 decimal. */
+    demandOfContractPercent?: string;
+    /** Energy per kVA of capacity in operation this period (526号 260 kWh/kVA rule). */
+    kwhPerKva?: string;
   };
   findings: DataFinding[];
   comparison?: { previousPeriod?: PeriodComparison; samePeriodLastYear?: PeriodComparison };

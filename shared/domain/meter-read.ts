@@ -110,7 +110,11 @@ export const MeterReadRowSchema = z
       ['kvarh_export_start', 'kvarh_export_end'],
     ] as const) {
       if ((r[start] === undefined) !== (r[end] === undefined)) {
-        ctx.addIssue({ code: 'custom', path: [r[start] === undefined ? start : end], message: `${start} and ${end} go together` });
+        ctx.addIssue({
+          code: 'custom',
+          path: [r[start] === undefined ? start : end],
+          message: `${start} and ${end} go together`,
+        });
       }
     }
   })
@@ -144,3 +148,32 @@ export const MeterReadRowSchema = z
   });
 export type MeterReadRow = z.output<typeof MeterReadRowSchema>;
 export type MeterReadCells = z.input<typeof MeterReadRowSchema>;
+
+/** A validated row back in the upstream column order, e.g. for a reject report written after parsing. */
+export function meterReadRowToCsvLine(row: MeterReadRow): string {
+  const cells: Record<MeterReadColumn, string> = {
+    account_id: row.accountId,
+    meter_id: row.meterId,
+    period: row.period,
+    read_at: row.readAt,
+    read_type: row.readType,
+    multiplier: row.multiplier,
+    kwh_total_start: row.kwhTotal.start,
+    kwh_total_end: row.kwhTotal.end,
+    kwh_sharp_start: row.kwhBands.sharp?.start ?? '',
+    kwh_sharp_end: row.kwhBands.sharp?.end ?? '',
+    kwh_peak_start: row.kwhBands.peak?.start ?? '',
+    kwh_peak_end: row.kwhBands.peak?.end ?? '',
+    kwh_flat_start: row.kwhBands.flat?.start ?? '',
+    kwh_flat_end: row.kwhBands.flat?.end ?? '',
+    kwh_valley_start: row.kwhBands.valley?.start ?? '',
+    kwh_valley_end: row.kwhBands.valley?.end ?? '',
+    kvarh_start: row.kvarh.start,
+    kvarh_end: row.kvarh.end,
+    kvarh_export_start: row.kvarhExport?.start ?? '',
+    kvarh_export_end: row.kvarhExport?.end ?? '',
+    max_demand_kw: row.maxDemandKw,
+    register_digits: row.registerDigits === undefined ? '' : String(row.registerDigits),
+  };
+  return METER_READ_COLUMNS.map((c) => cells[c]).join(',');
+}

@@ -41,7 +41,10 @@ export interface NoticePlan {
  * containing the address. Email is case-insensitive; phone numbers compare by their digits.
  */
 export function recipientKey(channel: NoticeChannel, address: string): string {
-  const canonical = channel === 'email' ? address.trim().toLowerCase() : address.replace(/[^\d]/g, '').replace(/^(00)?86(?=1\d{10}$)/, '');
+  const canonical =
+    channel === 'email'
+      ? address.trim().toLowerCase()
+      : address.replace(/[^\d]/g, '').replace(/^(00)?86(?=1\d{10}$)/, '');
   return createHash('sha256').update(`${channel}:${canonical}`).digest('hex').slice(0, 16);
 }
 

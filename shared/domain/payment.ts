@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { AccountId, DecimalString } from './primitives.ts';
 
 /** The columns of the payments feed (upstream-feeds.md §2), by their canonical lower-case names. */
-export const PAYMENT_COLUMNS = ['payment_id', 'account_id', 'amount', 'paid_at', 'bill_id', 'reverses'] as const;
+export const PAYMENT_COLUMNS = [
+  'payment_id',
+  'account_id',
+  'amount',
+  'paid_at',
+  'bill_id',
+  'reverses',
+] as const;
 export type PaymentColumn = (typeof PAYMENT_COLUMNS)[number];
 
 export const OPTIONAL_PAYMENT_COLUMNS: readonly PaymentColumn[] = ['bill_id', 'reverses'];
@@ -18,7 +25,10 @@ export const REQUIRED_PAYMENT_COLUMNS: readonly PaymentColumn[] = PAYMENT_COLUMN
 export const ExternalId = z
   .string()
   .trim()
-  .regex(/^[A-Za-z0-9][!-~]{0,63}$/, 'expected 1–64 printable characters without spaces, starting with a letter or digit');
+  .regex(
+    /^[A-Za-z0-9][!-~]{0,63}$/,
+    'expected 1–64 printable characters without spaces, starting with a letter or digit',
+  );
 
 const OptionalExternalId = z
   .string()

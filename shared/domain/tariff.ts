@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PowerFactorStandard } from './account.ts';
 import { IsoDate, LocalisedText, NonNegativeDecimalString, TouBand } from './primitives.ts';
 
 /**
@@ -59,6 +60,13 @@ export const TariffSchema = z.object({
   highUtilisationDemandDiscount: z
     .object({ kwhPerKva: NonNegativeDecimalString, factor: NonNegativeDecimalString })
     .default({ kwhPerKva: '260', factor: '0.9' }),
+  /**
+   * Which power-factor standard (1983 水电财字第215号) applies to which customers under this tariff.
+   * Informational for operators; the account's contract records the standard that is billed.
+   */
+  powerFactorStandards: z
+    .array(z.object({ standard: PowerFactorStandard, appliesTo: LocalisedText }))
+    .optional(),
 });
 export type Tariff = z.infer<typeof TariffSchema>;
 

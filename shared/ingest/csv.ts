@@ -124,7 +124,9 @@ async function* feedWithRecordBound(
         bytesWithoutProgress = 0;
       }
       const slice =
-        offset === 0 && chunk.length <= FEED_SLICE_BYTES ? chunk : chunk.subarray(offset, offset + FEED_SLICE_BYTES);
+        offset === 0 && chunk.length <= FEED_SLICE_BYTES
+          ? chunk
+          : chunk.subarray(offset, offset + FEED_SLICE_BYTES);
       bytesWithoutProgress += slice.length;
       if (bytesWithoutProgress > MAX_RECORD_BYTES) {
         throw new DropFileError(
@@ -143,7 +145,10 @@ async function* feedWithRecordBound(
  * Splits UTF-8 bytes into CSV records (RFC 4180), streaming, with each record's text and start line.
  * Empty lines and records whose cells are all empty or blank are not yielded.
  */
-export async function* csvRecords(chunks: AsyncIterable<Buffer>, fileName: string): AsyncGenerator<CsvRecord> {
+export async function* csvRecords(
+  chunks: AsyncIterable<Buffer>,
+  fileName: string,
+): AsyncGenerator<CsvRecord> {
   const skipped: SkippedRecord[] = [];
   const parser: Parser = createParser((_err, raw) => {
     skipped.push({ recordsBefore: parser.info.records, raw: raw ?? '' });
@@ -168,7 +173,8 @@ export async function* csvRecords(chunks: AsyncIterable<Buffer>, fileName: strin
       yield { fields: record, text, line, unterminated: false };
     }
   } catch (err) {
-    if (err instanceof CsvError) throw new DropFileError(fileName, 'not-csv', `not readable as CSV: ${err.message}`);
+    if (err instanceof CsvError)
+      throw new DropFileError(fileName, 'not-csv', `not readable as CSV: ${err.message}`);
     throw err;
   }
   for (const skip of skipped) yield unterminated(skip);

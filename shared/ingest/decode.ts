@@ -96,7 +96,10 @@ function isZlibError(err: unknown): err is Error {
  * Content-Encoding: an object named `.csv.gz` may reach us already inflated, and a compressed one may
  * come without either hint; a CSV file never starts with 1f 8b.
  */
-export async function* gunzipIfCompressed(chunks: AsyncIterable<Buffer>, fileName: string): AsyncGenerator<Buffer> {
+export async function* gunzipIfCompressed(
+  chunks: AsyncIterable<Buffer>,
+  fileName: string,
+): AsyncGenerator<Buffer> {
   const reader = new ChunkReader(chunks);
   try {
     const head = await reader.gather(2);
@@ -119,13 +122,20 @@ export async function* gunzipIfCompressed(chunks: AsyncIterable<Buffer>, fileNam
 }
 
 /** Maps the object's `charset` metadata to the decoder; unknown names are refused rather than guessed. */
-export function declaredEncoding(charset: string | undefined, fileName: string): DropTextEncoding | undefined {
+export function declaredEncoding(
+  charset: string | undefined,
+  fileName: string,
+): DropTextEncoding | undefined {
   if (charset === undefined || charset.trim() === '') return undefined;
   const name = charset.trim().toLowerCase().replace(/_/g, '-');
   if (['utf-8', 'utf8', 'us-ascii', 'ascii'].includes(name)) return 'utf-8';
   // GBK and GB2312 are subsets of GB18030; producers sometimes name the older standard.
   if (['gb18030', 'gb-18030', 'gbk', 'gb2312', 'cp936'].includes(name)) return 'gb18030';
-  throw new DropFileError(fileName, 'unsupported-charset', `unsupported charset "${charset}" (expected UTF-8 or GB18030)`);
+  throw new DropFileError(
+    fileName,
+    'unsupported-charset',
+    `unsupported charset "${charset}" (expected UTF-8 or GB18030)`,
+  );
 }
 
 function isValidUtf8Prefix(bytes: Buffer, complete: boolean): boolean {

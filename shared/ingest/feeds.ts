@@ -5,7 +5,12 @@ import {
   MeterReadRowSchema,
   REQUIRED_METER_READ_COLUMNS,
 } from '../domain/meter-read.ts';
-import { PAYMENT_COLUMNS, type PaymentRow, PaymentRowSchema, REQUIRED_PAYMENT_COLUMNS } from '../domain/payment.ts';
+import {
+  PAYMENT_COLUMNS,
+  type PaymentRow,
+  PaymentRowSchema,
+  REQUIRED_PAYMENT_COLUMNS,
+} from '../domain/payment.ts';
 
 /** What a drop of one upstream feed looks like: its columns and the schema one row must pass. */
 export interface FeedDefinition<T> {

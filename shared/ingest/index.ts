@@ -1,6 +1,19 @@
 /**
  * Drop parser: turns an upstream feed file (bytes from the drop bucket) into validated rows and
- * per-row rejects. Pure: the caller supplies the byte stream and the object metadata.
+ * per-row rejects, streaming, with flat memory. Pure: the caller supplies the byte stream and the
+ * object metadata (the Lambda adapter passes the S3 GetObject body).
+ *
+ * - Compression: gzip is recognised by its magic bytes (1f 8b); name and Content-Encoding are hints only.
+ * - Encoding: a UTF-8 BOM means UTF-8; else `charset` metadata (gb18030 / gbk / gb2312 → GB18030,
+ *   utf-8 / ascii → UTF-8, anything else → DropFileError); else detection: ASCII passes through
+ *   undecided, and the first ENCODING_SNIFF_BYTES from the first non-ASCII byte decide (valid UTF-8 →
+ *   UTF-8, otherwise GB18030). Bytes invalid in the chosen encoding later on make that row a reject.
+ * - CSV: RFC 4180 via csv-parse, `\n` or `\r\n` (mixed allowed). Empty lines and lines of only
+ *   commas/blanks are not rows. A row with the wrong field count, malformed quotes or undecodable bytes
+ *   is a reject; a quote left open runs to the end of the file as one rejected row, unless it runs past
+ *   MAX_RECORD_BYTES, which refuses the file.
+ * - Numbering: `rowNumber` is the 1-based data record number (header = row 0); `line` is the physical
+ *   line the record starts on. readDrop's return value is the DropCounts (accepted + rejected = rows).
  */
 export { MAX_RECORD_BYTES } from './csv.ts';
 export {

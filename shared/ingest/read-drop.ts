@@ -240,7 +240,8 @@ export async function* readDrop<T>(
     else counts.rejected++;
     yield item;
   }
-  if (header === undefined) throw new DropFileError(source.fileName, 'empty', 'the file is empty (no header row)');
+  if (header === undefined)
+    throw new DropFileError(source.fileName, 'empty', 'the file is empty (no header row)');
   return counts;
 }
 

@@ -67,7 +67,9 @@ export async function* rejectReportChunks(
  */
 export function rejectReportCsv(items: Iterable<ReportInput>): string;
 export function rejectReportCsv(items: AsyncIterable<ReportInput>): Promise<string>;
-export function rejectReportCsv(items: Iterable<ReportInput> | AsyncIterable<ReportInput>): string | Promise<string> {
+export function rejectReportCsv(
+  items: Iterable<ReportInput> | AsyncIterable<ReportInput>,
+): string | Promise<string> {
   if (Symbol.iterator in items) {
     const writer = createRejectReportWriter();
     let text = '';

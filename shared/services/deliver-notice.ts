@@ -1,18 +1,41 @@
+import type { NoticeMessage, NoticeQueue } from '../adapters/notice-queue.ts';
+import type { TokenBucket } from '../adapters/pacing.ts';
 import type { MessageProviders } from '../adapters/providers.ts';
 import { isRetryableProviderError } from '../adapters/providers.ts';
 import type { KeybillRepository, StoredNotice } from '../adapters/repository.ts';
-import type { NoticeMessage } from '../adapters/notice-queue.ts';
 import { billSummary } from '../domain/billing/index.ts';
-import { maskEmail, maskPhone, normalisePhoneNumber, renderBillPreviewEmail, renderBillPreviewSms } from '../notify/index.ts';
+import { recipientKey } from '../domain/notices.ts';
+import { isQuietTime, type QuietHours, quietHoursEnd } from '../domain/quiet-hours.ts';
+import {
+  maskEmail,
+  maskPhone,
+  normalisePhoneNumber,
+  renderBillPreviewEmail,
+  renderBillPreviewSms,
+} from '../notify/index.ts';
 
 export interface SenderConfig {
   fromAddress: string;
   configurationSet?: string;
   smsSenderId?: string;
+  /** SMS inside these hours are deferred to their end, never dropped. */
+  smsQuietHours?: QuietHours | null;
+}
+
+export interface SenderDeps {
+  repository: KeybillRepository;
+  providers: MessageProviders;
+  config: SenderConfig;
+  /** Per-channel pace of this sender instance (quota ÷ max concurrency). */
+  pace?: { email?: TokenBucket; sms?: TokenBucket };
+  now?: () => Date;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
 export type DeliveryOutcome =
   | { outcome: 'sent'; providerMessageId: string }
+  | { outcome: 'deferred'; until: string }
+  | { outcome: 'suppressed'; reason: string }
   | { outcome: 'already-handled'; status: string }
   | { outcome: 'failed'; reason: string }
   | { outcome: 'missing' };
@@ -22,42 +45,76 @@ export class RetryableDeliveryError extends Error {
   override readonly name = 'RetryableDeliveryError';
 }
 
+class PermanentDeliveryError extends Error {
+  override readonly name = 'PermanentDeliveryError';
+}
+
 /** A SENDING claim older than this belongs to a sender that died; another delivery may take it over. */
 const CLAIM_LEASE_MS = 5 * 60 * 1000;
 
 /**
  * Sends one notice at most once per successful claim: the conditional move to SENDING is the claim, so of
- * any number of deliveries of the same queue message only one reaches the provider.
+ * any number of deliveries of the same queue message only one reaches the provider. Suppressed and
+ * opted-out recipients are recorded, not sent to; SMS in quiet hours are deferred.
  */
-export async function deliverNotice(
-  message: NoticeMessage,
-  deps: {
-    repository: KeybillRepository;
-    providers: MessageProviders;
-    config: SenderConfig;
-    log?: (message: string, fields?: Record<string, unknown>) => void;
-  },
-): Promise<DeliveryOutcome> {
-  const { repository, providers, config } = deps;
+export async function deliverNotice(message: NoticeMessage, deps: SenderDeps): Promise<DeliveryOutcome> {
+  const { repository } = deps;
+  const now = deps.now ?? (() => new Date());
   const log = deps.log ?? (() => {});
   const notice = await repository.getNotice(message.accountId, message.noticeId);
   if (notice === undefined) return { outcome: 'missing' };
-  const claimable = notice.status === 'QUEUED' || notice.status === 'DEFERRED' ||
-    (notice.status === 'SENDING' && Date.parse(notice.updatedAt) < Date.now() - CLAIM_LEASE_MS);
+  const claimable =
+    notice.status === 'QUEUED' ||
+    (notice.status === 'SENDING' && Date.parse(notice.updatedAt) < now().getTime() - CLAIM_LEASE_MS);
   if (!claimable) return { outcome: 'already-handled', status: notice.status };
-  const claimed = await repository.transitionNotice(notice, [notice.status], 'SENDING', { countAttempt: true });
+  const claimed = await repository.transitionNotice(notice, [notice.status], 'SENDING', {
+    countAttempt: true,
+  });
   if (!claimed) return { outcome: 'already-handled', status: 'claimed-elsewhere' };
 
-  const recipientForLogs = notice.channel === 'email' ? maskEmail(notice.recipient.address) : maskPhone(notice.recipient.address);
+  const recipientForLogs =
+    notice.channel === 'email' ? maskEmail(notice.recipient.address) : maskPhone(notice.recipient.address);
+  const suppressed = await repository.suppressionOf(
+    notice.channel,
+    recipientKey(notice.channel, notice.recipient.address),
+  );
+  if (suppressed !== undefined) {
+    await repository.transitionNotice(notice, ['SENDING'], 'SUPPRESSED', { detail: suppressed });
+    log('notice suppressed', { noticeId: notice.noticeId, recipient: recipientForLogs, reason: suppressed });
+    return { outcome: 'suppressed', reason: suppressed };
+  }
+  const quiet = deps.config.smsQuietHours;
+  if (notice.channel === 'sms' && quiet != null && isQuietTime(now(), quiet)) {
+    const until = quietHoursEnd(now(), quiet).toISOString();
+    await repository.transitionNotice(notice, ['SENDING'], 'DEFERRED', {
+      detail: `quiet hours until ${until}`,
+    });
+    log('sms deferred for quiet hours', { noticeId: notice.noticeId, until });
+    return { outcome: 'deferred', until };
+  }
+
   try {
-    const providerMessageId = await sendThroughProvider(notice, deps);
-    await repository.transitionNotice(notice, ['SENDING'], 'SENT', { providerMessageId });
+    const sent = await sendThroughProvider(notice, deps);
+    if (sent.optedOut) {
+      await repository.suppressRecipient('sms', recipientKey('sms', notice.recipient.address), 'opted-out');
+      await repository.transitionNotice(notice, ['SENDING'], 'SUPPRESSED', { detail: 'opted-out' });
+      log('notice suppressed', {
+        noticeId: notice.noticeId,
+        recipient: recipientForLogs,
+        reason: 'opted-out',
+      });
+      return { outcome: 'suppressed', reason: 'opted-out' };
+    }
+    await repository.transitionNotice(notice, ['SENDING'], 'SENT', { providerMessageId: sent.messageId });
     log('notice sent', { noticeId: notice.noticeId, channel: notice.channel, recipient: recipientForLogs });
-    return { outcome: 'sent', providerMessageId };
+    return { outcome: 'sent', providerMessageId: sent.messageId };
   } catch (error) {
     const reason = `${(error as Error).name}: ${(error as Error).message}`;
-    if (isRetryableProviderError(error)) {
-      await repository.transitionNotice(notice, ['SENDING'], 'QUEUED', { lastError: reason, detail: 'retry' });
+    if (!(error instanceof PermanentDeliveryError) && isRetryableProviderError(error)) {
+      await repository.transitionNotice(notice, ['SENDING'], 'QUEUED', {
+        lastError: reason,
+        detail: 'retry',
+      });
       log('notice send throttled or failed transiently', { noticeId: notice.noticeId, reason });
       throw new RetryableDeliveryError(reason);
     }
@@ -69,21 +126,31 @@ export async function deliverNotice(
 
 async function sendThroughProvider(
   notice: StoredNotice,
-  deps: { repository: KeybillRepository; providers: MessageProviders; config: SenderConfig },
-): Promise<string> {
+  deps: SenderDeps,
+): Promise<{ messageId: string; optedOut?: false } | { optedOut: true; messageId?: undefined }> {
   const [stored, account] = await Promise.all([
     deps.repository.getBill(notice.accountId, notice.period, notice.billVersion),
     deps.repository.getAccount(notice.accountId),
   ]);
   if (stored === undefined || account === undefined) {
-    throw new Error(`notice ${notice.noticeId}: its bill or account is gone`);
+    throw new PermanentDeliveryError(`notice ${notice.noticeId}: its bill or account is gone`);
   }
   const language = notice.recipient.language;
   const corrected = notice.billVersion > 1;
   if (notice.channel === 'email') {
-    const history = (await deps.repository.getBillHistory(notice.accountId, notice.period, 12)).map((b) => billSummary(b.document));
-    const email = renderBillPreviewEmail({ bill: stored.document, account, language, history, corrected, version: notice.billVersion });
-    const { messageId } = await deps.providers.sendEmail({
+    const history = (await deps.repository.getBillHistory(notice.accountId, notice.period, 12)).map((b) =>
+      billSummary(b.document),
+    );
+    const email = renderBillPreviewEmail({
+      bill: stored.document,
+      account,
+      language,
+      history,
+      corrected,
+      version: notice.billVersion,
+    });
+    await deps.pace?.email?.take();
+    return deps.providers.sendEmail({
       from: deps.config.fromAddress,
       to: notice.recipient.address,
       subject: email.subject,
@@ -92,15 +159,39 @@ async function sendThroughProvider(
       configurationSet: deps.config.configurationSet,
       tags: { accountId: notice.accountId, kind: notice.kind, period: notice.period },
     });
-    return messageId;
   }
-  const phone = normalisePhoneNumber(notice.recipient.address);
-  if (!phone.ok) throw new InvalidRecipientError(`phone number is not valid: ${phone.reason}`);
+  const phone = normalisePhoneNumber(notice.recipient.address, 'CN', { requireMobile: true });
+  if (!phone.ok)
+    throw new PermanentDeliveryError(`phone number is not a valid mobile number: ${phone.reason}`);
+  if (await deps.providers.isPhoneOptedOut(phone.e164)) return { optedOut: true };
   const sms = renderBillPreviewSms({ bill: stored.document, account, language, corrected });
-  const { messageId } = await deps.providers.sendSms({ phoneNumber: phone.e164, text: sms.text, senderId: deps.config.smsSenderId });
-  return messageId;
+  await deps.pace?.sms?.take();
+  return deps.providers.sendSms({
+    phoneNumber: phone.e164,
+    text: sms.text,
+    senderId: deps.config.smsSenderId,
+  });
 }
 
-class InvalidRecipientError extends Error {
-  override readonly name = 'InvalidRecipientError';
+/**
+ * Puts SMS deferred for quiet hours back on the queue once the hours are over (run by a schedule at their
+ * end, and safe to run at any time: a notice still inside quiet hours is simply deferred again).
+ */
+export async function releaseDeferredNotices(deps: {
+  repository: KeybillRepository;
+  queue: NoticeQueue;
+}): Promise<number> {
+  const deferred = await deps.repository.listNoticesByStatus('DEFERRED');
+  const released: NoticeMessage[] = [];
+  for (const notice of deferred) {
+    if (
+      await deps.repository.transitionNotice(notice, ['DEFERRED'], 'QUEUED', {
+        detail: 'released after quiet hours',
+      })
+    ) {
+      released.push({ accountId: notice.accountId, noticeId: notice.noticeId });
+    }
+  }
+  await deps.queue.enqueue(released);
+  return released.length;
 }

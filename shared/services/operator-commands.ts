@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { DropObjectStore } from '../adapters/drop-objects.ts';
+import type { NoticeQueue } from '../adapters/notice-queue.ts';
 import type { KeybillRepository } from '../adapters/repository.ts';
 import { AccountId, Period } from '../domain/primitives.ts';
+import { releaseDeferredNotices } from './deliver-notice.ts';
 import { runMeterReadDrop } from './run-meter-read-drop.ts';
 
 /**
@@ -18,7 +20,9 @@ export const OperatorCommand = z.discriminatedUnion('command', [
       status: z.enum(['RUNNING', 'SUCCEEDED', 'REJECTED', 'FAILED']).optional(),
     })
     .strict()
-    .refine((c) => (c.period === undefined) !== (c.status === undefined), { message: 'give exactly one of period or status' }),
+    .refine((c) => (c.period === undefined) !== (c.status === undefined), {
+      message: 'give exactly one of period or status',
+    }),
   z
     .object({
       command: z.literal('show-bill'),
@@ -28,6 +32,7 @@ export const OperatorCommand = z.discriminatedUnion('command', [
     })
     .strict(),
   z.object({ command: z.literal('list-notices'), accountId: AccountId }).strict(),
+  z.object({ command: z.literal('release-deferred') }).strict(),
 ]);
 export type OperatorCommand = z.infer<typeof OperatorCommand>;
 
@@ -37,7 +42,13 @@ export type OperatorResponse =
 
 export async function runOperatorCommand(
   input: unknown,
-  deps: { repository: KeybillRepository; objects: DropObjectStore; log?: (m: string, f?: Record<string, unknown>) => void },
+  deps: {
+    repository: KeybillRepository;
+    objects: DropObjectStore;
+    /** Needed by release-deferred only. */
+    queue?: NoticeQueue;
+    log?: (m: string, f?: Record<string, unknown>) => void;
+  },
 ): Promise<OperatorResponse> {
   const parsed = OperatorCommand.safeParse(input);
   if (!parsed.success) {
@@ -69,6 +80,10 @@ export async function runOperatorCommand(
           ...notice,
           recipient: { role: recipient.role, name: recipient.name, language: recipient.language },
         }));
+      case 'release-deferred': {
+        if (deps.queue === undefined) throw new Error('release-deferred needs NOTICE_QUEUE_URL');
+        return { released: await releaseDeferredNotices({ repository, queue: deps.queue }) };
+      }
     }
   })();
   return { ok: true, command: command.command, result };

@@ -18,7 +18,8 @@ export async function planBillNotices(
   deps: { repository: KeybillRepository; queue: NoticeQueue },
 ): Promise<{ planned: number; enqueued: number }> {
   const account = await deps.repository.getAccount(bill.accountId);
-  if (account === undefined) throw new Error(`bill ${bill.accountId} ${bill.period} v${bill.version}: account not found`);
+  if (account === undefined)
+    throw new Error(`bill ${bill.accountId} ${bill.period} v${bill.version}: account not found`);
   const plans = planBillPreviewNotices(account, bill);
   const toEnqueue = [];
   for (const plan of plans) {

@@ -1,8 +1,15 @@
 import type { KeybillRepository } from '../adapters/repository.ts';
-import type { NoticeStatus } from '../domain/notices.ts';
+import { type NoticeStatus, recipientKey } from '../domain/notices.ts';
 
 /** The SES configuration-set event types the product acts on (SES → EventBridge `detail.eventType`). */
-export type SesEventType = 'Send' | 'Delivery' | 'Bounce' | 'Complaint' | 'Reject' | 'DeliveryDelay' | 'RenderingFailure';
+export type SesEventType =
+  | 'Send'
+  | 'Delivery'
+  | 'Bounce'
+  | 'Complaint'
+  | 'Reject'
+  | 'DeliveryDelay'
+  | 'RenderingFailure';
 
 export interface DeliveryEvent {
   providerMessageId: string;
@@ -16,7 +23,9 @@ export interface DeliveryEvent {
  * Which status a provider event moves a notice to, and from which statuses. Status only moves forward:
  * a late Delivery never overwrites a Bounce, a re-delivered event changes nothing.
  */
-const TRANSITIONS: Partial<Record<SesEventType, { from: NoticeStatus[]; to: NoticeStatus; transient?: true }>> = {
+const TRANSITIONS: Partial<
+  Record<SesEventType, { from: NoticeStatus[]; to: NoticeStatus; transient?: true }>
+> = {
   Delivery: { from: ['SENDING', 'SENT'], to: 'DELIVERED' },
   Bounce: { from: ['SENDING', 'SENT', 'DELIVERED'], to: 'BOUNCED' },
   Complaint: { from: ['SENDING', 'SENT', 'DELIVERED'], to: 'COMPLAINED' },
@@ -38,5 +47,13 @@ export async function recordDeliveryEvent(
   const moved = await deps.repository.transitionNotice(notice, transition.from, transition.to, {
     detail: event.detail ?? event.eventType,
   });
+  if (transition.to === 'BOUNCED' || transition.to === 'COMPLAINED') {
+    // A hard bounce or a complaint ends sending to that address for every later notice.
+    await deps.repository.suppressRecipient(
+      notice.channel,
+      recipientKey(notice.channel, notice.recipient.address),
+      event.eventType,
+    );
+  }
   return { outcome: moved ? 'updated' : 'unchanged', status: moved ? transition.to : notice.status };
 }

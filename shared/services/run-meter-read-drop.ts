@@ -1,8 +1,8 @@
-import type { KeybillRepository, RunRecord } from '../adapters/repository.ts';
 import type { DropObjectStore, DropRef } from '../adapters/drop-objects.ts';
+import type { KeybillRepository, RunRecord } from '../adapters/repository.ts';
 import type { Account } from '../domain/account.ts';
-import { billSummary, BillingInputError, computeBill } from '../domain/billing/index.ts';
-import type { MeterReadRow } from '../domain/meter-read.ts';
+import { BillingInputError, billSummary, computeBill } from '../domain/billing/index.ts';
+import { type MeterReadRow, meterReadRowToCsvLine } from '../domain/meter-read.ts';
 import { DropFileError, METER_READ_FEED, readDrop, rejectReportCsv } from '../ingest/index.ts';
 
 export interface RowReject {
@@ -113,14 +113,17 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
       const [accountId, period] = group.split('|') as [string, string];
       const account: Account | undefined = accounts.get(accountId);
       const rejectAll = (column: string | null, reason: string) => {
-        for (const e of entries) rejects.push({ rowNumber: e.rowNumber, column, reason, raw: rawOf(e.row) });
+        for (const e of entries)
+          rejects.push({ rowNumber: e.rowNumber, column, reason, raw: meterReadRowToCsvLine(e.row) });
       };
       if (account === undefined) {
         rejectAll('account_id', `account ${accountId} is not a known key account`);
         continue;
       }
       try {
-        const history = (await repository.getBillHistory(accountId, period, 13)).map((b) => billSummary(b.document));
+        const history = (await repository.getBillHistory(accountId, period, 13)).map((b) =>
+          billSummary(b.document),
+        );
         const bill = computeBill({ account, tariffs, reads: entries.map((e) => e.row), period, history });
         const saved = await repository.saveBill(bill, runId);
         accountsBilled++;
@@ -139,7 +142,11 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
     let rejectReportKey: string | undefined;
     if (rejects.length > 0) {
       rejectReportKey = rejectReportKeyFor(ref.key);
-      await objects.put({ bucket: ref.bucket, key: rejectReportKey }, rejectReportCsv(rejects), 'text/csv; charset=utf-8');
+      await objects.put(
+        { bucket: ref.bucket, key: rejectReportKey },
+        rejectReportCsv(rejects),
+        'text/csv; charset=utf-8',
+      );
     }
     const result: MeterReadDropResult = {
       runId,
@@ -157,7 +164,14 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
       period: mostCommon(periods),
       status: 'SUCCEEDED',
       finishedAt: now().toISOString(),
-      counts: { rows, accepted: result.accepted, rejected: result.rejected, accountsBilled, billsCreated, billsUnchanged },
+      counts: {
+        rows,
+        accepted: result.accepted,
+        rejected: result.rejected,
+        accountsBilled,
+        billsCreated,
+        billsUnchanged,
+      },
       ...(rejectReportKey === undefined ? {} : { rejectReportKey }),
     });
     return result;
@@ -169,7 +183,13 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
         rejectReportCsv([{ rowNumber: 0, column: null, reason: error.message, raw: '' }]),
         'text/csv; charset=utf-8',
       );
-      await repository.finishRun({ ...run, status: 'REJECTED', finishedAt: now().toISOString(), reason: error.message, rejectReportKey });
+      await repository.finishRun({
+        ...run,
+        status: 'REJECTED',
+        finishedAt: now().toISOString(),
+        reason: error.message,
+        rejectReportKey,
+      });
       return {
         runId,
         outcome: 'rejected',
@@ -183,14 +203,14 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
         reason: error.message,
       };
     }
-    await repository.finishRun({ ...run, status: 'FAILED', finishedAt: now().toISOString(), reason: (error as Error).message });
+    await repository.finishRun({
+      ...run,
+      status: 'FAILED',
+      finishedAt: now().toISOString(),
+      reason: (error as Error).message,
+    });
     throw error;
   }
-}
-
-/** A validated row rendered back for the reject report when the whole account is rejected after parsing. */
-function rawOf(row: MeterReadRow): string {
-  return `${row.accountId},${row.meterId},${row.period},${row.readType}`;
 }
 
 function mostCommon(counts: Map<string, number>): string | undefined {

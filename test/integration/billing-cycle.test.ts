@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentClient } from '../../shared/adapters/clients.ts';
-import { KeybillRepository } from '../../shared/adapters/repository.ts';
 import { type BillingCycleSummary, LOCAL_NAMES, runBillingCycle } from '../../local/runner/billing-cycle.ts';
 import { type LocalStack, type SesStoredEmail, startLocalStack } from '../../local/stack.ts';
+import { documentClient } from '../../shared/adapters/clients.ts';
+import { KeybillRepository } from '../../shared/adapters/repository.ts';
 
 /** ¥1,234,567.89 from "1234567.89", written independently of the renderer so the test can catch it. */
 const yuanAsPrinted = (amount: string): string => {
@@ -74,7 +74,10 @@ describe('one billing cycle from meter-read drop to inbox (local stack)', () => 
     const repository = new KeybillRepository(documentClient(), LOCAL_NAMES.table);
     const sent = await repository.listNoticesByStatus('SENT');
     expect(sent).toHaveLength(12);
-    const ids = new Set([...emails.map((e) => e.messageId), ...stack.sms!.messages().map((m) => m.messageId)]);
+    const ids = new Set([
+      ...emails.map((e) => e.messageId),
+      ...stack.sms!.messages().map((m) => m.messageId),
+    ]);
     for (const notice of sent) expect(ids.has(notice.providerMessageId!)).toBe(true);
   });
 });

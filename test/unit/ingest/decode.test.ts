@@ -113,7 +113,9 @@ describe('drop text encoding', () => {
   });
 
   it('refuses a charset it does not know instead of guessing', async () => {
-    const err = await rejectionOf(collect(readDrop(source(chineseText, { charset: 'latin1' }), METER_READ_FEED)));
+    const err = await rejectionOf(
+      collect(readDrop(source(chineseText, { charset: 'latin1' }), METER_READ_FEED)),
+    );
     expect(err).toBeInstanceOf(DropFileError);
     expect(err).toMatchObject({ code: 'unsupported-charset', fileName: 'drop.csv' });
   });
@@ -127,13 +129,17 @@ describe('drop compression', () => {
     ['Content-Encoding gzip', { contentEncoding: 'gzip' }],
     ['no hint at all', {}],
   ])('inflates gzip recognised by its magic bytes, with %s', async (_name, extra) => {
-    const { counts, rows } = await collect(readDrop(source(gzipSync(Buffer.from(text)), extra, 1), METER_READ_FEED));
+    const { counts, rows } = await collect(
+      readDrop(source(gzipSync(Buffer.from(text)), extra, 1), METER_READ_FEED),
+    );
     expect(counts).toEqual({ rows: 2, accepted: 2, rejected: 0 });
     expect(rows.map((r) => r.row.meterId)).toEqual(['M-88001', 'M-2']);
   });
 
   it('reads a .gz-named object that arrives already inflated', async () => {
-    const { counts } = await collect(readDrop(source(text, { fileName: 'x.csv.gz', contentEncoding: 'gzip' }), METER_READ_FEED));
+    const { counts } = await collect(
+      readDrop(source(text, { fileName: 'x.csv.gz', contentEncoding: 'gzip' }), METER_READ_FEED),
+    );
     expect(counts.accepted).toBe(2);
   });
 
@@ -146,7 +152,9 @@ describe('drop compression', () => {
 
   it('refuses a truncated gzip stream as a file error', async () => {
     const bytes = gzipSync(Buffer.from(text.repeat(50)));
-    const err = await rejectionOf(collect(readDrop(source(bytes.subarray(0, bytes.length - 20)), METER_READ_FEED)));
+    const err = await rejectionOf(
+      collect(readDrop(source(bytes.subarray(0, bytes.length - 20)), METER_READ_FEED)),
+    );
     expect(err).toBeInstanceOf(DropFileError);
     expect(err).toMatchObject({ code: 'corrupt-gzip' });
   });

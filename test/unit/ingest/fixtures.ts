@@ -61,7 +61,11 @@ export function csvField(value: string): string {
 }
 
 /** A CSV text from a header and rows given as cells keyed by header name. */
-export function csvText(header: readonly string[], rows: readonly Record<string, string>[], eol = '\n'): string {
+export function csvText(
+  header: readonly string[],
+  rows: readonly Record<string, string>[],
+  eol = '\n',
+): string {
   const lines = [header.map(csvField).join(',')];
   for (const row of rows) lines.push(header.map((h) => csvField(row[h] ?? '')).join(','));
   return lines.join(eol) + eol;
@@ -72,7 +76,11 @@ export async function* chunks(bytes: Uint8Array, size = 64 * 1024): AsyncGenerat
   for (let offset = 0; offset < bytes.length; offset += size) yield bytes.subarray(offset, offset + size);
 }
 
-export function source(bytes: Uint8Array | string, extra: Partial<DropSource> = {}, chunkSize?: number): DropSource {
+export function source(
+  bytes: Uint8Array | string,
+  extra: Partial<DropSource> = {},
+  chunkSize?: number,
+): DropSource {
   const data = typeof bytes === 'string' ? Buffer.from(bytes, 'utf8') : bytes;
   return { fileName: 'drop.csv', body: chunks(data, chunkSize), ...extra };
 }

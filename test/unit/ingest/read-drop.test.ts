@@ -1,6 +1,12 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { DropFileError, MAX_RECORD_BYTES, METER_READ_FEED, rawSplitRows, readDrop } from '../../../shared/ingest/index.ts';
+import {
+  DropFileError,
+  MAX_RECORD_BYTES,
+  METER_READ_FEED,
+  rawSplitRows,
+  readDrop,
+} from '../../../shared/ingest/index.ts';
 import { collect, csvText, METER_HEADER, meterCells, rejectionOf, source } from './fixtures.ts';
 
 const header = METER_HEADER.join(',');
@@ -100,7 +106,11 @@ describe('reading a meter-read drop', () => {
     });
     const { rows, counts } = await read(`${columns.join(',')}\n${row.join(',')}\n`);
     expect(counts.accepted).toBe(1);
-    expect(rows[0]?.row).toMatchObject({ accountId: '3100012345', meterId: 'M-9', kvarh: { start: '630.20', end: '742.88' } });
+    expect(rows[0]?.row).toMatchObject({
+      accountId: '3100012345',
+      meterId: 'M-9',
+      kvarh: { start: '630.20', end: '742.88' },
+    });
     expect(rows[0]?.row.kwhBands.sharp).toBeUndefined();
   });
 
@@ -135,13 +145,17 @@ describe('reading a meter-read drop', () => {
   });
 
   it('refuses a binary file as not CSV', async () => {
-    const zip = Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00]);
+    const zip = Buffer.from([
+      0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00, 0x08, 0x00, 0x00, 0x00, 0x21, 0x00,
+    ]);
     const err = await rejectionOf(collect(readDrop(source(zip), METER_READ_FEED)));
     expect(err).toMatchObject({ code: 'not-csv' });
   });
 
   it('rejects a row with a bad value, naming row, column and reason, while the good rows come through', async () => {
-    const text = [header, line({ meter_id: 'A' }), line({ period: '2026-13' }), line({ meter_id: 'C' })].join('\n');
+    const text = [header, line({ meter_id: 'A' }), line({ period: '2026-13' }), line({ meter_id: 'C' })].join(
+      '\n',
+    );
     const { items, counts } = await read(text);
     expect(counts).toEqual({ rows: 3, accepted: 2, rejected: 1 });
     expect(items[1]).toEqual({
@@ -197,7 +211,13 @@ describe('reading a meter-read drop', () => {
   });
 
   it('rejects a quote left open at the end of the file as one row running to the end', async () => {
-    const text = [header, line({ meter_id: 'A' }), line().replace('M-88001', '"M-88001'), line(), line()].join('\n');
+    const text = [
+      header,
+      line({ meter_id: 'A' }),
+      line().replace('M-88001', '"M-88001'),
+      line(),
+      line(),
+    ].join('\n');
     const { items, counts } = await read(text, 100);
     expect(counts).toEqual({ rows: 2, accepted: 1, rejected: 1 });
     expect(items[1]).toMatchObject({ kind: 'reject', rowNumber: 2, line: 3, column: 'meter_id' });
@@ -230,7 +250,8 @@ describe('reading a meter-read drop', () => {
 
   it('offers the bare decode-and-split as rawSplitRows, header included', async () => {
     const records: string[][] = [];
-    for await (const r of rawSplitRows(source(`${header}\n${line()}\n\n${line({ period: 'bad' })}\n`))) records.push(r);
+    for await (const r of rawSplitRows(source(`${header}\n${line()}\n\n${line({ period: 'bad' })}\n`)))
+      records.push(r);
     expect(records).toHaveLength(3);
     expect(records[0]).toEqual([...METER_HEADER]);
     expect(records[2]?.[2]).toBe('bad');

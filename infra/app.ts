@@ -1,0 +1,3 @@
+import { buildKeybillApp } from './keybill-app.ts';
+
+buildKeybillApp().app.synth();

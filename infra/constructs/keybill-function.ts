@@ -1,0 +1,147 @@
+import { fileURLToPath } from 'node:url';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { acknowledge } from './acknowledge.ts';
+import { DeadLetterQueue } from './queues.ts';
+
+/** The repository root: handlers live in `functions/<name>/handler.ts`, the lock file next to package.json. */
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export const METRICS_NAMESPACE = 'keybill';
+
+/**
+ * ESM bundles cannot `require`, but some CommonJS dependencies (the X-Ray SDK under the Powertools tracer)
+ * still call it; esbuild's shim falls back to a global `require`, which this banner provides.
+ */
+const ESM_REQUIRE_BANNER =
+  "import{createRequire as __keybillCreateRequire}from'node:module';const require=__keybillCreateRequire(import.meta.url);";
+
+export interface AsyncInvokeOptions {
+  /** Lambda's own retries of a failed asynchronous event. @default 2 */
+  readonly retryAttempts?: number;
+  /** How long Lambda keeps trying an event before it goes to the dead-letter queue. @default 6 hours */
+  readonly maxEventAge?: Duration;
+}
+
+export interface KeybillFunctionProps {
+  /** The folder under `functions/` holding `handler.ts`; also the Powertools service name. */
+  readonly handlerName: string;
+  readonly description: string;
+  readonly environment?: Record<string, string>;
+  /** @default 1024 MB */
+  readonly memorySize?: number;
+  /** @default 30 seconds */
+  readonly timeout?: Duration;
+  /**
+   * Set when the function is invoked asynchronously (EventBridge rule, Scheduler): an event that still
+   * fails after Lambda's retries goes to an on-failure SQS destination, which alarms.
+   * @default - synchronous or poll-based triggers only; no dead-letter queue
+   */
+  readonly asyncInvoke?: AsyncInvokeOptions;
+}
+
+/**
+ * One Lambda function of the product, with every default decided once: Node.js 24 on arm64, an ESM
+ * bundle built by the local esbuild (no Docker), X-Ray tracing, Powertools settings, a log group with a
+ * retention, and a role of its own that starts with nothing but writing to that log group.
+ */
+export class KeybillFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+  readonly serviceName: string;
+  /** `<stack name>-<handler name>`: operators find the function by it in the console. */
+  readonly physicalName: string;
+  readonly deadLetterQueue?: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: KeybillFunctionProps) {
+    super(scope, id);
+    this.serviceName = props.handlerName;
+    this.physicalName = `${Stack.of(this).stackName}-${props.handlerName}`;
+
+    // Created explicitly so the retention is set by CloudFormation, not by a log-retention custom resource.
+    this.logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
+
+    // An own role instead of the AWSLambdaBasicExecutionRole managed policy: logs go to one known group.
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `keybill ${props.handlerName} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    if (props.asyncInvoke !== undefined) {
+      this.deadLetterQueue = new DeadLetterQueue(this, 'FailedEvents', {
+        purpose: `${props.handlerName}: an asynchronous event failed after every retry`,
+      });
+    }
+
+    this.function = new NodejsFunction(this, 'Function', {
+      functionName: this.physicalName,
+      description: props.description,
+      entry: `${REPO_ROOT}functions/${props.handlerName}/handler.ts`,
+      handler: 'handler',
+      projectRoot: REPO_ROOT,
+      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      runtime: Runtime.NODEJS_24_X,
+      architecture: Architecture.ARM_64,
+      memorySize: props.memorySize ?? 1024,
+      timeout: props.timeout ?? Duration.seconds(30),
+      tracing: Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.handlerName,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        // Stack traces point into the TypeScript sources instead of the minified bundle.
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      retryAttempts: props.asyncInvoke?.retryAttempts ?? (props.asyncInvoke ? 2 : undefined),
+      maxEventAge: props.asyncInvoke ? (props.asyncInvoke.maxEventAge ?? Duration.hours(6)) : undefined,
+      onFailure: this.deadLetterQueue ? new SqsDestination(this.deadLetterQueue.queue) : undefined,
+      bundling: {
+        forceDockerBundling: false,
+        format: OutputFormat.ESM,
+        // Prefer the ESM builds of dependencies so esbuild can drop what the handler never imports.
+        mainFields: ['module', 'main'],
+        banner: ESM_REQUIRE_BANNER,
+        target: 'node24',
+        minify: true,
+        sourceMap: true,
+        sourcesContent: false,
+        // The handlers are tested against the SDK version in package-lock.json, not the runtime's copy.
+        bundleAwsSDK: true,
+        logLevel: LogLevel.ERROR,
+      },
+    });
+
+    acknowledge(
+      this.role.node.findChild('DefaultPolicy'),
+      'AwsSolutions-IAM5[Resource::*]',
+      'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and dynamodb:ListStreams (stream ' +
+        'event source) have no resource-level permissions: AWS requires Resource "*" for them.',
+    );
+  }
+
+  get functionName(): string {
+    return this.function.functionName;
+  }
+
+  /**
+   * The function's ARN built from its fixed name and the stack's account and region, without a reference
+   * to the function resource: usable where a reference would be circular (its own environment).
+   */
+  get arnByName(): string {
+    return Stack.of(this).formatArn({
+      service: 'lambda',
+      resource: 'function',
+      resourceName: this.physicalName,
+      arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+    });
+  }
+}

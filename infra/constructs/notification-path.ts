@@ -1,0 +1,222 @@
+import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import {
+  ConfigurationSet,
+  EmailIdentity,
+  EmailSendingEvent,
+  EventDestination,
+  Identity,
+  SuppressionReasons,
+} from 'aws-cdk-lib/aws-ses';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { acknowledge } from './acknowledge.ts';
+import type { DataTable } from './data-table.ts';
+import { KeybillFunction } from './keybill-function.ts';
+import { DeadLetterQueue, secureQueue } from './queues.ts';
+
+export const CONFIGURATION_SET_NAME = 'keybill-previews';
+
+/** The SES events the delivery recorder needs, with the EventBridge detail-type each arrives under. */
+const DELIVERY_EVENTS: ReadonlyArray<[EmailSendingEvent, string]> = [
+  [EmailSendingEvent.SEND, 'Email Sent'],
+  [EmailSendingEvent.DELIVERY, 'Email Delivered'],
+  [EmailSendingEvent.BOUNCE, 'Email Bounced'],
+  [EmailSendingEvent.COMPLAINT, 'Email Complaint Received'],
+  [EmailSendingEvent.REJECT, 'Email Rejected'],
+];
+
+export interface NotificationPathProps {
+  readonly table: DataTable;
+  /** The From address of bill previews; its address and its domain are the identities it may send as. */
+  readonly sesFromAddress: string;
+  /** Create (and DKIM-verify through DNS) the SES domain identity of `sesFromAddress`. @default false */
+  readonly createSesIdentity?: boolean;
+  /** SNS SMS sender ID (not used in every country); empty for none. @default '' */
+  readonly smsSenderId?: string;
+  /** Local hours in which no SMS is sent, e.g. '21:00-08:00'. */
+  readonly quietHours: string;
+  /** IANA time zone of the quiet hours and of every date a customer sees. */
+  readonly timeZone: string;
+  /**
+   * At most this many sender invocations at once. With batches of 10 this is what paces sends to the
+   * SES/SNS quota: raise it only with the quota. The SQS event source accepts 2 to 1000.
+   * @default 2
+   */
+  readonly senderMaxConcurrency?: number;
+}
+
+/**
+ * From a new bill version to a recorded delivery: the table stream feeds the planner, which writes notice
+ * items (the outbox) and queues them; the sender claims and sends each through SES or SNS at a bounded
+ * pace; SES reports what happened through EventBridge to the recorder.
+ */
+export class NotificationPath extends Construct {
+  readonly planner: KeybillFunction;
+  readonly sender: KeybillFunction;
+  readonly recorder: KeybillFunction;
+  readonly noticeQueue: Queue;
+  readonly noticeDeadLetters: DeadLetterQueue;
+  readonly plannerFailures: DeadLetterQueue;
+  readonly configurationSet: ConfigurationSet;
+  readonly emailIdentity?: EmailIdentity;
+
+  constructor(scope: Construct, id: string, props: NotificationPathProps) {
+    super(scope, id);
+    const { table } = props;
+    const maxConcurrency = props.senderMaxConcurrency ?? 2;
+    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000) {
+      throw new Error(`senderMaxConcurrency must be an integer from 2 to 1000, got ${maxConcurrency}`);
+    }
+    const fromDomain = props.sesFromAddress.split('@')[1];
+    if (fromDomain === undefined || fromDomain === '') {
+      throw new Error(`sesFromAddress must be an email address, got '${props.sesFromAddress}'`);
+    }
+
+    // ---- SES configuration set: every preview is sent through it, its events go to the default bus.
+    this.configurationSet = new ConfigurationSet(this, 'PreviewConfigurationSet', {
+      configurationSetName: CONFIGURATION_SET_NAME,
+      reputationMetrics: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    this.configurationSet.addEventDestination('ToEventBridge', {
+      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: DELIVERY_EVENTS.map(([event]) => event),
+    });
+    if (props.createSesIdentity === true) {
+      this.emailIdentity = new EmailIdentity(this, 'SendingIdentity', {
+        identity: Identity.domain(fromDomain),
+        configurationSet: this.configurationSet,
+      });
+      this.emailIdentity.dkimRecords.forEach((record, index) => {
+        new CfnOutput(this, `DkimRecord${index + 1}`, {
+          description: `CNAME to add to the DNS of ${fromDomain} for SES DKIM`,
+          value: `${record.name} CNAME ${record.value}`,
+        });
+      });
+    }
+
+    // ---- Sender: SQS notices queue → send-notice, paced by maximum concurrency.
+    this.sender = new KeybillFunction(this, 'SendNotice', {
+      handlerName: 'send-notice',
+      description: 'Claims a planned notice and sends it by email (SES) or SMS (SNS)',
+      environment: {
+        TABLE_NAME: table.tableName,
+        SES_FROM_ADDRESS: props.sesFromAddress,
+        SES_CONFIGURATION_SET: this.configurationSet.configurationSetName,
+        SMS_SENDER_ID: props.smsSenderId ?? '',
+        QUIET_HOURS: props.quietHours,
+        TIME_ZONE: props.timeZone,
+      },
+    });
+    const senderTimeout = this.sender.function.timeout ?? Duration.seconds(30);
+
+    this.noticeDeadLetters = new DeadLetterQueue(this, 'NoticeDeadLetters', {
+      purpose: 'Notices queue: a notice message failed 5 receives',
+    });
+    this.noticeQueue = secureQueue(this, 'NoticeQueue', {
+      // AWS's rule of thumb for a Lambda source: six times the function timeout, so a message is not
+      // handed to a second sender while the first one may still be working on it.
+      visibilityTimeout: Duration.seconds(senderTimeout.toSeconds() * 6),
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.noticeDeadLetters.queue, maxReceiveCount: 5 },
+    });
+    this.sender.function.addEventSource(
+      new SqsEventSource(this.noticeQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency }),
+    );
+    table.grantReadWrite(this.sender.function);
+    this.sender.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          this.sesArn('identity', props.sesFromAddress),
+          this.sesArn('identity', fromDomain),
+          this.sesArn('configuration-set', this.configurationSet.configurationSetName),
+        ],
+        conditions: { StringEquals: { 'ses:FromAddress': props.sesFromAddress } },
+      }),
+    );
+    const smsPublish = new Policy(this, 'SmsPublishPolicy', {
+      statements: [new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] })],
+    });
+    smsPublish.attachToRole(this.sender.role);
+    acknowledge(
+      smsPublish,
+      'AwsSolutions-IAM5[Resource::*]',
+      'SMS are published straight to phone numbers, not to a topic; SNS authorises such a Publish only ' +
+        'against Resource "*". The policy grants sns:Publish alone.',
+    );
+
+    // ---- Planner: table stream (new BILL items only) → plan-notices.
+    this.planner = new KeybillFunction(this, 'PlanNotices', {
+      handlerName: 'plan-notices',
+      description: 'Plans the notices of each new bill version (outbox items) and queues them',
+      environment: { TABLE_NAME: table.tableName, NOTICE_QUEUE_URL: this.noticeQueue.queueUrl },
+    });
+    this.plannerFailures = new DeadLetterQueue(this, 'PlannerFailures', {
+      purpose: 'plan-notices: stream records that failed every retry (the bill has no notices yet)',
+    });
+    this.planner.function.addEventSource(
+      new DynamoEventSource(table.table, {
+        // From the oldest record the stream still holds: a bill must not miss its notices after an outage.
+        startingPosition: StartingPosition.TRIM_HORIZON,
+        batchSize: 25,
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        reportBatchItemFailures: true,
+        onFailure: new SqsDlq(this.plannerFailures.queue),
+        // Only new bill versions reach the function; reads, runs and notices cost nothing.
+        filters: [
+          FilterCriteria.filter({
+            eventName: FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('BILL') } } },
+          }),
+        ],
+      }),
+    );
+    table.grantReadWrite(this.planner.function);
+    this.noticeQueue.grantSendMessages(this.planner.function);
+
+    // ---- Recorder: SES configuration-set events on the default bus → record-delivery.
+    this.recorder = new KeybillFunction(this, 'RecordDelivery', {
+      handlerName: 'record-delivery',
+      description: 'Records SES delivery events (sent, delivered, bounced, complained, rejected) on notices',
+      environment: { TABLE_NAME: table.tableName },
+      asyncInvoke: {},
+    });
+    table.grantReadWrite(this.recorder.function);
+    new Rule(this, 'DeliveryEvents', {
+      description: `SES events of the ${CONFIGURATION_SET_NAME} configuration set to record-delivery`,
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: DELIVERY_EVENTS.map(([, detailType]) => detailType),
+        // Other configuration sets of the account publish to the same default bus.
+        detail: { mail: { tags: { 'ses:configuration-set': [CONFIGURATION_SET_NAME] } } },
+      },
+      targets: [
+        new LambdaFunction(this.recorder.function, {
+          deadLetterQueue: this.recorder.deadLetterQueue?.queue,
+          retryAttempts: 8,
+          maxEventAge: Duration.hours(24),
+        }),
+      ],
+    });
+  }
+
+  /** All dead-letter queues of the path, for the dashboard. */
+  get deadLetterQueues(): DeadLetterQueue[] {
+    return [
+      this.noticeDeadLetters,
+      this.plannerFailures,
+      ...(this.recorder.deadLetterQueue ? [this.recorder.deadLetterQueue] : []),
+    ];
+  }
+
+  private sesArn(resource: 'identity' | 'configuration-set', name: string): string {
+    return Stack.of(this).formatArn({ service: 'ses', resource, resourceName: name });
+  }
+}

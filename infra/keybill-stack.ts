@@ -1,0 +1,134 @@
+import { CfnOutput, Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { Construct } from 'constructs';
+import { DataTable } from './constructs/data-table.ts';
+import { BUCKET_PREFIXES, DropBucket } from './constructs/drop-bucket.ts';
+import { KeybillFunction } from './constructs/keybill-function.ts';
+import { NotificationPath } from './constructs/notification-path.ts';
+import { OperationsDashboard } from './constructs/operations-dashboard.ts';
+import { Schedules } from './constructs/schedules.ts';
+
+export interface KeybillStackProps extends StackProps {
+  /** From address of the bill previews (context `sesFromAddress`). */
+  readonly sesFromAddress: string;
+  /** Create the SES domain identity of the From address (context `createSesIdentity`). */
+  readonly createSesIdentity: boolean;
+  /** SNS SMS sender ID (context `smsSenderId`); empty for none. */
+  readonly smsSenderId: string;
+  /** Local hours without SMS, e.g. '21:00-08:00' (context `quietHours`). */
+  readonly quietHours: string;
+  /** Sender concurrency, the pace of SES/SNS sends (context `senderMaxConcurrency`). */
+  readonly senderMaxConcurrency: number;
+}
+
+/** Customers and operators live in China Standard Time; every schedule and local date uses it. */
+export const TIME_ZONE = TimeZone.ASIA_SHANGHAI;
+
+/**
+ * keybill in one environment-agnostic stack (no lookups: it synthesises offline, without credentials).
+ */
+export class KeybillStack extends Stack {
+  readonly data: DataTable;
+  readonly drops: DropBucket;
+  readonly ingest: KeybillFunction;
+  readonly operator: KeybillFunction;
+  readonly notifications: NotificationPath;
+  readonly schedules: Schedules;
+  readonly dashboard: OperationsDashboard;
+
+  constructor(scope: Construct, id: string, props: KeybillStackProps) {
+    super(scope, id, props);
+
+    this.data = new DataTable(this, 'Data');
+    this.drops = new DropBucket(this, 'Drops');
+
+    this.notifications = new NotificationPath(this, 'Notifications', {
+      table: this.data,
+      sesFromAddress: props.sesFromAddress,
+      createSesIdentity: props.createSesIdentity,
+      smsSenderId: props.smsSenderId,
+      quietHours: props.quietHours,
+      timeZone: TIME_ZONE.timezoneName,
+      senderMaxConcurrency: props.senderMaxConcurrency,
+    });
+
+    // ---- Ingest: meter-read and payment drops, via EventBridge "Object Created".
+    this.ingest = new KeybillFunction(this, 'IngestDrop', {
+      handlerName: 'ingest-drop',
+      description: 'Streams a dropped CSV, validates it, stores reads/payments and computes bills',
+      // One full vCPU (1,769 MB) and the 15-minute ceiling: a ~300,000-row drop is parsed in one pass.
+      memorySize: 1769,
+      timeout: Duration.minutes(15),
+      environment: { TABLE_NAME: this.data.tableName },
+      asyncInvoke: {},
+    });
+    this.data.grantReadWrite(this.ingest.function);
+    this.drops.grantReadDrops(this.ingest.function);
+    this.drops.grantWriteRejects(this.ingest.function);
+    this.drops.onObjectCreated(
+      'DropCreated',
+      [BUCKET_PREFIXES.meterReads, BUCKET_PREFIXES.payments],
+      new LambdaFunction(this.ingest.function, {
+        deadLetterQueue: this.ingest.deadLetterQueue?.queue,
+        retryAttempts: 8,
+        maxEventAge: Duration.hours(24),
+      }),
+      'A meter-read or payment drop arrived: ingest it',
+    );
+
+    // ---- Operator: invoked from the console with test events; same services as the automatic path.
+    this.operator = new KeybillFunction(this, 'Operator', {
+      handlerName: 'operator',
+      description: 'Operator commands (console test events): run a drop, list runs, show bills and notices',
+      // `run-drop` does what ingest-drop does, so it gets the same room.
+      memorySize: 1769,
+      timeout: Duration.minutes(15),
+      environment: {
+        TABLE_NAME: this.data.tableName,
+        DROP_BUCKET: this.drops.bucketName,
+        NOTICE_QUEUE_URL: this.notifications.noticeQueue.queueUrl,
+      },
+    });
+    this.data.grantReadWrite(this.operator.function);
+    this.drops.grantReadDrops(this.operator.function);
+    this.drops.grantWriteRejects(this.operator.function);
+    this.notifications.noticeQueue.grantSendMessages(this.operator.function);
+
+    this.schedules = new Schedules(this, 'Schedules', {
+      table: this.data,
+      noticeQueue: this.notifications.noticeQueue,
+      dropBucket: this.drops,
+      timeZone: TIME_ZONE,
+    });
+
+    this.dashboard = new OperationsDashboard(this, 'Operations', {
+      functions: this.functions,
+      noticeQueue: this.notifications.noticeQueue,
+      deadLetterQueues: [
+        ...this.notifications.deadLetterQueues,
+        ...[this.ingest, this.schedules.arrearsScan, this.schedules.rankAccounts].flatMap((f) =>
+          f.deadLetterQueue ? [f.deadLetterQueue] : [],
+        ),
+      ],
+    });
+
+    new CfnOutput(this, 'TableName', { value: this.data.tableName });
+    new CfnOutput(this, 'DropBucketName', { value: this.drops.bucketName });
+    new CfnOutput(this, 'NoticeQueueUrl', { value: this.notifications.noticeQueue.queueUrl });
+    new CfnOutput(this, 'OperatorFunctionName', { value: this.operator.functionName });
+    new CfnOutput(this, 'DashboardName', { value: this.dashboard.dashboard.dashboardName });
+  }
+
+  /** Every function of the product. */
+  get functions(): KeybillFunction[] {
+    return [
+      this.ingest,
+      this.notifications.planner,
+      this.notifications.sender,
+      this.notifications.recorder,
+      this.operator,
+      this.schedules.arrearsScan,
+      this.schedules.rankAccounts,
+    ];
+  }
+}

@@ -1,0 +1,100 @@
+import type { ArrearsPolicy } from './policy.ts';
+import {
+  addDays,
+  DAY_MS,
+  isoWeekday,
+  MINUTE_MS,
+  minutesOfDay,
+  msAt,
+  shanghaiDateOfMs,
+  shanghaiInstant,
+  shanghaiMinutesOfDay,
+} from './time.ts';
+
+/*
+ * When a disconnection can happen and when its messages go out (billing-rules.md §8, Art. 67): the
+ * disconnection falls on a working day at the policy's preferred time inside working hours, the written
+ * notice reaches the customer between the policy's minimum and maximum lead (3 to 7 days) before it, and
+ * the final reminder goes exactly `finalReminderMinutesBefore` (30) minutes before it.
+ */
+
+export interface DisconnectionTimes {
+  noticeAt: string;
+  disconnectAt: string;
+  reminderAt: string;
+}
+
+/** A disconnection search that found no working day this far ahead means the calendar is wrong. */
+const SEARCH_HORIZON_DAYS = 120;
+
+export function isWorkingDay(date: string, policy: ArrearsPolicy): boolean {
+  const d = policy.disconnection;
+  if (d.extraWorkingDates.includes(date)) return true;
+  if (d.nonWorkingDates.includes(date)) return false;
+  return d.workingWeekdays.includes(isoWeekday(date));
+}
+
+/** True when an instant is on a working day, within working hours (start and end included). */
+export function isInsideWorkingHours(ms: number, policy: ArrearsPolicy): boolean {
+  const { start, end } = policy.disconnection.workingHours;
+  const minutes = shanghaiMinutesOfDay(ms);
+  return (
+    isWorkingDay(shanghaiDateOfMs(ms), policy) &&
+    minutes >= minutesOfDay(start) &&
+    minutes <= minutesOfDay(end) &&
+    ms % MINUTE_MS === 0
+  );
+}
+
+export const scanMsOn = (date: string, policy: ArrearsPolicy): number => msAt(date, policy.scanTime);
+
+function times(noticeMs: number, disconnectMs: number, policy: ArrearsPolicy): DisconnectionTimes {
+  return {
+    noticeAt: shanghaiInstant(noticeMs),
+    disconnectAt: shanghaiInstant(disconnectMs),
+    reminderAt: shanghaiInstant(disconnectMs - policy.disconnection.finalReminderMinutesBefore * MINUTE_MS),
+  };
+}
+
+/**
+ * The notice time for a disconnection at `disconnectMs` when the notice can go out at `earliestNoticeMs`
+ * or later: then, if that is inside the window; otherwise the latest daily-scan time that still gives the
+ * minimum lead (the notice waits rather than arriving too early). Null when even `earliestNoticeMs` is
+ * too late for the minimum lead.
+ */
+export function noticeTimeFor(earliestNoticeMs: number, disconnectMs: number, policy: ArrearsPolicy): number | null {
+  const { min, max } = policy.disconnection.noticeLeadDays;
+  const lead = disconnectMs - earliestNoticeMs;
+  if (lead < min * DAY_MS) return null;
+  if (lead <= max * DAY_MS) return earliestNoticeMs;
+  let day = addDays(shanghaiDateOfMs(disconnectMs), -min);
+  while (disconnectMs - scanMsOn(day, policy) < min * DAY_MS) day = addDays(day, -1);
+  return scanMsOn(day, policy);
+}
+
+/** The earliest disconnection a notice going out at `earliestNoticeMs` (or later) allows. */
+export function planDisconnectionTimes(earliestNoticeMs: number, policy: ArrearsPolicy): DisconnectionTimes {
+  const first = shanghaiDateOfMs(earliestNoticeMs);
+  for (let k = 0; k <= SEARCH_HORIZON_DAYS; k++) {
+    const date = addDays(first, k);
+    if (!isWorkingDay(date, policy)) continue;
+    const disconnectMs = msAt(date, policy.disconnection.preferredTime);
+    const noticeMs = noticeTimeFor(earliestNoticeMs, disconnectMs, policy);
+    if (noticeMs !== null) return times(noticeMs, disconnectMs, policy);
+  }
+  throw new RangeError(`no working day within ${SEARCH_HORIZON_DAYS} days of ${shanghaiInstant(earliestNoticeMs)}`);
+}
+
+export type DisconnectionDateProblem = 'not-a-working-day' | 'too-soon';
+
+/** Times for a disconnection on a chosen day (an operator's deferral), or why that day cannot be used. */
+export function disconnectionTimesOn(
+  date: string,
+  earliestNoticeMs: number,
+  policy: ArrearsPolicy,
+): DisconnectionTimes | DisconnectionDateProblem {
+  if (!isWorkingDay(date, policy)) return 'not-a-working-day';
+  const disconnectMs = msAt(date, policy.disconnection.preferredTime);
+  const noticeMs = noticeTimeFor(earliestNoticeMs, disconnectMs, policy);
+  return noticeMs === null ? 'too-soon' : times(noticeMs, disconnectMs, policy);
+}

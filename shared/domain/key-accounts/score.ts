@@ -1,0 +1,259 @@
+import type { Account } from '../account.ts';
+import { Dec, dec } from '../money.ts';
+import type { KeyAccountConfig, NormalisationMethod } from './config.ts';
+import type { ScoreCorrection } from './overrides.ts';
+import type { UsageProfile } from './usage.ts';
+
+/*
+ * Customer value V = f(a, b, d, e) (billing-rules.md §9):
+ *
+ *   V = 100 × (w_a·a + w_b·b + w_d·d) ÷ (w_a + w_b + w_d) × e
+ *
+ *   a  customer nature: the category's weight (+ a bonus for an important customer), 0–1
+ *   b  current consumption: last N periods' revenue and energy, each normalised across the population
+ *   d  potential consumption: monthly energy the account could add (capacity headroom at its load factor,
+ *      load-factor gap to the target at its maximum demand, growth), normalised across the population
+ *   e  the operator's correction coefficient (1 unless set, clamped to the configured range)
+ *
+ * Scores are decimals, not money: each component is rounded half-up to 6 places and the score is computed
+ * from the rounded components and rounded to 4 places, so the printed contributions add up to the score
+ * (to the last place).
+ */
+
+const ZERO = dec(0);
+const ONE = dec(1);
+const HUNDRED = dec(100);
+const COMPONENT_PLACES = 6;
+const SCORE_PLACES = 4;
+
+const round = (v: Dec, places: number): Dec => v.toDecimalPlaces(places, Dec.ROUND_HALF_UP);
+const str = (v: Dec, places: number): string => round(v, places).toFixed(places);
+const clamp01 = (v: Dec): Dec => (v.lt(0) ? ZERO : v.gt(1) ? ONE : v);
+const positive = (v: Dec): Dec => (v.lt(0) ? ZERO : v);
+
+export interface ScoreComponents {
+  /** a */
+  nature: {
+    category: Account['category'];
+    categoryWeight: string;
+    important: boolean;
+    importantBonus: string;
+    value: string;
+    weight: string;
+    contribution: string;
+  };
+  /** b */
+  current: {
+    revenue: string;
+    energyKwh: string;
+    revenueNormalised: string;
+    energyNormalised: string;
+    value: string;
+    weight: string;
+    contribution: string;
+  };
+  /** d */
+  potential: {
+    usableCapacityKw: string;
+    peakDemandKw: string;
+    capacityHeadroomKw: string;
+    loadFactor: string | null;
+    capacityHeadroomKwh: string;
+    loadFactorGapKwh: string;
+    growthPercent: string | null;
+    growthBasis: 'year-on-year' | 'half-on-half' | null;
+    growthKwh: string;
+    /** Weighted sum of the three, kWh a month. */
+    potentialKwh: string;
+    value: string;
+    weight: string;
+    contribution: string;
+  };
+  /** e */
+  correction: {
+    coefficient: string;
+    /** As the operator set it, when it was clamped to the configured range. */
+    requested: string | null;
+    reason: string | null;
+  };
+  /** The arithmetic in one line, e.g. "V = 100 × (0.15×1.000000 + …) ÷ 1.00 × 1.00 = 76.1234". */
+  formula: string;
+}
+
+export interface ValueScore {
+  accountId: string;
+  score: string;
+  components: ScoreComponents;
+}
+
+/** Brings each value to 0–1 relative to the population. */
+export function normalise(values: readonly Dec[], method: NormalisationMethod): Dec[] {
+  if (values.length === 0) return [];
+  if (method === 'percentile') {
+    if (values.length === 1) return [ONE];
+    // Mid-rank percentile: equal values share a rank, so ties normalise alike.
+    const order = values.map((v, i) => ({ v, i })).sort((x, y) => x.v.comparedTo(y.v));
+    const result = new Array<Dec>(values.length);
+    const last = dec(values.length - 1);
+    let start = 0;
+    while (start < order.length) {
+      let end = start;
+      while (end + 1 < order.length && order[end + 1]!.v.eq(order[start]!.v)) end += 1;
+      const rank = dec(start + end)
+        .div(2)
+        .div(last);
+      for (let k = start; k <= end; k += 1) result[order[k]!.i] = rank;
+      start = end + 1;
+    }
+    return result;
+  }
+  const max = values.reduce((m, v) => (v.gt(m) ? v : m), ZERO);
+  if (max.isZero()) return values.map(() => ZERO);
+  if (method === 'linear-max') return values.map((v) => clamp01(positive(v).div(max)));
+  const lnMax = max.plus(1).ln();
+  return values.map((v) => clamp01(positive(v).plus(1).ln().div(lnMax)));
+}
+
+interface ScoreInput {
+  account: Account;
+  profile: UsageProfile;
+  correction?: ScoreCorrection;
+}
+
+export interface ScoreResult {
+  scores: ValueScore[];
+  /** Corrections outside the configured range, clamped. */
+  warnings: string[];
+}
+
+/** Scores every account against the population given (normalisation is relative to it). */
+export function computeValueScores(inputs: readonly ScoreInput[], config: KeyAccountConfig): ScoreResult {
+  const warnings: string[] = [];
+  const p = config.potential;
+  const potentials = inputs.map(({ account, profile }) => {
+    const usableKw = dec(account.capacityKva)
+      .minus(account.suspendedKva ?? 0)
+      .times(p.capacityPowerFactor);
+    const hasHistory = profile.billedPeriods > 0;
+    const headroomKw = hasHistory ? positive(usableKw.minus(profile.peakDemandKw)) : ZERO;
+    const lf = profile.loadFactor;
+    const headroomKwh = lf === null ? ZERO : headroomKw.times(profile.averageHours).times(lf);
+    const lfGapKwh =
+      lf === null
+        ? ZERO
+        : positive(dec(p.targetLoadFactor).minus(lf)).times(profile.peakDemandKw).times(profile.averageHours);
+    const growthKwh =
+      profile.growth === null
+        ? ZERO
+        : positive(profile.growth.percent).div(100).times(profile.monthlyAverageKwh);
+    const total = headroomKwh
+      .times(p.capacityHeadroomWeight)
+      .plus(lfGapKwh.times(p.loadFactorGapWeight))
+      .plus(growthKwh.times(p.growthWeight));
+    return { usableKw, headroomKw, headroomKwh, lfGapKwh, growthKwh, total };
+  });
+
+  const method = config.normalisation.method;
+  const revenueN = normalise(
+    inputs.map((i) => i.profile.revenue),
+    method,
+  );
+  const energyN = normalise(
+    inputs.map((i) => i.profile.energyKwh),
+    method,
+  );
+  const potentialN = normalise(
+    potentials.map((x) => x.total),
+    method,
+  );
+
+  const w = config.weights;
+  const weightSum = dec(w.nature).plus(w.current).plus(w.potential);
+  const subSum = dec(config.current.revenueWeight).plus(config.current.energyWeight);
+  const cMin = dec(config.correction.min);
+  const cMax = dec(config.correction.max);
+
+  const scores = inputs.map(({ account, profile, correction }, i): ValueScore => {
+    const categoryWeight = dec(config.nature.categoryWeights[account.category] ?? 0);
+    const bonus = account.important ? dec(config.nature.importantBonus) : ZERO;
+    const a = round(clamp01(categoryWeight.plus(bonus)), COMPONENT_PLACES);
+    const rn = round(revenueN[i]!, COMPONENT_PLACES);
+    const en = round(energyN[i]!, COMPONENT_PLACES);
+    const b = round(
+      rn.times(config.current.revenueWeight).plus(en.times(config.current.energyWeight)).div(subSum),
+      COMPONENT_PLACES,
+    );
+    const d = round(potentialN[i]!, COMPONENT_PLACES);
+
+    let e = ONE;
+    let requested: string | null = null;
+    if (correction !== undefined) {
+      const asked = dec(correction.coefficient);
+      e = asked.lt(cMin) ? cMin : asked.gt(cMax) ? cMax : asked;
+      if (!e.eq(asked)) {
+        requested = correction.coefficient;
+        warnings.push(
+          `${account.accountId}: correction ${correction.coefficient} outside ${config.correction.min}–${config.correction.max}, used ${e.toFixed()}`,
+        );
+      }
+    }
+
+    const share = (weight: string, value: Dec): Dec =>
+      round(HUNDRED.times(weight).times(value).div(weightSum).times(e), COMPONENT_PLACES);
+    const cA = share(w.nature, a);
+    const cB = share(w.current, b);
+    const cD = share(w.potential, d);
+    const score = round(cA.plus(cB).plus(cD), SCORE_PLACES);
+    const x = potentials[i]!;
+    const formula =
+      `V = 100 × (${w.nature}×${a.toFixed(COMPONENT_PLACES)} + ${w.current}×${b.toFixed(COMPONENT_PLACES)} + ` +
+      `${w.potential}×${d.toFixed(COMPONENT_PLACES)}) ÷ ${weightSum.toFixed()} × ${e.toFixed()} = ${score.toFixed(SCORE_PLACES)}`;
+
+    return {
+      accountId: account.accountId,
+      score: score.toFixed(SCORE_PLACES),
+      components: {
+        nature: {
+          category: account.category,
+          categoryWeight: categoryWeight.toFixed(),
+          important: account.important ?? false,
+          importantBonus: bonus.toFixed(),
+          value: a.toFixed(COMPONENT_PLACES),
+          weight: w.nature,
+          contribution: cA.toFixed(COMPONENT_PLACES),
+        },
+        current: {
+          revenue: str(profile.revenue, 2),
+          energyKwh: str(profile.energyKwh, 0),
+          revenueNormalised: rn.toFixed(COMPONENT_PLACES),
+          energyNormalised: en.toFixed(COMPONENT_PLACES),
+          value: b.toFixed(COMPONENT_PLACES),
+          weight: w.current,
+          contribution: cB.toFixed(COMPONENT_PLACES),
+        },
+        potential: {
+          usableCapacityKw: str(x.usableKw, 0),
+          peakDemandKw: profile.peakDemandKw.toFixed(),
+          capacityHeadroomKw: str(x.headroomKw, 0),
+          loadFactor: profile.loadFactor === null ? null : str(profile.loadFactor, 4),
+          capacityHeadroomKwh: str(x.headroomKwh, 0),
+          loadFactorGapKwh: str(x.lfGapKwh, 0),
+          growthPercent: profile.growth === null ? null : str(profile.growth.percent, 1),
+          growthBasis: profile.growth?.basis ?? null,
+          growthKwh: str(x.growthKwh, 0),
+          potentialKwh: str(x.total, 0),
+          value: d.toFixed(COMPONENT_PLACES),
+          weight: w.potential,
+          contribution: cD.toFixed(COMPONENT_PLACES),
+        },
+        correction: {
+          coefficient: e.toFixed(),
+          requested,
+          reason: correction?.reason ?? null,
+        },
+        formula,
+      },
+    };
+  });
+  return { scores, warnings };
+}

@@ -1,0 +1,258 @@
+import { z } from 'zod';
+import { PowerFactorStandard } from '../account.ts';
+import { Dec, dec } from '../money.ts';
+import { DecimalString, IsoDate, NonNegativeDecimalString, Period, type TouBand } from '../primitives.ts';
+import { daysInPeriod, periodWindow, shiftPeriod } from './periods.ts';
+
+/**
+ * The parts of a BillDocument the ranking reads. A BillDocument is one; so is a generated history entry
+ * (population.ts), which has no bill lines.
+ */
+export interface UsageBill {
+  accountId: string;
+  period: string;
+  /** Bill total, yuan. */
+  total: string;
+  dueDate?: string;
+  consumption: {
+    totalKwh: string;
+    byBand: Partial<Record<TouBand, string>>;
+    maxDemandKw: string;
+  };
+  powerFactor: { value: string; standard?: PowerFactorStandard };
+  comparison?: {
+    previousPeriod?: { period: string; total: string; totalKwh: string };
+    samePeriodLastYear?: { period: string; total: string; totalKwh: string };
+  };
+}
+
+const Comparison = z.object({ period: Period, total: DecimalString, totalKwh: DecimalString });
+
+/** Validates a bill history file entry: a BillDocument or a lighter object with the fields above. */
+export const UsageBillSchema = z.looseObject({
+  accountId: z.string().min(1),
+  period: Period,
+  total: DecimalString,
+  dueDate: IsoDate.optional(),
+  consumption: z.looseObject({
+    totalKwh: NonNegativeDecimalString,
+    byBand: z.partialRecord(z.enum(['sharp', 'peak', 'flat', 'valley']), NonNegativeDecimalString),
+    maxDemandKw: NonNegativeDecimalString,
+  }),
+  powerFactor: z.looseObject({ value: NonNegativeDecimalString, standard: PowerFactorStandard.optional() }),
+  comparison: z
+    .looseObject({ previousPeriod: Comparison.optional(), samePeriodLastYear: Comparison.optional() })
+    .optional(),
+});
+
+export const BillHistoryFileSchema = z.object({ bills: z.array(UsageBillSchema) });
+
+/** Bills of one account by period; a later bill for the same period replaces an earlier one (a re-bill). */
+export type BillsByPeriod = Map<string, UsageBill>;
+
+export function indexBills(bills: readonly UsageBill[]): Map<string, BillsByPeriod> {
+  const byAccount = new Map<string, BillsByPeriod>();
+  for (const bill of bills) {
+    let periods = byAccount.get(bill.accountId);
+    if (periods === undefined) {
+      periods = new Map();
+      byAccount.set(bill.accountId, periods);
+    }
+    periods.set(bill.period, bill);
+  }
+  return byAccount;
+}
+
+/** One account's usage over the window, in Decimals (the exported result carries strings). */
+export interface UsageProfile {
+  accountId: string;
+  windowFrom: string;
+  windowTo: string;
+  /** Periods of the window that have a bill. */
+  billedPeriods: number;
+  revenue: Dec;
+  energyKwh: Dec;
+  monthlyAverageKwh: Dec;
+  averageHours: Dec;
+  latestPeriod: string | null;
+  latestBill: UsageBill | null;
+  /** Latest period's energy against the period before, percent. */
+  momChangePercent: Dec | null;
+  /** Latest period's energy against the same period a year earlier, percent. */
+  yoyChangePercent: Dec | null;
+  /** Energy of the later half of the window against the earlier half, percent (both halves fully billed). */
+  halfOnHalfPercent: Dec | null;
+  /** Growth used by the rules: year on year where known, else half on half. */
+  growth: { percent: Dec; basis: 'year-on-year' | 'half-on-half' } | null;
+  /** Sharp + peak energy in the band registers' sum, 0–1. */
+  peakSharpShare: Dec | null;
+  valleyShare: Dec | null;
+  /** Energy ÷ (maximum demand × hours in period), over the window. */
+  loadFactor: Dec | null;
+  peakDemandKw: Dec;
+  powerFactorLatest: Dec | null;
+  powerFactorStandard: PowerFactorStandard | null;
+  /** Mean PF of the last three billed periods less the mean of the three before. */
+  powerFactorTrend: Dec | null;
+}
+
+const ZERO = dec(0);
+const HUNDRED = dec(100);
+
+export const percentChange = (current: Dec, earlier: Dec): Dec | null =>
+  earlier.isZero() ? null : current.minus(earlier).div(earlier).times(HUNDRED);
+
+const mean = (values: readonly Dec[]): Dec => values.reduce((acc, v) => acc.plus(v), ZERO).div(values.length);
+
+/** Builds the usage profile of one account for the `length` periods ending with `lastPeriod`. */
+export function usageProfile(
+  accountId: string,
+  bills: BillsByPeriod | undefined,
+  lastPeriod: string,
+  length: number,
+): UsageProfile {
+  const window = periodWindow(lastPeriod, length);
+  let revenue = ZERO;
+  let energy = ZERO;
+  let demandHours = ZERO;
+  let hours = ZERO;
+  let peakDemand = ZERO;
+  let bandSum = ZERO;
+  let peakSharp = ZERO;
+  let valley = ZERO;
+  let billed = 0;
+  let latest: UsageBill | null = null;
+  const energyByPeriod: (Dec | null)[] = [];
+  const powerFactors: Dec[] = [];
+  for (const period of window) {
+    const bill = bills?.get(period);
+    if (bill === undefined) {
+      energyByPeriod.push(null);
+      continue;
+    }
+    billed += 1;
+    latest = bill;
+    const kwh = dec(bill.consumption.totalKwh);
+    const demand = dec(bill.consumption.maxDemandKw);
+    const periodHours = dec(daysInPeriod(period) * 24);
+    revenue = revenue.plus(bill.total);
+    energy = energy.plus(kwh);
+    energyByPeriod.push(kwh);
+    hours = hours.plus(periodHours);
+    demandHours = demandHours.plus(demand.times(periodHours));
+    if (demand.gt(peakDemand)) peakDemand = demand;
+    const band = bill.consumption.byBand;
+    const sharpPeak = dec(band.sharp ?? 0).plus(band.peak ?? 0);
+    const valleyKwh = dec(band.valley ?? 0);
+    peakSharp = peakSharp.plus(sharpPeak);
+    valley = valley.plus(valleyKwh);
+    bandSum = bandSum
+      .plus(sharpPeak)
+      .plus(valleyKwh)
+      .plus(band.flat ?? 0);
+    if (!kwh.isZero()) powerFactors.push(dec(bill.powerFactor.value));
+  }
+
+  const latestPeriod = latest?.period ?? null;
+  const energyOf = (period: string, fromComparison: { totalKwh: string } | undefined): Dec | null => {
+    const bill = bills?.get(period);
+    if (bill !== undefined) return dec(bill.consumption.totalKwh);
+    return fromComparison === undefined ? null : dec(fromComparison.totalKwh);
+  };
+  let mom: Dec | null = null;
+  let yoy: Dec | null = null;
+  if (latest !== null && latestPeriod !== null) {
+    const current = dec(latest.consumption.totalKwh);
+    const previous = energyOf(shiftPeriod(latestPeriod, -1), latest.comparison?.previousPeriod);
+    const lastYear = energyOf(shiftPeriod(latestPeriod, -12), latest.comparison?.samePeriodLastYear);
+    mom = previous === null ? null : percentChange(current, previous);
+    yoy = lastYear === null ? null : percentChange(current, lastYear);
+  }
+
+  let halfOnHalf: Dec | null = null;
+  const half = Math.floor(length / 2);
+  if (half >= 1 && energyByPeriod.every((e) => e !== null)) {
+    const values = energyByPeriod as Dec[];
+    const later = values.slice(length - half).reduce((a, v) => a.plus(v), ZERO);
+    const earlier = values.slice(length - 2 * half, length - half).reduce((a, v) => a.plus(v), ZERO);
+    halfOnHalf = percentChange(later, earlier);
+  }
+  const growth =
+    yoy !== null
+      ? { percent: yoy, basis: 'year-on-year' as const }
+      : halfOnHalf !== null
+        ? { percent: halfOnHalf, basis: 'half-on-half' as const }
+        : null;
+
+  const pfTrend =
+    powerFactors.length >= 6 ? mean(powerFactors.slice(-3)).minus(mean(powerFactors.slice(-6, -3))) : null;
+
+  return {
+    accountId,
+    windowFrom: window[0]!,
+    windowTo: lastPeriod,
+    billedPeriods: billed,
+    revenue,
+    energyKwh: energy,
+    monthlyAverageKwh: billed === 0 ? ZERO : energy.div(billed),
+    averageHours: billed === 0 ? ZERO : hours.div(billed),
+    latestPeriod,
+    latestBill: latest,
+    momChangePercent: mom,
+    yoyChangePercent: yoy,
+    halfOnHalfPercent: halfOnHalf,
+    growth,
+    peakSharpShare: bandSum.isZero() ? null : peakSharp.div(bandSum),
+    valleyShare: bandSum.isZero() ? null : valley.div(bandSum),
+    loadFactor: demandHours.isZero() ? null : energy.div(demandHours),
+    peakDemandKw: peakDemand,
+    powerFactorLatest:
+      latest === null || dec(latest.consumption.totalKwh).isZero() ? null : dec(latest.powerFactor.value),
+    powerFactorStandard: latest?.powerFactor.standard ?? null,
+    powerFactorTrend: pfTrend,
+  };
+}
+
+/** The profile's figures as strings, rounded for reading (ratios 4 decimals, percents 1, kWh 0). */
+export interface UsageMetrics {
+  windowFrom: string;
+  windowTo: string;
+  billedPeriods: number;
+  revenue: string;
+  energyKwh: string;
+  monthlyAverageKwh: string;
+  latestPeriod: string | null;
+  momChangePercent: string | null;
+  yoyChangePercent: string | null;
+  halfOnHalfPercent: string | null;
+  peakSharpShare: string | null;
+  valleyShare: string | null;
+  loadFactor: string | null;
+  peakDemandKw: string;
+  powerFactorLatest: string | null;
+  powerFactorTrend: string | null;
+}
+
+const fixed = (v: Dec | null, places: number): string | null =>
+  v === null ? null : v.toDecimalPlaces(places, Dec.ROUND_HALF_UP).toFixed(places);
+
+export function usageMetrics(p: UsageProfile): UsageMetrics {
+  return {
+    windowFrom: p.windowFrom,
+    windowTo: p.windowTo,
+    billedPeriods: p.billedPeriods,
+    revenue: p.revenue.toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2),
+    energyKwh: p.energyKwh.toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0),
+    monthlyAverageKwh: p.monthlyAverageKwh.toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0),
+    latestPeriod: p.latestPeriod,
+    momChangePercent: fixed(p.momChangePercent, 1),
+    yoyChangePercent: fixed(p.yoyChangePercent, 1),
+    halfOnHalfPercent: fixed(p.halfOnHalfPercent, 1),
+    peakSharpShare: fixed(p.peakSharpShare, 4),
+    valleyShare: fixed(p.valleyShare, 4),
+    loadFactor: fixed(p.loadFactor, 4),
+    peakDemandKw: p.peakDemandKw.toFixed(),
+    powerFactorLatest: fixed(p.powerFactorLatest, 2),
+    powerFactorTrend: fixed(p.powerFactorTrend, 3),
+  };
+}

@@ -1,0 +1,14 @@
+/*
+ * Customer-facing notices: bill-preview email and SMS rendering, phone normalisation and log-safe masking.
+ * Pure: no I/O, no AWS SDK; the adapters send what these functions return.
+ */
+export type { BillHistoryEntry, BillPreviewEmailInput, RenderedEmail } from './email.ts';
+export { renderBillPreviewEmail } from './email.ts';
+export { formatDate, formatMoney, formatPeriod, formatQuantity } from './format.ts';
+export { maskEmail, maskPhone } from './mask.ts';
+export type { Messages } from './messages.ts';
+export { MESSAGES, messagesFor } from './messages.ts';
+export type { NormalisePhoneOptions, PhoneNormalisation } from './phone.ts';
+export { normalisePhoneNumber } from './phone.ts';
+export type { BillPreviewSmsInput, RenderedSms, SmsEncoding } from './sms.ts';
+export { MAX_SMS_SEGMENTS, renderBillPreviewSms, smsSegments } from './sms.ts';

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import type { DropObjectStore } from '../../../shared/adapters/drop-objects.ts';
+import type { KeybillRepository } from '../../../shared/adapters/repository.ts';
+import { OperatorCommand, runOperatorCommand } from '../../../shared/services/operator-commands.ts';
+
+const untouchable = new Proxy(
+  {},
+  {
+    get: () => {
+      throw new Error('a malformed command must not reach the table or the bucket');
+    },
+  },
+);
+const deps = { repository: untouchable as KeybillRepository, objects: untouchable as DropObjectStore };
+
+describe('operator commands', () => {
+  it.each([
+    [{ command: 'run-drop', bucket: 'keybill-drops', key: 'drops/reads/2026-10.csv' }],
+    [{ command: 'list-runs', period: '2026-10' }],
+    [{ command: 'list-runs', status: 'FAILED' }],
+    [{ command: 'show-bill', accountId: '3100012345', period: '2026-10', version: 2 }],
+    [{ command: 'list-notices', accountId: '3100012345' }],
+  ])('accepts %j', (event) => {
+    expect(OperatorCommand.safeParse(event).success).toBe(true);
+  });
+
+  it.each([
+    [{}, 'command'],
+    [{ command: 'rerun' }, 'command'],
+    [{ command: 'run-drop', bucket: 'keybill-drops' }, 'key'],
+    [{ command: 'run-drop', bucket: 'b', key: 'k', extra: 1 }, ''],
+    [{ command: 'show-bill', accountId: '3100012345', period: '2026-13' }, 'period'],
+    [{ command: 'list-runs', period: '2026-10', status: 'FAILED' }, ''],
+  ])('answers %j with an error naming what is wrong', async (event, field) => {
+    const response = await runOperatorCommand(event, deps);
+    expect(response.ok).toBe(false);
+    if (response.ok) return;
+    expect(response.error).toMatch(/^malformed operator command: /);
+    if (field !== '') expect(response.issues?.map((i) => i.path)).toContain(field);
+  });
+
+  it('answers a non-object event without throwing', async () => {
+    const response = await runOperatorCommand('run-drop', deps);
+    expect(response).toMatchObject({ ok: false });
+  });
+});
