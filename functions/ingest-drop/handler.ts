@@ -11,13 +11,24 @@ import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
 import { logFields, logger, metrics, tracer } from '../../shared/adapters/observability.ts';
 import { KeybillRepository } from '../../shared/adapters/repository.ts';
 import { runMeterReadDrop } from '../../shared/services/run-meter-read-drop.ts';
+import { runPaymentDrop } from '../../shared/services/run-payment-drop.ts';
 
 const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NAME'));
 
-/** S3 "Object Created" via EventBridge → one meter-read drop processed. */
+/** Payments arrive under drops/payments/ (the EventBridge rule also matches drops/reads/). */
+const PAYMENT_DROP_PREFIX = 'drops/payments/';
+
+/** S3 "Object Created" via EventBridge → one meter-read or payment drop processed. */
 export const handler = middy(async (event: z.infer<typeof S3EventNotificationEventBridgeSchema>) => {
   const ref = { bucket: event.detail.bucket.name, key: event.detail.object.key };
   logger.appendKeys({ drop: ref.key });
+  if (ref.key.startsWith(PAYMENT_DROP_PREFIX)) {
+    const result = await runPaymentDrop(ref, { repository, objects: s3DropObjectStore });
+    metrics.addMetric('PaymentsStored', MetricUnit.Count, result.paymentsCreated);
+    metrics.addMetric('RowsRejected', MetricUnit.Count, result.rejected);
+    logger.info('payment drop processed', { ...result });
+    return result;
+  }
   const result = await runMeterReadDrop(ref, { repository, objects: s3DropObjectStore, log: logFields });
   metrics.addMetric('RowsAccepted', MetricUnit.Count, result.accepted);
   metrics.addMetric('RowsRejected', MetricUnit.Count, result.rejected);

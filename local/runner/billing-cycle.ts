@@ -1,26 +1,16 @@
-import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
-import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { documentClient } from '../../shared/adapters/clients.ts';
-import { KeybillRepository, type StoredNotice } from '../../shared/adapters/repository.ts';
+import { Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
+import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
+import type { StoredNotice } from '../../shared/adapters/repository.ts';
 import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
 import { dec, formatYuan } from '../../shared/domain/money.ts';
 import { formatMoney } from '../../shared/notify/index.ts';
+import type { MeterReadDropResult } from '../../shared/services/run-meter-read-drop.ts';
 import type { LocalStack } from '../stack.ts';
-import { applyEnv } from '../stack.ts';
-import { lambdaContext, s3ObjectCreatedEvent } from './aws-events.ts';
 import { generateAccounts, generateMeterReadRows, toCsv } from './fixtures.ts';
-import { createBucket, createNoticeQueues, createTable } from './resources.ts';
-import { QueuePump, StreamPump } from './runner.ts';
+import { LOCAL_NAMES, prepareLocalPipeline } from './local-pipeline.ts';
 
-export const LOCAL_NAMES = {
-  table: 'keybill-local',
-  bucket: 'keybill-drops-local',
-  queue: 'keybill-notices-local',
-} as const;
-
-/** The same filter the CDK stack puts on the stream → plan-notices mapping. */
-export const isNewBill = (r: StreamRecord): boolean =>
-  r.eventName === 'INSERT' && r.dynamodb?.NewImage?.entity?.S === 'BILL';
+export { isNewBill, LOCAL_NAMES } from './local-pipeline.ts';
 
 export interface BillingCycleSummary {
   counts: {
@@ -70,35 +60,11 @@ export async function runBillingCycle(options: {
   const period = options.period ?? previousPeriod();
   const { stack } = options;
 
-  applyEnv(stack.env);
-  const { streamArn } = await createTable(LOCAL_NAMES.table);
-  await createBucket(LOCAL_NAMES.bucket);
-  const queues = await createNoticeQueues(LOCAL_NAMES.queue, {
-    visibilityTimeoutSeconds: 2,
-    maxReceiveCount: 5,
-  });
-  const env = {
-    TABLE_NAME: LOCAL_NAMES.table,
-    DROP_BUCKET: LOCAL_NAMES.bucket,
-    NOTICE_QUEUE_URL: queues.queueUrl,
-    SES_FROM_ADDRESS: 'billing@keybill-power.example.cn',
-    SES_CONFIGURATION_SET: 'keybill-previews',
-    SMS_SENDER_ID: 'KEYBILL',
-    POWERTOOLS_SERVICE_NAME: 'keybill-local',
-    POWERTOOLS_METRICS_DISABLED: 'true',
-    POWERTOOLS_TRACE_ENABLED: 'false',
-  };
-  applyEnv(env);
+  const pipeline = await prepareLocalPipeline(stack);
+  const { repository, env } = pipeline;
   progress(
     `created table ${LOCAL_NAMES.table}, bucket ${LOCAL_NAMES.bucket}, queue ${LOCAL_NAMES.queue} (+ DLQ)`,
   );
-
-  // Handlers read their configuration when loaded, as in Lambda: import them after the environment is set.
-  const ingestDrop = await import('../../functions/ingest-drop/handler.ts');
-  const planNotices = await import('../../functions/plan-notices/handler.ts');
-  const sendNotice = await import('../../functions/send-notice/handler.ts');
-
-  const repository = new KeybillRepository(documentClient(), LOCAL_NAMES.table);
   const generated = generateAccounts(options.accounts, {
     tariffIds: [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))],
   });
@@ -114,38 +80,19 @@ export async function runBillingCycle(options: {
   ];
   const csv = toCsv([...rows, ...broken]);
   const dropKey = `drops/reads/${period}/meter-reads-${period}.csv`;
-  const s3 = new S3Client({ forcePathStyle: true });
-  await s3.send(
-    new PutObjectCommand({ Bucket: LOCAL_NAMES.bucket, Key: dropKey, Body: csv, ContentType: 'text/csv' }),
-  );
-  const head = await s3.send(new HeadObjectCommand({ Bucket: LOCAL_NAMES.bucket, Key: dropKey }));
+  const { size } = await pipeline.putDrop(dropKey, csv);
   progress(
-    `dropped s3://${LOCAL_NAMES.bucket}/${dropKey} (${rows.length + broken.length} rows, ${csv.length} bytes)`,
+    `dropped s3://${LOCAL_NAMES.bucket}/${dropKey} (${rows.length + broken.length} rows, ${size} bytes)`,
   );
 
-  const objectCreated = s3ObjectCreatedEvent({
-    bucket: LOCAL_NAMES.bucket,
-    key: dropKey,
-    size: head.ContentLength ?? csv.length,
-    etag: (head.ETag ?? '').replaceAll('"', ''),
-  });
-  const result = await ingestDrop.handler(objectCreated, lambdaContext('keybill-ingest-drop'));
+  const result = (await pipeline.deliverDrop(dropKey)) as MeterReadDropResult;
   progress(
     `ingest-drop: ${result.accepted} rows accepted, ${result.rejected} rejected, ${result.accountsBilled} accounts billed`,
   );
-
-  const streamPump = new StreamPump(streamArn, planNotices.handler, {
-    filter: isNewBill,
-    functionName: 'keybill-plan-notices',
-  });
-  const billEvents = await streamPump.drain();
+  const billEvents = await pipeline.planNotices();
   progress(`plan-notices: ${billEvents} new bills from the table stream`);
-
-  const queuePump = new QueuePump(queues.queueUrl, queues.queueArn, sendNotice.handler, {
-    functionName: 'keybill-send-notice',
-  });
   let sentSoFar = 0;
-  await queuePump.drain({
+  await pipeline.sendNotices({
     onBatch: (n) => {
       sentSoFar += n;
       if (sentSoFar % 20 < n) progress(`send-notice: ${sentSoFar} notices handled`);
@@ -153,9 +100,9 @@ export async function runBillingCycle(options: {
   });
 
   // Exactly once: EventBridge may deliver the same event again; nothing new may happen.
-  const again = await ingestDrop.handler(objectCreated, lambdaContext('keybill-ingest-drop'));
-  await streamPump.drain();
-  await queuePump.drain();
+  const again = (await pipeline.deliverDrop(dropKey)) as MeterReadDropResult;
+  await pipeline.planNotices();
+  await pipeline.sendNotices();
   progress(`re-delivered the same drop event: ${again.outcome}`);
 
   const notices: StoredNotice[] = [];
@@ -190,15 +137,10 @@ export async function runBillingCycle(options: {
   };
   let rejectReport: string | undefined;
   if (result.rejectReportKey !== undefined) {
-    const { GetObjectCommand } = await import('@aws-sdk/client-s3');
-    const out = await s3.send(
-      new GetObjectCommand({ Bucket: LOCAL_NAMES.bucket, Key: result.rejectReportKey }),
-    );
-    rejectReport = await out.Body?.transformToString('utf-8');
+    const opened = await s3DropObjectStore.open({ bucket: LOCAL_NAMES.bucket, key: result.rejectReportKey });
+    rejectReport = await new Response(Readable.toWeb(opened.body) as ReadableStream).text();
   }
-  s3.destroy();
-  streamPump.close();
-  queuePump.close();
+  pipeline.close();
 
   return {
     counts,

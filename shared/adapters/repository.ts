@@ -11,6 +11,7 @@ import type { Account } from '../domain/account.ts';
 import type { BillDocument } from '../domain/bill.ts';
 import type { MeterReadRow } from '../domain/meter-read.ts';
 import type { NoticeChannel, NoticePlan, NoticeStatus } from '../domain/notices.ts';
+import type { PaymentRow } from '../domain/payment.ts';
 import type { Tariff } from '../domain/tariff.ts';
 import { batchPutAll } from './batch-write.ts';
 import { keys } from './table-keys.ts';
@@ -39,9 +40,12 @@ export interface RunRecord {
     rows: number;
     accepted: number;
     rejected: number;
-    accountsBilled: number;
-    billsCreated: number;
-    billsUnchanged: number;
+    accountsBilled?: number;
+    billsCreated?: number;
+    billsUnchanged?: number;
+    continuityBreaks?: number;
+    paymentsCreated?: number;
+    paymentsDuplicate?: number;
   };
   rejectReportKey?: string;
   reason?: string;
@@ -155,6 +159,42 @@ export class KeybillRepository {
         row,
       })),
     );
+  }
+
+  async getMeterReads(accountId: string, period: string): Promise<MeterReadRow[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': keys.account(accountId).pk,
+        ':prefix': keys.meterReadPrefix(period),
+      },
+    });
+    return items.map((i) => i.row as MeterReadRow);
+  }
+
+  /** Stores a payment once: the collection system's payment id is its natural key. */
+  async putPayment(payment: PaymentRow, runId: string): Promise<'created' | 'duplicate'> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...keys.payment(payment.accountId, payment.paymentId), entity: 'PAYMENT', runId, payment },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return 'duplicate';
+      throw error;
+    }
+  }
+
+  async listPayments(accountId: string): Promise<PaymentRow[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.account(accountId).pk, ':prefix': 'PAYMENT#' },
+    });
+    return items.map((i) => i.payment as PaymentRow);
   }
 
   async getLatestBill(accountId: string, period: string): Promise<StoredBill | undefined> {

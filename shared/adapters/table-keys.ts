@@ -16,6 +16,11 @@ export const keys = {
     pk: `ACCOUNT#${accountId}`,
     sk: `READ#${period}#${meterId}#${readType}`,
   }),
+  meterReadPrefix: (period: string) => `READ#${period}#`,
+  payment: (accountId: string, paymentId: string) => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `PAYMENT#${paymentId}`,
+  }),
   billPrefix: (period: string) => `BILL#${period}#`,
   bill: (accountId: string, period: string, version: number) => ({
     pk: `ACCOUNT#${accountId}`,

@@ -2,6 +2,7 @@ import type { DropObjectStore, DropRef } from '../adapters/drop-objects.ts';
 import type { KeybillRepository, RunRecord } from '../adapters/repository.ts';
 import type { Account } from '../domain/account.ts';
 import { BillingInputError, billSummary, computeBill } from '../domain/billing/index.ts';
+import { checkReadContinuity } from '../domain/continuity.ts';
 import { type MeterReadRow, meterReadRowToCsvLine } from '../domain/meter-read.ts';
 import { DropFileError, METER_READ_FEED, readDrop, rejectReportCsv } from '../ingest/index.ts';
 
@@ -21,6 +22,8 @@ export interface MeterReadDropResult {
   accountsBilled: number;
   billsCreated: number;
   billsUnchanged: number;
+  /** Rows whose start readings do not continue the meter's last stored end readings (billed anyway). */
+  continuityBreaks?: number;
   rejectReportKey?: string;
   reason?: string;
 }
@@ -107,6 +110,7 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
     let accountsBilled = 0;
     let billsCreated = 0;
     let billsUnchanged = 0;
+    let continuityBreaks = 0;
     const periods = new Map<string, number>();
     const billedRows: MeterReadRow[] = [];
     for (const [group, entries] of byAccountPeriod) {
@@ -121,10 +125,21 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
         continue;
       }
       try {
-        const history = (await repository.getBillHistory(accountId, period, 13)).map((b) =>
-          billSummary(b.document),
-        );
-        const bill = computeBill({ account, tariffs, reads: entries.map((e) => e.row), period, history });
+        const reads = entries.map((e) => e.row);
+        const [stored, previousReads] = await Promise.all([
+          repository.getBillHistory(accountId, period, 13),
+          repository.getMeterReads(accountId, previousPeriodOf(period)),
+        ]);
+        const bill = computeBill({
+          account,
+          tariffs,
+          reads,
+          period,
+          history: stored.map((b) => billSummary(b.document)),
+        });
+        const breaks = checkReadContinuity(reads, previousReads);
+        continuityBreaks += breaks.length;
+        bill.findings.push(...breaks);
         const saved = await repository.saveBill(bill, runId);
         accountsBilled++;
         if (saved.outcome === 'created') billsCreated++;
@@ -157,6 +172,7 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
       accountsBilled,
       billsCreated,
       billsUnchanged,
+      continuityBreaks,
       ...(rejectReportKey === undefined ? {} : { rejectReportKey }),
     };
     await repository.finishRun({
@@ -171,6 +187,7 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
         accountsBilled,
         billsCreated,
         billsUnchanged,
+        continuityBreaks,
       },
       ...(rejectReportKey === undefined ? {} : { rejectReportKey }),
     });
@@ -223,4 +240,9 @@ function mostCommon(counts: Map<string, number>): string | undefined {
     }
   }
   return best;
+}
+
+function previousPeriodOf(period: string): string {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 }

@@ -2,6 +2,7 @@ import type { Account } from '../account.ts';
 import { Dec, dec } from '../money.ts';
 import type { KeyAccountConfig, NormalisationMethod } from './config.ts';
 import type { ScoreCorrection } from './overrides.ts';
+import { divRoundHalfUp, toDec } from './exact.ts';
 import type { UsageProfile } from './usage.ts';
 
 /*
@@ -23,11 +24,12 @@ import type { UsageProfile } from './usage.ts';
 const ZERO = dec(0);
 const ONE = dec(1);
 const HUNDRED = dec(100);
+const CENT = dec('0.01');
 const COMPONENT_PLACES = 6;
 const SCORE_PLACES = 4;
 
 const round = (v: Dec, places: number): Dec => v.toDecimalPlaces(places, Dec.ROUND_HALF_UP);
-const str = (v: Dec, places: number): string => round(v, places).toFixed(places);
+const str = (v: Dec, places: number): string => v.toFixed(places, Dec.ROUND_HALF_UP);
 const clamp01 = (v: Dec): Dec => (v.lt(0) ? ZERO : v.gt(1) ? ONE : v);
 const positive = (v: Dec): Dec => (v.lt(0) ? ZERO : v);
 
@@ -86,22 +88,22 @@ export interface ValueScore {
   components: ScoreComponents;
 }
 
-/** Brings each value to 0–1 relative to the population. */
+/** Brings each value to 0–1 relative to the population (6 decimal places). */
 export function normalise(values: readonly Dec[], method: NormalisationMethod): Dec[] {
   if (values.length === 0) return [];
   if (method === 'percentile') {
     if (values.length === 1) return [ONE];
-    // Mid-rank percentile: equal values share a rank, so ties normalise alike.
+    // Mid-rank percentile: equal values share a rank, so ties normalise alike. The rank is an exact
+    // fraction (start + end) / (2 (n − 1)), rounded half-up to 6 places in integers.
     const order = values.map((v, i) => ({ v, i })).sort((x, y) => x.v.comparedTo(y.v));
     const result = new Array<Dec>(values.length);
-    const last = dec(values.length - 1);
+    const denominator = 2n * BigInt(values.length - 1);
     let start = 0;
     while (start < order.length) {
       let end = start;
       while (end + 1 < order.length && order[end + 1]!.v.eq(order[start]!.v)) end += 1;
-      const rank = dec(start + end)
-        .div(2)
-        .div(last);
+      const micro = divRoundHalfUp(BigInt(start + end) * 1_000_000n, denominator);
+      const rank = toDec({ int: micro, scale: COMPONENT_PLACES });
       for (let k = start; k <= end; k += 1) result[order[k]!.i] = rank;
       start = end + 1;
     }
@@ -109,9 +111,9 @@ export function normalise(values: readonly Dec[], method: NormalisationMethod): 
   }
   const max = values.reduce((m, v) => (v.gt(m) ? v : m), ZERO);
   if (max.isZero()) return values.map(() => ZERO);
-  if (method === 'linear-max') return values.map((v) => clamp01(positive(v).div(max)));
+  if (method === 'linear-max') return values.map((v) => round(clamp01(positive(v).div(max)), COMPONENT_PLACES));
   const lnMax = max.plus(1).ln();
-  return values.map((v) => clamp01(positive(v).plus(1).ln().div(lnMax)));
+  return values.map((v) => round(clamp01(positive(v).plus(1).ln().div(lnMax)), COMPONENT_PLACES));
 }
 
 interface ScoreInput {
@@ -130,26 +132,25 @@ export interface ScoreResult {
 export function computeValueScores(inputs: readonly ScoreInput[], config: KeyAccountConfig): ScoreResult {
   const warnings: string[] = [];
   const p = config.potential;
+  const capacityPf = dec(p.capacityPowerFactor);
+  const targetLf = dec(p.targetLoadFactor);
+  const wHeadroom = dec(p.capacityHeadroomWeight);
+  const wLfGap = dec(p.loadFactorGapWeight);
+  const wGrowth = dec(p.growthWeight);
   const potentials = inputs.map(({ account, profile }) => {
     const usableKw = dec(account.capacityKva)
       .minus(account.suspendedKva ?? 0)
-      .times(p.capacityPowerFactor);
+      .times(capacityPf);
+    // Without bills there is no demand to compare the capacity with: no potential is claimed.
     const hasHistory = profile.billedPeriods > 0;
     const headroomKw = hasHistory ? positive(usableKw.minus(profile.peakDemandKw)) : ZERO;
     const lf = profile.loadFactor;
     const headroomKwh = lf === null ? ZERO : headroomKw.times(profile.averageHours).times(lf);
     const lfGapKwh =
-      lf === null
-        ? ZERO
-        : positive(dec(p.targetLoadFactor).minus(lf)).times(profile.peakDemandKw).times(profile.averageHours);
+      lf === null ? ZERO : positive(targetLf.minus(lf)).times(profile.peakDemandKw).times(profile.averageHours);
     const growthKwh =
-      profile.growth === null
-        ? ZERO
-        : positive(profile.growth.percent).div(100).times(profile.monthlyAverageKwh);
-    const total = headroomKwh
-      .times(p.capacityHeadroomWeight)
-      .plus(lfGapKwh.times(p.loadFactorGapWeight))
-      .plus(growthKwh.times(p.growthWeight));
+      profile.growth === null ? ZERO : positive(profile.growth.percent).times(CENT).times(profile.monthlyAverageKwh);
+    const total = headroomKwh.times(wHeadroom).plus(lfGapKwh.times(wLfGap)).plus(growthKwh.times(wGrowth));
     return { usableKw, headroomKw, headroomKwh, lfGapKwh, growthKwh, total };
   });
 
@@ -169,7 +170,15 @@ export function computeValueScores(inputs: readonly ScoreInput[], config: KeyAcc
 
   const w = config.weights;
   const weightSum = dec(w.nature).plus(w.current).plus(w.potential);
+  // 100 × w_i ÷ Σw, once: each contribution is then factor × component × e.
+  const factor = {
+    nature: HUNDRED.times(w.nature).div(weightSum),
+    current: HUNDRED.times(w.current).div(weightSum),
+    potential: HUNDRED.times(w.potential).div(weightSum),
+  };
   const subSum = dec(config.current.revenueWeight).plus(config.current.energyWeight);
+  const revenueShare = dec(config.current.revenueWeight).div(subSum);
+  const energyShare = dec(config.current.energyWeight).div(subSum);
   const cMin = dec(config.correction.min);
   const cMax = dec(config.correction.max);
 
@@ -177,13 +186,10 @@ export function computeValueScores(inputs: readonly ScoreInput[], config: KeyAcc
     const categoryWeight = dec(config.nature.categoryWeights[account.category] ?? 0);
     const bonus = account.important ? dec(config.nature.importantBonus) : ZERO;
     const a = round(clamp01(categoryWeight.plus(bonus)), COMPONENT_PLACES);
-    const rn = round(revenueN[i]!, COMPONENT_PLACES);
-    const en = round(energyN[i]!, COMPONENT_PLACES);
-    const b = round(
-      rn.times(config.current.revenueWeight).plus(en.times(config.current.energyWeight)).div(subSum),
-      COMPONENT_PLACES,
-    );
-    const d = round(potentialN[i]!, COMPONENT_PLACES);
+    const rn = revenueN[i]!;
+    const en = energyN[i]!;
+    const b = round(rn.times(revenueShare).plus(en.times(energyShare)), COMPONENT_PLACES);
+    const d = potentialN[i]!;
 
     let e = ONE;
     let requested: string | null = null;
@@ -198,11 +204,10 @@ export function computeValueScores(inputs: readonly ScoreInput[], config: KeyAcc
       }
     }
 
-    const share = (weight: string, value: Dec): Dec =>
-      round(HUNDRED.times(weight).times(value).div(weightSum).times(e), COMPONENT_PLACES);
-    const cA = share(w.nature, a);
-    const cB = share(w.current, b);
-    const cD = share(w.potential, d);
+    const share = (f: Dec, value: Dec): Dec => round(f.times(value).times(e), COMPONENT_PLACES);
+    const cA = share(factor.nature, a);
+    const cB = share(factor.current, b);
+    const cD = share(factor.potential, d);
     const score = round(cA.plus(cB).plus(cD), SCORE_PLACES);
     const x = potentials[i]!;
     const formula =

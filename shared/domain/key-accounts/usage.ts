@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { PowerFactorStandard } from '../account.ts';
 import { Dec, dec } from '../money.ts';
 import { DecimalString, IsoDate, NonNegativeDecimalString, Period, type TouBand } from '../primitives.ts';
+import { compareScaled, ExactSum, parseScaled, type Scaled, timesInteger, toDec } from './exact.ts';
 import { daysInPeriod, periodWindow, shiftPeriod } from './periods.ts';
 
 /**
@@ -102,7 +103,8 @@ const HUNDRED = dec(100);
 export const percentChange = (current: Dec, earlier: Dec): Dec | null =>
   earlier.isZero() ? null : current.minus(earlier).div(earlier).times(HUNDRED);
 
-const mean = (values: readonly Dec[]): Dec => values.reduce((acc, v) => acc.plus(v), ZERO).div(values.length);
+const ratioOf = (part: ExactSum, whole: ExactSum): Dec | null =>
+  whole.value.int === 0n ? null : part.toDec().div(whole.toDec());
 
 /** Builds the usage profile of one account for the `length` periods ending with `lastPeriod`. */
 export function usageProfile(
@@ -112,18 +114,18 @@ export function usageProfile(
   length: number,
 ): UsageProfile {
   const window = periodWindow(lastPeriod, length);
-  let revenue = ZERO;
-  let energy = ZERO;
-  let demandHours = ZERO;
-  let hours = ZERO;
-  let peakDemand = ZERO;
-  let bandSum = ZERO;
-  let peakSharp = ZERO;
-  let valley = ZERO;
+  const revenue = new ExactSum();
+  const energy = new ExactSum();
+  const demandHours = new ExactSum();
+  const bandSum = new ExactSum();
+  const peakSharp = new ExactSum();
+  const valley = new ExactSum();
+  let hours = 0;
+  let peakDemand: Scaled = { int: 0n, scale: 0 };
   let billed = 0;
   let latest: UsageBill | null = null;
-  const energyByPeriod: (Dec | null)[] = [];
-  const powerFactors: Dec[] = [];
+  const energyByPeriod: (Scaled | null)[] = [];
+  const powerFactors: Scaled[] = [];
   for (const period of window) {
     const bill = bills?.get(period);
     if (bill === undefined) {
@@ -132,25 +134,29 @@ export function usageProfile(
     }
     billed += 1;
     latest = bill;
-    const kwh = dec(bill.consumption.totalKwh);
-    const demand = dec(bill.consumption.maxDemandKw);
-    const periodHours = dec(daysInPeriod(period) * 24);
-    revenue = revenue.plus(bill.total);
-    energy = energy.plus(kwh);
+    const kwh = parseScaled(bill.consumption.totalKwh);
+    const demand = parseScaled(bill.consumption.maxDemandKw);
+    const periodHours = daysInPeriod(period) * 24;
+    revenue.add(bill.total);
+    energy.add(kwh);
     energyByPeriod.push(kwh);
-    hours = hours.plus(periodHours);
-    demandHours = demandHours.plus(demand.times(periodHours));
-    if (demand.gt(peakDemand)) peakDemand = demand;
+    hours += periodHours;
+    demandHours.add(timesInteger(demand, periodHours));
+    if (compareScaled(demand, peakDemand) > 0) peakDemand = demand;
     const band = bill.consumption.byBand;
-    const sharpPeak = dec(band.sharp ?? 0).plus(band.peak ?? 0);
-    const valleyKwh = dec(band.valley ?? 0);
-    peakSharp = peakSharp.plus(sharpPeak);
-    valley = valley.plus(valleyKwh);
-    bandSum = bandSum
-      .plus(sharpPeak)
-      .plus(valleyKwh)
-      .plus(band.flat ?? 0);
-    if (!kwh.isZero()) powerFactors.push(dec(bill.powerFactor.value));
+    for (const [name, value] of [
+      ['sharp', band.sharp],
+      ['peak', band.peak],
+      ['flat', band.flat],
+      ['valley', band.valley],
+    ] as const) {
+      if (value === undefined) continue;
+      const v = parseScaled(value);
+      bandSum.add(v);
+      if (name === 'sharp' || name === 'peak') peakSharp.add(v);
+      else if (name === 'valley') valley.add(v);
+    }
+    if (kwh.int !== 0n) powerFactors.push(parseScaled(bill.powerFactor.value));
   }
 
   const latestPeriod = latest?.period ?? null;
@@ -172,10 +178,12 @@ export function usageProfile(
   let halfOnHalf: Dec | null = null;
   const half = Math.floor(length / 2);
   if (half >= 1 && energyByPeriod.every((e) => e !== null)) {
-    const values = energyByPeriod as Dec[];
-    const later = values.slice(length - half).reduce((a, v) => a.plus(v), ZERO);
-    const earlier = values.slice(length - 2 * half, length - half).reduce((a, v) => a.plus(v), ZERO);
-    halfOnHalf = percentChange(later, earlier);
+    const values = energyByPeriod as Scaled[];
+    const later = new ExactSum();
+    const earlier = new ExactSum();
+    for (const v of values.slice(length - half)) later.add(v);
+    for (const v of values.slice(length - 2 * half, length - half)) earlier.add(v);
+    halfOnHalf = percentChange(later.toDec(), earlier.toDec());
   }
   const growth =
     yoy !== null
@@ -184,30 +192,37 @@ export function usageProfile(
         ? { percent: halfOnHalf, basis: 'half-on-half' as const }
         : null;
 
-  const pfTrend =
-    powerFactors.length >= 6 ? mean(powerFactors.slice(-3)).minus(mean(powerFactors.slice(-6, -3))) : null;
+  let pfTrend: Dec | null = null;
+  if (powerFactors.length >= 6) {
+    const recent = new ExactSum();
+    const before = new ExactSum();
+    for (const v of powerFactors.slice(-3)) recent.add(v);
+    for (const v of powerFactors.slice(-6, -3)) before.add(v);
+    pfTrend = recent.toDec().minus(before.toDec()).div(3);
+  }
+  const energyDec = energy.toDec();
 
   return {
     accountId,
     windowFrom: window[0]!,
     windowTo: lastPeriod,
     billedPeriods: billed,
-    revenue,
-    energyKwh: energy,
-    monthlyAverageKwh: billed === 0 ? ZERO : energy.div(billed),
-    averageHours: billed === 0 ? ZERO : hours.div(billed),
+    revenue: revenue.toDec(),
+    energyKwh: energyDec,
+    monthlyAverageKwh: billed === 0 ? ZERO : energyDec.div(billed),
+    averageHours: billed === 0 ? ZERO : dec(hours).div(billed),
     latestPeriod,
     latestBill: latest,
     momChangePercent: mom,
     yoyChangePercent: yoy,
     halfOnHalfPercent: halfOnHalf,
     growth,
-    peakSharpShare: bandSum.isZero() ? null : peakSharp.div(bandSum),
-    valleyShare: bandSum.isZero() ? null : valley.div(bandSum),
-    loadFactor: demandHours.isZero() ? null : energy.div(demandHours),
-    peakDemandKw: peakDemand,
+    peakSharpShare: ratioOf(peakSharp, bandSum),
+    valleyShare: ratioOf(valley, bandSum),
+    loadFactor: ratioOf(energy, demandHours),
+    peakDemandKw: toDec(peakDemand),
     powerFactorLatest:
-      latest === null || dec(latest.consumption.totalKwh).isZero() ? null : dec(latest.powerFactor.value),
+      latest === null || parseScaled(latest.consumption.totalKwh).int === 0n ? null : dec(latest.powerFactor.value),
     powerFactorStandard: latest?.powerFactor.standard ?? null,
     powerFactorTrend: pfTrend,
   };
@@ -234,16 +249,16 @@ export interface UsageMetrics {
 }
 
 const fixed = (v: Dec | null, places: number): string | null =>
-  v === null ? null : v.toDecimalPlaces(places, Dec.ROUND_HALF_UP).toFixed(places);
+  v === null ? null : v.toFixed(places, Dec.ROUND_HALF_UP);
 
 export function usageMetrics(p: UsageProfile): UsageMetrics {
   return {
     windowFrom: p.windowFrom,
     windowTo: p.windowTo,
     billedPeriods: p.billedPeriods,
-    revenue: p.revenue.toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2),
-    energyKwh: p.energyKwh.toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0),
-    monthlyAverageKwh: p.monthlyAverageKwh.toDecimalPlaces(0, Dec.ROUND_HALF_UP).toFixed(0),
+    revenue: p.revenue.toFixed(2, Dec.ROUND_HALF_UP),
+    energyKwh: p.energyKwh.toFixed(0, Dec.ROUND_HALF_UP),
+    monthlyAverageKwh: p.monthlyAverageKwh.toFixed(0, Dec.ROUND_HALF_UP),
     latestPeriod: p.latestPeriod,
     momChangePercent: fixed(p.momChangePercent, 1),
     yoyChangePercent: fixed(p.yoyChangePercent, 1),

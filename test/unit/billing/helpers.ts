@@ -1,6 +1,10 @@
 import { type Account, AccountSchema } from '../../../shared/domain/account.ts';
 import type { BillDocument, BillLine } from '../../../shared/domain/bill.ts';
-import { METER_READ_COLUMNS, type MeterReadRow, MeterReadRowSchema } from '../../../shared/domain/meter-read.ts';
+import {
+  METER_READ_COLUMNS,
+  type MeterReadRow,
+  MeterReadRowSchema,
+} from '../../../shared/domain/meter-read.ts';
 
 /*
  * Builders for bill tests. Reads go through the real MeterReadRowSchema, so a test states its registers
@@ -83,4 +87,5 @@ export const lineFacts = (bill: BillDocument): [string, string, string, string][
 
 export const findingCodes = (bill: BillDocument): string[] => bill.findings.map((f) => f.code);
 
-export const basicLines = (bill: BillDocument): BillLine[] => bill.lines.filter((l) => l.code.startsWith('BASIC_'));
+export const basicLines = (bill: BillDocument): BillLine[] =>
+  bill.lines.filter((l) => l.code.startsWith('BASIC_'));

@@ -1,0 +1,128 @@
+import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
+import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import type { Message } from '@aws-sdk/client-sqs';
+import { documentClient } from '../../shared/adapters/clients.ts';
+import { KeybillRepository } from '../../shared/adapters/repository.ts';
+import type { LocalStack } from '../stack.ts';
+import { applyEnv } from '../stack.ts';
+import { lambdaContext, s3ObjectCreatedEvent } from './aws-events.ts';
+import { createBucket, createNoticeQueues, createTable } from './resources.ts';
+import { QueuePump, StreamPump } from './runner.ts';
+
+export const LOCAL_NAMES = {
+  table: 'keybill-local',
+  bucket: 'keybill-drops-local',
+  queue: 'keybill-notices-local',
+} as const;
+
+/** The same filter the CDK stack puts on the stream → plan-notices mapping. */
+export const isNewBill = (r: StreamRecord): boolean =>
+  r.eventName === 'INSERT' && r.dynamodb?.NewImage?.entity?.S === 'BILL';
+
+export interface LocalPipeline {
+  env: Record<string, string>;
+  repository: KeybillRepository;
+  queues: { queueUrl: string; dlqUrl: string; queueArn: string };
+  /** Puts a drop into the local bucket; returns what the EventBridge event will carry. */
+  putDrop(
+    key: string,
+    body: string | Uint8Array,
+    metadata?: Record<string, string>,
+  ): Promise<{ size: number; etag: string }>;
+  /** Delivers S3 "Object Created" via EventBridge for the key to ingest-drop, as AWS would. */
+  deliverDrop(key: string): Promise<unknown>;
+  /** The table stream → plan-notices; returns the number of new bills delivered. */
+  planNotices(): Promise<number>;
+  /** The notices queue → send-notice until the queue is empty (in-flight messages included). */
+  sendNotices(options?: {
+    onBatch?: (n: number) => void;
+    duplicate?: (m: Message) => boolean;
+  }): Promise<number>;
+  close(): void;
+}
+
+/**
+ * Creates locally what the stack creates in AWS and loads the deployed handlers against it. The runner
+ * plays EventBridge, the stream mapping and the SQS event source with the real event shapes.
+ */
+export async function prepareLocalPipeline(
+  stack: LocalStack,
+  extraEnv: Record<string, string> = {},
+): Promise<LocalPipeline> {
+  applyEnv(stack.env);
+  const { streamArn } = await createTable(LOCAL_NAMES.table);
+  await createBucket(LOCAL_NAMES.bucket);
+  const queues = await createNoticeQueues(LOCAL_NAMES.queue, {
+    visibilityTimeoutSeconds: 2,
+    maxReceiveCount: 5,
+  });
+  const env = {
+    TABLE_NAME: LOCAL_NAMES.table,
+    DROP_BUCKET: LOCAL_NAMES.bucket,
+    NOTICE_QUEUE_URL: queues.queueUrl,
+    SES_FROM_ADDRESS: 'billing@keybill-power.example.cn',
+    SES_CONFIGURATION_SET: 'keybill-previews',
+    SMS_SENDER_ID: 'KEYBILL',
+    POWERTOOLS_SERVICE_NAME: 'keybill-local',
+    POWERTOOLS_METRICS_DISABLED: 'true',
+    POWERTOOLS_TRACE_ENABLED: 'false',
+    ...extraEnv,
+  };
+  applyEnv(env);
+
+  // Handlers read their configuration when loaded, as in Lambda: import them after the environment is set.
+  const ingestDrop = await import('../../functions/ingest-drop/handler.ts');
+  const planNotices = await import('../../functions/plan-notices/handler.ts');
+  const sendNotice = await import('../../functions/send-notice/handler.ts');
+
+  const s3 = new S3Client({});
+  const repository = new KeybillRepository(documentClient(), LOCAL_NAMES.table);
+  const streamPump = new StreamPump(streamArn, planNotices.handler, {
+    filter: isNewBill,
+    functionName: 'keybill-plan-notices',
+  });
+  const heads = new Map<string, { size: number; etag: string }>();
+
+  return {
+    env,
+    repository,
+    queues,
+    async putDrop(key, body, metadata) {
+      await s3.send(
+        new PutObjectCommand({
+          Bucket: LOCAL_NAMES.bucket,
+          Key: key,
+          Body: body,
+          Metadata: metadata,
+          ContentType: 'text/csv',
+        }),
+      );
+      const head = await s3.send(new HeadObjectCommand({ Bucket: LOCAL_NAMES.bucket, Key: key }));
+      const info = { size: head.ContentLength ?? 0, etag: (head.ETag ?? '').replaceAll('"', '') };
+      heads.set(key, info);
+      return info;
+    },
+    async deliverDrop(key) {
+      const head = heads.get(key);
+      if (head === undefined) throw new Error(`${key} was not put through this pipeline`);
+      const event = s3ObjectCreatedEvent({ bucket: LOCAL_NAMES.bucket, key, ...head });
+      return ingestDrop.handler(event, lambdaContext('keybill-ingest-drop'));
+    },
+    planNotices: () => streamPump.drain(),
+    async sendNotices(options = {}) {
+      const pump = new QueuePump(queues.queueUrl, queues.queueArn, sendNotice.handler, {
+        functionName: 'keybill-send-notice',
+        ...(options.duplicate === undefined ? {} : { duplicate: options.duplicate }),
+      });
+      try {
+        return await pump.drain(options.onBatch === undefined ? {} : { onBatch: options.onBatch });
+      } finally {
+        pump.close();
+      }
+    },
+    close() {
+      s3.destroy();
+      streamPump.close();
+    },
+  };
+}

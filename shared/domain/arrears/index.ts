@@ -1,0 +1,23 @@
+/*
+ * Arrears and advance disconnection warnings (billing-rules.md §7–8): the payment ledger, the late-payment
+ * penalty, the escalation ladder, disconnection plans, their messages and evidence, and a replay over a
+ * window. Pure: no clock, no I/O; handlers load the data, call these and store what they return.
+ */
+export * from './evidence.ts';
+export * from './inputs.ts';
+export * from './ladder.ts';
+export * from './ledger.ts';
+export * from './messages.ts';
+export * from './penalty.ts';
+export * from './policy.ts';
+export * from './replay.ts';
+export * from './schedule.ts';
+export {
+  addDays,
+  daysBetween,
+  formatShanghaiTime,
+  instantMs,
+  isoWeekday,
+  shanghaiDateOf,
+  shanghaiInstant,
+} from './time.ts';

@@ -1,0 +1,287 @@
+import type { Account } from '../account.ts';
+import type { PaymentRow } from '../payment.ts';
+import type { ArrearsWarning, WarningLevel } from './evidence.ts';
+import type { ArrearsBill, ArrearsBillInput, ArrearsOperatorCommand, DisconnectionApproval } from './inputs.ts';
+import {
+  type AccountArrearsState,
+  ArrearsCommandError,
+  type ArrearsEvent,
+  type ArrearsOutcome,
+  type ArrearsSnapshot,
+  applyArrearsCommand,
+  type DisconnectionPlan,
+  emptyArrearsState,
+  fireFinalReminder,
+  type PlanCancellation,
+  reachDisconnectionTime,
+  recordPayments,
+  scanAccount,
+} from './ladder.ts';
+import { type BillStatement, buildLedger, type LedgerFinding, statementOn } from './ledger.ts';
+import type { ArrearsPolicy } from './policy.ts';
+import { scanMsOn } from './schedule.ts';
+import { addDays, daysBetween, instantMs, shanghaiInstant, startOfDayMs } from './time.ts';
+
+/*
+ * Replay / what-if: runs the arrears domain over a window with a controlled clock, exactly as the
+ * deployed system would: the daily scan at the policy's scan time, payments re-evaluated the moment they
+ * are made, each final reminder at its instant, each disconnection time as it passes, operator commands
+ * and approvals when given. Every account starts the window with no warning sent.
+ */
+
+export interface ReplayInput {
+  accounts: readonly Account[];
+  bills: readonly (ArrearsBill | ArrearsBillInput)[];
+  payments: readonly PaymentRow[];
+  /** First and last day of the window (Asia/Shanghai), inclusive. */
+  from: string;
+  to: string;
+  policy: ArrearsPolicy;
+  approvals?: readonly DisconnectionApproval[];
+  commands?: readonly ArrearsOperatorCommand[];
+}
+
+export type DisconnectionOutcome =
+  | 'notice-pending'
+  | 'notified'
+  | 'reminded'
+  | 'disconnect-due'
+  | 'restored'
+  | 'paid'
+  | 'deferred'
+  | 'exempted'
+  | 'lapsed';
+
+/** One planned disconnection time (a plan revision). */
+export interface PlannedDisconnection {
+  planId: string;
+  accountId: string;
+  revision: number;
+  noticeAt: string;
+  reminderAt: string;
+  disconnectAt: string;
+  noticeSentAt?: string;
+  reminderSentAt?: string;
+  outcome: DisconnectionOutcome;
+}
+
+export type ReplayFinding =
+  | LedgerFinding
+  | { code: 'unknown-account'; accountId: string; message: string };
+
+export interface ReplayResult {
+  from: string;
+  to: string;
+  policyId: string;
+  /** Ladder warnings, disconnection notices and final reminders, in send order. */
+  notices: ArrearsWarning[];
+  /** Cancellation and restoration confirmations, in send order. */
+  confirmations: ArrearsWarning[];
+  disconnections: PlannedDisconnection[];
+  cancellations: PlanCancellation[];
+  /** Plans still waiting for a manager's approval at the end of the window. */
+  awaitingApproval: { planId: string; accountId: string; createdAt: string; billIds: string[] }[];
+  plans: DisconnectionPlan[];
+  events: ArrearsEvent[];
+  rejectedCommands: { command: ArrearsOperatorCommand; error: string }[];
+  findings: ReplayFinding[];
+  /** Each account's bills at the end of the window and the level each reached. */
+  accounts: {
+    accountId: string;
+    bills: (BillStatement & { level: WarningLevel | null })[];
+    state: AccountArrearsState;
+  }[];
+}
+
+const CONFIRMATION_KINDS = new Set(['disconnection-cancelled', 'supply-restoration']);
+
+type StaticEvent =
+  | { ms: number; order: 0; kind: 'payments' }
+  | { ms: number; order: 1; kind: 'command'; command: ArrearsOperatorCommand }
+  | { ms: number; order: 2; kind: 'scan'; day: string };
+
+type DynamicEvent =
+  | { ms: number; order: 3; kind: 'reminder'; planId: string; revision: number }
+  | { ms: number; order: 4; kind: 'disconnect' };
+
+const byTime = (a: { ms: number; order: number }, b: { ms: number; order: number }) =>
+  a.ms - b.ms || a.order - b.order;
+
+function nextDynamic(state: AccountArrearsState, after: number): DynamicEvent | undefined {
+  const candidates: DynamicEvent[] = [];
+  for (const plan of state.plans) {
+    const rev = plan.revisions.at(-1);
+    if (rev === undefined) continue;
+    if (plan.status === 'notified' && rev.reminderSentAt === undefined) {
+      candidates.push({
+        ms: Math.max(instantMs(rev.reminderAt), after),
+        order: 3,
+        kind: 'reminder',
+        planId: plan.planId,
+        revision: rev.revision,
+      });
+    }
+    if (plan.status === 'notified' || plan.status === 'reminded') {
+      candidates.push({ ms: Math.max(instantMs(rev.disconnectAt), after), order: 4, kind: 'disconnect' });
+    }
+  }
+  return candidates.sort(byTime)[0];
+}
+
+export function replayArrears(input: ReplayInput): ReplayResult {
+  const { policy, from, to } = input;
+  if (daysBetween(from, to) < 0) throw new RangeError(`the window ends (${to}) before it starts (${from})`);
+  const windowStart = startOfDayMs(from);
+  const windowEnd = startOfDayMs(addDays(to, 1));
+  const accounts = new Map(input.accounts.map((a) => [a.accountId, a]));
+  const findings: ReplayFinding[] = [];
+  for (const id of new Set([...input.bills.map((b) => b.accountId), ...input.payments.map((p) => p.accountId)])) {
+    if (!accounts.has(id)) {
+      findings.push({
+        code: 'unknown-account',
+        accountId: id,
+        message: `account ${id} has bills or payments but is not in the accounts file; it is not replayed`,
+      });
+    }
+  }
+  const commands: ArrearsOperatorCommand[] = [
+    ...(input.approvals ?? []).map(
+      (a): ArrearsOperatorCommand => ({
+        command: 'approve',
+        accountId: a.accountId,
+        by: a.approvedBy,
+        at: a.approvedAt,
+        ...(a.planId === undefined ? {} : { planId: a.planId }),
+        ...(a.note === undefined ? {} : { note: a.note }),
+      }),
+    ),
+    ...(input.commands ?? []),
+  ];
+
+  const result: ReplayResult = {
+    from,
+    to,
+    policyId: policy.policyId,
+    notices: [],
+    confirmations: [],
+    disconnections: [],
+    cancellations: [],
+    awaitingApproval: [],
+    plans: [],
+    events: [],
+    rejectedCommands: [],
+    findings,
+    accounts: [],
+  };
+
+  for (const account of [...accounts.values()].sort((a, b) => (a.accountId < b.accountId ? -1 : 1))) {
+    const ledger = buildLedger({
+      accountId: account.accountId,
+      bills: input.bills.filter((b) => b.accountId === account.accountId),
+      payments: input.payments.filter((p) => p.accountId === account.accountId),
+    });
+    findings.push(...ledger.findings);
+    let state = emptyArrearsState(account.accountId);
+    const snapshot = (): ArrearsSnapshot => ({ account, ledger, state });
+    const apply = (outcome: ArrearsOutcome) => {
+      state = outcome.state;
+      for (const w of outcome.warnings) (CONFIRMATION_KINDS.has(w.kind) ? result.confirmations : result.notices).push(w);
+      result.cancellations.push(...outcome.cancellations);
+      result.events.push(...outcome.events);
+    };
+
+    const inWindow = (ms: number) => ms >= windowStart && ms < windowEnd;
+    const statics: StaticEvent[] = [
+      ...[...new Set(ledger.entries.map((e) => e.atMs))]
+        .filter(inWindow)
+        .map((ms): StaticEvent => ({ ms, order: 0, kind: 'payments' })),
+      ...commands
+        .filter((c) => c.accountId === account.accountId && inWindow(instantMs(c.at)))
+        .map((command): StaticEvent => ({ ms: instantMs(command.at), order: 1, kind: 'command', command })),
+    ];
+    for (let day = from; day <= to; day = addDays(day, 1)) {
+      statics.push({ ms: scanMsOn(day, policy), order: 2, kind: 'scan', day });
+    }
+    statics.sort(byTime);
+
+    let i = 0;
+    let cursor = windowStart;
+    for (;;) {
+      const s = statics[i];
+      const d = nextDynamic(state, cursor);
+      const dynamicFirst = d !== undefined && d.ms < windowEnd && (s === undefined || byTime(d, s) < 0);
+      if (!dynamicFirst && s === undefined) break;
+      if (dynamicFirst) {
+        cursor = d.ms;
+        const at = shanghaiInstant(d.ms);
+        apply(
+          d.kind === 'reminder'
+            ? fireFinalReminder(snapshot(), { planId: d.planId, revision: d.revision }, at, policy)
+            : reachDisconnectionTime(snapshot(), at, policy),
+        );
+        continue;
+      }
+      i++;
+      cursor = s!.ms;
+      if (s!.kind === 'scan') apply(scanAccount(snapshot(), s!.day, policy));
+      else if (s!.kind === 'payments') apply(recordPayments(snapshot(), shanghaiInstant(s!.ms), policy));
+      else {
+        try {
+          apply(applyArrearsCommand(snapshot(), s!.command, policy));
+        } catch (error) {
+          if (!(error instanceof ArrearsCommandError)) throw error;
+          result.rejectedCommands.push({ command: s!.command, error: error.message });
+        }
+      }
+    }
+
+    for (const plan of state.plans) {
+      result.plans.push(plan);
+      if (plan.status === 'awaiting-approval') {
+        result.awaitingApproval.push({
+          planId: plan.planId,
+          accountId: plan.accountId,
+          createdAt: plan.createdAt,
+          billIds: plan.billIds,
+        });
+      }
+      plan.revisions.forEach((rev, index) => {
+        const last = index === plan.revisions.length - 1;
+        const outcome: DisconnectionOutcome =
+          rev.ended?.reason ??
+          (last && plan.status === 'restored'
+            ? 'restored'
+            : last && plan.status === 'disconnect-due'
+              ? 'disconnect-due'
+              : last && plan.status === 'reminded'
+                ? 'reminded'
+                : last && plan.status === 'notified'
+                  ? 'notified'
+                  : 'notice-pending');
+        result.disconnections.push({
+          planId: plan.planId,
+          accountId: plan.accountId,
+          revision: rev.revision,
+          noticeAt: rev.noticeAt,
+          reminderAt: rev.reminderAt,
+          disconnectAt: rev.disconnectAt,
+          ...(rev.noticeSentAt === undefined ? {} : { noticeSentAt: rev.noticeSentAt }),
+          ...(rev.reminderSentAt === undefined ? {} : { reminderSentAt: rev.reminderSentAt }),
+          outcome,
+        });
+      });
+    }
+    result.accounts.push({
+      accountId: account.accountId,
+      bills: statementOn(ledger, to, policy.penalty).map((b) => ({
+        ...b,
+        level: state.bills.find((p) => p.billId === b.billId)?.reached.at(-1)?.level ?? null,
+      })),
+      state,
+    });
+  }
+  const bySendTime = (a: ArrearsWarning, b: ArrearsWarning) => instantMs(a.sendAt) - instantMs(b.sendAt);
+  result.notices.sort(bySendTime);
+  result.confirmations.sort(bySendTime);
+  return result;
+}

@@ -1,0 +1,258 @@
+import type { Account, AccountManager } from '../account.ts';
+import { Dec, dec, toFen } from '../money.ts';
+import { daysInPeriod, shiftPeriod } from './periods.ts';
+import type { UsageBill } from './usage.ts';
+
+/*
+ * A generated population of key-account candidates with bill-like history, for tests, the CLI and demos.
+ * Monthly energy is log-normal across accounts (a few very large users make most of the revenue, as in
+ * any supply area), with per-account load factor, time-of-use mix, power factor, growth and seasonality.
+ * Deterministic for a seed.
+ *
+ * Floats appear only as random draws; every quantity is rounded to whole kWh / kW or to 0.01 of power
+ * factor before any arithmetic, and bill amounts are computed in Decimal from those. Prices are
+ * illustrative (billing-rules.md), not a tariff: the bills are "bill-like" (UsageBill, no lines).
+ */
+
+export interface PopulationOptions {
+  count: number;
+  /** Last period of the history (YYYY-MM). */
+  lastPeriod: string;
+  seed?: number;
+  /** Periods of history per account (default 12). */
+  periods?: number;
+  /** Median monthly energy, kWh (default 300,000). */
+  medianKwhPerMonth?: number;
+  /** Standard deviation of ln(monthly energy) across accounts (default 1.6: ~20 % of accounts make ~80 %). */
+  sigma?: number;
+  /** Number of account managers (default one per 200 accounts). */
+  managers?: number;
+}
+
+export interface Population {
+  accounts: Account[];
+  bills: UsageBill[];
+  managers: AccountManager[];
+}
+
+/** mulberry32: small, fast, good enough for test data; the same seed gives the same sequence. */
+export function seededRandom(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function normal(random: () => number): number {
+  // Box–Muller; 1 − u keeps the logarithm away from 0.
+  const u = 1 - random();
+  const v = random();
+  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
+}
+
+const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
+
+const PLACES = ['华东', '江南', '蜀川', '岭南', '东海', '西江', '天府', '珠江', '黄河', '长江', '燕山', '淮海'];
+const TRADES = [
+  '精密铸造',
+  '特种钢材',
+  '化工新材料',
+  '水泥建材',
+  '电子玻璃',
+  '造纸',
+  '数据中心',
+  '电解铝',
+  '纺织印染',
+  '汽车零部件',
+  '商业广场',
+  '冷链物流',
+];
+const SURNAMES = ['张', '王', '李', '赵', '陈', '刘', '杨', '黄', '周', '吴'];
+const GIVEN = ['伟', '芳', '娜', '敏', '静', '强', '磊', '洋', '艳', '军'];
+
+const CATEGORIES: readonly [Account['category'], number][] = [
+  ['large-industrial', 0.7],
+  ['general-industrial', 0.15],
+  ['commercial', 0.12],
+  ['agricultural', 0.03],
+];
+
+/** Illustrative prices (yuan): capacity charge per kVA-month and energy per kWh by band. */
+const PRICE = {
+  capacity: dec('28'),
+  sharp: dec('1.1520'),
+  peak: dec('0.9600'),
+  flat: dec('0.6200'),
+  valley: dec('0.3100'),
+} as const;
+
+interface Month {
+  period: string;
+  kwh: number;
+  sharp: number;
+  peak: number;
+  flat: number;
+  valley: number;
+  demandKw: number;
+  pfHundredths: number;
+  total: string;
+}
+
+export function generatePopulation(options: PopulationOptions): Population {
+  const random = seededRandom(options.seed ?? 20261101);
+  const periods = options.periods ?? 12;
+  const median = options.medianKwhPerMonth ?? 300_000;
+  const sigma = options.sigma ?? 1.6;
+  const pick = <T>(list: readonly T[]): T => list[Math.floor(random() * list.length)]!;
+
+  const managerCount = options.managers ?? Math.max(1, Math.ceil(options.count / 200));
+  const managers: AccountManager[] = Array.from({ length: managerCount }, (_, i) => ({
+    id: `AM${String(i + 1).padStart(3, '0')}`,
+    name: `${pick(SURNAMES)}${pick(GIVEN)}经理`,
+    email: `manager${i + 1}@keybill-power.example.cn`,
+    phone: `+86139${String(10_000_000 + i).slice(-8)}`,
+  }));
+
+  const accounts: Account[] = [];
+  const bills: UsageBill[] = [];
+  // Twelve extra months before the history give each bill its year-earlier comparison.
+  const months = periods + 12;
+  const firstPeriod = shiftPeriod(options.lastPeriod, 1 - months);
+
+  for (let i = 0; i < options.count; i += 1) {
+    const accountId = `31${String(i + 1).padStart(8, '0')}`;
+    let r = random();
+    let category: Account['category'] = 'large-industrial';
+    for (const [c, p] of CATEGORIES) {
+      if (r < p) {
+        category = c;
+        break;
+      }
+      r -= p;
+    }
+    const baseKwh = Math.exp(Math.log(median) + sigma * normal(random));
+    const loadFactor = clamp(0.2 + 0.65 * random(), 0.1, 0.95);
+    const peakSharpShare = 0.18 + 0.4 * random();
+    const valleyShare = Math.min(0.15 + 0.3 * random(), 0.92 - peakSharpShare);
+    const pfBase = 0.8 + 0.18 * random();
+    const pfDrift = normal(random) * 0.003;
+    const annualGrowth = 0.02 + 0.12 * normal(random);
+    const seasonPhase = random() * 2 * Math.PI;
+    const dropsLastMonth = random() < 0.02;
+    const utilisation = 0.5 + 0.45 * random();
+    const typicalDemand = baseKwh / (loadFactor * 730);
+    const capacityKva = Math.max(100, Math.ceil(typicalDemand / 0.9 / utilisation / 50) * 50);
+    const pfStandard = capacityKva >= 160 ? '0.90' : '0.85';
+
+    const series: Month[] = [];
+    for (let m = 0; m < months; m += 1) {
+      const period = shiftPeriod(firstPeriod, m);
+      const monthOfYear = Number(period.slice(5, 7));
+      const trend = (1 + annualGrowth) ** ((m - months + 1) / 12);
+      const season = 1 + 0.08 * Math.sin((2 * Math.PI * monthOfYear) / 12 + seasonPhase);
+      const noise = clamp(1 + 0.05 * normal(random), 0.8, 1.2);
+      const drop = dropsLastMonth && m === months - 1 ? 0.45 : 1;
+      const kwh = Math.max(0, Math.round(baseKwh * trend * season * noise * drop));
+      const sharp = Math.round(kwh * peakSharpShare * 0.2);
+      const peak = Math.round(kwh * peakSharpShare) - sharp;
+      const valley = Math.round(kwh * valleyShare);
+      const flat = kwh - sharp - peak - valley;
+      const hours = daysInPeriod(period) * 24;
+      const lf = clamp(loadFactor * (1 + 0.05 * normal(random)), 0.05, 0.98);
+      const demandKw = Math.max(1, Math.round(kwh / (lf * hours)));
+      const pfHundredths = Math.round(clamp(pfBase + pfDrift * m + 0.01 * normal(random), 0.5, 1) * 100);
+      series.push({
+        period,
+        kwh,
+        sharp,
+        peak,
+        flat,
+        valley,
+        demandKw,
+        pfHundredths,
+        total: billTotal(capacityKva, { sharp, peak, flat, valley }, pfHundredths, pfStandard),
+      });
+    }
+
+    const place = pick(PLACES);
+    const trade = pick(TRADES);
+    const manager = managers[Math.floor(random() * managers.length)]!;
+    const english = random() < 0.1;
+    accounts.push({
+      accountId,
+      name: `${place}${trade}有限公司${i + 1}号`,
+      category,
+      language: english ? 'en' : 'zh-CN',
+      tariffId: 'SAMPLE-LI-10KV',
+      basicChargeMethod: 'capacity',
+      capacityKva: String(capacityKva),
+      suspendedKva: '0',
+      powerFactorStandard: pfStandard,
+      paymentDueDay: 20,
+      important: random() < 0.05,
+      contacts: [
+        {
+          name: `${pick(SURNAMES)}${pick(GIVEN)}`,
+          email: `finance@customer${i + 1}.example.cn`,
+          phone: `139${String(20_000_000 + i).slice(-8)}`,
+        },
+      ],
+      accountManager: manager,
+    });
+
+    for (let m = 12; m < months; m += 1) {
+      const cur = series[m]!;
+      const prev = series[m - 1]!;
+      const lastYear = series[m - 12]!;
+      bills.push({
+        accountId,
+        period: cur.period,
+        total: cur.total,
+        dueDate: `${shiftPeriod(cur.period, 1)}-20`,
+        consumption: {
+          totalKwh: String(cur.kwh),
+          byBand: {
+            sharp: String(cur.sharp),
+            peak: String(cur.peak),
+            flat: String(cur.flat),
+            valley: String(cur.valley),
+          },
+          maxDemandKw: String(cur.demandKw),
+        },
+        powerFactor: { value: dec(cur.pfHundredths).div(100).toFixed(2), standard: pfStandard },
+        comparison: {
+          previousPeriod: { period: prev.period, total: prev.total, totalKwh: String(prev.kwh) },
+          samePeriodLastYear: { period: lastYear.period, total: lastYear.total, totalKwh: String(lastYear.kwh) },
+        },
+      });
+    }
+  }
+  return { accounts, bills, managers };
+}
+
+/** Basic + energy + a simplified power-factor adjustment, each line rounded to the fen, then added. */
+function billTotal(
+  capacityKva: number,
+  bands: { sharp: number; peak: number; flat: number; valley: number },
+  pfHundredths: number,
+  standard: '0.90' | '0.85',
+): string {
+  const basic = toFen(PRICE.capacity.times(capacityKva));
+  const energy = toFen(
+    PRICE.sharp
+      .times(bands.sharp)
+      .plus(PRICE.peak.times(bands.peak))
+      .plus(PRICE.flat.times(bands.flat))
+      .plus(PRICE.valley.times(bands.valley)),
+  );
+  // Half a percent per 0.01 below the standard, a 0.15 % rebate per 0.01 above (capped at 0.75 %):
+  // the shape of the 215号 ladder, not its table.
+  const steps = (standard === '0.90' ? 90 : 85) - pfHundredths;
+  const percent = steps > 0 ? dec(steps).times('0.5') : Dec.max(dec(steps).times('0.15'), dec('-0.75'));
+  const adjustment = toFen(basic.plus(energy).times(percent).div(100));
+  return basic.plus(energy).plus(adjustment).toFixed(2);
+}

@@ -1,0 +1,133 @@
+import type { DropObjectStore, DropRef } from '../adapters/drop-objects.ts';
+import type { KeybillRepository, RunRecord } from '../adapters/repository.ts';
+import { DropFileError, PAYMENT_FEED, readDrop, rejectReportCsv } from '../ingest/index.ts';
+import { type RowReject, rejectReportKeyFor } from './run-meter-read-drop.ts';
+
+export interface PaymentDropResult {
+  runId: string;
+  outcome: 'processed' | 'duplicate' | 'rejected';
+  rows: number;
+  accepted: number;
+  rejected: number;
+  paymentsCreated: number;
+  /** Payments already held from an earlier file (the collection system re-sends): counted once. */
+  paymentsDuplicate: number;
+  rejectReportKey?: string;
+  reason?: string;
+}
+
+const STALE_RUN_MS = 20 * 60 * 1000;
+
+/**
+ * Stores the payments of one collection-system drop, each once by its payment id. The ledger (open
+ * balance per bill, credit, penalties) is derived from bills and payments where it is needed, so a
+ * re-delivered or overlapping file changes nothing.
+ */
+export async function runPaymentDrop(
+  ref: DropRef,
+  deps: { repository: KeybillRepository; objects: DropObjectStore; now?: () => Date },
+): Promise<PaymentDropResult> {
+  const { repository, objects } = deps;
+  const now = deps.now ?? (() => new Date());
+  const drop = await objects.open(ref);
+  const runId = `payments#${drop.etag}`;
+  const run: RunRecord = {
+    runId,
+    feed: 'payments',
+    bucket: ref.bucket,
+    key: ref.key,
+    etag: drop.etag,
+    status: 'RUNNING',
+    startedAt: now().toISOString(),
+  };
+  const empty = { rows: 0, accepted: 0, rejected: 0, paymentsCreated: 0, paymentsDuplicate: 0 };
+  const claim = await repository.claimRun(run, { staleAfterMs: STALE_RUN_MS });
+  if (!claim.claimed) {
+    drop.body.destroy();
+    return { runId, outcome: 'duplicate', ...empty };
+  }
+  try {
+    const rejects: RowReject[] = [];
+    let rows = 0;
+    let paymentsCreated = 0;
+    let paymentsDuplicate = 0;
+    const known = new Map<string, boolean>();
+    for await (const item of readDrop(
+      { fileName: ref.key, body: drop.body, charset: drop.charset, contentEncoding: drop.contentEncoding },
+      PAYMENT_FEED,
+    )) {
+      rows++;
+      if (item.kind === 'reject') {
+        rejects.push({ rowNumber: item.rowNumber, column: item.column, reason: item.reason, raw: item.raw });
+        continue;
+      }
+      const { accountId } = item.row;
+      if (!known.has(accountId)) known.set(accountId, (await repository.getAccount(accountId)) !== undefined);
+      if (known.get(accountId) !== true) {
+        rejects.push({
+          rowNumber: item.rowNumber,
+          column: 'account_id',
+          reason: `account ${accountId} is not a known key account`,
+          raw: `${item.row.paymentId},${accountId},${item.row.amount},${item.row.paidAt}`,
+        });
+        continue;
+      }
+      if ((await repository.putPayment(item.row, runId)) === 'created') paymentsCreated++;
+      else paymentsDuplicate++;
+    }
+    let rejectReportKey: string | undefined;
+    if (rejects.length > 0) {
+      rejectReportKey = rejectReportKeyFor(ref.key);
+      await objects.put(
+        { bucket: ref.bucket, key: rejectReportKey },
+        rejectReportCsv(rejects),
+        'text/csv; charset=utf-8',
+      );
+    }
+    const counts = {
+      rows,
+      accepted: rows - rejects.length,
+      rejected: rejects.length,
+      paymentsCreated,
+      paymentsDuplicate,
+    };
+    await repository.finishRun({
+      ...run,
+      period: now().toISOString().slice(0, 7),
+      status: 'SUCCEEDED',
+      finishedAt: now().toISOString(),
+      counts,
+      ...(rejectReportKey === undefined ? {} : { rejectReportKey }),
+    });
+    return {
+      runId,
+      outcome: 'processed',
+      ...counts,
+      ...(rejectReportKey === undefined ? {} : { rejectReportKey }),
+    };
+  } catch (error) {
+    if (error instanceof DropFileError) {
+      const rejectReportKey = rejectReportKeyFor(ref.key);
+      await objects.put(
+        { bucket: ref.bucket, key: rejectReportKey },
+        rejectReportCsv([{ rowNumber: 0, column: null, reason: error.message, raw: '' }]),
+        'text/csv; charset=utf-8',
+      );
+      await repository.finishRun({
+        ...run,
+        status: 'REJECTED',
+        finishedAt: now().toISOString(),
+        reason: error.message,
+        rejectReportKey,
+      });
+      return { runId, outcome: 'rejected', ...empty, rejectReportKey, reason: error.message };
+    }
+    await repository.finishRun({
+      ...run,
+      status: 'FAILED',
+      finishedAt: now().toISOString(),
+      reason: (error as Error).message,
+    });
+    throw error;
+  }
+}

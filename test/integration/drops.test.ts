@@ -1,0 +1,176 @@
+import { gzipSync } from 'node:zlib';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateAccounts, generateMeterReadRows, toCsv } from '../../local/runner/fixtures.ts';
+import { type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
+import { dec } from '../../shared/domain/money.ts';
+import type { MeterReadDropResult } from '../../shared/services/run-meter-read-drop.ts';
+import type { PaymentDropResult } from '../../shared/services/run-payment-drop.ts';
+
+const tariffIds = [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))];
+const generated = generateAccounts(4, { tariffIds, seed: 7 });
+const september = generateMeterReadRows(generated, '2026-09', { seed: 1 });
+// October continues September's registers, except for one meter whose start reading jumps.
+const october = generateMeterReadRows(generated, '2026-10', { seed: 2 }).map((row, i) => {
+  const before = september[i]!;
+  const advance = (start: string, end: string) => dec(end).minus(start);
+  const continued = { ...row };
+  for (const reg of ['kwh_total', 'kwh_sharp', 'kwh_peak', 'kwh_flat', 'kwh_valley', 'kvarh'] as const) {
+    const start = before[`${reg}_end`];
+    continued[`${reg}_start`] = start;
+    continued[`${reg}_end`] = dec(start)
+      .plus(advance(row[`${reg}_start`], row[`${reg}_end`]))
+      .toFixed(2);
+  }
+  if (i === 0) continued.kwh_total_start = dec(continued.kwh_total_start).plus(5).toFixed(2);
+  return continued;
+});
+
+describe('meter-read and payment drops through S3 and the ingest handler (local stack)', () => {
+  let stack: LocalStack;
+  let pipeline: LocalPipeline;
+  const drop = async (key: string, body: string | Uint8Array, metadata?: Record<string, string>) => {
+    await pipeline.putDrop(key, body, metadata);
+    return (await pipeline.deliverDrop(key)) as MeterReadDropResult;
+  };
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ services: ['dynamodb', 's3', 'sqs'] });
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    pipeline = await prepareLocalPipeline(stack);
+    await pipeline.repository.putTariffs(SAMPLE_TARIFFS);
+    await pipeline.repository.putAccounts(generated.map((g) => g.account));
+    const first = await drop('drops/reads/2026-09/reads.csv', toCsv(september));
+    expect(first).toMatchObject({ outcome: 'processed', accountsBilled: 4, rejected: 0 });
+  });
+
+  afterAll(async () => {
+    pipeline?.close();
+    await stack?.stop();
+  });
+
+  it('bills a GB18030 drop marked by object metadata, gzip-compressed', async () => {
+    const result = await drop(
+      'drops/reads/2026-10/reads.csv.gz',
+      gzipSync(iconv.encode(toCsv(october), 'gb18030')),
+      {
+        charset: 'gb18030',
+      },
+    );
+    expect(result).toMatchObject({
+      outcome: 'processed',
+      rows: october.length,
+      accepted: october.length,
+      accountsBilled: 4,
+    });
+  });
+
+  it('reports a reading that does not continue the last stored one, and still bills it', async () => {
+    const bill = await pipeline.repository.getLatestBill(october[0]!.account_id, '2026-10');
+    expect(bill?.document.findings.map((f) => f.code)).toContain('READ_CONTINUITY_BREAK');
+    const other = await pipeline.repository.getLatestBill(generated[1]!.account.accountId, '2026-10');
+    expect(other?.document.findings.map((f) => f.code)).not.toContain('READ_CONTINUITY_BREAK');
+    const runs = await pipeline.repository.listRunsByPeriod('2026-10');
+    expect(runs[0]?.counts?.continuityBreaks).toBe(1);
+  });
+
+  it('ignores the same content delivered again under another key', async () => {
+    const again = await drop(
+      'drops/reads/2026-10/reads-resent.csv.gz',
+      gzipSync(iconv.encode(toCsv(october), 'gb18030')),
+      {
+        charset: 'gb18030',
+      },
+    );
+    expect(again.outcome).toBe('duplicate');
+    const bill = await pipeline.repository.getLatestBill(generated[2]!.account.accountId, '2026-10');
+    expect(bill?.version).toBe(1);
+  });
+
+  it('supersedes a bill with a new version when a corrected drop changes it, and keeps the old one', async () => {
+    const accountId = generated[2]!.account.accountId;
+    const corrected = october.map((r) =>
+      r.account_id === accountId
+        ? {
+            ...r,
+            kwh_valley_end: dec(r.kwh_valley_end).plus(10).toFixed(2),
+            kwh_total_end: dec(r.kwh_total_end).plus(10).toFixed(2),
+          }
+        : r,
+    );
+    const result = await drop(
+      'drops/reads/2026-10/reads-corrected.csv',
+      `\uFEFF${toCsv(corrected).replaceAll('\n', '\r\n')}`,
+    );
+    expect(result).toMatchObject({ outcome: 'processed', billsCreated: 1, billsUnchanged: 3 });
+    const v2 = await pipeline.repository.getLatestBill(accountId, '2026-10');
+    const v1 = await pipeline.repository.getBill(accountId, '2026-10', 1);
+    expect(v2?.version).toBe(2);
+    expect(v1).toBeDefined();
+    expect(dec(v2!.document.total).gt(v1!.document.total)).toBe(true);
+  });
+
+  it('rejects a whole drop that lacks a required column, naming it, with a reject report', async () => {
+    const withoutMultiplier = toCsv(
+      october,
+      Object.keys(october[0]!).filter((c) => c !== 'multiplier'),
+    );
+    const result = await drop('drops/reads/2026-10/broken.csv', withoutMultiplier);
+    expect(result.outcome).toBe('rejected');
+    expect(result.reason).toContain('multiplier');
+    expect(result.rejectReportKey).toBe('rejects/reads/2026-10/broken.csv.rejects.csv');
+    const runs = await pipeline.repository.listRunsByStatus('REJECTED');
+    expect(runs.map((r) => r.key)).toContain('drops/reads/2026-10/broken.csv');
+  });
+
+  it('rejects bad rows with row, column and reason and bills every good row', async () => {
+    const rows = [
+      ...october.slice(0, 2),
+      { ...october[2]!, period: '2026-13' },
+      { ...october[3]!, read_at: 'yesterday' },
+    ];
+    const result = await drop('drops/reads/2026-10/partial.csv', toCsv(rows));
+    expect(result).toMatchObject({ outcome: 'processed', rows: 4, accepted: 2, rejected: 2 });
+    expect(result.accepted + result.rejected).toBe(result.rows);
+  });
+
+  it('stores each payment once, however often the collection system sends it', async () => {
+    const accountId = generated[0]!.account.accountId;
+    const payments = [
+      {
+        payment_id: 'P-1001',
+        account_id: accountId,
+        amount: '1000.00',
+        paid_at: '2026-11-10T10:00:00+08:00',
+      },
+      { payment_id: 'P-1002', account_id: accountId, amount: '250.50', paid_at: '2026-11-11T10:00:00+08:00' },
+      {
+        payment_id: 'P-1003',
+        account_id: accountId,
+        amount: '-250.50',
+        paid_at: '2026-11-12T10:00:00+08:00',
+        reverses: 'P-1002',
+      },
+    ];
+    const columns = ['payment_id', 'account_id', 'amount', 'paid_at', 'bill_id', 'reverses'];
+    await pipeline.putDrop('drops/payments/2026-11-12.csv', toCsv(payments, columns));
+    const first = (await pipeline.deliverDrop('drops/payments/2026-11-12.csv')) as PaymentDropResult;
+    expect(first).toMatchObject({ outcome: 'processed', paymentsCreated: 3, paymentsDuplicate: 0 });
+    // The next day's file repeats one payment and adds one.
+    const next = [
+      payments[0]!,
+      { payment_id: 'P-1004', account_id: accountId, amount: '10.00', paid_at: '2026-11-13T10:00:00+08:00' },
+    ];
+    await pipeline.putDrop('drops/payments/2026-11-13.csv', toCsv(next, columns));
+    const second = (await pipeline.deliverDrop('drops/payments/2026-11-13.csv')) as PaymentDropResult;
+    expect(second).toMatchObject({ outcome: 'processed', paymentsCreated: 1, paymentsDuplicate: 1 });
+    expect((await pipeline.repository.listPayments(accountId)).map((p) => p.paymentId).sort()).toEqual([
+      'P-1001',
+      'P-1002',
+      'P-1003',
+      'P-1004',
+    ]);
+  });
+});
