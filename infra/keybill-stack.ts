@@ -1,6 +1,10 @@
 import { CfnOutput, Duration, Stack, type StackProps, TimeZone } from 'aws-cdk-lib';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
+import { acknowledge } from './constructs/acknowledge.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { BUCKET_PREFIXES, DropBucket } from './constructs/drop-bucket.ts';
 import { KeybillFunction } from './constructs/keybill-function.ts';
@@ -83,6 +87,8 @@ export class KeybillStack extends Stack {
       // `run-drop` does what ingest-drop does, so it gets the same room.
       memorySize: 1769,
       timeout: Duration.minutes(15),
+      // Schedules invoke it asynchronously (release-deferred); failures land in its dead-letter queue.
+      asyncInvoke: {},
       environment: {
         TABLE_NAME: this.data.tableName,
         DROP_BUCKET: this.drops.bucketName,
@@ -101,13 +107,38 @@ export class KeybillStack extends Stack {
       timeZone: TIME_ZONE,
     });
 
+    // SMS deferred for quiet hours go back on the queue when the quiet hours end (08:00 by default).
+    const quietEnd = props.quietHours.split('-')[1]?.trim() ?? '08:00';
+    const [quietEndHour, quietEndMinute] = quietEnd.split(':');
+    new Schedule(this, 'ReleaseDeferredSms', {
+      scheduleName: `${this.stackName}-release-deferred-sms`,
+      description: `Re-queue SMS deferred for quiet hours, daily at ${quietEnd} China Standard Time`,
+      schedule: ScheduleExpression.cron({
+        minute: String(Number(quietEndMinute)),
+        hour: String(Number(quietEndHour)),
+        timeZone: TIME_ZONE,
+      }),
+      target: new LambdaInvoke(this.operator.function, {
+        role: this.schedules.schedulerRole,
+        deadLetterQueue: this.operator.deadLetterQueue!.queue,
+        retryAttempts: 2,
+        maxEventAge: Duration.hours(1),
+        input: ScheduleTargetInput.fromObject({ command: 'release-deferred' }),
+      }),
+    });
+    acknowledge(
+      this.schedules.schedulerRole,
+      `AwsSolutions-IAM5[Resource::<${this.getLogicalId(this.operator.function.node.defaultChild as CfnFunction)}.Arn>:*]`,
+      'Added by the Scheduler LambdaInvoke target (grantInvoke covers versions and aliases of the operator function); the wildcard stays within that one function.',
+    );
+
     this.dashboard = new OperationsDashboard(this, 'Operations', {
       functions: this.functions,
       noticeQueue: this.notifications.noticeQueue,
       deadLetterQueues: [
         ...this.notifications.deadLetterQueues,
-        ...[this.ingest, this.schedules.arrearsScan, this.schedules.rankAccounts].flatMap((f) =>
-          f.deadLetterQueue ? [f.deadLetterQueue] : [],
+        ...[this.ingest, this.operator, this.schedules.arrearsScan, this.schedules.rankAccounts].flatMap(
+          (f) => (f.deadLetterQueue ? [f.deadLetterQueue] : []),
         ),
       ],
     });

@@ -12,6 +12,7 @@ type Bench = () => Promise<Record<string, number>>;
 
 const BENCHES: Record<string, () => Promise<Bench>> = {
   engine: async () => (await import('./bench/engine.ts')).benchEngine,
+  ingest: async () => (await import('./bench/ingest.ts')).benchIngest,
 };
 
 async function main() {

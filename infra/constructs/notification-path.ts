@@ -48,6 +48,10 @@ export interface NotificationPathProps {
    * @default 2
    */
   readonly senderMaxConcurrency?: number;
+  /** The account's SES maximum send rate (emails per second). @default 14 */
+  readonly sesMaxSendRate?: number;
+  /** The account's SNS SMS rate (messages per second). @default 20 */
+  readonly smsMaxSendRate?: number;
 }
 
 /**
@@ -111,6 +115,9 @@ export class NotificationPath extends Construct {
         SMS_SENDER_ID: props.smsSenderId ?? '',
         QUIET_HOURS: props.quietHours,
         TIME_ZONE: props.timeZone,
+        // Each instance paces to its share of the quota, so all instances together stay under it.
+        EMAIL_RATE_PER_SECOND: String((props.sesMaxSendRate ?? 14) / maxConcurrency),
+        SMS_RATE_PER_SECOND: String((props.smsMaxSendRate ?? 20) / maxConcurrency),
       },
     });
     const senderTimeout = this.sender.function.timeout ?? Duration.seconds(30);

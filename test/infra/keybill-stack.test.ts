@@ -196,6 +196,8 @@ describe('functions', () => {
         'SMS_SENDER_ID',
         'QUIET_HOURS',
         'TIME_ZONE',
+        'EMAIL_RATE_PER_SECOND',
+        'SMS_RATE_PER_SECOND',
       ],
     ],
     ['record-delivery', ['TABLE_NAME']],
@@ -220,6 +222,23 @@ describe('functions', () => {
     expect(Object.keys(variables).sort()).toEqual(
       [...keys, 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'NODE_OPTIONS'].sort(),
     );
+  });
+
+  it('paces each sender instance to its share of the SES and SNS quotas', () => {
+    const variables = (
+      functionNamed(template, 'send-notice').properties.Environment as { Variables: Record<string, string> }
+    ).Variables;
+    // Defaults: SES 14/s and SNS 20/s shared by a maximum concurrency of 2.
+    expect(variables.EMAIL_RATE_PER_SECOND).toBe('7');
+    expect(variables.SMS_RATE_PER_SECOND).toBe('10');
+  });
+
+  it('re-queues SMS deferred for quiet hours when they end, through the operator function', () => {
+    template.hasResourceProperties('AWS::Scheduler::Schedule', {
+      ScheduleExpression: 'cron(0 8 * * ? *)',
+      ScheduleExpressionTimezone: 'Asia/Shanghai',
+      Target: Match.objectLike({ Input: JSON.stringify({ command: 'release-deferred' }) }),
+    });
   });
 
   it('give send-notice the quiet hours and time zone of the customers', () => {

@@ -58,17 +58,18 @@ function times(noticeMs: number, disconnectMs: number, policy: ArrearsPolicy): D
 
 /**
  * The notice time for a disconnection at `disconnectMs` when the notice can go out at `earliestNoticeMs`
- * or later: then, if that is inside the window; otherwise the latest daily-scan time that still gives the
- * minimum lead (the notice waits rather than arriving too early). Null when even `earliestNoticeMs` is
- * too late for the minimum lead.
+ * or later: then, if that is inside the window; otherwise the first daily-scan time inside the window
+ * (the notice waits rather than arriving too early, and then gives as much notice as the window allows).
+ * Null when even `earliestNoticeMs` is too late for the minimum lead.
  */
 export function noticeTimeFor(earliestNoticeMs: number, disconnectMs: number, policy: ArrearsPolicy): number | null {
   const { min, max } = policy.disconnection.noticeLeadDays;
   const lead = disconnectMs - earliestNoticeMs;
   if (lead < min * DAY_MS) return null;
   if (lead <= max * DAY_MS) return earliestNoticeMs;
-  let day = addDays(shanghaiDateOfMs(disconnectMs), -min);
-  while (disconnectMs - scanMsOn(day, policy) < min * DAY_MS) day = addDays(day, -1);
+  // Scans are a day apart and the window is at least a day wide (max ≥ min + 1), so this lands in it.
+  let day = addDays(shanghaiDateOfMs(disconnectMs), -max);
+  while (disconnectMs - scanMsOn(day, policy) > max * DAY_MS) day = addDays(day, 1);
   return scanMsOn(day, policy);
 }
 

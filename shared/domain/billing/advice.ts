@@ -4,6 +4,7 @@ import type { MeterReadRow } from '../meter-read.ts';
 import { Dec, dec } from '../money.ts';
 import type { BillInput } from './compute-bill.ts';
 import { registerAdvance, registerEndAfter } from './consumption.ts';
+import { BillingInputError } from './errors.ts';
 import { groupDigits } from './format.ts';
 import { formatPowerFactor, standardHundredths } from './power-factor.ts';
 import { accountWithMethod, compileAccount } from './validate.ts';
@@ -93,9 +94,15 @@ export function adviceFor(input: BillInput, bill: BillDocument, compute: Compute
   const kvarh = dec(bill.consumption.kvarh);
 
   // 1. Move a share of peak energy to valley hours.
-  const share = dec(input.advice?.peakShiftShare ?? DEFAULT_PEAK_SHIFT);
+  const shareText = input.advice?.peakShiftShare ?? DEFAULT_PEAK_SHIFT;
+  if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(shareText))
+    throw new BillingInputError(
+      'advice.peakShiftShare',
+      `${JSON.stringify(shareText)} is not a share between 0 and 1`,
+    );
+  const share = dec(shareText);
   const peak = bill.consumption.byBand.peak === undefined ? undefined : dec(bill.consumption.byBand.peak);
-  if (peak?.gt(0) && share.gt(0) && share.lte(1)) {
+  if (peak?.gt(0) && share.gt(0)) {
     const scenario = compute({ ...base, reads: readsWithPeakMovedToValley(input.reads, share) });
     const s = saving(bill, scenario);
     if (s.gt(0)) {

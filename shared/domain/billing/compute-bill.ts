@@ -1,8 +1,8 @@
 import type { Account } from '../account.ts';
 import type { BillDocument, BillLine, BillLineCode, DataFinding, PeriodComparison } from '../bill.ts';
 import type { MeterReadRow } from '../meter-read.ts';
-import { Dec, dec, toFen } from '../money.ts';
-import { type LocalisedText, Period, type TouBand } from '../primitives.ts';
+import { Dec, dec } from '../money.ts';
+import type { LocalisedText, Period, TouBand } from '../primitives.ts';
 import type { Tariff } from '../tariff.ts';
 import { dateOf, dayNumber, type Month, pad2, parsePeriod, shiftPeriod } from './calendar.ts';
 import { BANDS, type Consumption, consumptionOf } from './consumption.ts';
@@ -63,6 +63,9 @@ const BASIC_LABELS = {
 const PF_LABEL: LocalisedText = { 'zh-CN': '功率因数调整电费', en: 'Power factor adjustment' };
 
 const ZERO = dec(0);
+const ONE = dec(1);
+/** The Period schema's pattern, tested directly: this runs once per bill and per advice scenario. */
+const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 const FLOOR_SHARE = dec('0.4');
 const EXCESS_THRESHOLD = dec('1.05');
 
@@ -77,6 +80,8 @@ interface TariffSegment {
 /** A run of days charged the basic charge at one capacity and one tariff version. */
 interface BasicPeriod {
   segment: TariffSegment;
+  /** Capacity in these days, and the part of it in operation (less suspension). */
+  capacityKva: Dec;
   effectiveCapacityKva: Dec;
   fromDay: number;
   toDay: number;
@@ -137,7 +142,7 @@ function basicPeriods(
     });
     return [];
   }
-  const capacityRuns: { fromDay: number; toDay: number; effective: Dec }[] = [];
+  const capacityRuns: { fromDay: number; toDay: number; capacity: Dec }[] = [];
   const change = a.capacityChangedOn === undefined ? undefined : dayOfMonth(a.capacityChangedOn, month);
   const changeInside = change !== undefined && change > from && change <= to;
   if (changeInside) {
@@ -147,12 +152,11 @@ function basicPeriods(
         message: `capacity changed on ${a.capacityChangedOn} but previousCapacityKva is not recorded; days before the change carry no basic charge`,
       });
     } else {
-      const prev = acc.previousCapacityKva.minus(acc.suspendedKva);
-      capacityRuns.push({ fromDay: from, toDay: change - 1, effective: prev.isNegative() ? ZERO : prev });
+      capacityRuns.push({ fromDay: from, toDay: change - 1, capacity: acc.previousCapacityKva });
     }
-    capacityRuns.push({ fromDay: change, toDay: to, effective: acc.effectiveCapacityKva });
+    capacityRuns.push({ fromDay: change, toDay: to, capacity: acc.capacityKva });
   } else {
-    capacityRuns.push({ fromDay: from, toDay: to, effective: acc.effectiveCapacityKva });
+    capacityRuns.push({ fromDay: from, toDay: to, capacity: acc.capacityKva });
   }
   // 1/30 of the month per day used (a partial day is a day) in the month of a connection, capacity change or
   // termination; otherwise the whole month, shared by tariff versions by days.
@@ -167,10 +171,11 @@ function basicPeriods(
       const wholeMonth = !prorated && segments.length === 1;
       periods.push({
         segment,
-        effectiveCapacityKva: run.effective,
+        capacityKva: run.capacity,
+        effectiveCapacityKva: Dec.max(run.capacity.minus(acc.suspendedKva), ZERO),
         fromDay: f,
         toDay: t,
-        factor: wholeMonth ? dec(1) : dec(days).div(prorated ? 30 : month.days),
+        factor: wholeMonth ? ONE : dec(days).div(prorated ? 30 : month.days),
         factorText: wholeMonth ? null : `${days}/${prorated ? 30 : month.days}`,
         suffix: null,
       });
@@ -193,6 +198,8 @@ interface LineDraft {
   code: BillLineCode;
   label: LocalisedText;
   quantity: Dec;
+  /** Decimals to print the quantity with; default: exactly as computed. */
+  quantityPlaces?: number;
   unit: string;
   unitPrice: string;
   amount: Dec;
@@ -201,15 +208,16 @@ interface LineDraft {
 }
 
 function finishLine(d: LineDraft): BillLine & { amountDec: Dec } {
-  const amount = toFen(d.amount);
+  const amount = d.amount.toDecimalPlaces(2, Dec.ROUND_HALF_UP);
+  const amountText = amount.toFixed(2);
   return {
     code: d.code,
     label: d.label,
-    quantity: d.quantity.toFixed(),
+    quantity: d.quantityPlaces === undefined ? d.quantity.toFixed() : d.quantity.toFixed(d.quantityPlaces),
     unit: d.unit,
     unitPrice: d.unitPrice,
-    amount: amount.toFixed(2),
-    explanation: d.explanation(money(amount)),
+    amount: amountText,
+    explanation: d.explanation(groupDigits(amountText)),
     ...(d.tariffEffectiveFrom === undefined ? {} : { tariffEffectiveFrom: d.tariffEffectiveFrom }),
     amountDec: amount,
   };
@@ -255,7 +263,7 @@ function basicChargeLines(
         unitPrice: priceStr,
         amount: p.effectiveCapacityKva.times(price).times(p.factor),
         explanation: (amount) =>
-          `${qty(p.effectiveCapacityKva)} kVA${capacityNote(acc)} × ${priceStr} 元${factorPart(p)} = ${amount}`,
+          `${qty(p.effectiveCapacityKva)} kVA${capacityNote(p, acc)} × ${priceStr} 元${factorPart(p)} = ${amount}`,
         ...from,
       });
       continue;
@@ -352,8 +360,8 @@ function basicChargeLines(
   return { drafts, facts };
 }
 
-const capacityNote = (acc: CompiledAccount): string =>
-  acc.suspendedKva.isZero() ? '' : ` (${qty(acc.capacityKva)} − ${qty(acc.suspendedKva)} suspended)`;
+const capacityNote = (p: BasicPeriod, acc: CompiledAccount): string =>
+  acc.suspendedKva.isZero() ? '' : ` (${qty(p.capacityKva)} − ${qty(acc.suspendedKva)} suspended)`;
 
 /**
  * Splits a quantity over tariff segments by days. All but the last share are cut down to 0.01 so that the
@@ -497,7 +505,7 @@ function comparisonWith(
  * changed inputs). Pure and deterministic.
  */
 export function computeBillWithoutAdvice(input: BillInput): BillDocument {
-  if (typeof input.period !== 'string' || !Period.safeParse(input.period).success)
+  if (typeof input.period !== 'string' || !PERIOD.test(input.period))
     throw new BillingInputError('period', `${JSON.stringify(input.period)} is not a period YYYY-MM`);
   const acc = compileAccount(input.account);
   const account = acc.account;
@@ -513,7 +521,10 @@ export function computeBillWithoutAdvice(input: BillInput): BillDocument {
     finishLine,
   );
 
-  // PF adjustment on the printed basic + energy lines, so the customer can check it from the bill.
+  // PF adjustment on the printed basic + energy lines, so the customer can check it from the bill. Without
+  // active energy the PF is undefined (0/0, or 0 with only reactive energy): no adjustment line, a finding,
+  // powerFactor.applied = false. Charging the table's surcharge on the basic charge of an idle month would
+  // penalise a reading that says nothing about how the load is compensated.
   const base = chargeLines.reduce((s, l) => s.plus(l.amountDec), ZERO);
   const pf = powerFactorHundredths(consumption.totalKwh, consumption.kvarh);
   const standard = account.powerFactorStandard;
@@ -533,6 +544,7 @@ export function computeBillWithoutAdvice(input: BillInput): BillDocument {
         code: 'POWER_FACTOR_ADJUSTMENT',
         label: PF_LABEL,
         quantity: base,
+        quantityPlaces: 2,
         unit: '元',
         unitPrice: rate.toFixed(4),
         amount: base.times(rate),
@@ -540,7 +552,6 @@ export function computeBillWithoutAdvice(input: BillInput): BillDocument {
           `PF ${formatPowerFactor(pf)} (standard ${standard}): ${money(base)} × ${adjustmentPercent}% = ${amount}`,
       }),
     );
-    pfLines[0]!.quantity = base.toFixed(2);
   }
   const funds = fundLines(consumption, segments, month).map(finishLine);
   const all = [...chargeLines, ...pfLines, ...funds];
@@ -553,6 +564,7 @@ export function computeBillWithoutAdvice(input: BillInput): BillDocument {
     if (v !== undefined) byBand[band] = v.toFixed();
   }
   const next = parsePeriod(shiftPeriod(input.period, 1));
+  const comparison = comparisonWith(input.history, input.period, total);
   const contracted = acc.contractedDemandKw;
   return {
     accountId: account.accountId,
@@ -600,10 +612,7 @@ export function computeBillWithoutAdvice(input: BillInput): BillDocument {
         : { kwhPerKva: basic.facts.kwhPerKva.toDecimalPlaces(2).toFixed(2) }),
     },
     findings,
-    ...(() => {
-      const comparison = comparisonWith(input.history, input.period, total);
-      return comparison === undefined ? {} : { comparison };
-    })(),
+    ...(comparison === undefined ? {} : { comparison }),
     advice: [],
     dueDate: `${next.year}-${pad2(next.month)}-${pad2(account.paymentDueDay)}`,
   };

@@ -3,6 +3,7 @@ import type { MeterReadRow, RegisterPair } from '../meter-read.ts';
 import { type Dec, dec } from '../money.ts';
 import type { TouBand } from '../primitives.ts';
 import { BillingInputError } from './errors.ts';
+import { pow10 } from './format.ts';
 
 /*
  * Consumption from register reads (billing-rules.md §2): register deltas × multiplier, roll-over at
@@ -77,14 +78,21 @@ export const wrapDigits = (start: string, registerDigits: number | undefined): n
 function registerDelta(pair: RegisterPair, column: string, row: MeterReadRow, findings: DataFinding[]): Dec {
   const start = parseRegister(pair.start, `${column}_start`, row.meterId);
   const end = parseRegister(pair.end, `${column}_end`, row.meterId);
+  if (row.registerDigits !== undefined) {
+    const size = pow10(row.registerDigits);
+    for (const [reading, side] of [
+      [start, 'start'],
+      [end, 'end'],
+    ] as const)
+      if (reading.gte(size))
+        throw new BillingInputError(
+          'register_digits',
+          `meter ${row.meterId}: ${column}_${side} ${reading.toFixed()} does not fit in ${row.registerDigits} register digits`,
+        );
+  }
   if (end.gte(start)) return end.minus(start);
   const digits = wrapDigits(pair.start, row.registerDigits);
-  const modulus = dec(10).pow(digits);
-  if (start.gte(modulus))
-    throw new BillingInputError(
-      'register_digits',
-      `meter ${row.meterId}: ${column}_start ${pair.start} does not fit in ${digits} register digits`,
-    );
+  const modulus = pow10(digits);
   const delta = end.plus(modulus).minus(start);
   findings.push({
     code: 'REGISTER_ROLLOVER',
@@ -119,7 +127,7 @@ function meterConsumption(row: MeterReadRow, findings: DataFinding[]): MeterCons
   }
   // Each register is truncated to the meter's resolution, so the bands may miss the total by up to one
   // resolution step per band register; beyond that the data is wrong and the operator must look.
-  const tolerance = dec(10).pow(-places).times(bandCount);
+  const tolerance = pow10(-places).times(bandCount);
   const gap = bandSum.minus(total);
   if (gap.abs().gt(tolerance))
     findings.push({
@@ -245,7 +253,7 @@ export function registerAdvance(pair: RegisterPair, registerDigits: number | und
   const end = dec(pair.end);
   return end.gte(start)
     ? end.minus(start)
-    : end.plus(dec(10).pow(wrapDigits(pair.start, registerDigits))).minus(start);
+    : end.plus(pow10(wrapDigits(pair.start, registerDigits))).minus(start);
 }
 
 /**
@@ -254,7 +262,6 @@ export function registerAdvance(pair: RegisterPair, registerDigits: number | und
  */
 export function registerEndAfter(start: string, advance: Dec, registerDigits: number | undefined): string {
   let end = dec(start).plus(advance);
-  if (registerDigits !== undefined && end.gte(dec(10).pow(registerDigits)))
-    end = end.minus(dec(10).pow(registerDigits));
+  if (registerDigits !== undefined && end.gte(pow10(registerDigits))) end = end.minus(pow10(registerDigits));
   return end.toFixed();
 }

@@ -1,5 +1,6 @@
 import type { PowerFactorStandard } from '../account.ts';
 import { type Dec, dec } from '../money.ts';
+import { pow10 } from './format.ts';
 
 /*
  * Power-factor adjustment (功率因数调整电费, 1983 水电财字第215号; billing-rules.md §5).
@@ -17,7 +18,7 @@ export function powerFactorHundredths(kwh: Dec, kvarh: Dec): number | null {
   const a = kwh.abs();
   const b = kvarh.abs();
   const places = Math.max(a.decimalPlaces(), b.decimalPlaces());
-  const scale = dec(10).pow(places);
+  const scale = pow10(places);
   const A = BigInt(a.times(scale).toFixed(0));
   const B = BigInt(b.times(scale).toFixed(0));
   const A2 = A * A;

@@ -137,7 +137,7 @@ export const KeyAccountConfigFileSchema = z.object({ configs: z.array(KeyAccount
 /** Illustrative defaults (billing-rules.md: numbers for demos and tests, not any company's policy). */
 export const DEFAULT_KEY_ACCOUNT_CONFIG: KeyAccountConfig = {
   version: '2026.1',
-  effectiveFrom: '2026-01-01',
+  effectiveFrom: '2020-01-01',
   description: 'Pareto 80 % by value score; percentile normalisation; segment plans for bill previews',
   historyPeriods: 12,
   revenueShare: '0.80',

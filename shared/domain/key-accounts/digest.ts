@@ -81,7 +81,9 @@ export function buildManagerDigests(input: DigestInput): ManagerDigest[] {
   const rowById = new Map(ranking.ranking.map((r) => [r.accountId, r]));
   const segmentById = new Map(ranking.segments.map((s) => [s.accountId, s]));
   const accountById = new Map(input.accounts.map((a) => [a.accountId, a]));
-  const billById = new Map(input.bills.filter((b) => b.period === ranking.period).map((b) => [b.accountId, b]));
+  const billById = new Map(
+    input.bills.filter((b) => b.period === ranking.period).map((b) => [b.accountId, b]),
+  );
   const arrearsById = groupBy(input.arrears ?? [], (a) => a.accountId);
   const problemsById = groupBy(
     (input.notices ?? []).flatMap((n): NoticeToFix[] => {

@@ -12,19 +12,24 @@ export interface Scaled {
   scale: number;
 }
 
-const DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+const DECIMAL = /^-?\d+(?:\.\d+)?$/;
 const POW10: bigint[] = Array.from({ length: 40 }, (_, i) => 10n ** BigInt(i));
 const pow10 = (n: number): bigint => POW10[n] ?? 10n ** BigInt(n);
 
 export function parseScaled(value: string): Scaled {
-  const m = DECIMAL.exec(value.trim());
-  if (m === null) throw new Error(`not a decimal: ${JSON.stringify(value)}`);
-  const fraction = m[3] ?? '';
-  const int = BigInt(`${m[2]}${fraction}`);
-  return { int: m[1] === '-' ? -int : int, scale: fraction.length };
+  if (!DECIMAL.test(value)) {
+    const trimmed = value.trim();
+    if (trimmed === value || !DECIMAL.test(trimmed))
+      throw new Error(`not a decimal: ${JSON.stringify(value)}`);
+    return parseScaled(trimmed);
+  }
+  const dot = value.indexOf('.');
+  if (dot < 0) return { int: BigInt(value), scale: 0 };
+  return { int: BigInt(value.slice(0, dot) + value.slice(dot + 1)), scale: value.length - dot - 1 };
 }
 
-const align = (a: Scaled, scale: number): bigint => (a.scale === scale ? a.int : a.int * pow10(scale - a.scale));
+const align = (a: Scaled, scale: number): bigint =>
+  a.scale === scale ? a.int : a.int * pow10(scale - a.scale);
 
 export function compareScaled(a: Scaled, b: Scaled): number {
   const scale = Math.max(a.scale, b.scale);
@@ -74,7 +79,8 @@ export function divRoundHalfUp(n: bigint, d: bigint): bigint {
 
 /** A scaled integer as a fixed-point string with exactly `places` decimals (rounded half-up). */
 export function scaledToFixed(a: Scaled, places: number): string {
-  const int = a.scale <= places ? a.int * pow10(places - a.scale) : divRoundHalfUp(a.int, pow10(a.scale - places));
+  const int =
+    a.scale <= places ? a.int * pow10(places - a.scale) : divRoundHalfUp(a.int, pow10(a.scale - places));
   const negative = int < 0n;
   const digits = (negative ? -int : int).toString().padStart(places + 1, '0');
   const body = places === 0 ? digits : `${digits.slice(0, -places)}.${digits.slice(-places)}`;

@@ -73,7 +73,13 @@ export function assignManagers(
     countShare.times(weights.accountWeight).plus(revenueShareOf(c).times(weights.revenueWeight)).div(wSum);
   const load = new Map(pool.map((m) => [m.id, { accounts: 0, revenue: dec(0), load: dec(0) }]));
   const assigned = new Map<string, ManagerAssignment>();
-  const give = (c: AssignmentCandidate, w: Dec, managerId: string, basis: AssignmentBasis, reason: string) => {
+  const give = (
+    c: AssignmentCandidate,
+    w: Dec,
+    managerId: string,
+    basis: AssignmentBasis,
+    reason: string,
+  ) => {
     const entry = load.get(managerId)!;
     entry.accounts += 1;
     entry.revenue = entry.revenue.plus(c.revenue);
@@ -220,7 +226,9 @@ function countTimetable(notices: readonly NoticeRecord[], asOf: string, delivere
   return {
     ...counts,
     onTimePercent:
-      due === 0 ? null : dec(counts.onTime).times(100).div(due).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1),
+      due === 0
+        ? null
+        : dec(counts.onTime).times(100).div(due).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1),
   };
 }
 

@@ -20,8 +20,15 @@ export function shiftPeriod(period: string, offset: number): string {
 /** Months from `from` to `to` (positive when `to` is later). */
 export const periodsBetween = (from: string, to: string): number => periodIndex(to) - periodIndex(from);
 
+const DAYS = new Map<string, number>();
+
 export function daysInPeriod(period: string): number {
-  return new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5, 7)), 0)).getUTCDate();
+  let days = DAYS.get(period);
+  if (days === undefined) {
+    days = new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5, 7)), 0)).getUTCDate();
+    DAYS.set(period, days);
+  }
+  return days;
 }
 
 /** The `length` periods ending with `last`, oldest first. */

@@ -1,5 +1,5 @@
 import type { Account, AccountManager } from '../account.ts';
-import { Dec, dec, toFen } from '../money.ts';
+import { divRoundHalfUp, scaledToFixed } from './exact.ts';
 import { daysInPeriod, shiftPeriod } from './periods.ts';
 import type { UsageBill } from './usage.ts';
 
@@ -10,7 +10,7 @@ import type { UsageBill } from './usage.ts';
  * Deterministic for a seed.
  *
  * Floats appear only as random draws; every quantity is rounded to whole kWh / kW or to 0.01 of power
- * factor before any arithmetic, and bill amounts are computed in Decimal from those. Prices are
+ * factor before any arithmetic, and bill amounts are computed exactly (integer fen) from those. Prices are
  * illustrative (billing-rules.md), not a tariff: the bills are "bill-like" (UsageBill, no lines).
  */
 
@@ -56,7 +56,20 @@ function normal(random: () => number): number {
 
 const clamp = (x: number, lo: number, hi: number): number => Math.min(hi, Math.max(lo, x));
 
-const PLACES = ['华东', '江南', '蜀川', '岭南', '东海', '西江', '天府', '珠江', '黄河', '长江', '燕山', '淮海'];
+const PLACES = [
+  '华东',
+  '江南',
+  '蜀川',
+  '岭南',
+  '东海',
+  '西江',
+  '天府',
+  '珠江',
+  '黄河',
+  '长江',
+  '燕山',
+  '淮海',
+];
 const TRADES = [
   '精密铸造',
   '特种钢材',
@@ -81,14 +94,9 @@ const CATEGORIES: readonly [Account['category'], number][] = [
   ['agricultural', 0.03],
 ];
 
-/** Illustrative prices (yuan): capacity charge per kVA-month and energy per kWh by band. */
-const PRICE = {
-  capacity: dec('28'),
-  sharp: dec('1.1520'),
-  peak: dec('0.9600'),
-  flat: dec('0.6200'),
-  valley: dec('0.3100'),
-} as const;
+/** Illustrative prices: capacity charge 28 yuan per kVA-month (in fen); energy per kWh (in 1/10,000 yuan). */
+const PRICE_FEN = { capacity: 2800n } as const;
+const PRICE_E4 = { sharp: 11_520n, peak: 9_600n, flat: 6_200n, valley: 3_100n } as const;
 
 interface Month {
   period: string;
@@ -138,7 +146,8 @@ export function generatePopulation(options: PopulationOptions): Population {
     const loadFactor = clamp(0.2 + 0.65 * random(), 0.1, 0.95);
     const peakSharpShare = 0.18 + 0.4 * random();
     const valleyShare = Math.min(0.15 + 0.3 * random(), 0.92 - peakSharpShare);
-    const pfBase = 0.8 + 0.18 * random();
+    // Most large users compensate reactive power; about one in six does not keep up.
+    const pfBase = random() < 0.17 ? 0.8 + 0.1 * random() : 0.9 + 0.08 * random();
     const pfDrift = normal(random) * 0.003;
     const annualGrowth = 0.02 + 0.12 * normal(random);
     const seasonPhase = random() * 2 * Math.PI;
@@ -223,10 +232,17 @@ export function generatePopulation(options: PopulationOptions): Population {
           },
           maxDemandKw: String(cur.demandKw),
         },
-        powerFactor: { value: dec(cur.pfHundredths).div(100).toFixed(2), standard: pfStandard },
+        powerFactor: {
+          value: scaledToFixed({ int: BigInt(cur.pfHundredths), scale: 2 }, 2),
+          standard: pfStandard,
+        },
         comparison: {
           previousPeriod: { period: prev.period, total: prev.total, totalKwh: String(prev.kwh) },
-          samePeriodLastYear: { period: lastYear.period, total: lastYear.total, totalKwh: String(lastYear.kwh) },
+          samePeriodLastYear: {
+            period: lastYear.period,
+            total: lastYear.total,
+            totalKwh: String(lastYear.kwh),
+          },
         },
       });
     }
@@ -234,25 +250,27 @@ export function generatePopulation(options: PopulationOptions): Population {
   return { accounts, bills, managers };
 }
 
-/** Basic + energy + a simplified power-factor adjustment, each line rounded to the fen, then added. */
+/**
+ * Basic + energy + a simplified power-factor adjustment, each line rounded half-up to the fen, then added.
+ * In integer fen and 1/10,000 yuan (BigInt, exact like Decimal): the generator prices some 120,000 months.
+ */
 function billTotal(
   capacityKva: number,
   bands: { sharp: number; peak: number; flat: number; valley: number },
   pfHundredths: number,
   standard: '0.90' | '0.85',
 ): string {
-  const basic = toFen(PRICE.capacity.times(capacityKva));
-  const energy = toFen(
-    PRICE.sharp
-      .times(bands.sharp)
-      .plus(PRICE.peak.times(bands.peak))
-      .plus(PRICE.flat.times(bands.flat))
-      .plus(PRICE.valley.times(bands.valley)),
-  );
-  // Half a percent per 0.01 below the standard, a 0.15 % rebate per 0.01 above (capped at 0.75 %):
-  // the shape of the 215号 ladder, not its table.
+  const basicFen = BigInt(capacityKva) * PRICE_FEN.capacity;
+  const energyTenThousandths =
+    BigInt(bands.sharp) * PRICE_E4.sharp +
+    BigInt(bands.peak) * PRICE_E4.peak +
+    BigInt(bands.flat) * PRICE_E4.flat +
+    BigInt(bands.valley) * PRICE_E4.valley;
+  const energyFen = divRoundHalfUp(energyTenThousandths, 100n);
+  // Half a percent per 0.01 below the standard, a 0.15 % rebate per 0.01 above (at most 0.75 %): the
+  // shape of the 215号 ladder, not its table. In hundredths of a percent.
   const steps = (standard === '0.90' ? 90 : 85) - pfHundredths;
-  const percent = steps > 0 ? dec(steps).times('0.5') : Dec.max(dec(steps).times('0.15'), dec('-0.75'));
-  const adjustment = toFen(basic.plus(energy).times(percent).div(100));
-  return basic.plus(energy).plus(adjustment).toFixed(2);
+  const hundredthsOfPercent = steps > 0 ? BigInt(steps * 50) : BigInt(Math.max(steps * 15, -75));
+  const adjustmentFen = divRoundHalfUp((basicFen + energyFen) * hundredthsOfPercent, 10_000n);
+  return scaledToFixed({ int: basicFen + energyFen + adjustmentFen, scale: 2 }, 2);
 }

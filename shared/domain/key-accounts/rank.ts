@@ -1,7 +1,12 @@
 import type { Account, AccountManager } from '../account.ts';
 import { Dec, dec } from '../money.ts';
 import type { KeyAccountConfig, SegmentId } from './config.ts';
-import { type AssignmentResult, assignManagers, type ManagerAssignment, type ManagerWorkload } from './managers.ts';
+import {
+  type AssignmentResult,
+  assignManagers,
+  type ManagerAssignment,
+  type ManagerWorkload,
+} from './managers.ts';
 import { activeOverrides, type KeyStatusOverride, type OperatorOverride } from './overrides.ts';
 import { periodBefore, shiftPeriod } from './periods.ts';
 import { computeValueScores, type ScoreComponents } from './score.ts';
@@ -13,7 +18,14 @@ import {
   type KeyStatusChange,
   selectParetoSet,
 } from './selection.ts';
-import { indexBills, type UsageBill, type UsageMetrics, type UsageProfile, usageMetrics, usageProfile } from './usage.ts';
+import {
+  indexBills,
+  type UsageBill,
+  type UsageMetrics,
+  type UsageProfile,
+  usageMetrics,
+  usageProfile,
+} from './usage.ts';
 
 /*
  * The monthly key-account run as one pure function: bill history in, ranking, key set, changes,
@@ -106,7 +118,8 @@ export interface KeyAccountRanking {
   warnings: string[];
 }
 
-const fixed = (v: Dec, places: number): string => v.toDecimalPlaces(places, Dec.ROUND_HALF_UP).toFixed(places);
+const fixed = (v: Dec, places: number): string =>
+  v.toDecimalPlaces(places, Dec.ROUND_HALF_UP).toFixed(places);
 const percent = (ratio: Dec): string => fixed(ratio.times(100), 1);
 
 export function rankKeyAccounts(input: RankKeyAccountsInput): KeyAccountRanking {
@@ -129,7 +142,8 @@ export function rankKeyAccounts(input: RankKeyAccountsInput): KeyAccountRanking 
   const accountIds = new Set(active.map((a) => a.accountId));
   const billsByAccount = indexBills(input.bills);
   const strayBills = input.bills.filter((b) => !accountIds.has(b.accountId)).length;
-  if (strayBills > 0) warnings.push(`${strayBills} bills for accounts not ranked (unknown or terminated) ignored`);
+  if (strayBills > 0)
+    warnings.push(`${strayBills} bills for accounts not ranked (unknown or terminated) ignored`);
 
   const overrides = activeOverrides(input.overrides ?? [], asOf);
   const ignored: IgnoredOverride[] = overrides.inactive.map((o) => ({
@@ -218,7 +232,10 @@ export function rankKeyAccounts(input: RankKeyAccountsInput): KeyAccountRanking 
 
   const segments = keyRows.map((r) =>
     segmentAccount(
-      { profile: profiles.get(r.accountId)!, powerFactorStandard: accountById.get(r.accountId)!.powerFactorStandard },
+      {
+        profile: profiles.get(r.accountId)!,
+        powerFactorStandard: accountById.get(r.accountId)!.powerFactorStandard,
+      },
       config,
     ),
   );
@@ -226,9 +243,9 @@ export function rankKeyAccounts(input: RankKeyAccountsInput): KeyAccountRanking 
   for (const s of segments) segmentCounts[s.segmentId] += 1;
 
   const previousManager = new Map(input.previous?.keyAccounts.map((k) => [k.accountId, k.managerId]) ?? []);
-  const managers =
-    input.managers ??
-    [...new Map(input.accounts.map((a) => [a.accountManager.id, a.accountManager])).values()];
+  const managers = input.managers ?? [
+    ...new Map(input.accounts.map((a) => [a.accountManager.id, a.accountManager])).values(),
+  ];
   const assignment: AssignmentResult = assignManagers(
     keyRows.map((r) => ({
       accountId: r.accountId,
@@ -245,7 +262,9 @@ export function rankKeyAccounts(input: RankKeyAccountsInput): KeyAccountRanking 
   const target = percent(dec(config.revenueShare));
   const expiredAlways = new Map(
     ignored
-      .filter((i) => i.why === 'expired' && i.override.kind === 'key-status' && i.override.status === 'always')
+      .filter(
+        (i) => i.why === 'expired' && i.override.kind === 'key-status' && i.override.status === 'always',
+      )
       .map((i) => [i.override.accountId, i.override as KeyStatusOverride]),
   );
   const changes = diffSelections(input.previous, keyIds, asOf, (accountId, change) => {
@@ -282,7 +301,8 @@ export function rankKeyAccounts(input: RankKeyAccountsInput): KeyAccountRanking 
     targetShare: config.revenueShare,
     key: {
       count: keyRows.length,
-      accountPercent: active.length === 0 ? '0.0' : fixed(dec(keyRows.length).times(100).div(active.length), 1),
+      accountPercent:
+        active.length === 0 ? '0.0' : fixed(dec(keyRows.length).times(100).div(active.length), 1),
       revenue: fixed(pareto.keyRevenue, 2),
       revenueShare: fixed(pareto.revenueShare, 4),
       paretoShare: fixed(pareto.paretoShare, 4),

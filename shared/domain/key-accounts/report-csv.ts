@@ -11,7 +11,8 @@ const FORMULA_START = /^[=+\-@\t\r]/;
 const NEEDS_QUOTES = /[",\r\n]/;
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 
-const quote = (value: string): string => (NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value);
+const quote = (value: string): string =>
+  NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 
 /** A text cell: neutralised against formula injection, then quoted where needed. */
 export function csvTextCell(value: string | null | undefined): string {
@@ -66,7 +67,10 @@ export const KEY_ACCOUNT_CSV_COLUMNS = [
 ] as const;
 
 /** One row per ranked account, best first. `language` picks the segment reason's language. */
-export function renderKeyAccountCsv(result: KeyAccountRanking, options: { language?: 'zh-CN' | 'en' } = {}): string {
+export function renderKeyAccountCsv(
+  result: KeyAccountRanking,
+  options: { language?: 'zh-CN' | 'en' } = {},
+): string {
   const language = options.language ?? 'zh-CN';
   const segments = new Map(result.segments.map((s) => [s.accountId, s]));
   const assignments = new Map(result.assignments.map((a) => [a.accountId, a]));

@@ -147,7 +147,13 @@ interface ReportView {
   effectiveFrom: string;
   configVersion: string;
   totals: { accounts: string; revenue: string };
-  key: { count: string; accountPercent: string; revenue: string; revenueSharePercent: string; shareReached: boolean };
+  key: {
+    count: string;
+    accountPercent: string;
+    revenue: string;
+    revenueSharePercent: string;
+    shareReached: boolean;
+  };
   targetPercent: string;
   changeSummary: string;
   noticePolicy: string;
@@ -180,7 +186,14 @@ interface ReportView {
     manager: string;
   }[];
   workloads: { managerId: string; name: string; accounts: string; revenue: string; load: string }[];
-  overrides: { accountId: string; kind: string; value: string; reason: string; validity: string; state: string }[];
+  overrides: {
+    accountId: string;
+    kind: string;
+    value: string;
+    reason: string;
+    validity: string;
+    state: string;
+  }[];
   warnings: string[];
 }
 
@@ -192,7 +205,8 @@ const grouped = (fixed: string): string => {
 };
 const percentOf = (ratio: string): string =>
   dec(ratio).times(100).toDecimalPlaces(1, Dec.ROUND_HALF_UP).toFixed(1);
-const short = (v: string, places: number): string => dec(v).toDecimalPlaces(places, Dec.ROUND_HALF_UP).toFixed(places);
+const short = (v: string, places: number): string =>
+  dec(v).toDecimalPlaces(places, Dec.ROUND_HALF_UP).toFixed(places);
 
 export function buildReportView(
   result: KeyAccountRanking,

@@ -1,8 +1,8 @@
 import type { Account } from '../account.ts';
 import { Dec, dec } from '../money.ts';
 import type { KeyAccountConfig, NormalisationMethod } from './config.ts';
-import type { ScoreCorrection } from './overrides.ts';
 import { divRoundHalfUp, toDec } from './exact.ts';
+import type { ScoreCorrection } from './overrides.ts';
 import type { UsageProfile } from './usage.ts';
 
 /*
@@ -111,7 +111,8 @@ export function normalise(values: readonly Dec[], method: NormalisationMethod): 
   }
   const max = values.reduce((m, v) => (v.gt(m) ? v : m), ZERO);
   if (max.isZero()) return values.map(() => ZERO);
-  if (method === 'linear-max') return values.map((v) => round(clamp01(positive(v).div(max)), COMPONENT_PLACES));
+  if (method === 'linear-max')
+    return values.map((v) => round(clamp01(positive(v).div(max)), COMPONENT_PLACES));
   const lnMax = max.plus(1).ln();
   return values.map((v) => round(clamp01(positive(v).plus(1).ln().div(lnMax)), COMPONENT_PLACES));
 }
@@ -147,9 +148,13 @@ export function computeValueScores(inputs: readonly ScoreInput[], config: KeyAcc
     const lf = profile.loadFactor;
     const headroomKwh = lf === null ? ZERO : headroomKw.times(profile.averageHours).times(lf);
     const lfGapKwh =
-      lf === null ? ZERO : positive(targetLf.minus(lf)).times(profile.peakDemandKw).times(profile.averageHours);
+      lf === null
+        ? ZERO
+        : positive(targetLf.minus(lf)).times(profile.peakDemandKw).times(profile.averageHours);
     const growthKwh =
-      profile.growth === null ? ZERO : positive(profile.growth.percent).times(CENT).times(profile.monthlyAverageKwh);
+      profile.growth === null
+        ? ZERO
+        : positive(profile.growth.percent).times(CENT).times(profile.monthlyAverageKwh);
     const total = headroomKwh.times(wHeadroom).plus(lfGapKwh.times(wLfGap)).plus(growthKwh.times(wGrowth));
     return { usableKw, headroomKw, headroomKwh, lfGapKwh, growthKwh, total };
   });

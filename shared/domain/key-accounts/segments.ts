@@ -99,14 +99,14 @@ export const SEGMENT_RULES: readonly SegmentRule[] = [
     match: ({ profile, powerFactorStandard }, t) => {
       const latest = profile.powerFactorLatest;
       const standard = profile.powerFactorStandard ?? powerFactorStandard;
-      if (latest !== null && latest.lt(standard)) {
+      if (latest?.lt(standard)) {
         return {
           'zh-CN': `最近一期功率因数${ratio(latest)}，低于考核标准${standard}。`,
           en: `The latest power factor, ${ratio(latest)}, is below its standard of ${standard}.`,
         };
       }
       const trend = profile.powerFactorTrend;
-      if (trend !== null && trend.lte(dec(t.powerFactorFallingBy).neg())) {
+      if (trend?.lte(dec(t.powerFactorFallingBy).neg())) {
         return {
           'zh-CN': `近3期平均功率因数比前3期下降${ratio(trend.abs(), 3)}，达到下滑阈值${t.powerFactorFallingBy}。`,
           en: `The power factor averaged ${ratio(trend.abs(), 3)} lower over the last three periods than the three before, at or past the limit of ${t.powerFactorFallingBy}.`,

@@ -35,6 +35,12 @@ export interface PreviewServicePlan {
   sendOn: string;
 }
 
+/** The later of two YYYY-MM-DD dates (they compare as strings). */
+function laterDate(a: string, b: string): string {
+  if (a >= b) return a;
+  return b;
+}
+
 export function planPreviewService(input: PreviewPlanInput): PreviewServicePlan {
   const selection = selectionInEffect(input.plannedOn, input.selections);
   const entry = selection?.keyAccounts.find((k) => k.accountId === input.accountId);
@@ -51,7 +57,7 @@ export function planPreviewService(input: PreviewPlanInput): PreviewServicePlan 
     leadAdvice: plan.leadAdvice,
     channels: [...plan.channels],
     daysBeforeDue: plan.daysBeforeDue,
-    sendOn: target < input.plannedOn ? input.plannedOn : target,
+    sendOn: laterDate(target, input.plannedOn),
   };
 }
 

@@ -222,7 +222,9 @@ export function usageProfile(
     loadFactor: ratioOf(energy, demandHours),
     peakDemandKw: toDec(peakDemand),
     powerFactorLatest:
-      latest === null || parseScaled(latest.consumption.totalKwh).int === 0n ? null : dec(latest.powerFactor.value),
+      latest === null || parseScaled(latest.consumption.totalKwh).int === 0n
+        ? null
+        : dec(latest.powerFactor.value),
     powerFactorStandard: latest?.powerFactor.standard ?? null,
     powerFactorTrend: pfTrend,
   };

@@ -213,6 +213,24 @@ describe('reads that cannot be billed are rejected, naming the CSV column', () =
     expect(inputError(() => billWith({ reads: [broken] })).field).toBe('kwh_total_end');
   });
 
+  it('rejects an end register too large for register_digits', () => {
+    expect(
+      inputError(() => billWith({ reads: [simpleRead({ digits: '3', total: ['10', '5000'] })] })).field,
+    ).toBe('register_digits');
+  });
+
+  it('rejects a share of peak energy to move that is not between 0 and 1', () => {
+    const run = () =>
+      computeBill({
+        account: testAccount(),
+        tariffs: SAMPLE_TARIFFS,
+        reads: [simpleRead()],
+        period: '2026-10',
+        advice: { peakShiftShare: '1.5' },
+      });
+    expect(inputError(run).field).toBe('advice.peakShiftShare');
+  });
+
   it('rejects a period that is not YYYY-MM', () => {
     expect(inputError(() => billWith({ period: '2026-13' })).field).toBe('period');
   });
