@@ -3,7 +3,17 @@ import type { Account } from './account.ts';
 import type { Language, Period } from './primitives.ts';
 
 export type NoticeChannel = 'email' | 'sms';
-export type NoticeKind = 'bill-preview';
+/** Bill previews are rendered at send time from the stored bill; warnings carry their exact text. */
+export type NoticeKind = 'bill-preview' | 'arrears-warning' | 'arrears-confirmation';
+
+/** The exact message of a notice whose wording is evidence (arrears warnings): sent as stored. */
+export interface NoticeContent {
+  subject?: string;
+  text: string;
+  html?: string;
+  /** SHA-256 of the exact text, kept for disputes. */
+  textSha256: string;
+}
 
 /** A notice's status only moves forward (see NOTICE_STATUS_ORDER); the table enforces it with conditions. */
 export type NoticeStatus =
@@ -18,7 +28,7 @@ export type NoticeStatus =
   | 'SUPPRESSED';
 
 export interface NoticeRecipient {
-  role: 'customer' | 'account-manager';
+  role: 'customer' | 'account-manager' | 'authority';
   name: string;
   /** Email address or phone number as held on the account. */
   address: string;
@@ -34,6 +44,10 @@ export interface NoticePlan {
   billVersion: number;
   channel: NoticeChannel;
   recipient: NoticeRecipient;
+  /** Present for warnings; a bill preview is rendered from its bill version when sent. */
+  content?: NoticeContent;
+  /** Earliest send time (ISO); a warning is planned ahead and sent when due. */
+  sendAt?: string;
 }
 
 /**

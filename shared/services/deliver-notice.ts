@@ -128,6 +128,7 @@ async function sendThroughProvider(
   notice: StoredNotice,
   deps: SenderDeps,
 ): Promise<{ messageId: string; optedOut?: false } | { optedOut: true; messageId?: undefined }> {
+  if (notice.content !== undefined) return sendStoredContent(notice, notice.content, deps);
   const [stored, account] = await Promise.all([
     deps.repository.getBill(notice.accountId, notice.period, notice.billVersion),
     deps.repository.getAccount(notice.accountId),
@@ -172,6 +173,34 @@ async function sendThroughProvider(
     senderId: deps.config.smsSenderId,
   });
 }
+
+/** A warning goes out exactly as it was planned and hashed: its text is evidence. */
+async function sendStoredContent(
+  notice: StoredNotice,
+  content: NonNullable<StoredNotice['content']>,
+  deps: SenderDeps,
+): Promise<{ messageId: string; optedOut?: false } | { optedOut: true; messageId?: undefined }> {
+  if (notice.channel === 'email') {
+    await deps.pace?.email?.take();
+    return deps.providers.sendEmail({
+      from: deps.config.fromAddress,
+      to: notice.recipient.address,
+      subject: content.subject ?? content.text.split('\n')[0]!.slice(0, 120),
+      html: content.html ?? `<pre style="font-family:inherit;white-space:pre-wrap">${escapeHtml(content.text)}</pre>`,
+      text: content.text,
+      configurationSet: deps.config.configurationSet,
+      tags: { accountId: notice.accountId, kind: notice.kind, period: notice.period },
+    });
+  }
+  const phone = normalisePhoneNumber(notice.recipient.address, 'CN', { requireMobile: true });
+  if (!phone.ok) throw new PermanentDeliveryError(`phone number is not a valid mobile number: ${phone.reason}`);
+  if (await deps.providers.isPhoneOptedOut(phone.e164)) return { optedOut: true };
+  await deps.pace?.sms?.take();
+  return deps.providers.sendSms({ phoneNumber: phone.e164, text: content.text, senderId: deps.config.smsSenderId });
+}
+
+const escapeHtml = (text: string): string =>
+  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /**
  * Puts SMS deferred for quiet hours back on the queue once the hours are over (run by a schedule at their

@@ -138,7 +138,7 @@ describe('meter-read and payment drops through S3 and the ingest handler (local 
 
   it('stores each payment once, however often the collection system sends it', async () => {
     const accountId = generated[0]!.account.accountId;
-    const payments = [
+    const payments: Record<string, string>[] = [
       {
         payment_id: 'P-1001',
         account_id: accountId,
@@ -159,7 +159,7 @@ describe('meter-read and payment drops through S3 and the ingest handler (local 
     const first = (await pipeline.deliverDrop('drops/payments/2026-11-12.csv')) as PaymentDropResult;
     expect(first).toMatchObject({ outcome: 'processed', paymentsCreated: 3, paymentsDuplicate: 0 });
     // The next day's file repeats one payment and adds one.
-    const next = [
+    const next: Record<string, string>[] = [
       payments[0]!,
       { payment_id: 'P-1004', account_id: accountId, amount: '10.00', paid_at: '2026-11-13T10:00:00+08:00' },
     ];

@@ -55,50 +55,44 @@ export interface AccruedPenaltyInput {
 
 export function accruedPenalty(input: AccruedPenaltyInput): PenaltyResult {
   const { dueDate, through, rates } = input;
-  const billYear = dueDate.slice(0, 4);
+  const lastCurrentYearDay = dayNumber(`${dueDate.slice(0, 4)}-12-31`);
   const first = dayNumber(dueDate) + 1;
   const last = dayNumber(through);
-  const segments: PenaltySegment[] = [];
+  // Consecutive days with the same base and rate make one segment.
+  const runs: { first: number; last: number; base: Dec; rate: string; carriedOver: boolean }[] = [];
   let days = 0;
   let stepIndex = -1;
   let base: Dec = dec(0);
   const steps = input.steps;
   for (let day = first; day <= last; day++) {
-    const date = dateOfDayNumber(day);
     while (stepIndex + 1 < steps.length && dayNumber(steps[stepIndex + 1]!.effectiveFrom) <= day) {
       stepIndex++;
       base = dec(steps[stepIndex]!.balance);
     }
     if (base.lte(0)) continue;
     days++;
-    const carriedOver = !input.residential && date.slice(0, 4) > billYear;
+    const carriedOver = !input.residential && day > lastCurrentYearDay;
     const rate = input.residential
       ? rates.residentialPerMille
       : carriedOver
         ? rates.carriedOverPerMille
         : rates.currentYearPerMille;
-    const open = segments.at(-1);
-    if (
-      open !== undefined &&
-      dayNumber(open.to) === day - 1 &&
-      open.base === base.toFixed(2) &&
-      open.ratePerMille === rate &&
-      open.carriedOver === carriedOver
-    ) {
-      open.to = date;
-      open.days++;
+    const open = runs.at(-1);
+    if (open !== undefined && open.last === day - 1 && open.base.eq(base) && open.rate === rate) {
+      open.last = day;
     } else {
-      segments.push({
-        from: date,
-        to: date,
-        days: 1,
-        base: base.toFixed(2),
-        ratePerMille: rate,
-        carriedOver,
-        amount: '',
-      });
+      runs.push({ first: day, last: day, base, rate, carriedOver });
     }
   }
+  const segments: PenaltySegment[] = runs.map((r) => ({
+    from: dateOfDayNumber(r.first),
+    to: dateOfDayNumber(r.last),
+    days: r.last - r.first + 1,
+    base: r.base.toFixed(2),
+    ratePerMille: r.rate,
+    carriedOver: r.carriedOver,
+    amount: '',
+  }));
   for (const s of segments) {
     s.amount = toFen(dec(s.base).times(s.ratePerMille).times(s.days).dividedBy(1000)).toFixed(2);
   }

@@ -4,7 +4,6 @@ import {
   type ArrearsOperatorCommand,
   addDays,
   buildLedger,
-  DAY_MS,
   daysBetween,
   instantMs,
   isInsideWorkingHours,
@@ -27,6 +26,7 @@ const FROM = '2026-11-10';
 const TO = '2027-01-18';
 const POLICY = policy();
 const MINUTE = 60_000;
+const DAY_MS = 86_400_000;
 
 const at = (dayOffset: number, minuteOfDay: number) => {
   const ms = instantMs(`${addDays(FROM, dayOffset)}T00:00:00+08:00`) + minuteOfDay * MINUTE;

@@ -5,6 +5,7 @@ import {
   type KeyAccountConfig,
   KeyAccountConfigSchema,
 } from '../../../shared/domain/key-accounts/config.ts';
+import type { OperatorOverride } from '../../../shared/domain/key-accounts/overrides.ts';
 import { rankKeyAccounts } from '../../../shared/domain/key-accounts/rank.ts';
 import { normalise } from '../../../shared/domain/key-accounts/score.ts';
 import { dec } from '../../../shared/domain/money.ts';
@@ -28,7 +29,7 @@ const bills = [
   ...history('PLANT', { kwh: 100_000, loadFactor: 0.3, price: '0.70' }),
   ...history('FARM', { kwh: 20_000, loadFactor: 0.5, price: '0.50' }),
 ];
-const rank = (config: KeyAccountConfig, overrides = []) =>
+const rank = (config: KeyAccountConfig, overrides: OperatorOverride[] = []) =>
   rankKeyAccounts({ accounts, bills, config, overrides, asOf: '2026-11-01' });
 const order = (config: KeyAccountConfig) => rank(config).ranking.map((r) => r.accountId);
 
@@ -80,7 +81,7 @@ describe('value score V = f(a, b, d, e)', () => {
         reason: '新建冷库，明年用电翻番',
         setOn: '2026-10-15',
       },
-    ] as never);
+    ]);
     const farm = result.ranking.find((r) => r.accountId === 'FARM')!;
     const plain = rank(base).ranking.find((r) => r.accountId === 'FARM')!;
     expect(farm.components.correction).toEqual({ coefficient: '1.5', requested: null, reason: '新建冷库，明年用电翻番' });
@@ -90,7 +91,7 @@ describe('value score V = f(a, b, d, e)', () => {
   it('clamps a correction outside the configured range and says so', () => {
     const result = rank(base, [
       { kind: 'score-correction', accountId: 'FARM', coefficient: '9', reason: 'typo', setOn: '2026-10-01' },
-    ] as never);
+    ]);
     const farm = result.ranking.find((r) => r.accountId === 'FARM')!;
     expect(farm.components.correction).toMatchObject({ coefficient: '1.5', requested: '9' });
     expect(result.warnings.some((w) => w.includes('FARM') && w.includes('outside'))).toBe(true);
