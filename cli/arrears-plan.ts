@@ -12,8 +12,8 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { AccountFileSchema } from '../shared/domain/account.ts';
 import {
-  type ArrearsPolicy,
   ArrearsBillFileSchema,
+  type ArrearsPolicy,
   ArrearsPolicySchema,
   DEFAULT_ARREARS_POLICY,
   DisconnectionApprovalSchema,
@@ -57,7 +57,9 @@ async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T> {
   }
   const parsed = schema.safeParse(data);
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `  ${path}: ${i.path.join('.') || '(document)'}: ${i.message}`);
+    const issues = parsed.error.issues.map(
+      (i) => `  ${path}: ${i.path.join('.') || '(document)'}: ${i.message}`,
+    );
     throw new InputError(`${path} is not a valid document:\n${issues.join('\n')}`);
   }
   return parsed.data;
@@ -84,7 +86,10 @@ export async function arrearsPlanCommand(
 
     const payments: PaymentRow[] = [];
     let rejected = 0;
-    for await (const item of readDrop({ fileName: args.payments, body: createReadStream(args.payments) }, PAYMENT_FEED)) {
+    for await (const item of readDrop(
+      { fileName: args.payments, body: createReadStream(args.payments) },
+      PAYMENT_FEED,
+    )) {
       if (item.kind === 'row') {
         payments.push(item.row);
       } else {
@@ -95,10 +100,20 @@ export async function arrearsPlanCommand(
       }
     }
 
-    const result = replayArrears({ accounts, bills, payments, from: args.from, to: args.to, policy, approvals });
+    const result = replayArrears({
+      accounts,
+      bills,
+      payments,
+      from: args.from,
+      to: args.to,
+      policy,
+      approvals,
+    });
     io.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : formatReplayTable(result));
     for (const r of result.rejectedCommands) {
-      io.stderr.write(`${args.approvals ?? 'command'}: ${r.command.command} for ${r.command.accountId}: ${r.error}\n`);
+      io.stderr.write(
+        `${args.approvals ?? 'command'}: ${r.command.command} for ${r.command.accountId}: ${r.error}\n`,
+      );
     }
     return rejected > 0 || result.rejectedCommands.length > 0 ? 1 : 0;
   } catch (error) {
@@ -128,7 +143,13 @@ function table(header: string[], rows: string[][]): string {
 /** Display width: CJK characters take two columns in a terminal. */
 function width(text: string): number {
   let w = 0;
-  for (const ch of text) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(ch) ? 2 : 1;
+  for (const ch of text)
+    w +=
+      /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/u.test(
+        ch,
+      )
+        ? 2
+        : 1;
   return w;
 }
 
@@ -151,7 +172,10 @@ export function formatReplayTable(result: ReplayResult): string {
   out.push(
     warningRows.length === 0
       ? '  none'
-      : table(['send at', 'account', 'kind', 'to', 'channel', 'owed', 'penalty', 'disconnection'], warningRows),
+      : table(
+          ['send at', 'account', 'kind', 'to', 'channel', 'owed', 'penalty', 'disconnection'],
+          warningRows,
+        ),
   );
   out.push('', `Planned disconnections (${result.disconnections.length})`);
   out.push(
@@ -185,7 +209,8 @@ export function formatReplayTable(result: ReplayResult): string {
   }
   if (result.awaitingApproval.length > 0) {
     out.push('', 'Awaiting approval (no notice is sent until a manager approves)');
-    for (const p of result.awaitingApproval) out.push(`  ${p.planId} since ${p.createdAt}: ${p.billIds.join(', ')}`);
+    for (const p of result.awaitingApproval)
+      out.push(`  ${p.planId} since ${p.createdAt}: ${p.billIds.join(', ')}`);
   }
   out.push('', `Bills on ${result.to}`);
   const billRows = result.accounts.flatMap((a) =>
@@ -199,7 +224,9 @@ export function formatReplayTable(result: ReplayResult): string {
     ]),
   );
   out.push(
-    billRows.length === 0 ? '  none' : table(['bill', 'due', 'amount', 'open', 'penalty', 'level reached'], billRows),
+    billRows.length === 0
+      ? '  none'
+      : table(['bill', 'due', 'amount', 'open', 'penalty', 'level reached'], billRows),
   );
   if (result.findings.length > 0) {
     out.push('', 'Findings');

@@ -102,7 +102,12 @@ export function warningRecipients(
     }
   }
   const m = account.accountManager;
-  add('email', { role: 'account-manager', name: m.name, address: m.email, language: policy.internalLanguage });
+  add('email', {
+    role: 'account-manager',
+    name: m.name,
+    address: m.email,
+    language: policy.internalLanguage,
+  });
   if (account.important && AUTHORITY_KINDS.has(kind) && options.authority !== false) {
     add('email', {
       role: 'authority',

@@ -1,5 +1,5 @@
 import type { Account } from '../account.ts';
-import { Dec, dec } from '../money.ts';
+import { type Dec, dec } from '../money.ts';
 import { type ArrearsWarning, buildWarnings, type WarningLevel } from './evidence.ts';
 import type { ArrearsOperatorCommand } from './inputs.ts';
 import { type AccountLedger, billPenalty, type LedgerBill, openBalanceAt } from './ledger.ts';
@@ -190,7 +190,12 @@ export interface ArrearsOutcome {
 export class ArrearsCommandError extends Error {
   override name = 'ArrearsCommandError';
   constructor(
-    readonly code: 'no-such-plan' | 'plan-not-active' | 'not-awaiting-approval' | 'not-scheduled' | 'bad-date',
+    readonly code:
+      | 'no-such-plan'
+      | 'plan-not-active'
+      | 'not-awaiting-approval'
+      | 'not-scheduled'
+      | 'bad-date',
     message: string,
   ) {
     super(message);
@@ -279,10 +284,17 @@ class Run {
   }
 
   isExempt(billId: string, today: string): boolean {
-    return this.state.exemptions.some((e) => e.billId === billId && (e.until === undefined || today <= e.until));
+    return this.state.exemptions.some(
+      (e) => e.billId === billId && (e.until === undefined || today <= e.until),
+    );
   }
 
-  model(kind: ArrearsMessageKind, billIds: readonly string[], ms: number, extra: Partial<ArrearsMessageModel> = {}) {
+  model(
+    kind: ArrearsMessageKind,
+    billIds: readonly string[],
+    ms: number,
+    extra: Partial<ArrearsMessageModel> = {},
+  ) {
     const today = shanghaiDateOfMs(ms);
     const bills = billIds.map((id) => this.bill(id)).filter((b): b is LedgerBill => b !== undefined);
     const dueDate = bills.map((b) => b.dueDate).sort()[0] ?? today;
@@ -684,7 +696,11 @@ export function fireFinalReminder(
 }
 
 /** The disconnection time of a plan passed: with the final reminder sent supply may be cut; else it lapses. */
-export function reachDisconnectionTime(snapshot: ArrearsSnapshot, at: string, policy: ArrearsPolicy): ArrearsOutcome {
+export function reachDisconnectionTime(
+  snapshot: ArrearsSnapshot,
+  at: string,
+  policy: ArrearsPolicy,
+): ArrearsOutcome {
   const run = new Run(snapshot, policy);
   const ms = instantMs(at);
   run.settleCleared(ms);

@@ -191,10 +191,16 @@ function enParts(m: ArrearsMessageModel): Parts {
   }
 }
 
-function addressLine(role: RecipientRole, recipientName: string, m: ArrearsMessageModel, lang: Language): string {
+function addressLine(
+  role: RecipientRole,
+  recipientName: string,
+  m: ArrearsMessageModel,
+  lang: Language,
+): string {
   if (lang === 'zh-CN') {
     if (role === 'authority') return `致电力管理部门：重要用户 ${m.accountName}（户号 ${m.accountId}）`;
-    if (role === 'account-manager') return `【抄送客户经理 ${recipientName}】客户 ${m.accountName}（户号 ${m.accountId}）`;
+    if (role === 'account-manager')
+      return `【抄送客户经理 ${recipientName}】客户 ${m.accountName}（户号 ${m.accountId}）`;
     return `尊敬的 ${recipientName}（${m.accountName}，户号 ${m.accountId}）：`;
   }
   if (role === 'authority')
@@ -213,11 +219,11 @@ function facts(m: ArrearsMessageModel, lang: Language): string[] {
       : `Late-payment penalty to ${m.asOf}: ${formatYuanAmount(m.penalty)}`,
   ];
   if (m.disconnectAt !== undefined) {
-    lines.push(zh ? `停电时间：${time(m.disconnectAt, lang)}` : `Disconnection time: ${time(m.disconnectAt, lang)}`);
+    lines.push(
+      zh ? `停电时间：${time(m.disconnectAt, lang)}` : `Disconnection time: ${time(m.disconnectAt, lang)}`,
+    );
   }
-  lines.push(
-    zh ? `缴费方式：${m.paymentInstructions['zh-CN']}` : `How to pay: ${m.paymentInstructions.en}`,
-  );
+  lines.push(zh ? `缴费方式：${m.paymentInstructions['zh-CN']}` : `How to pay: ${m.paymentInstructions.en}`);
   return lines;
 }
 
@@ -238,8 +244,14 @@ export function renderArrearsMessage(
     const body = zh ? `${parts.lead}${stated.join('；')}。` : `${parts.lead} ${stated.join('; ')}.`;
     return { subject: null, text: `${prefix}${body}${zh ? '' : ' '}${contact}` };
   }
-  const text = [addressLine(to.role, to.name, model, lang), '', parts.lead, '', ...facts(model, lang), '', contact].join(
-    '\n',
-  );
+  const text = [
+    addressLine(to.role, to.name, model, lang),
+    '',
+    parts.lead,
+    '',
+    ...facts(model, lang),
+    '',
+    contact,
+  ].join('\n');
   return { subject: parts.subject, text: `${text}\n` };
 }

@@ -1,21 +1,19 @@
-import { type Dec, dec, sum, toFen } from '../money.ts';
+import { computeLatePaymentPenalty, type LatePaymentPolicy } from '../billing/index.ts';
+import { dec, sum } from '../money.ts';
 import type { PenaltyRates } from './policy.ts';
 import { dateOfDayNumber, dayNumber } from './time.ts';
 
 /*
- * Late-payment penalty (电费违约金, billing-rules.md §7), accrued per calendar day (Asia/Shanghai) from the
- * day after the due date up to and including the payment date, on the amount unpaid that day: the amount
- * still open at the end of the previous day, so a payment counts the day it is made. Non-residential
- * accounts pay the current-year rate for days up to 31 December of the due date's year and the
- * carried-over rate from 1 January on. Each segment is rounded half-up to the fen and the total is the
- * sum of the rounded segments (so a printed breakdown adds up); a positive total below the minimum is
- * charged as the minimum.
- *
- * This is the arrears domain's own implementation: the bill engine (shared/domain/billing) did not export
- * computeLatePaymentPenalty when this was written. `latePaymentPenalty` takes the same arguments.
+ * Late-payment penalty (电费违约金, billing-rules.md §7) on an unpaid amount that changes over time
+ * (partial payments, reversals). Each calendar day (Asia/Shanghai) from the day after the due date up to
+ * and including `through` accrues on the amount open at the end of the day before, so a payment counts
+ * the day it is made. The arithmetic of each constant-balance stretch is the bill engine's
+ * computeLatePaymentPenalty (current-year rate up to 31 December of the due date's year, carried-over
+ * rate from 1 January on, each segment rounded half-up to the fen); the minimum (¥1) applies once to the
+ * bill's total, whenever at least one day was late.
  */
 
-export interface PenaltySegment {
+export interface AccruedPenaltySegment {
   /** First and last day of the segment, inclusive. */
   from: string;
   to: string;
@@ -30,9 +28,10 @@ export interface PenaltySegment {
 }
 
 export interface PenaltyResult {
+  /** Days on which something was unpaid. */
   days: number;
-  segments: PenaltySegment[];
-  /** Sum of the segments, raised to the minimum when it is positive but below it. */
+  segments: AccruedPenaltySegment[];
+  /** Sum of the segments, raised to the minimum when a day was late and the sum is below it. */
   amount: string;
   minimumApplied: boolean;
 }
@@ -53,56 +52,67 @@ export interface AccruedPenaltyInput {
   residential?: boolean;
 }
 
+const perDay = (perMille: string): string => dec(perMille).dividedBy(1000).toString();
+
+/** The bill engine's policy document for the arrears policy's rates (‰ a day there, a fraction here). */
+export function latePaymentPolicyOf(rates: PenaltyRates, residential = false): LatePaymentPolicy {
+  return {
+    customerClass: residential ? 'residential' : 'non-residential',
+    rates: {
+      residentialPerDay: perDay(rates.residentialPerMille),
+      currentYearPerDay: perDay(rates.currentYearPerMille),
+      crossYearPerDay: perDay(rates.carriedOverPerMille),
+    },
+    minimumYuan: rates.minimumYuan,
+  };
+}
+
 export function accruedPenalty(input: AccruedPenaltyInput): PenaltyResult {
-  const { dueDate, through, rates } = input;
-  const lastCurrentYearDay = dayNumber(`${dueDate.slice(0, 4)}-12-31`);
-  const first = dayNumber(dueDate) + 1;
-  const last = dayNumber(through);
-  // Consecutive days with the same base and rate make one segment.
-  const runs: { first: number; last: number; base: Dec; rate: string; carriedOver: boolean }[] = [];
+  const policy = latePaymentPolicyOf(input.rates, input.residential);
+  const billYear = Number(input.dueDate.slice(0, 4));
+  const first = dayNumber(input.dueDate) + 1;
+  const last = dayNumber(input.through);
+  // Stretches of days with one balance: equal neighbouring steps merge, so rounding is per stretch.
+  const stretches: { from: number; to: number; balance: string }[] = [];
+  input.steps.forEach((step, i) => {
+    const next = input.steps[i + 1];
+    const from = Math.max(first, dayNumber(step.effectiveFrom));
+    const to = Math.min(last, next === undefined ? last : dayNumber(next.effectiveFrom) - 1);
+    if (from > to || dec(step.balance).lte(0)) return;
+    const open = stretches.at(-1);
+    if (open !== undefined && open.to === from - 1 && dec(open.balance).eq(step.balance)) open.to = to;
+    else stretches.push({ from, to, balance: step.balance });
+  });
+  const segments: AccruedPenaltySegment[] = [];
   let days = 0;
-  let stepIndex = -1;
-  let base: Dec = dec(0);
-  const steps = input.steps;
-  for (let day = first; day <= last; day++) {
-    while (stepIndex + 1 < steps.length && dayNumber(steps[stepIndex + 1]!.effectiveFrom) <= day) {
-      stepIndex++;
-      base = dec(steps[stepIndex]!.balance);
+  for (const s of stretches) {
+    const result = computeLatePaymentPenalty({
+      unpaid: s.balance,
+      dueDate: dateOfDayNumber(s.from - 1),
+      paidOn: dateOfDayNumber(s.to),
+      policy,
+      billYear,
+    });
+    days += result.days;
+    for (const seg of result.segments) {
+      segments.push({
+        from: seg.from,
+        to: seg.to,
+        days: seg.days,
+        base: dec(s.balance).toFixed(2),
+        ratePerMille: dec(seg.ratePerDay).times(1000).toString(),
+        carriedOver: seg.kind === 'cross-year',
+        amount: seg.amount,
+      });
     }
-    if (base.lte(0)) continue;
-    days++;
-    const carriedOver = !input.residential && day > lastCurrentYearDay;
-    const rate = input.residential
-      ? rates.residentialPerMille
-      : carriedOver
-        ? rates.carriedOverPerMille
-        : rates.currentYearPerMille;
-    const open = runs.at(-1);
-    if (open !== undefined && open.last === day - 1 && open.base.eq(base) && open.rate === rate) {
-      open.last = day;
-    } else {
-      runs.push({ first: day, last: day, base, rate, carriedOver });
-    }
-  }
-  const segments: PenaltySegment[] = runs.map((r) => ({
-    from: dateOfDayNumber(r.first),
-    to: dateOfDayNumber(r.last),
-    days: r.last - r.first + 1,
-    base: r.base.toFixed(2),
-    ratePerMille: r.rate,
-    carriedOver: r.carriedOver,
-    amount: '',
-  }));
-  for (const s of segments) {
-    s.amount = toFen(dec(s.base).times(s.ratePerMille).times(s.days).dividedBy(1000)).toFixed(2);
   }
   const total = sum(segments.map((s) => s.amount));
-  const minimum = dec(rates.minimumYuan);
-  const minimumApplied = total.gt(0) && total.lt(minimum);
+  const minimum = dec(input.rates.minimumYuan);
+  const minimumApplied = days > 0 && total.lt(minimum);
   return { days, segments, amount: (minimumApplied ? minimum : total).toFixed(2), minimumApplied };
 }
 
-/** The penalty on one unpaid amount paid on `paidOn` (the bill engine's computeLatePaymentPenalty shape). */
+/** The penalty on one unpaid amount paid on `paidOn`. */
 export function latePaymentPenalty(input: {
   unpaid: string;
   dueDate: string;

@@ -1,7 +1,12 @@
 import type { Account } from '../account.ts';
 import type { PaymentRow } from '../payment.ts';
 import type { ArrearsWarning, WarningLevel } from './evidence.ts';
-import type { ArrearsBill, ArrearsBillInput, ArrearsOperatorCommand, DisconnectionApproval } from './inputs.ts';
+import type {
+  ArrearsBill,
+  ArrearsBillInput,
+  ArrearsOperatorCommand,
+  DisconnectionApproval,
+} from './inputs.ts';
 import {
   type AccountArrearsState,
   ArrearsCommandError,
@@ -65,9 +70,7 @@ export interface PlannedDisconnection {
   outcome: DisconnectionOutcome;
 }
 
-export type ReplayFinding =
-  | LedgerFinding
-  | { code: 'unknown-account'; accountId: string; message: string };
+export type ReplayFinding = LedgerFinding | { code: 'unknown-account'; accountId: string; message: string };
 
 export interface ReplayResult {
   from: string;
@@ -135,7 +138,10 @@ export function replayArrears(input: ReplayInput): ReplayResult {
   const windowEnd = startOfDayMs(addDays(to, 1));
   const accounts = new Map(input.accounts.map((a) => [a.accountId, a]));
   const findings: ReplayFinding[] = [];
-  for (const id of new Set([...input.bills.map((b) => b.accountId), ...input.payments.map((p) => p.accountId)])) {
+  for (const id of new Set([
+    ...input.bills.map((b) => b.accountId),
+    ...input.payments.map((p) => p.accountId),
+  ])) {
     if (!accounts.has(id)) {
       findings.push({
         code: 'unknown-account',
@@ -185,7 +191,8 @@ export function replayArrears(input: ReplayInput): ReplayResult {
     const snapshot = (): ArrearsSnapshot => ({ account, ledger, state });
     const apply = (outcome: ArrearsOutcome) => {
       state = outcome.state;
-      for (const w of outcome.warnings) (CONFIRMATION_KINDS.has(w.kind) ? result.confirmations : result.notices).push(w);
+      for (const w of outcome.warnings)
+        (CONFIRMATION_KINDS.has(w.kind) ? result.confirmations : result.notices).push(w);
       result.cancellations.push(...outcome.cancellations);
       result.events.push(...outcome.events);
     };

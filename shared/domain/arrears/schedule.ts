@@ -62,7 +62,11 @@ function times(noticeMs: number, disconnectMs: number, policy: ArrearsPolicy): D
  * (the notice waits rather than arriving too early, and then gives as much notice as the window allows).
  * Null when even `earliestNoticeMs` is too late for the minimum lead.
  */
-export function noticeTimeFor(earliestNoticeMs: number, disconnectMs: number, policy: ArrearsPolicy): number | null {
+export function noticeTimeFor(
+  earliestNoticeMs: number,
+  disconnectMs: number,
+  policy: ArrearsPolicy,
+): number | null {
   const { min, max } = policy.disconnection.noticeLeadDays;
   const lead = disconnectMs - earliestNoticeMs;
   if (lead < min * DAY_MS) return null;
@@ -83,7 +87,9 @@ export function planDisconnectionTimes(earliestNoticeMs: number, policy: Arrears
     const noticeMs = noticeTimeFor(earliestNoticeMs, disconnectMs, policy);
     if (noticeMs !== null) return times(noticeMs, disconnectMs, policy);
   }
-  throw new RangeError(`no working day within ${SEARCH_HORIZON_DAYS} days of ${shanghaiInstant(earliestNoticeMs)}`);
+  throw new RangeError(
+    `no working day within ${SEARCH_HORIZON_DAYS} days of ${shanghaiInstant(earliestNoticeMs)}`,
+  );
 }
 
 export type DisconnectionDateProblem = 'not-a-working-day' | 'too-soon';

@@ -7,7 +7,8 @@ import type { ManagerOverride } from './overrides.ts';
 /*
  * Account managers (大客户经理, billing-rules.md §9): every key account has one. Assignment keeps an
  * operator's choice, then keeps an account with its current manager while that manager is not overloaded,
- * then gives the rest, largest first, to the least-loaded manager. A manager's load is the sum of their
+ * (one whose load stays within (1 + tolerance) × the average, or who has no account yet), then gives the
+ * rest, largest first, to the least-loaded manager. A manager's load is the sum of their
  * accounts' weights, weight = accountWeight × 1/N + revenueWeight × revenue/total (normalised by the two
  * weights), so the loads of all key accounts add up to 1.
  */
@@ -114,7 +115,8 @@ export function assignManagers(
   for (const { c, w } of ordered) {
     if (assigned.has(c.accountId) || c.currentManagerId === null || !byId.has(c.currentManagerId)) continue;
     const entry = load.get(c.currentManagerId)!;
-    if (entry.load.plus(w).lte(capacity)) {
+    // A manager with nothing yet keeps even an account heavier than the limit: moving it balances nothing.
+    if (entry.load.isZero() || entry.load.plus(w).lte(capacity)) {
       give(c, w, c.currentManagerId, 'kept', 'stays with the current manager');
     }
   }

@@ -25,7 +25,11 @@ import { ACCOUNT_ID, account, OCTOBER, OCTOBER_ID, payment, policy } from './fix
 
 const POLICY = policy();
 
-function snapshotOf(state: AccountArrearsState, payments: PaymentRow[] = [], important = false): ArrearsSnapshot {
+function snapshotOf(
+  state: AccountArrearsState,
+  payments: PaymentRow[] = [],
+  important = false,
+): ArrearsSnapshot {
   return {
     account: account({ important }),
     ledger: buildLedger({ accountId: ACCOUNT_ID, bills: [OCTOBER], payments }),
@@ -34,7 +38,12 @@ function snapshotOf(state: AccountArrearsState, payments: PaymentRow[] = [], imp
 }
 
 /** Runs the daily scan from `from` through `to`, returning the final state and every outcome. */
-function scanDays(from: string, to: string, payments: PaymentRow[] = [], start = emptyArrearsState(ACCOUNT_ID)) {
+function scanDays(
+  from: string,
+  to: string,
+  payments: PaymentRow[] = [],
+  start = emptyArrearsState(ACCOUNT_ID),
+) {
   let state = start;
   const outcomes: ArrearsOutcome[] = [];
   for (let day = from; day <= to; day = addDays(day, 1)) {
@@ -77,7 +86,9 @@ describe('daily arrears scan', () => {
     const a = scanAccount(snapshotOf(emptyArrearsState(ACCOUNT_ID)), '2026-11-17', POLICY);
     const b = scanAccount(snapshotOf(emptyArrearsState(ACCOUNT_ID)), '2026-11-17', POLICY);
     expect(a.warnings.map((w) => w.warningId)).toEqual(b.warnings.map((w) => w.warningId));
-    expect(a.warnings[0]?.warningId).toMatch(new RegExp(`^${OCTOBER_ID}#reminder#email#customer#[0-9a-f]{16}$`));
+    expect(a.warnings[0]?.warningId).toMatch(
+      new RegExp(`^${OCTOBER_ID}#reminder#email#customer#[0-9a-f]{16}$`),
+    );
   });
 
   it('asks for a one-time final reminder schedule when the notice goes out', () => {
@@ -107,7 +118,12 @@ describe('after a disconnection notice', () => {
     expect(outcome.warnings.map((w) => w.kind)).toEqual(Array(4).fill('disconnection-cancelled'));
     expect(outcome.state.plans[0]?.status).toBe('cancelled');
     // The schedule fires anyway (deleted too late): nothing is sent.
-    const late = fireFinalReminder(snapshotOf(outcome.state, paid), target, '2026-12-24T09:30:00+08:00', POLICY);
+    const late = fireFinalReminder(
+      snapshotOf(outcome.state, paid),
+      target,
+      '2026-12-24T09:30:00+08:00',
+      POLICY,
+    );
     expect(late.warnings).toEqual([]);
     expect(late.events.map((e) => e.type)).toEqual(['stale-reminder-ignored']);
   });
@@ -116,7 +132,12 @@ describe('after a disconnection notice', () => {
     const partial = [payment('100000.00', '2026-12-23T16:20:00+08:00')];
     const outcome = recordPayments(snapshotOf(notified, partial), '2026-12-23T16:20:00+08:00', POLICY);
     expect(outcome.cancellations).toEqual([]);
-    const reminder = fireFinalReminder(snapshotOf(outcome.state, partial), target, '2026-12-24T09:30:00+08:00', POLICY);
+    const reminder = fireFinalReminder(
+      snapshotOf(outcome.state, partial),
+      target,
+      '2026-12-24T09:30:00+08:00',
+      POLICY,
+    );
     expect(reminder.warnings.find((w) => w.recipient.role === 'customer')?.amounts.arrears).toBe('28000.50');
   });
 

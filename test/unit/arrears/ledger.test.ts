@@ -80,7 +80,11 @@ describe('arrears ledger', () => {
     const second = payment('1000.00', '2026-11-22T10:00:00+08:00');
     const ledger = ledgerOf([first, second, reversal(first, '2026-11-25T09:00:00+08:00')]);
     // first: Sep 1000 + Oct 500; second: Oct 1000. Reversing the first re-opens Sep 1000 and Oct 500 only.
-    expect(balances(ledger, '2026-11-24')).toEqual({ '2026-09': '0.00', '2026-10': '500.00', '2026-11': '3000.00' });
+    expect(balances(ledger, '2026-11-24')).toEqual({
+      '2026-09': '0.00',
+      '2026-10': '500.00',
+      '2026-11': '3000.00',
+    });
     expect(balances(ledger, '2026-11-25')).toEqual({
       '2026-09': '1000.00',
       '2026-10': '1000.00',
@@ -115,7 +119,13 @@ describe('arrears ledger', () => {
 
   it('ignores a reversal of a payment it has never seen, with a finding', () => {
     const ledger = ledgerOf([
-      { paymentId: 'R-X', accountId: ACCOUNT_ID, amount: '-5.00', paidAt: '2026-11-21T10:00:00Z', reverses: 'P-X' },
+      {
+        paymentId: 'R-X',
+        accountId: ACCOUNT_ID,
+        amount: '-5.00',
+        paidAt: '2026-11-21T10:00:00Z',
+        reverses: 'P-X',
+      },
     ]);
     expect(balances(ledger, '2026-11-22')['2026-09']).toBe('1000.00');
     expect(ledger.findings.map((f) => f.code)).toEqual(['unknown-reversed-payment']);
@@ -180,7 +190,9 @@ describe('arrears ledger', () => {
           for (const [i, b] of ledger.bills.entries()) {
             expect(dec(open[i]!).gte(0) && dec(open[i]!).lte(b.amount)).toBe(true);
           }
-          const paidIn = sum(payments.filter((p) => p.reverses === undefined).map((p) => p.amount)).minus(reversed);
+          const paidIn = sum(payments.filter((p) => p.reverses === undefined).map((p) => p.amount)).minus(
+            reversed,
+          );
           const settled = sum(ledger.bills.map((b) => b.amount)).minus(sum(open));
           expect(settled.plus(creditAt(ledger, end)).toFixed(2)).toBe(paidIn.toFixed(2));
         },

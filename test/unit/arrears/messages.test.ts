@@ -39,14 +39,22 @@ describe('arrears messages', () => {
     ),
   );
 
-  it.each(cases)('%s in %s by %s states the amount, the penalty, the time and how to pay', (kind, language, channel) => {
-    const { subject, text } = renderArrearsMessage(model(kind), { role: 'customer', name: '张伟', language, channel });
-    expect(text).toContain('¥128,000.50');
-    expect(text).toContain('¥7,936.03');
-    expect(text).toContain('2026-12-24 10:00');
-    expect(text).toContain(POLICY.paymentInstructions[language].replace(/[。.]$/u, ''));
-    expect(subject === null).toBe(channel === 'sms');
-  });
+  it.each(cases)(
+    '%s in %s by %s states the amount, the penalty, the time and how to pay',
+    (kind, language, channel) => {
+      const { subject, text } = renderArrearsMessage(model(kind), {
+        role: 'customer',
+        name: '张伟',
+        language,
+        channel,
+      });
+      expect(text).toContain('¥128,000.50');
+      expect(text).toContain('¥7,936.03');
+      expect(text).toContain('2026-12-24 10:00');
+      expect(text).toContain(POLICY.paymentInstructions[language].replace(/[。.]$/u, ''));
+      expect(subject === null).toBe(channel === 'sms');
+    },
+  );
 
   it('renders the exact zh-CN disconnection notice text', () => {
     const { subject, text } = renderArrearsMessage(model('disconnection-notice'), {
@@ -120,7 +128,9 @@ describe('warning evidence', () => {
 
   it("honours a contact's opt-out for reminders but not for the legal notices", () => {
     const optedOut = account({
-      contacts: [{ name: 'A', email: 'a@plant.example.cn', phone: '13812345678', optOut: { email: true, sms: true } }],
+      contacts: [
+        { name: 'A', email: 'a@plant.example.cn', phone: '13812345678', optOut: { email: true, sms: true } },
+      ],
     });
     const channels = (kind: ArrearsMessageModel['kind']) =>
       warningRecipients(optedOut, kind, POLICY)

@@ -8,7 +8,12 @@ describe('late-payment penalty (billing-rules §7)', () => {
   it('splits at the year boundary: due 2026-12-20, paid 2027-01-10 is 11 days at 2‰ and 10 days at 3‰', () => {
     // 21 Dec … 31 Dec = 11 days; 1 Jan … 10 Jan = 10 days.
     // 10,000.00 × 0.002 × 11 = 220.00; 10,000.00 × 0.003 × 10 = 300.00; total 520.00.
-    const result = latePaymentPenalty({ unpaid: '10000.00', dueDate: '2026-12-20', paidOn: '2027-01-10', rates });
+    const result = latePaymentPenalty({
+      unpaid: '10000.00',
+      dueDate: '2026-12-20',
+      paidOn: '2027-01-10',
+      rates,
+    });
     expect(result.days).toBe(21);
     expect(result.segments).toEqual([
       {
@@ -46,7 +51,12 @@ describe('late-payment penalty (billing-rules §7)', () => {
 
   it('charges a total below ¥1 as ¥1', () => {
     // 100.00 × 0.002 × 2 = 0.40.
-    const result = latePaymentPenalty({ unpaid: '100.00', dueDate: '2026-11-20', paidOn: '2026-11-22', rates });
+    const result = latePaymentPenalty({
+      unpaid: '100.00',
+      dueDate: '2026-11-20',
+      paidOn: '2026-11-22',
+      rates,
+    });
     expect(result.segments[0]?.amount).toBe('0.40');
     expect(result.amount).toBe('1.00');
     expect(result.minimumApplied).toBe(true);

@@ -75,14 +75,18 @@ describe('arrears over a 60-day timeline', () => {
         ],
       }),
     ]);
-    const confirmations = result.confirmations.map((w) => `${w.recipient.role} ${w.channel} ${w.recipient.address}`);
+    const confirmations = result.confirmations.map(
+      (w) => `${w.recipient.role} ${w.channel} ${w.recipient.address}`,
+    );
     expect(confirmations).toEqual([
       'customer email zw@plant.example.cn',
       'customer sms 13812345678',
       'customer email ln@plant.example.cn',
       'account-manager email am@power.example.cn',
     ]);
-    expect(result.confirmations[0]?.text).toContain('原定于 2026-12-24 10:00（北京时间）的停电已取消：欠费已缴清');
+    expect(result.confirmations[0]?.text).toContain(
+      '原定于 2026-12-24 10:00（北京时间）的停电已取消：欠费已缴清',
+    );
     expect(result.notices.some((w) => w.kind === 'disconnection-reminder')).toBe(false);
   });
 
@@ -107,7 +111,11 @@ describe('arrears over a 60-day timeline', () => {
     // then 4 days (2–5 Dec) on 28,000.50 = 224.004 → 224.00; total 3,040.01.
     expect(stated('payment-demand')).toEqual({ arrears: '28000.50', penalty: '3040.01', asOf: '2026-12-05' });
     // Notice on 12-21: 2,816.01 + 20 days (2–21 Dec) on 28,000.50 = 1,120.02; total 3,936.03.
-    expect(stated('disconnection-notice')).toEqual({ arrears: '28000.50', penalty: '3936.03', asOf: '2026-12-21' });
+    expect(stated('disconnection-notice')).toEqual({
+      arrears: '28000.50',
+      penalty: '3936.03',
+      asOf: '2026-12-21',
+    });
     expect(stated('disconnection-reminder')?.arrears).toBe('0.50');
     expect(result.disconnections[0]?.outcome).toBe('paid');
     expect(result.cancellations[0]?.cancelledSteps).toEqual([]);
@@ -154,7 +162,12 @@ describe('arrears over a 60-day timeline', () => {
       '2026-12-05 09:00 payment-demand',
     ]);
     expect(result.awaitingApproval).toEqual([
-      { planId: `${ACCOUNT_ID}#DP1`, accountId: ACCOUNT_ID, createdAt: '2026-12-21T09:00:00+08:00', billIds: [OCTOBER_ID] },
+      {
+        planId: `${ACCOUNT_ID}#DP1`,
+        accountId: ACCOUNT_ID,
+        createdAt: '2026-12-21T09:00:00+08:00',
+        billIds: [OCTOBER_ID],
+      },
     ]);
     expect(result.disconnections).toEqual([]);
     expect(result.events.some((e) => e.type === 'approval-required')).toBe(true);
@@ -236,7 +249,11 @@ describe('arrears over a 60-day timeline', () => {
       // scan inside the window, 12-24 09:00 (6 days 1 hour ahead).
       [2, '2026-12-24T09:00:00+08:00', '2026-12-30T10:00:00+08:00', 'disconnect-due'],
     ]);
-    expect(result.cancellations[0]).toMatchObject({ reason: 'deferred', by: 'operator-7', note: '客户申请分期' });
+    expect(result.cancellations[0]).toMatchObject({
+      reason: 'deferred',
+      by: 'operator-7',
+      note: '客户申请分期',
+    });
     expect(customerSends(result, 'disconnection-cancelled')[0]?.text).toContain(
       '停电推迟至 2026-12-30 10:00（北京时间）',
     );
@@ -285,7 +302,15 @@ describe('arrears over a 60-day timeline', () => {
     const november = { accountId: ACCOUNT_ID, period: '2026-11', total: '50000.00', dueDate: '2026-12-20' };
     const result = replay({ bills: [OCTOBER, november], policy: policy() });
     const levelsOf = (billId: string) =>
-      result.notices.filter((w) => w.billIds.length === 1 && w.billIds[0] === billId && w.recipient.role === 'customer' && w.channel === 'sms').map((w) => w.kind);
+      result.notices
+        .filter(
+          (w) =>
+            w.billIds.length === 1 &&
+            w.billIds[0] === billId &&
+            w.recipient.role === 'customer' &&
+            w.channel === 'sms',
+        )
+        .map((w) => w.kind);
     expect(levelsOf(OCTOBER_ID)).toEqual([
       'reminder',
       'overdue-notice',

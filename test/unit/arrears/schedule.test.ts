@@ -12,8 +12,16 @@ const plan = (noticeAt: string, p = policy()) => planDisconnectionTimes(instantM
 describe('disconnection times (billing-rules §8, Art. 67)', () => {
   it.each([
     // notice                       disconnection                reason
-    ['2026-12-21T09:00:00+08:00', '2026-12-24T10:00:00+08:00', 'Monday notice: Thursday, 3 days 1 hour later'],
-    ['2026-12-23T09:00:00+08:00', '2026-12-28T10:00:00+08:00', 'Wednesday notice: Saturday is no working day'],
+    [
+      '2026-12-21T09:00:00+08:00',
+      '2026-12-24T10:00:00+08:00',
+      'Monday notice: Thursday, 3 days 1 hour later',
+    ],
+    [
+      '2026-12-23T09:00:00+08:00',
+      '2026-12-28T10:00:00+08:00',
+      'Wednesday notice: Saturday is no working day',
+    ],
     ['2026-12-22T11:00:00+08:00', '2026-12-28T10:00:00+08:00', 'Friday 10:00 would be under 3 days'],
     ['2026-12-29T09:00:00+08:00', '2027-01-04T10:00:00+08:00', 'New Year holiday in the policy'],
   ])('notice at %s → disconnection at %s (%s)', (noticeAt, disconnectAt) => {

@@ -1,7 +1,7 @@
 import type { Account } from '../../../shared/domain/account.ts';
-import { dec } from '../../../shared/domain/money.ts';
 import { daysInPeriod, periodWindow, shiftPeriod } from '../../../shared/domain/key-accounts/periods.ts';
 import type { UsageBill } from '../../../shared/domain/key-accounts/usage.ts';
+import { dec } from '../../../shared/domain/money.ts';
 
 export const MANAGERS = {
   wang: { id: 'AM001', name: '王经理', email: 'wang@power.example.cn', phone: '+8613900001001' },

@@ -43,7 +43,11 @@ describe('value score V = f(a, b, d, e)', () => {
       expect(c.formula).toContain(`= ${r.score}`);
     }
     const plant = result.ranking.find((r) => r.accountId === 'PLANT')!.components;
-    expect(plant.nature).toMatchObject({ category: 'large-industrial', categoryWeight: '1', value: '1.000000' });
+    expect(plant.nature).toMatchObject({
+      category: 'large-industrial',
+      categoryWeight: '1',
+      value: '1.000000',
+    });
     expect(dec(plant.potential.capacityHeadroomKw).gt(0)).toBe(true);
     expect(plant.potential.loadFactor?.startsWith('0.30')).toBe(true);
   });
@@ -84,7 +88,11 @@ describe('value score V = f(a, b, d, e)', () => {
     ]);
     const farm = result.ranking.find((r) => r.accountId === 'FARM')!;
     const plain = rank(base).ranking.find((r) => r.accountId === 'FARM')!;
-    expect(farm.components.correction).toEqual({ coefficient: '1.5', requested: null, reason: '新建冷库，明年用电翻番' });
+    expect(farm.components.correction).toEqual({
+      coefficient: '1.5',
+      requested: null,
+      reason: '新建冷库，明年用电翻番',
+    });
     expect(dec(farm.score).toFixed(2)).toBe(dec(plain.score).times('1.5').toFixed(2));
   });
 
@@ -119,7 +127,11 @@ describe('ranking configuration document', () => {
     ['a share above 1', { revenueShare: '1.2' }, 'revenueShare'],
     ['all weights zero', { weights: { nature: '0', current: '0', potential: '0' } }, 'weights'],
     ['a missing version', { version: '' }, 'version'],
-    ['a service plan with no channel', { nonKeyServicePlan: { leadAdvice: null, channels: [], daysBeforeDue: 5 } }, 'nonKeyServicePlan'],
+    [
+      'a service plan with no channel',
+      { nonKeyServicePlan: { leadAdvice: null, channels: [], daysBeforeDue: 5 } },
+      'nonKeyServicePlan',
+    ],
   ])('rejects %s', (_, change, path) => {
     const parsed = KeyAccountConfigSchema.safeParse({ ...base, ...change });
     expect(parsed.success).toBe(false);

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_KEY_ACCOUNT_CONFIG, type KeyAccountConfig } from '../../../shared/domain/key-accounts/config.ts';
+import {
+  DEFAULT_KEY_ACCOUNT_CONFIG,
+  type KeyAccountConfig,
+} from '../../../shared/domain/key-accounts/config.ts';
 import type { KeyStatusOverride, OperatorOverride } from '../../../shared/domain/key-accounts/overrides.ts';
 import { rankKeyAccounts } from '../../../shared/domain/key-accounts/rank.ts';
 import type { KeySelectionRecord } from '../../../shared/domain/key-accounts/selection.ts';
@@ -44,7 +47,12 @@ describe('key set', () => {
   });
 
   it('takes the share from the configuration', () => {
-    const result = rankKeyAccounts({ accounts, bills, config: { ...config, revenueShare: '0.60' }, asOf: ASOF });
+    const result = rankKeyAccounts({
+      accounts,
+      bills,
+      config: { ...config, revenueShare: '0.60' },
+      asOf: ASOF,
+    });
     expect(result.keyAccountIds).toEqual(['A1', 'A2']);
   });
 });
@@ -65,7 +73,9 @@ describe('operator overrides of key status', () => {
   ] as const)('ignores an override %s', (_, dates, why) => {
     const result = run([keyOverride('A9', 'always', dates)]);
     expect(result.keyAccountIds).not.toContain('A9');
-    expect(result.overrides.ignored).toEqual([{ override: expect.objectContaining({ accountId: 'A9' }), why }]);
+    expect(result.overrides.ignored).toEqual([
+      { override: expect.objectContaining({ accountId: 'A9' }), why },
+    ]);
     expect(result.overrides.applied).toEqual([]);
   });
 
@@ -136,9 +146,17 @@ describe('changes against the previous selection', () => {
   });
 
   it('says when an account left because its always-key override expired', () => {
-    const withA9 = { ...previous, keyAccounts: [...previous.keyAccounts, { accountId: 'A9', segmentId: 'balanced' as const, managerId: null }] };
+    const withA9 = {
+      ...previous,
+      keyAccounts: [
+        ...previous.keyAccounts,
+        { accountId: 'A9', segmentId: 'balanced' as const, managerId: null },
+      ],
+    };
     const result = run([keyOverride('A9', 'always', { expiresOn: '2026-10-31' }, '保电任务')], withA9);
-    expect(result.changes.find((c) => c.accountId === 'A9')?.reason).toMatch(/^always-key override expired on 2026-10-31/);
+    expect(result.changes.find((c) => c.accountId === 'A9')?.reason).toMatch(
+      /^always-key override expired on 2026-10-31/,
+    );
   });
 
   it('has no changes on the first selection', () => {
