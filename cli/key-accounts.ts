@@ -93,7 +93,7 @@ async function run(args: KeyAccountsArgs, io: CommandOutput): Promise<string[]> 
       throw new InputError('key-accounts needs --accounts and --bills, or --generate N');
     }
     accounts = (await readJson(args.accounts, AccountFileSchema)).accounts;
-    bills = (await readJson(args.bills, BillHistoryFileSchema)).bills as UsageBill[];
+    bills = (await readJson(args.bills, BillHistoryFileSchema)).bills;
   }
 
   const config = args.config === undefined ? DEFAULT_KEY_ACCOUNT_CONFIG : await readConfig(args.config, asOf);
@@ -149,7 +149,7 @@ export function formatSummary(result: KeyAccountRanking): string {
     '  segments',
     ...SEGMENT_RULES.map(
       (r) =>
-        `    ${`${r.name.en} (${r.name['zh-CN']})`.padEnd(34)} ${String(result.segmentCounts[r.id]).padStart(6)}`,
+        `    ${r.name.en.padEnd(20)} ${String(result.segmentCounts[r.id]).padStart(6)}  ${r.name['zh-CN']}`,
     ),
   ];
   return `${lines.join('\n')}\n`;

@@ -22,6 +22,11 @@ offline (no AWS):
   bill --accounts FILE --tariffs FILE --reads FILE --period YYYY-MM [--json | --format json|table] [--language zh-CN|en]
   generate --accounts N --period YYYY-MM --out DIR     write sample accounts.json, tariffs.json, reads.csv
   schemas --out DIR                                     write the JSON Schemas of the account and tariff files
+  key-accounts --period YYYY-MM (--accounts FILE --bills FILE | --generate N) --out DIR
+               [--config FILE] [--overrides FILE] [--previous key-selection-YYYY-MM.json] [--language zh-CN|en]
+                                                        rank key accounts (value score, Pareto rule), segment them
+  arrears-plan --accounts FILE --bills FILE --payments FILE --from YYYY-MM-DD --to YYYY-MM-DD
+               [--policy FILE] [--approvals FILE] [--json]   replay arrears warnings and disconnection plans
 
 against the deployed or local stack (TABLE_NAME, DROP_BUCKET and AWS_* from the environment):
   run-drop --bucket B --key K
@@ -53,6 +58,16 @@ async function main(argv: string[]): Promise<number> {
       status: { type: 'string' },
       'account-id': { type: 'string' },
       version: { type: 'string' },
+      bills: { type: 'string' },
+      payments: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      policy: { type: 'string' },
+      approvals: { type: 'string' },
+      generate: { type: 'string' },
+      config: { type: 'string' },
+      overrides: { type: 'string' },
+      previous: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -104,6 +119,33 @@ async function main(argv: string[]): Promise<number> {
       });
       for (const f of written) process.stdout.write(`wrote ${f}\n`);
       return 0;
+    }
+    case 'key-accounts': {
+      const { keyAccountsCommand } = await import('./key-accounts.ts');
+      return keyAccountsCommand({
+        period: need('period'),
+        out: need('out'),
+        accounts: values.accounts,
+        bills: values.bills,
+        generate: values.generate === undefined ? undefined : Number(values.generate),
+        config: values.config,
+        overrides: values.overrides,
+        previous: values.previous,
+        language: z.enum(['zh-CN', 'en']).parse(values.language),
+      });
+    }
+    case 'arrears-plan': {
+      const { arrearsPlanCommand } = await import('./arrears-plan.ts');
+      return arrearsPlanCommand({
+        accounts: need('accounts'),
+        bills: need('bills'),
+        payments: need('payments'),
+        from: need('from'),
+        to: need('to'),
+        json: values.json,
+        ...(values.policy === undefined ? {} : { policy: values.policy }),
+        ...(values.approvals === undefined ? {} : { approvals: values.approvals }),
+      });
     }
     case 'schemas': {
       const out = need('out');

@@ -21,6 +21,7 @@ export const handler = middy(async (event: unknown) => {
   const response = await runOperatorCommand(event, {
     repository,
     objects: s3DropObjectStore,
+    queue,
     log: logFields,
   });
   if (!response.ok) logger.warn('operator command rejected', { error: response.error });

@@ -35,6 +35,7 @@ const sendRecord = async (record: SQSRecord) => {
     repository,
     providers: awsMessageProviders,
     config,
+    pace,
     log: logFields,
   });
   if (result.outcome === 'sent') metrics.addMetric('NoticesSent', MetricUnit.Count, 1);

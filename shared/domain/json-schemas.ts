@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import { AccountFileSchema } from './account.ts';
+import { ArrearsBillFileSchema, ArrearsPolicySchema } from './arrears/index.ts';
+import { KeyAccountConfigFileSchema, OverrideFileSchema } from './key-accounts/index.ts';
 import { TariffFileSchema } from './tariff.ts';
 
 /** The documented file formats, generated from the schemas the code validates with. */
 export const documentedSchemas = (): Record<string, unknown> => ({
   'accounts.schema.json': z.toJSONSchema(AccountFileSchema, { io: 'input' }),
   'tariffs.schema.json': z.toJSONSchema(TariffFileSchema, { io: 'input' }),
+  'arrears-bills.schema.json': z.toJSONSchema(ArrearsBillFileSchema, { io: 'input' }),
+  'arrears-policy.schema.json': z.toJSONSchema(ArrearsPolicySchema, { io: 'input' }),
+  'key-account-config.schema.json': z.toJSONSchema(KeyAccountConfigFileSchema, { io: 'input' }),
+  'key-account-overrides.schema.json': z.toJSONSchema(OverrideFileSchema, { io: 'input' }),
 });

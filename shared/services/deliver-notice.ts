@@ -186,21 +186,31 @@ async function sendStoredContent(
       from: deps.config.fromAddress,
       to: notice.recipient.address,
       subject: content.subject ?? content.text.split('\n')[0]!.slice(0, 120),
-      html: content.html ?? `<pre style="font-family:inherit;white-space:pre-wrap">${escapeHtml(content.text)}</pre>`,
+      html:
+        content.html ??
+        `<pre style="font-family:inherit;white-space:pre-wrap">${escapeHtml(content.text)}</pre>`,
       text: content.text,
       configurationSet: deps.config.configurationSet,
       tags: { accountId: notice.accountId, kind: notice.kind, period: notice.period },
     });
   }
   const phone = normalisePhoneNumber(notice.recipient.address, 'CN', { requireMobile: true });
-  if (!phone.ok) throw new PermanentDeliveryError(`phone number is not a valid mobile number: ${phone.reason}`);
+  if (!phone.ok)
+    throw new PermanentDeliveryError(`phone number is not a valid mobile number: ${phone.reason}`);
   if (await deps.providers.isPhoneOptedOut(phone.e164)) return { optedOut: true };
   await deps.pace?.sms?.take();
-  return deps.providers.sendSms({ phoneNumber: phone.e164, text: content.text, senderId: deps.config.smsSenderId });
+  return deps.providers.sendSms({
+    phoneNumber: phone.e164,
+    text: content.text,
+    senderId: deps.config.smsSenderId,
+  });
 }
 
 const escapeHtml = (text: string): string =>
-  text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  text.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 
 /**
  * Puts SMS deferred for quiet hours back on the queue once the hours are over (run by a schedule at their

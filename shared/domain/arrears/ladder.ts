@@ -546,6 +546,7 @@ class Run {
         const demand = progress.reached.findLast((r) => r.level === 'payment-demand');
         const eligible =
           overdue >= ladder.disconnectionNoticeDaysAfterDue &&
+          // The legal floor (条例 Art. 39), whatever a policy says.
           overdue > 30 &&
           demand !== undefined &&
           daysBetween(demand.on, today) >= ladder.minDaysFromDemandToDisconnectionNotice &&

@@ -1,6 +1,6 @@
 import type { Account, AccountManager } from '../account.ts';
 import { Dec, dec } from '../money.ts';
-import type { KeyAccountConfig, SegmentId } from './config.ts';
+import type { KeyAccountConfig, SegmentId, ServicePlan } from './config.ts';
 import {
   type AssignmentResult,
   assignManagers,
@@ -109,6 +109,8 @@ export interface KeyAccountRanking {
   /** One per key account, in rank order. */
   segments: SegmentAssignment[];
   segmentCounts: Record<SegmentId, number>;
+  /** The configuration's plan for every segment (also those with no account this time). */
+  servicePlans: Record<SegmentId, ServicePlan>;
   /** One per key account, in rank order. */
   assignments: ManagerAssignment[];
   workloads: ManagerWorkload[];
@@ -314,6 +316,7 @@ export function rankKeyAccounts(input: RankKeyAccountsInput): KeyAccountRanking 
     changes,
     segments,
     segmentCounts,
+    servicePlans: config.servicePlans,
     assignments: assignment.assignments,
     workloads: assignment.workloads,
     overrides: { applied, ignored },

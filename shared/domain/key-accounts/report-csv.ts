@@ -97,7 +97,7 @@ export function renderKeyAccountCsv(
         csvNumberCell(r.energyKwh),
         csvNumberCell(r.cumulativeShare),
         r.isKey ? 'yes' : 'no',
-        csvTextCell(r.keyBasis ?? (r.excludedBy === null ? null : r.excludedBy)),
+        csvTextCell(r.keyBasis ?? r.excludedBy),
         csvTextCell(r.keyOverride?.status),
         csvTextCell(r.keyOverride?.reason),
         csvTextCell(changes.get(r.accountId)),

@@ -247,15 +247,14 @@ export function buildReportView(
     noticePolicy: noticePolicy(result.effectiveFrom),
     noChanges: result.previousEffectiveFrom === null ? L.firstSelection : L.noChanges,
     segments: SEGMENT_RULES.map((rule) => {
-      const sample = result.segments.find((s) => s.segmentId === rule.id);
-      const plan = sample?.plan;
+      const plan = result.servicePlans[rule.id];
       return {
         name: `${rule.name[language]} / ${rule.name[otherLanguage]}`,
         description: rule.description[language],
         count: String(result.segmentCounts[rule.id]),
-        leadAdvice: plan === undefined ? '' : advice[plan.leadAdvice],
-        channels: plan === undefined ? '' : plan.channels.map((c) => channel[c]).join(' + '),
-        daysBeforeDue: plan === undefined ? '' : String(plan.daysBeforeDue),
+        leadAdvice: advice[plan.leadAdvice],
+        channels: plan.channels.map((c) => channel[c]).join(' + '),
+        daysBeforeDue: String(plan.daysBeforeDue),
       };
     }),
     changes: result.changes.map((c) => ({

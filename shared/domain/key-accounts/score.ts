@@ -175,6 +175,11 @@ export function computeValueScores(inputs: readonly ScoreInput[], config: KeyAcc
 
   const w = config.weights;
   const weightSum = dec(w.nature).plus(w.current).plus(w.potential);
+  const weightSumText = weightSum.toFixed();
+  const categoryWeights = new Map(
+    Object.entries(config.nature.categoryWeights).map(([category, weight]) => [category, dec(weight)]),
+  );
+  const importantBonus = dec(config.nature.importantBonus);
   // 100 × w_i ÷ Σw, once: each contribution is then factor × component × e.
   const factor = {
     nature: HUNDRED.times(w.nature).div(weightSum),
@@ -188,8 +193,8 @@ export function computeValueScores(inputs: readonly ScoreInput[], config: KeyAcc
   const cMax = dec(config.correction.max);
 
   const scores = inputs.map(({ account, profile, correction }, i): ValueScore => {
-    const categoryWeight = dec(config.nature.categoryWeights[account.category] ?? 0);
-    const bonus = account.important ? dec(config.nature.importantBonus) : ZERO;
+    const categoryWeight = categoryWeights.get(account.category) ?? ZERO;
+    const bonus = account.important ? importantBonus : ZERO;
     const a = round(clamp01(categoryWeight.plus(bonus)), COMPONENT_PLACES);
     const rn = revenueN[i]!;
     const en = energyN[i]!;
@@ -215,20 +220,27 @@ export function computeValueScores(inputs: readonly ScoreInput[], config: KeyAcc
     const cD = share(factor.potential, d);
     const score = round(cA.plus(cB).plus(cD), SCORE_PLACES);
     const x = potentials[i]!;
+    const [aText, bText, dText, eText] = [
+      a.toFixed(COMPONENT_PLACES),
+      b.toFixed(COMPONENT_PLACES),
+      d.toFixed(COMPONENT_PLACES),
+      e.toFixed(),
+    ];
+    const scoreText = score.toFixed(SCORE_PLACES);
     const formula =
-      `V = 100 × (${w.nature}×${a.toFixed(COMPONENT_PLACES)} + ${w.current}×${b.toFixed(COMPONENT_PLACES)} + ` +
-      `${w.potential}×${d.toFixed(COMPONENT_PLACES)}) ÷ ${weightSum.toFixed()} × ${e.toFixed()} = ${score.toFixed(SCORE_PLACES)}`;
+      `V = 100 × (${w.nature}×${aText} + ${w.current}×${bText} + ${w.potential}×${dText}) ÷ ${weightSumText} × ` +
+      `${eText} = ${scoreText}`;
 
     return {
       accountId: account.accountId,
-      score: score.toFixed(SCORE_PLACES),
+      score: scoreText,
       components: {
         nature: {
           category: account.category,
           categoryWeight: categoryWeight.toFixed(),
           important: account.important ?? false,
           importantBonus: bonus.toFixed(),
-          value: a.toFixed(COMPONENT_PLACES),
+          value: aText,
           weight: w.nature,
           contribution: cA.toFixed(COMPONENT_PLACES),
         },
@@ -237,7 +249,7 @@ export function computeValueScores(inputs: readonly ScoreInput[], config: KeyAcc
           energyKwh: str(profile.energyKwh, 0),
           revenueNormalised: rn.toFixed(COMPONENT_PLACES),
           energyNormalised: en.toFixed(COMPONENT_PLACES),
-          value: b.toFixed(COMPONENT_PLACES),
+          value: bText,
           weight: w.current,
           contribution: cB.toFixed(COMPONENT_PLACES),
         },
@@ -252,12 +264,12 @@ export function computeValueScores(inputs: readonly ScoreInput[], config: KeyAcc
           growthBasis: profile.growth?.basis ?? null,
           growthKwh: str(x.growthKwh, 0),
           potentialKwh: str(x.total, 0),
-          value: d.toFixed(COMPONENT_PLACES),
+          value: dText,
           weight: w.potential,
           contribution: cD.toFixed(COMPONENT_PLACES),
         },
         correction: {
-          coefficient: e.toFixed(),
+          coefficient: eText,
           requested,
           reason: correction?.reason ?? null,
         },

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { accruedPenalty, latePaymentPenalty } from '../../../shared/domain/arrears/index.ts';
+import {
+  accruedPenalty,
+  latePaymentPenalty,
+  latePaymentPolicyOf,
+} from '../../../shared/domain/arrears/index.ts';
+import { computeLatePaymentPenalty } from '../../../shared/domain/billing/index.ts';
 import { policy } from './fixtures.ts';
 
 const rates = policy().penalty;
@@ -105,6 +110,28 @@ describe('late-payment penalty (billing-rules §7)', () => {
     ]);
     expect(result.amount).toBe('160.00');
   });
+
+  it.each([
+    ['2026-11-20', '2026-11-22', '100.00'],
+    ['2026-12-20', '2027-02-03', '98765.43'],
+    ['2026-11-20', '2026-11-20', '5000.00'],
+  ])(
+    'agrees with the bill engine on a constant unpaid amount (due %s, paid %s, %s)',
+    (dueDate, paidOn, unpaid) => {
+      const engine = computeLatePaymentPenalty({
+        unpaid,
+        dueDate,
+        paidOn,
+        policy: latePaymentPolicyOf(rates),
+      });
+      const ours = latePaymentPenalty({ unpaid, dueDate, paidOn, rates });
+      expect([ours.days, ours.amount, ours.minimumApplied]).toEqual([
+        engine.days,
+        engine.total,
+        engine.minimumApplied,
+      ]);
+    },
+  );
 
   it('refuses a policy rate outside 1–3‰', () => {
     expect(() => policy({ penalty: { currentYearPerMille: '5' } })).toThrow(/1 to 3 ‰/);

@@ -50,7 +50,7 @@ describe('key-accounts command', () => {
     expect(code).toBe(0);
     expect(out.stdout).toContain('key accounts      2 (50.0 % of accounts)');
     expect(out.stdout).toContain('revenue share     84.2 % (target 80.0 %)');
-    expect(out.stdout).toMatch(/Balanced \(均衡常规型\)\s+2/);
+    expect(out.stdout).toMatch(/Balanced\s+2 {2}均衡常规型/);
     const csv = await readFile(join(dir, 'out', 'key-accounts-2026-10.csv'), 'utf-8');
     expect(csv.startsWith('\uFEFFrank,account_id')).toBe(true);
     const html = await readFile(join(dir, 'out', 'key-accounts-2026-10.html'), 'utf-8');

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { BillDocument } from '../../../shared/domain/bill.ts';
 import { DEFAULT_KEY_ACCOUNT_CONFIG, type SegmentId } from '../../../shared/domain/key-accounts/config.ts';
 import { daysInPeriod } from '../../../shared/domain/key-accounts/periods.ts';
 import {
@@ -6,7 +7,7 @@ import {
   SEGMENT_RULES,
   segmentAccount,
 } from '../../../shared/domain/key-accounts/segments.ts';
-import { indexBills, usageProfile } from '../../../shared/domain/key-accounts/usage.ts';
+import { indexBills, UsageBillSchema, usageProfile } from '../../../shared/domain/key-accounts/usage.ts';
 import { dec } from '../../../shared/domain/money.ts';
 import { type HistorySpec, history, LAST_PERIOD } from './fixtures.ts';
 
@@ -171,5 +172,39 @@ describe('usage profile from bill history', () => {
     const rebill = { ...bills[11]!, total: '1.00' };
     const profile = usageProfile('A1', indexBills([...bills, rebill]).get('A1'), LAST_PERIOD, 12);
     expect(profile.revenue.toFixed(2)).toBe(dec('70000.00').times(11).plus(1).toFixed(2));
+  });
+
+  it('reads a full BillDocument as it is', () => {
+    const document: BillDocument = {
+      accountId: 'A1',
+      period: LAST_PERIOD,
+      currency: 'CNY',
+      tariffVersions: [{ tariffId: 'T', effectiveFrom: '2026-01-01', days: 31 }],
+      lines: [],
+      total: '70000.00',
+      consumption: {
+        totalKwh: '100000',
+        byBand: { peak: '40000', valley: '60000' },
+        kvarh: '30000',
+        maxDemandKw: '250',
+      },
+      powerFactor: { value: '0.96', standard: '0.90', adjustmentPercent: '-0.75' },
+      demand: { maxDemandKw: '250', capacityKva: '1000' },
+      findings: [],
+      comparison: {
+        previousPeriod: {
+          period: '2026-09',
+          total: '60000.00',
+          totalKwh: '80000',
+          totalChangePercent: '16.7',
+        },
+      },
+      advice: [],
+      dueDate: '2026-11-20',
+    };
+    expect(UsageBillSchema.safeParse(document).success).toBe(true);
+    const profile = usageProfile('A1', indexBills([document]).get('A1'), LAST_PERIOD, 12);
+    expect(profile.momChangePercent?.toFixed(1)).toBe('25.0');
+    expect(profile.peakSharpShare?.toFixed(2)).toBe('0.40');
   });
 });
