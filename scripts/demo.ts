@@ -57,6 +57,7 @@ async function main() {
     for (const sms of summary.sms) {
       await writeFile(join(OUT, 'sms', `${sms.fileName}.txt`), `${sms.text}\n`);
     }
+    for (const report of summary.reports) await writeFile(join(OUT, report.fileName), report.body);
     await writeFile(join(OUT, 'summary.json'), `${JSON.stringify(summary.counts, null, 2)}\n`);
 
     console.log('');
@@ -64,6 +65,7 @@ async function main() {
     console.log(
       `Emails (HTML): ${join(OUT, 'emails')}/  SMS texts: ${join(OUT, 'sms')}/  Summary: ${join(OUT, 'summary.json')}`,
     );
+    console.log(`Key-account report: ${summary.reports.map((r) => join(OUT, r.fileName)).join(', ')}`);
     if (summary.counts.rejectReportKey !== undefined) {
       console.log(
         `Reject report: s3://${summary.counts.bucket}/${summary.counts.rejectReportKey} (copy in ${join(OUT, 'rejects.csv')})`,

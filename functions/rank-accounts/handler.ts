@@ -1,1 +1,45 @@
-export const handler = async () => ({ ok: true });
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { documentClient, requiredEnv } from '../../shared/adapters/clients.ts';
+import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
+import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
+import { KeybillRepository } from '../../shared/adapters/repository.ts';
+import { runKeyAccountRanking } from '../../shared/services/rank-key-accounts.ts';
+
+const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NAME'));
+const reportBucket = requiredEnv('REPORT_BUCKET');
+const reportPrefix = process.env.REPORT_PREFIX ?? 'reports/';
+
+/** The schedule's input, or an operator's: `asOf` (YYYY-MM-DD) defaults to the scheduled day. */
+const RankEvent = z.object({
+  task: z.literal('monthly-ranking').optional(),
+  scheduledTime: z.string().optional(),
+  asOf: z.iso.date().optional(),
+  period: z
+    .string()
+    .regex(/^\d{4}-\d{2}$/)
+    .optional(),
+});
+
+const shanghaiDate = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
+
+/** Monthly schedule (3rd, 06:00 Asia/Shanghai) → rank, select and segment key accounts; store and report. */
+export const handler = middy(async (event: unknown) => {
+  const input = RankEvent.parse(event ?? {});
+  const asOf =
+    input.asOf ?? `${shanghaiDate(input.scheduledTime ?? new Date().toISOString()).slice(0, 7)}-01`;
+  const result = await runKeyAccountRanking(
+    { asOf, ...(input.period === undefined ? {} : { period: input.period }), reportBucket, reportPrefix },
+    { repository, objects: s3DropObjectStore },
+  );
+  metrics.addMetric('KeyAccounts', MetricUnit.Count, result.keyAccounts);
+  logger.info('key accounts ranked', { ...result });
+  return result;
+})
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

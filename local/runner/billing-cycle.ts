@@ -28,6 +28,9 @@ export interface BillingCycleSummary {
     noticesFailed: number;
     redeliveredDropOutcome: string;
     emailsAfterRedelivery: number;
+    keyAccounts: number;
+    keyAccountRevenueShare: string;
+    segments: Record<string, number>;
     bucket: string;
     dropKey: string;
     rejectReportKey?: string;
@@ -36,6 +39,8 @@ export interface BillingCycleSummary {
   emails: { fileName: string; html: string }[];
   sms: { fileName: string; text: string }[];
   rejectReport?: string;
+  /** The key-account reports (CSV and HTML) the ranking wrote to the bucket. */
+  reports: { fileName: string; body: string }[];
   env: Record<string, string>;
 }
 
@@ -105,6 +110,14 @@ export async function runBillingCycle(options: {
   await pipeline.sendNotices();
   progress(`re-delivered the same drop event: ${again.outcome}`);
 
+  const nextMonth = new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5, 7)), 1))
+    .toISOString()
+    .slice(0, 10);
+  const ranking = await pipeline.rankAccounts({ asOf: nextMonth, period });
+  progress(
+    `rank-accounts: ${ranking.keyAccounts} of ${ranking.accounts} accounts are key (${(Number(ranking.revenueShare) * 100).toFixed(1)} % of revenue); report s3://${LOCAL_NAMES.bucket}/${ranking.reportKeys[1] ?? ''}`,
+  );
+
   const notices: StoredNotice[] = [];
   const bills = await repository.listBillsForPeriod(period);
   for (const g of generated) notices.push(...(await repository.listNotices(g.account.accountId)));
@@ -131,6 +144,12 @@ export async function runBillingCycle(options: {
     noticesFailed: notices.filter((n) => n.status === 'FAILED').length,
     redeliveredDropOutcome: again.outcome,
     emailsAfterRedelivery: storedEmails.length,
+    keyAccounts: ranking.keyAccounts,
+    keyAccountRevenueShare: ranking.revenueShare,
+    segments: Object.fromEntries(Object.entries(ranking.segments).filter(([, n]) => Number(n) > 0)) as Record<
+      string,
+      number
+    >,
     bucket: LOCAL_NAMES.bucket,
     dropKey,
     ...(result.rejectReportKey === undefined ? {} : { rejectReportKey: result.rejectReportKey }),
@@ -139,6 +158,14 @@ export async function runBillingCycle(options: {
   if (result.rejectReportKey !== undefined) {
     const opened = await s3DropObjectStore.open({ bucket: LOCAL_NAMES.bucket, key: result.rejectReportKey });
     rejectReport = await new Response(Readable.toWeb(opened.body) as ReadableStream).text();
+  }
+  const reports: { fileName: string; body: string }[] = [];
+  for (const key of ranking.reportKeys) {
+    const opened = await s3DropObjectStore.open({ bucket: LOCAL_NAMES.bucket, key });
+    reports.push({
+      fileName: key.split('/').at(-1)!,
+      body: await new Response(Readable.toWeb(opened.body) as ReadableStream).text(),
+    });
   }
   pipeline.close();
 
@@ -154,6 +181,14 @@ export async function runBillingCycle(options: {
       'bill-preview SMS sent': { value: counts.smsSent },
       'notices failed': { value: counts.noticesFailed },
       'same drop re-delivered': { value: `${counts.redeliveredDropOutcome}, nothing re-sent` },
+      'key accounts (Pareto)': {
+        value: `${counts.keyAccounts} (${(Number(counts.keyAccountRevenueShare) * 100).toFixed(1)} % of revenue)`,
+      },
+      'usage segments': {
+        value: Object.entries(counts.segments)
+          .map(([segment, n]) => `${segment} ${n}`)
+          .join(', '),
+      },
     },
     emails: storedEmails.map((e, i) => ({
       fileName: fileNameOf(byMessageId.get(e.messageId), `email-${i + 1}`),
@@ -164,6 +199,7 @@ export async function runBillingCycle(options: {
       text: m.message,
     })),
     rejectReport,
+    reports,
     env,
   };
 }

@@ -3,6 +3,7 @@ import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s
 import type { Message } from '@aws-sdk/client-sqs';
 import { documentClient } from '../../shared/adapters/clients.ts';
 import { KeybillRepository } from '../../shared/adapters/repository.ts';
+import type { KeyAccountRunResult } from '../../shared/services/rank-key-accounts.ts';
 import type { LocalStack } from '../stack.ts';
 import { applyEnv } from '../stack.ts';
 import { lambdaContext, s3ObjectCreatedEvent } from './aws-events.ts';
@@ -38,6 +39,8 @@ export interface LocalPipeline {
     onBatch?: (n: number) => void;
     duplicate?: (m: Message) => boolean;
   }): Promise<number>;
+  /** The monthly schedule's invocation of rank-accounts. */
+  rankAccounts(input: { asOf: string; period?: string }): Promise<KeyAccountRunResult>;
   close(): void;
 }
 
@@ -66,6 +69,8 @@ export async function prepareLocalPipeline(
     POWERTOOLS_SERVICE_NAME: 'keybill-local',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
+    REPORT_BUCKET: LOCAL_NAMES.bucket,
+    REPORT_PREFIX: 'reports/',
     ...extraEnv,
   };
   applyEnv(env);
@@ -119,6 +124,10 @@ export async function prepareLocalPipeline(
       } finally {
         pump.close();
       }
+    },
+    async rankAccounts(input) {
+      const rank = await import('../../functions/rank-accounts/handler.ts');
+      return (await rank.handler(input, lambdaContext('keybill-rank-accounts'))) as KeyAccountRunResult;
     },
     close() {
       s3.destroy();

@@ -480,6 +480,52 @@ export class KeybillRepository {
     }
   }
 
+  /** Every account (gsi1 `ACCOUNTS`), for the monthly ranking and the daily arrears scan. */
+  async listAccounts(): Promise<Account[]> {
+    const items = await this.queryAll({
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'ACCOUNTS' },
+    });
+    return items.map((i) => i.account as Account);
+  }
+
+  /** Stores a key-account selection once; a retried run finds it there and changes nothing. */
+  async putKeySelection(selection: { effectiveFrom: string }): Promise<'created' | 'exists'> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.keySelection(selection.effectiveFrom),
+            entity: 'KEYSELECTION',
+            selection: JSON.stringify(selection),
+          },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+      );
+      return 'created';
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return 'exists';
+      throw error;
+    }
+  }
+
+  /** The latest selection that took effect before `date` (YYYY-MM-DD). */
+  async getKeySelectionBefore<T>(date: string): Promise<T | undefined> {
+    const out = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: 'pk = :pk AND sk < :date',
+        ExpressionAttributeValues: { ':pk': 'KEYSELECTION', ':date': date },
+        ScanIndexForward: false,
+        Limit: 1,
+      }),
+    );
+    const item = out.Items?.[0];
+    return item === undefined ? undefined : (JSON.parse(item.selection as string) as T);
+  }
+
   /** Records that an address must not be sent to again (hard bounce, complaint, opt-out). */
   async suppressRecipient(channel: NoticeChannel, recipient: string, reason: string): Promise<void> {
     await this.client.send(

@@ -42,6 +42,12 @@ export const keys = {
     gsi2pk: `NOTICESTATUS#${status}`,
     gsi2sk: updatedAt,
   }),
+  keySelection: (effectiveFrom: string) => ({ pk: 'KEYSELECTION', sk: effectiveFrom }),
+  arrearsState: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'ARREARS' }),
+  arrearsEvent: (accountId: string, at: string, id: string) => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `ARREARSEVENT#${at}#${id}`,
+  }),
   suppression: (channel: string, recipientKey: string) => ({
     pk: `SUPPRESSION#${channel}#${recipientKey}`,
     sk: 'SUPPRESSION',
