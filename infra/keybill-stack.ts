@@ -106,6 +106,12 @@ export class KeybillStack extends Stack {
       dropBucket: this.drops,
       timeZone: TIME_ZONE,
     });
+    // A payment drop settles arrears at once: cleared arrears cancel warnings and reminder schedules.
+    this.schedules.grantArrearsSteps(this.ingest, {
+      table: this.data,
+      noticeQueue: this.notifications.noticeQueue,
+      timeZone: TIME_ZONE,
+    });
 
     // SMS deferred for quiet hours go back on the queue when the quiet hours end (08:00 by default).
     const quietEnd = props.quietHours.split('-')[1]?.trim() ?? '08:00';

@@ -42,13 +42,21 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { FauxqsServer } from 'fauxqs';
+import { type SchedulerRecorder, startSchedulerRecorder } from './scheduler-recorder.ts';
 import { type SmsRecorder, startSmsRecorder } from './sms-recorder.ts';
 
 export type { RecordedSms, SmsFaultKind, SmsMessageAttribute, SmsRecorder } from './sms-recorder.ts';
 
-export type LocalService = 'dynamodb' | 's3' | 'sqs' | 'ses' | 'sms';
+export type LocalService = 'dynamodb' | 's3' | 'sqs' | 'ses' | 'sms' | 'scheduler';
 
-export const ALL_LOCAL_SERVICES: readonly LocalService[] = ['dynamodb', 's3', 'sqs', 'ses', 'sms'];
+export const ALL_LOCAL_SERVICES: readonly LocalService[] = [
+  'dynamodb',
+  's3',
+  'sqs',
+  'ses',
+  'sms',
+  'scheduler',
+];
 
 /** One email as the SES emulator stores it (`GET /store`). */
 export interface SesStoredEmail {
@@ -73,6 +81,8 @@ export interface LocalStack {
   sesInboxUrl?: string;
   ses?: { listEmails(): Promise<SesStoredEmail[]>; clear(): Promise<void> };
   sms?: SmsRecorder;
+  /** One-time schedules created through EventBridge Scheduler's API. */
+  scheduler?: SchedulerRecorder;
   /** The in-process S3/SQS emulator, for the local runner and tests (queue inspection, reset). */
   fauxqs?: FauxqsServer;
   /** Stops everything this stack started; safe to call more than once. */
@@ -136,8 +146,11 @@ export async function startLocalStack(opts: StartLocalStackOptions = {}): Promis
     services.has('s3') || services.has('sqs') ? timed('fauxqs', () => startFauxqsServer(log)) : undefined;
   const ses = services.has('ses') ? timed('ses', () => startSesEmulator()) : undefined;
   const sms = services.has('sms') ? timed('sms', () => startSmsRecorder()) : undefined;
+  const scheduler = services.has('scheduler')
+    ? timed('scheduler', () => startSchedulerRecorder())
+    : undefined;
 
-  const results = await Promise.allSettled([dynamodb, fauxqs, ses, sms]);
+  const results = await Promise.allSettled([dynamodb, fauxqs, ses, sms, scheduler]);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure !== undefined) {
     await Promise.allSettled(running.map((s) => s.stop()));
@@ -184,6 +197,12 @@ export async function startLocalStack(opts: StartLocalStackOptions = {}): Promis
     endpoints.sms = smsRecorder.url;
     env.AWS_ENDPOINT_URL_SNS = smsRecorder.url;
     stack.sms = smsRecorder;
+  }
+
+  const schedulerRecorder = await scheduler;
+  if (schedulerRecorder !== undefined) {
+    env.AWS_ENDPOINT_URL_SCHEDULER = schedulerRecorder.url;
+    stack.scheduler = schedulerRecorder;
   }
 
   log(`[stack] ready in ${Date.now() - startedAt} ms (${timings.join(', ')})`);

@@ -1,1 +1,50 @@
-export const handler = async () => ({ ok: true });
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import { z } from 'zod';
+import { arrearsDepsFromEnv } from '../../shared/adapters/arrears-deps.ts';
+import { logFields, logger, metrics, tracer } from '../../shared/adapters/observability.ts';
+import { runDailyArrearsScan, sendFinalReminder } from '../../shared/services/arrears.ts';
+
+const deps = arrearsDepsFromEnv(logFields);
+
+const ArrearsTask = z.discriminatedUnion('task', [
+  z.object({
+    task: z.literal('daily-arrears-scan'),
+    scheduledTime: z.string().optional(),
+    today: z.iso.date().optional(),
+  }),
+  z.object({
+    task: z.literal('final-reminder'),
+    accountId: z.string().min(1),
+    planId: z.string().min(1),
+    revision: z.number().int().positive(),
+    /** Set by replays and tests; a real schedule fires now. */
+    firedAt: z.iso.datetime({ offset: true }).optional(),
+  }),
+]);
+
+const shanghaiDate = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
+
+/**
+ * Daily schedule (09:00 Asia/Shanghai) → the escalation ladder for every account; a plan's one-time
+ * schedule (30 minutes before a disconnection) → its final reminder.
+ */
+export const handler = middy(async (event: unknown) => {
+  const task = ArrearsTask.parse(event);
+  if (task.task === 'final-reminder') {
+    const result = await sendFinalReminder(task, task.firedAt ?? new Date().toISOString(), deps);
+    logger.info('final reminder', { accountId: task.accountId, planId: task.planId, ...result });
+    return result ?? { skipped: 'account not found' };
+  }
+  const today = task.today ?? shanghaiDate(task.scheduledTime ?? new Date().toISOString());
+  const result = await runDailyArrearsScan(today, deps);
+  metrics.addMetric('ArrearsWarnings', MetricUnit.Count, result.warnings);
+  logger.info('arrears scan', { today, ...result });
+  return { today, ...result };
+})
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

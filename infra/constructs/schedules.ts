@@ -38,6 +38,7 @@ export class Schedules extends Construct {
   readonly dailyArrearsScan: Schedule;
   readonly monthlyRanking: Schedule;
   readonly reminderGroup: ScheduleGroup;
+  private readonly arrearsFailures: IQueue;
   /** The role one-time reminder schedules run as; arrears-scan passes it when it creates them. */
   readonly reminderRole: Role;
   /** The role the recurring schedules run as. */
@@ -81,42 +82,8 @@ export class Schedules extends Construct {
       asyncInvoke: {},
     });
     const arrearsFailures = this.arrearsScan.deadLetterQueue!.queue;
-    this.arrearsScan.function.addEnvironment('TABLE_NAME', props.table.tableName);
-    this.arrearsScan.function.addEnvironment('NOTICE_QUEUE_URL', props.noticeQueue.queueUrl);
-    this.arrearsScan.function.addEnvironment('REMINDER_SCHEDULE_GROUP', REMINDER_SCHEDULE_GROUP);
-    // Built from the fixed function name: a reference to the function from its own environment is circular.
-    this.arrearsScan.function.addEnvironment('REMINDER_TARGET_ARN', this.arrearsScan.arnByName);
-    this.arrearsScan.function.addEnvironment('REMINDER_ROLE_ARN', this.reminderRole.roleArn);
-    this.arrearsScan.function.addEnvironment('REMINDER_DLQ_ARN', arrearsFailures.queueArn);
-    this.arrearsScan.function.addEnvironment('TIME_ZONE', tz);
-    props.table.grantReadWrite(this.arrearsScan.function);
-    props.noticeQueue.grantSendMessages(this.arrearsScan.function);
-
-    const reminderSchedules = stack.formatArn({
-      service: 'scheduler',
-      resource: 'schedule',
-      resourceName: `${REMINDER_SCHEDULE_GROUP}/*`,
-    });
-    this.arrearsScan.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
-        resources: [reminderSchedules],
-      }),
-    );
-    acknowledge(
-      this.arrearsScan.role,
-      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/' +
-        `${REMINDER_SCHEDULE_GROUP}/*]`,
-      'One-time reminder schedules are named per disconnection plan at run time; the wildcard is confined ' +
-        `to the ${REMINDER_SCHEDULE_GROUP} group and to creating and deleting schedules.`,
-    );
-    this.arrearsScan.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['iam:PassRole'],
-        resources: [this.reminderRole.roleArn],
-        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
-      }),
-    );
+    this.arrearsFailures = this.arrearsScan.deadLetterQueue!.queue;
+    this.grantArrearsSteps(this.arrearsScan, props);
     // What a reminder may do: invoke arrears-scan (this exact function, no version or alias) and, when
     // that fails, leave the event in its dead-letter queue.
     this.reminderRole.addToPolicy(
@@ -189,5 +156,51 @@ export class Schedules extends Construct {
           'the wildcard stays within that one function.',
       );
     }
+  }
+
+  /**
+   * Lets a function take arrears steps (the scan, and payment ingestion whose payments cancel plans):
+   * plan notices, and create or delete the one-time reminder schedules that invoke arrears-scan.
+   */
+  grantArrearsSteps(
+    fn: KeybillFunction,
+    props: Pick<SchedulesProps, 'table' | 'noticeQueue' | 'timeZone'>,
+  ): void {
+    const stack = Stack.of(this);
+    fn.function.addEnvironment('TABLE_NAME', props.table.tableName);
+    fn.function.addEnvironment('NOTICE_QUEUE_URL', props.noticeQueue.queueUrl);
+    fn.function.addEnvironment('REMINDER_SCHEDULE_GROUP', REMINDER_SCHEDULE_GROUP);
+    // Built from the fixed function name: a reference to the function from its own environment is circular.
+    fn.function.addEnvironment('REMINDER_TARGET_ARN', this.arrearsScan.arnByName);
+    fn.function.addEnvironment('REMINDER_ROLE_ARN', this.reminderRole.roleArn);
+    fn.function.addEnvironment('REMINDER_DLQ_ARN', this.arrearsFailures.queueArn);
+    fn.function.addEnvironment('TIME_ZONE', props.timeZone.timezoneName);
+    props.table.grantReadWrite(fn.function);
+    props.noticeQueue.grantSendMessages(fn.function);
+    const reminderSchedules = stack.formatArn({
+      service: 'scheduler',
+      resource: 'schedule',
+      resourceName: `${REMINDER_SCHEDULE_GROUP}/*`,
+    });
+    fn.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['scheduler:CreateSchedule', 'scheduler:DeleteSchedule'],
+        resources: [reminderSchedules],
+      }),
+    );
+    acknowledge(
+      fn.role,
+      'AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/' +
+        `${REMINDER_SCHEDULE_GROUP}/*]`,
+      'One-time reminder schedules are named per disconnection plan at run time; the wildcard is confined ' +
+        `to the ${REMINDER_SCHEDULE_GROUP} group and to creating and deleting schedules.`,
+    );
+    fn.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['iam:PassRole'],
+        resources: [this.reminderRole.roleArn],
+        conditions: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    );
   }
 }

@@ -39,6 +39,8 @@ export interface LocalPipeline {
     onBatch?: (n: number) => void;
     duplicate?: (m: Message) => boolean;
   }): Promise<number>;
+  /** A schedule's invocation of arrears-scan (the daily scan, or a plan's final reminder). */
+  arrearsScan(input: unknown): Promise<unknown>;
   /** The monthly schedule's invocation of rank-accounts. */
   rankAccounts(input: { asOf: string; period?: string }): Promise<KeyAccountRunResult>;
   close(): void;
@@ -71,6 +73,10 @@ export async function prepareLocalPipeline(
     POWERTOOLS_TRACE_ENABLED: 'false',
     REPORT_BUCKET: LOCAL_NAMES.bucket,
     REPORT_PREFIX: 'reports/',
+    REMINDER_SCHEDULE_GROUP: 'keybill-disconnection-reminders',
+    REMINDER_TARGET_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:keybill-arrears-scan',
+    REMINDER_ROLE_ARN: 'arn:aws:iam::000000000000:role/keybill-reminders',
+    TIME_ZONE: 'Asia/Shanghai',
     ...extraEnv,
   };
   applyEnv(env);
@@ -124,6 +130,10 @@ export async function prepareLocalPipeline(
       } finally {
         pump.close();
       }
+    },
+    async arrearsScan(input) {
+      const arrears = await import('../../functions/arrears-scan/handler.ts');
+      return arrears.handler(input, lambdaContext('keybill-arrears-scan'));
     },
     async rankAccounts(input) {
       const rank = await import('../../functions/rank-accounts/handler.ts');

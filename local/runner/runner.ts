@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -129,22 +130,23 @@ export class QueuePump {
   async drain(options: { timeoutMs?: number; onBatch?: (count: number) => void } = {}): Promise<number> {
     let handled = 0;
     const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-    for (let idle = 0; idle < 2; ) {
+    for (;;) {
       if (Date.now() > deadline) throw new Error(`queue ${this.queueUrl} did not drain in time`);
       const out = await this.client.send(
         new ReceiveMessageCommand({
           QueueUrl: this.queueUrl,
           MaxNumberOfMessages: this.options.batchSize ?? 10,
-          WaitTimeSeconds: 1,
+          WaitTimeSeconds: 0,
           MessageSystemAttributeNames: ['All'],
         }),
       );
       const messages = out.Messages ?? [];
       if (messages.length === 0) {
-        idle = (await this.isEmpty()) ? idle + 1 : 0;
+        // Nothing visible: done if nothing is in flight either; else wait for a visibility timeout to lapse.
+        if (await this.isEmpty()) break;
+        await sleep(200);
         continue;
       }
-      idle = 0;
       const delivered = messages.flatMap((m) => (this.options.duplicate?.(m) === true ? [m, m] : [m]));
       const response = (await this.handler(
         sqsEvent(delivered, this.queueArn),

@@ -526,6 +526,59 @@ export class KeybillRepository {
     return item === undefined ? undefined : (JSON.parse(item.selection as string) as T);
   }
 
+  /** An account's arrears state and its version, for a conditional write-back. */
+  async getArrearsState<T>(accountId: string): Promise<{ state: T; version: number } | undefined> {
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.arrearsState(accountId), ConsistentRead: true }),
+    );
+    return out.Item === undefined
+      ? undefined
+      : { state: JSON.parse(out.Item.state as string) as T, version: out.Item.version as number };
+  }
+
+  /** Writes the state only if nobody else did since it was read (version); false when someone did. */
+  async putArrearsState(
+    accountId: string,
+    state: unknown,
+    readVersion: number | undefined,
+  ): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.arrearsState(accountId),
+            entity: 'ARREARS',
+            version: (readVersion ?? 0) + 1,
+            state: JSON.stringify(state),
+          },
+          ConditionExpression: readVersion === undefined ? 'attribute_not_exists(pk)' : 'version = :v',
+          ...(readVersion === undefined ? {} : { ExpressionAttributeValues: { ':v': readVersion } }),
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  /** Appends audit events (the dispute trail): idempotent by their natural ids. */
+  async putArrearsEvents(
+    accountId: string,
+    events: readonly { at: string; type: string; [k: string]: unknown }[],
+  ): Promise<void> {
+    await batchPutAll(
+      this.client,
+      this.tableName,
+      events.map((event, i) => ({
+        ...keys.arrearsEvent(accountId, event.at, `${event.type}#${i}`),
+        entity: 'ARREARSEVENT',
+        event: JSON.stringify(event),
+      })),
+    );
+  }
+
   /** Records that an address must not be sent to again (hard bounce, complaint, opt-out). */
   async suppressRecipient(channel: NoticeChannel, recipient: string, reason: string): Promise<void> {
     await this.client.send(

@@ -48,6 +48,8 @@ export interface NoticePlan {
   content?: NoticeContent;
   /** Earliest send time (ISO); a warning is planned ahead and sent when due. */
   sendAt?: string;
+  /** What a warning stated (level, bills, amounts, disconnection time, policy): kept for disputes. */
+  evidence?: Record<string, unknown>;
 }
 
 /**

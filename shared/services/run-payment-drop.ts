@@ -25,7 +25,13 @@ const STALE_RUN_MS = 20 * 60 * 1000;
  */
 export async function runPaymentDrop(
   ref: DropRef,
-  deps: { repository: KeybillRepository; objects: DropObjectStore; now?: () => Date },
+  deps: {
+    repository: KeybillRepository;
+    objects: DropObjectStore;
+    now?: () => Date;
+    /** Told which accounts received new payments, so that cleared arrears cancel their plans at once. */
+    onPaymentsStored?: (accountIds: string[], at: string) => Promise<unknown>;
+  },
 ): Promise<PaymentDropResult> {
   const { repository, objects } = deps;
   const now = deps.now ?? (() => new Date());
@@ -52,6 +58,7 @@ export async function runPaymentDrop(
     let paymentsCreated = 0;
     let paymentsDuplicate = 0;
     const known = new Map<string, boolean>();
+    const paidAccounts = new Set<string>();
     for await (const item of readDrop(
       { fileName: ref.key, body: drop.body, charset: drop.charset, contentEncoding: drop.contentEncoding },
       PAYMENT_FEED,
@@ -72,9 +79,12 @@ export async function runPaymentDrop(
         });
         continue;
       }
-      if ((await repository.putPayment(item.row, runId)) === 'created') paymentsCreated++;
-      else paymentsDuplicate++;
+      if ((await repository.putPayment(item.row, runId)) === 'created') {
+        paymentsCreated++;
+        paidAccounts.add(accountId);
+      } else paymentsDuplicate++;
     }
+    if (paidAccounts.size > 0) await deps.onPaymentsStored?.([...paidAccounts], now().toISOString());
     let rejectReportKey: string | undefined;
     if (rejects.length > 0) {
       rejectReportKey = rejectReportKeyFor(ref.key);

@@ -185,7 +185,18 @@ describe('functions', () => {
   );
 
   it.each([
-    ['ingest-drop', ['TABLE_NAME']],
+    [
+      'ingest-drop',
+      [
+        'TABLE_NAME',
+        'NOTICE_QUEUE_URL',
+        'REMINDER_SCHEDULE_GROUP',
+        'REMINDER_TARGET_ARN',
+        'REMINDER_ROLE_ARN',
+        'REMINDER_DLQ_ARN',
+        'TIME_ZONE',
+      ],
+    ],
     ['plan-notices', ['TABLE_NAME', 'NOTICE_QUEUE_URL']],
     [
       'send-notice',
@@ -514,7 +525,8 @@ describe('least privilege', () => {
           actionsOf([s]).includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes('NoticeQueue'),
       ),
     );
-    expect(senders.sort()).toEqual(['arrears-scan', 'operator', 'plan-notices']);
+    // ingest-drop queues arrears confirmations when a payment clears a plan.
+    expect(senders.sort()).toEqual(['arrears-scan', 'ingest-drop', 'operator', 'plan-notices']);
   });
 });
 

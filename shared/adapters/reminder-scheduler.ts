@@ -1,0 +1,73 @@
+import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
+
+/** One-time schedules for final reminders (EventBridge Scheduler in AWS and, through its endpoint, locally). */
+export interface ReminderScheduler {
+  create(reminder: { name: string; at: string; input: unknown }): Promise<void>;
+  delete(name: string): Promise<void>;
+}
+
+let client: SchedulerClient | undefined;
+
+export interface ReminderSchedulerConfig {
+  groupName: string;
+  /** The function the schedule invokes, the role it assumes to do so, and where failures go. */
+  targetArn: string;
+  roleArn: string;
+  deadLetterArn?: string;
+  timeZone: string;
+}
+
+/** `at(...)` takes a local wall-clock time in the schedule's time zone, without offset. */
+const atExpression = (instant: string, timeZone: string): string => {
+  const local = new Intl.DateTimeFormat('sv-SE', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+    hourCycle: 'h23',
+  })
+    .format(new Date(instant))
+    .replace(' ', 'T');
+  return `at(${local})`;
+};
+
+export const eventBridgeReminderScheduler = (config: ReminderSchedulerConfig): ReminderScheduler => ({
+  async create({ name, at, input }) {
+    client ??= new SchedulerClient({});
+    try {
+      await client.send(
+        new CreateScheduleCommand({
+          Name: name,
+          GroupName: config.groupName,
+          ScheduleExpression: atExpression(at, config.timeZone),
+          ScheduleExpressionTimezone: config.timeZone,
+          FlexibleTimeWindow: { Mode: 'OFF' },
+          ActionAfterCompletion: 'DELETE',
+          Target: {
+            Arn: config.targetArn,
+            RoleArn: config.roleArn,
+            Input: JSON.stringify(input),
+            RetryPolicy: { MaximumRetryAttempts: 3, MaximumEventAgeInSeconds: 600 },
+            ...(config.deadLetterArn === undefined
+              ? {}
+              : { DeadLetterConfig: { Arn: config.deadLetterArn } }),
+          },
+        }),
+      );
+    } catch (error) {
+      // The plan is the natural key of its reminder: a schedule that already exists was created by a retry.
+      if ((error as Error).name !== 'ConflictException') throw error;
+    }
+  },
+  async delete(name) {
+    client ??= new SchedulerClient({});
+    try {
+      await client.send(new DeleteScheduleCommand({ Name: name, GroupName: config.groupName }));
+    } catch (error) {
+      if ((error as Error).name !== 'ResourceNotFoundException') throw error;
+    }
+  },
+});

@@ -1,0 +1,203 @@
+import { createHash } from 'node:crypto';
+import type { NoticeQueue } from '../adapters/notice-queue.ts';
+import type { ReminderScheduler } from '../adapters/reminder-scheduler.ts';
+import type { KeybillRepository } from '../adapters/repository.ts';
+import {
+  type AccountArrearsState,
+  type ArrearsOperatorCommand,
+  type ArrearsOutcome,
+  type ArrearsPolicy,
+  type ArrearsSnapshot,
+  type ArrearsWarning,
+  applyArrearsCommand,
+  buildLedger,
+  emptyArrearsState,
+  fireFinalReminder,
+  recordPayments,
+  scanAccount,
+} from '../domain/arrears/index.ts';
+import type { NoticePlan } from '../domain/notices.ts';
+
+export interface ArrearsDeps {
+  repository: KeybillRepository;
+  queue: NoticeQueue;
+  scheduler: ReminderScheduler;
+  policy: ArrearsPolicy;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+}
+
+/** The input a one-time reminder schedule carries back to the arrears function. */
+export interface FinalReminderInput {
+  task: 'final-reminder';
+  accountId: string;
+  planId: string;
+  revision: number;
+}
+
+/** Warning ids name their recipient; notice ids must not, so they are the warning id's hash. */
+export const noticeIdOfWarning = (warningId: string): string =>
+  `ARREARS#${createHash('sha256').update(warningId).digest('hex').slice(0, 32)}`;
+
+const CONFIRMATION_KINDS = new Set(['disconnection-cancelled', 'supply-restoration']);
+
+export function noticePlanOfWarning(warning: ArrearsWarning): NoticePlan {
+  const period = warning.billIds[0]?.split('#')[1] ?? warning.amounts.asOf.slice(0, 7);
+  return {
+    noticeId: noticeIdOfWarning(warning.warningId),
+    kind: CONFIRMATION_KINDS.has(warning.kind) ? 'arrears-confirmation' : 'arrears-warning',
+    accountId: warning.accountId,
+    period,
+    billVersion: 0,
+    channel: warning.channel,
+    recipient: warning.recipient,
+    content: {
+      ...(warning.subject === null ? {} : { subject: warning.subject }),
+      text: warning.text,
+      textSha256: warning.textSha256,
+    },
+    sendAt: warning.sendAt,
+    evidence: {
+      warningKind: warning.kind,
+      level: warning.level,
+      billIds: warning.billIds,
+      ...(warning.planId === undefined ? {} : { planId: warning.planId, planRevision: warning.planRevision }),
+      amounts: warning.amounts,
+      ...(warning.disconnectAt === undefined ? {} : { disconnectAt: warning.disconnectAt }),
+      policyId: warning.policyId,
+    },
+  };
+}
+
+async function loadSnapshot(
+  accountId: string,
+  repository: KeybillRepository,
+): Promise<{ snapshot: ArrearsSnapshot; version: number | undefined } | undefined> {
+  const account = await repository.getAccount(accountId);
+  if (account === undefined) return undefined;
+  const [history, payments, stored] = await Promise.all([
+    repository.getBillHistory(accountId, '9999-12', 36),
+    repository.listPayments(accountId),
+    repository.getArrearsState<AccountArrearsState>(accountId),
+  ]);
+  const bills = history.map((b) => ({
+    accountId,
+    period: b.period,
+    total: b.document.total,
+    dueDate: b.document.dueDate,
+    version: b.version,
+  }));
+  const ledger = buildLedger({ accountId, bills, payments });
+  return {
+    snapshot: { account, ledger, state: stored?.state ?? emptyArrearsState(accountId) },
+    version: stored?.version,
+  };
+}
+
+/**
+ * Carries out an outcome: the outbox first (notices and schedules, each idempotent by its natural key),
+ * then the state, conditionally on the version read — so a crash or a concurrent run repeats work but
+ * never loses a warning or sends one twice.
+ */
+async function applyOutcome(
+  accountId: string,
+  outcome: ArrearsOutcome,
+  version: number | undefined,
+  deps: ArrearsDeps,
+) {
+  const { repository } = deps;
+  const toEnqueue = [];
+  for (const warning of outcome.warnings) {
+    const { notice } = await repository.createNotice(noticePlanOfWarning(warning));
+    if (notice.status === 'QUEUED') toEnqueue.push({ accountId, noticeId: notice.noticeId });
+  }
+  for (const cancellation of outcome.cancellations) {
+    for (const warningId of cancellation.pendingWarningIds) {
+      await repository.transitionNotice(
+        { accountId, noticeId: noticeIdOfWarning(warningId) },
+        ['QUEUED', 'DEFERRED'],
+        'SUPPRESSED',
+        {
+          detail: `cancelled: ${cancellation.reason}`,
+        },
+      );
+    }
+  }
+  for (const reminder of outcome.remindersToCancel) await deps.scheduler.delete(reminder.scheduleName);
+  for (const reminder of outcome.remindersToSchedule) {
+    const input: FinalReminderInput = {
+      task: 'final-reminder',
+      accountId,
+      planId: reminder.planId,
+      revision: reminder.revision,
+    };
+    await deps.scheduler.create({ name: reminder.scheduleName, at: reminder.at, input });
+  }
+  await deps.queue.enqueue(toEnqueue);
+  if (outcome.events.length > 0) await repository.putArrearsEvents(accountId, outcome.events as never);
+  if (!(await repository.putArrearsState(accountId, outcome.state, version))) {
+    throw new Error(`arrears state of ${accountId} changed while it was processed; the step will be retried`);
+  }
+  return {
+    warnings: outcome.warnings.length,
+    enqueued: toEnqueue.length,
+    cancellations: outcome.cancellations.length,
+  };
+}
+
+async function step(
+  accountId: string,
+  deps: ArrearsDeps,
+  decide: (snapshot: ArrearsSnapshot) => ArrearsOutcome,
+): Promise<{ warnings: number; enqueued: number; cancellations: number } | undefined> {
+  // A concurrent step on the same account (a payment during the scan) makes the state write fail: redo it.
+  for (let attempt = 1; ; attempt++) {
+    const loaded = await loadSnapshot(accountId, deps.repository);
+    if (loaded === undefined) return undefined;
+    try {
+      return await applyOutcome(accountId, decide(loaded.snapshot), loaded.version, deps);
+    } catch (error) {
+      if (attempt >= 3 || !(error as Error).message.includes('changed while it was processed')) throw error;
+    }
+  }
+}
+
+/** The daily scan (09:00 Asia/Shanghai): every account's next step on the ladder, and plans due. */
+export async function runDailyArrearsScan(today: string, deps: ArrearsDeps) {
+  const accounts = await deps.repository.listAccounts();
+  const totals = { accounts: accounts.length, warnings: 0, enqueued: 0, cancellations: 0 };
+  for (const account of accounts) {
+    const done = await step(account.accountId, deps, (snapshot) => scanAccount(snapshot, today, deps.policy));
+    if (done === undefined) continue;
+    totals.warnings += done.warnings;
+    totals.enqueued += done.enqueued;
+    totals.cancellations += done.cancellations;
+  }
+  return totals;
+}
+
+/** Payments just stored: a payment that clears the arrears cancels the plan and confirms it. */
+export async function settlePayments(accountIds: readonly string[], at: string, deps: ArrearsDeps) {
+  let cancellations = 0;
+  for (const accountId of new Set(accountIds)) {
+    cancellations +=
+      (await step(accountId, deps, (snapshot) => recordPayments(snapshot, at, deps.policy)))?.cancellations ??
+      0;
+  }
+  return { cancellations };
+}
+
+/** The one-time schedule 30 minutes before a disconnection fired. */
+export async function sendFinalReminder(input: FinalReminderInput, firedAt: string, deps: ArrearsDeps) {
+  return step(input.accountId, deps, (snapshot) =>
+    fireFinalReminder(snapshot, { planId: input.planId, revision: input.revision }, firedAt, deps.policy),
+  );
+}
+
+/** approve / defer / exempt, from an operator. */
+export async function applyOperatorArrearsCommand(
+  accountId: string,
+  command: ArrearsOperatorCommand,
+  deps: ArrearsDeps,
+) {
+  return step(accountId, deps, (snapshot) => applyArrearsCommand(snapshot, command, deps.policy));
+}

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateAccounts, generateMeterReadRows, toCsv } from '../../local/runner/fixtures.ts';
+import { LOCAL_NAMES, type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
+import type { StoredNotice } from '../../shared/adapters/repository.ts';
+import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
+import { runPaymentDrop } from '../../shared/services/run-payment-drop.ts';
+
+const tariffIds = [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))];
+// Two key accounts billed for 2026-09, due 2026-10-20; A never pays, B pays after the disconnection notice.
+const [a, b] = generateAccounts(2, { tariffIds, seed: 99 }).map((g) => ({ ...g, account: { ...g.account, important: false } }));
+
+const days = (from: string, to: string): string[] => {
+  const out: string[] = [];
+  for (let d = Date.parse(`${from}T00:00:00Z`); d <= Date.parse(`${to}T00:00:00Z`); d += 86_400_000) {
+    out.push(new Date(d).toISOString().slice(0, 10));
+  }
+  return out;
+};
+
+describe('arrears warnings through the notification path (local stack, controlled clock)', () => {
+  let stack: LocalStack;
+  let pipeline: LocalPipeline;
+  let deps: Awaited<ReturnType<typeof import('../../shared/adapters/arrears-deps.ts')['arrearsDepsFromEnv']>>;
+  const noticesOf = async (accountId: string): Promise<StoredNotice[]> =>
+    (await pipeline.repository.listNotices(accountId)).filter((n) => n.kind !== 'bill-preview');
+
+  beforeAll(async () => {
+    stack = await startLocalStack();
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    pipeline = await prepareLocalPipeline(stack);
+    await pipeline.repository.putTariffs(SAMPLE_TARIFFS);
+    await pipeline.repository.putAccounts([a!.account, b!.account]);
+    await pipeline.putDrop('drops/reads/2026-09/reads.csv', toCsv(generateMeterReadRows([a!, b!], '2026-09')));
+    await pipeline.deliverDrop('drops/reads/2026-09/reads.csv');
+    await pipeline.planNotices();
+    await pipeline.sendNotices();
+    const { arrearsDepsFromEnv } = await import('../../shared/adapters/arrears-deps.ts');
+    deps = arrearsDepsFromEnv();
+    // The daily schedule, from three days before the due date to the day after the disconnection notice.
+    for (const today of days('2026-10-17', '2026-11-21')) {
+      await pipeline.arrearsScan({ task: 'daily-arrears-scan', today });
+      await pipeline.sendNotices();
+    }
+  });
+
+  afterAll(async () => {
+    pipeline?.close();
+    await stack?.stop();
+  });
+
+  it('climbs the ladder one level at a time, from the reminder to the disconnection notice', async () => {
+    const kinds = (await noticesOf(a!.account.accountId))
+      .filter((n) => n.recipient.role === 'customer' && n.channel === 'email')
+      .sort((x, y) => x.createdAt.localeCompare(y.createdAt))
+      .map((n) => n.evidence?.warningKind);
+    expect(kinds).toEqual(['reminder', 'overdue-notice', 'payment-demand', 'disconnection-notice']);
+  });
+
+  it('sends every warning exactly as stored, hashes its text, and copies the account manager', async () => {
+    const notices = await noticesOf(a!.account.accountId);
+    expect(notices.every((n) => n.status === 'SENT')).toBe(true);
+    expect(notices.some((n) => n.recipient.role === 'account-manager')).toBe(true);
+    const emails = await stack.ses!.listEmails();
+    for (const notice of notices) {
+      expect(createHash('sha256').update(notice.content!.text).digest('hex')).toBe(notice.content!.textSha256);
+      if (notice.channel === 'email') {
+        const sent = emails.find((e) => e.messageId === notice.providerMessageId);
+        expect(sent?.body.text).toBe(notice.content!.text);
+      }
+    }
+  });
+
+  it('states the amount, the penalty and the exact disconnection time in the notice', async () => {
+    const notice = (await noticesOf(a!.account.accountId)).find(
+      (n) => n.evidence?.warningKind === 'disconnection-notice' && n.channel === 'email' && n.recipient.role === 'customer',
+    )!;
+    const evidence = notice.evidence as { amounts: { arrears: string; penalty: string }; disconnectAt: string };
+    expect(Number(evidence.amounts.penalty)).toBeGreaterThan(0);
+    expect(notice.content!.text).toContain(evidence.disconnectAt.slice(0, 10));
+  });
+
+  it('creates the final reminder as a one-time schedule 30 minutes before the disconnection, and sends it when it fires', async () => {
+    const schedule = stack.scheduler!.schedules().find((s) => (s.input as { accountId: string }).accountId === a!.account.accountId)!;
+    expect(schedule.expression).toMatch(/^at\(2026-11-2\dT\d\d:\d\d:00\)$/);
+    const { disconnectAt } = (await noticesOf(a!.account.accountId)).find((n) => n.evidence?.warningKind === 'disconnection-notice')!
+      .evidence as { disconnectAt: string };
+    const reminderAt = new Date(Date.parse(disconnectAt) - 30 * 60_000).toISOString();
+    await pipeline.arrearsScan({ ...(schedule.input as object), firedAt: reminderAt });
+    await pipeline.sendNotices();
+    const reminders = (await noticesOf(a!.account.accountId)).filter((n) => n.evidence?.warningKind === 'disconnection-reminder');
+    expect(reminders.length).toBeGreaterThan(0);
+    expect(reminders.every((n) => n.status === 'SENT')).toBe(true);
+  });
+
+  it('cancels the plan and its reminder schedule when a payment clears the arrears, and confirms it', async () => {
+    const accountId = b!.account.accountId;
+    const bill = await pipeline.repository.getLatestBill(accountId, '2026-09');
+    const schedulesBefore = stack.scheduler!.schedules().filter((s) => (s.input as { accountId: string }).accountId === accountId);
+    expect(schedulesBefore).toHaveLength(1);
+    const csv = toCsv(
+      [{ payment_id: 'PAY-B-1', account_id: accountId, amount: bill!.document.total, paid_at: '2026-11-21T10:00:00+08:00' }],
+      ['payment_id', 'account_id', 'amount', 'paid_at'],
+    );
+    await pipeline.putDrop('drops/payments/2026-11-21.csv', csv);
+    const { settlePayments } = await import('../../shared/services/arrears.ts');
+    await runPaymentDrop(
+      { bucket: LOCAL_NAMES.bucket, key: 'drops/payments/2026-11-21.csv' },
+      {
+        repository: pipeline.repository,
+        objects: s3DropObjectStore,
+        now: () => new Date('2026-11-21T02:05:00Z'),
+        onPaymentsStored: (accounts, at) => settlePayments(accounts, at, deps),
+      },
+    );
+    await pipeline.sendNotices();
+    expect(stack.scheduler!.deleted()).toContain(schedulesBefore[0]!.name);
+    const confirmations = (await noticesOf(accountId)).filter((n) => n.kind === 'arrears-confirmation');
+    expect(confirmations.length).toBeGreaterThan(0);
+    expect(confirmations.every((n) => n.status === 'SENT')).toBe(true);
+    // Later scans send nothing more to a customer who has paid.
+    const before = (await noticesOf(accountId)).length;
+    await pipeline.arrearsScan({ task: 'daily-arrears-scan', today: '2026-11-23' });
+    expect((await noticesOf(accountId)).length).toBe(before);
+  });
+});
