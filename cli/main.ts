@@ -35,6 +35,9 @@ against the deployed or local stack (TABLE_NAME, DROP_BUCKET and AWS_* from the 
   show-bill --account-id A --period YYYY-MM [--version N]
   list-notices --account-id A
   release-deferred                                      re-queue SMS deferred for quiet hours (NOTICE_QUEUE_URL)
+  approve-disconnection --account-id A --by NAME [--plan-id P] [--note T]
+  defer-disconnection --account-id A --new-date YYYY-MM-DD --by NAME --reason T [--plan-id P]
+  exempt-disconnection --account-id A --by NAME --reason T [--until YYYY-MM-DD] [--plan-id P]
 `;
 
 export class CliError extends Error {}
@@ -68,6 +71,12 @@ async function main(argv: string[]): Promise<number> {
       config: { type: 'string' },
       overrides: { type: 'string' },
       previous: { type: 'string' },
+      'plan-id': { type: 'string' },
+      by: { type: 'string' },
+      note: { type: 'string' },
+      reason: { type: 'string' },
+      'new-date': { type: 'string' },
+      until: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -162,7 +171,10 @@ async function main(argv: string[]): Promise<number> {
     case 'list-runs':
     case 'show-bill':
     case 'list-notices':
-    case 'release-deferred': {
+    case 'release-deferred':
+    case 'approve-disconnection':
+    case 'defer-disconnection':
+    case 'exempt-disconnection': {
       const event = {
         command,
         ...(values.bucket === undefined ? {} : { bucket: values.bucket }),
@@ -172,6 +184,12 @@ async function main(argv: string[]): Promise<number> {
         ...(values.status === undefined ? {} : { status: values.status }),
         ...(values['account-id'] === undefined ? {} : { accountId: values['account-id'] }),
         ...(values.version === undefined ? {} : { version: Number(values.version) }),
+        ...(values['plan-id'] === undefined ? {} : { planId: values['plan-id'] }),
+        ...(values.by === undefined ? {} : { by: values.by }),
+        ...(values.note === undefined ? {} : { note: values.note }),
+        ...(values.reason === undefined ? {} : { reason: values.reason }),
+        ...(values['new-date'] === undefined ? {} : { newDate: values['new-date'] }),
+        ...(values.until === undefined ? {} : { until: values.until }),
       };
       const { runOperatorCommand } = await import('../shared/services/operator-commands.ts');
       const { documentClient, requiredEnv } = await import('../shared/adapters/clients.ts');
@@ -181,7 +199,14 @@ async function main(argv: string[]): Promise<number> {
       const { sqsNoticeQueue } = await import('../shared/adapters/notice-queue.ts');
       const queueUrl = process.env.NOTICE_QUEUE_URL;
       const queue = queueUrl === undefined ? undefined : sqsNoticeQueue(queueUrl);
-      const response = await runOperatorCommand(event, { repository, objects: s3DropObjectStore, queue });
+      const { arrearsDepsFromEnv } = await import('../shared/adapters/arrears-deps.ts');
+      const arrears = process.env.REMINDER_SCHEDULE_GROUP === undefined ? undefined : arrearsDepsFromEnv();
+      const response = await runOperatorCommand(event, {
+        repository,
+        objects: s3DropObjectStore,
+        queue,
+        ...(arrears === undefined ? {} : { arrears }),
+      });
       process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
       return response.ok ? 0 : 1;
     }

@@ -107,6 +107,12 @@ export class KeybillStack extends Stack {
       timeZone: TIME_ZONE,
     });
     // A payment drop settles arrears at once: cleared arrears cancel warnings and reminder schedules.
+    // Operators approve, defer or exempt disconnection plans through the operator function.
+    this.schedules.grantArrearsSteps(this.operator, {
+      table: this.data,
+      noticeQueue: this.notifications.noticeQueue,
+      timeZone: TIME_ZONE,
+    });
     this.schedules.grantArrearsSteps(this.ingest, {
       table: this.data,
       noticeQueue: this.notifications.noticeQueue,

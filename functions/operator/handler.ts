@@ -1,6 +1,7 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
+import { arrearsDepsFromEnv } from '../../shared/adapters/arrears-deps.ts';
 import { documentClient, requiredEnv } from '../../shared/adapters/clients.ts';
 import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
 import { sqsNoticeQueue } from '../../shared/adapters/notice-queue.ts';
@@ -9,6 +10,7 @@ import { KeybillRepository } from '../../shared/adapters/repository.ts';
 import { runOperatorCommand } from '../../shared/services/operator-commands.ts';
 
 const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NAME'));
+const arrears = process.env.REMINDER_SCHEDULE_GROUP === undefined ? undefined : arrearsDepsFromEnv(logFields);
 const queue =
   process.env.NOTICE_QUEUE_URL === undefined ? undefined : sqsNoticeQueue(process.env.NOTICE_QUEUE_URL);
 
@@ -22,6 +24,7 @@ export const handler = middy(async (event: unknown) => {
     repository,
     objects: s3DropObjectStore,
     queue,
+    ...(arrears === undefined ? {} : { arrears }),
     log: logFields,
   });
   if (!response.ok) logger.warn('operator command rejected', { error: response.error });

@@ -2,7 +2,9 @@ import { z } from 'zod';
 import type { DropObjectStore } from '../adapters/drop-objects.ts';
 import type { NoticeQueue } from '../adapters/notice-queue.ts';
 import type { KeybillRepository } from '../adapters/repository.ts';
-import { AccountId, Period } from '../domain/primitives.ts';
+import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '../domain/arrears/index.ts';
+import { AccountId, IsoDate, Period } from '../domain/primitives.ts';
+import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
 import { runMeterReadDrop } from './run-meter-read-drop.ts';
 
@@ -33,6 +35,35 @@ export const OperatorCommand = z.discriminatedUnion('command', [
     .strict(),
   z.object({ command: z.literal('list-notices'), accountId: AccountId }).strict(),
   z.object({ command: z.literal('release-deferred') }).strict(),
+  z
+    .object({
+      command: z.literal('approve-disconnection'),
+      accountId: AccountId,
+      planId: z.string().min(1).optional(),
+      by: z.string().min(1),
+      note: z.string().optional(),
+    })
+    .strict(),
+  z
+    .object({
+      command: z.literal('defer-disconnection'),
+      accountId: AccountId,
+      planId: z.string().min(1).optional(),
+      newDate: IsoDate,
+      by: z.string().min(1),
+      reason: z.string().min(1),
+    })
+    .strict(),
+  z
+    .object({
+      command: z.literal('exempt-disconnection'),
+      accountId: AccountId,
+      planId: z.string().min(1).optional(),
+      by: z.string().min(1),
+      reason: z.string().min(1),
+      until: IsoDate.optional(),
+    })
+    .strict(),
 ]);
 export type OperatorCommand = z.infer<typeof OperatorCommand>;
 
@@ -47,6 +78,9 @@ export async function runOperatorCommand(
     objects: DropObjectStore;
     /** Needed by release-deferred only. */
     queue?: NoticeQueue;
+    /** Needed by the disconnection-plan commands only. */
+    arrears?: ArrearsDeps;
+    now?: () => Date;
     log?: (m: string, f?: Record<string, unknown>) => void;
   },
 ): Promise<OperatorResponse> {
@@ -80,6 +114,25 @@ export async function runOperatorCommand(
           ...notice,
           recipient: { role: recipient.role, name: recipient.name, language: recipient.language },
         }));
+      case 'approve-disconnection':
+      case 'defer-disconnection':
+      case 'exempt-disconnection': {
+        if (deps.arrears === undefined)
+          throw new Error(`${command.command} needs the arrears configuration (REMINDER_*)`);
+        const { command: name, ...fields } = command;
+        const action = name.replace('-disconnection', '') as 'approve' | 'defer' | 'exempt';
+        const at = (deps.now ?? (() => new Date()))().toISOString();
+        try {
+          return await applyOperatorArrearsCommand(
+            command.accountId,
+            ArrearsOperatorCommandSchema.parse({ ...fields, command: action, at }),
+            deps.arrears,
+          );
+        } catch (error) {
+          if (error instanceof ArrearsCommandError) return { refused: error.code, reason: error.message };
+          throw error;
+        }
+      }
       case 'release-deferred': {
         if (deps.queue === undefined) throw new Error('release-deferred needs NOTICE_QUEUE_URL');
         return { released: await releaseDeferredNotices({ repository, queue: deps.queue }) };

@@ -212,7 +212,19 @@ describe('functions', () => {
       ],
     ],
     ['record-delivery', ['TABLE_NAME']],
-    ['operator', ['TABLE_NAME', 'DROP_BUCKET', 'NOTICE_QUEUE_URL']],
+    [
+      'operator',
+      [
+        'TABLE_NAME',
+        'DROP_BUCKET',
+        'NOTICE_QUEUE_URL',
+        'REMINDER_SCHEDULE_GROUP',
+        'REMINDER_TARGET_ARN',
+        'REMINDER_ROLE_ARN',
+        'REMINDER_DLQ_ARN',
+        'TIME_ZONE',
+      ],
+    ],
     [
       'arrears-scan',
       [

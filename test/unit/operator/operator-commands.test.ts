@@ -20,6 +20,26 @@ describe('operator commands', () => {
     [{ command: 'list-runs', status: 'FAILED' }],
     [{ command: 'show-bill', accountId: '3100012345', period: '2026-10', version: 2 }],
     [{ command: 'list-notices', accountId: '3100012345' }],
+    [{ command: 'release-deferred' }],
+    [{ command: 'approve-disconnection', accountId: '3100012345', by: '王经理' }],
+    [
+      {
+        command: 'defer-disconnection',
+        accountId: '3100012345',
+        newDate: '2026-12-01',
+        by: '王经理',
+        reason: 'plant restart',
+      },
+    ],
+    [
+      {
+        command: 'exempt-disconnection',
+        accountId: '3100012345',
+        by: '王经理',
+        reason: 'hospital supply',
+        until: '2027-01-31',
+      },
+    ],
   ])('accepts %j', (event) => {
     expect(OperatorCommand.safeParse(event).success).toBe(true);
   });
@@ -31,6 +51,17 @@ describe('operator commands', () => {
     [{ command: 'run-drop', bucket: 'b', key: 'k', extra: 1 }, ''],
     [{ command: 'show-bill', accountId: '3100012345', period: '2026-13' }, 'period'],
     [{ command: 'list-runs', period: '2026-10', status: 'FAILED' }, ''],
+    [
+      {
+        command: 'defer-disconnection',
+        accountId: '3100012345',
+        by: 'x',
+        reason: 'y',
+        newDate: '2026-02-30',
+      },
+      'newDate',
+    ],
+    [{ command: 'exempt-disconnection', accountId: '3100012345', by: 'x' }, 'reason'],
   ])('answers %j with an error naming what is wrong', async (event, field) => {
     const response = await runOperatorCommand(event, deps);
     expect(response.ok).toBe(false);
