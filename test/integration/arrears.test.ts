@@ -10,7 +10,10 @@ import { runPaymentDrop } from '../../shared/services/run-payment-drop.ts';
 
 const tariffIds = [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))];
 // Two key accounts billed for 2026-09, due 2026-10-20; A never pays, B pays after the disconnection notice.
-const [a, b] = generateAccounts(2, { tariffIds, seed: 99 }).map((g) => ({ ...g, account: { ...g.account, important: false } }));
+const [a, b] = generateAccounts(2, { tariffIds, seed: 99 }).map((g) => ({
+  ...g,
+  account: { ...g.account, important: false },
+}));
 
 const days = (from: string, to: string): string[] => {
   const out: string[] = [];
@@ -33,7 +36,10 @@ describe('arrears warnings through the notification path (local stack, controlle
     pipeline = await prepareLocalPipeline(stack);
     await pipeline.repository.putTariffs(SAMPLE_TARIFFS);
     await pipeline.repository.putAccounts([a!.account, b!.account]);
-    await pipeline.putDrop('drops/reads/2026-09/reads.csv', toCsv(generateMeterReadRows([a!, b!], '2026-09')));
+    await pipeline.putDrop(
+      'drops/reads/2026-09/reads.csv',
+      toCsv(generateMeterReadRows([a!, b!], '2026-09')),
+    );
     await pipeline.deliverDrop('drops/reads/2026-09/reads.csv');
     await pipeline.planNotices();
     await pipeline.sendNotices();
@@ -65,7 +71,9 @@ describe('arrears warnings through the notification path (local stack, controlle
     expect(notices.some((n) => n.recipient.role === 'account-manager')).toBe(true);
     const emails = await stack.ses!.listEmails();
     for (const notice of notices) {
-      expect(createHash('sha256').update(notice.content!.text).digest('hex')).toBe(notice.content!.textSha256);
+      expect(createHash('sha256').update(notice.content!.text).digest('hex')).toBe(
+        notice.content!.textSha256,
+      );
       if (notice.channel === 'email') {
         const sent = emails.find((e) => e.messageId === notice.providerMessageId);
         expect(sent?.body.text).toBe(notice.content!.text);
@@ -75,22 +83,33 @@ describe('arrears warnings through the notification path (local stack, controlle
 
   it('states the amount, the penalty and the exact disconnection time in the notice', async () => {
     const notice = (await noticesOf(a!.account.accountId)).find(
-      (n) => n.evidence?.warningKind === 'disconnection-notice' && n.channel === 'email' && n.recipient.role === 'customer',
+      (n) =>
+        n.evidence?.warningKind === 'disconnection-notice' &&
+        n.channel === 'email' &&
+        n.recipient.role === 'customer',
     )!;
-    const evidence = notice.evidence as { amounts: { arrears: string; penalty: string }; disconnectAt: string };
+    const evidence = notice.evidence as {
+      amounts: { arrears: string; penalty: string };
+      disconnectAt: string;
+    };
     expect(Number(evidence.amounts.penalty)).toBeGreaterThan(0);
     expect(notice.content!.text).toContain(evidence.disconnectAt.slice(0, 10));
   });
 
   it('creates the final reminder as a one-time schedule 30 minutes before the disconnection, and sends it when it fires', async () => {
-    const schedule = stack.scheduler!.schedules().find((s) => (s.input as { accountId: string }).accountId === a!.account.accountId)!;
+    const schedule = stack
+      .scheduler!.schedules()
+      .find((s) => (s.input as { accountId: string }).accountId === a!.account.accountId)!;
     expect(schedule.expression).toMatch(/^at\(2026-11-2\dT\d\d:\d\d:00\)$/);
-    const { disconnectAt } = (await noticesOf(a!.account.accountId)).find((n) => n.evidence?.warningKind === 'disconnection-notice')!
-      .evidence as { disconnectAt: string };
+    const { disconnectAt } = (await noticesOf(a!.account.accountId)).find(
+      (n) => n.evidence?.warningKind === 'disconnection-notice',
+    )!.evidence as { disconnectAt: string };
     const reminderAt = new Date(Date.parse(disconnectAt) - 30 * 60_000).toISOString();
     await pipeline.arrearsScan({ ...(schedule.input as object), firedAt: reminderAt });
     await pipeline.sendNotices();
-    const reminders = (await noticesOf(a!.account.accountId)).filter((n) => n.evidence?.warningKind === 'disconnection-reminder');
+    const reminders = (await noticesOf(a!.account.accountId)).filter(
+      (n) => n.evidence?.warningKind === 'disconnection-reminder',
+    );
     expect(reminders.length).toBeGreaterThan(0);
     expect(reminders.every((n) => n.status === 'SENT')).toBe(true);
   });
@@ -98,10 +117,19 @@ describe('arrears warnings through the notification path (local stack, controlle
   it('cancels the plan and its reminder schedule when a payment clears the arrears, and confirms it', async () => {
     const accountId = b!.account.accountId;
     const bill = await pipeline.repository.getLatestBill(accountId, '2026-09');
-    const schedulesBefore = stack.scheduler!.schedules().filter((s) => (s.input as { accountId: string }).accountId === accountId);
+    const schedulesBefore = stack
+      .scheduler!.schedules()
+      .filter((s) => (s.input as { accountId: string }).accountId === accountId);
     expect(schedulesBefore).toHaveLength(1);
     const csv = toCsv(
-      [{ payment_id: 'PAY-B-1', account_id: accountId, amount: bill!.document.total, paid_at: '2026-11-21T10:00:00+08:00' }],
+      [
+        {
+          payment_id: 'PAY-B-1',
+          account_id: accountId,
+          amount: bill!.document.total,
+          paid_at: '2026-11-21T10:00:00+08:00',
+        },
+      ],
       ['payment_id', 'account_id', 'amount', 'paid_at'],
     );
     await pipeline.putDrop('drops/payments/2026-11-21.csv', csv);
