@@ -15,6 +15,7 @@
  * | `s3`,`sqs` | fauxqs, in process                                 | AWS_ENDPOINT_URL_S3, AWS_ENDPOINT_URL_SQS   |
  * | `ses`      | aws-ses-v2-local, in process                       | AWS_ENDPOINT_URL_SESV2 (and _SES for v1)    |
  * | `sms`      | ./sms-recorder.ts, in process (SNS Publish to phone) | AWS_ENDPOINT_URL_SNS                      |
+ * | `scheduler` | ./scheduler-recorder.ts, in process (one-time schedules) | AWS_ENDPOINT_URL_SCHEDULER     |
  *
  * - Every endpoint is `http://127.0.0.1:<free port>`. An IP-literal endpoint makes the S3 client use
  *   path-style addressing by itself (its endpoint rules cannot put a bucket in front of an IP), so S3 code

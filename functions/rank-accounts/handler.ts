@@ -6,6 +6,7 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { documentClient, requiredEnv } from '../../shared/adapters/clients.ts';
 import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
+import { sqsNoticeQueue } from '../../shared/adapters/notice-queue.ts';
 import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
 import { KeybillRepository } from '../../shared/adapters/repository.ts';
 import { runKeyAccountRanking } from '../../shared/services/rank-key-accounts.ts';
@@ -13,6 +14,9 @@ import { runKeyAccountRanking } from '../../shared/services/rank-key-accounts.ts
 const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NAME'));
 const reportBucket = requiredEnv('REPORT_BUCKET');
 const reportPrefix = process.env.REPORT_PREFIX ?? 'reports/';
+// Managers' monthly digests go out through the notification path.
+const queue =
+  process.env.NOTICE_QUEUE_URL === undefined ? undefined : sqsNoticeQueue(process.env.NOTICE_QUEUE_URL);
 
 /** The schedule's input, or an operator's: `asOf` (YYYY-MM-DD) defaults to the scheduled day. */
 const RankEvent = z.object({
@@ -34,7 +38,7 @@ export const handler = middy(async (event: unknown) => {
     input.asOf ?? `${shanghaiDate(input.scheduledTime ?? new Date().toISOString()).slice(0, 7)}-01`;
   const result = await runKeyAccountRanking(
     { asOf, ...(input.period === undefined ? {} : { period: input.period }), reportBucket, reportPrefix },
-    { repository, objects: s3DropObjectStore },
+    { repository, objects: s3DropObjectStore, ...(queue === undefined ? {} : { queue }) },
   );
   metrics.addMetric('KeyAccounts', MetricUnit.Count, result.keyAccounts);
   logger.info('key accounts ranked', { ...result });

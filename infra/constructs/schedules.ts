@@ -123,11 +123,14 @@ export class Schedules extends Construct {
         TABLE_NAME: props.table.tableName,
         REPORT_BUCKET: props.dropBucket.bucketName,
         REPORT_PREFIX: BUCKET_PREFIXES.reports,
+        NOTICE_QUEUE_URL: props.noticeQueue.queueUrl,
         TIME_ZONE: tz,
       },
     });
     props.table.grantReadWrite(this.rankAccounts.function);
     props.dropBucket.grantWriteReports(this.rankAccounts.function);
+    // Managers' monthly digests go out through the notification path.
+    props.noticeQueue.grantSendMessages(this.rankAccounts.function);
 
     this.monthlyRanking = new Schedule(this, 'MonthlyRanking', {
       scheduleName: `${stack.stackName}-monthly-ranking`,

@@ -28,6 +28,7 @@ export interface BillingCycleSummary {
     noticesFailed: number;
     redeliveredDropOutcome: string;
     emailsAfterRedelivery: number;
+    managerDigestsSent: number;
     keyAccounts: number;
     keyAccountRevenueShare: string;
     segments: Record<string, number>;
@@ -109,11 +110,13 @@ export async function runBillingCycle(options: {
   await pipeline.planNotices();
   await pipeline.sendNotices();
   progress(`re-delivered the same drop event: ${again.outcome}`);
+  const emailsAfterRedelivery = (await stack.ses!.listEmails()).length;
 
   const nextMonth = new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5, 7)), 1))
     .toISOString()
     .slice(0, 10);
   const ranking = await pipeline.rankAccounts({ asOf: nextMonth, period });
+  await pipeline.sendNotices();
   progress(
     `rank-accounts: ${ranking.keyAccounts} of ${ranking.accounts} accounts are key (${(Number(ranking.revenueShare) * 100).toFixed(1)} % of revenue); report s3://${LOCAL_NAMES.bucket}/${ranking.reportKeys[1] ?? ''}`,
   );
@@ -139,11 +142,12 @@ export async function runBillingCycle(options: {
     billsCreated: result.billsCreated,
     totalBilled: formatYuan(totalBilled),
     noticesPlanned: notices.length,
-    emailsSent: sent.filter((n) => n.channel === 'email').length,
-    smsSent: sent.filter((n) => n.channel === 'sms').length,
+    emailsSent: sent.filter((n) => n.channel === 'email' && n.kind === 'bill-preview').length,
+    smsSent: sent.filter((n) => n.channel === 'sms' && n.kind === 'bill-preview').length,
     noticesFailed: notices.filter((n) => n.status === 'FAILED').length,
     redeliveredDropOutcome: again.outcome,
-    emailsAfterRedelivery: storedEmails.length,
+    emailsAfterRedelivery,
+    managerDigestsSent: ranking.digestsSent,
     keyAccounts: ranking.keyAccounts,
     keyAccountRevenueShare: ranking.revenueShare,
     segments: Object.fromEntries(Object.entries(ranking.segments).filter(([, n]) => Number(n) > 0)) as Record<
@@ -181,6 +185,7 @@ export async function runBillingCycle(options: {
       'bill-preview SMS sent': { value: counts.smsSent },
       'notices failed': { value: counts.noticesFailed },
       'same drop re-delivered': { value: `${counts.redeliveredDropOutcome}, nothing re-sent` },
+      'manager digests sent': { value: counts.managerDigestsSent },
       'key accounts (Pareto)': {
         value: `${counts.keyAccounts} (${(Number(counts.keyAccountRevenueShare) * 100).toFixed(1)} % of revenue)`,
       },

@@ -4,7 +4,7 @@ import type { Language, Period } from './primitives.ts';
 
 export type NoticeChannel = 'email' | 'sms';
 /** Bill previews are rendered at send time from the stored bill; warnings carry their exact text. */
-export type NoticeKind = 'bill-preview' | 'arrears-warning' | 'arrears-confirmation';
+export type NoticeKind = 'bill-preview' | 'arrears-warning' | 'arrears-confirmation' | 'manager-digest';
 
 /** The exact message of a notice whose wording is evidence (arrears warnings): sent as stored. */
 export interface NoticeContent {

@@ -1,12 +1,21 @@
+import { createHash } from 'node:crypto';
 import type { DropObjectStore } from '../adapters/drop-objects.ts';
+import type { NoticeQueue } from '../adapters/notice-queue.ts';
 import type { KeybillRepository } from '../adapters/repository.ts';
+import type { Account } from '../domain/account.ts';
+import type { BillDocument } from '../domain/bill.ts';
 import {
+  buildManagerDigests,
+  buildServiceReports,
   configInEffect,
   DEFAULT_KEY_ACCOUNT_CONFIG,
+  type KeyAccountRanking,
   type KeySelectionRecord,
+  type NoticeRecord,
   rankKeyAccounts,
   renderKeyAccountCsv,
   renderKeyAccountHtml,
+  renderManagerDigestText,
 } from '../domain/key-accounts/index.ts';
 
 export interface KeyAccountRunResult {
@@ -18,6 +27,68 @@ export interface KeyAccountRunResult {
   segments: Record<string, number>;
   selection: 'created' | 'exists';
   reportKeys: string[];
+  /** Monthly digests queued to account managers (one per manager and period, whatever the retries). */
+  digestsSent: number;
+}
+
+const SENT = new Set(['SENT', 'DELIVERED']);
+
+async function sendManagerDigests(
+  ranking: KeyAccountRanking,
+  accounts: readonly Account[],
+  bills: readonly BillDocument[],
+  repository: KeybillRepository,
+  queue: NoticeQueue,
+): Promise<number> {
+  const notices: NoticeRecord[] = [];
+  for (const accountId of ranking.keyAccountIds) {
+    for (const n of await repository.listNotices(accountId)) {
+      if (n.kind !== 'bill-preview' && n.kind !== 'arrears-warning') continue;
+      const sentAt = n.timeline.find((t) => SENT.has(t.status))?.at;
+      notices.push({
+        noticeId: n.noticeId,
+        accountId,
+        kind: n.kind,
+        channel: n.channel,
+        status: n.status,
+        dueAt: n.sendAt ?? n.createdAt,
+        ...(sentAt === undefined ? {} : { sentAt }),
+      });
+    }
+  }
+  const digests = buildManagerDigests({ ranking, accounts, bills, notices });
+  const reports = new Map(
+    buildServiceReports({
+      assignments: ranking.assignments,
+      notices,
+      asOf: `${ranking.asOf}T00:00:00+08:00`,
+    }).map((r) => [r.managerId, r]),
+  );
+  const managers = new Map(accounts.map((a) => [a.accountManager.id, a.accountManager]));
+  const queued = [];
+  for (const digest of digests) {
+    const manager = managers.get(digest.managerId);
+    if (manager === undefined) continue;
+    const text = renderManagerDigestText(digest, reports.get(digest.managerId));
+    const { notice } = await repository.createNotice({
+      noticeId: `DIGEST#${digest.period}#${digest.managerId}`,
+      kind: 'manager-digest',
+      // Filed under the manager's first account so that it sits with the accounts it reports on.
+      accountId: digest.accounts[0]?.accountId ?? ranking.keyAccountIds[0]!,
+      period: digest.period,
+      billVersion: 0,
+      channel: 'email',
+      recipient: { role: 'account-manager', name: manager.name, address: manager.email, language: 'zh-CN' },
+      content: {
+        subject: `【大客户月度简报】${digest.period} ${digest.managerName}`,
+        text,
+        textSha256: createHash('sha256').update(text).digest('hex'),
+      },
+    });
+    if (notice.status === 'QUEUED') queued.push({ accountId: notice.accountId, noticeId: notice.noticeId });
+  }
+  await queue.enqueue(queued);
+  return queued.length;
 }
 
 /**
@@ -26,7 +97,7 @@ export interface KeyAccountRunResult {
  */
 export async function runKeyAccountRanking(
   input: { asOf: string; period?: string; reportBucket?: string; reportPrefix?: string },
-  deps: { repository: KeybillRepository; objects?: DropObjectStore },
+  deps: { repository: KeybillRepository; objects?: DropObjectStore; queue?: NoticeQueue },
 ): Promise<KeyAccountRunResult> {
   const { repository } = deps;
   const accounts = await repository.listAccounts();
@@ -67,7 +138,12 @@ export async function runKeyAccountRanking(
       reportKeys.push(prefix + name);
     }
   }
+  const digestsSent =
+    deps.queue === undefined
+      ? 0
+      : await sendManagerDigests(ranking, accounts, bills, deps.repository, deps.queue);
   return {
+    digestsSent,
     period: ranking.period,
     effectiveFrom: ranking.selection.effectiveFrom,
     accounts: accounts.length,

@@ -237,7 +237,7 @@ describe('functions', () => {
         'TIME_ZONE',
       ],
     ],
-    ['rank-accounts', ['TABLE_NAME', 'REPORT_BUCKET', 'REPORT_PREFIX', 'TIME_ZONE']],
+    ['rank-accounts', ['TABLE_NAME', 'REPORT_BUCKET', 'REPORT_PREFIX', 'TIME_ZONE', 'NOTICE_QUEUE_URL']],
   ])('%s gets the environment its handler reads', (name, keys) => {
     const variables = (
       functionNamed(template, name).properties.Environment as { Variables: Record<string, unknown> }
@@ -538,7 +538,14 @@ describe('least privilege', () => {
       ),
     );
     // ingest-drop queues arrears confirmations when a payment clears a plan.
-    expect(senders.sort()).toEqual(['arrears-scan', 'ingest-drop', 'operator', 'plan-notices']);
+    // rank-accounts queues the managers' monthly digests.
+    expect(senders.sort()).toEqual([
+      'arrears-scan',
+      'ingest-drop',
+      'operator',
+      'plan-notices',
+      'rank-accounts',
+    ]);
   });
 });
 

@@ -21,7 +21,8 @@ describe('one billing cycle from meter-read drop to inbox (local stack)', () => 
     stack = await startLocalStack();
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     summary = await runBillingCycle({ stack, accounts: 6, period: '2026-10' });
-    emails = await stack.ses!.listEmails();
+    // Bill previews; the account managers' monthly digests are checked on their own below.
+    emails = (await stack.ses!.listEmails()).filter((e) => !e.subject.includes('大客户月度简报'));
   });
 
   afterAll(async () => {
@@ -70,9 +71,17 @@ describe('one billing cycle from meter-read drop to inbox (local stack)', () => 
     }
   });
 
+  it('sends each account manager a monthly digest of their key accounts', async () => {
+    const digests = (await stack.ses!.listEmails()).filter((e) => e.subject.includes('大客户月度简报'));
+    expect(summary.counts.managerDigestsSent).toBe(digests.length);
+    expect(digests.length).toBeGreaterThan(0);
+    expect(digests[0]!.destination.to[0]).toMatch(/^manager\d+@/);
+    expect(digests[0]!.body.text).toContain('【服务报告】');
+  });
+
   it('records every notice as SENT with the provider message id', async () => {
     const repository = new KeybillRepository(documentClient(), LOCAL_NAMES.table);
-    const sent = await repository.listNoticesByStatus('SENT');
+    const sent = (await repository.listNoticesByStatus('SENT')).filter((n) => n.kind === 'bill-preview');
     expect(sent).toHaveLength(12);
     const ids = new Set([
       ...emails.map((e) => e.messageId),

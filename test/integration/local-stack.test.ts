@@ -61,6 +61,7 @@ describe('local stack', () => {
         'AWS_ENDPOINT_URL_DYNAMODB',
         'AWS_ENDPOINT_URL_DYNAMODB_STREAMS',
         'AWS_ENDPOINT_URL_S3',
+        'AWS_ENDPOINT_URL_SCHEDULER',
         'AWS_ENDPOINT_URL_SES',
         'AWS_ENDPOINT_URL_SESV2',
         'AWS_ENDPOINT_URL_SNS',

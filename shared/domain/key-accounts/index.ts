@@ -1,6 +1,7 @@
 /** Key-account identification, usage segmentation and account-manager work (billing-rules.md §9). */
 export * from './config.ts';
 export * from './digest.ts';
+export { renderManagerDigestText } from './digest-text.ts';
 export * from './managers.ts';
 export * from './overrides.ts';
 export * from './population.ts';
