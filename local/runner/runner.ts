@@ -148,10 +148,13 @@ export class QueuePump {
         continue;
       }
       const delivered = messages.flatMap((m) => (this.options.duplicate?.(m) === true ? [m, m] : [m]));
+      // A thrown error (e.g. Powertools' FullBatchFailureError) fails the whole batch, as in Lambda.
       const response = (await this.handler(
         sqsEvent(delivered, this.queueArn),
         lambdaContext(this.options.functionName),
-      )) as SQSBatchResponse | undefined;
+      ).catch(() => ({ batchItemFailures: messages.map((m) => ({ itemIdentifier: m.MessageId ?? '' })) }))) as
+        | SQSBatchResponse
+        | undefined;
       const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       const succeeded = messages.filter((m) => !failed.has(m.MessageId ?? ''));
       if (succeeded.length > 0) {

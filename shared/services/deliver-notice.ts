@@ -83,6 +83,13 @@ export async function deliverNotice(message: NoticeMessage, deps: SenderDeps): P
     log('notice suppressed', { noticeId: notice.noticeId, recipient: recipientForLogs, reason: suppressed });
     return { outcome: 'suppressed', reason: suppressed };
   }
+  if (notice.sendAt !== undefined && Date.parse(notice.sendAt) > now().getTime()) {
+    // Planned for a later day (the segment's days before the due date): the daily release re-queues it.
+    await repository.transitionNotice(notice, ['SENDING'], 'DEFERRED', {
+      detail: `scheduled for ${notice.sendAt}`,
+    });
+    return { outcome: 'deferred', until: notice.sendAt };
+  }
   const quiet = deps.config.smsQuietHours;
   if (notice.channel === 'sms' && quiet != null && isQuietTime(now(), quiet)) {
     const until = quietHoursEnd(now(), quiet).toISOString();
@@ -142,8 +149,19 @@ async function sendThroughProvider(
     const history = (await deps.repository.getBillHistory(notice.accountId, notice.period, 12)).map((b) =>
       billSummary(b.document),
     );
+    // The account's service plan decides which advice the preview leads with.
+    const lead = (notice.evidence?.servicePlan as { leadAdvice?: string | null } | undefined)?.leadAdvice;
+    const bill =
+      lead == null
+        ? stored.document
+        : {
+            ...stored.document,
+            advice: [...stored.document.advice].sort(
+              (x, y) => Number(y.kind === lead) - Number(x.kind === lead),
+            ),
+          };
     const email = renderBillPreviewEmail({
-      bill: stored.document,
+      bill,
       account,
       language,
       history,

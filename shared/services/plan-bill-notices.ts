@@ -1,5 +1,10 @@
 import type { NoticeQueue } from '../adapters/notice-queue.ts';
 import type { KeybillRepository } from '../adapters/repository.ts';
+import {
+  DEFAULT_KEY_ACCOUNT_CONFIG,
+  type KeySelectionRecord,
+  planPreviewService,
+} from '../domain/key-accounts/index.ts';
 import { planBillPreviewNotices } from '../domain/notices.ts';
 
 export interface BillRef {
@@ -8,19 +13,60 @@ export interface BillRef {
   version: number;
 }
 
+const shanghaiDate = (instant: Date): string =>
+  new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+const nextDay = (date: string): string =>
+  new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+
 /**
  * Creates the bill-preview notices for a new bill version (the table is the outbox: a notice exists as
  * an item before any message or provider call) and puts a reference to each on the queue. Safe to repeat:
  * existing notices are not recreated, and only those still waiting are enqueued again.
+ *
+ * The service plan of the account's usage segment, as selected on the planning day, decides the channels,
+ * the send day (N days before the due date) and which advice the preview leads with. Before the first
+ * key-account selection every account is served on every channel at once.
  */
 export async function planBillNotices(
   bill: BillRef,
-  deps: { repository: KeybillRepository; queue: NoticeQueue },
+  deps: { repository: KeybillRepository; queue: NoticeQueue; now?: () => Date },
 ): Promise<{ planned: number; enqueued: number }> {
   const account = await deps.repository.getAccount(bill.accountId);
-  if (account === undefined)
-    throw new Error(`bill ${bill.accountId} ${bill.period} v${bill.version}: account not found`);
-  const plans = planBillPreviewNotices(account, bill);
+  const stored = await deps.repository.getBill(bill.accountId, bill.period, bill.version);
+  if (account === undefined || stored === undefined) {
+    throw new Error(`bill ${bill.accountId} ${bill.period} v${bill.version}: account or bill not found`);
+  }
+  const plannedOn = shanghaiDate((deps.now ?? (() => new Date()))());
+  const selection = await deps.repository.getKeySelectionBefore<KeySelectionRecord>(nextDay(plannedOn));
+  const service =
+    selection === undefined
+      ? undefined
+      : planPreviewService({
+          accountId: bill.accountId,
+          bill: { period: bill.period, dueDate: stored.document.dueDate },
+          plannedOn,
+          selections: [selection],
+          config: DEFAULT_KEY_ACCOUNT_CONFIG,
+        });
+  const plans = planBillPreviewNotices(account, bill)
+    .filter((plan) => service === undefined || service.channels.includes(plan.channel))
+    .map((plan) =>
+      service === undefined
+        ? plan
+        : {
+            ...plan,
+            ...(service.sendOn > plannedOn ? { sendAt: `${service.sendOn}T09:00:00+08:00` } : {}),
+            evidence: {
+              servicePlan: {
+                isKey: service.isKey,
+                segmentId: service.segmentId,
+                leadAdvice: service.leadAdvice,
+                daysBeforeDue: service.daysBeforeDue,
+                selectionEffectiveFrom: service.selectionEffectiveFrom,
+              },
+            },
+          },
+    );
   const toEnqueue = [];
   for (const plan of plans) {
     const { notice } = await deps.repository.createNotice(plan);

@@ -1,0 +1,436 @@
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type GeneratedAccount,
+  generateAccounts,
+  generateMeterReadRows,
+  seededRandom,
+  toCsv,
+} from '../../local/runner/fixtures.ts';
+import { type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
+import { QueuePump } from '../../local/runner/runner.ts';
+import {
+  type LocalStack,
+  type RecordedSms,
+  type SesStoredEmail,
+  startLocalStack,
+} from '../../local/stack.ts';
+import type { StoredNotice } from '../../shared/adapters/repository.ts';
+import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
+
+/*
+ * Bill previews for 40 accounts (80 notices) sent through the deployed send-notice handler while the
+ * providers throttle and the queue re-delivers:
+ * - SES: a proxy in front of the SES emulator answers 30 % of SendEmail calls (seeded) the way SES v2 does
+ *   when over its sending rate (429 TooManyRequestsException);
+ * - SNS: the SMS recorder throttles 30 % of Publish calls (seeded);
+ * - one account's email and SMS are throttled 5 times in a row, as many attempts as the SDK clients make
+ *   (maxAttempts 5, shared/adapters/clients.ts), so the queue's own retry has to deliver them;
+ * - the queue pump hands 20 % of received messages to the handler twice.
+ * Then the same run is read back for what customers received: language and escaping. Last, two sender
+ * instances share the queue while one send outlives the message's visibility timeout.
+ */
+
+const PERIOD = '2026-10';
+const SEED = 20261122;
+const ACCOUNTS = 40;
+/** As many attempts as the SES and SNS clients make before giving up (shared/adapters/clients.ts). */
+const SDK_MAX_ATTEMPTS = 5;
+const HOSTILE_NAME = '<script>alert(1)</script> & Co "Ltd"';
+/** The same name as Handlebars prints it inside HTML. */
+const HOSTILE_NAME_ESCAPED = '&lt;script&gt;alert(1)&lt;/script&gt; &amp; Co &quot;Ltd&quot;';
+const CJK = /[\u4e00-\u9fff]/;
+
+interface CannedResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+  /** Hold the answer this long, as a provider that is slow to fail. */
+  delayMs?: number;
+}
+
+interface FaultProxy {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * A local HTTP proxy: each request is either answered by `intercept` (an injected fault) or passed to
+ * `target` unchanged. The local emulators do not check signatures, so the Host header may stay as signed.
+ */
+async function startFaultProxy(
+  target: string,
+  intercept: (req: { method: string; path: string; body: string }) => CannedResponse | undefined,
+): Promise<FaultProxy> {
+  const upstream = new URL(target);
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks);
+      const canned = intercept({
+        method: req.method ?? 'GET',
+        path: req.url ?? '/',
+        body: body.toString('utf8'),
+      });
+      if (canned !== undefined) {
+        setTimeout(() => {
+          res.writeHead(canned.status, {
+            ...canned.headers,
+            'content-length': Buffer.byteLength(canned.body),
+          });
+          res.end(canned.body);
+        }, canned.delayMs ?? 0);
+        return;
+      }
+      const forward = request(
+        {
+          host: upstream.hostname,
+          port: upstream.port,
+          method: req.method,
+          path: req.url,
+          headers: req.headers as IncomingHttpHeaders,
+        },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      forward.on('error', (error) => {
+        res.writeHead(502, { 'content-type': 'text/plain' });
+        res.end(String(error));
+      });
+      forward.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** SES v2 (REST-JSON) over its sending rate. */
+const sesThrottled = (): CannedResponse => ({
+  status: 429,
+  headers: {
+    'content-type': 'application/json',
+    'x-amzn-errortype': 'TooManyRequestsException',
+    'x-amzn-requestid': randomUUID(),
+  },
+  body: JSON.stringify({ message: 'Maximum sending rate exceeded.' }),
+});
+
+/** SES failing on its side: HTTP 500, retried by the SDK after a short (non-throttling) backoff. */
+const sesInternalFailure = (delayMs = 0): CannedResponse => ({
+  status: 500,
+  delayMs,
+  headers: {
+    'content-type': 'application/json',
+    'x-amzn-errortype': 'InternalFailure',
+    'x-amzn-requestid': randomUUID(),
+  },
+  body: JSON.stringify({ message: 'An internal error occurred.' }),
+});
+
+/** SNS (awsQuery) over its rate, as the SMS recorder answers it too. */
+const snsThrottled = (): CannedResponse => ({
+  status: 429,
+  headers: { 'content-type': 'text/xml' },
+  body: `<ErrorResponse xmlns="http://sns.amazonaws.com/doc/2010-03-31/"><Error><Type>Sender</Type><Code>Throttled</Code><Message>Rate exceeded</Message></Error><RequestId>${randomUUID()}</RequestId></ErrorResponse>`,
+});
+
+const e164 = (phone: string) => `+86${phone}`;
+const countBy = <T>(items: readonly T[], key: (item: T) => string): Map<string, number> => {
+  const counts = new Map<string, number>();
+  for (const item of items) counts.set(key(item), (counts.get(key(item)) ?? 0) + 1);
+  return counts;
+};
+
+describe('bill-preview notices through throttling SES and SNS and a re-delivering queue (local stack)', () => {
+  let stack: LocalStack;
+  let pipeline: LocalPipeline;
+  let proxies: FaultProxy[] = [];
+  let accounts: GeneratedAccount[];
+  let notices: StoredNotice[];
+  let emails: SesStoredEmail[];
+  let sms: RecordedSms[];
+  /** SendEmail requests that reached the proxy, by recipient, and how many it throttled. */
+  const sendEmailRequests = new Map<string, number>();
+  let sesThrottles = 0;
+  let duplicatedDeliveries = 0;
+  /** The account whose email and SMS are throttled past the SDK's retries. */
+  let persistent: GeneratedAccount;
+  const persistentThrottles = { email: 0, sms: 0 };
+  /** An account billed only in the last scenario, by email alone; SES fails its first sends slowly. */
+  let slow: GeneratedAccount;
+  const slowFailures = { answered: 0 };
+
+  const account = (g: GeneratedAccount) => g.account;
+  const emailOf = (g: GeneratedAccount) => account(g).contacts[0]!.email!;
+  const phoneOf = (g: GeneratedAccount) => e164(account(g).contacts[0]!.phone!);
+
+  beforeAll(async () => {
+    stack = await startLocalStack();
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+
+    const generated = generateAccounts(ACCOUNTS + 1, {
+      seed: SEED,
+      tariffIds: [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))],
+    });
+    // One account of each language for certain, and one whose name is markup.
+    accounts = generated.map((g, i) => {
+      if (i === 0) return { ...g, account: { ...g.account, language: 'zh-CN' } };
+      if (i === 1) return { ...g, account: { ...g.account, language: 'en' } };
+      if (i === 2) return { ...g, account: { ...g.account, name: HOSTILE_NAME } };
+      return g;
+    });
+    persistent = accounts[3]!;
+    const last = accounts.pop()!;
+    slow = {
+      ...last,
+      account: { ...last.account, contacts: [{ ...last.account.contacts[0]!, phone: undefined }] },
+    };
+
+    const sesRandom = seededRandom(SEED);
+    const sesProxy = await startFaultProxy(stack.endpoints.ses!, ({ method, path, body }) => {
+      if (method !== 'POST' || path !== '/v2/email/outbound-emails') return undefined;
+      const to = (JSON.parse(body) as { Destination: { ToAddresses: string[] } }).Destination.ToAddresses[0]!;
+      sendEmailRequests.set(to, (sendEmailRequests.get(to) ?? 0) + 1);
+      if (to === emailOf(slow)) {
+        // The first attempt outlives the queue's 2 s visibility timeout; then as many fast failures as it
+        // takes to exhaust the SDK's attempts, so the send fails back to the queue.
+        slowFailures.answered++;
+        if (slowFailures.answered === 1) return sesInternalFailure(3_000);
+        if (slowFailures.answered <= SDK_MAX_ATTEMPTS) return sesInternalFailure();
+        return undefined;
+      }
+      if (to === emailOf(persistent) && persistentThrottles.email < SDK_MAX_ATTEMPTS) {
+        persistentThrottles.email++;
+        return sesThrottled();
+      }
+      if (sesRandom() < 0.3) {
+        sesThrottles++;
+        return sesThrottled();
+      }
+      return undefined;
+    });
+    const snsProxy = await startFaultProxy(stack.endpoints.sms!, ({ body }) => {
+      const params = new URLSearchParams(body);
+      if (params.get('Action') !== 'Publish' || params.get('PhoneNumber') !== phoneOf(persistent))
+        return undefined;
+      if (persistentThrottles.sms >= SDK_MAX_ATTEMPTS) return undefined;
+      persistentThrottles.sms++;
+      return snsThrottled();
+    });
+    proxies = [sesProxy, snsProxy];
+    stack.sms!.setThrottleRate(0.3, SEED);
+
+    // The handlers' SES and SNS clients are built against the proxies (clients read the variables once).
+    pipeline = await prepareLocalPipeline(stack, {
+      AWS_ENDPOINT_URL_SESV2: sesProxy.url,
+      AWS_ENDPOINT_URL_SNS: snsProxy.url,
+    });
+    await pipeline.repository.putTariffs(SAMPLE_TARIFFS);
+    await pipeline.repository.putAccounts([...accounts, slow].map(account));
+    const key = `drops/reads/${PERIOD}/meter-reads-${PERIOD}.csv`;
+    await pipeline.putDrop(key, toCsv(generateMeterReadRows(accounts, PERIOD)));
+    await pipeline.deliverDrop(key);
+    await pipeline.planNotices();
+
+    const duplicateRandom = seededRandom(SEED + 1);
+    await pipeline.sendNotices({
+      duplicate: () => {
+        const twice = duplicateRandom() < 0.2;
+        if (twice) duplicatedDeliveries++;
+        return twice;
+      },
+    });
+
+    notices = [];
+    for (const g of accounts) notices.push(...(await pipeline.repository.listNotices(g.account.accountId)));
+    emails = await stack.ses!.listEmails();
+    sms = stack.sms!.messages();
+  });
+
+  afterAll(async () => {
+    pipeline?.close();
+    await Promise.all(proxies.map((p) => p.stop()));
+    await stack?.stop();
+  });
+
+  describe('exactly once under faults', () => {
+    it('actually injected every fault: random throttles on both channels, persistent ones, duplicates', () => {
+      expect(sesThrottles).toBeGreaterThan(0);
+      expect(stack.sms!.rejected().filter((r) => r.code === 'Throttled').length).toBeGreaterThan(0);
+      expect(persistentThrottles).toEqual({ email: SDK_MAX_ATTEMPTS, sms: SDK_MAX_ATTEMPTS });
+      expect(duplicatedDeliveries).toBeGreaterThan(0);
+    });
+
+    it('ends every one of the 80 notices SENT, none FAILED', () => {
+      expect(notices).toHaveLength(2 * ACCOUNTS);
+      expect(notices.filter((n) => n.status !== 'SENT').map((n) => `${n.noticeId}: ${n.status}`)).toEqual([]);
+    });
+
+    it('leaves exactly one email in SES per email notice, and it is the one the notice records', () => {
+      const perRecipient = countBy(emails, (e) => e.destination.to.join(','));
+      expect(perRecipient).toEqual(new Map(accounts.map((g) => [emailOf(g), 1])));
+      for (const notice of notices.filter((n) => n.channel === 'email')) {
+        const email = emails.find((e) => e.destination.to[0] === notice.recipient.address);
+        expect(notice.providerMessageId, notice.noticeId).toBe(email?.messageId);
+      }
+    });
+
+    it('leaves exactly one SMS per SMS notice, and it is the one the notice records', () => {
+      const perNumber = countBy(sms, (m) => m.phoneNumber);
+      expect(perNumber).toEqual(new Map(accounts.map((g) => [phoneOf(g), 1])));
+      for (const notice of notices.filter((n) => n.channel === 'sms')) {
+        const message = sms.find((m) => m.phoneNumber === e164(notice.recipient.address));
+        expect(notice.providerMessageId, notice.noticeId).toBe(message?.messageId);
+      }
+    });
+
+    it('leaves nothing in the queue or its dead-letter queue', async () => {
+      const client = new SQSClient({});
+      try {
+        for (const queueUrl of [pipeline.queues.queueUrl, pipeline.queues.dlqUrl]) {
+          const out = await client.send(
+            new GetQueueAttributesCommand({
+              QueueUrl: queueUrl,
+              AttributeNames: [
+                'ApproximateNumberOfMessages',
+                'ApproximateNumberOfMessagesNotVisible',
+                'ApproximateNumberOfMessagesDelayed',
+              ],
+            }),
+          );
+          expect(out.Attributes, queueUrl).toEqual({
+            ApproximateNumberOfMessages: '0',
+            ApproximateNumberOfMessagesNotVisible: '0',
+            ApproximateNumberOfMessagesDelayed: '0',
+          });
+        }
+      } finally {
+        client.destroy();
+      }
+    });
+
+    it('absorbs a passing throttle inside the SDK: the notice is claimed once, the provider asked more than once', () => {
+      const retriedBySdk = notices.filter(
+        (n) =>
+          n.channel === 'email' && n.attempts === 1 && (sendEmailRequests.get(n.recipient.address) ?? 0) > 1,
+      );
+      expect(retriedBySdk.length).toBeGreaterThan(0);
+    });
+
+    it('puts a send throttled past the SDK’s retries back on the queue, and the re-delivery sends it', () => {
+      for (const channel of ['email', 'sms'] as const) {
+        const notice = notices.find(
+          (n) => n.accountId === persistent.account.accountId && n.channel === channel,
+        )!;
+        expect(notice.attempts, channel).toBeGreaterThanOrEqual(2);
+        expect(notice.lastError, channel).toMatch(channel === 'email' ? /TooManyRequests/ : /Throttled/);
+        const steps = notice.timeline.map((t) => (t.detail === 'retry' ? 'QUEUED (retry)' : t.status));
+        expect(steps.slice(0, 4), channel).toEqual(['QUEUED', 'SENDING', 'QUEUED (retry)', 'SENDING']);
+        expect(steps.at(-1), channel).toBe('SENT');
+      }
+    });
+  });
+
+  describe('what customers received', () => {
+    const emailTo = (g: GeneratedAccount) => emails.find((e) => e.destination.to[0] === emailOf(g))!;
+    const smsTo = (g: GeneratedAccount) => sms.find((m) => m.phoneNumber === phoneOf(g))!;
+
+    it('writes to every zh-CN account in Chinese, by email and by SMS', () => {
+      const zh = accounts.filter((g) => g.account.language === 'zh-CN');
+      expect(zh).toContain(accounts[0]);
+      for (const g of zh) {
+        const email = emailTo(g);
+        expect(email.subject, g.account.accountId).toMatch(/^【电费预告】/);
+        expect(email.body.html).toContain('<html lang="zh-CN">');
+        expect(email.body.html).toContain('电费明细');
+        expect(email.body.text).toContain('电费明细');
+        expect(smsTo(g).message).toMatch(/电费|账户/);
+      }
+    });
+
+    it('writes to every en account in English, by email and by SMS', () => {
+      const en = accounts.filter((g) => g.account.language === 'en');
+      expect(en).toContain(accounts[1]);
+      for (const g of en) {
+        const email = emailTo(g);
+        expect(email.subject, g.account.accountId).toMatch(/^Bill preview /);
+        expect(email.subject).not.toMatch(CJK);
+        expect(email.body.html).toContain('<html lang="en">');
+        expect(email.body.html).toContain('Bill details');
+        expect(email.body.html).not.toContain('电费明细');
+        expect(email.body.text).toContain('Bill details');
+        expect(smsTo(g).message).toMatch(/^(Bill preview|Acct) /);
+        expect(smsTo(g).message).not.toMatch(/电费|账户/);
+      }
+    });
+
+    it('prints a name that is markup as text: escaped in the HTML, never a <script> element', () => {
+      const email = emailTo(accounts[2]!);
+      expect(email.body.html).not.toMatch(/<script/i);
+      expect(email.body.html).toContain(HOSTILE_NAME_ESCAPED);
+      // The plain-text part is not HTML: it shows the name as the customer wrote it.
+      expect(email.body.text).toContain(HOSTILE_NAME);
+    });
+  });
+  describe('two sender instances, and a send that outlives its message’s visibility timeout', () => {
+    let slowNotice: StoredNotice;
+    let slowEmails: SesStoredEmail[];
+
+    beforeAll(async () => {
+      const key = `drops/reads/${PERIOD}/meter-reads-${PERIOD}-late.csv`;
+      await pipeline.putDrop(key, toCsv(generateMeterReadRows([slow], PERIOD)));
+      await pipeline.deliverDrop(key);
+      await pipeline.planNotices();
+      // Two concurrent sender instances, as the SQS event source runs them. The first receives the
+      // message and is still waiting on SES when the visibility timeout hands it to the second.
+      const { handler } = await import('../../functions/send-notice/handler.ts');
+      const pumps = ['a', 'b'].map(
+        (instance) =>
+          new QueuePump(pipeline.queues.queueUrl, pipeline.queues.queueArn, handler, {
+            functionName: `keybill-send-notice-${instance}`,
+          }),
+      );
+      try {
+        const first = pumps[0]!.drain({ timeoutMs: 60_000 });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        await Promise.all([first, pumps[1]!.drain({ timeoutMs: 60_000 })]);
+      } finally {
+        for (const pump of pumps) pump.close();
+      }
+      [slowNotice] = await pipeline.repository.listNotices(slow.account.accountId);
+      slowEmails = (await stack.ses!.listEmails()).filter((e) => e.destination.to[0] === emailOf(slow));
+    });
+
+    it('made the first send outlive the visibility timeout and fail back to the queue', () => {
+      expect(slowFailures.answered).toBeGreaterThanOrEqual(SDK_MAX_ATTEMPTS);
+      expect(slowNotice.timeline.map((t) => t.status).slice(0, 3)).toEqual(['QUEUED', 'SENDING', 'QUEUED']);
+    });
+
+    /*
+     * KNOWN BUG (shared/services/deliver-notice.ts): the second instance finds the notice SENDING under a
+     * live claim, answers `already-handled`, and its pump deletes the message; the first instance's send
+     * then fails retryably and puts the notice back to QUEUED, with no message left to send it. The notice
+     * is never sent and never reaches the DLQ. `it.fails` keeps this scenario running: once the fix is in
+     * (a SENDING notice under a live claim is a retryable failure, so the message stays on the queue),
+     * this test fails as "expected to fail": change `it.fails` to `it`.
+     */
+    it.fails('still sends the notice exactly once', () => {
+      expect(slowNotice.status).toBe('SENT');
+      expect(slowEmails).toHaveLength(1);
+    });
+  });
+});

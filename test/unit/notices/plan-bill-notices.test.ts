@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { NoticeMessage, NoticeQueue } from '../../../shared/adapters/notice-queue.ts';
+import type { KeybillRepository, StoredNotice } from '../../../shared/adapters/repository.ts';
+import type { Account } from '../../../shared/domain/account.ts';
+import type { KeySelectionRecord } from '../../../shared/domain/key-accounts/index.ts';
+import type { NoticePlan } from '../../../shared/domain/notices.ts';
+import { planBillNotices } from '../../../shared/services/plan-bill-notices.ts';
+
+const account: Account = {
+  accountId: '3100012345',
+  name: '华东精密铸造有限公司',
+  category: 'large-industrial',
+  language: 'zh-CN',
+  tariffId: 'GD-LI-1-10KV',
+  basicChargeMethod: 'capacity',
+  capacityKva: '2000',
+  suspendedKva: '0',
+  powerFactorStandard: '0.90',
+  paymentDueDay: 20,
+  important: false,
+  contacts: [{ name: '张伟', email: 'zw@plant.example.cn', phone: '13812345678' }],
+  accountManager: { id: 'AM001', name: '王经理', email: 'am@example.cn', phone: '+8613900001000' },
+};
+
+/** A table with one account, one bill due 2026-12-20, and (maybe) a key-account selection. */
+function fakes(selection: KeySelectionRecord | undefined) {
+  const created: NoticePlan[] = [];
+  const queued: NoticeMessage[] = [];
+  const repository = {
+    getAccount: async () => account,
+    getBill: async () => ({ document: { dueDate: '2026-12-20' } }),
+    getKeySelectionBefore: async () => selection,
+    createNotice: async (plan: NoticePlan) => {
+      created.push(plan);
+      return { created: true, notice: { ...plan, status: 'QUEUED' } as StoredNotice };
+    },
+  } as unknown as KeybillRepository;
+  const queue: NoticeQueue = { enqueue: async (m) => void queued.push(...m) };
+  return { repository, queue, created, queued };
+}
+
+const bill = { accountId: account.accountId, period: '2026-11', version: 1 };
+const now = () => new Date('2026-12-01T02:00:00Z');
+
+describe('bill-preview planning by service plan', () => {
+  it('serves every channel at once before the first key-account selection', async () => {
+    const f = fakes(undefined);
+    await planBillNotices(bill, { ...f, now });
+    expect(f.created.map((p) => p.channel)).toEqual(['email', 'sms']);
+    expect(f.created.every((p) => p.sendAt === undefined)).toBe(true);
+  });
+
+  it("uses the segment's channels and sends its days before the due date, leading with its advice", async () => {
+    // peak-heavy: email only, 7 days before the due date, leads with shifting peak to valley.
+    const f = fakes({
+      period: '2026-10',
+      effectiveFrom: '2026-11-01',
+      configVersion: '2026.1',
+      keyAccounts: [{ accountId: account.accountId, segmentId: 'peak-heavy', managerId: 'AM001' }],
+    });
+    await planBillNotices(bill, { ...f, now });
+    expect(f.created.map((p) => p.channel)).toEqual(['email']);
+    expect(f.created[0]!.sendAt).toBe('2026-12-13T09:00:00+08:00');
+    expect(f.created[0]!.evidence).toMatchObject({
+      servicePlan: { segmentId: 'peak-heavy', leadAdvice: 'shift-peak-to-valley' },
+    });
+    expect(f.queued).toHaveLength(1);
+  });
+
+  it('gives an account outside the key set the plan for other accounts', async () => {
+    const f = fakes({
+      period: '2026-10',
+      effectiveFrom: '2026-11-01',
+      configVersion: '2026.1',
+      keyAccounts: [],
+    });
+    await planBillNotices(bill, { ...f, now });
+    expect(f.created.map((p) => p.channel)).toEqual(['email']);
+    expect(f.created[0]!.evidence).toMatchObject({ servicePlan: { isKey: false } });
+  });
+});
