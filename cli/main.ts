@@ -35,6 +35,7 @@ against the deployed or local stack (TABLE_NAME, DROP_BUCKET and AWS_* from the 
   show-bill --account-id A --period YYYY-MM [--version N]
   list-notices --account-id A
   release-deferred                                      re-queue SMS deferred for quiet hours (NOTICE_QUEUE_URL)
+  operator --event JSON                                 any operator Lambda event, e.g. '{"command":"set-key-override",…}'
   approve-disconnection --account-id A --by NAME [--plan-id P] [--note T]
   defer-disconnection --account-id A --new-date YYYY-MM-DD --by NAME --reason T [--plan-id P]
   exempt-disconnection --account-id A --by NAME --reason T [--until YYYY-MM-DD] [--plan-id P]
@@ -77,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
       reason: { type: 'string' },
       'new-date': { type: 'string' },
       until: { type: 'string' },
+      event: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -170,27 +172,31 @@ async function main(argv: string[]): Promise<number> {
     case 'get-run':
     case 'list-runs':
     case 'show-bill':
+    case 'operator':
     case 'list-notices':
     case 'release-deferred':
     case 'approve-disconnection':
     case 'defer-disconnection':
     case 'exempt-disconnection': {
-      const event = {
-        command,
-        ...(values.bucket === undefined ? {} : { bucket: values.bucket }),
-        ...(values.key === undefined ? {} : { key: values.key }),
-        ...(values['run-id'] === undefined ? {} : { runId: values['run-id'] }),
-        ...(values.period === undefined ? {} : { period: values.period }),
-        ...(values.status === undefined ? {} : { status: values.status }),
-        ...(values['account-id'] === undefined ? {} : { accountId: values['account-id'] }),
-        ...(values.version === undefined ? {} : { version: Number(values.version) }),
-        ...(values['plan-id'] === undefined ? {} : { planId: values['plan-id'] }),
-        ...(values.by === undefined ? {} : { by: values.by }),
-        ...(values.note === undefined ? {} : { note: values.note }),
-        ...(values.reason === undefined ? {} : { reason: values.reason }),
-        ...(values['new-date'] === undefined ? {} : { newDate: values['new-date'] }),
-        ...(values.until === undefined ? {} : { until: values.until }),
-      };
+      const event =
+        command === 'operator'
+          ? parseEvent(need('event'))
+          : {
+              command,
+              ...(values.bucket === undefined ? {} : { bucket: values.bucket }),
+              ...(values.key === undefined ? {} : { key: values.key }),
+              ...(values['run-id'] === undefined ? {} : { runId: values['run-id'] }),
+              ...(values.period === undefined ? {} : { period: values.period }),
+              ...(values.status === undefined ? {} : { status: values.status }),
+              ...(values['account-id'] === undefined ? {} : { accountId: values['account-id'] }),
+              ...(values.version === undefined ? {} : { version: Number(values.version) }),
+              ...(values['plan-id'] === undefined ? {} : { planId: values['plan-id'] }),
+              ...(values.by === undefined ? {} : { by: values.by }),
+              ...(values.note === undefined ? {} : { note: values.note }),
+              ...(values.reason === undefined ? {} : { reason: values.reason }),
+              ...(values['new-date'] === undefined ? {} : { newDate: values['new-date'] }),
+              ...(values.until === undefined ? {} : { until: values.until }),
+            };
       const { runOperatorCommand } = await import('../shared/services/operator-commands.ts');
       const { documentClient, requiredEnv } = await import('../shared/adapters/clients.ts');
       const { KeybillRepository } = await import('../shared/adapters/repository.ts');
@@ -212,6 +218,14 @@ async function main(argv: string[]): Promise<number> {
     }
     default:
       throw new CliError(`unknown command ${command}\n\n${USAGE}`);
+  }
+}
+
+function parseEvent(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new CliError(`--event is not JSON: ${(error as Error).message}`);
   }
 }
 

@@ -511,6 +511,28 @@ export class KeybillRepository {
     }
   }
 
+  /** An operator's key-account override (key status, score correction, manager), kept with its reason. */
+  async putKeyOverride(override: { accountId: string; kind: string; setOn: string }): Promise<void> {
+    await this.client.send(
+      new PutCommand({
+        TableName: this.tableName,
+        Item: {
+          ...keys.keyOverride(override.accountId, override.kind, override.setOn),
+          entity: 'KEYOVERRIDE',
+          override,
+        },
+      }),
+    );
+  }
+
+  async listKeyOverrides<T>(): Promise<T[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': 'KEYOVERRIDE' },
+    });
+    return items.map((i) => i.override as T);
+  }
+
   /** The latest selection that took effect before `date` (YYYY-MM-DD). */
   async getKeySelectionBefore<T>(date: string): Promise<T | undefined> {
     const out = await this.client.send(

@@ -43,6 +43,10 @@ export const keys = {
     gsi2sk: updatedAt,
   }),
   keySelection: (effectiveFrom: string) => ({ pk: 'KEYSELECTION', sk: effectiveFrom }),
+  keyOverride: (accountId: string, kind: string, setOn: string) => ({
+    pk: 'KEYOVERRIDE',
+    sk: `${accountId}#${kind}#${setOn}`,
+  }),
   arrearsState: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'ARREARS' }),
   arrearsEvent: (accountId: string, at: string, id: string) => ({
     pk: `ACCOUNT#${accountId}`,

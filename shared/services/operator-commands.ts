@@ -3,6 +3,7 @@ import type { DropObjectStore } from '../adapters/drop-objects.ts';
 import type { NoticeQueue } from '../adapters/notice-queue.ts';
 import type { KeybillRepository } from '../adapters/repository.ts';
 import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '../domain/arrears/index.ts';
+import { OperatorOverrideSchema } from '../domain/key-accounts/index.ts';
 import { AccountId, IsoDate, Period } from '../domain/primitives.ts';
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
@@ -35,6 +36,7 @@ export const OperatorCommand = z.discriminatedUnion('command', [
     .strict(),
   z.object({ command: z.literal('list-notices'), accountId: AccountId }).strict(),
   z.object({ command: z.literal('release-deferred') }).strict(),
+  z.object({ command: z.literal('set-key-override'), override: OperatorOverrideSchema }).strict(),
   z
     .object({
       command: z.literal('approve-disconnection'),
@@ -133,6 +135,10 @@ export async function runOperatorCommand(
           throw error;
         }
       }
+      case 'set-key-override':
+        // Applied by the next ranking run, from its setOn day until its expiry.
+        await repository.putKeyOverride(command.override);
+        return { stored: command.override };
       case 'release-deferred': {
         if (deps.queue === undefined) throw new Error('release-deferred needs NOTICE_QUEUE_URL');
         return { released: await releaseDeferredNotices({ repository, queue: deps.queue }) };

@@ -12,6 +12,7 @@ import {
   type KeyAccountRanking,
   type KeySelectionRecord,
   type NoticeRecord,
+  type OperatorOverride,
   rankKeyAccounts,
   renderKeyAccountCsv,
   renderKeyAccountHtml,
@@ -113,11 +114,13 @@ export async function runKeyAccountRanking(
   }
   const config = configInEffect([DEFAULT_KEY_ACCOUNT_CONFIG], input.asOf) ?? DEFAULT_KEY_ACCOUNT_CONFIG;
   const previous = await repository.getKeySelectionBefore<KeySelectionRecord>(input.asOf);
+  const overrides = await repository.listKeyOverrides<OperatorOverride>();
   const ranking = rankKeyAccounts({
     accounts,
     bills,
     config,
     asOf: input.asOf,
+    overrides,
     ...(input.period === undefined ? {} : { period: input.period }),
     ...(previous === undefined ? {} : { previous }),
   });

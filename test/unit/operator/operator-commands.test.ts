@@ -21,6 +21,19 @@ describe('operator commands', () => {
     [{ command: 'show-bill', accountId: '3100012345', period: '2026-10', version: 2 }],
     [{ command: 'list-notices', accountId: '3100012345' }],
     [{ command: 'release-deferred' }],
+    [
+      {
+        command: 'set-key-override',
+        override: {
+          kind: 'key-status',
+          accountId: '3100012345',
+          status: 'always',
+          reason: 'strategic',
+          setOn: '2026-11-01',
+          expiresOn: '2027-10-31',
+        },
+      },
+    ],
     [{ command: 'approve-disconnection', accountId: '3100012345', by: '王经理' }],
     [
       {
@@ -62,6 +75,19 @@ describe('operator commands', () => {
       'newDate',
     ],
     [{ command: 'exempt-disconnection', accountId: '3100012345', by: 'x' }, 'reason'],
+    [
+      {
+        command: 'set-key-override',
+        override: {
+          kind: 'key-status',
+          accountId: '3100012345',
+          status: 'always',
+          reason: 'r',
+          setOn: '2026-11-01',
+        },
+      },
+      'override.expiresOn',
+    ],
   ])('answers %j with an error naming what is wrong', async (event, field) => {
     const response = await runOperatorCommand(event, deps);
     expect(response.ok).toBe(false);
