@@ -1,23 +1,42 @@
 import type { BasicChargeMethod } from '../account.ts';
 import type { BillAdvice, BillDocument } from '../bill.ts';
 import type { MeterReadRow } from '../meter-read.ts';
-import { Dec, dec } from '../money.ts';
-import type { BillInput } from './compute-bill.ts';
-import { registerAdvance, registerEndAfter } from './consumption.ts';
+import { dec } from '../money.ts';
+import type { TouBand } from '../primitives.ts';
+import {
+  type BillChange,
+  type BillContext,
+  type BillInput,
+  changedBillTotal,
+  computeBillWithoutAdvice,
+} from './compute-bill.ts';
+import {
+  advanceBilled,
+  type MeterConsumption,
+  reactiveOf,
+  registerEndAfter,
+  sumBands,
+} from './consumption.ts';
 import { BillingInputError } from './errors.ts';
+import { cmp, div, FX_ZERO, type Fx, fx, fxInt, fxOf, minus, plus, times, toDP, toFixed } from './fixed.ts';
 import { groupDigits } from './format.ts';
 import { formatPowerFactor, standardHundredths } from './power-factor.ts';
-import { accountWithMethod, compileAccount } from './validate.ts';
 
 /*
  * Advice is never a formula of its own: each saving is the difference between this bill and the bill the
  * engine computes for a changed input (reads with energy moved, reads with less reactive energy, another
  * basic-charge method).
+ *
+ * Those bills are not printed, only their totals compared, so they are priced from the bill's context
+ * (changedBillTotal): the changed reads are turned into the band or reactive energies that billing them
+ * would give, by the same arithmetic, and only the lines they change are priced again. A changed read the
+ * engine would not simply bill back (a reading beyond the register) is billed in full instead, exactly as
+ * before, so every saving is still a difference of two bills.
  */
 
-type Compute = (input: BillInput) => BillDocument;
-
 const DEFAULT_PEAK_SHIFT = '0.1';
+const SHARE = /^(0(\.\d+)?|1(\.0+)?)$/;
+const HUNDRED = fxInt(100);
 
 const METHOD_NAMES: Record<BasicChargeMethod, { 'zh-CN': string; en: string }> = {
   capacity: { 'zh-CN': '按变压器容量', en: 'by transformer capacity' },
@@ -25,28 +44,43 @@ const METHOD_NAMES: Record<BasicChargeMethod, { 'zh-CN': string; en: string }> =
   'actual-demand': { 'zh-CN': '按实际最大需量', en: 'by actual maximum demand' },
 };
 
-const percentText = (share: Dec): string => share.times(100).toDecimalPlaces(1).toFixed();
+const percentText = (share: Fx): string => toFixed(toDP(times(share, HUNDRED), 1));
+
+/** The peak and valley advances of a read after moving `share` of its peak advance to valley. */
+function peakMovedToValley(m: MeterConsumption, share: Fx): { peak: Fx; valley: Fx } {
+  const peakAdvance = m.bandAdvances.peak!;
+  const moved = times(peakAdvance, share);
+  return { peak: minus(peakAdvance, moved), valley: plus(m.bandAdvances.valley!, moved) };
+}
+
+/** The import advance of a read whose reactive energy (import + export) is scaled by `factor`. */
+function reactiveScaled(m: MeterConsumption, factor: Fx): Fx {
+  const exported = m.kvarhExportAdvance ?? FX_ZERO;
+  return toDP(times(plus(m.kvarhAdvance, exported), factor), 4, true);
+}
 
 /** Reads with `share` of every meter's peak-register advance moved to its valley register. */
-export function readsWithPeakMovedToValley(reads: readonly MeterReadRow[], share: Dec): MeterReadRow[] {
-  return reads.map((row) => {
+export function readsWithPeakMovedToValley(
+  reads: readonly MeterReadRow[],
+  meters: readonly MeterConsumption[],
+  share: Fx,
+): MeterReadRow[] {
+  return reads.map((row, i) => {
     const peak = row.kwhBands.peak;
     const valley = row.kwhBands.valley;
     if (peak === undefined || valley === undefined) return row;
-    const peakAdvance = registerAdvance(peak, row.registerDigits);
-    const moved = peakAdvance.times(share);
-    const valleyAdvance = registerAdvance(valley, row.registerDigits);
+    const advances = peakMovedToValley(meters[i]!, share);
     return {
       ...row,
       kwhBands: {
         ...row.kwhBands,
         peak: {
           start: peak.start,
-          end: registerEndAfter(peak.start, peakAdvance.minus(moved), row.registerDigits),
+          end: toFixed(registerEndAfter(peak.start, advances.peak, row.registerDigits)),
         },
         valley: {
           start: valley.start,
-          end: registerEndAfter(valley.start, valleyAdvance.plus(moved), row.registerDigits),
+          end: toFixed(registerEndAfter(valley.start, advances.valley, row.registerDigits)),
         },
       },
     };
@@ -57,17 +91,19 @@ export function readsWithPeakMovedToValley(reads: readonly MeterReadRow[], share
  * Reads whose reactive energy (import + export) is scaled by `factor` and booked on the import register,
  * cut down to 4 decimals so the resulting power factor is never below the one aimed at.
  */
-export function readsWithReactiveScaled(reads: readonly MeterReadRow[], factor: Dec): MeterReadRow[] {
-  return reads.map((row) => {
-    const exported =
-      row.kvarhExport === undefined ? dec(0) : registerAdvance(row.kvarhExport, row.registerDigits);
-    const advance = registerAdvance(row.kvarh, row.registerDigits)
-      .plus(exported)
-      .times(factor)
-      .toDecimalPlaces(4, Dec.ROUND_DOWN);
+export function readsWithReactiveScaled(
+  reads: readonly MeterReadRow[],
+  meters: readonly MeterConsumption[],
+  factor: Fx,
+): MeterReadRow[] {
+  return reads.map((row, i) => {
+    const advance = reactiveScaled(meters[i]!, factor);
     return {
       ...row,
-      kvarh: { start: row.kvarh.start, end: registerEndAfter(row.kvarh.start, advance, row.registerDigits) },
+      kvarh: {
+        start: row.kvarh.start,
+        end: toFixed(registerEndAfter(row.kvarh.start, advance, row.registerDigits)),
+      },
       kvarhExport:
         row.kvarhExport === undefined
           ? undefined
@@ -76,12 +112,90 @@ export function readsWithReactiveScaled(reads: readonly MeterReadRow[], factor: 
   });
 }
 
-/** Reactive energy (kvarh) at which `kwh` has exactly the power factor `pf`: kWh × √(1/pf² − 1). */
-const kvarhForPowerFactor = (kwh: Dec, pf: Dec): Dec => kwh.times(dec(1).div(pf.pow(2)).minus(1).sqrt());
+/** The band energies of the reads with peak moved to valley; undefined when they must be billed in full. */
+function bandsWithPeakMovedToValley(
+  reads: readonly MeterReadRow[],
+  meters: readonly MeterConsumption[],
+  share: Fx,
+): Partial<Record<TouBand, Fx>> | undefined {
+  const changed: (Partial<Record<TouBand, Fx>> | undefined)[] = [];
+  for (let i = 0; i < reads.length; i++) {
+    const row = reads[i]!;
+    const m = meters[i]!;
+    const peak = row.kwhBands.peak;
+    const valley = row.kwhBands.valley;
+    if (peak === undefined || valley === undefined) {
+      changed.push(undefined);
+      continue;
+    }
+    const advances = peakMovedToValley(m, share);
+    const digits = row.registerDigits;
+    const peakBilled = advanceBilled(peak.start, registerEndAfter(peak.start, advances.peak, digits), digits);
+    const valleyBilled = advanceBilled(
+      valley.start,
+      registerEndAfter(valley.start, advances.valley, digits),
+      digits,
+    );
+    if (peakBilled === undefined || valleyBilled === undefined) return undefined;
+    changed.push({
+      ...m.bands,
+      peak: times(peakBilled, m.multiplier),
+      valley: times(valleyBilled, m.multiplier),
+    });
+  }
+  return sumBands(meters, changed);
+}
 
-const saving = (bill: BillDocument, scenario: BillDocument): Dec => dec(bill.total).minus(scenario.total);
+/** The reactive energy of the reads with reactive energy scaled; undefined when they must be billed in full. */
+function kvarhWithReactiveScaled(
+  reads: readonly MeterReadRow[],
+  meters: readonly MeterConsumption[],
+  factor: Fx,
+): Fx | undefined {
+  let kvarhImport = FX_ZERO;
+  let kvarhExport = FX_ZERO;
+  for (let i = 0; i < reads.length; i++) {
+    const row = reads[i]!;
+    const m = meters[i]!;
+    const digits = row.registerDigits;
+    const advance = reactiveScaled(m, factor);
+    const billed = advanceBilled(row.kvarh.start, registerEndAfter(row.kvarh.start, advance, digits), digits);
+    if (billed === undefined) return undefined;
+    kvarhImport = plus(kvarhImport, times(billed, m.multiplier));
+    // The export register reads start → start: no export.
+    kvarhExport = plus(kvarhExport, row.kvarhExport === undefined ? FX_ZERO : times(FX_ZERO, m.multiplier));
+  }
+  return reactiveOf(kvarhImport, kvarhExport);
+}
 
-export function adviceFor(input: BillInput, bill: BillDocument, compute: Compute): BillAdvice[] {
+/** √(1/pf² − 1) for a target PF in hundredths, as decimal.js computes it (once per target). */
+const ROOTS = new Map<number, Fx>();
+function reactivePerActive(target: number): Fx {
+  let root = ROOTS.get(target);
+  if (root === undefined) {
+    const pf = dec(target).div(100);
+    root = fxOf(dec(1).div(pf.pow(2)).minus(1).sqrt());
+    ROOTS.set(target, root);
+  }
+  return root;
+}
+
+interface Priced {
+  total: Fx;
+  adjustmentPercent: string;
+}
+
+/** The total of the bill of the changed input: re-priced from the context, or billed in full. */
+function priced(ctx: BillContext, change: BillChange | undefined, billInFull: () => BillInput): Priced {
+  if (change !== undefined) return changedBillTotal(ctx, change);
+  const bill = computeBillWithoutAdvice(billInFull());
+  return { total: fx(bill.total), adjustmentPercent: bill.powerFactor.adjustmentPercent };
+}
+
+/** This bill's total less the changed one's (both as printed: sums of amounts in fen). */
+const saving = (ctx: BillContext, scenario: Priced): Fx => minus(ctx.total, scenario.total);
+
+export function adviceFor(input: BillInput, bill: BillDocument, ctx: BillContext): BillAdvice[] {
   const base: BillInput = {
     account: input.account,
     tariffs: input.tariffs,
@@ -90,28 +204,33 @@ export function adviceFor(input: BillInput, bill: BillDocument, compute: Compute
     advice: { enabled: false },
   };
   const advice: BillAdvice[] = [];
-  const totalKwh = dec(bill.consumption.totalKwh);
-  const kvarh = dec(bill.consumption.kvarh);
+  const meters = ctx.consumption.meters;
+  const totalKwh = ctx.consumption.totalKwh;
+  const kvarh = ctx.consumption.kvarh;
 
   // 1. Move a share of peak energy to valley hours.
   const shareText = input.advice?.peakShiftShare ?? DEFAULT_PEAK_SHIFT;
-  if (!/^(0(\.\d+)?|1(\.0+)?)$/.test(shareText))
+  if (!SHARE.test(shareText))
     throw new BillingInputError(
       'advice.peakShiftShare',
       `${JSON.stringify(shareText)} is not a share between 0 and 1`,
     );
-  const share = dec(shareText);
-  const peak = bill.consumption.byBand.peak === undefined ? undefined : dec(bill.consumption.byBand.peak);
-  if (peak?.gt(0) && share.gt(0)) {
-    const scenario = compute({ ...base, reads: readsWithPeakMovedToValley(input.reads, share) });
-    const s = saving(bill, scenario);
-    if (s.gt(0)) {
+  const share = fx(shareText);
+  const peak = ctx.consumption.bands.peak;
+  if (peak !== undefined && cmp(peak, FX_ZERO) > 0 && cmp(share, FX_ZERO) > 0) {
+    const bands = bandsWithPeakMovedToValley(input.reads, meters, share);
+    const scenario = priced(ctx, bands === undefined ? undefined : { bands }, () => ({
+      ...base,
+      reads: readsWithPeakMovedToValley(input.reads, meters, share),
+    }));
+    const s = saving(ctx, scenario);
+    if (cmp(s, FX_ZERO) > 0) {
       const pct = percentText(share);
-      const kwh = groupDigits(peak.times(share).toDecimalPlaces(0).toFixed());
+      const kwh = groupDigits(toFixed(toDP(times(peak, share), 0)));
       advice.push({
         kind: 'shift-peak-to-valley',
         scenario: `move ${pct}% of peak kWh to valley`,
-        saving: s.toFixed(2),
+        saving: toFixed(s, 2),
         message: {
           'zh-CN': `将 ${pct}% 的高峰用电（约 ${kwh} kWh）移到低谷时段。`,
           en: `Move ${pct}% of your peak consumption (about ${kwh} kWh) to valley hours.`,
@@ -121,24 +240,28 @@ export function adviceFor(input: BillInput, bill: BillDocument, compute: Compute
   }
 
   // 2. Raise the power factor to the standard, and to 0.95.
-  const pf =
-    bill.powerFactor.applied === false ? null : Number(dec(bill.powerFactor.value).times(100).toFixed(0));
-  if (pf !== null && kvarh.gt(0)) {
+  const pf = ctx.pf;
+  if (pf !== null && cmp(kvarh, FX_ZERO) > 0) {
     const standard = bill.powerFactor.standard;
     const targets = [...new Set([standardHundredths(standard), 95])].filter((t) => pf < t);
     for (const target of targets) {
       const targetText = formatPowerFactor(target);
-      const factor = kvarhForPowerFactor(totalKwh, dec(target).div(100)).div(kvarh);
-      const scenario = compute({ ...base, reads: readsWithReactiveScaled(input.reads, factor) });
-      const s = saving(bill, scenario);
-      if (!s.gt(0)) continue;
+      // Reactive energy at which the kWh have exactly the target PF: kWh × √(1/pf² − 1).
+      const factor = div(times(totalKwh, reactivePerActive(target)), kvarh);
+      const scaled = kvarhWithReactiveScaled(input.reads, meters, factor);
+      const scenario = priced(ctx, scaled === undefined ? undefined : { kvarh: scaled }, () => ({
+        ...base,
+        reads: readsWithReactiveScaled(input.reads, meters, factor),
+      }));
+      const s = saving(ctx, scenario);
+      if (!(cmp(s, FX_ZERO) > 0)) continue;
       const now = bill.powerFactor.adjustmentPercent;
-      const then = scenario.powerFactor.adjustmentPercent;
+      const then = scenario.adjustmentPercent;
       const isStandard = target === standardHundredths(standard);
       advice.push({
         kind: 'raise-power-factor',
         scenario: `power factor ${targetText}${isStandard ? ' (the standard)' : ''}`,
-        saving: s.toFixed(2),
+        saving: toFixed(s, 2),
         message: {
           'zh-CN': `将功率因数从 ${bill.powerFactor.value} 提高到 ${targetText}${isStandard ? '（考核标准）' : ''}，功率因数调整由 ${now}% 变为 ${then}%。`,
           en: `Raise the power factor from ${bill.powerFactor.value} to ${targetText}${isStandard ? ' (the standard)' : ''}: the power-factor adjustment goes from ${now}% to ${then}%.`,
@@ -148,22 +271,21 @@ export function adviceFor(input: BillInput, bill: BillDocument, compute: Compute
   }
 
   // 3. The basic-charge method that would have been cheapest this period.
-  const account = compileAccount(input.account).account;
+  const account = ctx.acc.account;
   const methods: BasicChargeMethod[] = ['capacity', 'contracted-demand', 'actual-demand'];
-  let best: { method: BasicChargeMethod; saving: Dec } | undefined;
+  let best: { method: BasicChargeMethod; saving: Fx } | undefined;
   for (const method of methods) {
     if (method === account.basicChargeMethod) continue;
     if (method === 'contracted-demand' && account.contractedDemandKw === undefined) continue;
-    const scenario = compute({ ...base, account: accountWithMethod(input.account, method) });
-    const s = saving(bill, scenario);
-    if (s.gt(0) && (best === undefined || s.gt(best.saving))) best = { method, saving: s };
+    const s = saving(ctx, changedBillTotal(ctx, { method }));
+    if (cmp(s, FX_ZERO) > 0 && (best === undefined || cmp(s, best.saving) > 0)) best = { method, saving: s };
   }
   if (best !== undefined) {
     const name = METHOD_NAMES[best.method];
     advice.push({
       kind: 'basic-charge-method',
       scenario: `basic charge ${best.method}`,
-      saving: best.saving.toFixed(2),
+      saving: toFixed(best.saving, 2),
       message: {
         'zh-CN': `本期若${name['zh-CN']}计收基本电费，费用更低；变更计费方式需向供电企业申请。`,
         en: `Billing the basic charge ${name.en} would have cost less this period; a change of method is applied for with the supply company.`,

@@ -1,9 +1,8 @@
 import type { DataFinding } from '../bill.ts';
 import type { MeterReadRow, RegisterPair } from '../meter-read.ts';
-import { type Dec, dec } from '../money.ts';
 import type { TouBand } from '../primitives.ts';
 import { BillingInputError } from './errors.ts';
-import { pow10 } from './format.ts';
+import { absFx, cmp, FX_ZERO, type Fx, fx, fxPow10, isZero, minus, plus, times, toFixed } from './fixed.ts';
 
 /*
  * Consumption from register reads (billing-rules.md §2): register deltas × multiplier, roll-over at
@@ -16,24 +15,29 @@ export const BANDS: readonly TouBand[] = ['sharp', 'peak', 'flat', 'valley'];
 export interface MeterConsumption {
   meterId: string;
   readType: MeterReadRow['readType'];
-  multiplier: Dec;
-  totalKwh: Dec;
-  bands: Partial<Record<TouBand, Dec>>;
-  kvarhImport: Dec;
-  kvarhExport: Dec;
-  demandKw: Dec;
+  multiplier: Fx;
+  totalKwh: Fx;
+  bands: Partial<Record<TouBand, Fx>>;
+  kvarhImport: Fx;
+  kvarhExport: Fx;
+  demandKw: Fx;
+  /** Register advances (register units) advice builds its changed reads from. */
+  bandAdvances: Partial<Record<TouBand, Fx>>;
+  kvarhAdvance: Fx;
+  kvarhExportAdvance: Fx | undefined;
 }
 
 export interface Consumption {
   /** Active energy of the total registers, kWh. */
-  totalKwh: Dec;
+  totalKwh: Fx;
   /** Active energy of the band registers, kWh (only the bands some meter reports). */
-  bands: Partial<Record<TouBand, Dec>>;
-  kvarhImport: Dec;
-  kvarhExport: Dec;
+  bands: Partial<Record<TouBand, Fx>>;
+  kvarhImport: Fx;
+  kvarhExport: Fx;
   /** |import| + |export| reactive energy, kvarh: what the power factor is computed with. */
-  kvarh: Dec;
-  maxDemandKw: Dec;
+  kvarh: Fx;
+  maxDemandKw: Fx;
+  /** One per read, in the order of the reads. */
   meters: MeterConsumption[];
   findings: DataFinding[];
 }
@@ -47,13 +51,13 @@ const BAND_COLUMNS: Record<TouBand, string> = {
   valley: 'kwh_valley',
 };
 
-function parseRegister(value: string, column: string, meterId: string): Dec {
+function parseRegister(value: string, column: string, meterId: string): Fx {
   if (typeof value !== 'string' || !REGISTER.test(value))
     throw new BillingInputError(
       column,
       `meter ${meterId}: ${JSON.stringify(value)} is not a register reading`,
     );
-  return dec(value);
+  return fx(value);
 }
 
 const decimalsOf = (value: string): number => {
@@ -75,72 +79,77 @@ export const wrapDigits = (start: string, registerDigits: number | undefined): n
  * Advance of a cumulative register in register units. A reading below the start is a roll-over at
  * 10^digits; it is billed, and reported as a finding (an implausibly large wrap too).
  */
-function registerDelta(pair: RegisterPair, column: string, row: MeterReadRow, findings: DataFinding[]): Dec {
+function registerDelta(pair: RegisterPair, column: string, row: MeterReadRow, findings: DataFinding[]): Fx {
   const start = parseRegister(pair.start, `${column}_start`, row.meterId);
   const end = parseRegister(pair.end, `${column}_end`, row.meterId);
   if (row.registerDigits !== undefined) {
-    const size = pow10(row.registerDigits);
-    for (const [reading, side] of [
-      [start, 'start'],
-      [end, 'end'],
-    ] as const)
-      if (reading.gte(size))
-        throw new BillingInputError(
-          'register_digits',
-          `meter ${row.meterId}: ${column}_${side} ${reading.toFixed()} does not fit in ${row.registerDigits} register digits`,
-        );
+    const size = fxPow10(row.registerDigits);
+    if (cmp(start, size) >= 0) throw doesNotFit(row, column, 'start', start);
+    if (cmp(end, size) >= 0) throw doesNotFit(row, column, 'end', end);
   }
-  if (end.gte(start)) return end.minus(start);
+  if (cmp(end, start) >= 0) return minus(end, start);
   const digits = wrapDigits(pair.start, row.registerDigits);
-  const modulus = pow10(digits);
-  const delta = end.plus(modulus).minus(start);
+  const modulus = fxPow10(digits);
+  const delta = minus(plus(end, modulus), start);
   findings.push({
     code: 'REGISTER_ROLLOVER',
     meterId: row.meterId,
-    message: `${column} rolled over at 10^${digits}: ${pair.start} → ${pair.end} counted as ${delta.toFixed()}`,
+    message: `${column} rolled over at 10^${digits}: ${pair.start} → ${pair.end} counted as ${toFixed(delta)}`,
   });
-  if (delta.gt(modulus.div(2)))
+  if (cmp(delta, halfOf(digits)) > 0)
     findings.push({
       code: 'IMPLAUSIBLE_ROLLOVER',
       meterId: row.meterId,
-      message: `${column} roll-over implies ${delta.toFixed()} register units, more than half the register; check for a meter change or a reversed reading`,
+      message: `${column} roll-over implies ${toFixed(delta)} register units, more than half the register; check for a meter change or a reversed reading`,
     });
   return delta;
 }
 
+const doesNotFit = (row: MeterReadRow, column: string, side: string, reading: Fx): BillingInputError =>
+  new BillingInputError(
+    'register_digits',
+    `meter ${row.meterId}: ${column}_${side} ${toFixed(reading)} does not fit in ${row.registerDigits} register digits`,
+  );
+
+/** 10^digits / 2 (exact: 5 × 10^(digits − 1)). */
+const halfOf = (digits: number): Fx => times(fxPow10(digits), HALF);
+const HALF = fx('0.5');
+
 function meterConsumption(row: MeterReadRow, findings: DataFinding[]): MeterConsumption {
   const multiplier = parseRegister(row.multiplier, 'multiplier', row.meterId);
-  if (multiplier.isZero()) throw new BillingInputError('multiplier', `meter ${row.meterId}: multiplier is 0`);
+  if (isZero(multiplier)) throw new BillingInputError('multiplier', `meter ${row.meterId}: multiplier is 0`);
   const total = registerDelta(row.kwhTotal, 'kwh_total', row, findings);
-  const bands: Partial<Record<TouBand, Dec>> = {};
-  let bandSum = dec(0);
+  const bands: Partial<Record<TouBand, Fx>> = {};
+  const bandAdvances: Partial<Record<TouBand, Fx>> = {};
+  let bandSum = FX_ZERO;
   let places = Math.max(decimalsOf(row.kwhTotal.start), decimalsOf(row.kwhTotal.end));
   let bandCount = 0;
   for (const band of BANDS) {
     const pair = row.kwhBands[band];
     if (pair === undefined) continue;
     const delta = registerDelta(pair, BAND_COLUMNS[band], row, findings);
-    bands[band] = delta.times(multiplier);
-    bandSum = bandSum.plus(delta);
+    bandAdvances[band] = delta;
+    bands[band] = times(delta, multiplier);
+    bandSum = plus(bandSum, delta);
     bandCount++;
     places = Math.max(places, decimalsOf(pair.start), decimalsOf(pair.end));
   }
   // Each register is truncated to the meter's resolution, so the bands may miss the total by up to one
   // resolution step per band register; beyond that the data is wrong and the operator must look.
-  const tolerance = pow10(-places).times(bandCount);
-  const gap = bandSum.minus(total);
-  if (gap.abs().gt(tolerance))
+  const tolerance = times(fxPow10(-places), fx(String(bandCount)));
+  const gap = minus(bandSum, total);
+  if (cmp(absFx(gap), tolerance) > 0)
     findings.push({
       code: 'BAND_SUM_MISMATCH',
       meterId: row.meterId,
-      message: `band registers sum to ${bandSum.times(multiplier).toFixed()} kWh, the total register to ${total.times(multiplier).toFixed()} kWh (difference ${gap.times(multiplier).toFixed()} kWh); bands billed as read, funds on the total`,
+      message: `band registers sum to ${toFixed(times(bandSum, multiplier))} kWh, the total register to ${toFixed(times(total, multiplier))} kWh (difference ${toFixed(times(gap, multiplier))} kWh); bands billed as read, funds on the total`,
     });
-  const kvarhImport = registerDelta(row.kvarh, 'kvarh', row, findings).times(multiplier);
-  const kvarhExport =
-    row.kvarhExport === undefined
-      ? dec(0)
-      : registerDelta(row.kvarhExport, 'kvarh_export', row, findings).times(multiplier);
-  const demandKw = parseRegister(row.maxDemandKw, 'max_demand_kw', row.meterId).times(multiplier);
+  const kvarhAdvance = registerDelta(row.kvarh, 'kvarh', row, findings);
+  const kvarhImport = times(kvarhAdvance, multiplier);
+  const kvarhExportAdvance =
+    row.kvarhExport === undefined ? undefined : registerDelta(row.kvarhExport, 'kvarh_export', row, findings);
+  const kvarhExport = kvarhExportAdvance === undefined ? FX_ZERO : times(kvarhExportAdvance, multiplier);
+  const demandKw = times(parseRegister(row.maxDemandKw, 'max_demand_kw', row.meterId), multiplier);
   if (row.readType === 'estimated')
     findings.push({
       code: 'ESTIMATED_READ',
@@ -151,22 +160,30 @@ function meterConsumption(row: MeterReadRow, findings: DataFinding[]): MeterCons
     meterId: row.meterId,
     readType: row.readType,
     multiplier,
-    totalKwh: total.times(multiplier),
+    totalKwh: times(total, multiplier),
     bands,
     kvarhImport,
     kvarhExport,
     demandKw,
+    bandAdvances,
+    kvarhAdvance,
+    kvarhExportAdvance,
   };
 }
 
-const byReadAt = (a: MeterConsumption & { readAt: string }, b: MeterConsumption & { readAt: string }) =>
+interface ChangedMeter {
+  meter: MeterConsumption;
+  readAt: string;
+}
+
+const byReadAt = (a: ChangedMeter, b: ChangedMeter): number =>
   a.readAt < b.readAt
     ? -1
     : a.readAt > b.readAt
       ? 1
-      : a.meterId < b.meterId
+      : a.meter.meterId < b.meter.meterId
         ? -1
-        : a.meterId > b.meterId
+        : a.meter.meterId > b.meter.meterId
           ? 1
           : 0;
 
@@ -178,12 +195,12 @@ export function consumptionOf(
 ): Consumption {
   if (reads.length === 0) throw new BillingInputError('reads', `no meter reads for account ${accountId}`);
   const findings: DataFinding[] = [];
-  const seen = new Set<string>();
   const meters: MeterConsumption[] = [];
-  const outs: (MeterConsumption & { readAt: string })[] = [];
-  const ins: (MeterConsumption & { readAt: string })[] = [];
-  let maxDemandKw = dec(0);
-  for (const row of reads) {
+  const outs: ChangedMeter[] = [];
+  const ins: ChangedMeter[] = [];
+  let maxDemandKw = FX_ZERO;
+  for (let i = 0; i < reads.length; i++) {
+    const row = reads[i]!;
     if (row.accountId !== accountId)
       throw new BillingInputError(
         'account_id',
@@ -194,74 +211,102 @@ export function consumptionOf(
         'period',
         `read of meter ${row.meterId} is for period ${row.period}, not ${period}`,
       );
+    // The keys a Set would hold, compared directly: there are one to three reads.
     const key = `${row.meterId}|${row.readType}`;
-    if (seen.has(key))
-      throw new BillingInputError(
-        'meter_id',
-        `meter ${row.meterId} has two ${row.readType} reads in ${period}`,
-      );
-    seen.add(key);
+    for (let j = 0; j < i; j++) {
+      if (`${reads[j]!.meterId}|${reads[j]!.readType}` === key)
+        throw new BillingInputError(
+          'meter_id',
+          `meter ${row.meterId} has two ${row.readType} reads in ${period}`,
+        );
+    }
     const m = meterConsumption(row, findings);
     meters.push(m);
-    if (row.readType === 'meter_out') outs.push({ ...m, readAt: row.readAt });
-    else if (row.readType === 'meter_in') ins.push({ ...m, readAt: row.readAt });
-    else maxDemandKw = maxDemandKw.plus(m.demandKw);
+    if (row.readType === 'meter_out') outs.push({ meter: m, readAt: row.readAt });
+    else if (row.readType === 'meter_in') ins.push({ meter: m, readAt: row.readAt });
+    else maxDemandKw = plus(maxDemandKw, m.demandKw);
   }
-  // A changed meter is one incoming line: its demand is the larger of the old and the new meter's.
-  outs.sort(byReadAt);
-  ins.sort(byReadAt);
-  const pairs = Math.min(outs.length, ins.length);
-  for (let i = 0; i < pairs; i++) maxDemandKw = maxDemandKw.plus(maxOf(outs[i]!.demandKw, ins[i]!.demandKw));
-  for (const unpaired of [...outs.slice(pairs), ...ins.slice(pairs)]) {
-    maxDemandKw = maxDemandKw.plus(unpaired.demandKw);
-    findings.push({
-      code: 'UNPAIRED_METER_CHANGE',
-      meterId: unpaired.meterId,
-      message: `${unpaired.readType} read without a matching ${unpaired.readType === 'meter_out' ? 'meter_in' : 'meter_out'}; its demand is added as a separate line`,
-    });
-  }
-  let totalKwh = dec(0);
-  let kvarhImport = dec(0);
-  let kvarhExport = dec(0);
-  const bands: Partial<Record<TouBand, Dec>> = {};
-  for (const m of meters) {
-    totalKwh = totalKwh.plus(m.totalKwh);
-    kvarhImport = kvarhImport.plus(m.kvarhImport);
-    kvarhExport = kvarhExport.plus(m.kvarhExport);
-    for (const band of BANDS) {
-      const v = m.bands[band];
-      if (v !== undefined) bands[band] = (bands[band] ?? dec(0)).plus(v);
+  if (outs.length > 0 || ins.length > 0) {
+    // A changed meter is one incoming line: its demand is the larger of the old and the new meter's.
+    const o = outs;
+    const n = ins;
+    o.sort(byReadAt);
+    n.sort(byReadAt);
+    const pairs = Math.min(o.length, n.length);
+    for (let i = 0; i < pairs; i++)
+      maxDemandKw = plus(maxDemandKw, maxOf(o[i]!.meter.demandKw, n[i]!.meter.demandKw));
+    for (const { meter: unpaired } of [...o.slice(pairs), ...n.slice(pairs)]) {
+      maxDemandKw = plus(maxDemandKw, unpaired.demandKw);
+      findings.push({
+        code: 'UNPAIRED_METER_CHANGE',
+        meterId: unpaired.meterId,
+        message: `${unpaired.readType} read without a matching ${unpaired.readType === 'meter_out' ? 'meter_in' : 'meter_out'}; its demand is added as a separate line`,
+      });
     }
+  }
+  let totalKwh = FX_ZERO;
+  let kvarhImport = FX_ZERO;
+  let kvarhExport = FX_ZERO;
+  for (const m of meters) {
+    totalKwh = plus(totalKwh, m.totalKwh);
+    kvarhImport = plus(kvarhImport, m.kvarhImport);
+    kvarhExport = plus(kvarhExport, m.kvarhExport);
   }
   return {
     totalKwh,
-    bands,
+    bands: sumBands(meters, undefined),
     kvarhImport,
     kvarhExport,
-    kvarh: kvarhImport.abs().plus(kvarhExport.abs()),
+    kvarh: reactiveOf(kvarhImport, kvarhExport),
     maxDemandKw,
     meters,
     findings,
   };
 }
 
-const maxOf = (a: Dec, b: Dec): Dec => (a.gte(b) ? a : b);
+/** |import| + |export|. */
+export const reactiveOf = (kvarhImport: Fx, kvarhExport: Fx): Fx =>
+  plus(absFx(kvarhImport), absFx(kvarhExport));
 
-/** A register's advance in register units (roll-over included), for building changed reads. */
-export function registerAdvance(pair: RegisterPair, registerDigits: number | undefined): Dec {
-  const start = dec(pair.start);
-  const end = dec(pair.end);
-  return end.gte(start)
-    ? end.minus(start)
-    : end.plus(pow10(wrapDigits(pair.start, registerDigits))).minus(start);
+/** The band energies summed over the meters in read order; `changed` replaces some meters' bands. */
+export function sumBands(
+  meters: readonly MeterConsumption[],
+  changed: readonly (Partial<Record<TouBand, Fx>> | undefined)[] | undefined,
+): Partial<Record<TouBand, Fx>> {
+  const bands: Partial<Record<TouBand, Fx>> = {};
+  for (let i = 0; i < meters.length; i++) {
+    const mb = changed?.[i] ?? meters[i]!.bands;
+    for (const band of BANDS) {
+      const v = mb[band];
+      if (v !== undefined) bands[band] = plus(bands[band] ?? FX_ZERO, v);
+    }
+  }
+  return bands;
 }
+
+/** The larger of two demands, the first when equal (as the engine always compared them). */
+const maxOf = (a: Fx, b: Fx): Fx => (cmp(a, b) >= 0 ? a : b);
 
 /**
  * The end reading of a register that advanced by `advance` from `start`: wraps at 10^register_digits when
  * the register's size is known; without it, a reading past the inferred size is still read back correctly.
  */
-export function registerEndAfter(start: string, advance: Dec, registerDigits: number | undefined): string {
-  let end = dec(start).plus(advance);
-  if (registerDigits !== undefined && end.gte(pow10(registerDigits))) end = end.minus(pow10(registerDigits));
-  return end.toFixed();
+export function registerEndAfter(start: string, advance: Fx, registerDigits: number | undefined): Fx {
+  let end = plus(fx(start), advance);
+  if (registerDigits !== undefined && cmp(end, fxPow10(registerDigits)) >= 0)
+    end = minus(end, fxPow10(registerDigits));
+  return end;
+}
+
+/**
+ * The advance a changed read's register shows again when billed (registerDelta of start → end), or
+ * undefined when billing that read would not simply give it back (a reading that does not fit the
+ * register or is not a reading): the caller then bills the changed reads in full.
+ */
+export function advanceBilled(start: string, end: Fx, registerDigits: number | undefined): Fx | undefined {
+  if (end.n < 0n) return undefined;
+  if (registerDigits !== undefined && cmp(end, fxPow10(registerDigits)) >= 0) return undefined;
+  const s = fx(start);
+  if (cmp(end, s) >= 0) return minus(end, s);
+  return minus(plus(end, fxPow10(wrapDigits(start, registerDigits))), s);
 }

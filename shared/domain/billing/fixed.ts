@@ -31,6 +31,17 @@ export function p10(k: number): bigint {
   return v;
 }
 
+const HALF_POW10: bigint[] = [];
+/** 10^k / 2 (k ≥ 1: rounding always drops at least one digit), cached. */
+function half(k: number): bigint {
+  let v = HALF_POW10[k];
+  if (v === undefined) {
+    v = p10(k) / 2n;
+    HALF_POW10[k] = v;
+  }
+  return v;
+}
+
 const PRECISION = 40;
 const LIMIT = p10(PRECISION);
 
@@ -38,16 +49,27 @@ export const FX_ZERO = new Fx(0n, 0);
 
 const abs = (n: bigint): bigint => (n < 0n ? -n : n);
 
-/** Decimal digits of a positive BigInt. */
-const digitsOf = (n: bigint): number => n.toString().length;
+/** Decimal digits of a positive BigInt (1 for 0). */
+function digitsOf(n: bigint): number {
+  const x = Number(n);
+  if (x < 1e300) {
+    // The float's logarithm is off by at most one digit either way; the exact comparisons settle it.
+    let d = x < 10 ? 1 : Math.floor(Math.log10(x)) + 1;
+    if (d > 1 && n < p10(d - 1)) d--;
+    else if (n >= p10(d)) d++;
+    return d;
+  }
+  let d = 1;
+  while (n >= p10(d + 15)) d += 16;
+  while (n >= p10(d)) d++;
+  return d;
+}
 
-/** Rounds |q| + remainder r of 10^k half-up: away from zero when 2r ≥ 10^k. */
+/** n / 10^k rounded half-up (away from zero on a tie), or towards zero with `down`. */
 function roundedAt(n: bigint, k: number, down: boolean): bigint {
-  const m = abs(n);
-  const unit = p10(k);
-  let q = m / unit;
-  if (!down && (m % unit) * 2n >= unit) q += 1n;
-  return n < 0n ? -q : q;
+  // Half-up on the magnitude: adding half of 10^k (k ≥ 1, so exact) and cutting down rounds a tie up.
+  if (n >= 0n) return down ? n / p10(k) : (n + half(k)) / p10(k);
+  return down ? -(-n / p10(k)) : -((-n + half(k)) / p10(k));
 }
 
 /** The result of an exact operation, rounded half-up to 40 significant digits as decimal.js does. */
@@ -60,10 +82,26 @@ function finish(n: bigint, s: number): Fx {
 
 /** A decimal string (digits, optional fraction, optional leading minus): exact, as `new Dec(text)`. */
 export function fx(text: string): Fx {
+  const length = text.length;
+  if (length <= 15) {
+    // Up to 15 digits fit a double exactly: read them as a number, and make one BigInt of it.
+    let value = 0;
+    let scale = -1;
+    let i = text.charCodeAt(0) === 45 ? 1 : 0;
+    for (; i < length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 46) scale = length - i - 1;
+      else value = value * 10 + (c - 48);
+    }
+    return new Fx(BigInt(text.charCodeAt(0) === 45 ? -value : value), scale < 0 ? 0 : scale);
+  }
   const dot = text.indexOf('.');
   if (dot < 0) return new Fx(BigInt(text), 0);
   return new Fx(BigInt(text.slice(0, dot) + text.slice(dot + 1)), text.length - dot - 1);
 }
+
+/** 10^n (n may be negative), as `new Dec(10).pow(n)`. */
+export const fxPow10 = (n: number): Fx => (n >= 0 ? new Fx(p10(n), 0) : new Fx(1n, -n));
 
 export const fxInt = (value: number): Fx => new Fx(BigInt(value), 0);
 
@@ -82,6 +120,9 @@ function aligned(a: Fx, b: Fx): [bigint, bigint, number] {
 
 export function plus(a: Fx, b: Fx): Fx {
   if (a.s === b.s) return finish(a.n + b.n, a.s);
+  // Sums start from zero: nothing to align.
+  if (a.n === 0n) return finish(b.n, b.s);
+  if (b.n === 0n) return finish(a.n, a.s);
   const [x, y, s] = aligned(a, b);
   return finish(x + y, s);
 }
@@ -102,9 +143,13 @@ export function div(a: Fx, b: Fx): Fx {
   const N = abs(a.n) * p10(b.s);
   const D = abs(b.n) * p10(a.s);
   // Scale N so that the integer quotient has at least 41 digits, then round it to 40.
-  const k = Math.max(0, PRECISION + 2 - (digitsOf(N) - digitsOf(D)));
+  const dN = digitsOf(N);
+  const dD = digitsOf(D);
+  const k = Math.max(0, PRECISION + 2 - (dN - dD));
   const Q = (N * p10(k)) / D;
-  const drop = digitsOf(Q) - PRECISION;
+  // Q has e or e + 1 digits.
+  const e = dN + k - dD;
+  const drop = (Q >= p10(e) ? e + 1 : e) - PRECISION;
   const unit = p10(drop);
   let q = Q / unit;
   // The dropped digits and the division's remainder lie below q's last digit: half or more rounds up, and
@@ -161,13 +206,13 @@ export function toFixed(a: Fx, dp?: number): string {
   const sign = a.n < 0n ? '-' : '';
   if (dp === undefined) {
     if (a.n === 0n) return '0';
-    let m = abs(a.n);
-    let s = a.s;
-    while (s > 0 && m % 10n === 0n) {
-      m /= 10n;
-      s--;
-    }
-    return sign + plain(m, s);
+    const text = plain(abs(a.n), a.s);
+    if (a.s === 0) return sign + text;
+    // Without trailing zeros, and without the point when nothing is left after it.
+    let end = text.length;
+    while (text.charCodeAt(end - 1) === 48) end--;
+    if (text.charCodeAt(end - 1) === 46) end--;
+    return sign + text.slice(0, end);
   }
   if (a.s > dp) return sign + plain(abs(roundedAt(a.n, a.s - dp, false)), dp);
   const text = plain(abs(a.n), a.s);

@@ -7,14 +7,22 @@ export function groupDigits(value: string): string {
   const dot = body.indexOf('.');
   const integer = dot < 0 ? body : body.slice(0, dot);
   const fraction = dot < 0 ? '' : body.slice(dot);
-  return `${negative ? '-' : ''}${integer.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}${fraction}`;
+  return `${negative ? '-' : ''}${groupInteger(integer)}${fraction}`;
 }
 
-/** A quantity as printed in explanations: exact, grouped, no exponent. */
-export const qty = (value: Dec): string => groupDigits(value.toFixed());
+const ALL_DIGITS = /^\d+$/;
 
-/** An amount in yuan as printed in explanations: two decimals, grouped. */
-export const money = (value: Dec): string => groupDigits(value.toFixed(2));
+/** Commas every three digits from the right; anything but plain digits goes through the general pattern. */
+function groupInteger(integer: string): string {
+  const length = integer.length;
+  if (length <= 3) return integer;
+  if (!ALL_DIGITS.test(integer)) return integer.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  let head = length % 3;
+  if (head === 0) head = 3;
+  let grouped = integer.slice(0, head);
+  for (let i = head; i < length; i += 3) grouped += `,${integer.slice(i, i + 3)}`;
+  return grouped;
+}
 
 const POWERS_OF_TEN = new Map<number, Dec>();
 

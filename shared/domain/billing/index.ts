@@ -1,6 +1,6 @@
 import type { BillDocument } from '../bill.ts';
 import { adviceFor } from './advice.ts';
-import { type BillInput, type BillSummary, computeBillWithoutAdvice } from './compute-bill.ts';
+import { type BillInput, type BillSummary, billWithContext } from './compute-bill.ts';
 
 export type { BillInput, BillSummary } from './compute-bill.ts';
 export { BillingInputError } from './errors.ts';
@@ -25,12 +25,12 @@ export { compileTariff } from './validate.ts';
 /**
  * The bill of one account for one period under the two-part industrial tariff (billing-rules.md).
  * Pure and deterministic. Throws BillingInputError (naming the field) for input it cannot bill; data
- * problems it can bill through are reported in `bill.findings`. Advice re-runs this function on changed
- * inputs (with advice disabled), so every saving is a difference of two bills.
+ * problems it can bill through are reported in `bill.findings`. Advice prices the bill of changed inputs
+ * (with advice disabled), so every saving is a difference of two bills.
  */
 export function computeBill(input: BillInput): BillDocument {
-  const bill = computeBillWithoutAdvice(input);
-  if (input.advice?.enabled !== false) bill.advice = adviceFor(input, bill, computeBill);
+  const { bill, ctx } = billWithContext(input);
+  if (input.advice?.enabled !== false) bill.advice = adviceFor(input, bill, ctx);
   return bill;
 }
 

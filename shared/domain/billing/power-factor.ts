@@ -1,5 +1,6 @@
 import type { PowerFactorStandard } from '../account.ts';
 import { type Dec, dec } from '../money.ts';
+import { absFx, decimalPlaces, Fx, isZero, p10, toFixed } from './fixed.ts';
 import { pow10 } from './format.ts';
 
 /*
@@ -19,24 +20,49 @@ export function powerFactorHundredths(kwh: Dec, kvarh: Dec): number | null {
   const b = kvarh.abs();
   const places = Math.max(a.decimalPlaces(), b.decimalPlaces());
   const scale = pow10(places);
-  const A = BigInt(a.times(scale).toFixed(0));
-  const B = BigInt(b.times(scale).toFixed(0));
-  const A2 = A * A;
-  const S = A2 + B * B;
-  // PF rounds to h or more  ⇔  kWh/√S ≥ (h − 0.5)/100  ⇔  40000·kWh² ≥ (2h − 1)²·S   (h ≥ 1)
-  const atLeast = (h: number): boolean => {
-    if (h <= 0) return true;
-    const k = BigInt(2 * h - 1);
-    return 40000n * A2 >= k * k * S;
-  };
+  return hundredthsOf(
+    BigInt(a.times(scale).toFixed(0)),
+    BigInt(b.times(scale).toFixed(0)),
+    a.toNumber(),
+    b.toNumber(),
+  );
+}
+
+/** powerFactorHundredths in the engine's arithmetic (fixed.ts). */
+export function pfHundredths(kwh: Fx, kvarh: Fx): number | null {
+  if (isZero(kwh)) return null;
+  const a = absFx(kwh);
+  const b = absFx(kvarh);
+  const places = Math.max(decimalPlaces(a), decimalPlaces(b));
+  return hundredthsOf(scaledTo(a, places), scaledTo(b, places), fxNumber(a), fxNumber(b));
+}
+
+/** The integer a × 10^places (places is at least a's decimals, so this is exact). */
+const scaledTo = (a: Fx, places: number): bigint =>
+  a.s <= places ? a.n * p10(places - a.s) : a.n / p10(a.s - places);
+
+const fxNumber = (a: Fx): number => Number(a.n) / 10 ** a.s;
+
+/**
+ * The PF in hundredths of the energies A (active) and B (reactive), integers at one scale; an and bn are
+ * float approximations of them that only pick where the exact search starts.
+ */
+function hundredthsOf(A: bigint, B: bigint, an: number, bn: number): number {
+  const A2 = 40000n * A * A;
+  const S = A * A + B * B;
   // A float estimate only picks where to start; the exact comparisons decide.
-  const an = a.toNumber();
-  const bn = b.toNumber();
   let h = Math.round((100 * an) / Math.sqrt(an * an + bn * bn));
   h = Number.isFinite(h) ? Math.min(100, Math.max(0, h)) : 0;
-  while (h < 100 && atLeast(h + 1)) h++;
-  while (h > 0 && !atLeast(h)) h--;
+  while (h < 100 && atLeast(h + 1, A2, S)) h++;
+  while (h > 0 && !atLeast(h, A2, S)) h--;
   return h;
+}
+
+/** PF rounds to h or more  ⇔  kWh/√S ≥ (h − 0.5)/100  ⇔  40000·kWh² ≥ (2h − 1)²·S   (h ≥ 1). */
+function atLeast(h: number, kwhSquared40000: bigint, S: bigint): boolean {
+  if (h <= 0) return true;
+  const k = BigInt(2 * h - 1);
+  return kwhSquared40000 >= k * k * S;
 }
 
 interface StandardRules {
@@ -79,4 +105,14 @@ export const bestPowerFactorHundredths = (standard: PowerFactorStandard): number
 
 export const standardHundredths = (standard: PowerFactorStandard): number => RULES[standard].standard;
 
-export const formatPowerFactor = (hundredths: number): string => dec(hundredths).div(100).toFixed(2);
+const PF_TEXTS = Array.from({ length: 101 }, (_, h) => dec(h).div(100).toFixed(2));
+
+/** A PF in integer hundredths (0–100) as printed: "0.87". */
+export const formatPowerFactor = (hundredths: number): string =>
+  PF_TEXTS[hundredths] ?? dec(hundredths).div(100).toFixed(2);
+
+/** An adjustment in hundredths of a percent as a percent with two decimals: −45 → "-0.45". */
+export const percentOfBasisPoints = (points: number): string => toFixed(new Fx(BigInt(points), 2), 2);
+
+/** An adjustment in hundredths of a percent as a rate: −45 → −0.0045. */
+export const rateOfBasisPoints = (points: number): Fx => new Fx(BigInt(points), 4);

@@ -3,8 +3,10 @@ import { type Account, AccountSchema } from '../account.ts';
 import { type Dec, dec } from '../money.ts';
 import type { TouBand } from '../primitives.ts';
 import { type Tariff, TariffSchema } from '../tariff.ts';
+import { canonicalAccount } from './account-check.ts';
 import { dayNumber } from './calendar.ts';
 import { BillingInputError, fieldPath } from './errors.ts';
+import { cmp, decimalPlaces, type Fx, fx, fxOf, minus, times, toFixed } from './fixed.ts';
 
 /*
  * Validation of the documents the engine bills with, and their compiled (Decimal) form. Documents are
@@ -24,6 +26,28 @@ export interface CompiledFund {
   text: string;
 }
 
+/** A price in the engine's arithmetic, with its printed form. */
+export interface FastPrice {
+  price: Fx;
+  text: string;
+}
+
+/** The prices of a tariff version in the engine's arithmetic (fixed.ts), with their printed forms. */
+export interface FastTariff {
+  bands: Partial<Record<TouBand, FastPrice>>;
+  funds: (FastPrice & { code: string; label: { 'zh-CN': string; en: string } })[];
+  /** Basic charge per kVA·month, and per kW·month: full, at the high-utilisation discount, doubled. */
+  perKvaMonth: FastPrice;
+  perKwMonth: FastPrice;
+  perKwMonthDiscounted: FastPrice;
+  perKwMonthDouble: FastPrice;
+  perKwMonthDiscountedDouble: FastPrice;
+  highUtilisationKwhPerKva: Fx;
+  /** The discount factor as printed in explanations. */
+  highUtilisationFactorText: string;
+  highUtilisationKwhPerKvaText: string;
+}
+
 export interface CompiledTariff {
   tariff: Tariff;
   tariffId: string;
@@ -35,16 +59,17 @@ export interface CompiledTariff {
   perKwMonth: Dec;
   highUtilisationKwhPerKva: Dec;
   highUtilisationFactor: Dec;
+  fast: FastTariff;
 }
 
 export interface CompiledAccount {
   account: Account;
-  capacityKva: Dec;
-  suspendedKva: Dec;
+  capacityKva: Fx;
+  suspendedKva: Fx;
   /** Capacity in operation: capacityKva − suspendedKva. */
-  effectiveCapacityKva: Dec;
-  contractedDemandKw?: Dec;
-  previousCapacityKva?: Dec;
+  effectiveCapacityKva: Fx;
+  contractedDemandKw?: Fx;
+  previousCapacityKva?: Fx;
 }
 
 const throwFirstIssue = (prefix: string, error: z.ZodError): never => {
@@ -55,6 +80,43 @@ const throwFirstIssue = (prefix: string, error: z.ZodError): never => {
 /** Unit prices print with at least `min` decimals (元/kWh: 4, 元/kVA·month: 2). */
 export const priceText = (value: Dec, min: number): string =>
   value.toFixed(Math.max(min, value.decimalPlaces()));
+
+/** priceText in the engine's arithmetic. */
+export const fxPriceText = (value: Fx, min: number): string =>
+  toFixed(value, Math.max(min, decimalPlaces(value)));
+
+const fastPrice = (price: Fx, min: number): FastPrice => ({ price, text: fxPriceText(price, min) });
+
+const TWO = fx('2');
+
+function fastTariff(
+  bands: Partial<Record<TouBand, CompiledBandPrice>>,
+  funds: readonly CompiledFund[],
+  perKvaMonth: Dec,
+  perKwMonth: Dec,
+  kwhPerKva: Dec,
+  factor: Dec,
+): FastTariff {
+  const fastBands: Partial<Record<TouBand, FastPrice>> = {};
+  for (const band of ['sharp', 'peak', 'flat', 'valley'] as const) {
+    const b = bands[band];
+    if (b !== undefined) fastBands[band] = { price: fxOf(b.price), text: b.text };
+  }
+  const perKw = fxOf(perKwMonth);
+  const discounted = times(perKw, fxOf(factor));
+  return {
+    bands: fastBands,
+    funds: funds.map((f) => ({ code: f.code, label: f.label, price: fxOf(f.price), text: f.text })),
+    perKvaMonth: fastPrice(fxOf(perKvaMonth), 2),
+    perKwMonth: fastPrice(perKw, 2),
+    perKwMonthDiscounted: fastPrice(discounted, 2),
+    perKwMonthDouble: fastPrice(times(perKw, TWO), 2),
+    perKwMonthDiscountedDouble: fastPrice(times(discounted, TWO), 2),
+    highUtilisationKwhPerKva: fxOf(kwhPerKva),
+    highUtilisationFactorText: factor.toFixed(),
+    highUtilisationKwhPerKvaText: kwhPerKva.toFixed(),
+  };
+}
 
 /** Validates one tariff version (zod schema plus the checks a schema cannot express) and compiles it. */
 export function compileTariff(input: unknown, prefix = 'tariff'): CompiledTariff {
@@ -83,20 +145,23 @@ export function compileTariff(input: unknown, prefix = 'tariff'): CompiledTariff
       fieldPath(prefix, ['highUtilisationDemandDiscount', 'factor']),
       'a discount factor above 1 would raise the price',
     );
+  const funds = tariff.funds.map((f) => {
+    const price = dec(f.pricePerKwh);
+    return { code: f.code, label: f.label, price, text: priceText(price, 4) };
+  });
+  const highUtilisationKwhPerKva = dec(tariff.highUtilisationDemandDiscount.kwhPerKva);
   return {
     tariff,
     tariffId: tariff.tariffId,
     effectiveFrom: tariff.effectiveFrom,
     effectiveDay: dayNumber(tariff.effectiveFrom),
     bands,
-    funds: tariff.funds.map((f) => {
-      const price = dec(f.pricePerKwh);
-      return { code: f.code, label: f.label, price, text: priceText(price, 4) };
-    }),
+    funds,
     perKvaMonth,
     perKwMonth,
-    highUtilisationKwhPerKva: dec(tariff.highUtilisationDemandDiscount.kwhPerKva),
+    highUtilisationKwhPerKva,
     highUtilisationFactor: factor,
+    fast: fastTariff(bands, funds, perKvaMonth, perKwMonth, highUtilisationKwhPerKva, factor),
   };
 }
 
@@ -184,16 +249,20 @@ export function tariffVersions(tariffs: readonly Tariff[], tariffId: string): Co
 
 const accountCache = new WeakMap<object, CompiledAccount>();
 
+function parseAccount(input: unknown): Account {
+  const parsed = AccountSchema.safeParse(input);
+  if (!parsed.success) throwFirstIssue('account', parsed.error);
+  return parsed.data!;
+}
+
 /** Validates an account document (AccountSchema plus consistency checks) and compiles it; cached by identity. */
 export function compileAccount(input: Account): CompiledAccount {
   const cached = accountCache.get(input);
   if (cached !== undefined) return cached;
-  const parsed = AccountSchema.safeParse(input);
-  if (!parsed.success) throwFirstIssue('account', parsed.error);
-  const account = parsed.data!;
-  const capacityKva = dec(account.capacityKva);
-  const suspendedKva = dec(account.suspendedKva);
-  if (suspendedKva.gt(capacityKva))
+  const account = canonicalAccount(input) ?? parseAccount(input);
+  const capacityKva = fx(account.capacityKva);
+  const suspendedKva = fx(account.suspendedKva);
+  if (cmp(suspendedKva, capacityKva) > 0)
     throw new BillingInputError('account.suspendedKva', 'capacity under suspension exceeds the capacity');
   if (
     account.connectedOn !== undefined &&
@@ -205,25 +274,14 @@ export function compileAccount(input: Account): CompiledAccount {
     account,
     capacityKva,
     suspendedKva,
-    effectiveCapacityKva: capacityKva.minus(suspendedKva),
+    effectiveCapacityKva: minus(capacityKva, suspendedKva),
     ...(account.contractedDemandKw === undefined
       ? {}
-      : { contractedDemandKw: dec(account.contractedDemandKw) }),
+      : { contractedDemandKw: fx(account.contractedDemandKw) }),
     ...(account.previousCapacityKva === undefined
       ? {}
-      : { previousCapacityKva: dec(account.previousCapacityKva) }),
+      : { previousCapacityKva: fx(account.previousCapacityKva) }),
   };
   accountCache.set(input, compiled);
   return compiled;
-}
-
-/**
- * A copy of a valid account with a different basic-charge method (for advice), registered as validated:
- * the change cannot make a valid account invalid when a contracted demand exists for that method.
- */
-export function accountWithMethod(input: Account, method: Account['basicChargeMethod']): Account {
-  const base = compileAccount(input);
-  const changed: Account = { ...input, basicChargeMethod: method };
-  accountCache.set(changed, { ...base, account: { ...base.account, basicChargeMethod: method } });
-  return changed;
 }
