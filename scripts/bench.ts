@@ -13,6 +13,7 @@ type Bench = () => Promise<Record<string, number>>;
 const BENCHES: Record<string, () => Promise<Bench>> = {
   engine: async () => (await import('./bench/engine.ts')).benchEngine,
   ingest: async () => (await import('./bench/ingest.ts')).benchIngest,
+  notify: async () => (await import('./bench/notify.ts')).benchNotify,
 };
 
 async function main() {

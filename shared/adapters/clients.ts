@@ -31,8 +31,10 @@ export const s3Client = once(
     new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }),
 );
 
-export const sesClient = once(() => new SESv2Client({ maxAttempts: 5 }));
-export const snsClient = once(() => new SNSClient({ maxAttempts: 5 }));
+// AWS_MAX_ATTEMPTS overrides the provider retries (a constructor value would otherwise win over it).
+const providerAttempts = () => Number(process.env.AWS_MAX_ATTEMPTS ?? 5);
+export const sesClient = once(() => new SESv2Client({ maxAttempts: providerAttempts() }));
+export const snsClient = once(() => new SNSClient({ maxAttempts: providerAttempts() }));
 export const sqsClient = once(() => new SQSClient({}));
 
 export const requiredEnv = (name: string): string => {

@@ -14,6 +14,7 @@ export class TokenBucket {
     private readonly now: () => number = () => performance.now(),
   ) {
     if (!(ratePerSecond > 0)) throw new RangeError(`rate must be positive, got ${ratePerSecond}`);
+    if (!(burst >= 1)) throw new RangeError(`burst must be at least 1, got ${burst}`);
     this.tokens = burst;
     this.last = this.now();
   }

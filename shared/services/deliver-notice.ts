@@ -66,11 +66,17 @@ export async function deliverNotice(message: NoticeMessage, deps: SenderDeps): P
   const claimable =
     notice.status === 'QUEUED' ||
     (notice.status === 'SENDING' && Date.parse(notice.updatedAt) < now().getTime() - CLAIM_LEASE_MS);
-  if (!claimable) return { outcome: 'already-handled', status: notice.status };
+  if (!claimable) {
+    // Another delivery holds the claim: keep this message until it finishes (a failed send goes back to
+    // QUEUED and needs a message to be sent again; a crashed sender's claim lapses).
+    if (notice.status === 'SENDING')
+      throw new RetryableDeliveryError('notice is being sent by another delivery');
+    return { outcome: 'already-handled', status: notice.status };
+  }
   const claimed = await repository.transitionNotice(notice, [notice.status], 'SENDING', {
     countAttempt: true,
   });
-  if (!claimed) return { outcome: 'already-handled', status: 'claimed-elsewhere' };
+  if (!claimed) throw new RetryableDeliveryError('notice was claimed by another delivery');
 
   const recipientForLogs =
     notice.channel === 'email' ? maskEmail(notice.recipient.address) : maskPhone(notice.recipient.address);
@@ -83,8 +89,13 @@ export async function deliverNotice(message: NoticeMessage, deps: SenderDeps): P
     log('notice suppressed', { noticeId: notice.noticeId, recipient: recipientForLogs, reason: suppressed });
     return { outcome: 'suppressed', reason: suppressed };
   }
-  if (notice.sendAt !== undefined && Date.parse(notice.sendAt) > now().getTime()) {
-    // Planned for a later day (the segment's days before the due date): the daily release re-queues it.
+  // A preview planned for a later day (the segment's days before the due date) waits for the daily release.
+  // Warnings are produced when due (by the scan or their schedule) and go out at once.
+  if (
+    notice.kind === 'bill-preview' &&
+    notice.sendAt !== undefined &&
+    Date.parse(notice.sendAt) > now().getTime()
+  ) {
     await repository.transitionNotice(notice, ['SENDING'], 'DEFERRED', {
       detail: `scheduled for ${notice.sendAt}`,
     });

@@ -28,13 +28,11 @@ const HEIGHT = 2400;
 const PERIODS = ['2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'] as const;
 
 async function findChromium(): Promise<string | undefined> {
-  const candidates = [
-    process.env.CHROMIUM_PATH,
-    '/usr/bin/chromium',
-    ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'chromium')),
-  ];
+  // CHROMIUM_PATH, when set, is the only candidate.
+  const candidates = process.env.CHROMIUM_PATH
+    ? [process.env.CHROMIUM_PATH]
+    : ['/usr/bin/chromium', ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'chromium'))];
   for (const candidate of candidates) {
-    if (candidate === undefined || candidate === '') continue;
     try {
       await access(candidate, fsConstants.X_OK);
       return candidate;
@@ -43,6 +41,16 @@ async function findChromium(): Promise<string | undefined> {
     }
   }
   return undefined;
+}
+
+/** Whether fontconfig knows a font with Chinese glyphs; undefined when fc-list is not there to ask. */
+async function hasChineseFont(): Promise<boolean | undefined> {
+  try {
+    const { stdout } = await promisify(execFile)('fc-list', [':lang=zh-cn', 'family'], { timeout: 10_000 });
+    return stdout.trim() !== '';
+  } catch {
+    return undefined;
+  }
 }
 
 const [generated] = generateAccounts(1, {
@@ -117,11 +125,17 @@ describe('bill-preview email drawn by headless Chromium', () => {
     async ([language, heading], context) => {
       if (chromium === undefined) {
         const reason =
-          'Chromium not found (looked at $CHROMIUM_PATH, /usr/bin/chromium and PATH); install the Debian packages `chromium fonts-noto-cjk`';
+          'Chromium not found ($CHROMIUM_PATH if set, else /usr/bin/chromium and PATH); install the Debian packages `chromium fonts-noto-cjk`';
         if (process.env.CI) throw new Error(`${reason}: the email screenshot cannot be taken`);
         console.warn(`skipping the email screenshot: ${reason}`);
         context.skip(reason);
         return;
+      }
+      if (language === 'zh-CN' && (await hasChineseFont()) === false) {
+        const problem =
+          'no font with Chinese glyphs (Debian `fonts-noto-cjk`): the zh-CN screenshot shows boxes';
+        if (process.env.CI) throw new Error(problem);
+        console.warn(problem);
       }
       const account: Account = { ...generated.account, language };
       const bills = billsOf(account);

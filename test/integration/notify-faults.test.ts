@@ -28,7 +28,8 @@ import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
  *   when over its sending rate (429 TooManyRequestsException);
  * - SNS: the SMS recorder throttles 30 % of Publish calls (seeded);
  * - one account's email and SMS are throttled 5 times in a row, as many attempts as the SDK clients make
- *   (maxAttempts 5, shared/adapters/clients.ts), so the queue's own retry has to deliver them;
+ *   (maxAttempts 5, shared/adapters/clients.ts; AWS_MAX_ATTEMPTS cannot lower it, as a maxAttempts given
+ *   to the client constructor wins over the variable), so the queue's own retry has to deliver them;
  * - the queue pump hands 20 % of received messages to the handler twice.
  * Then the same run is read back for what customers received: language and escaping. Last, two sender
  * instances share the queue while one send outlives the message's visibility timeout.
@@ -163,8 +164,9 @@ describe('bill-preview notices through throttling SES and SNS and a re-deliverin
   let notices: StoredNotice[];
   let emails: SesStoredEmail[];
   let sms: RecordedSms[];
-  /** SendEmail requests that reached the proxy, by recipient, and how many it throttled. */
+  /** SendEmail requests that reached the proxy, by recipient. */
   const sendEmailRequests = new Map<string, number>();
+  /** SendEmail requests the proxy throttled at random. */
   let sesThrottles = 0;
   let duplicatedDeliveries = 0;
   /** The account whose email and SMS are throttled past the SDK's retries. */
@@ -209,7 +211,7 @@ describe('bill-preview notices through throttling SES and SNS and a re-deliverin
         // The first attempt outlives the queue's 2 s visibility timeout; then as many fast failures as it
         // takes to exhaust the SDK's attempts, so the send fails back to the queue.
         slowFailures.answered++;
-        if (slowFailures.answered === 1) return sesInternalFailure(3_000);
+        if (slowFailures.answered === 1) return sesInternalFailure(4_000);
         if (slowFailures.answered <= SDK_MAX_ATTEMPTS) return sesInternalFailure();
         return undefined;
       }
@@ -259,7 +261,8 @@ describe('bill-preview notices through throttling SES and SNS and a re-deliverin
     for (const g of accounts) notices.push(...(await pipeline.repository.listNotices(g.account.accountId)));
     emails = await stack.ses!.listEmails();
     sms = stack.sms!.messages();
-  });
+    // The SDK's throttling back-off (1 s base, doubling) dominates: about 20-45 s on a busy two-core machine.
+  }, 240_000);
 
   afterAll(async () => {
     pipeline?.close();
@@ -411,9 +414,11 @@ describe('bill-preview notices through throttling SES and SNS and a re-deliverin
       } finally {
         for (const pump of pumps) pump.close();
       }
-      [slowNotice] = await pipeline.repository.listNotices(slow.account.accountId);
+      const planned = await pipeline.repository.listNotices(slow.account.accountId);
+      expect(planned).toHaveLength(1);
+      slowNotice = planned[0]!;
       slowEmails = (await stack.ses!.listEmails()).filter((e) => e.destination.to[0] === emailOf(slow));
-    });
+    }, 120_000);
 
     it('made the first send outlive the visibility timeout and fail back to the queue', () => {
       expect(slowFailures.answered).toBeGreaterThanOrEqual(SDK_MAX_ATTEMPTS);
@@ -421,14 +426,11 @@ describe('bill-preview notices through throttling SES and SNS and a re-deliverin
     });
 
     /*
-     * KNOWN BUG (shared/services/deliver-notice.ts): the second instance finds the notice SENDING under a
-     * live claim, answers `already-handled`, and its pump deletes the message; the first instance's send
-     * then fails retryably and puts the notice back to QUEUED, with no message left to send it. The notice
-     * is never sent and never reaches the DLQ. `it.fails` keeps this scenario running: once the fix is in
-     * (a SENDING notice under a live claim is a retryable failure, so the message stays on the queue),
-     * this test fails as "expected to fail": change `it.fails` to `it`.
+     * The second instance finds the notice SENDING under a live claim: that is a retryable failure, so its
+     * message stays on the queue; when the first instance's send fails and puts the notice back to QUEUED,
+     * the kept message sends it.
      */
-    it.fails('still sends the notice exactly once', () => {
+    it('still sends the notice exactly once', () => {
       expect(slowNotice.status).toBe('SENT');
       expect(slowEmails).toHaveLength(1);
     });

@@ -94,7 +94,7 @@ export const BILL_PREVIEW_EMAIL_HTML = `<!DOCTYPE html>
 {{#each bands}}
 <tr data-band="{{band}}">
 <td width="72" style="padding:7px 8px 7px 0;white-space:nowrap;">{{label}}</td>
-<td style="padding:7px 0;">
+<td width="40%" style="padding:7px 0;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" border="0"><tr>
 {{#if fillWidth}}<td width="{{fillWidth}}%" height="12" style="background-color:{{color}};height:12px;font-size:0;line-height:0;">&nbsp;</td>{{/if}}
 {{#if restWidth}}<td width="{{restWidth}}%" height="12" style="background-color:#e6eaf0;height:12px;font-size:0;line-height:0;">&nbsp;</td>{{/if}}
