@@ -212,7 +212,8 @@ function buildEmailView(input: BillPreviewEmailInput): EmailView {
     bands: bandRows(bill, t),
     totalKwhText: formatQuantity(bill.consumption.totalKwh),
     powerFactor: {
-      valueText: formatQuantity(bill.powerFactor.value, 2),
+      // PF is printed with its two decimals, like the standard it is compared with.
+      valueText: bill.powerFactor.value,
       standardText: bill.powerFactor.standard,
       adjustmentText,
       verdict: phrases.powerFactorVerdict({ direction: pfDirection, percent: adjustmentText }),
