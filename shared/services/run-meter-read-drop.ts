@@ -4,14 +4,10 @@ import type { Account } from '../domain/account.ts';
 import { BillingInputError, billSummary, computeBill } from '../domain/billing/index.ts';
 import { checkReadContinuity } from '../domain/continuity.ts';
 import { type MeterReadRow, meterReadRowToCsvLine } from '../domain/meter-read.ts';
-import { DropFileError, METER_READ_FEED, readDrop, rejectReportCsv } from '../ingest/index.ts';
+import { DropFileError, METER_READ_FEED, readDrop } from '../ingest/index.ts';
+import { type RowReject, rejectWholeDrop, writeRejectReport } from './drop-reports.ts';
 
-export interface RowReject {
-  rowNumber: number;
-  column: string | null;
-  reason: string;
-  raw: string;
-}
+export { type RowReject, rejectReportKeyFor } from './drop-reports.ts';
 
 export interface MeterReadDropResult {
   runId: string;
@@ -37,9 +33,6 @@ export interface RunDropDeps {
 
 /** A run that has been RUNNING longer than a Lambda can live crashed; a re-delivery may take it over. */
 const STALE_RUN_MS = 20 * 60 * 1000;
-
-export const rejectReportKeyFor = (dropKey: string): string =>
-  `rejects/${dropKey.replace(/^drops\//, '')}.rejects.csv`;
 
 /**
  * Processes one meter-read drop end to end: stream and validate the rows, bill every account they
@@ -153,16 +146,7 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
     }
     await repository.putMeterReads(billedRows, runId);
 
-    rejects.sort((a, b) => a.rowNumber - b.rowNumber);
-    let rejectReportKey: string | undefined;
-    if (rejects.length > 0) {
-      rejectReportKey = rejectReportKeyFor(ref.key);
-      await objects.put(
-        { bucket: ref.bucket, key: rejectReportKey },
-        rejectReportCsv(rejects),
-        'text/csv; charset=utf-8',
-      );
-    }
+    const rejectReportKey = await writeRejectReport(ref, rejects, objects);
     const result: MeterReadDropResult = {
       runId,
       outcome: 'processed',
@@ -194,19 +178,7 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
     return result;
   } catch (error) {
     if (error instanceof DropFileError) {
-      const rejectReportKey = rejectReportKeyFor(ref.key);
-      await objects.put(
-        { bucket: ref.bucket, key: rejectReportKey },
-        rejectReportCsv([{ rowNumber: 0, column: null, reason: error.message, raw: '' }]),
-        'text/csv; charset=utf-8',
-      );
-      await repository.finishRun({
-        ...run,
-        status: 'REJECTED',
-        finishedAt: now().toISOString(),
-        reason: error.message,
-        rejectReportKey,
-      });
+      const rejectReportKey = await rejectWholeDrop(ref, run, error.message, { repository, objects, now });
       return {
         runId,
         outcome: 'rejected',

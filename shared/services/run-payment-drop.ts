@@ -1,7 +1,7 @@
 import type { DropObjectStore, DropRef } from '../adapters/drop-objects.ts';
 import type { KeybillRepository, RunRecord } from '../adapters/repository.ts';
-import { DropFileError, PAYMENT_FEED, readDrop, rejectReportCsv } from '../ingest/index.ts';
-import { type RowReject, rejectReportKeyFor } from './run-meter-read-drop.ts';
+import { DropFileError, PAYMENT_FEED, readDrop } from '../ingest/index.ts';
+import { type RowReject, rejectWholeDrop, writeRejectReport } from './drop-reports.ts';
 
 export interface PaymentDropResult {
   runId: string;
@@ -85,15 +85,7 @@ export async function runPaymentDrop(
       } else paymentsDuplicate++;
     }
     if (paidAccounts.size > 0) await deps.onPaymentsStored?.([...paidAccounts], now().toISOString());
-    let rejectReportKey: string | undefined;
-    if (rejects.length > 0) {
-      rejectReportKey = rejectReportKeyFor(ref.key);
-      await objects.put(
-        { bucket: ref.bucket, key: rejectReportKey },
-        rejectReportCsv(rejects),
-        'text/csv; charset=utf-8',
-      );
-    }
+    const rejectReportKey = await writeRejectReport(ref, rejects, objects);
     const counts = {
       rows,
       accepted: rows - rejects.length,
@@ -117,19 +109,7 @@ export async function runPaymentDrop(
     };
   } catch (error) {
     if (error instanceof DropFileError) {
-      const rejectReportKey = rejectReportKeyFor(ref.key);
-      await objects.put(
-        { bucket: ref.bucket, key: rejectReportKey },
-        rejectReportCsv([{ rowNumber: 0, column: null, reason: error.message, raw: '' }]),
-        'text/csv; charset=utf-8',
-      );
-      await repository.finishRun({
-        ...run,
-        status: 'REJECTED',
-        finishedAt: now().toISOString(),
-        reason: error.message,
-        rejectReportKey,
-      });
+      const rejectReportKey = await rejectWholeDrop(ref, run, error.message, { repository, objects, now });
       return { runId, outcome: 'rejected', ...empty, rejectReportKey, reason: error.message };
     }
     await repository.finishRun({
