@@ -112,6 +112,9 @@ export async function deliverNotice(message: NoticeMessage, deps: SenderDeps): P
   }
 
   try {
+    // The token is taken as soon as the notice is claimed, so that reading and rendering overlap with the
+    // wait: the sends stay at the configured pace instead of falling behind it by the preparation time.
+    await deps.pace?.[notice.channel]?.take();
     const sent = await sendThroughProvider(notice, deps);
     if (sent.optedOut) {
       await repository.suppressRecipient('sms', recipientKey('sms', notice.recipient.address), 'opted-out');
@@ -179,7 +182,6 @@ async function sendThroughProvider(
       corrected,
       version: notice.billVersion,
     });
-    await deps.pace?.email?.take();
     return deps.providers.sendEmail({
       from: deps.config.fromAddress,
       to: notice.recipient.address,
@@ -195,7 +197,6 @@ async function sendThroughProvider(
     throw new PermanentDeliveryError(`phone number is not a valid mobile number: ${phone.reason}`);
   if (await deps.providers.isPhoneOptedOut(phone.e164)) return { optedOut: true };
   const sms = renderBillPreviewSms({ bill: stored.document, account, language, corrected });
-  await deps.pace?.sms?.take();
   return deps.providers.sendSms({
     phoneNumber: phone.e164,
     text: sms.text,
@@ -210,7 +211,6 @@ async function sendStoredContent(
   deps: SenderDeps,
 ): Promise<{ messageId: string; optedOut?: false } | { optedOut: true; messageId?: undefined }> {
   if (notice.channel === 'email') {
-    await deps.pace?.email?.take();
     return deps.providers.sendEmail({
       from: deps.config.fromAddress,
       to: notice.recipient.address,
@@ -227,7 +227,6 @@ async function sendStoredContent(
   if (!phone.ok)
     throw new PermanentDeliveryError(`phone number is not a valid mobile number: ${phone.reason}`);
   if (await deps.providers.isPhoneOptedOut(phone.e164)) return { optedOut: true };
-  await deps.pace?.sms?.take();
   return deps.providers.sendSms({
     phoneNumber: phone.e164,
     text: content.text,
