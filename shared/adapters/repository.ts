@@ -625,6 +625,44 @@ export class KeybillRepository {
     return out.Item?.reason as string | undefined;
   }
 
+  /**
+   * The claim before a send: QUEUED (or SENDING under a lapsed claim) → SENDING in one conditional update
+   * that returns the notice. Undefined when the notice is missing or someone else holds it.
+   */
+  async claimNotice(
+    ref: Pick<StoredNotice, 'accountId' | 'noticeId'>,
+    staleBefore: string,
+  ): Promise<StoredNotice | undefined> {
+    const now = new Date().toISOString();
+    try {
+      const out = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.notice(ref.accountId, ref.noticeId),
+          UpdateExpression:
+            'SET #status = :sending, updatedAt = :now, timeline = list_append(timeline, :entry), gsi2pk = :gsi2pk, gsi2sk = :now, attempts = attempts + :one',
+          ConditionExpression:
+            'attribute_exists(pk) AND (#status = :queued OR (#status = :sending AND updatedAt < :stale))',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: {
+            ':sending': 'SENDING',
+            ':queued': 'QUEUED',
+            ':now': now,
+            ':stale': staleBefore,
+            ':entry': [{ at: now, status: 'SENDING' }],
+            ':gsi2pk': keys.noticeStatusIndex('SENDING', now).gsi2pk,
+            ':one': 1,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return out.Attributes === undefined ? undefined : stripKeys(out.Attributes);
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return undefined;
+      throw error;
+    }
+  }
+
   async findNoticeByProviderMessageId(providerMessageId: string): Promise<StoredNotice | undefined> {
     const items = await this.queryAll({
       IndexName: 'gsi1',

@@ -61,22 +61,19 @@ export async function deliverNotice(message: NoticeMessage, deps: SenderDeps): P
   const { repository } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? (() => {});
-  const notice = await repository.getNotice(message.accountId, message.noticeId);
-  if (notice === undefined) return { outcome: 'missing' };
-  const claimable =
-    notice.status === 'QUEUED' ||
-    (notice.status === 'SENDING' && Date.parse(notice.updatedAt) < now().getTime() - CLAIM_LEASE_MS);
-  if (!claimable) {
+  // One round trip in the common case: the conditional update is the claim and returns the notice.
+  const staleBefore = new Date(now().getTime() - CLAIM_LEASE_MS).toISOString();
+  const notice = await repository.claimNotice(message, staleBefore);
+  if (notice === undefined) {
+    const current = await repository.getNotice(message.accountId, message.noticeId);
+    if (current === undefined) return { outcome: 'missing' };
     // Another delivery holds the claim: keep this message until it finishes (a failed send goes back to
     // QUEUED and needs a message to be sent again; a crashed sender's claim lapses).
-    if (notice.status === 'SENDING')
+    if (current.status === 'SENDING' || current.status === 'QUEUED') {
       throw new RetryableDeliveryError('notice is being sent by another delivery');
-    return { outcome: 'already-handled', status: notice.status };
+    }
+    return { outcome: 'already-handled', status: current.status };
   }
-  const claimed = await repository.transitionNotice(notice, [notice.status], 'SENDING', {
-    countAttempt: true,
-  });
-  if (!claimed) throw new RetryableDeliveryError('notice was claimed by another delivery');
 
   const recipientForLogs =
     notice.channel === 'email' ? maskEmail(notice.recipient.address) : maskPhone(notice.recipient.address);
