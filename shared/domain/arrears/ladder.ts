@@ -731,6 +731,15 @@ export function applyArrearsCommand(
       const plan = run.findPlan(command.planId, (p) =>
         ['notice-pending', 'notified', 'reminded'].includes(p.status),
       );
+      // Re-announcing the same (or an earlier) time is not a deferral: it would send the customer a
+      // second notice for nothing, or shorten the notice they were given.
+      const current = currentRevision(plan)!;
+      if (command.newDate <= current.disconnectAt.slice(0, 10)) {
+        throw new ArrearsCommandError(
+          'bad-date',
+          `${command.newDate} is not after the planned disconnection at ${current.disconnectAt}`,
+        );
+      }
       const times = disconnectionTimesOn(command.newDate, ms, policy);
       if (times === 'not-a-working-day' || times === 'too-soon') {
         throw new ArrearsCommandError(

@@ -183,6 +183,20 @@ describe('after a disconnection notice', () => {
     ).toThrow(ArrearsCommandError);
   });
 
+  it('refuses a deferral that does not move the disconnection later (no second notice for the same time)', () => {
+    const sameDay = {
+      command: 'defer' as const,
+      accountId: ACCOUNT_ID,
+      newDate: '2026-12-24',
+      by: 'op',
+      reason: 'x',
+      at: '2026-12-22T10:00:00+08:00',
+    };
+    expect(() => applyArrearsCommand(snapshotOf(notified), sameDay, POLICY)).toThrow(
+      /2026-12-24 is not after the planned disconnection/,
+    );
+  });
+
   it('refuses an approval when no plan awaits one', () => {
     expect(() =>
       applyArrearsCommand(

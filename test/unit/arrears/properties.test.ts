@@ -196,7 +196,8 @@ describe('arrears warnings over random payment timelines', () => {
               repeatNotice || next.level === prev.level + 1,
               `${billId}: ${prev.level} → ${next.level}`,
             ).toBe(true);
-            expect(next.day > prev.day, `${billId}: two levels on ${next.day}`).toBe(true);
+            // A deferral re-announces the new time at once, which may be the day the first notice went out.
+            expect(repeatNotice || next.day > prev.day, `${billId}: two levels on ${next.day}`).toBe(true);
           }
         }
 

@@ -285,7 +285,7 @@ describe('arrears over a 60-day timeline', () => {
         {
           command: 'defer',
           accountId: ACCOUNT_ID,
-          newDate: '2026-12-24',
+          newDate: '2026-12-25',
           by: 'operator-7',
           reason: 'x',
           at: '2026-12-22T15:00:00+08:00',
@@ -293,7 +293,7 @@ describe('arrears over a 60-day timeline', () => {
       ],
     });
     expect(result.rejectedCommands.map((r) => r.error)).toEqual([
-      "2026-12-24 leaves less than 3 days' notice",
+      "2026-12-25 leaves less than 3 days' notice",
     ]);
     expect(result.disconnections.map((d) => d.outcome)).toEqual(['disconnect-due']);
   });
