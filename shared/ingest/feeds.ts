@@ -5,6 +5,7 @@ import {
   MeterReadRowSchema,
   REQUIRED_METER_READ_COLUMNS,
 } from '../domain/meter-read.ts';
+import { certainMeterRead } from '../domain/meter-read-check.ts';
 import {
   PAYMENT_COLUMNS,
   type PaymentRow,
@@ -21,6 +22,13 @@ export interface FeedDefinition<T> {
   readonly requiredColumns: readonly string[];
   /** Input: the row's cells keyed by column name (only columns present in the header). */
   readonly schema: z.ZodType<T>;
+  /**
+   * Optional fast path: the row exactly as `schema` would return it when the cells certainly pass, or
+   * undefined to let `schema` decide (and word the reject); it must never accept what `schema` rejects.
+   * Input: the row's cells in the order of `columns`, undefined for a column the header lacks (an array
+   * rather than the schema's object, which costs more to build than this check).
+   */
+  readonly certainRow?: (cells: readonly (string | undefined)[]) => T | undefined;
 }
 
 export const METER_READ_FEED: FeedDefinition<MeterReadRow> = {
@@ -28,6 +36,7 @@ export const METER_READ_FEED: FeedDefinition<MeterReadRow> = {
   columns: METER_READ_COLUMNS,
   requiredColumns: REQUIRED_METER_READ_COLUMNS,
   schema: MeterReadRowSchema,
+  certainRow: certainMeterRead,
 };
 
 export const PAYMENT_FEED: FeedDefinition<PaymentRow> = {

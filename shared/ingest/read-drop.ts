@@ -77,6 +77,8 @@ interface Header {
   readonly names: readonly string[];
   /** Where each of the feed's columns present in the header sits. */
   readonly bindings: readonly { readonly column: string; readonly index: number }[];
+  /** For each of the feed's columns, in the feed's order, its field index; -1 when the header lacks it. */
+  readonly positions: readonly number[];
 }
 
 // Control characters or U+FFFD in the header: a binary or wrongly decoded file, not a CSV text.
@@ -123,6 +125,7 @@ function readHeader(record: CsvRecord, feed: FeedDefinition<unknown>, fileName: 
       const index = positions.get(column);
       return index === undefined ? [] : [{ column, index }];
     }),
+    positions: feed.columns.map((column) => positions.get(column) ?? -1),
   };
 }
 
@@ -166,55 +169,107 @@ function describeIssue(issue: z.core.$ZodIssue, value: string | undefined): stri
   return `${issue.message} (got "${clip(value, 60)}")`;
 }
 
-function checkRecord<T>(
-  record: CsvRecord,
-  rowNumber: number,
-  header: Header,
-  feed: FeedDefinition<T>,
-): DropItem<T> {
-  const { fields, text, line } = record;
-  const reject = (column: string | null, reason: string): DropReject => ({
+function rejectOf(record: CsvRecord, rowNumber: number, column: string | null, reason: string): DropReject {
+  return {
     kind: 'reject',
     rowNumber,
-    line,
+    line: record.line,
     column,
     reason,
-    raw: clip(text, MAX_REJECT_RAW_CHARS),
-  });
-  const columnAt = (index: number): string | null => header.names[index] ?? null;
+    raw: clip(record.text, MAX_REJECT_RAW_CHARS),
+  };
+}
 
+const columnAt = (header: Header, index: number): string | null => header.names[index] ?? null;
+
+/** Why a record cannot be a row whatever its cells say (its CSV text is broken), or undefined. */
+function recordProblem(record: CsvRecord, rowNumber: number, header: Header): DropReject | undefined {
+  const { fields, text } = record;
   if (record.unterminated) {
-    return reject(
-      columnAt(malformedQuoteField(text)),
+    return rejectOf(
+      record,
+      rowNumber,
+      columnAt(header, malformedQuoteField(text)),
       'a quote opened in this row is never closed, so the row runs to the end of the file',
     );
   }
   if (text.includes('\uFFFD')) {
-    return reject(
-      columnAt(fields.findIndex((f) => f.includes('\uFFFD'))),
+    return rejectOf(
+      record,
+      rowNumber,
+      columnAt(
+        header,
+        fields.findIndex((f) => f.includes('\uFFFD')),
+      ),
       'contains bytes that are not valid text in the file encoding (UTF-8 or GB18030)',
     );
   }
   if (text.includes('"')) {
     const bad = malformedQuoteField(text);
     if (bad !== -1) {
-      return reject(
-        columnAt(bad),
+      return rejectOf(
+        record,
+        rowNumber,
+        columnAt(header, bad),
         'malformed quoting: a field with a quote must be enclosed in quotes, with inner quotes doubled',
       );
     }
   }
   if (fields.length !== header.names.length) {
-    return reject(null, `expected ${header.names.length} fields as in the header, found ${fields.length}`);
+    return rejectOf(
+      record,
+      rowNumber,
+      null,
+      `expected ${header.names.length} fields as in the header, found ${fields.length}`,
+    );
   }
+  return undefined;
+}
 
+/** The row's cells in the order of the feed's columns, undefined where the header lacks the column. */
+function cellsInFeedOrder(fields: readonly string[], header: Header): (string | undefined)[] {
+  const positions = header.positions;
+  const cells = new Array<string | undefined>(positions.length);
+  for (let i = 0; i < positions.length; i++) {
+    const index = positions[i]!;
+    cells[i] = index < 0 ? undefined : fields[index];
+  }
+  return cells;
+}
+
+/** The row's cells keyed by column name (only columns present in the header): the schema's input. */
+function cellsByColumn(fields: readonly string[], header: Header): Record<string, string> {
   const cells: Record<string, string> = {};
   for (const { column, index } of header.bindings) cells[column] = fields[index]!;
+  return cells;
+}
+
+// Plain functions rather than closures made per row: this runs a million times a drop.
+function checkRecord<T>(
+  record: CsvRecord,
+  rowNumber: number,
+  header: Header,
+  feed: FeedDefinition<T>,
+): DropItem<T> {
+  const problem = recordProblem(record, rowNumber, header);
+  if (problem !== undefined) return problem;
+
+  // The feed's fast path takes the rows its schema certainly accepts; zod decides (and words) the rest.
+  if (feed.certainRow !== undefined) {
+    const row = feed.certainRow(cellsInFeedOrder(record.fields, header));
+    if (row !== undefined) return { kind: 'row', rowNumber, line: record.line, row };
+  }
+  const cells = cellsByColumn(record.fields, header);
   const result = feed.schema.safeParse(cells);
-  if (result.success) return { kind: 'row', rowNumber, line, row: result.data };
+  if (result.success) return { kind: 'row', rowNumber, line: record.line, row: result.data };
   const issue = result.error.issues[0]!;
   const column = typeof issue.path[0] === 'string' ? issue.path[0] : null;
-  return reject(column, describeIssue(issue, column === null ? undefined : cells[column]));
+  return rejectOf(
+    record,
+    rowNumber,
+    column,
+    describeIssue(issue, column === null ? undefined : cells[column]),
+  );
 }
 
 /**
