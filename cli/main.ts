@@ -205,12 +205,16 @@ async function main(argv: string[]): Promise<number> {
       const { sqsNoticeQueue } = await import('../shared/adapters/notice-queue.ts');
       const queueUrl = process.env.NOTICE_QUEUE_URL;
       const queue = queueUrl === undefined ? undefined : sqsNoticeQueue(queueUrl);
+      const { sqsBillChunkQueue } = await import('../shared/adapters/bill-chunk-queue.ts');
+      const chunkQueueUrl = process.env.BILL_CHUNK_QUEUE_URL;
+      const chunks = chunkQueueUrl === undefined ? undefined : sqsBillChunkQueue(chunkQueueUrl);
       const { arrearsDepsFromEnv } = await import('../shared/adapters/arrears-deps.ts');
       const arrears = process.env.REMINDER_SCHEDULE_GROUP === undefined ? undefined : arrearsDepsFromEnv();
       const response = await runOperatorCommand(event, {
         repository,
         objects: s3DropObjectStore,
         queue,
+        chunks,
         ...(arrears === undefined ? {} : { arrears }),
       });
       process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);

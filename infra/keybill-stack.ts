@@ -5,6 +5,7 @@ import { Schedule, ScheduleExpression, ScheduleTargetInput } from 'aws-cdk-lib/a
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
 import type { Construct } from 'constructs';
 import { acknowledge } from './constructs/acknowledge.ts';
+import { BillFanOut } from './constructs/bill-fan-out.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { BUCKET_PREFIXES, DropBucket } from './constructs/drop-bucket.ts';
 import { KeybillFunction } from './constructs/keybill-function.ts';
@@ -35,6 +36,7 @@ export class KeybillStack extends Stack {
   readonly data: DataTable;
   readonly drops: DropBucket;
   readonly ingest: KeybillFunction;
+  readonly billing: BillFanOut;
   readonly operator: KeybillFunction;
   readonly notifications: NotificationPath;
   readonly schedules: Schedules;
@@ -56,17 +58,22 @@ export class KeybillStack extends Stack {
       senderMaxConcurrency: props.senderMaxConcurrency,
     });
 
+    // ---- Billing: the accounts of a read drop, chunk by chunk, by as many instances as the queue needs.
+    this.billing = new BillFanOut(this, 'Billing', { table: this.data, drops: this.drops });
+
     // ---- Ingest: meter-read and payment drops, via EventBridge "Object Created".
     this.ingest = new KeybillFunction(this, 'IngestDrop', {
       handlerName: 'ingest-drop',
-      description: 'Streams a dropped CSV, validates it, stores reads/payments and computes bills',
-      // One full vCPU (1,769 MB) and the 15-minute ceiling: a ~300,000-row drop is parsed in one pass.
+      description: 'Streams a dropped CSV, validates it, stores payments or stages reads for bill-chunk',
+      // One full vCPU (1,769 MB) and the 15-minute ceiling: reading and staging run at several million
+      // rows per run (README "Scale"); billing is fanned out.
       memorySize: 1769,
       timeout: Duration.minutes(15),
-      environment: { TABLE_NAME: this.data.tableName },
+      environment: { TABLE_NAME: this.data.tableName, BILL_CHUNK_QUEUE_URL: this.billing.queue.queueUrl },
       asyncInvoke: {},
     });
     this.data.grantReadWrite(this.ingest.function);
+    this.billing.queue.grantSendMessages(this.ingest.function);
     this.drops.grantReadDrops(this.ingest.function);
     this.drops.grantWriteRejects(this.ingest.function);
     this.drops.onObjectCreated(
@@ -93,9 +100,11 @@ export class KeybillStack extends Stack {
         TABLE_NAME: this.data.tableName,
         DROP_BUCKET: this.drops.bucketName,
         NOTICE_QUEUE_URL: this.notifications.noticeQueue.queueUrl,
+        BILL_CHUNK_QUEUE_URL: this.billing.queue.queueUrl,
       },
     });
     this.data.grantReadWrite(this.operator.function);
+    this.billing.queue.grantSendMessages(this.operator.function);
     this.drops.grantReadDrops(this.operator.function);
     this.drops.grantWriteRejects(this.operator.function);
     this.notifications.noticeQueue.grantSendMessages(this.operator.function);
@@ -149,6 +158,7 @@ export class KeybillStack extends Stack {
       noticeQueue: this.notifications.noticeQueue,
       deadLetterQueues: [
         ...this.notifications.deadLetterQueues,
+        this.billing.deadLetters,
         ...[this.ingest, this.operator, this.schedules.arrearsScan, this.schedules.rankAccounts].flatMap(
           (f) => (f.deadLetterQueue ? [f.deadLetterQueue] : []),
         ),
@@ -166,6 +176,7 @@ export class KeybillStack extends Stack {
   get functions(): KeybillFunction[] {
     return [
       this.ingest,
+      this.billing.biller,
       this.notifications.planner,
       this.notifications.sender,
       this.notifications.recorder,

@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   engine: async () => (await import('./bench/engine.ts')).benchEngine,
   ingest: async () => (await import('./bench/ingest.ts')).benchIngest,
   notify: async () => (await import('./bench/notify.ts')).benchNotify,
+  scale: async () => (await import('./bench/scale.ts')).benchScale,
 };
 
 async function main() {

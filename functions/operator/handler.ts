@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { arrearsDepsFromEnv } from '../../shared/adapters/arrears-deps.ts';
+import { sqsBillChunkQueue } from '../../shared/adapters/bill-chunk-queue.ts';
 import { documentClient, requiredEnv } from '../../shared/adapters/clients.ts';
 import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
 import { sqsNoticeQueue } from '../../shared/adapters/notice-queue.ts';
@@ -13,6 +14,10 @@ const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NA
 const arrears = process.env.REMINDER_SCHEDULE_GROUP === undefined ? undefined : arrearsDepsFromEnv(logFields);
 const queue =
   process.env.NOTICE_QUEUE_URL === undefined ? undefined : sqsNoticeQueue(process.env.NOTICE_QUEUE_URL);
+const chunks =
+  process.env.BILL_CHUNK_QUEUE_URL === undefined
+    ? undefined
+    : sqsBillChunkQueue(process.env.BILL_CHUNK_QUEUE_URL);
 
 /**
  * Operators invoke this from the Lambda console with a test event such as
@@ -24,6 +29,7 @@ export const handler = middy(async (event: unknown) => {
     repository,
     objects: s3DropObjectStore,
     queue,
+    chunks,
     ...(arrears === undefined ? {} : { arrears }),
     log: logFields,
   });

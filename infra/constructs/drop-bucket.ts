@@ -119,6 +119,10 @@ export class DropBucket extends Construct {
     return this.grantObjects(grantee, ['s3:GetObject'], BUCKET_PREFIXES.drops);
   }
 
+  grantReadRejects(grantee: IGrantable): Grant {
+    return this.grantObjects(grantee, ['s3:GetObject'], BUCKET_PREFIXES.rejects);
+  }
+
   grantWriteRejects(grantee: IGrantable): Grant {
     return this.grantObjects(grantee, ['s3:PutObject'], BUCKET_PREFIXES.rejects);
   }

@@ -93,7 +93,7 @@ export async function runBillingCycle(options: {
 
   const result = (await pipeline.deliverDrop(dropKey)) as MeterReadDropResult;
   progress(
-    `ingest-drop: ${result.accepted} rows accepted, ${result.rejected} rejected, ${result.accountsBilled} accounts billed`,
+    `ingest-drop: ${result.accepted} rows accepted, ${result.rejected} rejected; bill-chunk: ${result.accountsBilled} accounts billed in ${result.chunks ?? 0} chunk(s)`,
   );
   const billEvents = await pipeline.planNotices();
   progress(`plan-notices: ${billEvents} new bills from the table stream`);

@@ -4,16 +4,21 @@ import type { Message } from '@aws-sdk/client-sqs';
 import { documentClient } from '../../shared/adapters/clients.ts';
 import { KeybillRepository } from '../../shared/adapters/repository.ts';
 import type { KeyAccountRunResult } from '../../shared/services/rank-key-accounts.ts';
+import {
+  type MeterReadDropResult,
+  meterReadDropResultOf,
+} from '../../shared/services/run-meter-read-drop.ts';
 import type { LocalStack } from '../stack.ts';
 import { applyEnv } from '../stack.ts';
 import { lambdaContext, s3ObjectCreatedEvent } from './aws-events.ts';
-import { createBucket, createNoticeQueues, createTable } from './resources.ts';
+import { createBucket, createQueueWithDeadLetters, createTable } from './resources.ts';
 import { QueuePump, StreamPump } from './runner.ts';
 
 export const LOCAL_NAMES = {
   table: 'keybill-local',
   bucket: 'keybill-drops-local',
   queue: 'keybill-notices-local',
+  billChunkQueue: 'keybill-bill-chunks-local',
 } as const;
 
 /** The same filter the CDK stack puts on the stream → plan-notices mapping. */
@@ -30,8 +35,21 @@ export interface LocalPipeline {
     body: string | Uint8Array,
     metadata?: Record<string, string>,
   ): Promise<{ size: number; etag: string }>;
-  /** Delivers S3 "Object Created" via EventBridge for the key to ingest-drop, as AWS would. */
-  deliverDrop(key: string): Promise<unknown>;
+  /**
+   * Delivers S3 "Object Created" via EventBridge for the key to ingest-drop, as AWS would; for a
+   * meter-read drop handed to billing, then plays the bill-chunk queue → bill-chunk until it is empty and
+   * answers with the finished run (MeterReadDropResult). Payment drops answer PaymentDropResult.
+   */
+  deliverDrop(
+    key: string,
+    options?: {
+      duplicateChunks?: (m: Message) => boolean;
+      /** Leave the chunks on the queue (to bill them later with billChunks): answers ingest-drop's result. */
+      leaveChunks?: boolean;
+    },
+  ): Promise<unknown>;
+  /** The bill-chunk queue → bill-chunk until the queue is empty; returns the chunks handled. */
+  billChunks(options?: { duplicate?: (m: Message) => boolean }): Promise<number>;
   /** The table stream → plan-notices; returns the number of new bills delivered. */
   planNotices(): Promise<number>;
   /** The notices queue → send-notice until the queue is empty (in-flight messages included). */
@@ -57,14 +75,19 @@ export async function prepareLocalPipeline(
   applyEnv(stack.env);
   const { streamArn } = await createTable(LOCAL_NAMES.table);
   await createBucket(LOCAL_NAMES.bucket);
-  const queues = await createNoticeQueues(LOCAL_NAMES.queue, {
+  const queues = await createQueueWithDeadLetters(LOCAL_NAMES.queue, {
     visibilityTimeoutSeconds: 2,
+    maxReceiveCount: 5,
+  });
+  const chunkQueues = await createQueueWithDeadLetters(LOCAL_NAMES.billChunkQueue, {
+    visibilityTimeoutSeconds: 5,
     maxReceiveCount: 5,
   });
   const env = {
     TABLE_NAME: LOCAL_NAMES.table,
     DROP_BUCKET: LOCAL_NAMES.bucket,
     NOTICE_QUEUE_URL: queues.queueUrl,
+    BILL_CHUNK_QUEUE_URL: chunkQueues.queueUrl,
     SES_FROM_ADDRESS: 'billing@keybill-power.example.cn',
     SES_CONFIGURATION_SET: 'keybill-previews',
     SMS_SENDER_ID: 'KEYBILL',
@@ -85,6 +108,7 @@ export async function prepareLocalPipeline(
   const ingestDrop = await import('../../functions/ingest-drop/handler.ts');
   const planNotices = await import('../../functions/plan-notices/handler.ts');
   const sendNotice = await import('../../functions/send-notice/handler.ts');
+  const billChunk = await import('../../functions/bill-chunk/handler.ts');
 
   const s3 = new S3Client({});
   const repository = new KeybillRepository(documentClient(), LOCAL_NAMES.table);
@@ -93,6 +117,19 @@ export async function prepareLocalPipeline(
     functionName: 'keybill-plan-notices',
   });
   const heads = new Map<string, { size: number; etag: string }>();
+  const billChunks: LocalPipeline['billChunks'] = async (options = {}) => {
+    const pump = new QueuePump(chunkQueues.queueUrl, chunkQueues.queueArn, billChunk.handler, {
+      functionName: 'keybill-bill-chunk',
+      // As the stack's event source: one chunk per invocation.
+      batchSize: 1,
+      ...(options.duplicate === undefined ? {} : { duplicate: options.duplicate }),
+    });
+    try {
+      return await pump.drain({ timeoutMs: 600_000 });
+    } finally {
+      pump.close();
+    }
+  };
 
   return {
     env,
@@ -113,12 +150,20 @@ export async function prepareLocalPipeline(
       heads.set(key, info);
       return info;
     },
-    async deliverDrop(key) {
+    async deliverDrop(key, options = {}) {
       const head = heads.get(key);
       if (head === undefined) throw new Error(`${key} was not put through this pipeline`);
       const event = s3ObjectCreatedEvent({ bucket: LOCAL_NAMES.bucket, key, ...head });
-      return ingestDrop.handler(event, lambdaContext('keybill-ingest-drop'));
+      const read = (await ingestDrop.handler(event, lambdaContext('keybill-ingest-drop'))) as
+        | MeterReadDropResult
+        | undefined;
+      if (read?.outcome !== 'billing' || options.leaveChunks === true) return read;
+      await billChunks(options.duplicateChunks === undefined ? {} : { duplicate: options.duplicateChunks });
+      const run = await repository.getRun(read.runId);
+      if (run === undefined) throw new Error(`run ${read.runId} vanished`);
+      return meterReadDropResultOf(run);
     },
+    billChunks,
     planNotices: () => streamPump.drain(),
     async sendNotices(options = {}) {
       const pump = new QueuePump(queues.queueUrl, queues.queueArn, sendNotice.handler, {

@@ -58,8 +58,8 @@ export async function createBucket(bucket: string): Promise<void> {
   client.destroy();
 }
 
-/** The notices queue with its dead-letter queue, as in infra/constructs/notification-path.ts. */
-export async function createNoticeQueues(
+/** A queue with its dead-letter queue, as every queue of the stack has (infra/constructs/queues.ts). */
+export async function createQueueWithDeadLetters(
   name: string,
   options: { visibilityTimeoutSeconds: number; maxReceiveCount: number },
 ): Promise<{ queueUrl: string; dlqUrl: string; queueArn: string }> {
@@ -87,7 +87,7 @@ export async function createNoticeQueues(
   ).Attributes?.QueueArn;
   client.destroy();
   if (queue.QueueUrl === undefined || dlq.QueueUrl === undefined || queueArn === undefined) {
-    throw new Error('could not create the notice queues');
+    throw new Error(`could not create the queues of ${name}`);
   }
   return { queueUrl: queue.QueueUrl, dlqUrl: dlq.QueueUrl, queueArn };
 }

@@ -5,6 +5,7 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import type { Account } from '../domain/account.ts';
@@ -33,7 +34,11 @@ export interface RunRecord {
   key: string;
   etag?: string;
   period?: string;
-  status: 'RUNNING' | 'SUCCEEDED' | 'REJECTED' | 'FAILED';
+  /**
+   * RUNNING: the drop is being read. BILLING (meter reads): its rows are staged and account chunks are
+   * being billed by bill-chunk. Then SUCCEEDED, REJECTED (a file-level problem) or FAILED.
+   */
+  status: RunStatus;
   startedAt: string;
   finishedAt?: string;
   counts?: {
@@ -48,8 +53,60 @@ export interface RunRecord {
     paymentsDuplicate?: number;
   };
   rejectReportKey?: string;
+  /**
+   * Length in bytes of the reject report as reading the drop left it; billing appends after it (a
+   * finisher that runs twice rewrites the same report rather than appending twice).
+   */
+  readingRejectsBytes?: number;
   reason?: string;
+  /** Meter-read runs: the billing fan-out's progress, while BILLING and after. */
+  billing?: BillingProgress;
 }
+
+export const RUN_STATUSES = ['RUNNING', 'BILLING', 'SUCCEEDED', 'REJECTED', 'FAILED'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+
+/** What one billing chunk adds to its run. */
+export interface BillChunkTally {
+  accountsBilled: number;
+  billsCreated: number;
+  billsUnchanged: number;
+  continuityBreaks: number;
+  /** Rows of accounts that could not be billed (they move from accepted to rejected). */
+  rowsRejected: number;
+}
+
+export interface BillingProgress extends BillChunkTally {
+  /** The claim this fan-out belongs to (the run's startedAt): chunks of an earlier attempt are ignored. */
+  attempt: string;
+  chunksTotal: number;
+  chunksDone: number;
+}
+
+/** A valid row staged between reading a drop and billing its account. */
+export interface StagedRead {
+  rowNumber: number;
+  row: MeterReadRow;
+}
+
+/** A row rejected while billing (its account is unknown, or the engine refused its reads). */
+export interface BillingReject {
+  rowNumber: number;
+  column: string | null;
+  reason: string;
+  raw: string;
+}
+
+const BILLING_COUNTERS = [
+  'accountsBilled',
+  'billsCreated',
+  'billsUnchanged',
+  'continuityBreaks',
+  'rowsRejected',
+] as const satisfies readonly (keyof BillChunkTally)[];
+
+/** Room left in a 400 KB item for a chunk's rejected rows once their raw text is cut to this. */
+const MAX_STORED_REJECT_RAW = 1024;
 
 export interface StoredNotice extends NoticePlan {
   status: NoticeStatus;
@@ -63,7 +120,7 @@ export interface StoredNotice extends NoticePlan {
 
 export type SaveBillResult =
   | { outcome: 'created'; version: number }
-  | { outcome: 'unchanged'; version: number };
+  | { outcome: 'unchanged'; version: number; runId?: string };
 
 /** A stable hash of a bill's content: a re-delivered drop recomputes the same bill and changes nothing. */
 export const billContentHash = (bill: BillDocument): string =>
@@ -246,7 +303,13 @@ export class KeybillRepository {
     const contentHash = billContentHash(bill);
     for (let attempt = 0; attempt < 5; attempt++) {
       const latest = await this.getLatestBill(bill.accountId, bill.period);
-      if (latest?.contentHash === contentHash) return { outcome: 'unchanged', version: latest.version };
+      if (latest?.contentHash === contentHash) {
+        return {
+          outcome: 'unchanged',
+          version: latest.version,
+          ...(latest.runId === undefined ? {} : { runId: latest.runId }),
+        };
+      }
       const version = (latest?.version ?? 0) + 1;
       try {
         await this.client.send(
@@ -303,11 +366,17 @@ export class KeybillRepository {
         new PutCommand({
           TableName: this.tableName,
           Item: this.runItem(run),
-          // A run that failed, or that has been RUNNING for longer than a Lambda can live, may be retried.
+          // A run that failed, or that has been reading or billing for longer than it can take (its Lambda
+          // crashed, or a chunk ended in the dead-letter queue), may be taken over and run again.
           ConditionExpression:
-            'attribute_not_exists(pk) OR #status = :failed OR (#status = :running AND startedAt < :stale)',
+            'attribute_not_exists(pk) OR #status = :failed OR (#status IN (:running, :billing) AND startedAt < :stale)',
           ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: { ':failed': 'FAILED', ':running': 'RUNNING', ':stale': staleBefore },
+          ExpressionAttributeValues: {
+            ':failed': 'FAILED',
+            ':running': 'RUNNING',
+            ':billing': 'BILLING',
+            ':stale': staleBefore,
+          },
         }),
       );
       return { claimed: true };
@@ -323,8 +392,146 @@ export class KeybillRepository {
   }
 
   async getRun(runId: string): Promise<RunRecord | undefined> {
-    const out = await this.client.send(new GetCommand({ TableName: this.tableName, Key: keys.run(runId) }));
-    return out.Item?.run as RunRecord | undefined;
+    const out = await this.client.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.run(runId), ConsistentRead: true }),
+    );
+    return out.Item === undefined ? undefined : toRunRecord(out.Item);
+  }
+
+  /** Hands a read drop to the billing fan-out: BILLING, with the number of chunks to wait for. */
+  async startBilling(run: RunRecord, chunksTotal: number): Promise<RunRecord> {
+    const billing: BillingProgress = {
+      attempt: run.startedAt,
+      chunksTotal,
+      chunksDone: 0,
+      accountsBilled: 0,
+      billsCreated: 0,
+      billsUnchanged: 0,
+      continuityBreaks: 0,
+      rowsRejected: 0,
+    };
+    const started: RunRecord = { ...run, status: 'BILLING', billing };
+    await this.client.send(
+      new PutCommand({ TableName: this.tableName, Item: { ...this.runItem(started), ...billing } }),
+    );
+    return started;
+  }
+
+  /**
+   * Adds a billed chunk to its run, once: the chunk's marker item and the run's counters are written in
+   * one transaction, so a re-delivered chunk message changes nothing. 'stale' when the run is no
+   * longer billing this attempt (it finished, or was taken over and fanned out again).
+   */
+  async recordBillChunk(
+    runId: string,
+    attempt: string,
+    chunk: number,
+    tally: BillChunkTally,
+    rejects: readonly BillingReject[],
+  ): Promise<'recorded' | 'already-recorded' | 'stale'> {
+    const stored = rejects.map((r) => ({
+      ...r,
+      raw: r.raw.length > MAX_STORED_REJECT_RAW ? `${r.raw.slice(0, MAX_STORED_REJECT_RAW)}…` : r.raw,
+    }));
+    try {
+      await this.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: this.tableName,
+                Item: {
+                  ...keys.runChunk(runId, attempt, chunk),
+                  entity: 'RUN_CHUNK',
+                  chunk,
+                  tally,
+                  rejects: JSON.stringify(stored),
+                  recordedAt: new Date().toISOString(),
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Update: {
+                TableName: this.tableName,
+                Key: keys.run(runId),
+                UpdateExpression: `ADD chunksDone :one, ${BILLING_COUNTERS.map((c) => `${c} :${c}`).join(', ')}`,
+                ConditionExpression: '#status = :billing AND attempt = :attempt',
+                ExpressionAttributeNames: { '#status': 'status' },
+                ExpressionAttributeValues: {
+                  ':one': 1,
+                  ':billing': 'BILLING',
+                  ':attempt': attempt,
+                  ...Object.fromEntries(BILLING_COUNTERS.map((c) => [`:${c}`, tally[c]])),
+                },
+              },
+            },
+          ],
+        }),
+      );
+      return 'recorded';
+    } catch (error) {
+      if ((error as Error).name !== 'TransactionCanceledException') throw error;
+      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return 'already-recorded';
+      if (reasons[1]?.Code === 'ConditionalCheckFailed') return 'stale';
+      throw error;
+    }
+  }
+
+  /** The rows every chunk of an attempt rejected while billing, in row order. */
+  async listBillingRejects(runId: string, attempt: string): Promise<BillingReject[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': keys.run(runId).pk, ':prefix': keys.runChunkPrefix(attempt) },
+      ConsistentRead: true,
+    });
+    return items
+      .flatMap((i) => JSON.parse(i.rejects as string) as BillingReject[])
+      .sort((a, b) => a.rowNumber - b.rowNumber);
+  }
+
+  /** Ends a billing run; false when another chunk's finisher got there first. */
+  async finishBilling(run: RunRecord): Promise<boolean> {
+    try {
+      await this.client.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: { ...this.runItem(run), ...run.billing },
+          ConditionExpression: '#status = :billing AND attempt = :attempt',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':billing': 'BILLING', ':attempt': run.billing?.attempt ?? '' },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name === 'ConditionalCheckFailedException') return false;
+      throw error;
+    }
+  }
+
+  /** Phase one of a meter-read drop: valid rows wait here, per account and period, for their bill. */
+  async stageMeterReads(runId: string, entries: readonly StagedRead[], expiresAt: number): Promise<void> {
+    await batchPutAll(
+      this.client,
+      this.tableName,
+      entries.map(({ rowNumber, row }) => ({
+        ...keys.stagedRead(runId, row.accountId, row.period, rowNumber),
+        entity: 'STAGED_READ',
+        rowNumber,
+        row,
+        expiresAt,
+      })),
+      { concurrency: 8 },
+    );
+  }
+
+  async getStagedMeterReads(runId: string, accountId: string, period: string): Promise<StagedRead[]> {
+    const items = await this.queryAll({
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': keys.stagedRead(runId, accountId, period, 0).pk },
+    });
+    return items.map((i) => ({ rowNumber: i.rowNumber as number, row: i.row as MeterReadRow }));
   }
 
   async listRunsByStatus(status: RunRecord['status']): Promise<RunRecord[]> {
@@ -334,7 +541,7 @@ export class KeybillRepository {
       ExpressionAttributeValues: { ':pk': `RUNSTATUS#${status}` },
       ScanIndexForward: false,
     });
-    return items.map((i) => i.run as RunRecord);
+    return items.map(toRunRecord);
   }
 
   async listRunsByPeriod(period: string): Promise<RunRecord[]> {
@@ -344,7 +551,7 @@ export class KeybillRepository {
       ExpressionAttributeValues: { ':pk': `RUNS#${period}` },
       ScanIndexForward: false,
     });
-    return items.map((i) => i.run as RunRecord);
+    return items.map(toRunRecord);
   }
 
   private runItem(run: RunRecord) {
@@ -686,6 +893,27 @@ export class KeybillRepository {
     } while (ExclusiveStartKey !== undefined);
     return items;
   }
+}
+
+function toRunRecord(item: Record<string, unknown>): RunRecord {
+  const run = item.run as RunRecord;
+  if (typeof item.attempt !== 'string') return run;
+  const count = (name: string) => Number(item[name] ?? 0);
+  return {
+    ...run,
+    // The counters live beside the record, where chunks ADD to them.
+    status: item.status as RunStatus,
+    billing: {
+      attempt: item.attempt,
+      chunksTotal: count('chunksTotal'),
+      chunksDone: count('chunksDone'),
+      accountsBilled: count('accountsBilled'),
+      billsCreated: count('billsCreated'),
+      billsUnchanged: count('billsUnchanged'),
+      continuityBreaks: count('continuityBreaks'),
+      rowsRejected: count('rowsRejected'),
+    },
+  };
 }
 
 function toStoredBill(item: Record<string, unknown>): StoredBill {

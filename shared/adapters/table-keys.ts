@@ -31,6 +31,17 @@ export const keys = {
     gsi1sk: `${accountId}#${versionKey(version)}`,
   }),
   run: (runId: string) => ({ pk: `RUN#${runId}`, sk: 'RUN' }),
+  /** One billing chunk of a run's attempt, recorded once (its counts and the rows it rejected). */
+  runChunk: (runId: string, attempt: string, chunk: number) => ({
+    pk: `RUN#${runId}`,
+    sk: `CHUNK#${attempt}#${String(chunk).padStart(6, '0')}`,
+  }),
+  runChunkPrefix: (attempt: string) => `CHUNK#${attempt}#`,
+  /** A valid meter-read row waiting for its account's bill (expires on its own; see STAGED_READ_DAYS). */
+  stagedRead: (runId: string, accountId: string, period: string, rowNumber: number) => ({
+    pk: `STAGE#${runId}#${accountId}#${period}`,
+    sk: `ROW#${String(rowNumber).padStart(9, '0')}`,
+  }),
   runIndex: (period: string, status: string, startedAt: string) => ({
     gsi1pk: `RUNS#${period}`,
     gsi1sk: startedAt,

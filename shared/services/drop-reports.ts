@@ -1,6 +1,7 @@
+import { text } from 'node:stream/consumers';
 import type { DropObjectStore, DropRef } from '../adapters/drop-objects.ts';
 import type { KeybillRepository, RunRecord } from '../adapters/repository.ts';
-import { rejectReportCsv } from '../ingest/index.ts';
+import { REJECT_REPORT_HEADER, rejectReportCsv, rejectReportLine } from '../ingest/index.ts';
 
 export interface RowReject {
   rowNumber: number;
@@ -13,16 +14,44 @@ export interface RowReject {
 export const rejectReportKeyFor = (dropKey: string): string =>
   `rejects/${dropKey.replace(/^drops\//, '')}.rejects.csv`;
 
-/** Writes the reject report of a drop, in row order; returns its key, or undefined when nothing was rejected. */
+/**
+ * Writes the reject report of a drop, in row order; returns its key and size, or undefined when nothing
+ * was rejected.
+ */
 export async function writeRejectReport(
   ref: DropRef,
   rejects: RowReject[],
   objects: DropObjectStore,
-): Promise<string | undefined> {
+): Promise<{ key: string; bytes: number } | undefined> {
   if (rejects.length === 0) return undefined;
   const key = rejectReportKeyFor(ref.key);
   rejects.sort((a, b) => a.rowNumber - b.rowNumber);
-  await objects.put({ bucket: ref.bucket, key }, rejectReportCsv(rejects), 'text/csv; charset=utf-8');
+  const report = rejectReportCsv(rejects);
+  await objects.put({ bucket: ref.bucket, key }, report, 'text/csv; charset=utf-8');
+  return { key, bytes: Buffer.byteLength(report) };
+}
+
+/**
+ * Adds the rows rejected while billing after those rejected while reading (the first `readingBytes`
+ * bytes of the existing report, if any). Rewrites rather than appends, so running it twice is harmless.
+ */
+export async function appendBillingRejects(
+  ref: DropRef,
+  readingBytes: number | undefined,
+  rejects: readonly RowReject[],
+  objects: DropObjectStore,
+): Promise<string> {
+  const key = rejectReportKeyFor(ref.key);
+  let reading = REJECT_REPORT_HEADER;
+  if (readingBytes !== undefined && readingBytes > 0) {
+    const existing = Buffer.from(await text((await objects.open({ bucket: ref.bucket, key })).body));
+    reading = existing.subarray(0, readingBytes).toString('utf-8');
+  }
+  await objects.put(
+    { bucket: ref.bucket, key },
+    reading + rejects.map(rejectReportLine).join(''),
+    'text/csv; charset=utf-8',
+  );
   return key;
 }
 
@@ -33,7 +62,7 @@ export async function rejectWholeDrop(
   reason: string,
   deps: { repository: KeybillRepository; objects: DropObjectStore; now: () => Date },
 ): Promise<string> {
-  const key = (await writeRejectReport(
+  const report = (await writeRejectReport(
     ref,
     [{ rowNumber: 0, column: null, reason, raw: '' }],
     deps.objects,
@@ -43,7 +72,7 @@ export async function rejectWholeDrop(
     status: 'REJECTED',
     finishedAt: deps.now().toISOString(),
     reason,
-    rejectReportKey: key,
+    rejectReportKey: report.key,
   });
-  return key;
+  return report.key;
 }

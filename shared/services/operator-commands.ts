@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import type { BillChunkQueue } from '../adapters/bill-chunk-queue.ts';
 import type { DropObjectStore } from '../adapters/drop-objects.ts';
 import type { NoticeQueue } from '../adapters/notice-queue.ts';
-import type { KeybillRepository } from '../adapters/repository.ts';
+import { type KeybillRepository, RUN_STATUSES } from '../adapters/repository.ts';
 import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '../domain/arrears/index.ts';
 import { OperatorOverrideSchema } from '../domain/key-accounts/index.ts';
 import { AccountId, IsoDate, Period } from '../domain/primitives.ts';
@@ -20,7 +21,7 @@ export const OperatorCommand = z.discriminatedUnion('command', [
     .object({
       command: z.literal('list-runs'),
       period: Period.optional(),
-      status: z.enum(['RUNNING', 'SUCCEEDED', 'REJECTED', 'FAILED']).optional(),
+      status: z.enum(RUN_STATUSES).optional(),
     })
     .strict()
     .refine((c) => (c.period === undefined) !== (c.status === undefined), {
@@ -80,6 +81,8 @@ export async function runOperatorCommand(
     objects: DropObjectStore;
     /** Needed by release-deferred only. */
     queue?: NoticeQueue;
+    /** Needed by run-drop only (a meter-read drop's accounts are billed by bill-chunk). */
+    chunks?: BillChunkQueue | undefined;
     /** Needed by the disconnection-plan commands only. */
     arrears?: ArrearsDeps;
     now?: () => Date;
@@ -99,7 +102,12 @@ export async function runOperatorCommand(
   const result = await (async () => {
     switch (command.command) {
       case 'run-drop':
-        return runMeterReadDrop({ bucket: command.bucket, key: command.key }, deps);
+        if (deps.chunks === undefined)
+          throw new Error('run-drop needs the bill-chunk queue (BILL_CHUNK_QUEUE_URL)');
+        return runMeterReadDrop(
+          { bucket: command.bucket, key: command.key },
+          { ...deps, chunks: deps.chunks },
+        );
       case 'get-run':
         return (await repository.getRun(command.runId)) ?? null;
       case 'list-runs':

@@ -1,9 +1,7 @@
+import type { BillChunkMessage, BillChunkQueue } from '../adapters/bill-chunk-queue.ts';
 import type { DropObjectStore, DropRef } from '../adapters/drop-objects.ts';
-import type { KeybillRepository, RunRecord } from '../adapters/repository.ts';
-import type { Account } from '../domain/account.ts';
-import { BillingInputError, billSummary, computeBill } from '../domain/billing/index.ts';
-import { checkReadContinuity } from '../domain/continuity.ts';
-import { type MeterReadRow, meterReadRowToCsvLine } from '../domain/meter-read.ts';
+import type { KeybillRepository, RunRecord, StagedRead } from '../adapters/repository.ts';
+import { meterReadRowToCsvLine } from '../domain/meter-read.ts';
 import { DropFileError, METER_READ_FEED, readDrop } from '../ingest/index.ts';
 import { type RowReject, rejectWholeDrop, writeRejectReport } from './drop-reports.ts';
 
@@ -11,10 +9,18 @@ export { type RowReject, rejectReportKeyFor } from './drop-reports.ts';
 
 export interface MeterReadDropResult {
   runId: string;
-  outcome: 'processed' | 'duplicate' | 'rejected';
+  /**
+   * billing: read and staged, its accounts handed to bill-chunk; processed: finished (nothing to bill,
+   * or — in results built from a finished run — billed); duplicate: this content was already run;
+   * rejected: a file-level problem.
+   */
+  outcome: 'billing' | 'processed' | 'duplicate' | 'rejected';
   rows: number;
   accepted: number;
   rejected: number;
+  /** Account-periods handed to billing, in how many chunks. */
+  accountPeriods?: number;
+  chunks?: number;
   accountsBilled: number;
   billsCreated: number;
   billsUnchanged: number;
@@ -27,19 +33,34 @@ export interface MeterReadDropResult {
 export interface RunDropDeps {
   repository: KeybillRepository;
   objects: DropObjectStore;
+  /** Where the accounts to bill go (bill-chunk's queue). */
+  chunks: BillChunkQueue;
+  /** Accounts per chunk message. @default DEFAULT_ACCOUNTS_PER_CHUNK */
+  accountsPerChunk?: number;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   now?: () => Date;
 }
 
-/** A run that has been RUNNING longer than a Lambda can live crashed; a re-delivery may take it over. */
+/** A run that has been reading or billing longer than it can take crashed; a re-delivery may take it over. */
 const STALE_RUN_MS = 20 * 60 * 1000;
+/** Staged rows outlive any billing (a chunk retried from the dead-letter queue after a holiday) and then go. */
+const STAGED_READ_DAYS = 14;
+/** Rows staged per write round: bounds memory whatever the drop's size. */
+const STAGE_BATCH_ROWS = 2_000;
+/**
+ * Accounts per bill-chunk message: ~50 bills take a few seconds, so one chunk is a small unit of retry
+ * and many run in parallel.
+ */
+export const DEFAULT_ACCOUNTS_PER_CHUNK = 50;
 
 /**
- * Processes one meter-read drop end to end: stream and validate the rows, bill every account they
- * cover, store reads and bill versions, and leave a run record and a reject report.
+ * Reads one meter-read drop (phase one of two): streams and validates the rows, stages every valid row
+ * of a known account in the table, writes the reject report, and hands the drop's accounts to the bill
+ * fan-out in chunks (billAccountChunk is phase two). Memory stays flat in the number of rows: only the
+ * set of account-periods is kept.
  *
- * Exactly once: the run is keyed by the object's ETag (same content, any key), and a bill is stored as
- * a new version only when its content differs from the latest one, so re-processing sends nothing new.
+ * Exactly once: the run is keyed by the object's ETag (same content, any key); a re-delivered drop
+ * finds its run and does nothing.
  */
 export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise<MeterReadDropResult> {
   const { repository, objects } = deps;
@@ -75,7 +96,7 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
 
   try {
     const rejects: RowReject[] = [];
-    const byAccountPeriod = new Map<string, { rowNumber: number; row: MeterReadRow; raw?: string }[]>();
+    const stage = new ReadStager(runId, repository, rejects, now);
     let rows = 0;
     for await (const item of readDrop(
       { fileName: ref.key, body: drop.body, charset: drop.charset, contentEncoding: drop.contentEncoding },
@@ -86,96 +107,60 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
         rejects.push({ rowNumber: item.rowNumber, column: item.column, reason: item.reason, raw: item.raw });
         continue;
       }
-      const group = `${item.row.accountId}|${item.row.period}`;
-      let list = byAccountPeriod.get(group);
-      if (list === undefined) {
-        list = [];
-        byAccountPeriod.set(group, list);
-      }
-      list.push({ rowNumber: item.rowNumber, row: item.row });
+      await stage.add({ rowNumber: item.rowNumber, row: item.row });
     }
-    log('drop parsed', { runId, rows, rejected: rejects.length, accountPeriods: byAccountPeriod.size });
+    await stage.end();
+    const accountPeriods = stage.accountPeriods();
+    log('drop read', { runId, rows, rejected: rejects.length, accountPeriods: accountPeriods.length });
 
-    const accountIds = [...new Set([...byAccountPeriod.keys()].map((g) => g.split('|')[0]!))];
-    const accounts = await repository.getAccounts(accountIds);
-    const tariffs = await repository.getTariffs([...new Set([...accounts.values()].map((a) => a.tariffId))]);
-
-    let accountsBilled = 0;
-    let billsCreated = 0;
-    let billsUnchanged = 0;
-    let continuityBreaks = 0;
-    const periods = new Map<string, number>();
-    const billedRows: MeterReadRow[] = [];
-    for (const [group, entries] of byAccountPeriod) {
-      const [accountId, period] = group.split('|') as [string, string];
-      const account: Account | undefined = accounts.get(accountId);
-      const rejectAll = (column: string | null, reason: string) => {
-        for (const e of entries)
-          rejects.push({ rowNumber: e.rowNumber, column, reason, raw: meterReadRowToCsvLine(e.row) });
-      };
-      if (account === undefined) {
-        rejectAll('account_id', `account ${accountId} is not a known key account`);
-        continue;
-      }
-      try {
-        const reads = entries.map((e) => e.row);
-        const [stored, previousReads] = await Promise.all([
-          repository.getBillHistory(accountId, period, 13),
-          repository.getMeterReads(accountId, previousPeriodOf(period)),
-        ]);
-        const bill = computeBill({
-          account,
-          tariffs,
-          reads,
-          period,
-          history: stored.map((b) => billSummary(b.document)),
-        });
-        const breaks = checkReadContinuity(reads, previousReads);
-        continuityBreaks += breaks.length;
-        bill.findings.push(...breaks);
-        const saved = await repository.saveBill(bill, runId);
-        accountsBilled++;
-        if (saved.outcome === 'created') billsCreated++;
-        else billsUnchanged++;
-        periods.set(period, (periods.get(period) ?? 0) + 1);
-        for (const e of entries) billedRows.push(e.row);
-      } catch (error) {
-        if (!(error instanceof BillingInputError)) throw error;
-        rejectAll(error.field, error.message);
-      }
-    }
-    await repository.putMeterReads(billedRows, runId);
-
-    const rejectReportKey = await writeRejectReport(ref, rejects, objects);
+    const report = await writeRejectReport(ref, rejects, objects);
+    const read: RunRecord = {
+      ...run,
+      ...(stage.mainPeriod() === undefined ? {} : { period: stage.mainPeriod() }),
+      counts: { rows, accepted: rows - rejects.length, rejected: rejects.length },
+      ...(report === undefined ? {} : { rejectReportKey: report.key, readingRejectsBytes: report.bytes }),
+    };
     const result: MeterReadDropResult = {
       runId,
-      outcome: 'processed',
+      outcome: 'billing',
       rows,
       accepted: rows - rejects.length,
       rejected: rejects.length,
-      accountsBilled,
-      billsCreated,
-      billsUnchanged,
-      continuityBreaks,
-      ...(rejectReportKey === undefined ? {} : { rejectReportKey }),
+      accountPeriods: accountPeriods.length,
+      accountsBilled: 0,
+      billsCreated: 0,
+      billsUnchanged: 0,
+      ...(report === undefined ? {} : { rejectReportKey: report.key }),
     };
-    await repository.finishRun({
-      ...run,
-      period: mostCommon(periods),
-      status: 'SUCCEEDED',
-      finishedAt: now().toISOString(),
-      counts: {
-        rows,
-        accepted: result.accepted,
-        rejected: result.rejected,
-        accountsBilled,
-        billsCreated,
-        billsUnchanged,
-        continuityBreaks,
-      },
-      ...(rejectReportKey === undefined ? {} : { rejectReportKey }),
-    });
-    return result;
+    if (accountPeriods.length === 0) {
+      await repository.finishRun({
+        ...read,
+        status: 'SUCCEEDED',
+        finishedAt: now().toISOString(),
+        counts: {
+          ...read.counts!,
+          accountsBilled: 0,
+          billsCreated: 0,
+          billsUnchanged: 0,
+          continuityBreaks: 0,
+        },
+      });
+      return { ...result, outcome: 'processed', chunks: 0, continuityBreaks: 0 };
+    }
+
+    const perChunk = Math.max(1, deps.accountsPerChunk ?? DEFAULT_ACCOUNTS_PER_CHUNK);
+    const chunkCount = Math.ceil(accountPeriods.length / perChunk);
+    // BILLING (with the number of chunks to wait for) before the first chunk can finish.
+    const billing = await repository.startBilling(read, chunkCount);
+    const messages: BillChunkMessage[] = Array.from({ length: chunkCount }, (_, chunk) => ({
+      runId,
+      attempt: billing.billing!.attempt,
+      chunk,
+      accounts: accountPeriods.slice(chunk * perChunk, (chunk + 1) * perChunk),
+    }));
+    await deps.chunks.enqueue(messages);
+    log('drop handed to billing', { runId, chunks: chunkCount });
+    return { ...result, chunks: chunkCount };
   } catch (error) {
     if (error instanceof DropFileError) {
       const rejectReportKey = await rejectWholeDrop(ref, run, error.message, { repository, objects, now });
@@ -202,19 +187,109 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
   }
 }
 
-function mostCommon(counts: Map<string, number>): string | undefined {
-  let best: string | undefined;
-  let bestCount = -1;
-  for (const [key, count] of counts) {
-    if (count > bestCount) {
-      best = key;
-      bestCount = count;
-    }
-  }
-  return best;
+/** What an operator or the local runner reads of a finished meter-read run. */
+export function meterReadDropResultOf(run: RunRecord): MeterReadDropResult {
+  const counts = run.counts;
+  return {
+    runId: run.runId,
+    outcome: run.status === 'REJECTED' ? 'rejected' : run.status === 'BILLING' ? 'billing' : 'processed',
+    rows: counts?.rows ?? 0,
+    accepted: counts?.accepted ?? 0,
+    rejected: counts?.rejected ?? 0,
+    ...(run.billing === undefined ? {} : { chunks: run.billing.chunksTotal }),
+    accountsBilled: counts?.accountsBilled ?? 0,
+    billsCreated: counts?.billsCreated ?? 0,
+    billsUnchanged: counts?.billsUnchanged ?? 0,
+    continuityBreaks: counts?.continuityBreaks ?? 0,
+    ...(run.rejectReportKey === undefined ? {} : { rejectReportKey: run.rejectReportKey }),
+    ...(run.reason === undefined ? {} : { reason: run.reason }),
+  };
 }
 
-function previousPeriodOf(period: string): string {
-  const [y, m] = period.split('-').map(Number) as [number, number];
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+/**
+ * Stages valid rows in rounds of STAGE_BATCH_ROWS, one round writing while the next is read. Rows of an
+ * account that is not a key account become rejects here (accounts are looked up once per drop).
+ */
+class ReadStager {
+  private pending: StagedRead[] = [];
+  private writing: Promise<void> = Promise.resolve();
+  private readonly known = new Set<string>();
+  private readonly unknown = new Set<string>();
+  /** "accountId|period" → rows staged. */
+  private readonly staged = new Map<string, number>();
+  private readonly expiresAt: number;
+
+  constructor(
+    private readonly runId: string,
+    private readonly repository: KeybillRepository,
+    private readonly rejects: RowReject[],
+    now: () => Date,
+  ) {
+    this.expiresAt = Math.floor(now().getTime() / 1000) + STAGED_READ_DAYS * 86_400;
+  }
+
+  async add(entry: StagedRead): Promise<void> {
+    this.pending.push(entry);
+    if (this.pending.length >= STAGE_BATCH_ROWS) await this.startRound();
+  }
+
+  async end(): Promise<void> {
+    await this.startRound();
+    await this.writing;
+  }
+
+  accountPeriods(): { accountId: string; period: string }[] {
+    return [...this.staged.keys()].map((key) => {
+      const [accountId, period] = key.split('|') as [string, string];
+      return { accountId, period };
+    });
+  }
+
+  /** The period most rows belong to: what the run is listed under. */
+  mainPeriod(): string | undefined {
+    const rowsByPeriod = new Map<string, number>();
+    for (const [key, rows] of this.staged) {
+      const period = key.slice(key.indexOf('|') + 1);
+      rowsByPeriod.set(period, (rowsByPeriod.get(period) ?? 0) + rows);
+    }
+    return [...rowsByPeriod].sort((a, b) => b[1] - a[1])[0]?.[0];
+  }
+
+  private async startRound(): Promise<void> {
+    // One round in flight: wait for the previous one (and surface its error) before starting the next.
+    await this.writing;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    this.writing = this.write(batch);
+    // Handled when awaited next; until then its rejection must not count as unhandled.
+    this.writing.catch(() => {});
+  }
+
+  private async write(batch: StagedRead[]): Promise<void> {
+    const lookup = [...new Set(batch.map((e) => e.row.accountId))].filter(
+      (id) => !this.known.has(id) && !this.unknown.has(id),
+    );
+    if (lookup.length > 0) {
+      const found = await this.repository.getAccounts(lookup);
+      for (const id of lookup) (found.has(id) ? this.known : this.unknown).add(id);
+    }
+    const valid: StagedRead[] = [];
+    for (const entry of batch) {
+      const { accountId, period } = entry.row;
+      if (this.unknown.has(accountId)) {
+        this.rejects.push({
+          rowNumber: entry.rowNumber,
+          column: 'account_id',
+          reason: `account ${accountId} is not a known key account`,
+          raw: meterReadRowToCsvLine(entry.row),
+        });
+        continue;
+      }
+      valid.push(entry);
+      const key = `${accountId}|${period}`;
+      this.staged.set(key, (this.staged.get(key) ?? 0) + 1);
+    }
+    await this.repository.stageMeterReads(this.runId, valid, this.expiresAt);
+  }
 }

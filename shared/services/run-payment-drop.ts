@@ -85,7 +85,7 @@ export async function runPaymentDrop(
       } else paymentsDuplicate++;
     }
     if (paidAccounts.size > 0) await deps.onPaymentsStored?.([...paidAccounts], now().toISOString());
-    const rejectReportKey = await writeRejectReport(ref, rejects, objects);
+    const rejectReportKey = (await writeRejectReport(ref, rejects, objects))?.key;
     const counts = {
       rows,
       accepted: rows - rejects.length,

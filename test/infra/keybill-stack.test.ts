@@ -13,6 +13,7 @@ const { template } = synthKeybill();
 
 const HANDLERS = [
   'ingest-drop',
+  'bill-chunk',
   'plan-notices',
   'send-notice',
   'record-delivery',
@@ -157,7 +158,7 @@ describe('drop bucket', () => {
 });
 
 describe('functions', () => {
-  it('are the seven handlers, no more (no custom-resource functions)', () => {
+  it('are the eight handlers, no more (no custom-resource functions)', () => {
     template.resourceCountIs('AWS::Lambda::Function', HANDLERS.length);
   });
 
@@ -189,6 +190,7 @@ describe('functions', () => {
       'ingest-drop',
       [
         'TABLE_NAME',
+        'BILL_CHUNK_QUEUE_URL',
         'NOTICE_QUEUE_URL',
         'REMINDER_SCHEDULE_GROUP',
         'REMINDER_TARGET_ARN',
@@ -197,6 +199,7 @@ describe('functions', () => {
         'TIME_ZONE',
       ],
     ],
+    ['bill-chunk', ['TABLE_NAME']],
     ['plan-notices', ['TABLE_NAME', 'NOTICE_QUEUE_URL']],
     [
       'send-notice',
@@ -218,6 +221,7 @@ describe('functions', () => {
         'TABLE_NAME',
         'DROP_BUCKET',
         'NOTICE_QUEUE_URL',
+        'BILL_CHUNK_QUEUE_URL',
         'REMINDER_SCHEDULE_GROUP',
         'REMINDER_TARGET_ARN',
         'REMINDER_ROLE_ARN',
@@ -373,6 +377,59 @@ describe('notices queue and sender', () => {
       actionsOf([s]).some((a) => a.startsWith('sns:')),
     );
     expect(sns).toEqual([{ Effect: 'Allow', Action: 'sns:Publish', Resource: '*' }]);
+  });
+});
+
+describe('bill fan-out', () => {
+  const chunkQueueId = () => {
+    const [id] = Object.keys(
+      template.findResources('AWS::SQS::Queue', { Properties: { VisibilityTimeout: 1800 } }),
+    );
+    return id!;
+  };
+
+  it('feeds bill-chunk one chunk per invocation with partial failures, at most 20 at a time', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionNamed(template, 'bill-chunk').id },
+      EventSourceArn: { 'Fn::GetAtt': [chunkQueueId(), 'Arn'] },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 20 },
+    });
+  });
+
+  it('hides a chunk for six times the bill-chunk timeout and dead-letters it, alarmed, after 5 receives', () => {
+    const queue = template.toJSON().Resources[chunkQueueId()];
+    const timeout = functionNamed(template, 'bill-chunk').properties.Timeout as number;
+    expect(queue.Properties.VisibilityTimeout).toBe(6 * timeout);
+    expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+    const dlqId = queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+      Threshold: 0,
+    });
+  });
+
+  it('tells ingest-drop and operator (run-drop) where the chunks go, and lets only them send there', () => {
+    for (const name of ['ingest-drop', 'operator']) {
+      expect(environmentOf(template, name).BILL_CHUNK_QUEUE_URL).toEqual({ Ref: chunkQueueId() });
+    }
+    const senders = HANDLERS.filter((name) =>
+      statementsOfFunction(template, name).some(
+        (s) =>
+          actionsOf([s]).includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(chunkQueueId()),
+      ),
+    );
+    expect(senders.sort()).toEqual(['ingest-drop', 'operator']);
+  });
+
+  it('lets bill-chunk read and write reject reports only, and send no messages to customers', () => {
+    const statements = statementsOfFunction(template, 'bill-chunk');
+    const s3 = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')));
+    expect(actionsOf(s3).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
+    for (const statement of s3) expect(JSON.stringify(statement.Resource)).toMatch(/\/rejects\/\*"/);
+    expect(actionsOf(statements).filter((a) => a.startsWith('ses:') || a.startsWith('sns:'))).toEqual([]);
   });
 });
 

@@ -1,0 +1,37 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { BillChunkMessageSchema } from '../../shared/adapters/bill-chunk-queue.ts';
+import { documentClient, requiredEnv } from '../../shared/adapters/clients.ts';
+import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
+import { logFields, logger, metrics, tracer } from '../../shared/adapters/observability.ts';
+import { KeybillRepository } from '../../shared/adapters/repository.ts';
+import { billAccountChunk } from '../../shared/services/bill-account-chunk.ts';
+
+const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NAME'));
+const processor = new BatchProcessor(EventType.SQS);
+
+const billRecord = async (record: SQSRecord) => {
+  const message = BillChunkMessageSchema.parse(JSON.parse(record.body));
+  const result = await billAccountChunk(message, { repository, objects: s3DropObjectStore, log: logFields });
+  if (result.outcome === 'billed' && result.tally !== undefined) {
+    metrics.addMetric('BillsComputed', MetricUnit.Count, result.tally.billsCreated);
+    metrics.addMetric('AccountsBilled', MetricUnit.Count, result.tally.accountsBilled);
+    metrics.addMetric('RowsRejected', MetricUnit.Count, result.tally.rowsRejected);
+  }
+  if (result.finishedRun !== undefined) {
+    logger.info('drop billed', { runId: result.finishedRun.runId, ...result.finishedRun.counts });
+  }
+};
+
+/** Bill-chunk queue → the accounts of each chunk billed; a failed chunk returns to the queue alone. */
+export const handler = middy(async (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, billRecord, processor, { context }),
+)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));

@@ -1,0 +1,61 @@
+import { Duration } from 'aws-cdk-lib';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { DataTable } from './data-table.ts';
+import type { DropBucket } from './drop-bucket.ts';
+import { KeybillFunction } from './keybill-function.ts';
+import { DeadLetterQueue, secureQueue } from './queues.ts';
+
+export interface BillFanOutProps {
+  readonly table: DataTable;
+  readonly drops: DropBucket;
+  /**
+   * Chunk billers at once: bounds the load on the table and on the stream → plan-notices path.
+   * @default 20
+   */
+  readonly maxConcurrency?: number;
+}
+
+/**
+ * Phase two of a meter-read drop. ingest-drop reads and stages the rows and puts the drop's accounts on
+ * the bill-chunk queue in chunks; bill-chunk bills each chunk's accounts, and the chunk that completes
+ * the run finishes it. The queue is what lets a month-end drop of a whole province be billed in minutes
+ * by many instances, where one Lambda would run out of its 15 minutes.
+ */
+export class BillFanOut extends Construct {
+  readonly biller: KeybillFunction;
+  readonly queue: Queue;
+  readonly deadLetters: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: BillFanOutProps) {
+    super(scope, id);
+    const maxConcurrency = props.maxConcurrency ?? 20;
+
+    this.biller = new KeybillFunction(this, 'BillChunk', {
+      handlerName: 'bill-chunk',
+      description: "Bills one chunk of a meter-read drop's accounts from their staged rows",
+      // A chunk of ~50 accounts takes seconds; the margin covers a throttled table's retries.
+      timeout: Duration.minutes(5),
+      environment: { TABLE_NAME: props.table.tableName },
+    });
+    this.deadLetters = new DeadLetterQueue(this, 'ChunkDeadLetters', {
+      purpose: 'Bill-chunk queue: a chunk of accounts failed 5 receives; its drop run stays BILLING',
+    });
+    this.queue = secureQueue(this, 'ChunkQueue', {
+      // Six times the function timeout (AWS's rule for a Lambda source), so a chunk is not billed by two
+      // instances at once while the first may still be working on it.
+      visibilityTimeout: Duration.minutes(30),
+      // Staged rows live 14 days; a chunk must not outlive them.
+      retentionPeriod: Duration.days(4),
+      deadLetterQueue: { queue: this.deadLetters.queue, maxReceiveCount: 5 },
+    });
+    this.biller.function.addEventSource(
+      new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency }),
+    );
+    props.table.grantReadWrite(this.biller.function);
+    // The chunk that finishes a run adds the rows billing refused to the drop's reject report.
+    props.drops.grantReadRejects(this.biller.function);
+    props.drops.grantWriteRejects(this.biller.function);
+  }
+}

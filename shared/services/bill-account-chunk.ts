@@ -1,0 +1,216 @@
+import type { BillChunkMessage } from '../adapters/bill-chunk-queue.ts';
+import type { DropObjectStore } from '../adapters/drop-objects.ts';
+import type {
+  BillChunkTally,
+  BillingReject,
+  KeybillRepository,
+  RunRecord,
+  StagedRead,
+} from '../adapters/repository.ts';
+import type { Account } from '../domain/account.ts';
+import { BillingInputError, billSummary, computeBill } from '../domain/billing/index.ts';
+import { checkReadContinuity } from '../domain/continuity.ts';
+import { meterReadRowToCsvLine } from '../domain/meter-read.ts';
+import type { Tariff } from '../domain/tariff.ts';
+import { appendBillingRejects } from './drop-reports.ts';
+
+export interface BillChunkDeps {
+  repository: KeybillRepository;
+  objects: DropObjectStore;
+  log?: (message: string, fields?: Record<string, unknown>) => void;
+  now?: () => Date;
+}
+
+export interface BillChunkResult {
+  /** billed: counted into its run now; already-billed: a re-delivery; stale: its run moved on. */
+  outcome: 'billed' | 'already-billed' | 'stale';
+  tally?: BillChunkTally;
+  /** The run, when this chunk was the last one and finished it. */
+  finishedRun?: RunRecord;
+}
+
+/** Accounts of one chunk billed at a time: each waits on a few table round trips. */
+const ACCOUNTS_IN_PARALLEL = 4;
+/** Earlier bills an account's bill compares itself with (a year, plus the same month last year). */
+const HISTORY_PERIODS = 13;
+
+/**
+ * Phase two of a meter-read drop: bills the accounts of one chunk from their staged rows, stores each
+ * bill (a new version only when its content changed) and the rows as the meters' reads, and counts the
+ * chunk into its run once. The chunk that completes the run finishes it: the reject report gets the
+ * rows billing refused, and the run is SUCCEEDED.
+ *
+ * Safe to run again for the same message: bills and reads are stored idempotently, and the chunk's
+ * marker item makes its counts count once.
+ */
+export async function billAccountChunk(
+  message: BillChunkMessage,
+  deps: BillChunkDeps,
+): Promise<BillChunkResult> {
+  const { repository } = deps;
+  const log = deps.log ?? (() => {});
+  const run = await repository.getRun(message.runId);
+  if (run?.status !== 'BILLING' || run.billing?.attempt !== message.attempt) {
+    log('chunk of a run that is no longer billing it', {
+      runId: message.runId,
+      chunk: message.chunk,
+      status: run?.status,
+    });
+    return { outcome: 'stale' };
+  }
+
+  const ids = message.accounts.map((a) => a.accountId);
+  const accounts = await repository.getAccounts(ids);
+  const tariffs = await repository.getTariffs([...new Set([...accounts.values()].map((a) => a.tariffId))]);
+  const tally: BillChunkTally = {
+    accountsBilled: 0,
+    billsCreated: 0,
+    billsUnchanged: 0,
+    continuityBreaks: 0,
+    rowsRejected: 0,
+  };
+  const rejects: BillingReject[] = [];
+  let next = 0;
+  const worker = async () => {
+    while (next < message.accounts.length) {
+      const { accountId, period } = message.accounts[next++]!;
+      const outcome = await billOneAccount(
+        message.runId,
+        accountId,
+        period,
+        accounts.get(accountId),
+        tariffs,
+        repository,
+      );
+      if (outcome.kind === 'rejected') {
+        tally.rowsRejected += outcome.rejects.length;
+        rejects.push(...outcome.rejects);
+        continue;
+      }
+      tally.accountsBilled++;
+      tally.continuityBreaks += outcome.continuityBreaks;
+      if (outcome.created) tally.billsCreated++;
+      else tally.billsUnchanged++;
+    }
+  };
+  await Promise.all(Array.from({ length: ACCOUNTS_IN_PARALLEL }, worker));
+
+  const recorded = await repository.recordBillChunk(
+    message.runId,
+    message.attempt,
+    message.chunk,
+    tally,
+    rejects,
+  );
+  if (recorded === 'stale') return { outcome: 'stale' };
+  const finishedRun = await finishRunIfComplete(message.runId, message.attempt, deps);
+  log('chunk billed', { runId: message.runId, chunk: message.chunk, recorded, ...tally });
+  return {
+    outcome: recorded === 'recorded' ? 'billed' : 'already-billed',
+    tally,
+    ...(finishedRun === undefined ? {} : { finishedRun }),
+  };
+}
+
+type AccountOutcome =
+  | { kind: 'billed'; created: boolean; continuityBreaks: number }
+  | { kind: 'rejected'; rejects: BillingReject[] };
+
+async function billOneAccount(
+  runId: string,
+  accountId: string,
+  period: string,
+  account: Account | undefined,
+  tariffs: Tariff[],
+  repository: KeybillRepository,
+): Promise<AccountOutcome> {
+  const staged = await repository.getStagedMeterReads(runId, accountId, period);
+  if (staged.length === 0) {
+    // Staged rows live for days; none means they expired or were never written. Retrying is the only
+    // honest answer, and the dead-letter queue's alarm tells an operator when it keeps failing.
+    throw new Error(`no staged meter reads for account ${accountId} ${period} in run ${runId}`);
+  }
+  const rejectAll = (column: string | null, reason: string): AccountOutcome => ({
+    kind: 'rejected',
+    rejects: staged.map((e) => ({
+      rowNumber: e.rowNumber,
+      column,
+      reason,
+      raw: meterReadRowToCsvLine(e.row),
+    })),
+  });
+  // Known when the drop was read; deleted since.
+  if (account === undefined)
+    return rejectAll('account_id', `account ${accountId} is not a known key account`);
+
+  const reads = staged.map((e: StagedRead) => e.row);
+  try {
+    const [history, previousReads] = await Promise.all([
+      repository.getBillHistory(accountId, period, HISTORY_PERIODS),
+      repository.getMeterReads(accountId, previousPeriodOf(period)),
+    ]);
+    const bill = computeBill({
+      account,
+      tariffs,
+      reads,
+      period,
+      history: history.map((b) => billSummary(b.document)),
+    });
+    const breaks = checkReadContinuity(reads, previousReads);
+    bill.findings.push(...breaks);
+    const saved = await repository.saveBill(bill, runId);
+    await repository.putMeterReads(reads, runId);
+    // A bill this run stored on an earlier attempt at the chunk is still this run's new bill.
+    const created = saved.outcome === 'created' || saved.runId === runId;
+    return { kind: 'billed', created, continuityBreaks: breaks.length };
+  } catch (error) {
+    if (!(error instanceof BillingInputError)) throw error;
+    return rejectAll(error.field, error.message);
+  }
+}
+
+/** Finishes the run when every chunk is counted; undefined while chunks are outstanding. */
+async function finishRunIfComplete(
+  runId: string,
+  attempt: string,
+  deps: BillChunkDeps,
+): Promise<RunRecord | undefined> {
+  const { repository } = deps;
+  const now = deps.now ?? (() => new Date());
+  const run = await repository.getRun(runId);
+  const billing = run?.billing;
+  if (run?.status !== 'BILLING' || billing?.attempt !== attempt || billing.chunksDone < billing.chunksTotal) {
+    return undefined;
+  }
+  let rejectReportKey = run.rejectReportKey;
+  if (billing.rowsRejected > 0) {
+    rejectReportKey = await appendBillingRejects(
+      { bucket: run.bucket, key: run.key },
+      run.readingRejectsBytes,
+      await repository.listBillingRejects(runId, attempt),
+      deps.objects,
+    );
+  }
+  const read = run.counts ?? { rows: 0, accepted: 0, rejected: 0 };
+  const finished: RunRecord = {
+    ...run,
+    status: 'SUCCEEDED',
+    finishedAt: now().toISOString(),
+    counts: {
+      rows: read.rows,
+      accepted: read.accepted - billing.rowsRejected,
+      rejected: read.rejected + billing.rowsRejected,
+      accountsBilled: billing.accountsBilled,
+      billsCreated: billing.billsCreated,
+      billsUnchanged: billing.billsUnchanged,
+      continuityBreaks: billing.continuityBreaks,
+    },
+    ...(rejectReportKey === undefined ? {} : { rejectReportKey }),
+  };
+  return (await repository.finishBilling(finished)) ? finished : undefined;
+}
+
+function previousPeriodOf(period: string): string {
+  const [y, m] = period.split('-').map(Number) as [number, number];
+  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
+}
