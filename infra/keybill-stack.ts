@@ -159,6 +159,7 @@ export class KeybillStack extends Stack {
       deadLetterQueues: [
         ...this.notifications.deadLetterQueues,
         this.billing.deadLetters,
+        this.schedules.arrearsChunkDeadLetters,
         ...[this.ingest, this.operator, this.schedules.arrearsScan, this.schedules.rankAccounts].flatMap(
           (f) => (f.deadLetterQueue ? [f.deadLetterQueue] : []),
         ),
@@ -182,6 +183,7 @@ export class KeybillStack extends Stack {
       this.notifications.recorder,
       this.operator,
       this.schedules.arrearsScan,
+      this.schedules.arrearsChunk,
       this.schedules.rankAccounts,
     ];
   }

@@ -4,11 +4,14 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
+import { sqsArrearsChunkQueue } from '../../shared/adapters/arrears-chunk-queue.ts';
 import { arrearsDepsFromEnv } from '../../shared/adapters/arrears-deps.ts';
+import { requiredEnv } from '../../shared/adapters/clients.ts';
 import { logFields, logger, metrics, tracer } from '../../shared/adapters/observability.ts';
-import { runDailyArrearsScan, sendFinalReminder } from '../../shared/services/arrears.ts';
+import { fanOutDailyArrearsScan, sendFinalReminder } from '../../shared/services/arrears.ts';
 
 const deps = arrearsDepsFromEnv(logFields);
+const chunks = sqsArrearsChunkQueue(requiredEnv('ARREARS_CHUNK_QUEUE_URL'));
 
 const ArrearsTask = z.discriminatedUnion('task', [
   z.object({
@@ -29,8 +32,9 @@ const ArrearsTask = z.discriminatedUnion('task', [
 const shanghaiDate = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
 
 /**
- * Daily schedule (09:00 Asia/Shanghai) → the escalation ladder for every account; a plan's one-time
- * schedule (30 minutes before a disconnection) → its final reminder.
+ * Daily schedule (09:00 Asia/Shanghai) → every account, in chunks, to arrears-chunk (which takes each
+ * account's step on the escalation ladder); a plan's one-time schedule (30 minutes before a
+ * disconnection) → its final reminder.
  */
 export const handler = middy(async (event: unknown) => {
   const task = ArrearsTask.parse(event);
@@ -40,10 +44,10 @@ export const handler = middy(async (event: unknown) => {
     return result ?? { skipped: 'account not found' };
   }
   const today = task.today ?? shanghaiDate(task.scheduledTime ?? new Date().toISOString());
-  const result = await runDailyArrearsScan(today, deps);
-  metrics.addMetric('ArrearsWarnings', MetricUnit.Count, result.warnings);
-  logger.info('arrears scan', { today, ...result });
-  return { today, ...result };
+  const result = await fanOutDailyArrearsScan(today, { repository: deps.repository, chunks });
+  metrics.addMetric('ArrearsChunksQueued', MetricUnit.Count, result.chunks);
+  logger.info('arrears scan fanned out', result);
+  return result;
 })
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))

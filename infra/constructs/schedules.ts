@@ -1,6 +1,7 @@
 import { Duration, RemovalPolicy, Stack, type TimeZone } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import {
   ContextAttribute,
   Schedule,
@@ -9,13 +10,14 @@ import {
   ScheduleTargetInput,
 } from 'aws-cdk-lib/aws-scheduler';
 import { LambdaInvoke } from 'aws-cdk-lib/aws-scheduler-targets';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge.ts';
 import type { DataTable } from './data-table.ts';
 import type { DropBucket } from './drop-bucket.ts';
 import { BUCKET_PREFIXES } from './drop-bucket.ts';
 import { KeybillFunction } from './keybill-function.ts';
+import { DeadLetterQueue, secureQueue } from './queues.ts';
 
 export const REMINDER_SCHEDULE_GROUP = 'keybill-disconnection-reminders';
 
@@ -34,6 +36,10 @@ export interface SchedulesProps {
  */
 export class Schedules extends Construct {
   readonly arrearsScan: KeybillFunction;
+  /** Takes each account's step of the daily scan, chunk by chunk, from arrearsChunks. */
+  readonly arrearsChunk: KeybillFunction;
+  readonly arrearsChunks: Queue;
+  readonly arrearsChunkDeadLetters: DeadLetterQueue;
   readonly rankAccounts: KeybillFunction;
   readonly dailyArrearsScan: Schedule;
   readonly monthlyRanking: Schedule;
@@ -72,18 +78,45 @@ export class Schedules extends Construct {
       }),
     });
 
-    // ---- Arrears scan: daily at 09:00, and the target of every disconnection reminder.
+    // ---- Arrears scan: daily at 09:00 (fanned out to arrears-chunk), and the target of every
+    // disconnection reminder.
     this.arrearsScan = new KeybillFunction(this, 'ArrearsScan', {
       handlerName: 'arrears-scan',
-      description: 'Daily arrears scan: warnings, disconnection plans and their one-time reminders',
-      // ~100,000 accounts in one pass; far from the 15-minute ceiling, far above the 30-second default.
-      timeout: Duration.minutes(10),
-      memorySize: 1769,
+      description: 'Daily arrears scan (fanned out to arrears-chunk) and the final reminder of each plan',
+      // Listing ~100,000 accounts and queueing their chunks takes seconds; the margin is for throttling.
+      timeout: Duration.minutes(5),
       asyncInvoke: {},
     });
     const arrearsFailures = this.arrearsScan.deadLetterQueue!.queue;
     this.arrearsFailures = this.arrearsScan.deadLetterQueue!.queue;
     this.grantArrearsSteps(this.arrearsScan, props);
+
+    this.arrearsChunk = new KeybillFunction(this, 'ArrearsChunk', {
+      handlerName: 'arrears-chunk',
+      description: 'Takes the daily arrears step of one chunk of accounts',
+      // ~100 accounts of a few round trips each; the margin covers a throttled table's retries.
+      timeout: Duration.minutes(5),
+    });
+    this.grantArrearsSteps(this.arrearsChunk, props);
+    this.arrearsChunkDeadLetters = new DeadLetterQueue(this, 'ArrearsChunkDeadLetters', {
+      purpose: 'Arrears-chunk queue: a chunk of the daily scan failed 5 receives; its accounts missed a day',
+    });
+    this.arrearsChunks = secureQueue(this, 'ArrearsChunkQueue', {
+      // Six times the function timeout, so two instances never step the same chunk at once.
+      visibilityTimeout: Duration.minutes(30),
+      // A chunk older than a day is superseded by the next daily scan.
+      retentionPeriod: Duration.days(1),
+      deadLetterQueue: { queue: this.arrearsChunkDeadLetters.queue, maxReceiveCount: 5 },
+    });
+    this.arrearsChunk.function.addEventSource(
+      new SqsEventSource(this.arrearsChunks, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: 10,
+      }),
+    );
+    this.arrearsScan.function.addEnvironment('ARREARS_CHUNK_QUEUE_URL', this.arrearsChunks.queueUrl);
+    this.arrearsChunks.grantSendMessages(this.arrearsScan.function);
     // What a reminder may do: invoke arrears-scan (this exact function, no version or alias) and, when
     // that fails, leave the event in its dead-letter queue.
     this.reminderRole.addToPolicy(

@@ -19,6 +19,7 @@ export const LOCAL_NAMES = {
   bucket: 'keybill-drops-local',
   queue: 'keybill-notices-local',
   billChunkQueue: 'keybill-bill-chunks-local',
+  arrearsChunkQueue: 'keybill-arrears-chunks-local',
 } as const;
 
 /** The same filter the CDK stack puts on the stream → plan-notices mapping. */
@@ -57,7 +58,10 @@ export interface LocalPipeline {
     onBatch?: (n: number) => void;
     duplicate?: (m: Message) => boolean;
   }): Promise<number>;
-  /** A schedule's invocation of arrears-scan (the daily scan, or a plan's final reminder). */
+  /**
+   * A schedule's invocation of arrears-scan (the daily scan, or a plan's final reminder); for the daily
+   * scan, then plays the arrears-chunk queue → arrears-chunk until it is empty.
+   */
   arrearsScan(input: unknown): Promise<unknown>;
   /** The monthly schedule's invocation of rank-accounts. */
   rankAccounts(input: { asOf: string; period?: string }): Promise<KeyAccountRunResult>;
@@ -83,11 +87,16 @@ export async function prepareLocalPipeline(
     visibilityTimeoutSeconds: 5,
     maxReceiveCount: 5,
   });
+  const arrearsQueues = await createQueueWithDeadLetters(LOCAL_NAMES.arrearsChunkQueue, {
+    visibilityTimeoutSeconds: 5,
+    maxReceiveCount: 5,
+  });
   const env = {
     TABLE_NAME: LOCAL_NAMES.table,
     DROP_BUCKET: LOCAL_NAMES.bucket,
     NOTICE_QUEUE_URL: queues.queueUrl,
     BILL_CHUNK_QUEUE_URL: chunkQueues.queueUrl,
+    ARREARS_CHUNK_QUEUE_URL: arrearsQueues.queueUrl,
     SES_FROM_ADDRESS: 'billing@keybill-power.example.cn',
     SES_CONFIGURATION_SET: 'keybill-previews',
     SMS_SENDER_ID: 'KEYBILL',
@@ -178,7 +187,19 @@ export async function prepareLocalPipeline(
     },
     async arrearsScan(input) {
       const arrears = await import('../../functions/arrears-scan/handler.ts');
-      return arrears.handler(input, lambdaContext('keybill-arrears-scan'));
+      const result = await arrears.handler(input, lambdaContext('keybill-arrears-scan'));
+      if ((input as { task?: string }).task !== 'daily-arrears-scan') return result;
+      const arrearsChunk = await import('../../functions/arrears-chunk/handler.ts');
+      const pump = new QueuePump(arrearsQueues.queueUrl, arrearsQueues.queueArn, arrearsChunk.handler, {
+        functionName: 'keybill-arrears-chunk',
+        batchSize: 1,
+      });
+      try {
+        await pump.drain({ timeoutMs: 600_000 });
+      } finally {
+        pump.close();
+      }
+      return result;
     },
     async rankAccounts(input) {
       const rank = await import('../../functions/rank-accounts/handler.ts');

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { ArrearsChunkMessage, ArrearsChunkQueue } from '../adapters/arrears-chunk-queue.ts';
 import type { NoticeQueue } from '../adapters/notice-queue.ts';
 import type { ReminderScheduler } from '../adapters/reminder-scheduler.ts';
 import type { KeybillRepository } from '../adapters/repository.ts';
@@ -161,17 +162,54 @@ async function step(
   }
 }
 
-/** The daily scan (09:00 Asia/Shanghai): every account's next step on the ladder, and plans due. */
-export async function runDailyArrearsScan(today: string, deps: ArrearsDeps) {
-  const accounts = await deps.repository.listAccounts();
-  const totals = { accounts: accounts.length, warnings: 0, enqueued: 0, cancellations: 0 };
-  for (const account of accounts) {
-    const done = await step(account.accountId, deps, (snapshot) => scanAccount(snapshot, today, deps.policy));
-    if (done === undefined) continue;
-    totals.warnings += done.warnings;
-    totals.enqueued += done.enqueued;
-    totals.cancellations += done.cancellations;
+/**
+ * Accounts per arrears-chunk message: a few table round trips each, so a chunk takes seconds and a
+ * province's 100,000 accounts are 1,000 small units of retry.
+ */
+export const DEFAULT_ARREARS_ACCOUNTS_PER_CHUNK = 100;
+/** Accounts of one chunk stepped at a time. */
+const ARREARS_ACCOUNTS_IN_PARALLEL = 4;
+
+/**
+ * The daily scan (09:00 Asia/Shanghai), first half: every account, in chunks, on the arrears-chunk
+ * queue, so that many instances take the steps (scanAccountsForArrears) instead of one that would not
+ * get through a province in 15 minutes. Running it twice is harmless: a step taken today is not taken
+ * again (the ladder moves at most one level a day, and notices are idempotent by their warning id).
+ */
+export async function fanOutDailyArrearsScan(
+  today: string,
+  deps: { repository: KeybillRepository; chunks: ArrearsChunkQueue; accountsPerChunk?: number },
+) {
+  const accountIds = (await deps.repository.listAccounts()).map((a) => a.accountId);
+  const perChunk = Math.max(1, deps.accountsPerChunk ?? DEFAULT_ARREARS_ACCOUNTS_PER_CHUNK);
+  const messages: ArrearsChunkMessage[] = [];
+  for (let i = 0; i < accountIds.length; i += perChunk) {
+    messages.push({ today, chunk: messages.length, accountIds: accountIds.slice(i, i + perChunk) });
   }
+  await deps.chunks.enqueue(messages);
+  return { today, accounts: accountIds.length, chunks: messages.length };
+}
+
+/** The daily scan, second half: each account's next step on the ladder today, and plans due. */
+export async function scanAccountsForArrears(
+  today: string,
+  accountIds: readonly string[],
+  deps: ArrearsDeps,
+) {
+  const totals = { accounts: 0, warnings: 0, enqueued: 0, cancellations: 0 };
+  let next = 0;
+  const worker = async () => {
+    while (next < accountIds.length) {
+      const accountId = accountIds[next++]!;
+      const done = await step(accountId, deps, (snapshot) => scanAccount(snapshot, today, deps.policy));
+      if (done === undefined) continue;
+      totals.accounts++;
+      totals.warnings += done.warnings;
+      totals.enqueued += done.enqueued;
+      totals.cancellations += done.cancellations;
+    }
+  };
+  await Promise.all(Array.from({ length: ARREARS_ACCOUNTS_IN_PARALLEL }, worker));
   return totals;
 }
 

@@ -19,6 +19,7 @@ const HANDLERS = [
   'record-delivery',
   'operator',
   'arrears-scan',
+  'arrears-chunk',
   'rank-accounts',
 ] as const;
 
@@ -158,7 +159,7 @@ describe('drop bucket', () => {
 });
 
 describe('functions', () => {
-  it('are the eight handlers, no more (no custom-resource functions)', () => {
+  it('are the nine handlers, no more (no custom-resource functions)', () => {
     template.resourceCountIs('AWS::Lambda::Function', HANDLERS.length);
   });
 
@@ -233,6 +234,7 @@ describe('functions', () => {
       'arrears-scan',
       [
         'TABLE_NAME',
+        'ARREARS_CHUNK_QUEUE_URL',
         'NOTICE_QUEUE_URL',
         'REMINDER_SCHEDULE_GROUP',
         'REMINDER_TARGET_ARN',
@@ -433,6 +435,56 @@ describe('bill fan-out', () => {
   });
 });
 
+describe('daily arrears scan fan-out', () => {
+  const arrearsQueueId = () => {
+    const [id] = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) =>
+      id.includes('ArrearsChunkQueue'),
+    );
+    return id!;
+  };
+
+  it('feeds arrears-chunk one chunk per invocation with partial failures, at most 10 at a time', () => {
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+      FunctionName: { Ref: functionNamed(template, 'arrears-chunk').id },
+      EventSourceArn: { 'Fn::GetAtt': [arrearsQueueId(), 'Arn'] },
+      BatchSize: 1,
+      FunctionResponseTypes: ['ReportBatchItemFailures'],
+      ScalingConfig: { MaximumConcurrency: 10 },
+    });
+  });
+
+  it('hides a chunk for six times the arrears-chunk timeout and dead-letters it, alarmed, after 5 receives', () => {
+    const queue = template.toJSON().Resources[arrearsQueueId()];
+    const timeout = functionNamed(template, 'arrears-chunk').properties.Timeout as number;
+    expect(queue.Properties.VisibilityTimeout).toBe(6 * timeout);
+    expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
+    const dlqId = queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0];
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
+      Threshold: 0,
+    });
+  });
+
+  it('lets only arrears-scan queue chunks, and gives arrears-chunk what an arrears step needs', () => {
+    const senders = HANDLERS.filter((name) =>
+      statementsOfFunction(template, name).some(
+        (s) =>
+          actionsOf([s]).includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(arrearsQueueId()),
+      ),
+    );
+    expect(senders).toEqual(['arrears-scan']);
+    expect(Object.keys(environmentOf(template, 'arrears-chunk'))).toEqual(
+      expect.arrayContaining([
+        'TABLE_NAME',
+        'NOTICE_QUEUE_URL',
+        'REMINDER_SCHEDULE_GROUP',
+        'REMINDER_TARGET_ARN',
+      ]),
+    );
+  });
+});
+
 describe('notice planner', () => {
   it('receives only INSERTs of BILL items from the table stream', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
@@ -597,6 +649,7 @@ describe('least privilege', () => {
     // ingest-drop queues arrears confirmations when a payment clears a plan.
     // rank-accounts queues the managers' monthly digests.
     expect(senders.sort()).toEqual([
+      'arrears-chunk',
       'arrears-scan',
       'ingest-drop',
       'operator',

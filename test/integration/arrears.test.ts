@@ -65,6 +65,15 @@ describe('arrears warnings through the notification path (local stack, controlle
     expect(kinds).toEqual(['reminder', 'overdue-notice', 'payment-demand', 'disconnection-notice']);
   });
 
+  it('changes nothing when a day is scanned again (a re-delivered arrears chunk, a retried schedule)', async () => {
+    const count = async () =>
+      (await noticesOf(a!.account.accountId)).length + (await noticesOf(b!.account.accountId)).length;
+    const before = await count();
+    const fanOut = await pipeline.arrearsScan({ task: 'daily-arrears-scan', today: '2026-11-21' });
+    expect(fanOut).toMatchObject({ accounts: 2, chunks: 1 });
+    expect(await count()).toBe(before);
+  });
+
   it('sends every warning exactly as stored, hashes its text, and copies the account manager', async () => {
     const notices = await noticesOf(a!.account.accountId);
     expect(notices.every((n) => n.status === 'SENT')).toBe(true);

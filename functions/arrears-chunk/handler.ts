@@ -1,0 +1,29 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
+import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
+import middy from '@middy/core';
+import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
+import { ArrearsChunkMessageSchema } from '../../shared/adapters/arrears-chunk-queue.ts';
+import { arrearsDepsFromEnv } from '../../shared/adapters/arrears-deps.ts';
+import { logFields, logger, metrics, tracer } from '../../shared/adapters/observability.ts';
+import { scanAccountsForArrears } from '../../shared/services/arrears.ts';
+
+const deps = arrearsDepsFromEnv(logFields);
+const processor = new BatchProcessor(EventType.SQS);
+
+const scanChunk = async (record: SQSRecord) => {
+  const { today, chunk, accountIds } = ArrearsChunkMessageSchema.parse(JSON.parse(record.body));
+  const result = await scanAccountsForArrears(today, accountIds, deps);
+  metrics.addMetric('ArrearsWarnings', MetricUnit.Count, result.warnings);
+  logger.info('arrears chunk scanned', { today, chunk, ...result });
+};
+
+/** Arrears-chunk queue → each account's step on the ladder today; a failed chunk returns to the queue alone. */
+export const handler = middy(async (event: SQSEvent, context: Context) =>
+  processPartialResponse(event, scanChunk, processor, { context }),
+)
+  .use(captureLambdaHandler(tracer))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logMetrics(metrics));
