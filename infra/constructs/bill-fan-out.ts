@@ -1,11 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import type { DataTable } from './data-table.ts';
 import type { DropBucket } from './drop-bucket.ts';
 import { KeybillFunction } from './keybill-function.ts';
-import { DeadLetterQueue, secureQueue } from './queues.ts';
+import { ChunkQueue, type DeadLetterQueue } from './queues.ts';
 
 export interface BillFanOutProps {
   readonly table: DataTable;
@@ -39,20 +38,15 @@ export class BillFanOut extends Construct {
       timeout: Duration.minutes(5),
       environment: { TABLE_NAME: props.table.tableName },
     });
-    this.deadLetters = new DeadLetterQueue(this, 'ChunkDeadLetters', {
-      purpose: 'Bill-chunk queue: a chunk of accounts failed 5 receives; its drop run stays BILLING',
-    });
-    this.queue = secureQueue(this, 'ChunkQueue', {
-      // Six times the function timeout (AWS's rule for a Lambda source), so a chunk is not billed by two
-      // instances at once while the first may still be working on it.
-      visibilityTimeout: Duration.minutes(30),
+    const chunks = new ChunkQueue(this, 'Chunks', {
+      consumer: this.biller,
+      maxConcurrency,
       // Staged rows live 14 days; a chunk must not outlive them.
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.deadLetters.queue, maxReceiveCount: 5 },
+      purpose: 'Bill-chunk queue: a chunk of accounts failed 5 receives; its drop run stays BILLING',
     });
-    this.biller.function.addEventSource(
-      new SqsEventSource(this.queue, { batchSize: 1, reportBatchItemFailures: true, maxConcurrency }),
-    );
+    this.queue = chunks.queue;
+    this.deadLetters = chunks.deadLetters;
     props.table.grantReadWrite(this.biller.function);
     // The chunk that finishes a run adds the rows billing refused to the drop's reject report.
     props.drops.grantReadRejects(this.biller.function);

@@ -1,8 +1,10 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge.ts';
+import type { KeybillFunction } from './keybill-function.ts';
 
 /** Every queue of the product: SQS-managed encryption at rest and a policy that refuses plain HTTP. */
 export function secureQueue(scope: Construct, id: string, props: QueueProps = {}): Queue {
@@ -43,5 +45,45 @@ export class DeadLetterQueue extends Construct {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
+  }
+}
+
+export interface ChunkQueueProps {
+  /** The function that works the chunks off, one per invocation. */
+  readonly consumer: KeybillFunction;
+  /** At most this many chunks at once: bounds the load on the table and what follows downstream. */
+  readonly maxConcurrency: number;
+  /** How long a chunk may wait before it is worthless. */
+  readonly retentionPeriod: Duration;
+  /** What a dead-lettered chunk means, for the alarm. */
+  readonly purpose: string;
+}
+
+/**
+ * A queue of work chunks (a fan-out) feeding one function, one chunk per invocation with partial
+ * failures reported; a chunk that fails five receives goes to an alarmed dead-letter queue.
+ */
+export class ChunkQueue extends Construct {
+  readonly queue: Queue;
+  readonly deadLetters: DeadLetterQueue;
+
+  constructor(scope: Construct, id: string, props: ChunkQueueProps) {
+    super(scope, id);
+    const timeout = props.consumer.function.timeout ?? Duration.seconds(30);
+    this.deadLetters = new DeadLetterQueue(this, 'DeadLetters', { purpose: props.purpose });
+    this.queue = secureQueue(this, 'Queue', {
+      // Six times the consumer's timeout (AWS's rule for a Lambda source), so a chunk is never worked by
+      // two instances at once while the first may still be on it.
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      retentionPeriod: props.retentionPeriod,
+      deadLetterQueue: { queue: this.deadLetters.queue, maxReceiveCount: 5 },
+    });
+    props.consumer.function.addEventSource(
+      new SqsEventSource(this.queue, {
+        batchSize: 1,
+        reportBatchItemFailures: true,
+        maxConcurrency: props.maxConcurrency,
+      }),
+    );
   }
 }

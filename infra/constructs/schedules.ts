@@ -1,7 +1,6 @@
 import { Duration, RemovalPolicy, Stack, type TimeZone } from 'aws-cdk-lib';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import {
   ContextAttribute,
   Schedule,
@@ -17,7 +16,7 @@ import type { DataTable } from './data-table.ts';
 import type { DropBucket } from './drop-bucket.ts';
 import { BUCKET_PREFIXES } from './drop-bucket.ts';
 import { KeybillFunction } from './keybill-function.ts';
-import { DeadLetterQueue, secureQueue } from './queues.ts';
+import { ChunkQueue, type DeadLetterQueue } from './queues.ts';
 
 export const REMINDER_SCHEDULE_GROUP = 'keybill-disconnection-reminders';
 
@@ -98,23 +97,15 @@ export class Schedules extends Construct {
       timeout: Duration.minutes(5),
     });
     this.grantArrearsSteps(this.arrearsChunk, props);
-    this.arrearsChunkDeadLetters = new DeadLetterQueue(this, 'ArrearsChunkDeadLetters', {
-      purpose: 'Arrears-chunk queue: a chunk of the daily scan failed 5 receives; its accounts missed a day',
-    });
-    this.arrearsChunks = secureQueue(this, 'ArrearsChunkQueue', {
-      // Six times the function timeout, so two instances never step the same chunk at once.
-      visibilityTimeout: Duration.minutes(30),
+    const arrearsChunks = new ChunkQueue(this, 'ArrearsChunks', {
+      consumer: this.arrearsChunk,
+      maxConcurrency: 10,
       // A chunk older than a day is superseded by the next daily scan.
       retentionPeriod: Duration.days(1),
-      deadLetterQueue: { queue: this.arrearsChunkDeadLetters.queue, maxReceiveCount: 5 },
+      purpose: 'Arrears-chunk queue: a chunk of the daily scan failed 5 receives; its accounts missed a day',
     });
-    this.arrearsChunk.function.addEventSource(
-      new SqsEventSource(this.arrearsChunks, {
-        batchSize: 1,
-        reportBatchItemFailures: true,
-        maxConcurrency: 10,
-      }),
-    );
+    this.arrearsChunks = arrearsChunks.queue;
+    this.arrearsChunkDeadLetters = arrearsChunks.deadLetters;
     this.arrearsScan.function.addEnvironment('ARREARS_CHUNK_QUEUE_URL', this.arrearsChunks.queueUrl);
     this.arrearsChunks.grantSendMessages(this.arrearsScan.function);
     // What a reminder may do: invoke arrears-scan (this exact function, no version or alias) and, when

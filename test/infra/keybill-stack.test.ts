@@ -382,27 +382,33 @@ describe('notices queue and sender', () => {
   });
 });
 
-describe('bill fan-out', () => {
-  const chunkQueueId = () => {
-    const [id] = Object.keys(
-      template.findResources('AWS::SQS::Queue', { Properties: { VisibilityTimeout: 1800 } }),
-    );
-    return id!;
-  };
+/** The queue an SQS event source mapping feeds the function from. */
+function sourceQueueOf(handlerName: string): string {
+  const mappings = template.findResources('AWS::Lambda::EventSourceMapping', {
+    Properties: { FunctionName: { Ref: functionNamed(template, handlerName).id } },
+  });
+  const [mapping] = Object.values(mappings) as Array<{
+    Properties: { EventSourceArn: Record<string, string[]> };
+  }>;
+  return mapping!.Properties.EventSourceArn['Fn::GetAtt']![0]!;
+}
 
-  it('feeds bill-chunk one chunk per invocation with partial failures, at most 20 at a time', () => {
+describe.each([
+  { consumer: 'bill-chunk', producers: ['ingest-drop', 'operator'], concurrency: 20 },
+  { consumer: 'arrears-chunk', producers: ['arrears-scan'], concurrency: 10 },
+])('fan-out to $consumer', ({ consumer, producers, concurrency }) => {
+  it(`feeds ${consumer} one chunk per invocation with partial failures, at most ${concurrency} at a time`, () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: functionNamed(template, 'bill-chunk').id },
-      EventSourceArn: { 'Fn::GetAtt': [chunkQueueId(), 'Arn'] },
+      FunctionName: { Ref: functionNamed(template, consumer).id },
       BatchSize: 1,
       FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 20 },
+      ScalingConfig: { MaximumConcurrency: concurrency },
     });
   });
 
-  it('hides a chunk for six times the bill-chunk timeout and dead-letters it, alarmed, after 5 receives', () => {
-    const queue = template.toJSON().Resources[chunkQueueId()];
-    const timeout = functionNamed(template, 'bill-chunk').properties.Timeout as number;
+  it('hides a chunk for six times the consumer timeout and dead-letters it, alarmed, after 5 receives', () => {
+    const queue = template.toJSON().Resources[sourceQueueOf(consumer)];
+    const timeout = functionNamed(template, consumer).properties.Timeout as number;
     expect(queue.Properties.VisibilityTimeout).toBe(6 * timeout);
     expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
     const dlqId = queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0];
@@ -413,20 +419,22 @@ describe('bill fan-out', () => {
     });
   });
 
-  it('tells ingest-drop and operator (run-drop) where the chunks go, and lets only them send there', () => {
-    for (const name of ['ingest-drop', 'operator']) {
-      expect(environmentOf(template, name).BILL_CHUNK_QUEUE_URL).toEqual({ Ref: chunkQueueId() });
-    }
+  it(`lets only ${producers.join(' and ')} queue chunks, and tells them where`, () => {
+    const queueId = sourceQueueOf(consumer);
     const senders = HANDLERS.filter((name) =>
       statementsOfFunction(template, name).some(
-        (s) =>
-          actionsOf([s]).includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(chunkQueueId()),
+        (s) => actionsOf([s]).includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(queueId),
       ),
     );
-    expect(senders.sort()).toEqual(['ingest-drop', 'operator']);
+    expect(senders.sort()).toEqual(producers);
+    for (const producer of producers) {
+      expect(Object.values(environmentOf(template, producer))).toContainEqual({ Ref: queueId });
+    }
   });
+});
 
-  it('lets bill-chunk read and write reject reports only, and send no messages to customers', () => {
+describe('bill-chunk', () => {
+  it('reads and writes reject reports only, and sends no messages to customers', () => {
     const statements = statementsOfFunction(template, 'bill-chunk');
     const s3 = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('s3:')));
     expect(actionsOf(s3).sort()).toEqual(['s3:GetObject', 's3:PutObject']);
@@ -435,45 +443,8 @@ describe('bill fan-out', () => {
   });
 });
 
-describe('daily arrears scan fan-out', () => {
-  const arrearsQueueId = () => {
-    const [id] = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) =>
-      id.includes('ArrearsChunkQueue'),
-    );
-    return id!;
-  };
-
-  it('feeds arrears-chunk one chunk per invocation with partial failures, at most 10 at a time', () => {
-    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
-      FunctionName: { Ref: functionNamed(template, 'arrears-chunk').id },
-      EventSourceArn: { 'Fn::GetAtt': [arrearsQueueId(), 'Arn'] },
-      BatchSize: 1,
-      FunctionResponseTypes: ['ReportBatchItemFailures'],
-      ScalingConfig: { MaximumConcurrency: 10 },
-    });
-  });
-
-  it('hides a chunk for six times the arrears-chunk timeout and dead-letters it, alarmed, after 5 receives', () => {
-    const queue = template.toJSON().Resources[arrearsQueueId()];
-    const timeout = functionNamed(template, 'arrears-chunk').properties.Timeout as number;
-    expect(queue.Properties.VisibilityTimeout).toBe(6 * timeout);
-    expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(5);
-    const dlqId = queue.Properties.RedrivePolicy.deadLetterTargetArn['Fn::GetAtt'][0];
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId, 'QueueName'] } }],
-      Threshold: 0,
-    });
-  });
-
-  it('lets only arrears-scan queue chunks, and gives arrears-chunk what an arrears step needs', () => {
-    const senders = HANDLERS.filter((name) =>
-      statementsOfFunction(template, name).some(
-        (s) =>
-          actionsOf([s]).includes('sqs:SendMessage') && JSON.stringify(s.Resource).includes(arrearsQueueId()),
-      ),
-    );
-    expect(senders).toEqual(['arrears-scan']);
+describe('arrears-chunk', () => {
+  it('gets what an arrears step needs: the table, the notices queue and the reminder schedules', () => {
     expect(Object.keys(environmentOf(template, 'arrears-chunk'))).toEqual(
       expect.arrayContaining([
         'TABLE_NAME',
