@@ -87,6 +87,10 @@ export function canonicalAccount(input: unknown): Account | undefined {
   )
     return undefined;
   if (a.basicChargeMethod === 'contracted-demand' && a.contractedDemandKw === undefined) return undefined;
+  // A stored account has its defaults filled in already: then it is its own canonical form, and the copy
+  // (a dozen fields, once per bill) is saved. The engine never changes an account.
+  if (a.suspendedKva !== undefined && due !== undefined && a.important !== undefined)
+    return a as unknown as Account;
   return {
     ...(a as unknown as Account),
     suspendedKva: (a.suspendedKva as string | undefined) ?? '0',

@@ -4,7 +4,6 @@ import type { MeterReadRow } from '../meter-read.ts';
 import { dec } from '../money.ts';
 import type { TouBand } from '../primitives.ts';
 import {
-  type BillChange,
   type BillContext,
   type BillInput,
   changedBillTotal,
@@ -185,10 +184,15 @@ interface Priced {
   adjustmentPercent: string;
 }
 
-/** The total of the bill of the changed input: re-priced from the context, or billed in full. */
-function priced(ctx: BillContext, change: BillChange | undefined, billInFull: () => BillInput): Priced {
-  if (change !== undefined) return changedBillTotal(ctx, change);
-  const bill = computeBillWithoutAdvice(billInFull());
+/** The total of the bill of changed reads the context cannot re-price: the engine bills them in full. */
+function billedInFull(input: BillInput, reads: readonly MeterReadRow[]): Priced {
+  const bill = computeBillWithoutAdvice({
+    account: input.account,
+    tariffs: input.tariffs,
+    reads,
+    period: input.period,
+    advice: { enabled: false },
+  });
   return { total: fx(bill.total), adjustmentPercent: bill.powerFactor.adjustmentPercent };
 }
 
@@ -196,13 +200,6 @@ function priced(ctx: BillContext, change: BillChange | undefined, billInFull: ()
 const saving = (ctx: BillContext, scenario: Priced): Fx => minus(ctx.total, scenario.total);
 
 export function adviceFor(input: BillInput, bill: BillDocument, ctx: BillContext): BillAdvice[] {
-  const base: BillInput = {
-    account: input.account,
-    tariffs: input.tariffs,
-    reads: input.reads,
-    period: input.period,
-    advice: { enabled: false },
-  };
   const advice: BillAdvice[] = [];
   const meters = ctx.consumption.meters;
   const totalKwh = ctx.consumption.totalKwh;
@@ -219,10 +216,10 @@ export function adviceFor(input: BillInput, bill: BillDocument, ctx: BillContext
   const peak = ctx.consumption.bands.peak;
   if (peak !== undefined && cmp(peak, FX_ZERO) > 0 && cmp(share, FX_ZERO) > 0) {
     const bands = bandsWithPeakMovedToValley(input.reads, meters, share);
-    const scenario = priced(ctx, bands === undefined ? undefined : { bands }, () => ({
-      ...base,
-      reads: readsWithPeakMovedToValley(input.reads, meters, share),
-    }));
+    const scenario =
+      bands === undefined
+        ? billedInFull(input, readsWithPeakMovedToValley(input.reads, meters, share))
+        : changedBillTotal(ctx, { bands });
     const s = saving(ctx, scenario);
     if (cmp(s, FX_ZERO) > 0) {
       const pct = percentText(share);
@@ -243,21 +240,22 @@ export function adviceFor(input: BillInput, bill: BillDocument, ctx: BillContext
   const pf = ctx.pf;
   if (pf !== null && cmp(kvarh, FX_ZERO) > 0) {
     const standard = bill.powerFactor.standard;
-    const targets = [...new Set([standardHundredths(standard), 95])].filter((t) => pf < t);
-    for (const target of targets) {
+    const standardPf = standardHundredths(standard);
+    for (const target of standardPf === 95 ? [95] : [standardPf, 95]) {
+      if (!(pf < target)) continue;
       const targetText = formatPowerFactor(target);
       // Reactive energy at which the kWh have exactly the target PF: kWh × √(1/pf² − 1).
       const factor = div(times(totalKwh, reactivePerActive(target)), kvarh);
       const scaled = kvarhWithReactiveScaled(input.reads, meters, factor);
-      const scenario = priced(ctx, scaled === undefined ? undefined : { kvarh: scaled }, () => ({
-        ...base,
-        reads: readsWithReactiveScaled(input.reads, meters, factor),
-      }));
+      const scenario =
+        scaled === undefined
+          ? billedInFull(input, readsWithReactiveScaled(input.reads, meters, factor))
+          : changedBillTotal(ctx, { kvarh: scaled });
       const s = saving(ctx, scenario);
       if (!(cmp(s, FX_ZERO) > 0)) continue;
       const now = bill.powerFactor.adjustmentPercent;
       const then = scenario.adjustmentPercent;
-      const isStandard = target === standardHundredths(standard);
+      const isStandard = target === standardPf;
       advice.push({
         kind: 'raise-power-factor',
         scenario: `power factor ${targetText}${isStandard ? ' (the standard)' : ''}`,

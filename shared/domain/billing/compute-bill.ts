@@ -651,6 +651,8 @@ export interface BillContext {
   kwhPerKva: Fx | null;
   /** The bill's total as printed. */
   total: Fx;
+  /** The basic and energy amounts added up: what the power-factor adjustment applies to. */
+  base: Fx;
   /** The bill's PF in hundredths; null when undefined (no active energy). */
   pf: number | null;
   basicAmounts: Fx[];
@@ -673,19 +675,23 @@ export function changedBillTotal(
   ctx: BillContext,
   change: BillChange,
 ): { total: Fx; adjustmentPercent: string } {
-  let basic = ctx.basicAmounts;
-  if (change.method !== undefined) {
-    basic = [];
-    basicCharge(ctx.acc, change.method, ctx.periods, ctx.consumption, ctx.kwhPerKva, basic, null, {
-      kwhPerKva: null,
-    });
+  // A change of the reactive energy alone leaves the basic and energy lines, and so their sum, as they are.
+  let base = ctx.base;
+  if (change.method !== undefined || change.bands !== undefined) {
+    let basic = ctx.basicAmounts;
+    if (change.method !== undefined) {
+      basic = [];
+      basicCharge(ctx.acc, change.method, ctx.periods, ctx.consumption, ctx.kwhPerKva, basic, null, {
+        kwhPerKva: null,
+      });
+    }
+    let energy = ctx.energyAmounts;
+    if (change.bands !== undefined) {
+      energy = [];
+      energyCharge(change.bands, ctx.segments, ctx.month, energy, null);
+    }
+    base = sumOf(energy, sumOf(basic));
   }
-  let energy = ctx.energyAmounts;
-  if (change.bands !== undefined) {
-    energy = [];
-    energyCharge(change.bands, ctx.segments, ctx.month, energy, null);
-  }
-  const base = sumOf(energy, sumOf(basic));
   // Only a change of the reactive energy changes the PF (the active energy is never changed).
   const pf = change.kvarh === undefined ? ctx.pf : pfHundredths(ctx.consumption.totalKwh, change.kvarh);
   let total = base;
@@ -834,6 +840,7 @@ export function billWithContext(input: BillInput): { bill: BillDocument; ctx: Bi
       consumption,
       kwhPerKva,
       total,
+      base,
       pf,
       basicAmounts,
       energyAmounts,

@@ -111,26 +111,22 @@ export const fxOf = (value: Dec): Fx => fx(value.toFixed());
 /** To a Dec, for callers that keep the Dec API. */
 export const decOf = (value: Fx): Dec => new Dec(toFixed(value));
 
-/** Both values at the larger of their scales. */
-function aligned(a: Fx, b: Fx): [bigint, bigint, number] {
-  if (a.s === b.s) return [a.n, b.n, a.s];
-  if (a.s > b.s) return [a.n, b.n * p10(a.s - b.s), a.s];
-  return [a.n * p10(b.s - a.s), b.n, b.s];
-}
+// plus, minus and cmp bring the operand of the smaller scale up to the other's in place: this is the
+// engine's innermost arithmetic, and a helper returning both values would allocate an array each time.
 
 export function plus(a: Fx, b: Fx): Fx {
   if (a.s === b.s) return finish(a.n + b.n, a.s);
   // Sums start from zero: nothing to align.
   if (a.n === 0n) return finish(b.n, b.s);
   if (b.n === 0n) return finish(a.n, a.s);
-  const [x, y, s] = aligned(a, b);
-  return finish(x + y, s);
+  if (a.s > b.s) return finish(a.n + b.n * p10(a.s - b.s), a.s);
+  return finish(a.n * p10(b.s - a.s) + b.n, b.s);
 }
 
 export function minus(a: Fx, b: Fx): Fx {
   if (a.s === b.s) return finish(a.n - b.n, a.s);
-  const [x, y, s] = aligned(a, b);
-  return finish(x - y, s);
+  if (a.s > b.s) return finish(a.n - b.n * p10(a.s - b.s), a.s);
+  return finish(a.n * p10(b.s - a.s) - b.n, b.s);
 }
 
 export const times = (a: Fx, b: Fx): Fx => finish(a.n * b.n, a.s + b.s);
@@ -161,8 +157,10 @@ export function div(a: Fx, b: Fx): Fx {
 }
 
 export function cmp(a: Fx, b: Fx): number {
-  if (a.s === b.s) return a.n < b.n ? -1 : a.n > b.n ? 1 : 0;
-  const [x, y] = aligned(a, b);
+  let x = a.n;
+  let y = b.n;
+  if (a.s > b.s) y *= p10(a.s - b.s);
+  else if (a.s < b.s) x *= p10(b.s - a.s);
   return x < y ? -1 : x > y ? 1 : 0;
 }
 

@@ -111,8 +111,26 @@ const PF_TEXTS = Array.from({ length: 101 }, (_, h) => dec(h).div(100).toFixed(2
 export const formatPowerFactor = (hundredths: number): string =>
   PF_TEXTS[hundredths] ?? dec(hundredths).div(100).toFixed(2);
 
+// Every bill and every advice scenario looks up its adjustment; there are a few dozen distinct ones.
+const PERCENTS = new Map<number, string>();
+const RATES = new Map<number, Fx>();
+
 /** An adjustment in hundredths of a percent as a percent with two decimals: −45 → "-0.45". */
-export const percentOfBasisPoints = (points: number): string => toFixed(new Fx(BigInt(points), 2), 2);
+export function percentOfBasisPoints(points: number): string {
+  let text = PERCENTS.get(points);
+  if (text === undefined) {
+    text = toFixed(new Fx(BigInt(points), 2), 2);
+    PERCENTS.set(points, text);
+  }
+  return text;
+}
 
 /** An adjustment in hundredths of a percent as a rate: −45 → −0.0045. */
-export const rateOfBasisPoints = (points: number): Fx => new Fx(BigInt(points), 4);
+export function rateOfBasisPoints(points: number): Fx {
+  let rate = RATES.get(points);
+  if (rate === undefined) {
+    rate = new Fx(BigInt(points), 4);
+    RATES.set(points, rate);
+  }
+  return rate;
+}

@@ -247,6 +247,7 @@ export function tariffVersions(tariffs: readonly Tariff[], tariffId: string): Co
   return versions;
 }
 
+/** Accounts that only AccountSchema could vouch for, compiled; kept by identity since zod costs a bill. */
 const accountCache = new WeakMap<object, CompiledAccount>();
 
 function parseAccount(input: unknown): Account {
@@ -255,11 +256,22 @@ function parseAccount(input: unknown): Account {
   return parsed.data!;
 }
 
-/** Validates an account document (AccountSchema plus consistency checks) and compiles it; cached by identity. */
+/**
+ * Validates an account document (AccountSchema plus consistency checks) and compiles it. An account in
+ * canonical form is compiled afresh each time, which is cheaper than a WeakMap entry per account object
+ * (a run bills each account once, from an object of its own); one zod had to parse is cached by identity.
+ */
 export function compileAccount(input: Account): CompiledAccount {
+  const canonical = canonicalAccount(input);
+  if (canonical !== undefined) return compiledAccount(canonical);
   const cached = accountCache.get(input);
   if (cached !== undefined) return cached;
-  const account = canonicalAccount(input) ?? parseAccount(input);
+  const compiled = compiledAccount(parseAccount(input));
+  accountCache.set(input, compiled);
+  return compiled;
+}
+
+function compiledAccount(account: Account): CompiledAccount {
   const capacityKva = fx(account.capacityKva);
   const suspendedKva = fx(account.suspendedKva);
   if (cmp(suspendedKva, capacityKva) > 0)
@@ -275,13 +287,9 @@ export function compileAccount(input: Account): CompiledAccount {
     capacityKva,
     suspendedKva,
     effectiveCapacityKva: minus(capacityKva, suspendedKva),
-    ...(account.contractedDemandKw === undefined
-      ? {}
-      : { contractedDemandKw: fx(account.contractedDemandKw) }),
-    ...(account.previousCapacityKva === undefined
-      ? {}
-      : { previousCapacityKva: fx(account.previousCapacityKva) }),
   };
-  accountCache.set(input, compiled);
+  if (account.contractedDemandKw !== undefined) compiled.contractedDemandKw = fx(account.contractedDemandKw);
+  if (account.previousCapacityKva !== undefined)
+    compiled.previousCapacityKva = fx(account.previousCapacityKva);
   return compiled;
 }
