@@ -105,8 +105,23 @@ const BILLING_COUNTERS = [
   'rowsRejected',
 ] as const satisfies readonly (keyof BillChunkTally)[];
 
-/** Room left in a 400 KB item for a chunk's rejected rows once their raw text is cut to this. */
-const MAX_STORED_REJECT_RAW = 1024;
+/** What a chunk marker may hold of its rejected rows: well inside DynamoDB's 400 KB item limit. */
+const MAX_STORED_REJECTS_BYTES = 300_000;
+
+/**
+ * A chunk's rejected rows as stored: the raw text is cut shorter and shorter until they fit (the drop
+ * itself keeps every row whole; row number, column and reason are never cut).
+ */
+export function rejectsThatFit(rejects: readonly BillingReject[]): BillingReject[] {
+  for (const maxRaw of [1024, 256, 64, 0]) {
+    const cut = rejects.map((r) => ({
+      ...r,
+      raw: r.raw.length > maxRaw ? `${r.raw.slice(0, maxRaw)}…` : r.raw,
+    }));
+    if (Buffer.byteLength(JSON.stringify(cut)) <= MAX_STORED_REJECTS_BYTES) return cut;
+  }
+  throw new Error(`${rejects.length} rejected rows do not fit in one chunk marker; use smaller chunks`);
+}
 
 export interface StoredNotice extends NoticePlan {
   status: NoticeStatus;
@@ -429,10 +444,7 @@ export class KeybillRepository {
     tally: BillChunkTally,
     rejects: readonly BillingReject[],
   ): Promise<'recorded' | 'already-recorded' | 'stale'> {
-    const stored = rejects.map((r) => ({
-      ...r,
-      raw: r.raw.length > MAX_STORED_REJECT_RAW ? `${r.raw.slice(0, MAX_STORED_REJECT_RAW)}…` : r.raw,
-    }));
+    const stored = rejectsThatFit(rejects);
     try {
       await this.client.send(
         new TransactWriteCommand({
