@@ -10,7 +10,7 @@ import {
   computeBillWithoutAdvice,
 } from './compute-bill.ts';
 import {
-  advanceBilled,
+  advanceBilledAfter,
   type MeterConsumption,
   reactiveOf,
   registerEndAfter,
@@ -129,12 +129,8 @@ function bandsWithPeakMovedToValley(
     }
     const advances = peakMovedToValley(m, share);
     const digits = row.registerDigits;
-    const peakBilled = advanceBilled(peak.start, registerEndAfter(peak.start, advances.peak, digits), digits);
-    const valleyBilled = advanceBilled(
-      valley.start,
-      registerEndAfter(valley.start, advances.valley, digits),
-      digits,
-    );
+    const peakBilled = advanceBilledAfter(peak.start, advances.peak, digits);
+    const valleyBilled = advanceBilledAfter(valley.start, advances.valley, digits);
     if (peakBilled === undefined || valleyBilled === undefined) return undefined;
     changed.push({
       ...m.bands,
@@ -158,7 +154,7 @@ function kvarhWithReactiveScaled(
     const m = meters[i]!;
     const digits = row.registerDigits;
     const advance = reactiveScaled(m, factor);
-    const billed = advanceBilled(row.kvarh.start, registerEndAfter(row.kvarh.start, advance, digits), digits);
+    const billed = advanceBilledAfter(row.kvarh.start, advance, digits);
     if (billed === undefined) return undefined;
     kvarhImport = plus(kvarhImport, times(billed, m.multiplier));
     // The export register reads start → start: no export.

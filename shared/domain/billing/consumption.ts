@@ -2,7 +2,20 @@ import type { DataFinding } from '../bill.ts';
 import type { MeterReadRow, RegisterPair } from '../meter-read.ts';
 import type { TouBand } from '../primitives.ts';
 import { BillingInputError } from './errors.ts';
-import { absFx, cmp, FX_ZERO, type Fx, fx, fxPow10, isZero, minus, plus, times, toFixed } from './fixed.ts';
+import {
+  absFx,
+  cmp,
+  FX_ZERO,
+  type Fx,
+  fx,
+  fxPow10,
+  fxUnsigned,
+  isZero,
+  minus,
+  plus,
+  times,
+  toFixed,
+} from './fixed.ts';
 
 /*
  * Consumption from register reads (billing-rules.md §2): register deltas × multiplier, roll-over at
@@ -42,8 +55,6 @@ export interface Consumption {
   findings: DataFinding[];
 }
 
-const REGISTER = /^\d+(\.\d+)?$/;
-
 const BAND_COLUMNS: Record<TouBand, string> = {
   sharp: 'kwh_sharp',
   peak: 'kwh_peak',
@@ -52,12 +63,13 @@ const BAND_COLUMNS: Record<TouBand, string> = {
 };
 
 function parseRegister(value: string, column: string, meterId: string): Fx {
-  if (typeof value !== 'string' || !REGISTER.test(value))
+  const reading = typeof value === 'string' ? fxUnsigned(value) : undefined;
+  if (reading === undefined)
     throw new BillingInputError(
       column,
       `meter ${meterId}: ${JSON.stringify(value)} is not a register reading`,
     );
-  return fx(value);
+  return reading;
 }
 
 const decimalsOf = (value: string): number => {
@@ -299,14 +311,22 @@ export function registerEndAfter(start: string, advance: Fx, registerDigits: num
 }
 
 /**
- * The advance a changed read's register shows again when billed (registerDelta of start → end), or
- * undefined when billing that read would not simply give it back (a reading that does not fit the
- * register or is not a reading): the caller then bills the changed reads in full.
+ * The advance a changed read's register shows again when billed: registerDelta of start → end, where end is
+ * registerEndAfter(start, advance), or undefined when billing that read would not simply give it back (a
+ * reading that does not fit the register or is not a reading): the caller then bills the changed reads in
+ * full. One function so that the start reading is read once.
  */
-export function advanceBilled(start: string, end: Fx, registerDigits: number | undefined): Fx | undefined {
+export function advanceBilledAfter(
+  start: string,
+  advance: Fx,
+  registerDigits: number | undefined,
+): Fx | undefined {
+  const s = fx(start);
+  let end = plus(s, advance);
+  if (registerDigits !== undefined && cmp(end, fxPow10(registerDigits)) >= 0)
+    end = minus(end, fxPow10(registerDigits));
   if (end.n < 0n) return undefined;
   if (registerDigits !== undefined && cmp(end, fxPow10(registerDigits)) >= 0) return undefined;
-  const s = fx(start);
   if (cmp(end, s) >= 0) return minus(end, s);
   return minus(plus(end, fxPow10(wrapDigits(start, registerDigits))), s);
 }

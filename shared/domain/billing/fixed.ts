@@ -100,6 +100,27 @@ export function fx(text: string): Fx {
   return new Fx(BigInt(text.slice(0, dot) + text.slice(dot + 1)), text.length - dot - 1);
 }
 
+const UNSIGNED_DECIMAL = /^\d+(\.\d+)?$/;
+
+/**
+ * An unsigned decimal text (digits, optionally a point and more digits: a register reading) exactly as
+ * `fx` reads it, or undefined for any other text. Checks and reads a short text in one pass: every read
+ * of every bill goes through here.
+ */
+export function fxUnsigned(text: string): Fx | undefined {
+  const length = text.length;
+  if (length === 0 || length > 15) return UNSIGNED_DECIMAL.test(text) ? fx(text) : undefined;
+  let value = 0;
+  let point = -1;
+  for (let i = 0; i < length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) value = value * 10 + (c - 48);
+    else if (c === 46 && point < 0 && i > 0 && i < length - 1) point = i;
+    else return undefined;
+  }
+  return new Fx(BigInt(value), point < 0 ? 0 : length - point - 1);
+}
+
 /** 10^n (n may be negative), as `new Dec(10).pow(n)`. */
 export const fxPow10 = (n: number): Fx => (n >= 0 ? new Fx(p10(n), 0) : new Fx(1n, -n));
 

@@ -10,13 +10,20 @@ export function groupDigits(value: string): string {
   return `${negative ? '-' : ''}${groupInteger(integer)}${fraction}`;
 }
 
-const ALL_DIGITS = /^\d+$/;
+/** Whether the text is all ASCII digits (tested by hand: it runs for every printed figure). */
+function allDigits(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return false;
+  }
+  return text.length > 0;
+}
 
 /** Commas every three digits from the right; anything but plain digits goes through the general pattern. */
 function groupInteger(integer: string): string {
   const length = integer.length;
   if (length <= 3) return integer;
-  if (!ALL_DIGITS.test(integer)) return integer.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  if (!allDigits(integer)) return integer.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
   let head = length % 3;
   if (head === 0) head = 3;
   let grouped = integer.slice(0, head);
