@@ -8,6 +8,7 @@ import {
   FX_ZERO,
   type Fx,
   fx,
+  fxInt,
   fxPow10,
   fxUnsigned,
   isZero,
@@ -62,11 +63,12 @@ const BAND_COLUMNS: Record<TouBand, string> = {
   valley: 'kwh_valley',
 };
 
-function parseRegister(value: string, column: string, meterId: string): Fx {
+/** A reading of `column` (`_start` or `_end` appended with `side`: named only when it is not a reading). */
+function parseRegister(value: string, column: string, meterId: string, side = ''): Fx {
   const reading = typeof value === 'string' ? fxUnsigned(value) : undefined;
   if (reading === undefined)
     throw new BillingInputError(
-      column,
+      column + side,
       `meter ${meterId}: ${JSON.stringify(value)} is not a register reading`,
     );
   return reading;
@@ -92,8 +94,8 @@ export const wrapDigits = (start: string, registerDigits: number | undefined): n
  * 10^digits; it is billed, and reported as a finding (an implausibly large wrap too).
  */
 function registerDelta(pair: RegisterPair, column: string, row: MeterReadRow, findings: DataFinding[]): Fx {
-  const start = parseRegister(pair.start, `${column}_start`, row.meterId);
-  const end = parseRegister(pair.end, `${column}_end`, row.meterId);
+  const start = parseRegister(pair.start, column, row.meterId, '_start');
+  const end = parseRegister(pair.end, column, row.meterId, '_end');
   if (row.registerDigits !== undefined) {
     const size = fxPow10(row.registerDigits);
     if (cmp(start, size) >= 0) throw doesNotFit(row, column, 'start', start);
@@ -148,7 +150,7 @@ function meterConsumption(row: MeterReadRow, findings: DataFinding[]): MeterCons
   }
   // Each register is truncated to the meter's resolution, so the bands may miss the total by up to one
   // resolution step per band register; beyond that the data is wrong and the operator must look.
-  const tolerance = times(fxPow10(-places), fx(String(bandCount)));
+  const tolerance = times(fxPow10(-places), fxInt(bandCount));
   const gap = minus(bandSum, total);
   if (cmp(absFx(gap), tolerance) > 0)
     findings.push({

@@ -44,6 +44,8 @@ function half(k: number): bigint {
 
 const PRECISION = 40;
 const LIMIT = p10(PRECISION);
+/** −LIMIT, kept: negating a BigInt allocates a new one, and this bound is checked after every operation. */
+const NEGATIVE_LIMIT = -LIMIT;
 
 export const FX_ZERO = new Fx(0n, 0);
 
@@ -74,7 +76,7 @@ function roundedAt(n: bigint, k: number, down: boolean): bigint {
 
 /** The result of an exact operation, rounded half-up to 40 significant digits as decimal.js does. */
 function finish(n: bigint, s: number): Fx {
-  if (n < LIMIT && n > -LIMIT) return new Fx(n, s);
+  if (n < LIMIT && n > NEGATIVE_LIMIT) return new Fx(n, s);
   const k = digitsOf(abs(n)) - PRECISION;
   const q = roundedAt(n, k, false);
   return s - k >= 0 ? new Fx(q, s - k) : new Fx(q * p10(k - s), 0);
