@@ -286,6 +286,8 @@ interface DemandFacts {
 interface Printing {
   drafts: LineDraft[];
   findings: DataFinding[];
+  /** The band energies as the energy lines print them, kept for the consumption summary. */
+  bandTexts: Partial<Record<TouBand, string>>;
 }
 
 function note(printing: Printing, noted: string[], finding: DataFinding): void {
@@ -504,6 +506,7 @@ function energyCharge(
       amounts.push(amount);
       if (printing === null) continue;
       const text = toFixed(quantity);
+      if (quantity === bands[band]) printing.bandTexts[band] = text;
       printing.drafts.push({
         code: BAND_CODES[band],
         label: BAND_LABELS[band],
@@ -562,34 +565,68 @@ function sharpWithoutPrice(s: TariffSegment): DataFinding {
   };
 }
 
-/** Government funds and surcharges: per kWh of the total registers, never floated by ToU. */
-function fundDrafts(consumption: Consumption, segments: readonly TariffSegment[], month: Month): LineDraft[] {
-  const split = segments.length > 1;
+/**
+ * Government funds and surcharges: per kWh of the total registers, never floated by ToU. `totalText` is the
+ * total as the bill prints it.
+ */
+function fundDrafts(
+  consumption: Consumption,
+  segments: readonly TariffSegment[],
+  month: Month,
+  totalText: string,
+): LineDraft[] {
+  const drafts: LineDraft[] = [];
+  if (segments.length === 1) {
+    // One tariff version (the usual bill): its funds in its order, each on the whole total; a version's fund
+    // codes are unique, so this is the general case below without its bookkeeping.
+    const grouped = groupDigits(totalText);
+    for (const fund of segments[0]!.tariff.fast.funds)
+      drafts.push(
+        fundDraft(fund, consumption.totalKwh, totalText, fund.label, `${grouped} kWh × ${fund.text} 元`),
+      );
+    return drafts;
+  }
   const shares = splitByDays(consumption.totalKwh, segments, month.days);
   const texts = shares.map((share) => toFixed(share));
   const grouped = texts.map((text) => groupDigits(text));
   const codes: string[] = [];
   for (const s of segments)
     for (const f of s.tariff.fast.funds) if (!codes.includes(f.code)) codes.push(f.code);
-  const drafts: LineDraft[] = [];
   for (const code of codes) {
     segments.forEach((s, i) => {
       const fund = s.tariff.fast.funds.find((f) => f.code === code);
       if (fund === undefined) return;
-      const quantity = shares[i]!;
-      drafts.push({
-        code: `FUND_${code}`,
-        label: split ? withSuffix(fund.label, segmentSuffix(s)) : fund.label,
-        quantity: texts[i]!,
-        unit: 'kWh',
-        unitPrice: fund.text,
-        amount: fen(times(quantity, fund.price)),
-        explanation: `${grouped[i]} kWh × ${fund.text} 元${splitNote(s, split, month.days)}`,
-        tariffEffectiveFrom: split ? s.tariff.effectiveFrom : undefined,
-      });
+      const draft = fundDraft(
+        fund,
+        shares[i]!,
+        texts[i]!,
+        withSuffix(fund.label, segmentSuffix(s)),
+        `${grouped[i]} kWh × ${fund.text} 元${splitNote(s, true, month.days)}`,
+      );
+      draft.tariffEffectiveFrom = s.tariff.effectiveFrom;
+      drafts.push(draft);
     });
   }
   return drafts;
+}
+
+function fundDraft(
+  fund: CompiledTariff['fast']['funds'][number],
+  quantity: Fx,
+  quantityText: string,
+  label: LocalisedText,
+  explanation: string,
+): LineDraft {
+  return {
+    code: `FUND_${fund.code}`,
+    label,
+    quantity: quantityText,
+    unit: 'kWh',
+    unitPrice: fund.text,
+    amount: fen(times(quantity, fund.price)),
+    explanation,
+    tariffEffectiveFrom: undefined,
+  };
 }
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
@@ -728,7 +765,7 @@ export function billWithContext(input: BillInput): { bill: BillDocument; ctx: Bi
   const periods = basicPeriods(acc, month, segments, findings);
   const kwhPerKva = kwhPerKvaOf(acc, consumption);
   const facts: DemandFacts = { kwhPerKva };
-  const printing: Printing = { drafts: [], findings };
+  const printing: Printing = { drafts: [], findings, bandTexts: {} };
   const basicAmounts: Fx[] = [];
   basicCharge(acc, account.basicChargeMethod, periods, consumption, kwhPerKva, basicAmounts, printing, facts);
   const energyAmounts: Fx[] = [];
@@ -771,7 +808,8 @@ export function billWithContext(input: BillInput): { bill: BillDocument; ctx: Bi
     );
   }
   const fundAmounts: Fx[] = [];
-  for (const d of fundDrafts(consumption, segments, month)) {
+  const totalKwhText = toFixed(consumption.totalKwh);
+  for (const d of fundDrafts(consumption, segments, month, totalKwhText)) {
     fundAmounts.push(d.amount);
     total = plus(total, d.amount);
     lines.push(printLine(d));
@@ -780,7 +818,7 @@ export function billWithContext(input: BillInput): { bill: BillDocument; ctx: Bi
   const byBand: Partial<Record<TouBand, string>> = {};
   for (const band of BANDS) {
     const v = consumption.bands[band];
-    if (v !== undefined) byBand[band] = toFixed(v);
+    if (v !== undefined) byBand[band] = printing.bandTexts[band] ?? toFixed(v);
   }
   const comparison = comparisonWith(input.history, input.period, total);
   const contracted = acc.contractedDemandKw;
@@ -812,7 +850,7 @@ export function billWithContext(input: BillInput): { bill: BillDocument; ctx: Bi
     lines,
     total: toFixed(total, 2),
     consumption: {
-      totalKwh: toFixed(consumption.totalKwh),
+      totalKwh: totalKwhText,
       byBand,
       kvarh: toFixed(consumption.kvarh),
       maxDemandKw,

@@ -287,14 +287,23 @@ export function sumBands(
   meters: readonly MeterConsumption[],
   changed: readonly (Partial<Record<TouBand, Fx>> | undefined)[] | undefined,
 ): Partial<Record<TouBand, Fx>> {
-  const bands: Partial<Record<TouBand, Fx>> = {};
+  // Each band by name rather than by a key that varies: this runs for every bill and every peak-shift advice.
+  let sharp: Fx | undefined;
+  let peak: Fx | undefined;
+  let flat: Fx | undefined;
+  let valley: Fx | undefined;
   for (let i = 0; i < meters.length; i++) {
     const mb = changed?.[i] ?? meters[i]!.bands;
-    for (const band of BANDS) {
-      const v = mb[band];
-      if (v !== undefined) bands[band] = plus(bands[band] ?? FX_ZERO, v);
-    }
+    if (mb.sharp !== undefined) sharp = plus(sharp ?? FX_ZERO, mb.sharp);
+    if (mb.peak !== undefined) peak = plus(peak ?? FX_ZERO, mb.peak);
+    if (mb.flat !== undefined) flat = plus(flat ?? FX_ZERO, mb.flat);
+    if (mb.valley !== undefined) valley = plus(valley ?? FX_ZERO, mb.valley);
   }
+  const bands: Partial<Record<TouBand, Fx>> = {};
+  if (sharp !== undefined) bands.sharp = sharp;
+  if (peak !== undefined) bands.peak = peak;
+  if (flat !== undefined) bands.flat = flat;
+  if (valley !== undefined) bands.valley = valley;
   return bands;
 }
 
