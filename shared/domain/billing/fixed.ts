@@ -211,23 +211,10 @@ export function decimalPlaces(a: Fx): number {
   return s;
 }
 
-/** 2^52: below it, m / 10^s (s ≤ 15) splits exactly in doubles (m + 10^s stays below 2^53). */
-const FLOAT_EXACT = 2n ** 52n;
-const UNITS = Array.from({ length: 16 }, (_, s) => 10 ** s);
-
 /** Digits of |n| with a decimal point before the last `s` of them. */
 function plain(m: bigint, s: number): string {
-  if (s === 0) return m.toString();
-  if (m < FLOAT_EXACT && s < UNITS.length) {
-    // The common case, an amount or a quantity: integer part and fraction printed as two small numbers,
-    // which is cheaper than slicing the BigInt's digits. Math.floor of the quotient is exact here.
-    const x = Number(m);
-    const unit = UNITS[s]!;
-    const integer = Math.floor(x / unit);
-    const fraction = String(x - integer * unit);
-    return `${integer}.${fraction.length < s ? '0'.repeat(s - fraction.length) + fraction : fraction}`;
-  }
   const digits = m.toString();
+  if (s === 0) return digits;
   if (digits.length > s) return `${digits.slice(0, digits.length - s)}.${digits.slice(digits.length - s)}`;
   return `0.${'0'.repeat(s - digits.length)}${digits}`;
 }
