@@ -284,7 +284,8 @@ interface DemandFacts {
 
 /** What the printed bill says besides the amounts; absent when only the amounts are wanted. */
 interface Printing {
-  drafts: LineDraft[];
+  /** The bill's lines, printed as each is priced (an intermediate list of drafts would only add garbage). */
+  lines: BillLine[];
   findings: DataFinding[];
   /** The band energies as the energy lines print them, kept for the consumption summary. */
   bandTexts: Partial<Record<TouBand, string>>;
@@ -301,7 +302,7 @@ const kwhPerKvaOf = (acc: CompiledAccount, consumption: Consumption): Fx | null 
 
 /**
  * The basic-charge lines' amounts (rounded to the fen, in line order) under `method`; with `printing`,
- * also their drafts and findings.
+ * also their lines and findings.
  */
 function basicCharge(
   acc: CompiledAccount,
@@ -325,16 +326,18 @@ function basicCharge(
       amounts.push(amount);
       if (printing === null) continue;
       const quantity = toFixed(p.effectiveCapacityKva);
-      printing.drafts.push({
-        code: 'BASIC_CAPACITY',
-        label: withSuffix(BASIC_LABELS.BASIC_CAPACITY, p.suffix),
-        quantity,
-        unit: 'kVA',
-        unitPrice: price.text,
-        amount,
-        explanation: `${groupDigits(quantity)} kVA${capacityNote(p, acc)} × ${price.text} 元${factorPart(p)}`,
-        tariffEffectiveFrom: from,
-      });
+      printing.lines.push(
+        printLine({
+          code: 'BASIC_CAPACITY',
+          label: withSuffix(BASIC_LABELS.BASIC_CAPACITY, p.suffix),
+          quantity,
+          unit: 'kVA',
+          unitPrice: price.text,
+          amount,
+          explanation: `${groupDigits(quantity)} kVA${capacityNote(p, acc)} × ${price.text} 元${factorPart(p)}`,
+          tariffEffectiveFrom: from,
+        }),
+      );
       continue;
     }
     // Demand methods: the 40 % floor of the capacity in operation, and the 526号 high-utilisation price.
@@ -361,16 +364,18 @@ function basicCharge(
       const basis = belowFloor
         ? `${groupDigits(quantity)} kW (40% × ${qty(p.effectiveCapacityKva)} kVA; actual ${qty(demand)} kW)`
         : `${groupDigits(quantity)} kW`;
-      printing.drafts.push({
-        code: 'BASIC_ACTUAL_DEMAND',
-        label: withSuffix(BASIC_LABELS.BASIC_ACTUAL_DEMAND, p.suffix),
-        quantity,
-        unit: 'kW',
-        unitPrice: price.text,
-        amount,
-        explanation: `${basis} × ${price.text} 元${priceNote}${factorPart(p)}`,
-        tariffEffectiveFrom: from,
-      });
+      printing.lines.push(
+        printLine({
+          code: 'BASIC_ACTUAL_DEMAND',
+          label: withSuffix(BASIC_LABELS.BASIC_ACTUAL_DEMAND, p.suffix),
+          quantity,
+          unit: 'kW',
+          unitPrice: price.text,
+          amount,
+          explanation: `${basis} × ${price.text} 元${priceNote}${factorPart(p)}`,
+          tariffEffectiveFrom: from,
+        }),
+      );
       continue;
     }
     const contracted = acc.contractedDemandKw!;
@@ -400,8 +405,8 @@ function basicCharge(
         code: 'DEMAND_OVER_CONTRACT',
         message: `maximum demand ${toFixed(demand)} kW exceeds 105% of the contracted ${toFixed(contract)} kW; ${excessText} kW charged at double price`,
       });
-      printing.drafts.push(
-        {
+      printing.lines.push(
+        printLine({
           code: 'BASIC_CONTRACTED_DEMAND',
           label: withSuffix(BASIC_LABELS.BASIC_CONTRACTED_DEMAND, p.suffix),
           quantity: thresholdText,
@@ -410,8 +415,8 @@ function basicCharge(
           amount,
           explanation: `${groupDigits(thresholdText)} kW (105% × ${qty(contract)} kW${contractNote}) × ${price.text} 元${priceNote}${factorPart(p)}`,
           tariffEffectiveFrom: from,
-        },
-        {
+        }),
+        printLine({
           code: 'BASIC_CONTRACTED_DEMAND_EXCESS',
           label: withSuffix(BASIC_LABELS.BASIC_CONTRACTED_DEMAND_EXCESS, p.suffix),
           quantity: excessText,
@@ -420,23 +425,25 @@ function basicCharge(
           amount: excessAmount,
           explanation: `(${qty(demand)} − ${groupDigits(thresholdText)}) kW × ${double.text} 元 (2 × ${price.text})${factorPart(p)}`,
           tariffEffectiveFrom: from,
-        },
+        }),
       );
     } else {
       const amount = fen(times(times(contract, price.price), p.factor));
       amounts.push(amount);
       if (printing === null) continue;
       const quantity = toFixed(contract);
-      printing.drafts.push({
-        code: 'BASIC_CONTRACTED_DEMAND',
-        label: withSuffix(BASIC_LABELS.BASIC_CONTRACTED_DEMAND, p.suffix),
-        quantity,
-        unit: 'kW',
-        unitPrice: price.text,
-        amount,
-        explanation: `${groupDigits(quantity)} kW${contractNote} × ${price.text} 元${priceNote}${factorPart(p)}`,
-        tariffEffectiveFrom: from,
-      });
+      printing.lines.push(
+        printLine({
+          code: 'BASIC_CONTRACTED_DEMAND',
+          label: withSuffix(BASIC_LABELS.BASIC_CONTRACTED_DEMAND, p.suffix),
+          quantity,
+          unit: 'kW',
+          unitPrice: price.text,
+          amount,
+          explanation: `${groupDigits(quantity)} kW${contractNote} × ${price.text} 元${priceNote}${factorPart(p)}`,
+          tariffEffectiveFrom: from,
+        }),
+      );
     }
   }
 }
@@ -474,7 +481,7 @@ function segmentSuffix(s: TariffSegment): LocalisedText {
   return { 'zh-CN': `（${s.tariff.effectiveFrom} 起）`, en: ` (from ${s.tariff.effectiveFrom})` };
 }
 
-/** The energy lines' amounts for the band energies `bands` (in line order); with `printing`, drafts too. */
+/** The energy lines' amounts for the band energies `bands` (in line order); with `printing`, their lines too. */
 function energyCharge(
   bands: Partial<Record<TouBand, Fx>>,
   segments: readonly TariffSegment[],
@@ -507,15 +514,17 @@ function energyCharge(
       if (printing === null) continue;
       const text = toFixed(quantity);
       if (quantity === bands[band]) printing.bandTexts[band] = text;
-      printing.drafts.push({
-        code: BAND_CODES[band],
-        label: BAND_LABELS[band],
-        quantity: text,
-        unit: 'kWh',
-        unitPrice: price.text,
-        amount,
-        explanation: `${groupDigits(text)} kWh × ${price.text} 元`,
-      });
+      printing.lines.push(
+        printLine({
+          code: BAND_CODES[band],
+          label: BAND_LABELS[band],
+          quantity: text,
+          unit: 'kWh',
+          unitPrice: price.text,
+          amount,
+          explanation: `${groupDigits(text)} kWh × ${price.text} 元`,
+        }),
+      );
     }
     return;
   }
@@ -544,16 +553,18 @@ function energyCharge(
       amounts.push(amount);
       if (printing === null) return;
       const text = toFixed(quantity);
-      printing.drafts.push({
-        code: BAND_CODES[band],
-        label: withSuffix(BAND_LABELS[band], segmentSuffix(s)),
-        quantity: text,
-        unit: 'kWh',
-        unitPrice: price.text,
-        amount,
-        explanation: `${groupDigits(text)} kWh × ${price.text} 元${splitNote(s, split, month.days)}`,
-        tariffEffectiveFrom: s.tariff.effectiveFrom,
-      });
+      printing.lines.push(
+        printLine({
+          code: BAND_CODES[band],
+          label: withSuffix(BAND_LABELS[band], segmentSuffix(s)),
+          quantity: text,
+          unit: 'kWh',
+          unitPrice: price.text,
+          amount,
+          explanation: `${groupDigits(text)} kWh × ${price.text} 元${splitNote(s, split, month.days)}`,
+          tariffEffectiveFrom: s.tariff.effectiveFrom,
+        }),
+      );
     });
   }
 }
@@ -765,12 +776,11 @@ export function billWithContext(input: BillInput): { bill: BillDocument; ctx: Bi
   const periods = basicPeriods(acc, month, segments, findings);
   const kwhPerKva = kwhPerKvaOf(acc, consumption);
   const facts: DemandFacts = { kwhPerKva };
-  const printing: Printing = { drafts: [], findings, bandTexts: {} };
+  const printing: Printing = { lines: [], findings, bandTexts: {} };
   const basicAmounts: Fx[] = [];
   basicCharge(acc, account.basicChargeMethod, periods, consumption, kwhPerKva, basicAmounts, printing, facts);
   const energyAmounts: Fx[] = [];
   energyCharge(consumption.bands, segments, month, energyAmounts, printing);
-  const chargeDrafts = printing.drafts;
 
   // PF adjustment on the printed basic + energy lines, so the customer can check it from the bill. Without
   // active energy the PF is undefined (0/0, or 0 with only reactive energy): no adjustment line, a finding,
@@ -780,8 +790,7 @@ export function billWithContext(input: BillInput): { bill: BillDocument; ctx: Bi
   const baseText = toFixed(base, 2);
   const pf = pfHundredths(consumption.totalKwh, consumption.kvarh);
   const standard = account.powerFactorStandard;
-  const lines: BillLine[] = [];
-  for (const d of chargeDrafts) lines.push(printLine(d));
+  const lines = printing.lines;
   let total = base;
   let adjustmentPercent = '0.00';
   if (pf === null) {
