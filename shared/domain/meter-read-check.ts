@@ -26,22 +26,37 @@ const METER_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** z.iso.datetime({ offset: true }) builds its pattern from these settings. */
 const READ_AT = regexes.datetime({ offset: true, local: false, precision: null });
-/**
+/*
  * A register after trimming: DecimalString, not negative, at most 4 decimals (the three checks of the
- * Register schema in one pattern).
+ * Register schema in one), /^\d+(?:\.\d{1,4})?$/, which isRegister tests.
  */
-const REGISTER = /^\d+(?:\.\d{1,4})?$/;
 /** PositiveDecimalString after trimming: an unsigned decimal with a non-zero digit. */
 const UNSIGNED_DECIMAL = /^\d+(?:\.\d+)?$/;
 const NONZERO_DIGIT = /[1-9]/;
 const REGISTER_DIGITS = /^\d{1,2}$/;
-const READ_TYPES: ReadonlySet<unknown> = new Set<ReadType>(['actual', 'estimated', 'meter_out', 'meter_in']);
+const isReadType = (v: unknown): v is ReadType =>
+  v === 'actual' || v === 'estimated' || v === 'meter_out' || v === 'meter_in';
+
+/** REGISTER.test(value), written out: it runs on eleven to fifteen cells of every row of a drop. */
+function isRegister(value: string): boolean {
+  const length = value.length;
+  let i = 0;
+  while (i < length && isDigit(value.charCodeAt(i))) i++;
+  if (i === 0) return false;
+  if (i === length) return true;
+  const decimals = length - i - 1;
+  if (value.charCodeAt(i) !== 46 || decimals < 1 || decimals > 4) return false;
+  for (i++; i < length; i++) if (!isDigit(value.charCodeAt(i))) return false;
+  return true;
+}
+
+const isDigit = (c: number): boolean => c >= 48 && c <= 57;
 
 /** A required register cell, trimmed, or undefined when it is not certainly valid. */
 function register(cell: unknown): string | undefined {
   if (typeof cell !== 'string') return undefined;
   const value = cell.trim();
-  return REGISTER.test(value) ? value : undefined;
+  return isRegister(value) ? value : undefined;
 }
 
 /**
@@ -53,7 +68,7 @@ function optionalRegister(cell: unknown): string | null | undefined {
   if (typeof cell !== 'string') return undefined;
   const value = cell.trim();
   if (value === '') return null;
-  return REGISTER.test(value) ? value : undefined;
+  return isRegister(value) ? value : undefined;
 }
 
 /** register_digits as the schema reads it: `null` when absent or blank, 1–15, or undefined when not sure. */
@@ -109,7 +124,7 @@ export function certainMeterRead(cells: readonly unknown[]): MeterReadRow | unde
   const readAt = cells[READ_AT_AT];
   if (typeof readAt !== 'string' || !READ_AT.test(readAt)) return undefined;
   const readType = cells[READ_TYPE_AT];
-  if (!READ_TYPES.has(readType)) return undefined;
+  if (!isReadType(readType)) return undefined;
   const multiplierCell = cells[MULTIPLIER_AT];
   if (typeof multiplierCell !== 'string') return undefined;
   const multiplier = multiplierCell.trim();
@@ -169,7 +184,7 @@ export function certainMeterRead(cells: readonly unknown[]): MeterReadRow | unde
     meterId,
     period,
     readAt,
-    readType: readType as ReadType,
+    readType,
     multiplier,
     kwhTotal: pair(totalStart, totalEnd),
     kwhBands,
