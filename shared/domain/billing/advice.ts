@@ -43,6 +43,20 @@ const METHOD_NAMES: Record<BasicChargeMethod, { 'zh-CN': string; en: string }> =
   'actual-demand': { 'zh-CN': '按实际最大需量', en: 'by actual maximum demand' },
 };
 
+const DEFAULT_SHARE = fx(DEFAULT_PEAK_SHIFT);
+
+/** The share of peak energy the advice moves: the default (read once) or the input's, checked. */
+function peakShiftShare(given: string | undefined): Fx {
+  const text = given ?? DEFAULT_PEAK_SHIFT;
+  if (text === DEFAULT_PEAK_SHIFT) return DEFAULT_SHARE;
+  if (!SHARE.test(text))
+    throw new BillingInputError(
+      'advice.peakShiftShare',
+      `${JSON.stringify(text)} is not a share between 0 and 1`,
+    );
+  return fx(text);
+}
+
 const percentText = (share: Fx): string => toFixed(toDP(times(share, HUNDRED), 1));
 
 /** The peak and valley advances of a read after moving `share` of its peak advance to valley. */
@@ -148,7 +162,6 @@ function kvarhWithReactiveScaled(
   factor: Fx,
 ): Fx | undefined {
   let kvarhImport = FX_ZERO;
-  let kvarhExport = FX_ZERO;
   for (let i = 0; i < reads.length; i++) {
     const row = reads[i]!;
     const m = meters[i]!;
@@ -157,10 +170,9 @@ function kvarhWithReactiveScaled(
     const billed = advanceBilledAfter(row.kvarh.start, advance, digits);
     if (billed === undefined) return undefined;
     kvarhImport = plus(kvarhImport, times(billed, m.multiplier));
-    // The export register reads start → start: no export.
-    kvarhExport = plus(kvarhExport, row.kvarhExport === undefined ? FX_ZERO : times(FX_ZERO, m.multiplier));
   }
-  return reactiveOf(kvarhImport, kvarhExport);
+  // The export registers read start → start: their energy is exactly zero, whatever the multipliers.
+  return reactiveOf(kvarhImport, FX_ZERO);
 }
 
 /** √(1/pf² − 1) for a target PF in hundredths, as decimal.js computes it (once per target). */
@@ -202,13 +214,7 @@ export function adviceFor(input: BillInput, bill: BillDocument, ctx: BillContext
   const kvarh = ctx.consumption.kvarh;
 
   // 1. Move a share of peak energy to valley hours.
-  const shareText = input.advice?.peakShiftShare ?? DEFAULT_PEAK_SHIFT;
-  if (!SHARE.test(shareText))
-    throw new BillingInputError(
-      'advice.peakShiftShare',
-      `${JSON.stringify(shareText)} is not a share between 0 and 1`,
-    );
-  const share = fx(shareText);
+  const share = peakShiftShare(input.advice?.peakShiftShare);
   const peak = ctx.consumption.bands.peak;
   if (peak !== undefined && cmp(peak, FX_ZERO) > 0 && cmp(share, FX_ZERO) > 0) {
     const bands = bandsWithPeakMovedToValley(input.reads, meters, share);
