@@ -13,11 +13,11 @@ import type { TouBand } from './primitives.ts';
  * MeterReadRowSchema decides, but the zod parse of a row costs more than splitting it out of the file.
  * This recognises, with plain checks on the cells, the rows the schema certainly accepts, and builds the
  * MeterReadRow the schema would return for them. Anything else (undefined here) goes through
- * MeterReadRowSchema itself, which stays the one source of reject reasons. meter-read-check.test.ts
- * compares the two on generated and mutated rows.
+ * MeterReadRowSchema itself, which stays the one source of reject reasons.
+ * test/unit/ingest/meter-read-check.property.test.ts compares the two on generated and mutated rows.
  *
- * The cells come as an array in METER_READ_COLUMNS order: the drop reader fills that far more cheaply
- * than the schema's object keyed by column (22 keys make V8 fall back to a dictionary object).
+ * The cells come as an array in METER_READ_COLUMNS order: the drop reader fills that more cheaply than
+ * the schema's object keyed by column, which it then builds only for the rows zod has to see.
  */
 
 /** The patterns of primitives.ts (AccountId, MeterId, Period), tested on the same untrimmed cell. */
@@ -26,10 +26,6 @@ const METER_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const PERIOD = /^\d{4}-(0[1-9]|1[0-2])$/;
 /** z.iso.datetime({ offset: true }) builds its pattern from these settings. */
 const READ_AT = regexes.datetime({ offset: true, local: false, precision: null });
-/*
- * A register after trimming: DecimalString, not negative, at most 4 decimals (the three checks of the
- * Register schema in one), /^\d+(?:\.\d{1,4})?$/, which isRegister tests.
- */
 /** PositiveDecimalString after trimming: an unsigned decimal with a non-zero digit. */
 const UNSIGNED_DECIMAL = /^\d+(?:\.\d+)?$/;
 const NONZERO_DIGIT = /[1-9]/;
@@ -37,7 +33,11 @@ const REGISTER_DIGITS = /^\d{1,2}$/;
 const isReadType = (v: unknown): v is ReadType =>
   v === 'actual' || v === 'estimated' || v === 'meter_out' || v === 'meter_in';
 
-/** REGISTER.test(value), written out: it runs on eleven to fifteen cells of every row of a drop. */
+/**
+ * A register after trimming: DecimalString, not negative, at most 4 decimals (the three checks of the
+ * Register schema in one), i.e. /^\d+(\.\d{1,4})?$/, written out: it runs on eleven to fifteen cells of
+ * every row of a drop.
+ */
 function isRegister(value: string): boolean {
   const length = value.length;
   let i = 0;
