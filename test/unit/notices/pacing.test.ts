@@ -1,20 +1,29 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { paceFromEnv, TokenBucket } from '../../../shared/adapters/pacing.ts';
+import { Lookahead, paceFromEnv, TokenBucket } from '../../../shared/adapters/pacing.ts';
 
 /*
- * Virtual time: the bucket's clock is injected, and its only way to wait (setTimeout from
- * node:timers/promises) is replaced by timers on that clock, so nothing here waits for real time.
+ * Virtual time: the bucket's clock is injected, and its only ways to wait (setTimeout and setImmediate from
+ * node:timers/promises) are replaced by timers on that clock, so nothing here waits for real time. A turn of
+ * the event loop (setImmediate) takes a quarter of a millisecond of it.
  */
 const virtual = vi.hoisted(() => ({
   now: 0,
   timers: [] as { at: number; wake: () => void }[],
+  turns: 0,
+  turnMs: 0.25,
 }));
+const TURN_MS = virtual.turnMs;
 
 vi.mock('node:timers/promises', () => ({
   setTimeout: (ms: number) =>
     new Promise<void>((wake) => {
       virtual.timers.push({ at: virtual.now + ms, wake });
+    }),
+  setImmediate: () =>
+    new Promise<void>((wake) => {
+      virtual.turns++;
+      virtual.timers.push({ at: virtual.now + virtual.turnMs, wake });
     }),
 }));
 
@@ -58,6 +67,7 @@ function worstExcess(grants: readonly number[], rate: number, burst: number): nu
 beforeEach(() => {
   virtual.now = 0;
   virtual.timers.length = 0;
+  virtual.turns = 0;
 });
 
 describe('TokenBucket pacing (virtual clock)', () => {
@@ -131,6 +141,53 @@ describe('TokenBucket pacing (virtual clock)', () => {
     );
   });
 
+  it('serves waiting callers in the order they asked', async () => {
+    const bucket = new TokenBucket(20, 1, clock);
+    const order: number[] = [];
+    const takers = Array.from({ length: 6 }, (_, i) => bucket.take().then(() => order.push(i)));
+    for (let guard = 0; order.length < takers.length && guard < 10_000; guard++) {
+      await settle();
+      virtual.timers.sort((a, b) => a.at - b.at);
+      const next = virtual.timers.shift();
+      if (next === undefined) continue;
+      virtual.now = Math.max(virtual.now, next.at);
+      next.wake();
+    }
+    expect(order).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it('grants a token when it is due, not a whole-millisecond timer later (one turn of the event loop at most)', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.double({ min: 0.5, max: 200, noNaN: true }),
+        fc.integer({ min: 2, max: 30 }),
+        async (rate, takers) => {
+          virtual.now = 0;
+          virtual.timers.length = 0;
+          const bucket = new TokenBucket(rate, 1, clock);
+          const grants: number[] = [];
+          await runTakers(bucket, takers, grants);
+          // With a burst of one each token is due an interval after the previous grant.
+          for (let i = 1; i < grants.length; i++) {
+            const gap = grants[i]! - grants[i - 1]!;
+            expect(gap).toBeGreaterThanOrEqual(1000 / rate - 1e-6);
+            expect(gap).toBeLessThanOrEqual(1000 / rate + TURN_MS + 1e-6);
+          }
+        },
+      ),
+      { numRuns: 100 },
+    );
+  });
+
+  it('sleeps through most of the wait: watches the clock only for its last couple of milliseconds', async () => {
+    const bucket = new TokenBucket(1, 1, clock);
+    const grants: number[] = [];
+    await runTakers(bucket, 3, grants);
+    expect(grants).toEqual([0, 1000, 2000]);
+    // Two waits of a second each: a long sleep, then about 2 ms / 0.25 ms turns apiece.
+    expect(virtual.turns).toBeLessThanOrEqual(2 * (2 / TURN_MS + 1));
+  });
+
   it('rejects a rate that is not positive', () => {
     expect(() => new TokenBucket(0)).toThrow(RangeError);
     expect(() => new TokenBucket(-5)).toThrow(RangeError);
@@ -150,5 +207,47 @@ describe('paceFromEnv', () => {
 
   it.each(['0', '-1', 'fast', 'Infinity'])('rejects %j as a rate', (value) => {
     expect(() => paceFromEnv(value)).toThrow(RangeError);
+  });
+});
+
+describe('Lookahead', () => {
+  it('lets at most `size` callers in at once, the others in the order they asked as places free up', async () => {
+    const lookahead = new Lookahead(2);
+    const inside = new Set<number>();
+    const entered: number[] = [];
+    const leaves = new Map<number, () => void>();
+    for (let i = 0; i < 5; i++) {
+      void lookahead.enter().then((leave) => {
+        inside.add(i);
+        entered.push(i);
+        leaves.set(i, () => {
+          inside.delete(i);
+          leave();
+        });
+      });
+    }
+    await settle();
+    expect(entered).toEqual([0, 1]);
+    leaves.get(1)!();
+    await settle();
+    expect(entered).toEqual([0, 1, 2]);
+    // Leaving twice frees one place only.
+    leaves.get(0)!();
+    leaves.get(0)!();
+    await settle();
+    expect(entered).toEqual([0, 1, 2, 3]);
+    expect(inside.size).toBe(2);
+    leaves.get(2)!();
+    leaves.get(3)!();
+    await settle();
+    expect(entered).toEqual([0, 1, 2, 3, 4]);
+    leaves.get(4)!();
+    // Empty again: the next callers get in at once.
+    const again = await Promise.all([lookahead.enter(), lookahead.enter()]);
+    expect(again).toHaveLength(2);
+  });
+
+  it.each([0, -1, 1.5, Number.NaN])('rejects %j as a size', (size) => {
+    expect(() => new Lookahead(size)).toThrow(RangeError);
   });
 });
