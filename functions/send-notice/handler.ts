@@ -8,7 +8,7 @@ import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { z } from 'zod';
 import { documentClient, requiredEnv } from '../../shared/adapters/clients.ts';
 import { logFields, logger, metrics, tracer } from '../../shared/adapters/observability.ts';
-import { paceFromEnv } from '../../shared/adapters/pacing.ts';
+import { Lookahead, paceFromEnv } from '../../shared/adapters/pacing.ts';
 import { awsMessageProviders } from '../../shared/adapters/providers.ts';
 import { KeybillRepository } from '../../shared/adapters/repository.ts';
 import { parseQuietHours } from '../../shared/domain/quiet-hours.ts';
@@ -26,6 +26,12 @@ const pace = {
   email: paceFromEnv(process.env.EMAIL_RATE_PER_SECOND),
   sms: paceFromEnv(process.env.SMS_RATE_PER_SECOND),
 };
+// A paced instance claims, reads and renders only a couple of notices per paced channel ahead of its pace
+// (one waiting for its token, the next being prepared), in batch order: the first send of a batch does not
+// wait for the whole batch's claims, and few claimed notices wait unsent should the invocation die.
+// Unpaced, the whole batch goes at once.
+const pacedChannels = Object.values(pace).filter((bucket) => bucket !== undefined).length;
+const lookahead = pacedChannels === 0 ? undefined : new Lookahead(2 * pacedChannels);
 const processor = new BatchProcessor(EventType.SQS);
 const NoticeMessage = z.object({ accountId: z.string().min(1), noticeId: z.string().min(1) });
 
@@ -36,6 +42,7 @@ const sendRecord = async (record: SQSRecord) => {
     providers: awsMessageProviders,
     config,
     pace,
+    lookahead,
     log: logFields,
   });
   if (result.outcome === 'sent') metrics.addMetric('NoticesSent', MetricUnit.Count, 1);

@@ -1,8 +1,9 @@
 import type { NoticeMessage, NoticeQueue } from '../adapters/notice-queue.ts';
-import type { TokenBucket } from '../adapters/pacing.ts';
-import type { MessageProviders } from '../adapters/providers.ts';
+import type { Lookahead, TokenBucket } from '../adapters/pacing.ts';
+import type { EmailMessage, MessageProviders, SmsMessage } from '../adapters/providers.ts';
 import { isRetryableProviderError } from '../adapters/providers.ts';
-import type { KeybillRepository, StoredNotice } from '../adapters/repository.ts';
+import type { KeybillRepository, StoredBill, StoredNotice } from '../adapters/repository.ts';
+import type { Account } from '../domain/account.ts';
 import { billSummary } from '../domain/billing/index.ts';
 import { recipientKey } from '../domain/notices.ts';
 import { isQuietTime, type QuietHours, quietHoursEnd } from '../domain/quiet-hours.ts';
@@ -28,6 +29,8 @@ export interface SenderDeps {
   config: SenderConfig;
   /** Per-channel pace of this sender instance (quota ÷ max concurrency). */
   pace?: { email?: TokenBucket; sms?: TokenBucket };
+  /** At most this many notices between their claim and their pacing token at once (see Lookahead). */
+  lookahead?: Lookahead;
   now?: () => Date;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
@@ -56,8 +59,27 @@ const CLAIM_LEASE_MS = 5 * 60 * 1000;
  * Sends one notice at most once per successful claim: the conditional move to SENDING is the claim, so of
  * any number of deliveries of the same queue message only one reaches the provider. Suppressed and
  * opted-out recipients are recorded, not sent to; SMS in quiet hours are deferred.
+ *
+ * Everything a send needs (the suppression list, the bill, the account, the history, the rendered message,
+ * the opt-out check) is done before the pacing token is taken, and the provider is called as soon as the
+ * token is granted: the wait for the token overlaps the preparation, nothing CPU-heavy runs while the
+ * bucket's timer is due, and the paced instant is the instant of the provider call.
  */
 export async function deliverNotice(message: NoticeMessage, deps: SenderDeps): Promise<DeliveryOutcome> {
+  const leave = await deps.lookahead?.enter();
+  try {
+    return await claimAndSend(message, deps, leave ?? (() => {}));
+  } finally {
+    leave?.();
+  }
+}
+
+async function claimAndSend(
+  message: NoticeMessage,
+  deps: SenderDeps,
+  /** Called once the notice no longer waits for its turn (token granted). */
+  ready: () => void,
+): Promise<DeliveryOutcome> {
   const { repository } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? (() => {});
@@ -77,43 +99,31 @@ export async function deliverNotice(message: NoticeMessage, deps: SenderDeps): P
 
   const recipientForLogs =
     notice.channel === 'email' ? maskEmail(notice.recipient.address) : maskPhone(notice.recipient.address);
-  const suppressed = await repository.suppressionOf(
+  const deferUntil = deferral(notice, now(), deps.config.smsQuietHours);
+  // The suppression list and the send's reads in one round trip; a notice that is deferred reads nothing more.
+  const suppression = repository.suppressionOf(
     notice.channel,
     recipientKey(notice.channel, notice.recipient.address),
   );
+  const inputs = deferUntil === undefined ? readSendInputs(notice, deps) : undefined;
+  // Settled by the awaits below; a rejection is not left unhandled when an earlier step returns first.
+  inputs?.catch(() => {});
+  const suppressed = await suppression;
   if (suppressed !== undefined) {
     await repository.transitionNotice(notice, ['SENDING'], 'SUPPRESSED', { detail: suppressed });
     log('notice suppressed', { noticeId: notice.noticeId, recipient: recipientForLogs, reason: suppressed });
     return { outcome: 'suppressed', reason: suppressed };
   }
-  // A preview planned for a later day (the segment's days before the due date) waits for the daily release.
-  // Warnings are produced when due (by the scan or their schedule) and go out at once.
-  if (
-    notice.kind === 'bill-preview' &&
-    notice.sendAt !== undefined &&
-    Date.parse(notice.sendAt) > now().getTime()
-  ) {
-    await repository.transitionNotice(notice, ['SENDING'], 'DEFERRED', {
-      detail: `scheduled for ${notice.sendAt}`,
-    });
-    return { outcome: 'deferred', until: notice.sendAt };
-  }
-  const quiet = deps.config.smsQuietHours;
-  if (notice.channel === 'sms' && quiet != null && isQuietTime(now(), quiet)) {
-    const until = quietHoursEnd(now(), quiet).toISOString();
-    await repository.transitionNotice(notice, ['SENDING'], 'DEFERRED', {
-      detail: `quiet hours until ${until}`,
-    });
-    log('sms deferred for quiet hours', { noticeId: notice.noticeId, until });
-    return { outcome: 'deferred', until };
+  if (deferUntil !== undefined) {
+    await repository.transitionNotice(notice, ['SENDING'], 'DEFERRED', { detail: deferUntil.detail });
+    if (notice.channel === 'sms')
+      log('sms deferred for quiet hours', { noticeId: notice.noticeId, until: deferUntil.until });
+    return { outcome: 'deferred', until: deferUntil.until };
   }
 
   try {
-    // The token is taken as soon as the notice is claimed, so that reading and rendering overlap with the
-    // wait: the sends stay at the configured pace instead of falling behind it by the preparation time.
-    await deps.pace?.[notice.channel]?.take();
-    const sent = await sendThroughProvider(notice, deps);
-    if (sent.optedOut) {
+    const outgoing = prepareSend(notice, (await inputs)!, deps);
+    if (outgoing.channel === 'sms' && (await deps.providers.isPhoneOptedOut(outgoing.sms.phoneNumber))) {
       await repository.suppressRecipient('sms', recipientKey('sms', notice.recipient.address), 'opted-out');
       await repository.transitionNotice(notice, ['SENDING'], 'SUPPRESSED', { detail: 'opted-out' });
       log('notice suppressed', {
@@ -123,6 +133,13 @@ export async function deliverNotice(message: NoticeMessage, deps: SenderDeps): P
       });
       return { outcome: 'suppressed', reason: 'opted-out' };
     }
+    // Ready to send: the token now, and the provider call the moment it is granted.
+    await deps.pace?.[notice.channel]?.take();
+    ready();
+    const sent =
+      outgoing.channel === 'email'
+        ? await deps.providers.sendEmail(outgoing.email)
+        : await deps.providers.sendSms(outgoing.sms);
     await repository.transitionNotice(notice, ['SENDING'], 'SENT', { providerMessageId: sent.messageId });
     log('notice sent', { noticeId: notice.noticeId, channel: notice.channel, recipient: recipientForLogs });
     return { outcome: 'sent', providerMessageId: sent.messageId };
@@ -142,24 +159,76 @@ export async function deliverNotice(message: NoticeMessage, deps: SenderDeps): P
   }
 }
 
-async function sendThroughProvider(
+/**
+ * When a claimed notice must wait instead of going out now: a preview planned for a later day (the
+ * segment's days before the due date) waits for the daily release, an SMS in quiet hours for their end.
+ * Warnings are produced when due (by the scan or their schedule) and go out at once.
+ */
+function deferral(
   notice: StoredNotice,
-  deps: SenderDeps,
-): Promise<{ messageId: string; optedOut?: false } | { optedOut: true; messageId?: undefined }> {
-  if (notice.content !== undefined) return sendStoredContent(notice, notice.content, deps);
-  const [stored, account] = await Promise.all([
-    deps.repository.getBill(notice.accountId, notice.period, notice.billVersion),
-    deps.repository.getAccount(notice.accountId),
-  ]);
-  if (stored === undefined || account === undefined) {
+  at: Date,
+  quiet: QuietHours | null | undefined,
+): { until: string; detail: string } | undefined {
+  if (
+    notice.kind === 'bill-preview' &&
+    notice.sendAt !== undefined &&
+    Date.parse(notice.sendAt) > at.getTime()
+  )
+    return { until: notice.sendAt, detail: `scheduled for ${notice.sendAt}` };
+  if (notice.channel === 'sms' && quiet != null && isQuietTime(at, quiet)) {
+    const until = quietHoursEnd(at, quiet).toISOString();
+    return { until, detail: `quiet hours until ${until}` };
+  }
+  return undefined;
+}
+
+/** What a bill preview is rendered from; a warning carries its content and needs no reads. */
+interface SendInputs {
+  bill?: StoredBill;
+  account?: Account;
+  history?: StoredBill[];
+}
+
+function readSendInputs(notice: StoredNotice, deps: SenderDeps): Promise<SendInputs> {
+  if (notice.content !== undefined) return Promise.resolve({});
+  const { repository } = deps;
+  return Promise.all([
+    repository.getBill(notice.accountId, notice.period, notice.billVersion),
+    repository.getAccount(notice.accountId),
+    notice.channel === 'email'
+      ? repository.getBillHistory(notice.accountId, notice.period, 12)
+      : Promise.resolve(undefined),
+  ]).then(([bill, account, history]) => ({ bill, account, history }));
+}
+
+type Outgoing = { channel: 'email'; email: EmailMessage } | { channel: 'sms'; sms: SmsMessage };
+
+/** The provider request of a notice, rendered (CPU work done before the pacing token is taken). */
+function prepareSend(notice: StoredNotice, inputs: SendInputs, deps: SenderDeps): Outgoing {
+  const { content } = notice;
+  if (content === undefined && (inputs.bill === undefined || inputs.account === undefined)) {
     throw new PermanentDeliveryError(`notice ${notice.noticeId}: its bill or account is gone`);
   }
-  const language = notice.recipient.language;
-  const corrected = notice.billVersion > 1;
+  const tags = { accountId: notice.accountId, kind: notice.kind, period: notice.period };
   if (notice.channel === 'email') {
-    const history = (await deps.repository.getBillHistory(notice.accountId, notice.period, 12)).map((b) =>
-      billSummary(b.document),
-    );
+    if (content !== undefined) {
+      // A warning goes out exactly as it was planned and hashed: its text is evidence.
+      return {
+        channel: 'email',
+        email: {
+          from: deps.config.fromAddress,
+          to: notice.recipient.address,
+          subject: content.subject ?? content.text.split('\n')[0]!.slice(0, 120),
+          html:
+            content.html ??
+            `<pre style="font-family:inherit;white-space:pre-wrap">${escapeHtml(content.text)}</pre>`,
+          text: content.text,
+          configurationSet: deps.config.configurationSet,
+          tags,
+        },
+      };
+    }
+    const stored = inputs.bill!;
     // The account's service plan decides which advice the preview leads with.
     const lead = (notice.evidence?.servicePlan as { leadAdvice?: string | null } | undefined)?.leadAdvice;
     const bill =
@@ -173,62 +242,40 @@ async function sendThroughProvider(
           };
     const email = renderBillPreviewEmail({
       bill,
-      account,
-      language,
-      history,
-      corrected,
+      account: inputs.account!,
+      language: notice.recipient.language,
+      history: (inputs.history ?? []).map((b) => billSummary(b.document)),
+      corrected: notice.billVersion > 1,
       version: notice.billVersion,
     });
-    return deps.providers.sendEmail({
-      from: deps.config.fromAddress,
-      to: notice.recipient.address,
-      subject: email.subject,
-      html: email.html,
-      text: email.text,
-      configurationSet: deps.config.configurationSet,
-      tags: { accountId: notice.accountId, kind: notice.kind, period: notice.period },
-    });
+    return {
+      channel: 'email',
+      email: {
+        from: deps.config.fromAddress,
+        to: notice.recipient.address,
+        subject: email.subject,
+        html: email.html,
+        text: email.text,
+        configurationSet: deps.config.configurationSet,
+        tags,
+      },
+    };
   }
   const phone = normalisePhoneNumber(notice.recipient.address, 'CN', { requireMobile: true });
   if (!phone.ok)
     throw new PermanentDeliveryError(`phone number is not a valid mobile number: ${phone.reason}`);
-  if (await deps.providers.isPhoneOptedOut(phone.e164)) return { optedOut: true };
-  const sms = renderBillPreviewSms({ bill: stored.document, account, language, corrected });
-  return deps.providers.sendSms({
-    phoneNumber: phone.e164,
-    text: sms.text,
-    senderId: deps.config.smsSenderId,
-  });
-}
-
-/** A warning goes out exactly as it was planned and hashed: its text is evidence. */
-async function sendStoredContent(
-  notice: StoredNotice,
-  content: NonNullable<StoredNotice['content']>,
-  deps: SenderDeps,
-): Promise<{ messageId: string; optedOut?: false } | { optedOut: true; messageId?: undefined }> {
-  if (notice.channel === 'email') {
-    return deps.providers.sendEmail({
-      from: deps.config.fromAddress,
-      to: notice.recipient.address,
-      subject: content.subject ?? content.text.split('\n')[0]!.slice(0, 120),
-      html:
-        content.html ??
-        `<pre style="font-family:inherit;white-space:pre-wrap">${escapeHtml(content.text)}</pre>`,
-      text: content.text,
-      configurationSet: deps.config.configurationSet,
-      tags: { accountId: notice.accountId, kind: notice.kind, period: notice.period },
-    });
-  }
-  const phone = normalisePhoneNumber(notice.recipient.address, 'CN', { requireMobile: true });
-  if (!phone.ok)
-    throw new PermanentDeliveryError(`phone number is not a valid mobile number: ${phone.reason}`);
-  if (await deps.providers.isPhoneOptedOut(phone.e164)) return { optedOut: true };
-  return deps.providers.sendSms({
-    phoneNumber: phone.e164,
-    text: content.text,
-    senderId: deps.config.smsSenderId,
-  });
+  const text =
+    content?.text ??
+    renderBillPreviewSms({
+      bill: inputs.bill!.document,
+      account: inputs.account!,
+      language: notice.recipient.language,
+      corrected: notice.billVersion > 1,
+    }).text;
+  return {
+    channel: 'sms',
+    sms: { phoneNumber: phone.e164, text, senderId: deps.config.smsSenderId },
+  };
 }
 
 const escapeHtml = (text: string): string =>
