@@ -107,6 +107,11 @@ export class StreamPump {
  * Plays the SQS → Lambda event source: receives batches, invokes the handler, deletes what succeeded.
  * Failed records are not deleted, so the queue itself re-delivers them after the visibility timeout and,
  * past maxReceiveCount, moves them to the dead-letter queue — the real behaviour, not a simulation.
+ *
+ * With `prefetch`, it behaves like Lambda's pollers, which keep reading the queue while an invocation runs:
+ * the next batch is received (really received: in flight, its visibility timeout running, its receive count
+ * raised) during the current invocation, and handed over as soon as that returns, while the succeeded
+ * records are deleted. Without it, each batch is received only after the previous one is deleted.
  */
 export class QueuePump {
   private readonly client = new SQSClient({});
@@ -120,6 +125,8 @@ export class QueuePump {
       functionName: string;
       /** Fault injection: called per received message; true = deliver it to the handler twice. */
       duplicate?: (message: Message) => boolean;
+      /** Receive the next batch while the handler runs, as Lambda's pollers do (default false). */
+      prefetch?: boolean;
     },
   ) {}
 
@@ -130,45 +137,72 @@ export class QueuePump {
   async drain(options: { timeoutMs?: number; onBatch?: (count: number) => void } = {}): Promise<number> {
     let handled = 0;
     const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-    for (;;) {
-      if (Date.now() > deadline) throw new Error(`queue ${this.queueUrl} did not drain in time`);
-      const out = await this.client.send(
-        new ReceiveMessageCommand({
-          QueueUrl: this.queueUrl,
-          MaxNumberOfMessages: this.options.batchSize ?? 10,
-          WaitTimeSeconds: 0,
-          MessageSystemAttributeNames: ['All'],
-        }),
-      );
-      const messages = out.Messages ?? [];
-      if (messages.length === 0) {
-        // Nothing visible: done if nothing is in flight either; else wait for a visibility timeout to lapse.
-        if (await this.isEmpty()) break;
-        await sleep(200);
-        continue;
+    let next: Promise<Message[]> | undefined;
+    let deleting: Promise<void> = Promise.resolve();
+    try {
+      for (;;) {
+        if (Date.now() > deadline) throw new Error(`queue ${this.queueUrl} did not drain in time`);
+        const messages = await (next ?? this.receive());
+        next = undefined;
+        if (messages.length === 0) {
+          // Nothing visible: done if nothing is in flight either; else wait for a visibility timeout to lapse.
+          await deleting;
+          if (await this.isEmpty()) break;
+          await sleep(200);
+          continue;
+        }
+        if (this.options.prefetch === true) {
+          next = this.receive();
+          // Awaited above on the next turn; not an unhandled rejection if the drain ends first.
+          next.catch(() => {});
+        }
+        const delivered = messages.flatMap((m) => (this.options.duplicate?.(m) === true ? [m, m] : [m]));
+        // A thrown error (e.g. Powertools' FullBatchFailureError) fails the whole batch, as in Lambda.
+        const response = (await this.handler(
+          sqsEvent(delivered, this.queueArn),
+          lambdaContext(this.options.functionName),
+        ).catch(() => ({
+          batchItemFailures: messages.map((m) => ({ itemIdentifier: m.MessageId ?? '' })),
+        }))) as SQSBatchResponse | undefined;
+        const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+        const succeeded = messages.filter((m) => !failed.has(m.MessageId ?? ''));
+        // With a prefetched batch waiting, the next invocation does not wait for the deletes either.
+        const previous = deleting;
+        deleting = this.delete(succeeded).then(() => previous);
+        if (this.options.prefetch !== true) await deleting;
+        // Awaited before the queue is found empty; not an unhandled rejection meanwhile.
+        else deleting.catch(() => {});
+        handled += succeeded.length;
+        options.onBatch?.(succeeded.length);
       }
-      const delivered = messages.flatMap((m) => (this.options.duplicate?.(m) === true ? [m, m] : [m]));
-      // A thrown error (e.g. Powertools' FullBatchFailureError) fails the whole batch, as in Lambda.
-      const response = (await this.handler(
-        sqsEvent(delivered, this.queueArn),
-        lambdaContext(this.options.functionName),
-      ).catch(() => ({ batchItemFailures: messages.map((m) => ({ itemIdentifier: m.MessageId ?? '' })) }))) as
-        | SQSBatchResponse
-        | undefined;
-      const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-      const succeeded = messages.filter((m) => !failed.has(m.MessageId ?? ''));
-      if (succeeded.length > 0) {
-        await this.client.send(
-          new DeleteMessageBatchCommand({
-            QueueUrl: this.queueUrl,
-            Entries: succeeded.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
-          }),
-        );
-      }
-      handled += succeeded.length;
-      options.onBatch?.(succeeded.length);
+    } finally {
+      // A batch received after the drain failed is left in flight: the queue re-delivers it after its
+      // visibility timeout, as for any consumer that stops.
+      await next?.catch(() => {});
     }
     return handled;
+  }
+
+  private async receive(): Promise<Message[]> {
+    const out = await this.client.send(
+      new ReceiveMessageCommand({
+        QueueUrl: this.queueUrl,
+        MaxNumberOfMessages: this.options.batchSize ?? 10,
+        WaitTimeSeconds: 0,
+        MessageSystemAttributeNames: ['All'],
+      }),
+    );
+    return out.Messages ?? [];
+  }
+
+  private async delete(messages: readonly Message[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.client.send(
+      new DeleteMessageBatchCommand({
+        QueueUrl: this.queueUrl,
+        Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
+      }),
+    );
   }
 
   private async isEmpty(): Promise<boolean> {

@@ -191,7 +191,9 @@ export async function measureSendRate(
         invocation++;
         return handler(event, context);
       },
-      { functionName: 'keybill-send-notice' },
+      // As the stack's event source (infra/constructs/notification-path.ts): batches of 10, and the next
+      // batch read while an invocation runs, as Lambda's pollers do.
+      { functionName: 'keybill-send-notice', batchSize: 10, prefetch: true },
     );
     await pump.drain();
     pump.close();
