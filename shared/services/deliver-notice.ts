@@ -5,7 +5,7 @@ import { isRetryableProviderError } from '../adapters/providers.ts';
 import type { KeybillRepository, StoredBill, StoredNotice } from '../adapters/repository.ts';
 import type { Account } from '../domain/account.ts';
 import { billSummary } from '../domain/billing/index.ts';
-import { recipientKey } from '../domain/notices.ts';
+import { type NoticeChannel, recipientKey } from '../domain/notices.ts';
 import { isQuietTime, type QuietHours, quietHoursEnd } from '../domain/quiet-hours.ts';
 import {
   maskEmail,
@@ -63,7 +63,9 @@ const CLAIM_LEASE_MS = 5 * 60 * 1000;
  * Everything a send needs (the suppression list, the bill, the account, the history, the rendered message,
  * the opt-out check) is done before the pacing token is taken, and the provider is called as soon as the
  * token is granted: the wait for the token overlaps the preparation, nothing CPU-heavy runs while the
- * bucket's timer is due, and the paced instant is the instant of the provider call.
+ * bucket's timer is due, and the paced instant is the instant of the provider call. A claimed notice that
+ * is not sent ends in a final status, or back in QUEUED with its message failed so that the queue retries
+ * it (were the table itself failing, its claim lapses after CLAIM_LEASE_MS and a re-delivery takes it over).
  */
 export async function deliverNotice(message: NoticeMessage, deps: SenderDeps): Promise<DeliveryOutcome> {
   const leave = await deps.lookahead?.enter();
@@ -83,9 +85,12 @@ async function claimAndSend(
   const { repository } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? (() => {});
-  // One round trip in the common case: the conditional update is the claim and returns the notice.
+  // One round trip in the common case: the conditional update is the claim and returns the notice, and a
+  // bill preview's reads go with it.
   const staleBefore = new Date(now().getTime() - CLAIM_LEASE_MS).toISOString();
-  const notice = await repository.claimNotice(message, staleBefore);
+  const claim = repository.claimNotice(message, staleBefore);
+  const ahead = readAhead(message, deps);
+  const notice = await claim;
   if (notice === undefined) {
     const current = await repository.getNotice(message.accountId, message.noticeId);
     if (current === undefined) return { outcome: 'missing' };
@@ -100,15 +105,18 @@ async function claimAndSend(
   const recipientForLogs =
     notice.channel === 'email' ? maskEmail(notice.recipient.address) : maskPhone(notice.recipient.address);
   const deferUntil = deferral(notice, now(), deps.config.smsQuietHours);
-  // The suppression list and the send's reads in one round trip; a notice that is deferred reads nothing more.
-  const suppression = repository.suppressionOf(
-    notice.channel,
-    recipientKey(notice.channel, notice.recipient.address),
-  );
-  const inputs = deferUntil === undefined ? readSendInputs(notice, deps) : undefined;
-  // Settled by the awaits below; a rejection is not left unhandled when an earlier step returns first.
-  inputs?.catch(() => {});
-  const suppressed = await suppression;
+  // The reads started with the claim if they are this notice's; else the suppression list and the send's
+  // reads now, in one round trip (a deferred notice reads nothing more).
+  const reads = ahead?.matches(notice)
+    ? ahead
+    : {
+        suppression: repository.suppressionOf(
+          notice.channel,
+          recipientKey(notice.channel, notice.recipient.address),
+        ),
+        inputs: deferUntil === undefined ? settledLater(readSendInputs(notice, deps)) : undefined,
+      };
+  const suppressed = await reads.suppression;
   if (suppressed !== undefined) {
     await repository.transitionNotice(notice, ['SENDING'], 'SUPPRESSED', { detail: suppressed });
     log('notice suppressed', { noticeId: notice.noticeId, recipient: recipientForLogs, reason: suppressed });
@@ -122,7 +130,7 @@ async function claimAndSend(
   }
 
   try {
-    const outgoing = prepareSend(notice, (await inputs)!, deps);
+    const outgoing = prepareSend(notice, (await reads.inputs)!, deps);
     if (outgoing.channel === 'sms' && (await deps.providers.isPhoneOptedOut(outgoing.sms.phoneNumber))) {
       await repository.suppressRecipient('sms', recipientKey('sms', notice.recipient.address), 'opted-out');
       await repository.transitionNotice(notice, ['SENDING'], 'SUPPRESSED', { detail: 'opted-out' });
@@ -182,6 +190,54 @@ function deferral(
   return undefined;
 }
 
+/** A bill preview's notice id: `<period>#V<version>#bill-preview#<channel>#<recipient key>`. */
+const BILL_PREVIEW_ID =
+  /^(?<period>\d{4}-\d{2})#V(?<version>\d+)#bill-preview#(?<channel>email|sms)#(?<key>[0-9a-f]{16})$/;
+
+interface ReadsAhead {
+  /** Whether the reads are the claimed notice's (its id told the truth). */
+  matches(notice: StoredNotice): boolean;
+  suppression: Promise<string | undefined>;
+  inputs: Promise<SendInputs>;
+}
+
+/**
+ * A bill preview's id names everything its send reads (the period and version of its bill, the channel,
+ * the recipient's suppression key), so those reads start with the claim instead of after it: the first
+ * notice of an invocation is ready one round trip sooner. They are used only if the claimed notice is that
+ * preview; a lost claim or a deferral wastes a few reads.
+ */
+function readAhead(message: NoticeMessage, deps: SenderDeps): ReadsAhead | undefined {
+  const groups = BILL_PREVIEW_ID.exec(message.noticeId)?.groups;
+  if (groups === undefined) return undefined;
+  const { period = '', key = '' } = groups;
+  const billVersion = Number(groups.version);
+  const channel = groups.channel as NoticeChannel;
+  return {
+    matches: (notice) =>
+      notice.kind === 'bill-preview' &&
+      notice.content === undefined &&
+      notice.accountId === message.accountId &&
+      notice.period === period &&
+      notice.billVersion === billVersion &&
+      notice.channel === channel &&
+      recipientKey(notice.channel, notice.recipient.address) === key,
+    suppression: settledLater(deps.repository.suppressionOf(channel, key)),
+    inputs: settledLater(
+      readSendInputs(
+        { accountId: message.accountId, period, billVersion, channel, content: undefined },
+        deps,
+      ),
+    ),
+  };
+}
+
+/** A promise that may be dropped unawaited (a step before it returned first) without an unhandled rejection. */
+function settledLater<T>(promise: Promise<T>): Promise<T> {
+  promise.catch(() => {});
+  return promise;
+}
+
 /** What a bill preview is rendered from; a warning carries its content and needs no reads. */
 interface SendInputs {
   bill?: StoredBill;
@@ -189,7 +245,10 @@ interface SendInputs {
   history?: StoredBill[];
 }
 
-function readSendInputs(notice: StoredNotice, deps: SenderDeps): Promise<SendInputs> {
+function readSendInputs(
+  notice: Pick<StoredNotice, 'accountId' | 'period' | 'billVersion' | 'channel' | 'content'>,
+  deps: SenderDeps,
+): Promise<SendInputs> {
   if (notice.content !== undefined) return Promise.resolve({});
   const { repository } = deps;
   return Promise.all([

@@ -4,7 +4,7 @@ import type { MessageProviders } from '../../../shared/adapters/providers.ts';
 import type { KeybillRepository, StoredBill, StoredNotice } from '../../../shared/adapters/repository.ts';
 import type { Account } from '../../../shared/domain/account.ts';
 import type { NoticeStatus } from '../../../shared/domain/notices.ts';
-import { recipientKey } from '../../../shared/domain/notices.ts';
+import { planBillPreviewNotices, recipientKey } from '../../../shared/domain/notices.ts';
 import {
   type DeliveryOutcome,
   deliverNotice,
@@ -45,17 +45,13 @@ async function until(condition: () => boolean): Promise<void> {
   }
 }
 
+/** A bill-preview notice as the planner makes it (its id names its bill, channel and recipient). */
 function notice(channel: 'email' | 'sms', extra: Partial<StoredNotice> = {}): StoredNotice {
-  const contact = ACCOUNT.contacts[0]!;
-  const address = channel === 'email' ? contact.email! : contact.phone!;
+  const plan = planBillPreviewNotices(ACCOUNT, { period: PERIOD, version: 1 }).find(
+    (p) => p.channel === channel,
+  )!;
   return {
-    noticeId: `${PERIOD}#V1#bill-preview#${channel}#${recipientKey(channel, address)}`,
-    kind: 'bill-preview',
-    accountId: ACCOUNT.accountId,
-    period: PERIOD,
-    billVersion: 1,
-    channel,
-    recipient: { role: 'customer', name: contact.name, address, language: 'zh-CN' },
+    ...plan,
     status: 'QUEUED',
     createdAt: NOW.toISOString(),
     updatedAt: NOW.toISOString(),
@@ -65,7 +61,9 @@ function notice(channel: 'email' | 'sms', extra: Partial<StoredNotice> = {}): St
   };
 }
 
-function world(options: { pace?: (events: string[]) => Promise<void> } = {}): World {
+function world(
+  options: { pace?: (events: string[]) => Promise<void>; claimAnswers?: () => Promise<void> } = {},
+): World {
   const events: string[] = [];
   const notices = new Map<string, StoredNotice>();
   const suppressed = new Map<string, string>();
@@ -95,7 +93,9 @@ function world(options: { pace?: (events: string[]) => Promise<void> } = {}): Wo
       if (current?.status !== 'QUEUED') return log(`claim ${ref.noticeId.split('#')[3]} lost`, undefined);
       const claimed = { ...current, status: 'SENDING' as const, attempts: current.attempts + 1 };
       notices.set(ref.noticeId, claimed);
-      return log(`claim ${claimed.channel}`, claimed);
+      events.push(`claim ${claimed.channel}`);
+      await options.claimAnswers?.();
+      return log('claimed', claimed);
     },
     async getNotice(_accountId: string, noticeId: string) {
       return log('getNotice', notices.get(noticeId));
@@ -179,6 +179,7 @@ describe('deliverNotice: the pacing token between a prepared message and its sen
       'getBill',
       'getAccount',
       'getBillHistory',
+      'claimed',
     ]);
     expect(w.events.slice(taken)).toEqual(['take', 'granted', 'sendEmail', 'SENT']);
     expect(w.notices.get(email.noticeId)?.status).toBe('SENT');
@@ -249,11 +250,53 @@ describe('deliverNotice: the pacing token between a prepared message and its sen
     expect(w.notices.get(email.noticeId)?.status).toBe('FAILED');
   });
 
-  it('defers a preview planned for a later day without reading its bill or taking a token', async () => {
+  it('defers a preview planned for a later day without taking a token', async () => {
     const w = world();
     const email = notice('email', { sendAt: '2026-11-05T09:00:00+08:00' });
     expect(await deliver(w, email)).toEqual({ outcome: 'deferred', until: '2026-11-05T09:00:00+08:00' });
-    expect(w.events).toEqual(['claim email', 'suppressionOf', 'DEFERRED']);
+    expect(w.events).not.toContain('take');
+    expect(w.events.at(-1)).toBe('DEFERRED');
+  });
+
+  it('starts a preview’s reads with its claim, before the claim answers', async () => {
+    let answer: (() => void) | undefined;
+    const w = world({ claimAnswers: () => new Promise<void>((resolve) => (answer = resolve)) });
+    const sent = deliver(w, notice('email'));
+    await until(() => answer !== undefined);
+    for (let i = 0; i < 5; i++) await tick();
+    expect(w.events).toEqual(['claim email', 'suppressionOf', 'getBill', 'getAccount', 'getBillHistory']);
+    answer!();
+    expect((await sent).outcome).toBe('sent');
+    // Read once each: the reads started with the claim are the ones used.
+    expect(w.events.filter((e) => e === 'getBill')).toHaveLength(1);
+  });
+
+  it('reads what the claimed notice says, should its id suggest something else', async () => {
+    const w = world();
+    const stored = w.bills.get(`${ACCOUNT.accountId}#${PERIOD}#1`)!;
+    w.bills.clear();
+    w.bills.set(`${ACCOUNT.accountId}#${PERIOD}#2`, { ...stored, version: 2 });
+    // Named as version 1 (nothing stored under it), but the notice is of version 2.
+    const email = notice('email', { billVersion: 2 });
+    expect((await deliver(w, email)).outcome).toBe('sent');
+    expect(w.events.filter((e) => e === 'getBill')).toHaveLength(2);
+  });
+
+  it('reads nothing ahead for a notice whose id is not a bill preview’s', async () => {
+    let answer: (() => void) | undefined;
+    const w = world({ claimAnswers: () => new Promise<void>((resolve) => (answer = resolve)) });
+    const warning = notice('sms', {
+      noticeId: 'WARNING#2026-11-02#L1#sms',
+      kind: 'arrears-warning',
+      content: { text: '您的电费已逾期。', textSha256: 'sha' },
+    });
+    const sent = deliver(w, warning);
+    await until(() => answer !== undefined);
+    for (let i = 0; i < 5; i++) await tick();
+    expect(w.events).toEqual(['claim sms']);
+    answer!();
+    expect((await sent).outcome).toBe('sent');
+    expect(w.events).not.toContain('getBill');
   });
 
   it('records a suppressed recipient without taking a token', async () => {
@@ -286,7 +329,7 @@ describe('deliverNotice with a lookahead: only the next few notices are claimed 
       });
     });
     const outcomes = Promise.all(emails.map((n) => deliver(w, n, { lookahead })));
-    const claims = () => w.events.filter((e) => e.startsWith('claim')).length;
+    const claims = () => w.events.filter((e) => e.startsWith('claim ')).length;
     // Two are in: both prepared, waiting for their tokens; the third is not even claimed.
     await until(() => tokens.length === 2);
     for (let i = 0; i < 20; i++) await tick();
