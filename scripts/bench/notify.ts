@@ -14,11 +14,17 @@
  *   npx tsx scripts/bench/notify.ts send-rate    the send-rate run alone, printing one JSON line
  *
  * The achieved rate is (sends − 1) ÷ (last send − first send), timed at the instant the handler's token
- * bucket releases each send: n sends span n − 1 intervals, and a bucket with a burst of one allows at most
- * 1 + rate × t sends in t, so the ratio can only exceed 1.0 if pacing does. A third figure,
+ * bucket releases each send (the SES call follows at once: the email is read and rendered before its token):
+ * n sends span n − 1 intervals, and a bucket with a burst of one allows at most 1 + rate × t sends in t, so
+ * the ratio can only exceed 1.0 if pacing does. A third figure,
  *   notify.sendRateRatioWithinBatch   the same ratio over intervals inside one handler invocation,
- * separates the bucket's own precision from the pause at each SQS batch boundary (the next batch's reads
- * and claims before its first send), which a burst of one cannot bank.
+ * separates the bucket's own precision from the pause at each SQS batch boundary (the previous batch's last
+ * send and status update, then the next batch's first claim and reads before its first send), which a burst
+ * of one cannot bank.
+ *
+ * The queue is played as the stack's event source plays it (infra/constructs/notification-path.ts): batches
+ * of 10, the next one received while an invocation runs. The stack runs up to `senderMaxConcurrency`
+ * instances, each pacing itself to its share of the quota with its own bucket; this measures one instance.
  */
 import { execFile } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';

@@ -1,0 +1,111 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type GeneratedAccount,
+  generateAccounts,
+  generateMeterReadRows,
+  seededRandom,
+  toCsv,
+} from '../../local/runner/fixtures.ts';
+import { type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
+import { QueuePump } from '../../local/runner/runner.ts';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { awsMessageProviders } from '../../shared/adapters/providers.ts';
+import type { StoredNotice } from '../../shared/adapters/repository.ts';
+import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
+
+/*
+ * Bill-preview emails through the deployed send-notice handler paced at 20 per second, fed as the stack's
+ * event source feeds it (batches of 10, the next batch received while an invocation runs) while the pump
+ * also hands 20 % of the messages over twice. Whatever the timing of a shared machine, the provider is never
+ * called faster than the pace, and every notice is sent exactly once. (How close to the pace it gets is
+ * measured by `npm run bench -- notify`, not asserted here.)
+ */
+
+const PERIOD = '2026-10';
+const EMAILS = 30;
+const RATE = 20;
+const SEED = 20261123;
+
+describe('paced bill-preview emails from a prefetching queue pump (local stack)', () => {
+  let stack: LocalStack;
+  let pipeline: LocalPipeline;
+  let accounts: GeneratedAccount[];
+  let notices: StoredNotice[];
+  /** performance.now() of each SendEmail call, as the handler makes it. */
+  const calls: number[] = [];
+  let duplicated = 0;
+  let handled = 0;
+
+  beforeAll(async () => {
+    stack = await startLocalStack();
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    pipeline = await prepareLocalPipeline(stack, { EMAIL_RATE_PER_SECOND: String(RATE) });
+    accounts = generateAccounts(EMAILS, {
+      seed: SEED,
+      tariffIds: [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))],
+    }).map((g) => ({
+      ...g,
+      account: { ...g.account, contacts: [{ ...g.account.contacts[0]!, phone: undefined }] },
+    }));
+    await pipeline.repository.putTariffs(SAMPLE_TARIFFS);
+    await pipeline.repository.putAccounts(accounts.map((g) => g.account));
+    const key = `drops/reads/${PERIOD}/paced.csv`;
+    await pipeline.putDrop(key, toCsv(generateMeterReadRows(accounts, PERIOD)));
+    await pipeline.deliverDrop(key);
+    await pipeline.planNotices();
+
+    const sendEmail = awsMessageProviders.sendEmail;
+    awsMessageProviders.sendEmail = (message) => {
+      calls.push(performance.now());
+      return sendEmail(message);
+    };
+    const { handler } = await import('../../functions/send-notice/handler.ts');
+    const random = seededRandom(SEED);
+    const pump = new QueuePump(pipeline.queues.queueUrl, pipeline.queues.queueArn, handler, {
+      functionName: 'keybill-send-notice',
+      batchSize: 10,
+      prefetch: true,
+      duplicate: () => {
+        const twice = random() < 0.2;
+        if (twice) duplicated++;
+        return twice;
+      },
+    });
+    try {
+      handled = await pump.drain({ timeoutMs: 60_000 });
+    } finally {
+      pump.close();
+      awsMessageProviders.sendEmail = sendEmail;
+    }
+    notices = [];
+    for (const g of accounts) notices.push(...(await pipeline.repository.listNotices(g.account.accountId)));
+  }, 120_000);
+
+  afterAll(async () => {
+    pipeline?.close();
+    await stack?.stop();
+  });
+
+  it('handed some messages over twice, and drained the queue', () => {
+    expect(duplicated).toBeGreaterThan(0);
+    expect(handled).toBe(EMAILS);
+  });
+
+  it('sends every notice once: SENT, one email each in SES, one SendEmail call each', async () => {
+    expect(notices).toHaveLength(EMAILS);
+    expect(notices.filter((n) => n.status !== 'SENT').map((n) => `${n.noticeId}: ${n.status}`)).toEqual([]);
+    const emails = await stack.ses!.listEmails();
+    expect(emails.map((e) => e.destination.to[0]).sort()).toEqual(
+      accounts.map((g) => g.account.contacts[0]!.email!).sort(),
+    );
+    expect(calls).toHaveLength(EMAILS);
+  });
+
+  it('never calls SES faster than the pace, between any two sends', () => {
+    const interval = 1000 / RATE;
+    const gaps = calls.slice(1).map((at, i) => at - calls[i]!);
+    // The provider is called in the same turn as the token is granted: a fraction of a millisecond apart.
+    expect(Math.min(...gaps)).toBeGreaterThanOrEqual(interval - 0.5);
+    expect((calls.length - 1) / ((calls.at(-1)! - calls[0]!) / 1000)).toBeLessThanOrEqual(RATE * 1.001);
+  });
+});
