@@ -59,24 +59,28 @@ function register(cell: unknown): string | undefined {
   return isRegister(value) ? value : undefined;
 }
 
-/**
- * An optional register cell: `null` when absent or blank (the schema's undefined), the trimmed reading
- * when valid, undefined when not certainly valid.
- */
-function optionalRegister(cell: unknown): string | null | undefined {
+/** An optional cell, trimmed: `null` when absent or blank (the schema's undefined), undefined when not text. */
+function optionalCell(cell: unknown): string | null | undefined {
   if (cell === undefined) return null;
   if (typeof cell !== 'string') return undefined;
   const value = cell.trim();
-  if (value === '') return null;
+  return value === '' ? null : value;
+}
+
+/**
+ * An optional register cell: `null` when absent or blank, the trimmed reading when valid, undefined when
+ * not certainly valid.
+ */
+function optionalRegister(cell: unknown): string | null | undefined {
+  const value = optionalCell(cell);
+  if (value == null) return value;
   return isRegister(value) ? value : undefined;
 }
 
 /** register_digits as the schema reads it: `null` when absent or blank, 1–15, or undefined when not sure. */
 function registerDigits(cell: unknown): number | null | undefined {
-  if (cell === undefined) return null;
-  if (typeof cell !== 'string') return undefined;
-  const value = cell.trim();
-  if (value === '') return null;
+  const value = optionalCell(cell);
+  if (value == null) return value;
   if (!REGISTER_DIGITS.test(value)) return undefined;
   const digits = Number(value);
   return digits >= 1 && digits <= 15 ? digits : undefined;

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { METER_READ_COLUMNS, MeterReadRowSchema } from '../../../shared/domain/meter-read.ts';
 import { certainMeterRead } from '../../../shared/domain/meter-read-check.ts';
+import { meterCells } from './fixtures.ts';
 
 /*
  * The ingest fast path (certainMeterRead) against the schema it stands in for. A row's cells are given to
@@ -251,27 +252,7 @@ describe('the fast meter-read row check (property, against MeterReadRowSchema)',
   });
 
   it('takes the spec example and leaves a row with an unpaired sharp register to the schema', () => {
-    const example: Cells = {
-      account_id: '3100012345',
-      meter_id: 'M-88001',
-      period: '2026-10',
-      read_at: '2026-10-31T23:45:00+08:00',
-      read_type: 'actual',
-      multiplier: '2000',
-      kwh_total_start: '1520.31',
-      kwh_total_end: '1791.07',
-      kwh_sharp_start: '120.05',
-      kwh_sharp_end: '141.60',
-      kwh_peak_start: '480.11',
-      kwh_peak_end: '566.02',
-      kwh_flat_start: '510.10',
-      kwh_flat_end: '601.33',
-      kwh_valley_start: '410.05',
-      kwh_valley_end: '482.12',
-      kvarh_start: '630.20',
-      kvarh_end: '742.88',
-      max_demand_kw: '0.4123',
-    };
+    const example: Cells = meterCells();
     expect(compare(example)).toBe('fast');
     expect(compare({ ...example, kwh_sharp_end: ' ' })).toBe('rejected');
     expect(compare({ ...example, register_digits: '16' })).toBe('rejected');
