@@ -127,17 +127,17 @@ export async function prepareLocalPipeline(
   });
   const heads = new Map<string, { size: number; etag: string }>();
   const billChunks: LocalPipeline['billChunks'] = async (options = {}) => {
-    const pump = new QueuePump(chunkQueues.queueUrl, chunkQueues.queueArn, billChunk.handler, {
-      functionName: 'keybill-bill-chunk',
-      // As the stack's event source: one chunk per invocation.
-      batchSize: 1,
-      ...(options.duplicate === undefined ? {} : { duplicate: options.duplicate }),
-    });
-    try {
-      return await pump.drain({ timeoutMs: 600_000 });
-    } finally {
-      pump.close();
-    }
+    return drainQueue(
+      chunkQueues,
+      billChunk.handler,
+      {
+        functionName: 'keybill-bill-chunk',
+        // As the stack's event source: one chunk per invocation.
+        batchSize: 1,
+        ...(options.duplicate === undefined ? {} : { duplicate: options.duplicate }),
+      },
+      { timeoutMs: 600_000 },
+    );
   };
 
   return {
@@ -175,30 +175,27 @@ export async function prepareLocalPipeline(
     billChunks,
     planNotices: () => streamPump.drain(),
     async sendNotices(options = {}) {
-      const pump = new QueuePump(queues.queueUrl, queues.queueArn, sendNotice.handler, {
-        functionName: 'keybill-send-notice',
-        ...(options.duplicate === undefined ? {} : { duplicate: options.duplicate }),
-      });
-      try {
-        return await pump.drain(options.onBatch === undefined ? {} : { onBatch: options.onBatch });
-      } finally {
-        pump.close();
-      }
+      return drainQueue(
+        queues,
+        sendNotice.handler,
+        {
+          functionName: 'keybill-send-notice',
+          ...(options.duplicate === undefined ? {} : { duplicate: options.duplicate }),
+        },
+        options.onBatch === undefined ? {} : { onBatch: options.onBatch },
+      );
     },
     async arrearsScan(input) {
       const arrears = await import('../../functions/arrears-scan/handler.ts');
       const result = await arrears.handler(input, lambdaContext('keybill-arrears-scan'));
       if ((input as { task?: string }).task !== 'daily-arrears-scan') return result;
       const arrearsChunk = await import('../../functions/arrears-chunk/handler.ts');
-      const pump = new QueuePump(arrearsQueues.queueUrl, arrearsQueues.queueArn, arrearsChunk.handler, {
-        functionName: 'keybill-arrears-chunk',
-        batchSize: 1,
-      });
-      try {
-        await pump.drain({ timeoutMs: 600_000 });
-      } finally {
-        pump.close();
-      }
+      await drainQueue(
+        arrearsQueues,
+        arrearsChunk.handler,
+        { functionName: 'keybill-arrears-chunk', batchSize: 1 },
+        { timeoutMs: 600_000 },
+      );
       return result;
     },
     async rankAccounts(input) {
@@ -210,4 +207,19 @@ export async function prepareLocalPipeline(
       streamPump.close();
     },
   };
+}
+
+/** Plays one queue's event source until the queue holds nothing, in flight included. */
+async function drainQueue(
+  queue: { queueUrl: string; queueArn: string },
+  handler: ConstructorParameters<typeof QueuePump>[2],
+  pumpOptions: ConstructorParameters<typeof QueuePump>[3],
+  drainOptions: Parameters<QueuePump['drain']>[0] = {},
+): Promise<number> {
+  const pump = new QueuePump(queue.queueUrl, queue.queueArn, handler, pumpOptions);
+  try {
+    return await pump.drain(drainOptions);
+  } finally {
+    pump.close();
+  }
 }

@@ -8,6 +8,7 @@ import type {
   StagedRead,
 } from '../adapters/repository.ts';
 import type { Account } from '../domain/account.ts';
+import { shiftPeriod } from '../domain/billing/calendar.ts';
 import { BillingInputError, billSummary, computeBill } from '../domain/billing/index.ts';
 import { checkReadContinuity } from '../domain/continuity.ts';
 import { meterReadRowToCsvLine } from '../domain/meter-read.ts';
@@ -147,7 +148,7 @@ async function billOneAccount(
   try {
     const [history, previousReads] = await Promise.all([
       repository.getBillHistory(accountId, period, HISTORY_PERIODS),
-      repository.getMeterReads(accountId, previousPeriodOf(period)),
+      repository.getMeterReads(accountId, shiftPeriod(period, -1)),
     ]);
     const bill = computeBill({
       account,
@@ -208,9 +209,4 @@ async function finishRunIfComplete(
     ...(rejectReportKey === undefined ? {} : { rejectReportKey }),
   };
   return (await repository.finishBilling(finished)) ? finished : undefined;
-}
-
-function previousPeriodOf(period: string): string {
-  const [y, m] = period.split('-').map(Number) as [number, number];
-  return m === 1 ? `${y - 1}-12` : `${y}-${String(m - 1).padStart(2, '0')}`;
 }
