@@ -7,6 +7,9 @@ export default defineConfig({
         test: {
           name: 'unit',
           include: ['test/unit/**/*.test.ts'],
+          // The default 5 s is a timing threshold in disguise: the equivalence and property suites take a
+          // few seconds alone and more on a shared, loaded machine.
+          testTimeout: 60_000,
           setupFiles: ['test/setup/sdk-matchers.ts'],
         },
       },
