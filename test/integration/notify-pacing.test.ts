@@ -118,7 +118,7 @@ describe('paced bill-preview emails from a prefetching queue pump (local stack)'
     expect(grants).toHaveLength(calls.length);
     const gaps = grants.slice(1).map((at, i) => at - grants[i]!);
     expect(Math.min(...gaps)).toBeGreaterThanOrEqual(interval - 1e-6);
-    calls.forEach((at, i) => expect(at).toBeGreaterThanOrEqual(grants[i]!));
+    for (const [i, at] of calls.entries()) expect(at).toBeGreaterThanOrEqual(grants[i]!);
     expect((calls.length - 1) / ((calls.at(-1)! - calls[0]!) / 1000)).toBeLessThanOrEqual(RATE * 1.001);
   });
 });
