@@ -198,25 +198,9 @@ async function main(argv: string[]): Promise<number> {
               ...(values.until === undefined ? {} : { until: values.until }),
             };
       const { runOperatorCommand } = await import('../shared/services/operator-commands.ts');
-      const { documentClient, requiredEnv } = await import('../shared/adapters/clients.ts');
-      const { KeybillRepository } = await import('../shared/adapters/repository.ts');
-      const { s3DropObjectStore } = await import('../shared/adapters/drop-objects.ts');
-      const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NAME'));
-      const { sqsNoticeQueue } = await import('../shared/adapters/notice-queue.ts');
-      const queueUrl = process.env.NOTICE_QUEUE_URL;
-      const queue = queueUrl === undefined ? undefined : sqsNoticeQueue(queueUrl);
-      const { sqsBillChunkQueue } = await import('../shared/adapters/bill-chunk-queue.ts');
-      const chunkQueueUrl = process.env.BILL_CHUNK_QUEUE_URL;
-      const chunks = chunkQueueUrl === undefined ? undefined : sqsBillChunkQueue(chunkQueueUrl);
-      const { arrearsDepsFromEnv } = await import('../shared/adapters/arrears-deps.ts');
-      const arrears = process.env.REMINDER_SCHEDULE_GROUP === undefined ? undefined : arrearsDepsFromEnv();
-      const response = await runOperatorCommand(event, {
-        repository,
-        objects: s3DropObjectStore,
-        queue,
-        chunks,
-        ...(arrears === undefined ? {} : { arrears }),
-      });
+      const { operatorDeps } = await import('../shared/wiring/index.ts');
+      // The same dependencies as the operator function, without its structured logs on the terminal.
+      const response = await runOperatorCommand(event, operatorDeps({}));
       process.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
       return response.ok ? 0 : 1;
     }

@@ -5,12 +5,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { ArrearsChunkMessageSchema } from '../../shared/adapters/arrears-chunk-queue.ts';
-import { arrearsDepsFromEnv } from '../../shared/adapters/arrears-deps.ts';
-import { logFields, logger, metrics, tracer } from '../../shared/adapters/observability.ts';
+import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
 import { scanAccountsForArrears } from '../../shared/services/arrears.ts';
+import { ArrearsChunkMessageSchema } from '../../shared/services/ports/index.ts';
+import { arrearsDeps } from '../../shared/wiring/index.ts';
 
-const deps = arrearsDepsFromEnv(logFields);
+const deps = arrearsDeps();
 const processor = new BatchProcessor(EventType.SQS);
 
 const scanChunk = async (record: SQSRecord) => {

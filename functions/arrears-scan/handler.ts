@@ -4,14 +4,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { sqsArrearsChunkQueue } from '../../shared/adapters/arrears-chunk-queue.ts';
-import { arrearsDepsFromEnv } from '../../shared/adapters/arrears-deps.ts';
-import { requiredEnv } from '../../shared/adapters/clients.ts';
-import { logFields, logger, metrics, tracer } from '../../shared/adapters/observability.ts';
+import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
 import { fanOutDailyArrearsScan, sendFinalReminder } from '../../shared/services/arrears.ts';
+import { arrearsScanDeps } from '../../shared/wiring/index.ts';
 
-const deps = arrearsDepsFromEnv(logFields);
-const chunks = sqsArrearsChunkQueue(requiredEnv('ARREARS_CHUNK_QUEUE_URL'));
+const deps = arrearsScanDeps();
 
 const ArrearsTask = z.discriminatedUnion('task', [
   z.object({
@@ -44,7 +41,7 @@ export const handler = middy(async (event: unknown) => {
     return result ?? { skipped: 'account not found' };
   }
   const today = task.today ?? shanghaiDate(task.scheduledTime ?? new Date().toISOString());
-  const result = await fanOutDailyArrearsScan(today, { repository: deps.repository, chunks });
+  const result = await fanOutDailyArrearsScan(today, deps);
   metrics.addMetric('ArrearsChunksQueued', MetricUnit.Count, result.chunks);
   logger.info('arrears scan fanned out', result);
   return result;

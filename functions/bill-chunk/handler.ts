@@ -5,19 +5,17 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { BillChunkMessageSchema } from '../../shared/adapters/bill-chunk-queue.ts';
-import { documentClient, requiredEnv } from '../../shared/adapters/clients.ts';
-import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
-import { logFields, logger, metrics, tracer } from '../../shared/adapters/observability.ts';
-import { KeybillRepository } from '../../shared/adapters/repository.ts';
+import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
 import { billAccountChunk } from '../../shared/services/bill-account-chunk.ts';
+import { BillChunkMessageSchema } from '../../shared/services/ports/index.ts';
+import { billChunkDeps } from '../../shared/wiring/index.ts';
 
-const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NAME'));
+const deps = billChunkDeps();
 const processor = new BatchProcessor(EventType.SQS);
 
 const billRecord = async (record: SQSRecord) => {
   const message = BillChunkMessageSchema.parse(JSON.parse(record.body));
-  const result = await billAccountChunk(message, { repository, objects: s3DropObjectStore, log: logFields });
+  const result = await billAccountChunk(message, deps);
   if (result.outcome === 'billed' && result.tally !== undefined) {
     metrics.addMetric('BillsComputed', MetricUnit.Count, result.tally.billsCreated);
     metrics.addMetric('AccountsBilled', MetricUnit.Count, result.tally.accountsBilled);

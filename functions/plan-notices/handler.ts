@@ -5,14 +5,11 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { documentClient, requiredEnv } from '../../shared/adapters/clients.ts';
-import { sqsNoticeQueue } from '../../shared/adapters/notice-queue.ts';
 import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
-import { KeybillRepository } from '../../shared/adapters/repository.ts';
 import { planBillNotices } from '../../shared/services/plan-bill-notices.ts';
+import { planNoticesDeps } from '../../shared/wiring/index.ts';
 
-const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NAME'));
-const queue = sqsNoticeQueue(requiredEnv('NOTICE_QUEUE_URL'));
+const deps = planNoticesDeps();
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 /** One new bill version (stream INSERT, filtered to entity BILL in the event source mapping) → its notices. */
@@ -24,7 +21,7 @@ const planForRecord = async (record: DynamoDBRecord) => {
     period: image.period?.S ?? '',
     version: Number(image.version?.N),
   };
-  const { planned, enqueued } = await planBillNotices(bill, { repository, queue });
+  const { planned, enqueued } = await planBillNotices(bill, deps);
   metrics.addMetric('NoticesPlanned', MetricUnit.Count, planned);
   logger.info('notices planned', { ...bill, planned, enqueued });
 };

@@ -4,19 +4,12 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { documentClient, requiredEnv } from '../../shared/adapters/clients.ts';
-import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
-import { sqsNoticeQueue } from '../../shared/adapters/notice-queue.ts';
 import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
-import { KeybillRepository } from '../../shared/adapters/repository.ts';
 import { runKeyAccountRanking } from '../../shared/services/rank-key-accounts.ts';
+import { rankingDeps } from '../../shared/wiring/index.ts';
 
-const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NAME'));
-const reportBucket = requiredEnv('REPORT_BUCKET');
-const reportPrefix = process.env.REPORT_PREFIX ?? 'reports/';
-// Managers' monthly digests go out through the notification path.
-const queue =
-  process.env.NOTICE_QUEUE_URL === undefined ? undefined : sqsNoticeQueue(process.env.NOTICE_QUEUE_URL);
+// Managers' monthly digests go out through the notification path, where NOTICE_QUEUE_URL is set.
+const deps = rankingDeps();
 
 /** The schedule's input, or an operator's: `asOf` (YYYY-MM-DD) defaults to the scheduled day. */
 const RankEvent = z.object({
@@ -37,8 +30,13 @@ export const handler = middy(async (event: unknown) => {
   const asOf =
     input.asOf ?? `${shanghaiDate(input.scheduledTime ?? new Date().toISOString()).slice(0, 7)}-01`;
   const result = await runKeyAccountRanking(
-    { asOf, ...(input.period === undefined ? {} : { period: input.period }), reportBucket, reportPrefix },
-    { repository, objects: s3DropObjectStore, ...(queue === undefined ? {} : { queue }) },
+    {
+      asOf,
+      ...(input.period === undefined ? {} : { period: input.period }),
+      reportBucket: deps.reportBucket,
+      reportPrefix: deps.reportPrefix,
+    },
+    deps,
   );
   metrics.addMetric('KeyAccounts', MetricUnit.Count, result.keyAccounts);
   logger.info('key accounts ranked', { ...result });

@@ -6,12 +6,11 @@ import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { documentClient, requiredEnv } from '../../shared/adapters/clients.ts';
 import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
-import { KeybillRepository } from '../../shared/adapters/repository.ts';
 import { recordDeliveryEvent } from '../../shared/services/record-delivery.ts';
+import { deliveryEventDeps } from '../../shared/wiring/index.ts';
 
-const repository = new KeybillRepository(documentClient(), requiredEnv('TABLE_NAME'));
+const deps = deliveryEventDeps();
 
 /** Only what is needed of an SES event; addresses in it are never logged. */
 const SesEvent = EventBridgeSchema.extend({
@@ -49,7 +48,7 @@ export const handler = middy(async (event: z.infer<typeof SesEvent>) => {
           ? `${detail.bounce.bounceType}/${detail.bounce.bounceSubType ?? ''}`
           : detail.reject?.reason,
     },
-    { repository },
+    deps,
   );
   metrics.addMetric(`Delivery${detail.eventType}`, MetricUnit.Count, 1);
   logger.info('delivery event recorded', {

@@ -1,9 +1,9 @@
 import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
-import type { StoredNotice } from '../../shared/adapters/repository.ts';
 import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
 import { dec, formatYuan } from '../../shared/domain/money.ts';
+import type { StoredNotice } from '../../shared/domain/notices.ts';
 import { formatMoney } from '../../shared/notify/index.ts';
 import type { MeterReadDropResult } from '../../shared/services/run-meter-read-drop.ts';
 import type { LocalStack } from '../stack.ts';
@@ -67,15 +67,15 @@ export async function runBillingCycle(options: {
   const { stack } = options;
 
   const pipeline = await prepareLocalPipeline(stack);
-  const { repository, env } = pipeline;
+  const { stores, env } = pipeline;
   progress(
     `created table ${LOCAL_NAMES.table}, bucket ${LOCAL_NAMES.bucket}, queue ${LOCAL_NAMES.queue} (+ DLQ)`,
   );
   const generated = generateAccounts(options.accounts, {
     tariffIds: [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))],
   });
-  await repository.putTariffs(SAMPLE_TARIFFS);
-  await repository.putAccounts(generated.map((g) => g.account));
+  await stores.tariffs.putTariffs(SAMPLE_TARIFFS);
+  await stores.accounts.putAccounts(generated.map((g) => g.account));
   progress(`loaded ${generated.length} key accounts and ${SAMPLE_TARIFFS.length} tariff versions`);
 
   const rows = generateMeterReadRows(generated, period);
@@ -122,8 +122,8 @@ export async function runBillingCycle(options: {
   );
 
   const notices: StoredNotice[] = [];
-  const bills = await repository.listBillsForPeriod(period);
-  for (const g of generated) notices.push(...(await repository.listNotices(g.account.accountId)));
+  const bills = await stores.bills.listBillsForPeriod(period);
+  for (const g of generated) notices.push(...(await stores.notices.listNotices(g.account.accountId)));
   const sent = notices.filter((n) => n.status === 'SENT');
   const storedEmails = await stack.ses!.listEmails();
   const recordedSms = stack.sms!.messages();

@@ -1,8 +1,7 @@
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Message } from '@aws-sdk/client-sqs';
-import { documentClient } from '../../shared/adapters/clients.ts';
-import { KeybillRepository } from '../../shared/adapters/repository.ts';
+import type { Stores } from '../../shared/services/ports/index.ts';
 import type { KeyAccountRunResult } from '../../shared/services/rank-key-accounts.ts';
 import {
   type MeterReadDropResult,
@@ -28,7 +27,8 @@ export const isNewBill = (r: StreamRecord): boolean =>
 
 export interface LocalPipeline {
   env: Record<string, string>;
-  repository: KeybillRepository;
+  /** The table's stores, as the handlers see them (for loading fixtures and checking outcomes). */
+  stores: Stores;
   queues: { queueUrl: string; dlqUrl: string; queueArn: string };
   /** Puts a drop into the local bucket; returns what the EventBridge event will carry. */
   putDrop(
@@ -120,7 +120,8 @@ export async function prepareLocalPipeline(
   const billChunk = await import('../../functions/bill-chunk/handler.ts');
 
   const s3 = new S3Client({});
-  const repository = new KeybillRepository(documentClient(), LOCAL_NAMES.table);
+  const { tableStores } = await import('../../shared/wiring/index.ts');
+  const stores = tableStores();
   const streamPump = new StreamPump(streamArn, planNotices.handler, {
     filter: isNewBill,
     functionName: 'keybill-plan-notices',
@@ -142,7 +143,7 @@ export async function prepareLocalPipeline(
 
   return {
     env,
-    repository,
+    stores,
     queues,
     async putDrop(key, body, metadata) {
       await s3.send(
@@ -168,7 +169,7 @@ export async function prepareLocalPipeline(
         | undefined;
       if (read?.outcome !== 'billing' || options.leaveChunks === true) return read;
       await billChunks(options.duplicateChunks === undefined ? {} : { duplicate: options.duplicateChunks });
-      const run = await repository.getRun(read.runId);
+      const run = await stores.runs.getRun(read.runId);
       if (run === undefined) throw new Error(`run ${read.runId} vanished`);
       return meterReadDropResultOf(run);
     },

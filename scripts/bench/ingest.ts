@@ -5,8 +5,8 @@ import { generateMeterReadRows } from '../../local/runner/fixtures.ts';
 import { createTable } from '../../local/runner/resources.ts';
 import { applyEnv, startLocalStack } from '../../local/stack.ts';
 import { documentClient } from '../../shared/adapters/clients.ts';
-import { KeybillRepository } from '../../shared/adapters/repository.ts';
-import { keys } from '../../shared/adapters/table-keys.ts';
+import { dynamoStores } from '../../shared/adapters/dynamodb/index.ts';
+import { keys } from '../../shared/adapters/dynamodb/keys.ts';
 import { MeterReadRowSchema } from '../../shared/domain/meter-read.ts';
 import { benchTemplates, ensureBenchDrop } from './ingest-fixtures.ts';
 
@@ -77,10 +77,10 @@ export async function benchIngest(): Promise<Record<string, number>> {
       }
       return items.length / ((performance.now() - t) / 1000);
     };
-    const repository = new KeybillRepository(documentClient(), table);
+    const { meterReads } = dynamoStores(documentClient(), table);
     const project = async (prefix: string) => {
       const t = performance.now();
-      await repository.putMeterReads(
+      await meterReads.putMeterReads(
         items.map((r) => ({ ...r, accountId: `${prefix}${r.accountId}` })),
         'bench',
       );

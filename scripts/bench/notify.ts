@@ -154,7 +154,7 @@ export async function measureSendRate(
   const { startLocalStack } = await import('../../local/stack.ts');
   const { prepareLocalPipeline } = await import('../../local/runner/local-pipeline.ts');
   const { QueuePump } = await import('../../local/runner/runner.ts');
-  const { TokenBucket } = await import('../../shared/adapters/pacing.ts');
+  const { TokenBucket } = await import('../../shared/services/pacing.ts');
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
   // The clock: the instant the handler's bucket releases each send (the SES call follows at once), and
@@ -180,8 +180,8 @@ export async function measureSendRate(
         return { ...g, account };
       },
     );
-    await pipeline.repository.putTariffs(SAMPLE_TARIFFS);
-    await pipeline.repository.putAccounts(accounts.map((g) => g.account));
+    await pipeline.stores.tariffs.putTariffs(SAMPLE_TARIFFS);
+    await pipeline.stores.accounts.putAccounts(accounts.map((g) => g.account));
     const key = `drops/reads/${PERIOD}/bench-notify.csv`;
     await pipeline.putDrop(key, toCsv(generateMeterReadRows(accounts, PERIOD)));
     await pipeline.deliverDrop(key);
@@ -203,7 +203,7 @@ export async function measureSendRate(
     );
     await pump.drain();
     pump.close();
-    const sent = (await pipeline.repository.listNoticesByStatus('SENT')).length;
+    const sent = (await pipeline.stores.notices.listNoticesByStatus('SENT')).length;
     const inSes = (await stack.ses!.listEmails()).length;
     pipeline.close();
     if (sent !== emails || inSes !== emails || grants.length !== emails) {

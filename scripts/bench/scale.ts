@@ -71,8 +71,8 @@ async function measure(): Promise<ScaleRun> {
   const stack = await startLocalStack({ services: ['dynamodb', 's3', 'sqs'] });
   try {
     const pipeline = await prepareLocalPipeline(stack);
-    await pipeline.repository.putTariffs(SAMPLE_TARIFFS);
-    await pipeline.repository.putAccounts(accounts);
+    await pipeline.stores.tariffs.putTariffs(SAMPLE_TARIFFS);
+    await pipeline.stores.accounts.putAccounts(accounts);
     const key = `drops/reads/2026-10/bench-${ROWS}.csv`;
     await pipeline.putDrop(key, await readFile(file));
 

@@ -1,14 +1,18 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { withTypedTransientErrors } from './aws-errors.ts';
 
 /*
  * Clients are created once per process (Lambda execution environment), lazily so that a process that
  * never talks to a service never configures it. Endpoints come from the standard AWS_ENDPOINT_URL_*
- * variables, so the same code talks to AWS or to local emulators.
+ * variables, so the same code talks to AWS or to local emulators. Each is traced (its calls appear as
+ * subsegments in X-Ray; a no-op where tracing is off) and throws TransientError for transient failures.
  */
 
 const once = <T>(make: () => T): (() => T) => {
@@ -19,26 +23,28 @@ const once = <T>(make: () => T): (() => T) => {
   };
 };
 
+// Made with the first client, not on import: a tracer reads its environment when constructed, and
+// importing this module must not fix the configuration of a process that sets it up later (the local
+// stack, tests). Its subsegments join the handler's segment like those of observability's tracer.
+const tracer = once(() => new Tracer());
+
+const prepared = <C extends Parameters<typeof withTypedTransientErrors>[0]>(client: C): C =>
+  tracer().captureAWSv3Client(withTypedTransientErrors(client));
+
 export const documentClient = once(() =>
-  DynamoDBDocumentClient.from(new DynamoDBClient({ maxAttempts: 8 }), {
+  DynamoDBDocumentClient.from(prepared(new DynamoDBClient({ maxAttempts: 8 })), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   }),
 );
 
-export const s3Client = once(
-  () =>
-    // Path-style addressing is a configuration knob for S3-compatible endpoints, not a local switch.
-    new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' }),
+export const s3Client = once(() =>
+  // Path-style addressing is a configuration knob for S3-compatible endpoints, not a local switch.
+  prepared(new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' })),
 );
 
 // AWS_MAX_ATTEMPTS overrides the provider retries (a constructor value would otherwise win over it).
 const providerAttempts = () => Number(process.env.AWS_MAX_ATTEMPTS ?? 5);
-export const sesClient = once(() => new SESv2Client({ maxAttempts: providerAttempts() }));
-export const snsClient = once(() => new SNSClient({ maxAttempts: providerAttempts() }));
-export const sqsClient = once(() => new SQSClient({}));
-
-export const requiredEnv = (name: string): string => {
-  const value = process.env[name];
-  if (value === undefined || value === '') throw new Error(`environment variable ${name} is not set`);
-  return value;
-};
+export const sesClient = once(() => prepared(new SESv2Client({ maxAttempts: providerAttempts() })));
+export const snsClient = once(() => prepared(new SNSClient({ maxAttempts: providerAttempts() })));
+export const sqsClient = once(() => prepared(new SQSClient({})));
+export const schedulerClient = once(() => prepared(new SchedulerClient({})));

@@ -1,33 +1,9 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand } from '@aws-sdk/client-sns';
+import type { MessageProviders } from '../services/ports/providers.ts';
 import { sesClient, snsClient } from './clients.ts';
 
-export interface EmailMessage {
-  from: string;
-  to: string;
-  cc?: string[];
-  subject: string;
-  html: string;
-  text: string;
-  configurationSet?: string;
-  /** Message tags flow back in SES events, so a delivery event finds its notice. */
-  tags?: Record<string, string>;
-}
-
-export interface SmsMessage {
-  phoneNumber: string;
-  text: string;
-  senderId?: string;
-}
-
-/** The two ways the product reaches a person; the sender service depends on this, not on the SDKs. */
-export interface MessageProviders {
-  sendEmail(message: EmailMessage): Promise<{ messageId: string }>;
-  sendSms(message: SmsMessage): Promise<{ messageId: string }>;
-  /** Whether the number opted out of SMS with the provider (replying STOP, or the carrier's list). */
-  isPhoneOptedOut(phoneNumber: string): Promise<boolean>;
-}
-
+/** SES v2 for email, SNS for SMS. */
 export const awsMessageProviders: MessageProviders = {
   async sendEmail(message) {
     const out = await sesClient().send(
@@ -78,29 +54,3 @@ export const awsMessageProviders: MessageProviders = {
 
 /** SES tag values allow only letters, digits, _ - . @ */
 const sanitiseTag = (value: string): string => value.replace(/[^A-Za-z0-9_.@-]/g, '_').slice(0, 256);
-
-/**
- * Throttling and provider-side failures are worth another try; anything else (a rejected address, a
- * malformed request) fails the same way again and is recorded instead.
- */
-export function isRetryableProviderError(error: unknown): boolean {
-  const e = error as { name?: string; $retryable?: unknown; $metadata?: { httpStatusCode?: number } };
-  if (e.$retryable !== undefined) return true;
-  const name = e.name ?? '';
-  if (
-    /Throttl|TooManyRequests|LimitExceeded|RequestLimit|ServiceUnavailable|InternalError|InternalFailure/i.test(
-      name,
-    )
-  ) {
-    return true;
-  }
-  const status = e.$metadata?.httpStatusCode;
-  if (status !== undefined && (status >= 500 || status === 429)) return true;
-  // Network failures carry no HTTP status at all.
-  return (
-    status === undefined &&
-    /ECONNRESET|ECONNREFUSED|ETIMEDOUT|socket hang up|TimeoutError/i.test(
-      `${name} ${(error as Error).message}`,
-    )
-  );
-}

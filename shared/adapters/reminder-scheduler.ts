@@ -1,12 +1,6 @@
-import { CreateScheduleCommand, DeleteScheduleCommand, SchedulerClient } from '@aws-sdk/client-scheduler';
-
-/** One-time schedules for final reminders (EventBridge Scheduler in AWS and, through its endpoint, locally). */
-export interface ReminderScheduler {
-  create(reminder: { name: string; at: string; input: unknown }): Promise<void>;
-  delete(name: string): Promise<void>;
-}
-
-let client: SchedulerClient | undefined;
+import { CreateScheduleCommand, DeleteScheduleCommand } from '@aws-sdk/client-scheduler';
+import type { ReminderScheduler } from '../services/ports/scheduler.ts';
+import { schedulerClient } from './clients.ts';
 
 export interface ReminderSchedulerConfig {
   groupName: string;
@@ -34,11 +28,11 @@ const atExpression = (instant: string, timeZone: string): string => {
   return `at(${local})`;
 };
 
+/** One-time EventBridge Scheduler schedules, each named by its plan: creating or deleting twice is harmless. */
 export const eventBridgeReminderScheduler = (config: ReminderSchedulerConfig): ReminderScheduler => ({
   async create({ name, at, input }) {
-    client ??= new SchedulerClient({});
     try {
-      await client.send(
+      await schedulerClient().send(
         new CreateScheduleCommand({
           Name: name,
           GroupName: config.groupName,
@@ -63,9 +57,8 @@ export const eventBridgeReminderScheduler = (config: ReminderSchedulerConfig): R
     }
   },
   async delete(name) {
-    client ??= new SchedulerClient({});
     try {
-      await client.send(new DeleteScheduleCommand({ Name: name, GroupName: config.groupName }));
+      await schedulerClient().send(new DeleteScheduleCommand({ Name: name, GroupName: config.groupName }));
     } catch (error) {
       if ((error as Error).name !== 'ResourceNotFoundException') throw error;
     }

@@ -52,6 +52,17 @@ export interface NoticePlan {
   evidence?: Record<string, unknown>;
 }
 
+/** A notice as stored: the outbox item the sender claims, with its whole history. */
+export interface StoredNotice extends NoticePlan {
+  status: NoticeStatus;
+  createdAt: string;
+  updatedAt: string;
+  attempts: number;
+  providerMessageId?: string;
+  lastError?: string;
+  timeline: { at: string; status: NoticeStatus; detail?: string }[];
+}
+
 /**
  * An opaque, stable key for a recipient address: lets keys and logs identify a recipient without
  * containing the address. Email is case-insensitive; phone numbers compare by their digits.

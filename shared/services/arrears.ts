@@ -1,8 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { ArrearsChunkMessage, ArrearsChunkQueue } from '../adapters/arrears-chunk-queue.ts';
-import type { NoticeQueue } from '../adapters/notice-queue.ts';
-import type { ReminderScheduler } from '../adapters/reminder-scheduler.ts';
-import type { KeybillRepository } from '../adapters/repository.ts';
 import {
   type AccountArrearsState,
   type ArrearsOperatorCommand,
@@ -18,9 +14,24 @@ import {
   scanAccount,
 } from '../domain/arrears/index.ts';
 import type { NoticePlan } from '../domain/notices.ts';
+import type {
+  AccountStore,
+  ArrearsChunkMessage,
+  ArrearsChunkQueue,
+  ArrearsStore,
+  BillStore,
+  NoticeQueue,
+  NoticeStore,
+  PaymentStore,
+  ReminderScheduler,
+} from './ports/index.ts';
 
 export interface ArrearsDeps {
-  repository: KeybillRepository;
+  accounts: Pick<AccountStore, 'getAccount'>;
+  bills: Pick<BillStore, 'getBillHistory'>;
+  payments: Pick<PaymentStore, 'listPayments'>;
+  arrearsStates: ArrearsStore;
+  notices: Pick<NoticeStore, 'createNotice' | 'transitionNotice'>;
   queue: NoticeQueue;
   scheduler: ReminderScheduler;
   policy: ArrearsPolicy;
@@ -69,16 +80,21 @@ export function noticePlanOfWarning(warning: ArrearsWarning): NoticePlan {
   };
 }
 
+/** The state write lost to a concurrent step on the same account (a payment during the scan). */
+class ConcurrentArrearsStepError extends Error {
+  override readonly name = 'ConcurrentArrearsStepError';
+}
+
 async function loadSnapshot(
   accountId: string,
-  repository: KeybillRepository,
+  deps: Pick<ArrearsDeps, 'accounts' | 'bills' | 'payments' | 'arrearsStates'>,
 ): Promise<{ snapshot: ArrearsSnapshot; version: number | undefined } | undefined> {
-  const account = await repository.getAccount(accountId);
+  const account = await deps.accounts.getAccount(accountId);
   if (account === undefined) return undefined;
   const [history, payments, stored] = await Promise.all([
-    repository.getBillHistory(accountId, '9999-12', 36),
-    repository.listPayments(accountId),
-    repository.getArrearsState<AccountArrearsState>(accountId),
+    deps.bills.getBillHistory(accountId, '9999-12', 36),
+    deps.payments.listPayments(accountId),
+    deps.arrearsStates.getArrearsState<AccountArrearsState>(accountId),
   ]);
   const bills = history.map((b) => ({
     accountId,
@@ -105,15 +121,15 @@ async function applyOutcome(
   version: number | undefined,
   deps: ArrearsDeps,
 ) {
-  const { repository } = deps;
+  const { notices, arrearsStates } = deps;
   const toEnqueue = [];
   for (const warning of outcome.warnings) {
-    const { notice } = await repository.createNotice(noticePlanOfWarning(warning));
+    const { notice } = await notices.createNotice(noticePlanOfWarning(warning));
     if (notice.status === 'QUEUED') toEnqueue.push({ accountId, noticeId: notice.noticeId });
   }
   for (const cancellation of outcome.cancellations) {
     for (const warningId of cancellation.pendingWarningIds) {
-      await repository.transitionNotice(
+      await notices.transitionNotice(
         { accountId, noticeId: noticeIdOfWarning(warningId) },
         ['QUEUED', 'DEFERRED'],
         'SUPPRESSED',
@@ -134,9 +150,11 @@ async function applyOutcome(
     await deps.scheduler.create({ name: reminder.scheduleName, at: reminder.at, input });
   }
   await deps.queue.enqueue(toEnqueue);
-  if (outcome.events.length > 0) await repository.putArrearsEvents(accountId, outcome.events as never);
-  if (!(await repository.putArrearsState(accountId, outcome.state, version))) {
-    throw new Error(`arrears state of ${accountId} changed while it was processed; the step will be retried`);
+  if (outcome.events.length > 0) await arrearsStates.putArrearsEvents(accountId, outcome.events as never);
+  if (!(await arrearsStates.putArrearsState(accountId, outcome.state, version))) {
+    throw new ConcurrentArrearsStepError(
+      `arrears state of ${accountId} changed while it was processed; the step will be retried`,
+    );
   }
   return {
     warnings: outcome.warnings.length,
@@ -152,12 +170,12 @@ async function step(
 ): Promise<{ warnings: number; enqueued: number; cancellations: number } | undefined> {
   // A concurrent step on the same account (a payment during the scan) makes the state write fail: redo it.
   for (let attempt = 1; ; attempt++) {
-    const loaded = await loadSnapshot(accountId, deps.repository);
+    const loaded = await loadSnapshot(accountId, deps);
     if (loaded === undefined) return undefined;
     try {
       return await applyOutcome(accountId, decide(loaded.snapshot), loaded.version, deps);
     } catch (error) {
-      if (attempt >= 3 || !(error as Error).message.includes('changed while it was processed')) throw error;
+      if (attempt >= 3 || !(error instanceof ConcurrentArrearsStepError)) throw error;
     }
   }
 }
@@ -178,9 +196,13 @@ const ARREARS_ACCOUNTS_IN_PARALLEL = 4;
  */
 export async function fanOutDailyArrearsScan(
   today: string,
-  deps: { repository: KeybillRepository; chunks: ArrearsChunkQueue; accountsPerChunk?: number },
+  deps: {
+    accounts: Pick<AccountStore, 'listAccounts'>;
+    chunks: ArrearsChunkQueue;
+    accountsPerChunk?: number;
+  },
 ) {
-  const accountIds = (await deps.repository.listAccounts()).map((a) => a.accountId);
+  const accountIds = (await deps.accounts.listAccounts()).map((a) => a.accountId);
   const perChunk = Math.max(1, deps.accountsPerChunk ?? DEFAULT_ARREARS_ACCOUNTS_PER_CHUNK);
   const messages: ArrearsChunkMessage[] = [];
   for (let i = 0; i < accountIds.length; i += perChunk) {

@@ -1,22 +1,29 @@
-import type { BillChunkMessage } from '../adapters/bill-chunk-queue.ts';
-import type { DropObjectStore } from '../adapters/drop-objects.ts';
-import type {
-  BillChunkTally,
-  BillingReject,
-  KeybillRepository,
-  RunRecord,
-  StagedRead,
-} from '../adapters/repository.ts';
 import type { Account } from '../domain/account.ts';
 import { shiftPeriod } from '../domain/billing/calendar.ts';
 import { BillingInputError, billSummary, computeBill } from '../domain/billing/index.ts';
 import { checkReadContinuity } from '../domain/continuity.ts';
 import { meterReadRowToCsvLine } from '../domain/meter-read.ts';
+import type { BillChunkTally, BillingReject, RunRecord, StagedRead } from '../domain/run.ts';
 import type { Tariff } from '../domain/tariff.ts';
 import { appendBillingRejects } from './drop-reports.ts';
+import type {
+  AccountStore,
+  BillChunkMessage,
+  BillStore,
+  DropObjectStore,
+  MeterReadStore,
+  RunStore,
+  StagedReadStore,
+  TariffStore,
+} from './ports/index.ts';
 
 export interface BillChunkDeps {
-  repository: KeybillRepository;
+  runs: Pick<RunStore, 'getRun' | 'recordBillChunk' | 'listBillingRejects' | 'finishBilling'>;
+  accounts: Pick<AccountStore, 'getAccounts'>;
+  tariffs: Pick<TariffStore, 'getTariffs'>;
+  staging: Pick<StagedReadStore, 'getStagedMeterReads'>;
+  bills: Pick<BillStore, 'getBillHistory' | 'saveBill'>;
+  meterReads: Pick<MeterReadStore, 'getMeterReads' | 'putMeterReads'>;
   objects: DropObjectStore;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   now?: () => Date;
@@ -48,9 +55,9 @@ export async function billAccountChunk(
   message: BillChunkMessage,
   deps: BillChunkDeps,
 ): Promise<BillChunkResult> {
-  const { repository } = deps;
+  const { runs } = deps;
   const log = deps.log ?? (() => {});
-  const run = await repository.getRun(message.runId);
+  const run = await runs.getRun(message.runId);
   if (run?.status !== 'BILLING' || run.billing?.attempt !== message.attempt) {
     log('chunk of a run that is no longer billing it', {
       runId: message.runId,
@@ -61,8 +68,8 @@ export async function billAccountChunk(
   }
 
   const ids = message.accounts.map((a) => a.accountId);
-  const accounts = await repository.getAccounts(ids);
-  const tariffs = await repository.getTariffs([...new Set([...accounts.values()].map((a) => a.tariffId))]);
+  const accounts = await deps.accounts.getAccounts(ids);
+  const tariffs = await deps.tariffs.getTariffs([...new Set([...accounts.values()].map((a) => a.tariffId))]);
   const tally: BillChunkTally = {
     accountsBilled: 0,
     billsCreated: 0,
@@ -81,7 +88,7 @@ export async function billAccountChunk(
         period,
         accounts.get(accountId),
         tariffs,
-        repository,
+        deps,
       );
       if (outcome.kind === 'rejected') {
         tally.rowsRejected += outcome.rejects.length;
@@ -96,13 +103,7 @@ export async function billAccountChunk(
   };
   await Promise.all(Array.from({ length: ACCOUNTS_IN_PARALLEL }, worker));
 
-  const recorded = await repository.recordBillChunk(
-    message.runId,
-    message.attempt,
-    message.chunk,
-    tally,
-    rejects,
-  );
+  const recorded = await runs.recordBillChunk(message.runId, message.attempt, message.chunk, tally, rejects);
   if (recorded === 'stale') return { outcome: 'stale' };
   const finishedRun = await finishRunIfComplete(message.runId, message.attempt, deps);
   log('chunk billed', { runId: message.runId, chunk: message.chunk, recorded, ...tally });
@@ -123,9 +124,9 @@ async function billOneAccount(
   period: string,
   account: Account | undefined,
   tariffs: Tariff[],
-  repository: KeybillRepository,
+  stores: Pick<BillChunkDeps, 'staging' | 'bills' | 'meterReads'>,
 ): Promise<AccountOutcome> {
-  const staged = await repository.getStagedMeterReads(runId, accountId, period);
+  const staged = await stores.staging.getStagedMeterReads(runId, accountId, period);
   if (staged.length === 0) {
     // Staged rows live for days; none means they expired or were never written. Retrying is the only
     // honest answer, and the dead-letter queue's alarm tells an operator when it keeps failing.
@@ -147,8 +148,8 @@ async function billOneAccount(
   const reads = staged.map((e: StagedRead) => e.row);
   try {
     const [history, previousReads] = await Promise.all([
-      repository.getBillHistory(accountId, period, HISTORY_PERIODS),
-      repository.getMeterReads(accountId, shiftPeriod(period, -1)),
+      stores.bills.getBillHistory(accountId, period, HISTORY_PERIODS),
+      stores.meterReads.getMeterReads(accountId, shiftPeriod(period, -1)),
     ]);
     const bill = computeBill({
       account,
@@ -159,8 +160,8 @@ async function billOneAccount(
     });
     const breaks = checkReadContinuity(reads, previousReads);
     bill.findings.push(...breaks);
-    const saved = await repository.saveBill(bill, runId);
-    await repository.putMeterReads(reads, runId);
+    const saved = await stores.bills.saveBill(bill, runId);
+    await stores.meterReads.putMeterReads(reads, runId);
     // A bill this run stored on an earlier attempt at the chunk is still this run's new bill.
     const created = saved.outcome === 'created' || saved.runId === runId;
     return { kind: 'billed', created, continuityBreaks: breaks.length };
@@ -176,9 +177,9 @@ async function finishRunIfComplete(
   attempt: string,
   deps: BillChunkDeps,
 ): Promise<RunRecord | undefined> {
-  const { repository } = deps;
+  const { runs } = deps;
   const now = deps.now ?? (() => new Date());
-  const run = await repository.getRun(runId);
+  const run = await runs.getRun(runId);
   const billing = run?.billing;
   if (run?.status !== 'BILLING' || billing?.attempt !== attempt || billing.chunksDone < billing.chunksTotal) {
     return undefined;
@@ -188,7 +189,7 @@ async function finishRunIfComplete(
     rejectReportKey = await appendBillingRejects(
       { bucket: run.bucket, key: run.key },
       run.readingRejectsBytes,
-      await repository.listBillingRejects(runId, attempt),
+      await runs.listBillingRejects(runId, attempt),
       deps.objects,
     );
   }
@@ -208,5 +209,5 @@ async function finishRunIfComplete(
     },
     ...(rejectReportKey === undefined ? {} : { rejectReportKey }),
   };
-  return (await repository.finishBilling(finished)) ? finished : undefined;
+  return (await runs.finishBilling(finished)) ? finished : undefined;
 }

@@ -1,11 +1,7 @@
-import type { NoticeMessage, NoticeQueue } from '../adapters/notice-queue.ts';
-import type { Lookahead, TokenBucket } from '../adapters/pacing.ts';
-import type { EmailMessage, MessageProviders, SmsMessage } from '../adapters/providers.ts';
-import { isRetryableProviderError } from '../adapters/providers.ts';
-import type { KeybillRepository, StoredBill, StoredNotice } from '../adapters/repository.ts';
 import type { Account } from '../domain/account.ts';
+import type { StoredBill } from '../domain/bill-version.ts';
 import { billSummary } from '../domain/billing/index.ts';
-import { type NoticeChannel, recipientKey } from '../domain/notices.ts';
+import { type NoticeChannel, recipientKey, type StoredNotice } from '../domain/notices.ts';
 import { isQuietTime, type QuietHours, quietHoursEnd } from '../domain/quiet-hours.ts';
 import {
   maskEmail,
@@ -14,6 +10,19 @@ import {
   renderBillPreviewEmail,
   renderBillPreviewSms,
 } from '../notify/index.ts';
+import type { Lookahead, TokenBucket } from './pacing.ts';
+import {
+  type AccountStore,
+  type BillStore,
+  type EmailMessage,
+  type MessageProviders,
+  type NoticeMessage,
+  type NoticeQueue,
+  type NoticeStore,
+  type SmsMessage,
+  type SuppressionStore,
+  TransientError,
+} from './ports/index.ts';
 
 export interface SenderConfig {
   fromAddress: string;
@@ -24,7 +33,10 @@ export interface SenderConfig {
 }
 
 export interface SenderDeps {
-  repository: KeybillRepository;
+  notices: Pick<NoticeStore, 'claimNotice' | 'getNotice' | 'transitionNotice'>;
+  suppressions: SuppressionStore;
+  bills: Pick<BillStore, 'getBill' | 'getBillHistory'>;
+  accounts: Pick<AccountStore, 'getAccount'>;
   providers: MessageProviders;
   config: SenderConfig;
   /** Per-channel pace of this sender instance (quota ÷ max concurrency). */
@@ -82,17 +94,17 @@ async function claimAndSend(
   /** Called once the notice no longer waits for its turn (token granted). */
   ready: () => void,
 ): Promise<DeliveryOutcome> {
-  const { repository } = deps;
+  const { notices, suppressions } = deps;
   const now = deps.now ?? (() => new Date());
   const log = deps.log ?? (() => {});
   // One round trip in the common case: the conditional update is the claim and returns the notice, and a
   // bill preview's reads go with it.
   const staleBefore = new Date(now().getTime() - CLAIM_LEASE_MS).toISOString();
-  const claim = repository.claimNotice(message, staleBefore);
+  const claim = notices.claimNotice(message, staleBefore);
   const ahead = readAhead(message, deps);
   const notice = await claim;
   if (notice === undefined) {
-    const current = await repository.getNotice(message.accountId, message.noticeId);
+    const current = await notices.getNotice(message.accountId, message.noticeId);
     if (current === undefined) return { outcome: 'missing' };
     // Another delivery holds the claim: keep this message until it finishes (a failed send goes back to
     // QUEUED and needs a message to be sent again; a crashed sender's claim lapses).
@@ -110,7 +122,7 @@ async function claimAndSend(
   const reads = ahead?.matches(notice)
     ? ahead
     : {
-        suppression: repository.suppressionOf(
+        suppression: suppressions.suppressionOf(
           notice.channel,
           recipientKey(notice.channel, notice.recipient.address),
         ),
@@ -118,12 +130,12 @@ async function claimAndSend(
       };
   const suppressed = await reads.suppression;
   if (suppressed !== undefined) {
-    await repository.transitionNotice(notice, ['SENDING'], 'SUPPRESSED', { detail: suppressed });
+    await notices.transitionNotice(notice, ['SENDING'], 'SUPPRESSED', { detail: suppressed });
     log('notice suppressed', { noticeId: notice.noticeId, recipient: recipientForLogs, reason: suppressed });
     return { outcome: 'suppressed', reason: suppressed };
   }
   if (deferUntil !== undefined) {
-    await repository.transitionNotice(notice, ['SENDING'], 'DEFERRED', { detail: deferUntil.detail });
+    await notices.transitionNotice(notice, ['SENDING'], 'DEFERRED', { detail: deferUntil.detail });
     if (notice.channel === 'sms')
       log('sms deferred for quiet hours', { noticeId: notice.noticeId, until: deferUntil.until });
     return { outcome: 'deferred', until: deferUntil.until };
@@ -132,8 +144,8 @@ async function claimAndSend(
   try {
     const outgoing = prepareSend(notice, (await reads.inputs)!, deps);
     if (outgoing.channel === 'sms' && (await deps.providers.isPhoneOptedOut(outgoing.sms.phoneNumber))) {
-      await repository.suppressRecipient('sms', recipientKey('sms', notice.recipient.address), 'opted-out');
-      await repository.transitionNotice(notice, ['SENDING'], 'SUPPRESSED', { detail: 'opted-out' });
+      await suppressions.suppressRecipient('sms', recipientKey('sms', notice.recipient.address), 'opted-out');
+      await notices.transitionNotice(notice, ['SENDING'], 'SUPPRESSED', { detail: 'opted-out' });
       log('notice suppressed', {
         noticeId: notice.noticeId,
         recipient: recipientForLogs,
@@ -148,20 +160,24 @@ async function claimAndSend(
       outgoing.channel === 'email'
         ? await deps.providers.sendEmail(outgoing.email)
         : await deps.providers.sendSms(outgoing.sms);
-    await repository.transitionNotice(notice, ['SENDING'], 'SENT', { providerMessageId: sent.messageId });
+    await notices.transitionNotice(notice, ['SENDING'], 'SENT', { providerMessageId: sent.messageId });
     log('notice sent', { noticeId: notice.noticeId, channel: notice.channel, recipient: recipientForLogs });
     return { outcome: 'sent', providerMessageId: sent.messageId };
   } catch (error) {
-    const reason = `${(error as Error).name}: ${(error as Error).message}`;
-    if (!(error instanceof PermanentDeliveryError) && isRetryableProviderError(error)) {
-      await repository.transitionNotice(notice, ['SENDING'], 'QUEUED', {
+    // A transient error's message already names the original error.
+    const reason =
+      error instanceof TransientError
+        ? error.message
+        : `${(error as Error).name}: ${(error as Error).message}`;
+    if (error instanceof TransientError) {
+      await notices.transitionNotice(notice, ['SENDING'], 'QUEUED', {
         lastError: reason,
         detail: 'retry',
       });
       log('notice send throttled or failed transiently', { noticeId: notice.noticeId, reason });
       throw new RetryableDeliveryError(reason);
     }
-    await repository.transitionNotice(notice, ['SENDING'], 'FAILED', { lastError: reason, detail: reason });
+    await notices.transitionNotice(notice, ['SENDING'], 'FAILED', { lastError: reason, detail: reason });
     log('notice failed permanently', { noticeId: notice.noticeId, recipient: recipientForLogs, reason });
     return { outcome: 'failed', reason };
   }
@@ -222,7 +238,7 @@ function readAhead(message: NoticeMessage, deps: SenderDeps): ReadsAhead | undef
       notice.billVersion === billVersion &&
       notice.channel === channel &&
       recipientKey(notice.channel, notice.recipient.address) === key,
-    suppression: settledLater(deps.repository.suppressionOf(channel, key)),
+    suppression: settledLater(deps.suppressions.suppressionOf(channel, key)),
     inputs: settledLater(
       readSendInputs(
         { accountId: message.accountId, period, billVersion, channel, content: undefined },
@@ -250,12 +266,11 @@ function readSendInputs(
   deps: SenderDeps,
 ): Promise<SendInputs> {
   if (notice.content !== undefined) return Promise.resolve({});
-  const { repository } = deps;
   return Promise.all([
-    repository.getBill(notice.accountId, notice.period, notice.billVersion),
-    repository.getAccount(notice.accountId),
+    deps.bills.getBill(notice.accountId, notice.period, notice.billVersion),
+    deps.accounts.getAccount(notice.accountId),
     notice.channel === 'email'
-      ? repository.getBillHistory(notice.accountId, notice.period, 12)
+      ? deps.bills.getBillHistory(notice.accountId, notice.period, 12)
       : Promise.resolve(undefined),
   ]).then(([bill, account, history]) => ({ bill, account, history }));
 }
@@ -348,14 +363,14 @@ const escapeHtml = (text: string): string =>
  * end, and safe to run at any time: a notice still inside quiet hours is simply deferred again).
  */
 export async function releaseDeferredNotices(deps: {
-  repository: KeybillRepository;
+  notices: Pick<NoticeStore, 'listNoticesByStatus' | 'transitionNotice'>;
   queue: NoticeQueue;
 }): Promise<number> {
-  const deferred = await deps.repository.listNoticesByStatus('DEFERRED');
+  const deferred = await deps.notices.listNoticesByStatus('DEFERRED');
   const released: NoticeMessage[] = [];
   for (const notice of deferred) {
     if (
-      await deps.repository.transitionNotice(notice, ['DEFERRED'], 'QUEUED', {
+      await deps.notices.transitionNotice(notice, ['DEFERRED'], 'QUEUED', {
         detail: 'released after quiet hours',
       })
     ) {

@@ -1,7 +1,7 @@
 import { text } from 'node:stream/consumers';
-import type { DropObjectStore, DropRef } from '../adapters/drop-objects.ts';
-import type { KeybillRepository, RunRecord } from '../adapters/repository.ts';
+import type { RunRecord } from '../domain/run.ts';
 import { REJECT_REPORT_HEADER, rejectReportCsv, rejectReportLine } from '../ingest/index.ts';
+import type { DropObjectStore, DropRef, RunStore } from './ports/index.ts';
 
 export interface RowReject {
   rowNumber: number;
@@ -60,14 +60,14 @@ export async function rejectWholeDrop(
   ref: DropRef,
   run: RunRecord,
   reason: string,
-  deps: { repository: KeybillRepository; objects: DropObjectStore; now: () => Date },
+  deps: { runs: Pick<RunStore, 'finishRun'>; objects: DropObjectStore; now: () => Date },
 ): Promise<string> {
   const report = (await writeRejectReport(
     ref,
     [{ rowNumber: 0, column: null, reason, raw: '' }],
     deps.objects,
   ))!;
-  await deps.repository.finishRun({
+  await deps.runs.finishRun({
     ...run,
     status: 'REJECTED',
     finishedAt: deps.now().toISOString(),

@@ -1,14 +1,32 @@
 import { z } from 'zod';
-import type { BillChunkQueue } from '../adapters/bill-chunk-queue.ts';
-import type { DropObjectStore } from '../adapters/drop-objects.ts';
-import type { NoticeQueue } from '../adapters/notice-queue.ts';
-import { type KeybillRepository, RUN_STATUSES } from '../adapters/repository.ts';
 import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '../domain/arrears/index.ts';
 import { OperatorOverrideSchema } from '../domain/key-accounts/index.ts';
 import { AccountId, IsoDate, Period } from '../domain/primitives.ts';
+import { RUN_STATUSES } from '../domain/run.ts';
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
-import { runMeterReadDrop } from './run-meter-read-drop.ts';
+import type {
+  BillChunkQueue,
+  BillStore,
+  KeyAccountStore,
+  NoticeQueue,
+  NoticeStore,
+  RunStore,
+} from './ports/index.ts';
+import { type RunDropDeps, runMeterReadDrop } from './run-meter-read-drop.ts';
+
+export interface OperatorDeps extends Omit<RunDropDeps, 'chunks' | 'runs'> {
+  runs: Pick<RunStore, 'getRun' | 'listRunsByPeriod' | 'listRunsByStatus'> & RunDropDeps['runs'];
+  bills: Pick<BillStore, 'getLatestBill' | 'getBill'>;
+  notices: Pick<NoticeStore, 'listNotices' | 'listNoticesByStatus' | 'transitionNotice'>;
+  keyAccounts: Pick<KeyAccountStore, 'putKeyOverride'>;
+  /** Needed by release-deferred only. */
+  queue?: NoticeQueue | undefined;
+  /** Needed by run-drop only (a meter-read drop's accounts are billed by bill-chunk). */
+  chunks?: BillChunkQueue | undefined;
+  /** Needed by the disconnection-plan commands only. */
+  arrears?: ArrearsDeps | undefined;
+}
 
 /**
  * The commands operators run, from a Lambda console test event or from the CLI: one schema, one
@@ -74,21 +92,7 @@ export type OperatorResponse =
   | { ok: true; command: string; result: unknown }
   | { ok: false; error: string; issues?: { path: string; message: string }[] };
 
-export async function runOperatorCommand(
-  input: unknown,
-  deps: {
-    repository: KeybillRepository;
-    objects: DropObjectStore;
-    /** Needed by release-deferred only. */
-    queue?: NoticeQueue;
-    /** Needed by run-drop only (a meter-read drop's accounts are billed by bill-chunk). */
-    chunks?: BillChunkQueue | undefined;
-    /** Needed by the disconnection-plan commands only. */
-    arrears?: ArrearsDeps;
-    now?: () => Date;
-    log?: (m: string, f?: Record<string, unknown>) => void;
-  },
-): Promise<OperatorResponse> {
+export async function runOperatorCommand(input: unknown, deps: OperatorDeps): Promise<OperatorResponse> {
   const parsed = OperatorCommand.safeParse(input);
   if (!parsed.success) {
     return {
@@ -98,7 +102,7 @@ export async function runOperatorCommand(
     };
   }
   const command = parsed.data;
-  const { repository } = deps;
+  const { runs, bills, notices } = deps;
   const result = await (async () => {
     switch (command.command) {
       case 'run-drop':
@@ -109,18 +113,18 @@ export async function runOperatorCommand(
           { ...deps, chunks: deps.chunks },
         );
       case 'get-run':
-        return (await repository.getRun(command.runId)) ?? null;
+        return (await runs.getRun(command.runId)) ?? null;
       case 'list-runs':
         return command.period !== undefined
-          ? repository.listRunsByPeriod(command.period)
-          : repository.listRunsByStatus(command.status!);
+          ? runs.listRunsByPeriod(command.period)
+          : runs.listRunsByStatus(command.status!);
       case 'show-bill':
         return command.version === undefined
-          ? ((await repository.getLatestBill(command.accountId, command.period)) ?? null)
-          : ((await repository.getBill(command.accountId, command.period, command.version)) ?? null);
+          ? ((await bills.getLatestBill(command.accountId, command.period)) ?? null)
+          : ((await bills.getBill(command.accountId, command.period, command.version)) ?? null);
       case 'list-notices':
         // Addresses stay out of the operator's answer as they stay out of logs.
-        return (await repository.listNotices(command.accountId)).map(({ recipient, ...notice }) => ({
+        return (await notices.listNotices(command.accountId)).map(({ recipient, ...notice }) => ({
           ...notice,
           recipient: { role: recipient.role, name: recipient.name, language: recipient.language },
         }));
@@ -145,11 +149,11 @@ export async function runOperatorCommand(
       }
       case 'set-key-override':
         // Applied by the next ranking run, from its setOn day until its expiry.
-        await repository.putKeyOverride(command.override);
+        await deps.keyAccounts.putKeyOverride(command.override);
         return { stored: command.override };
       case 'release-deferred': {
         if (deps.queue === undefined) throw new Error('release-deferred needs NOTICE_QUEUE_URL');
-        return { released: await releaseDeferredNotices({ repository, queue: deps.queue }) };
+        return { released: await releaseDeferredNotices({ notices, queue: deps.queue }) };
       }
     }
   })();

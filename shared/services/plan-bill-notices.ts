@@ -1,11 +1,10 @@
-import type { NoticeQueue } from '../adapters/notice-queue.ts';
-import type { KeybillRepository } from '../adapters/repository.ts';
 import {
   DEFAULT_KEY_ACCOUNT_CONFIG,
   type KeySelectionRecord,
   planPreviewService,
 } from '../domain/key-accounts/index.ts';
 import { planBillPreviewNotices } from '../domain/notices.ts';
+import type { AccountStore, BillStore, KeyAccountStore, NoticeQueue, NoticeStore } from './ports/index.ts';
 
 export interface BillRef {
   accountId: string;
@@ -29,15 +28,22 @@ const nextDay = (date: string): string =>
  */
 export async function planBillNotices(
   bill: BillRef,
-  deps: { repository: KeybillRepository; queue: NoticeQueue; now?: () => Date },
+  deps: {
+    accounts: Pick<AccountStore, 'getAccount'>;
+    bills: Pick<BillStore, 'getBill'>;
+    keyAccounts: Pick<KeyAccountStore, 'getKeySelectionBefore'>;
+    notices: Pick<NoticeStore, 'createNotice'>;
+    queue: NoticeQueue;
+    now?: () => Date;
+  },
 ): Promise<{ planned: number; enqueued: number }> {
-  const account = await deps.repository.getAccount(bill.accountId);
-  const stored = await deps.repository.getBill(bill.accountId, bill.period, bill.version);
+  const account = await deps.accounts.getAccount(bill.accountId);
+  const stored = await deps.bills.getBill(bill.accountId, bill.period, bill.version);
   if (account === undefined || stored === undefined) {
     throw new Error(`bill ${bill.accountId} ${bill.period} v${bill.version}: account or bill not found`);
   }
   const plannedOn = shanghaiDate((deps.now ?? (() => new Date()))());
-  const selection = await deps.repository.getKeySelectionBefore<KeySelectionRecord>(nextDay(plannedOn));
+  const selection = await deps.keyAccounts.getKeySelectionBefore<KeySelectionRecord>(nextDay(plannedOn));
   const service =
     selection === undefined
       ? undefined
@@ -69,7 +75,7 @@ export async function planBillNotices(
     );
   const toEnqueue = [];
   for (const plan of plans) {
-    const { notice } = await deps.repository.createNotice(plan);
+    const { notice } = await deps.notices.createNotice(plan);
     if (notice.status === 'QUEUED') toEnqueue.push({ accountId: plan.accountId, noticeId: plan.noticeId });
   }
   await deps.queue.enqueue(toEnqueue);

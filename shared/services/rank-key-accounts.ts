@@ -1,7 +1,4 @@
 import { createHash } from 'node:crypto';
-import type { DropObjectStore } from '../adapters/drop-objects.ts';
-import type { NoticeQueue } from '../adapters/notice-queue.ts';
-import type { KeybillRepository } from '../adapters/repository.ts';
 import type { Account } from '../domain/account.ts';
 import type { BillDocument } from '../domain/bill.ts';
 import {
@@ -18,6 +15,23 @@ import {
   renderKeyAccountHtml,
   renderManagerDigestText,
 } from '../domain/key-accounts/index.ts';
+import type {
+  AccountStore,
+  BillStore,
+  DropObjectStore,
+  KeyAccountStore,
+  NoticeQueue,
+  NoticeStore,
+} from './ports/index.ts';
+
+export interface RankingDeps {
+  accounts: Pick<AccountStore, 'listAccounts'>;
+  bills: Pick<BillStore, 'getBillHistory'>;
+  keyAccounts: KeyAccountStore;
+  notices: Pick<NoticeStore, 'listNotices' | 'createNotice'>;
+  objects?: DropObjectStore;
+  queue?: NoticeQueue;
+}
 
 export interface KeyAccountRunResult {
   period: string;
@@ -38,12 +52,12 @@ async function sendManagerDigests(
   ranking: KeyAccountRanking,
   accounts: readonly Account[],
   bills: readonly BillDocument[],
-  repository: KeybillRepository,
+  store: RankingDeps['notices'],
   queue: NoticeQueue,
 ): Promise<number> {
   const notices: NoticeRecord[] = [];
   for (const accountId of ranking.keyAccountIds) {
-    for (const n of await repository.listNotices(accountId)) {
+    for (const n of await store.listNotices(accountId)) {
       if (n.kind !== 'bill-preview' && n.kind !== 'arrears-warning') continue;
       const sentAt = n.timeline.find((t) => SENT.has(t.status))?.at;
       notices.push({
@@ -71,7 +85,7 @@ async function sendManagerDigests(
     const manager = managers.get(digest.managerId);
     if (manager === undefined) continue;
     const text = renderManagerDigestText(digest, reports.get(digest.managerId));
-    const { notice } = await repository.createNotice({
+    const { notice } = await store.createNotice({
       noticeId: `DIGEST#${digest.period}#${digest.managerId}`,
       kind: 'manager-digest',
       // Filed under the manager's first account so that it sits with the accounts it reports on.
@@ -98,13 +112,12 @@ async function sendManagerDigests(
  */
 export async function runKeyAccountRanking(
   input: { asOf: string; period?: string; reportBucket?: string; reportPrefix?: string },
-  deps: { repository: KeybillRepository; objects?: DropObjectStore; queue?: NoticeQueue },
+  deps: RankingDeps,
 ): Promise<KeyAccountRunResult> {
-  const { repository } = deps;
-  const accounts = await repository.listAccounts();
+  const accounts = await deps.accounts.listAccounts();
   const bills = [];
   for (const account of accounts) {
-    for (const stored of await repository.getBillHistory(
+    for (const stored of await deps.bills.getBillHistory(
       account.accountId,
       `${input.asOf.slice(0, 7)}`,
       24,
@@ -113,8 +126,8 @@ export async function runKeyAccountRanking(
     }
   }
   const config = configInEffect([DEFAULT_KEY_ACCOUNT_CONFIG], input.asOf) ?? DEFAULT_KEY_ACCOUNT_CONFIG;
-  const previous = await repository.getKeySelectionBefore<KeySelectionRecord>(input.asOf);
-  const overrides = await repository.listKeyOverrides<OperatorOverride>();
+  const previous = await deps.keyAccounts.getKeySelectionBefore<KeySelectionRecord>(input.asOf);
+  const overrides = await deps.keyAccounts.listKeyOverrides<OperatorOverride>();
   const ranking = rankKeyAccounts({
     accounts,
     bills,
@@ -124,7 +137,7 @@ export async function runKeyAccountRanking(
     ...(input.period === undefined ? {} : { period: input.period }),
     ...(previous === undefined ? {} : { previous }),
   });
-  const selection = await repository.putKeySelection(ranking.selection);
+  const selection = await deps.keyAccounts.putKeySelection(ranking.selection);
   const reportKeys: string[] = [];
   if (deps.objects !== undefined && input.reportBucket !== undefined) {
     const prefix = `${input.reportPrefix ?? 'reports/'}key-accounts/${ranking.period}/`;
@@ -144,7 +157,7 @@ export async function runKeyAccountRanking(
   const digestsSent =
     deps.queue === undefined
       ? 0
-      : await sendManagerDigests(ranking, accounts, bills, deps.repository, deps.queue);
+      : await sendManagerDigests(ranking, accounts, bills, deps.notices, deps.queue);
   return {
     digestsSent,
     period: ranking.period,

@@ -1,5 +1,5 @@
-import type { KeybillRepository } from '../adapters/repository.ts';
 import { type NoticeStatus, recipientKey } from '../domain/notices.ts';
+import type { NoticeStore, SuppressionStore } from './ports/index.ts';
 
 /** The SES configuration-set event types the product acts on (SES → EventBridge `detail.eventType`). */
 export type SesEventType =
@@ -35,21 +35,24 @@ const TRANSITIONS: Partial<
 
 export async function recordDeliveryEvent(
   event: DeliveryEvent,
-  deps: { repository: KeybillRepository },
+  deps: {
+    notices: Pick<NoticeStore, 'findNoticeByProviderMessageId' | 'transitionNotice'>;
+    suppressions: Pick<SuppressionStore, 'suppressRecipient'>;
+  },
 ): Promise<{ outcome: 'updated' | 'unchanged' | 'unknown-message' | 'ignored'; status?: NoticeStatus }> {
   const transition = TRANSITIONS[event.eventType];
   // A soft bounce is retried by SES itself; only a hard bounce ends the notice.
   if (transition === undefined || (event.eventType === 'Bounce' && event.bounceType !== 'Permanent')) {
     return { outcome: 'ignored' };
   }
-  const notice = await deps.repository.findNoticeByProviderMessageId(event.providerMessageId);
+  const notice = await deps.notices.findNoticeByProviderMessageId(event.providerMessageId);
   if (notice === undefined) return { outcome: 'unknown-message' };
-  const moved = await deps.repository.transitionNotice(notice, transition.from, transition.to, {
+  const moved = await deps.notices.transitionNotice(notice, transition.from, transition.to, {
     detail: event.detail ?? event.eventType,
   });
   if (transition.to === 'BOUNCED' || transition.to === 'COMPLAINED') {
     // A hard bounce or a complaint ends sending to that address for every later notice.
-    await deps.repository.suppressRecipient(
+    await deps.suppressions.suppressRecipient(
       notice.channel,
       recipientKey(notice.channel, notice.recipient.address),
       event.eventType,

@@ -1,9 +1,16 @@
-import type { BillChunkMessage, BillChunkQueue } from '../adapters/bill-chunk-queue.ts';
-import type { DropObjectStore, DropRef } from '../adapters/drop-objects.ts';
-import type { KeybillRepository, RunRecord, StagedRead } from '../adapters/repository.ts';
 import { meterReadRowToCsvLine } from '../domain/meter-read.ts';
+import type { RunRecord, StagedRead } from '../domain/run.ts';
 import { DropFileError, METER_READ_FEED, readDrop } from '../ingest/index.ts';
 import { type RowReject, rejectWholeDrop, writeRejectReport } from './drop-reports.ts';
+import type {
+  AccountStore,
+  BillChunkMessage,
+  BillChunkQueue,
+  DropObjectStore,
+  DropRef,
+  RunStore,
+  StagedReadStore,
+} from './ports/index.ts';
 
 export { type RowReject, rejectReportKeyFor } from './drop-reports.ts';
 
@@ -31,7 +38,9 @@ export interface MeterReadDropResult {
 }
 
 export interface RunDropDeps {
-  repository: KeybillRepository;
+  runs: Pick<RunStore, 'claimRun' | 'finishRun' | 'startBilling'>;
+  accounts: Pick<AccountStore, 'getAccounts'>;
+  staging: Pick<StagedReadStore, 'stageMeterReads'>;
   objects: DropObjectStore;
   /** Where the accounts to bill go (bill-chunk's queue). */
   chunks: BillChunkQueue;
@@ -63,7 +72,7 @@ export const DEFAULT_ACCOUNTS_PER_CHUNK = 50;
  * finds its run and does nothing.
  */
 export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise<MeterReadDropResult> {
-  const { repository, objects } = deps;
+  const { runs, objects } = deps;
   const log = deps.log ?? (() => {});
   const now = deps.now ?? (() => new Date());
   const drop = await objects.open(ref);
@@ -77,7 +86,7 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
     status: 'RUNNING',
     startedAt: now().toISOString(),
   };
-  const claim = await repository.claimRun(run, { staleAfterMs: STALE_RUN_MS });
+  const claim = await runs.claimRun(run, { staleAfterMs: STALE_RUN_MS });
   if (!claim.claimed) {
     drop.body.destroy();
     log('drop already processed', { runId, status: claim.existing?.status });
@@ -96,7 +105,7 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
 
   try {
     const rejects: RowReject[] = [];
-    const stage = new ReadStager(runId, repository, rejects, now);
+    const stage = new ReadStager(runId, deps, rejects, now);
     let rows = 0;
     for await (const item of readDrop(
       { fileName: ref.key, body: drop.body, charset: drop.charset, contentEncoding: drop.contentEncoding },
@@ -133,7 +142,7 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
       ...(report === undefined ? {} : { rejectReportKey: report.key }),
     };
     if (accountPeriods.length === 0) {
-      await repository.finishRun({
+      await runs.finishRun({
         ...read,
         status: 'SUCCEEDED',
         finishedAt: now().toISOString(),
@@ -151,7 +160,7 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
     const perChunk = Math.max(1, deps.accountsPerChunk ?? DEFAULT_ACCOUNTS_PER_CHUNK);
     const chunkCount = Math.ceil(accountPeriods.length / perChunk);
     // BILLING (with the number of chunks to wait for) before the first chunk can finish.
-    const billing = await repository.startBilling(read, chunkCount);
+    const billing = await runs.startBilling(read, chunkCount);
     const messages: BillChunkMessage[] = Array.from({ length: chunkCount }, (_, chunk) => ({
       runId,
       attempt: billing.billing!.attempt,
@@ -163,7 +172,7 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
     return { ...result, chunks: chunkCount };
   } catch (error) {
     if (error instanceof DropFileError) {
-      const rejectReportKey = await rejectWholeDrop(ref, run, error.message, { repository, objects, now });
+      const rejectReportKey = await rejectWholeDrop(ref, run, error.message, { runs, objects, now });
       return {
         runId,
         outcome: 'rejected',
@@ -177,7 +186,7 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
         reason: error.message,
       };
     }
-    await repository.finishRun({
+    await runs.finishRun({
       ...run,
       status: 'FAILED',
       finishedAt: now().toISOString(),
@@ -221,7 +230,7 @@ class ReadStager {
 
   constructor(
     private readonly runId: string,
-    private readonly repository: KeybillRepository,
+    private readonly stores: Pick<RunDropDeps, 'accounts' | 'staging'>,
     private readonly rejects: RowReject[],
     now: () => Date,
   ) {
@@ -271,7 +280,7 @@ class ReadStager {
       (id) => !this.known.has(id) && !this.unknown.has(id),
     );
     if (lookup.length > 0) {
-      const found = await this.repository.getAccounts(lookup);
+      const found = await this.stores.accounts.getAccounts(lookup);
       for (const id of lookup) (found.has(id) ? this.known : this.unknown).add(id);
     }
     const valid: StagedRead[] = [];
@@ -290,6 +299,6 @@ class ReadStager {
       const key = `${accountId}|${period}`;
       this.staged.set(key, (this.staged.get(key) ?? 0) + 1);
     }
-    await this.repository.stageMeterReads(this.runId, valid, this.expiresAt);
+    await this.stores.staging.stageMeterReads(this.runId, valid, this.expiresAt);
   }
 }

@@ -1,7 +1,7 @@
-import type { DropObjectStore, DropRef } from '../adapters/drop-objects.ts';
-import type { KeybillRepository, RunRecord } from '../adapters/repository.ts';
+import type { RunRecord } from '../domain/run.ts';
 import { DropFileError, PAYMENT_FEED, readDrop } from '../ingest/index.ts';
 import { type RowReject, rejectWholeDrop, writeRejectReport } from './drop-reports.ts';
+import type { AccountStore, DropObjectStore, DropRef, PaymentStore, RunStore } from './ports/index.ts';
 
 export interface PaymentDropResult {
   runId: string;
@@ -26,14 +26,16 @@ const STALE_RUN_MS = 20 * 60 * 1000;
 export async function runPaymentDrop(
   ref: DropRef,
   deps: {
-    repository: KeybillRepository;
+    runs: Pick<RunStore, 'claimRun' | 'finishRun'>;
+    accounts: Pick<AccountStore, 'getAccount'>;
+    payments: Pick<PaymentStore, 'putPayment'>;
     objects: DropObjectStore;
     now?: () => Date;
     /** Told which accounts received new payments, so that cleared arrears cancel their plans at once. */
     onPaymentsStored?: (accountIds: string[], at: string) => Promise<unknown>;
   },
 ): Promise<PaymentDropResult> {
-  const { repository, objects } = deps;
+  const { runs, objects } = deps;
   const now = deps.now ?? (() => new Date());
   const drop = await objects.open(ref);
   const runId = `payments#${drop.etag}`;
@@ -47,7 +49,7 @@ export async function runPaymentDrop(
     startedAt: now().toISOString(),
   };
   const empty = { rows: 0, accepted: 0, rejected: 0, paymentsCreated: 0, paymentsDuplicate: 0 };
-  const claim = await repository.claimRun(run, { staleAfterMs: STALE_RUN_MS });
+  const claim = await runs.claimRun(run, { staleAfterMs: STALE_RUN_MS });
   if (!claim.claimed) {
     drop.body.destroy();
     return { runId, outcome: 'duplicate', ...empty };
@@ -69,7 +71,8 @@ export async function runPaymentDrop(
         continue;
       }
       const { accountId } = item.row;
-      if (!known.has(accountId)) known.set(accountId, (await repository.getAccount(accountId)) !== undefined);
+      if (!known.has(accountId))
+        known.set(accountId, (await deps.accounts.getAccount(accountId)) !== undefined);
       if (known.get(accountId) !== true) {
         rejects.push({
           rowNumber: item.rowNumber,
@@ -79,7 +82,7 @@ export async function runPaymentDrop(
         });
         continue;
       }
-      if ((await repository.putPayment(item.row, runId)) === 'created') {
+      if ((await deps.payments.putPayment(item.row, runId)) === 'created') {
         paymentsCreated++;
         paidAccounts.add(accountId);
       } else paymentsDuplicate++;
@@ -93,7 +96,7 @@ export async function runPaymentDrop(
       paymentsCreated,
       paymentsDuplicate,
     };
-    await repository.finishRun({
+    await runs.finishRun({
       ...run,
       period: now().toISOString().slice(0, 7),
       status: 'SUCCEEDED',
@@ -109,10 +112,10 @@ export async function runPaymentDrop(
     };
   } catch (error) {
     if (error instanceof DropFileError) {
-      const rejectReportKey = await rejectWholeDrop(ref, run, error.message, { repository, objects, now });
+      const rejectReportKey = await rejectWholeDrop(ref, run, error.message, { runs, objects, now });
       return { runId, outcome: 'rejected', ...empty, rejectReportKey, reason: error.message };
     }
-    await repository.finishRun({
+    await runs.finishRun({
       ...run,
       status: 'FAILED',
       finishedAt: now().toISOString(),

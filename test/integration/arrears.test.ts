@@ -4,8 +4,8 @@ import { generateAccounts, generateMeterReadRows, toCsv } from '../../local/runn
 import { LOCAL_NAMES, type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
-import type { StoredNotice } from '../../shared/adapters/repository.ts';
 import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
+import type { StoredNotice } from '../../shared/domain/notices.ts';
 import { runPaymentDrop } from '../../shared/services/run-payment-drop.ts';
 
 const tariffIds = [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))];
@@ -26,16 +26,16 @@ const days = (from: string, to: string): string[] => {
 describe('arrears warnings through the notification path (local stack, controlled clock)', () => {
   let stack: LocalStack;
   let pipeline: LocalPipeline;
-  let deps: Awaited<ReturnType<typeof import('../../shared/adapters/arrears-deps.ts')['arrearsDepsFromEnv']>>;
+  let deps: ReturnType<typeof import('../../shared/wiring/index.ts')['arrearsDeps']>;
   const noticesOf = async (accountId: string): Promise<StoredNotice[]> =>
-    (await pipeline.repository.listNotices(accountId)).filter((n) => n.kind !== 'bill-preview');
+    (await pipeline.stores.notices.listNotices(accountId)).filter((n) => n.kind !== 'bill-preview');
 
   beforeAll(async () => {
     stack = await startLocalStack();
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     pipeline = await prepareLocalPipeline(stack);
-    await pipeline.repository.putTariffs(SAMPLE_TARIFFS);
-    await pipeline.repository.putAccounts([a!.account, b!.account]);
+    await pipeline.stores.tariffs.putTariffs(SAMPLE_TARIFFS);
+    await pipeline.stores.accounts.putAccounts([a!.account, b!.account]);
     await pipeline.putDrop(
       'drops/reads/2026-09/reads.csv',
       toCsv(generateMeterReadRows([a!, b!], '2026-09')),
@@ -43,8 +43,8 @@ describe('arrears warnings through the notification path (local stack, controlle
     await pipeline.deliverDrop('drops/reads/2026-09/reads.csv');
     await pipeline.planNotices();
     await pipeline.sendNotices();
-    const { arrearsDepsFromEnv } = await import('../../shared/adapters/arrears-deps.ts');
-    deps = arrearsDepsFromEnv();
+    const { arrearsDeps } = await import('../../shared/wiring/index.ts');
+    deps = arrearsDeps({});
     // The daily schedule, from three days before the due date to the day after the disconnection notice.
     for (const today of days('2026-10-17', '2026-11-21')) {
       await pipeline.arrearsScan({ task: 'daily-arrears-scan', today });
@@ -125,7 +125,7 @@ describe('arrears warnings through the notification path (local stack, controlle
 
   it('cancels the plan and its reminder schedule when a payment clears the arrears, and confirms it', async () => {
     const accountId = b!.account.accountId;
-    const bill = await pipeline.repository.getLatestBill(accountId, '2026-09');
+    const bill = await pipeline.stores.bills.getLatestBill(accountId, '2026-09');
     const schedulesBefore = stack
       .scheduler!.schedules()
       .filter((s) => (s.input as { accountId: string }).accountId === accountId);
@@ -146,7 +146,7 @@ describe('arrears warnings through the notification path (local stack, controlle
     await runPaymentDrop(
       { bucket: LOCAL_NAMES.bucket, key: 'drops/payments/2026-11-21.csv' },
       {
-        repository: pipeline.repository,
+        ...pipeline.stores,
         objects: s3DropObjectStore,
         now: () => new Date('2026-11-21T02:05:00Z'),
         onPaymentsStored: (accounts, at) => settlePayments(accounts, at, deps),

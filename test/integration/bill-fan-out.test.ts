@@ -28,8 +28,8 @@ describe('a meter-read drop billed through the bill-chunk fan-out (local stack, 
     stack = await startLocalStack({ services: ['dynamodb', 's3', 'sqs'] });
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     pipeline = await prepareLocalPipeline(stack, { BILL_CHUNK_ACCOUNTS: '2' });
-    await pipeline.repository.putTariffs(SAMPLE_TARIFFS);
-    await pipeline.repository.putAccounts(generated.map((g) => g.account));
+    await pipeline.stores.tariffs.putTariffs(SAMPLE_TARIFFS);
+    await pipeline.stores.accounts.putAccounts(generated.map((g) => g.account));
   });
 
   afterAll(async () => {
@@ -49,12 +49,14 @@ describe('a meter-read drop billed through the bill-chunk fan-out (local stack, 
       accountsBilled: 6,
       billsCreated: 6,
     });
-    const run = await pipeline.repository.getRun(result.runId);
+    const run = await pipeline.stores.runs.getRun(result.runId);
     expect(run?.status).toBe('SUCCEEDED');
     expect(run?.billing).toMatchObject({ chunksTotal: 3, chunksDone: 3, accountsBilled: 6 });
     for (const accountId of accountIds) {
-      expect((await pipeline.repository.getLatestBill(accountId, '2026-09'))?.version).toBe(1);
-      expect((await pipeline.repository.getMeterReads(accountId, '2026-09')).length).toBeGreaterThan(0);
+      expect((await pipeline.stores.bills.getLatestBill(accountId, '2026-09'))?.version).toBe(1);
+      expect((await pipeline.stores.meterReads.getMeterReads(accountId, '2026-09')).length).toBeGreaterThan(
+        0,
+      );
     }
   });
 
@@ -64,7 +66,7 @@ describe('a meter-read drop billed through the bill-chunk fan-out (local stack, 
       duplicateChunks: () => true,
     });
     expect(result).toMatchObject({ outcome: 'processed', chunks: 3, accountsBilled: 6, billsCreated: 6 });
-    const run = await pipeline.repository.getRun(result.runId);
+    const run = await pipeline.stores.runs.getRun(result.runId);
     expect(run?.billing).toMatchObject({ chunksTotal: 3, chunksDone: 3 });
   });
 
@@ -88,9 +90,9 @@ describe('a meter-read drop billed through the bill-chunk fan-out (local stack, 
       accountsBilled: 5,
     });
     expect(result.accepted + result.rejected).toBe(result.rows);
-    expect(await pipeline.repository.getLatestBill(accountIds[0]!, '2026-11')).toBeUndefined();
+    expect(await pipeline.stores.bills.getLatestBill(accountIds[0]!, '2026-11')).toBeUndefined();
     // Nothing of the refused account's rows is kept as its meters' reads.
-    expect(await pipeline.repository.getMeterReads(accountIds[0]!, '2026-11')).toEqual([]);
+    expect(await pipeline.stores.meterReads.getMeterReads(accountIds[0]!, '2026-11')).toEqual([]);
 
     const report = await text(
       (await s3DropObjectStore.open({ bucket: LOCAL_NAMES.bucket, key: result.rejectReportKey! })).body,
@@ -104,7 +106,7 @@ describe('a meter-read drop billed through the bill-chunk fan-out (local stack, 
   });
 
   it('ignores a chunk of an attempt that has since been taken over', async () => {
-    const [run] = await pipeline.repository.listRunsByPeriod('2026-09');
+    const [run] = await pipeline.stores.runs.listRunsByPeriod('2026-09');
     const outcome = await billAccountChunk(
       {
         runId: run!.runId,
@@ -112,7 +114,7 @@ describe('a meter-read drop billed through the bill-chunk fan-out (local stack, 
         chunk: 0,
         accounts: [{ accountId: accountIds[0]!, period: '2026-09' }],
       },
-      { repository: pipeline.repository, objects: s3DropObjectStore },
+      { ...pipeline.stores, objects: s3DropObjectStore },
     );
     expect(outcome).toEqual({ outcome: 'stale' });
   });

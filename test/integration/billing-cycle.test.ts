@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type BillingCycleSummary, LOCAL_NAMES, runBillingCycle } from '../../local/runner/billing-cycle.ts';
 import { type LocalStack, type SesStoredEmail, startLocalStack } from '../../local/stack.ts';
 import { documentClient } from '../../shared/adapters/clients.ts';
-import { KeybillRepository } from '../../shared/adapters/repository.ts';
+import { dynamoStores } from '../../shared/adapters/dynamodb/index.ts';
 
 /** ¥1,234,567.89 from "1234567.89", written independently of the renderer so the test can catch it. */
 const yuanAsPrinted = (amount: string): string => {
@@ -47,11 +47,11 @@ describe('one billing cycle from meter-read drop to inbox (local stack)', () => 
   });
 
   it('shows in each email the total and every line amount of the bill stored in DynamoDB', async () => {
-    const repository = new KeybillRepository(documentClient(), LOCAL_NAMES.table);
+    const stores = dynamoStores(documentClient(), LOCAL_NAMES.table);
     for (const email of emails) {
       const accountId = /finance\.(\d+)@/.exec(email.destination.to[0] ?? '')?.[1];
       expect(accountId, `recipient of ${email.subject}`).toBeDefined();
-      const stored = await repository.getLatestBill(accountId!, '2026-10');
+      const stored = await stores.bills.getLatestBill(accountId!, '2026-10');
       expect(stored).toBeDefined();
       const bill = stored!.document;
       for (const part of [email.body.html ?? '', email.body.text ?? '']) {
@@ -63,8 +63,8 @@ describe('one billing cycle from meter-read drop to inbox (local stack)', () => 
   });
 
   it('keeps an SMS within two parts and states the amount due', async () => {
-    const repository = new KeybillRepository(documentClient(), LOCAL_NAMES.table);
-    const bills = await repository.listBillsForPeriod('2026-10');
+    const stores = dynamoStores(documentClient(), LOCAL_NAMES.table);
+    const bills = await stores.bills.listBillsForPeriod('2026-10');
     for (const sms of stack.sms!.messages()) {
       expect(sms.phoneNumber).toMatch(/^\+861\d{10}$/);
       expect(bills.some((b) => sms.message.includes(yuanAsPrinted(b.document.total)))).toBe(true);
@@ -80,8 +80,8 @@ describe('one billing cycle from meter-read drop to inbox (local stack)', () => 
   });
 
   it('records every notice as SENT with the provider message id', async () => {
-    const repository = new KeybillRepository(documentClient(), LOCAL_NAMES.table);
-    const sent = (await repository.listNoticesByStatus('SENT')).filter((n) => n.kind === 'bill-preview');
+    const stores = dynamoStores(documentClient(), LOCAL_NAMES.table);
+    const sent = (await stores.notices.listNoticesByStatus('SENT')).filter((n) => n.kind === 'bill-preview');
     expect(sent).toHaveLength(12);
     const ids = new Set([
       ...emails.map((e) => e.messageId),

@@ -10,8 +10,8 @@ import {
 } from '../../local/runner/fixtures.ts';
 import { type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
 import { type LocalStack, type SesStoredEmail, startLocalStack } from '../../local/stack.ts';
-import type { StoredNotice } from '../../shared/adapters/repository.ts';
 import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
+import type { StoredNotice } from '../../shared/domain/notices.ts';
 import { recipientKey } from '../../shared/domain/notices.ts';
 
 /*
@@ -125,7 +125,7 @@ describe('SES delivery events via EventBridge → record-delivery (local stack)'
   const emailTo = (g: GeneratedAccount) => g.account.contacts[0]!.email!;
 
   async function emailNotice(g: GeneratedAccount, version: number): Promise<StoredNotice> {
-    const notices = await pipeline.repository.listNotices(g.account.accountId);
+    const notices = await pipeline.stores.notices.listNotices(g.account.accountId);
     const notice = notices.find((n) => n.channel === 'email' && n.billVersion === version);
     if (notice === undefined) throw new Error(`no v${version} email notice for ${g.account.accountId}`);
     return notice;
@@ -153,8 +153,8 @@ describe('SES delivery events via EventBridge → record-delivery (local stack)'
       GeneratedAccount,
     ];
     accounts = { delivered, hardBounced, softBounced, complained };
-    await pipeline.repository.putTariffs(SAMPLE_TARIFFS);
-    await pipeline.repository.putAccounts(generated.map((g) => g.account));
+    await pipeline.stores.tariffs.putTariffs(SAMPLE_TARIFFS);
+    await pipeline.stores.accounts.putAccounts(generated.map((g) => g.account));
     await billingRun(generated, 'first', 1);
     // Loaded after prepareLocalPipeline set the environment, as Lambda loads a handler.
     const module = await import('../../functions/record-delivery/handler.ts');
@@ -198,7 +198,7 @@ describe('SES delivery events via EventBridge → record-delivery (local stack)'
     expect(result).toEqual({ outcome: 'ignored' });
     expect(await emailNotice(g, 1)).toEqual(before);
     expect(
-      await pipeline.repository.suppressionOf('email', recipientKey('email', emailTo(g))),
+      await pipeline.stores.suppressions.suppressionOf('email', recipientKey('email', emailTo(g))),
     ).toBeUndefined();
   });
 
@@ -209,7 +209,7 @@ describe('SES delivery events via EventBridge → record-delivery (local stack)'
     );
     expect(result).toMatchObject({ outcome: 'updated', status: 'BOUNCED' });
     expect((await emailNotice(g, 1)).status).toBe('BOUNCED');
-    expect(await pipeline.repository.suppressionOf('email', recipientKey('email', emailTo(g)))).toBe(
+    expect(await pipeline.stores.suppressions.suppressionOf('email', recipientKey('email', emailTo(g)))).toBe(
       'Bounce',
     );
   });
@@ -231,7 +231,7 @@ describe('SES delivery events via EventBridge → record-delivery (local stack)'
       status: 'COMPLAINED',
     });
     expect((await emailNotice(g, 1)).status).toBe('COMPLAINED');
-    expect(await pipeline.repository.suppressionOf('email', recipientKey('email', emailTo(g)))).toBe(
+    expect(await pipeline.stores.suppressions.suppressionOf('email', recipientKey('email', emailTo(g)))).toBe(
       'Complaint',
     );
   });

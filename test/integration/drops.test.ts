@@ -40,8 +40,8 @@ describe('meter-read and payment drops through S3 and the ingest handler (local 
     stack = await startLocalStack({ services: ['dynamodb', 's3', 'sqs'] });
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     pipeline = await prepareLocalPipeline(stack);
-    await pipeline.repository.putTariffs(SAMPLE_TARIFFS);
-    await pipeline.repository.putAccounts(generated.map((g) => g.account));
+    await pipeline.stores.tariffs.putTariffs(SAMPLE_TARIFFS);
+    await pipeline.stores.accounts.putAccounts(generated.map((g) => g.account));
     const first = await drop('drops/reads/2026-09/reads.csv', toCsv(september));
     expect(first).toMatchObject({ outcome: 'processed', accountsBilled: 4, rejected: 0 });
   });
@@ -68,11 +68,11 @@ describe('meter-read and payment drops through S3 and the ingest handler (local 
   });
 
   it('reports a reading that does not continue the last stored one, and still bills it', async () => {
-    const bill = await pipeline.repository.getLatestBill(october[0]!.account_id, '2026-10');
+    const bill = await pipeline.stores.bills.getLatestBill(october[0]!.account_id, '2026-10');
     expect(bill?.document.findings.map((f) => f.code)).toContain('READ_CONTINUITY_BREAK');
-    const other = await pipeline.repository.getLatestBill(generated[1]!.account.accountId, '2026-10');
+    const other = await pipeline.stores.bills.getLatestBill(generated[1]!.account.accountId, '2026-10');
     expect(other?.document.findings.map((f) => f.code)).not.toContain('READ_CONTINUITY_BREAK');
-    const runs = await pipeline.repository.listRunsByPeriod('2026-10');
+    const runs = await pipeline.stores.runs.listRunsByPeriod('2026-10');
     expect(runs[0]?.counts?.continuityBreaks).toBe(1);
   });
 
@@ -85,7 +85,7 @@ describe('meter-read and payment drops through S3 and the ingest handler (local 
       },
     );
     expect(again.outcome).toBe('duplicate');
-    const bill = await pipeline.repository.getLatestBill(generated[2]!.account.accountId, '2026-10');
+    const bill = await pipeline.stores.bills.getLatestBill(generated[2]!.account.accountId, '2026-10');
     expect(bill?.version).toBe(1);
   });
 
@@ -105,8 +105,8 @@ describe('meter-read and payment drops through S3 and the ingest handler (local 
       `\uFEFF${toCsv(corrected).replaceAll('\n', '\r\n')}`,
     );
     expect(result).toMatchObject({ outcome: 'processed', billsCreated: 1, billsUnchanged: 3 });
-    const v2 = await pipeline.repository.getLatestBill(accountId, '2026-10');
-    const v1 = await pipeline.repository.getBill(accountId, '2026-10', 1);
+    const v2 = await pipeline.stores.bills.getLatestBill(accountId, '2026-10');
+    const v1 = await pipeline.stores.bills.getBill(accountId, '2026-10', 1);
     expect(v2?.version).toBe(2);
     expect(v1).toBeDefined();
     expect(dec(v2!.document.total).gt(v1!.document.total)).toBe(true);
@@ -121,7 +121,7 @@ describe('meter-read and payment drops through S3 and the ingest handler (local 
     expect(result.outcome).toBe('rejected');
     expect(result.reason).toContain('multiplier');
     expect(result.rejectReportKey).toBe('rejects/reads/2026-10/broken.csv.rejects.csv');
-    const runs = await pipeline.repository.listRunsByStatus('REJECTED');
+    const runs = await pipeline.stores.runs.listRunsByStatus('REJECTED');
     expect(runs.map((r) => r.key)).toContain('drops/reads/2026-10/broken.csv');
   });
 
@@ -166,7 +166,7 @@ describe('meter-read and payment drops through S3 and the ingest handler (local 
     await pipeline.putDrop('drops/payments/2026-11-13.csv', toCsv(next, columns));
     const second = (await pipeline.deliverDrop('drops/payments/2026-11-13.csv')) as PaymentDropResult;
     expect(second).toMatchObject({ outcome: 'processed', paymentsCreated: 1, paymentsDuplicate: 1 });
-    expect((await pipeline.repository.listPayments(accountId)).map((p) => p.paymentId).sort()).toEqual([
+    expect((await pipeline.stores.payments.listPayments(accountId)).map((p) => p.paymentId).sort()).toEqual([
       'P-1001',
       'P-1002',
       'P-1003',

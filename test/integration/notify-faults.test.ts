@@ -18,8 +18,8 @@ import {
   type SesStoredEmail,
   startLocalStack,
 } from '../../local/stack.ts';
-import type { StoredNotice } from '../../shared/adapters/repository.ts';
 import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
+import type { StoredNotice } from '../../shared/domain/notices.ts';
 
 /*
  * Bill previews for 40 accounts (80 notices) sent through the deployed send-notice handler while the
@@ -241,8 +241,8 @@ describe('bill-preview notices through throttling SES and SNS and a re-deliverin
       AWS_ENDPOINT_URL_SESV2: sesProxy.url,
       AWS_ENDPOINT_URL_SNS: snsProxy.url,
     });
-    await pipeline.repository.putTariffs(SAMPLE_TARIFFS);
-    await pipeline.repository.putAccounts([...accounts, slow].map(account));
+    await pipeline.stores.tariffs.putTariffs(SAMPLE_TARIFFS);
+    await pipeline.stores.accounts.putAccounts([...accounts, slow].map(account));
     const key = `drops/reads/${PERIOD}/meter-reads-${PERIOD}.csv`;
     await pipeline.putDrop(key, toCsv(generateMeterReadRows(accounts, PERIOD)));
     await pipeline.deliverDrop(key);
@@ -258,7 +258,8 @@ describe('bill-preview notices through throttling SES and SNS and a re-deliverin
     });
 
     notices = [];
-    for (const g of accounts) notices.push(...(await pipeline.repository.listNotices(g.account.accountId)));
+    for (const g of accounts)
+      notices.push(...(await pipeline.stores.notices.listNotices(g.account.accountId)));
     emails = await stack.ses!.listEmails();
     sms = stack.sms!.messages();
     // The SDK's throttling back-off (1 s base, doubling) dominates: about 20-45 s on a busy two-core machine.
@@ -414,7 +415,7 @@ describe('bill-preview notices through throttling SES and SNS and a re-deliverin
       } finally {
         for (const pump of pumps) pump.close();
       }
-      const planned = await pipeline.repository.listNotices(slow.account.accountId);
+      const planned = await pipeline.stores.notices.listNotices(slow.account.accountId);
       expect(planned).toHaveLength(1);
       slowNotice = planned[0]!;
       slowEmails = (await stack.ses!.listEmails()).filter((e) => e.destination.to[0] === emailOf(slow));

@@ -9,10 +9,10 @@ import {
 import { type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
 import { QueuePump } from '../../local/runner/runner.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
-import { TokenBucket } from '../../shared/adapters/pacing.ts';
 import { awsMessageProviders } from '../../shared/adapters/providers.ts';
-import type { StoredNotice } from '../../shared/adapters/repository.ts';
 import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
+import type { StoredNotice } from '../../shared/domain/notices.ts';
+import { TokenBucket } from '../../shared/services/pacing.ts';
 
 /*
  * Bill-preview emails through the deployed send-notice handler paced at 20 per second, fed as the stack's
@@ -50,8 +50,8 @@ describe('paced bill-preview emails from a prefetching queue pump (local stack)'
       ...g,
       account: { ...g.account, contacts: [{ ...g.account.contacts[0]!, phone: undefined }] },
     }));
-    await pipeline.repository.putTariffs(SAMPLE_TARIFFS);
-    await pipeline.repository.putAccounts(accounts.map((g) => g.account));
+    await pipeline.stores.tariffs.putTariffs(SAMPLE_TARIFFS);
+    await pipeline.stores.accounts.putAccounts(accounts.map((g) => g.account));
     const key = `drops/reads/${PERIOD}/paced.csv`;
     await pipeline.putDrop(key, toCsv(generateMeterReadRows(accounts, PERIOD)));
     await pipeline.deliverDrop(key);
@@ -89,7 +89,8 @@ describe('paced bill-preview emails from a prefetching queue pump (local stack)'
       Reflect.set(TokenBucket.prototype, 'grant', grant);
     }
     notices = [];
-    for (const g of accounts) notices.push(...(await pipeline.repository.listNotices(g.account.accountId)));
+    for (const g of accounts)
+      notices.push(...(await pipeline.stores.notices.listNotices(g.account.accountId)));
   }, 120_000);
 
   afterAll(async () => {

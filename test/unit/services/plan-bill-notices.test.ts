@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { NoticeMessage, NoticeQueue } from '../../../shared/adapters/notice-queue.ts';
-import type { KeybillRepository, StoredNotice } from '../../../shared/adapters/repository.ts';
 import type { Account } from '../../../shared/domain/account.ts';
+import type { StoredBill } from '../../../shared/domain/bill-version.ts';
 import type { KeySelectionRecord } from '../../../shared/domain/key-accounts/index.ts';
-import type { NoticePlan } from '../../../shared/domain/notices.ts';
+import type { NoticePlan, StoredNotice } from '../../../shared/domain/notices.ts';
 import { planBillNotices } from '../../../shared/services/plan-bill-notices.ts';
+import type { KeyAccountStore, NoticeMessage, NoticeQueue } from '../../../shared/services/ports/index.ts';
 
 const account: Account = {
   accountId: '3100012345',
@@ -26,17 +26,20 @@ const account: Account = {
 function fakes(selection: KeySelectionRecord | undefined) {
   const created: NoticePlan[] = [];
   const queued: NoticeMessage[] = [];
-  const repository = {
-    getAccount: async () => account,
-    getBill: async () => ({ document: { dueDate: '2026-12-20' } }),
-    getKeySelectionBefore: async () => selection,
+  const accounts = { getAccount: async () => account };
+  const bills = { getBill: async () => ({ document: { dueDate: '2026-12-20' } }) as StoredBill };
+  const keyAccounts = { getKeySelectionBefore: async () => selection } as Pick<
+    KeyAccountStore,
+    'getKeySelectionBefore'
+  >;
+  const notices = {
     createNotice: async (plan: NoticePlan) => {
       created.push(plan);
       return { created: true, notice: { ...plan, status: 'QUEUED' } as StoredNotice };
     },
-  } as unknown as KeybillRepository;
+  };
   const queue: NoticeQueue = { enqueue: async (m) => void queued.push(...m) };
-  return { repository, queue, created, queued };
+  return { accounts, bills, keyAccounts, notices, queue, created, queued };
 }
 
 const bill = { accountId: account.accountId, period: '2026-11', version: 1 };

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { DropObjectStore } from '../../../shared/adapters/drop-objects.ts';
-import type { KeybillRepository } from '../../../shared/adapters/repository.ts';
-import { OperatorCommand, runOperatorCommand } from '../../../shared/services/operator-commands.ts';
+import {
+  OperatorCommand,
+  type OperatorDeps,
+  runOperatorCommand,
+} from '../../../shared/services/operator-commands.ts';
 
 const untouchable = new Proxy(
   {},
@@ -11,7 +13,15 @@ const untouchable = new Proxy(
     },
   },
 );
-const deps = { repository: untouchable as KeybillRepository, objects: untouchable as DropObjectStore };
+const deps = {
+  runs: untouchable,
+  accounts: untouchable,
+  staging: untouchable,
+  bills: untouchable,
+  notices: untouchable,
+  keyAccounts: untouchable,
+  objects: untouchable,
+} as OperatorDeps;
 
 describe('operator commands', () => {
   it.each([

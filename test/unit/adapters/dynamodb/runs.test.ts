@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type BillingReject, rejectsThatFit } from '../../../shared/adapters/repository.ts';
+import { rejectsThatFit } from '../../../../shared/adapters/dynamodb/runs.ts';
+import type { BillingReject } from '../../../../shared/domain/run.ts';
 
 const reject = (rowNumber: number, rawLength: number): BillingReject => ({
   rowNumber,

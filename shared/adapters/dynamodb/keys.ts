@@ -3,11 +3,27 @@
  * patterns each key serves). Keys never contain a phone number or email address.
  */
 
+const PAYMENT_PREFIX = 'PAYMENT#';
+const BILL_PREFIX = 'BILL#';
+const NOTICE_PREFIX = 'NOTICE#';
+const KEY_SELECTION_PK = 'KEYSELECTION';
+const KEY_OVERRIDE_PK = 'KEYOVERRIDE';
+const ACCOUNTS_INDEX = 'ACCOUNTS';
+
+/** The partition keys of the secondary indexes' access patterns (gsi1pk / gsi2pk values). */
+export const keysOfIndexes = {
+  allAccounts: ACCOUNTS_INDEX,
+  billsOfPeriod: (period: string) => `BILLS#${period}`,
+  runsOfPeriod: (period: string) => `RUNS#${period}`,
+  runsWithStatus: (status: string) => `RUNSTATUS#${status}`,
+  noticesWithStatus: (status: string) => `NOTICESTATUS#${status}`,
+} as const;
+
 export const versionKey = (version: number): string => `V#${String(version).padStart(4, '0')}`;
 
 export const keys = {
   account: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'PROFILE' }),
-  accountIndex: (accountId: string) => ({ gsi1pk: 'ACCOUNTS', gsi1sk: accountId }),
+  accountIndex: (accountId: string) => ({ gsi1pk: ACCOUNTS_INDEX, gsi1sk: accountId }),
   tariff: (tariffId: string, effectiveFrom: string) => ({
     pk: `TARIFF#${tariffId}`,
     sk: `FROM#${effectiveFrom}`,
@@ -19,15 +35,18 @@ export const keys = {
   meterReadPrefix: (period: string) => `READ#${period}#`,
   payment: (accountId: string, paymentId: string) => ({
     pk: `ACCOUNT#${accountId}`,
-    sk: `PAYMENT#${paymentId}`,
+    sk: `${PAYMENT_PREFIX}${paymentId}`,
   }),
-  billPrefix: (period: string) => `BILL#${period}#`,
+  paymentPrefix: PAYMENT_PREFIX,
+  billPrefix: (period: string) => `${BILL_PREFIX}${period}#`,
+  /** Every bill of an account sorts after this and before `billPrefix(period)` of a later period. */
+  billHistoryStart: BILL_PREFIX,
   bill: (accountId: string, period: string, version: number) => ({
     pk: `ACCOUNT#${accountId}`,
     sk: `BILL#${period}#${versionKey(version)}`,
   }),
   billIndex: (accountId: string, period: string, version: number) => ({
-    gsi1pk: `BILLS#${period}`,
+    gsi1pk: keysOfIndexes.billsOfPeriod(period),
     gsi1sk: `${accountId}#${versionKey(version)}`,
   }),
   run: (runId: string) => ({ pk: `RUN#${runId}`, sk: 'RUN' }),
@@ -43,21 +62,27 @@ export const keys = {
     sk: `ROW#${String(rowNumber).padStart(9, '0')}`,
   }),
   runIndex: (period: string, status: string, startedAt: string) => ({
-    gsi1pk: `RUNS#${period}`,
+    gsi1pk: keysOfIndexes.runsOfPeriod(period),
     gsi1sk: startedAt,
-    gsi2pk: `RUNSTATUS#${status}`,
+    gsi2pk: keysOfIndexes.runsWithStatus(status),
     gsi2sk: startedAt,
   }),
-  notice: (accountId: string, noticeId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: `NOTICE#${noticeId}` }),
+  notice: (accountId: string, noticeId: string) => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `${NOTICE_PREFIX}${noticeId}`,
+  }),
+  noticePrefix: NOTICE_PREFIX,
   noticeStatusIndex: (status: string, updatedAt: string) => ({
-    gsi2pk: `NOTICESTATUS#${status}`,
+    gsi2pk: keysOfIndexes.noticesWithStatus(status),
     gsi2sk: updatedAt,
   }),
-  keySelection: (effectiveFrom: string) => ({ pk: 'KEYSELECTION', sk: effectiveFrom }),
+  keySelection: (effectiveFrom: string) => ({ pk: KEY_SELECTION_PK, sk: effectiveFrom }),
+  keySelectionPk: KEY_SELECTION_PK,
   keyOverride: (accountId: string, kind: string, setOn: string) => ({
-    pk: 'KEYOVERRIDE',
+    pk: KEY_OVERRIDE_PK,
     sk: `${accountId}#${kind}#${setOn}`,
   }),
+  keyOverridePk: KEY_OVERRIDE_PK,
   arrearsState: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'ARREARS' }),
   arrearsEvent: (accountId: string, at: string, id: string) => ({
     pk: `ACCOUNT#${accountId}`,

@@ -1,9 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Lookahead, type TokenBucket } from '../../../shared/adapters/pacing.ts';
-import type { MessageProviders } from '../../../shared/adapters/providers.ts';
-import type { KeybillRepository, StoredBill, StoredNotice } from '../../../shared/adapters/repository.ts';
 import type { Account } from '../../../shared/domain/account.ts';
-import type { NoticeStatus } from '../../../shared/domain/notices.ts';
+import type { StoredBill } from '../../../shared/domain/bill-version.ts';
+import type { NoticeStatus, StoredNotice } from '../../../shared/domain/notices.ts';
 import { planBillPreviewNotices, recipientKey } from '../../../shared/domain/notices.ts';
 import {
   type DeliveryOutcome,
@@ -11,6 +9,8 @@ import {
   RetryableDeliveryError,
   type SenderDeps,
 } from '../../../shared/services/deliver-notice.ts';
+import { Lookahead, type TokenBucket } from '../../../shared/services/pacing.ts';
+import { type MessageProviders, TransientError } from '../../../shared/services/ports/index.ts';
 import { sampleAccount, sampleBill } from '../notify/fixtures.ts';
 
 /*
@@ -29,13 +29,19 @@ interface World {
   notices: Map<string, StoredNotice>;
   suppressed: Map<string, string>;
   bills: Map<string, StoredBill>;
-  repository: KeybillRepository;
+  /** The in-memory table: every store the sender uses. */
+  table: TableFake;
   providers: MessageProviders;
   pace: TokenBucket;
   /** Makes the next sends fail with these errors, in turn. */
   failSends: Error[];
   optedOut: Set<string>;
 }
+
+type TableFake = SenderDeps['notices'] &
+  SenderDeps['suppressions'] &
+  SenderDeps['bills'] &
+  SenderDeps['accounts'];
 
 const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
 async function until(condition: () => boolean): Promise<void> {
@@ -87,7 +93,7 @@ function world(
     await tick();
     return value;
   };
-  const repository = {
+  const table = {
     async claimNotice(ref: { accountId: string; noticeId: string }) {
       const current = notices.get(ref.noticeId);
       if (current?.status !== 'QUEUED') return log(`claim ${ref.noticeId.split('#')[3]} lost`, undefined);
@@ -127,7 +133,7 @@ function world(
       notices.set(ref.noticeId, { ...current, status: to, ...extra });
       return log(`${to}`, true);
     },
-  } as unknown as KeybillRepository;
+  } as unknown as TableFake;
   const send = async (kind: string) => {
     events.push(kind);
     await tick();
@@ -147,12 +153,15 @@ function world(
       events.push('granted');
     },
   } as unknown as TokenBucket;
-  return { events, notices, suppressed, bills, repository, providers, pace, failSends, optedOut };
+  return { events, notices, suppressed, bills, table, providers, pace, failSends, optedOut };
 }
 
 function depsOf(w: World, extra: Partial<SenderDeps> = {}): SenderDeps {
   return {
-    repository: w.repository,
+    notices: w.table,
+    suppressions: w.table,
+    bills: w.table,
+    accounts: w.table,
     providers: w.providers,
     config: { fromAddress: 'billing@keybill-power.example.cn', smsQuietHours: null },
     pace: { email: w.pace, sms: w.pace },
@@ -210,8 +219,11 @@ describe('deliverNotice: the pacing token between a prepared message and its sen
 
   it('puts a notice whose send failed transiently after the token back to QUEUED, for its message to retry', async () => {
     const w = world();
+    // As the provider adapter raises SES throttling once the SDK's own retries are spent.
     w.failSends.push(
-      Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' }),
+      new TransientError(
+        Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException' }),
+      ),
     );
     const email = notice('email');
     await expect(deliver(w, email)).rejects.toBeInstanceOf(RetryableDeliveryError);
@@ -224,19 +236,21 @@ describe('deliverNotice: the pacing token between a prepared message and its sen
 
   it('puts a claimed notice back to QUEUED when its reads fail, without taking a token', async () => {
     const w = world();
-    // As the SDK raises a throttled read: retryable, after its own retries.
-    const throttled = Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
-      name: 'ProvisionedThroughputExceededException',
-      $retryable: { throttling: true },
-      $metadata: { httpStatusCode: 400 },
-    });
-    const failing = Object.assign({}, w.repository, {
+    // As the table adapter raises a throttled read once the SDK's own retries are spent.
+    const throttled = new TransientError(
+      Object.assign(new Error('Rate of requests exceeds the allowed throughput.'), {
+        name: 'ProvisionedThroughputExceededException',
+        $retryable: { throttling: true },
+        $metadata: { httpStatusCode: 400 },
+      }),
+    );
+    const failing = Object.assign({}, w.table, {
       getBill: async () => {
         throw throttled;
       },
     });
     const email = notice('email');
-    await expect(deliver(w, email, { repository: failing })).rejects.toBeInstanceOf(RetryableDeliveryError);
+    await expect(deliver(w, email, { bills: failing })).rejects.toBeInstanceOf(RetryableDeliveryError);
     expect(w.events).not.toContain('take');
     expect(w.notices.get(email.noticeId)?.status).toBe('QUEUED');
   });

@@ -1,0 +1,25 @@
+export interface EmailMessage {
+  from: string;
+  to: string;
+  cc?: string[];
+  subject: string;
+  html: string;
+  text: string;
+  configurationSet?: string;
+  /** Message tags flow back in SES events, so a delivery event finds its notice. */
+  tags?: Record<string, string>;
+}
+
+export interface SmsMessage {
+  phoneNumber: string;
+  text: string;
+  senderId?: string;
+}
+
+/** The two ways the product reaches a person; the sender service depends on this, not on the SDKs. */
+export interface MessageProviders {
+  sendEmail(message: EmailMessage): Promise<{ messageId: string }>;
+  sendSms(message: SmsMessage): Promise<{ messageId: string }>;
+  /** Whether the number opted out of SMS with the provider (replying STOP, or the carrier's list). */
+  isPhoneOptedOut(phoneNumber: string): Promise<boolean>;
+}

@@ -1,0 +1,160 @@
+import type { Account } from '../../domain/account.ts';
+import type { BillDocument } from '../../domain/bill.ts';
+import type { SaveBillResult, StoredBill } from '../../domain/bill-version.ts';
+import type { MeterReadRow } from '../../domain/meter-read.ts';
+import type { NoticeChannel, NoticePlan, NoticeStatus, StoredNotice } from '../../domain/notices.ts';
+import type { PaymentRow } from '../../domain/payment.ts';
+import type { BillChunkTally, BillingReject, RunRecord, RunStatus, StagedRead } from '../../domain/run.ts';
+import type { Tariff } from '../../domain/tariff.ts';
+
+/*
+ * What the services need of the system of record, one store per entity. A service's deps name only the
+ * methods it calls (`Pick<BillStore, 'getLatestBill'>`), so it can be read, and tested, against that
+ * much. DynamoDB implements every store (shared/adapters/dynamodb/); the README's data model lists the
+ * keys and access patterns behind each method.
+ */
+
+export interface AccountStore {
+  putAccounts(accounts: readonly Account[]): Promise<void>;
+  getAccount(accountId: string): Promise<Account | undefined>;
+  getAccounts(accountIds: readonly string[]): Promise<Map<string, Account>>;
+  /** Every account, for the monthly ranking and the daily arrears scan. */
+  listAccounts(): Promise<Account[]>;
+}
+
+export interface TariffStore {
+  putTariffs(tariffs: readonly Tariff[]): Promise<void>;
+  /** Every version of the given tariffs. */
+  getTariffs(tariffIds: readonly string[]): Promise<Tariff[]>;
+}
+
+export interface MeterReadStore {
+  putMeterReads(rows: readonly MeterReadRow[], runId: string): Promise<void>;
+  getMeterReads(accountId: string, period: string): Promise<MeterReadRow[]>;
+}
+
+export interface PaymentStore {
+  /** Stores a payment once: the collection system's payment id is its natural key. */
+  putPayment(payment: PaymentRow, runId: string): Promise<'created' | 'duplicate'>;
+  listPayments(accountId: string): Promise<PaymentRow[]>;
+}
+
+export interface BillStore {
+  /** Stores a new version unless the latest version has the same content. */
+  saveBill(bill: BillDocument, runId: string): Promise<SaveBillResult>;
+  getLatestBill(accountId: string, period: string): Promise<StoredBill | undefined>;
+  getBill(accountId: string, period: string, version: number): Promise<StoredBill | undefined>;
+  /** Earlier bills of an account (latest version of each period), newest first. */
+  getBillHistory(accountId: string, beforePeriod: string, limit?: number): Promise<StoredBill[]>;
+  listBillsForPeriod(period: string): Promise<StoredBill[]>;
+}
+
+export type ChunkRecordOutcome = 'recorded' | 'already-recorded' | 'stale';
+
+export interface RunStore {
+  /**
+   * Claims a run for a drop's content; not claimed when a run for the same content already succeeded
+   * or is still in progress (and not stale).
+   */
+  claimRun(
+    run: RunRecord,
+    options: { staleAfterMs: number },
+  ): Promise<{ claimed: boolean; existing?: RunRecord }>;
+  finishRun(run: RunRecord): Promise<void>;
+  getRun(runId: string): Promise<RunRecord | undefined>;
+  listRunsByStatus(status: RunStatus): Promise<RunRecord[]>;
+  listRunsByPeriod(period: string): Promise<RunRecord[]>;
+  /** Hands a read drop to the billing fan-out: BILLING, with the number of chunks to wait for. */
+  startBilling(run: RunRecord, chunksTotal: number): Promise<RunRecord>;
+  /** Adds a billed chunk to its run once; 'stale' when the run no longer bills this attempt. */
+  recordBillChunk(
+    runId: string,
+    attempt: string,
+    chunk: number,
+    tally: BillChunkTally,
+    rejects: readonly BillingReject[],
+  ): Promise<ChunkRecordOutcome>;
+  /** The rows every chunk of an attempt rejected while billing, in row order. */
+  listBillingRejects(runId: string, attempt: string): Promise<BillingReject[]>;
+  /** Ends a billing run; false when another chunk's finisher got there first. */
+  finishBilling(run: RunRecord): Promise<boolean>;
+}
+
+/** Phase one of a meter-read drop: valid rows wait here, per account and period, for their bill. */
+export interface StagedReadStore {
+  stageMeterReads(runId: string, entries: readonly StagedRead[], expiresAt: number): Promise<void>;
+  getStagedMeterReads(runId: string, accountId: string, period: string): Promise<StagedRead[]>;
+}
+
+export interface NoticeTransitionExtra {
+  detail?: string;
+  providerMessageId?: string;
+  lastError?: string;
+  countAttempt?: boolean;
+}
+
+export interface NoticeStore {
+  /** Creates the notice unless it exists; returns the stored notice either way. */
+  createNotice(plan: NoticePlan): Promise<{ created: boolean; notice: StoredNotice }>;
+  getNotice(accountId: string, noticeId: string): Promise<StoredNotice | undefined>;
+  listNotices(accountId: string): Promise<StoredNotice[]>;
+  listNoticesByStatus(status: NoticeStatus): Promise<StoredNotice[]>;
+  findNoticeByProviderMessageId(providerMessageId: string): Promise<StoredNotice | undefined>;
+  /** Moves a notice from one of `from` to `to`; false when it was in none of them. */
+  transitionNotice(
+    notice: Pick<StoredNotice, 'accountId' | 'noticeId'>,
+    from: readonly NoticeStatus[],
+    to: NoticeStatus,
+    extra?: NoticeTransitionExtra,
+  ): Promise<boolean>;
+  /**
+   * The claim before a send: QUEUED (or SENDING under a lapsed claim) → SENDING. Undefined when the
+   * notice is missing or someone else holds it.
+   */
+  claimNotice(
+    ref: Pick<StoredNotice, 'accountId' | 'noticeId'>,
+    staleBefore: string,
+  ): Promise<StoredNotice | undefined>;
+}
+
+/** Addresses that must not be sent to again (hard bounce, complaint, opt-out), by recipientKey. */
+export interface SuppressionStore {
+  suppressRecipient(channel: NoticeChannel, recipient: string, reason: string): Promise<void>;
+  suppressionOf(channel: NoticeChannel, recipient: string): Promise<string | undefined>;
+}
+
+export interface KeyAccountStore {
+  /** Stores a key-account selection once; a retried run finds it there and changes nothing. */
+  putKeySelection(selection: { effectiveFrom: string }): Promise<'created' | 'exists'>;
+  /** The latest selection that took effect before `date` (YYYY-MM-DD). */
+  getKeySelectionBefore<T>(date: string): Promise<T | undefined>;
+  putKeyOverride(override: { accountId: string; kind: string; setOn: string }): Promise<void>;
+  listKeyOverrides<T>(): Promise<T[]>;
+}
+
+export interface ArrearsStore {
+  /** An account's arrears state and its version, for a conditional write-back. */
+  getArrearsState<T>(accountId: string): Promise<{ state: T; version: number } | undefined>;
+  /** Writes the state only if nobody else did since it was read (version); false when someone did. */
+  putArrearsState(accountId: string, state: unknown, readVersion: number | undefined): Promise<boolean>;
+  /** Appends audit events (the dispute trail): idempotent by their natural ids. */
+  putArrearsEvents(
+    accountId: string,
+    events: readonly { at: string; type: string; [k: string]: unknown }[],
+  ): Promise<void>;
+}
+
+/** Every store, as the wiring builds them. */
+export interface Stores {
+  accounts: AccountStore;
+  tariffs: TariffStore;
+  meterReads: MeterReadStore;
+  payments: PaymentStore;
+  bills: BillStore;
+  runs: RunStore;
+  staging: StagedReadStore;
+  notices: NoticeStore;
+  suppressions: SuppressionStore;
+  keyAccounts: KeyAccountStore;
+  arrearsStates: ArrearsStore;
+}

@@ -1,0 +1,41 @@
+import type { ArrearsPolicy } from '../domain/arrears/index.ts';
+import { ArrearsPolicySchema, DEFAULT_ARREARS_POLICY } from '../domain/arrears/index.ts';
+
+/*
+ * The environment the CDK stack gives each function (README "Configuration"), read and validated in one
+ * place: a missing or malformed variable fails the cold start with its name, not a call later on.
+ */
+
+export const requiredEnv = (name: string): string => {
+  const value = process.env[name];
+  if (value === undefined || value === '') throw new Error(`environment variable ${name} is not set`);
+  return value;
+};
+
+/** Unset and empty both mean "not configured". */
+export const optionalEnv = (name: string): string | undefined => {
+  const value = process.env[name];
+  return value === undefined || value === '' ? undefined : value;
+};
+
+/** BILL_CHUNK_ACCOUNTS: accounts per chunk message (unset: the service's default). */
+export function accountsPerChunkFromEnv(value: string | undefined): number | undefined {
+  if (value === undefined || value === '') return undefined;
+  const count = Number(value);
+  if (!Number.isInteger(count) || count < 1 || count > 500) {
+    throw new Error(`BILL_CHUNK_ACCOUNTS must be an integer from 1 to 500, got "${value}"`);
+  }
+  return count;
+}
+
+/**
+ * The arrears policy (ladder, lead times, working hours, authority address, payment instructions) is
+ * configuration: ARREARS_POLICY holds its JSON, validated by its schema; unset means the default policy.
+ */
+export function arrearsPolicyFromEnv(): ArrearsPolicy {
+  const json = optionalEnv('ARREARS_POLICY');
+  return json === undefined ? DEFAULT_ARREARS_POLICY : ArrearsPolicySchema.parse(JSON.parse(json));
+}
+
+/** The time zone of every schedule and local date (customers and operators live in China Standard Time). */
+export const timeZoneFromEnv = (): string => optionalEnv('TIME_ZONE') ?? 'Asia/Shanghai';

@@ -1,0 +1,157 @@
+import { documentClient } from '../adapters/clients.ts';
+import { s3DropObjectStore } from '../adapters/drop-objects.ts';
+import { dynamoStores } from '../adapters/dynamodb/index.ts';
+import { logFields } from '../adapters/observability.ts';
+import { awsMessageProviders } from '../adapters/providers.ts';
+import { eventBridgeReminderScheduler } from '../adapters/reminder-scheduler.ts';
+import { sqsArrearsChunkQueue, sqsBillChunkQueue, sqsNoticeQueue } from '../adapters/sqs-queues.ts';
+import { parseQuietHours } from '../domain/quiet-hours.ts';
+import { type ArrearsDeps, settlePayments } from '../services/arrears.ts';
+import type { BillChunkDeps } from '../services/bill-account-chunk.ts';
+import type { SenderDeps } from '../services/deliver-notice.ts';
+import type { OperatorDeps } from '../services/operator-commands.ts';
+import { Lookahead, paceFromEnv } from '../services/pacing.ts';
+import type { Stores } from '../services/ports/index.ts';
+import type { RankingDeps } from '../services/rank-key-accounts.ts';
+import type { RunDropDeps } from '../services/run-meter-read-drop.ts';
+import {
+  accountsPerChunkFromEnv,
+  arrearsPolicyFromEnv,
+  optionalEnv,
+  requiredEnv,
+  timeZoneFromEnv,
+} from './env.ts';
+
+/*
+ * The one place where the services meet their adapters: each function's dependencies, built from the
+ * environment the stack gives it (README "Configuration"). Handlers and the CLI call these; nothing else
+ * constructs a store, a queue or a provider. Called once per process (a Lambda's cold start).
+ */
+
+type Log = (message: string, fields?: Record<string, unknown>) => void;
+
+let stores: Stores | undefined;
+
+/** Every store of the table TABLE_NAME, sharing one client. */
+export function tableStores(): Stores {
+  stores ??= dynamoStores(documentClient(), requiredEnv('TABLE_NAME'));
+  return stores;
+}
+
+const noticeQueue = () => sqsNoticeQueue(requiredEnv('NOTICE_QUEUE_URL'));
+const optionalQueue = <Q>(variable: string, make: (url: string) => Q): Q | undefined => {
+  const url = optionalEnv(variable);
+  return url === undefined ? undefined : make(url);
+};
+
+/** The arrears ladder's dependencies: stores, the notices queue, the reminder schedules, the policy. */
+export function arrearsDeps({ log }: { log?: Log } = { log: logFields }): ArrearsDeps & Stores {
+  return {
+    ...tableStores(),
+    queue: noticeQueue(),
+    scheduler: eventBridgeReminderScheduler({
+      groupName: requiredEnv('REMINDER_SCHEDULE_GROUP'),
+      targetArn: requiredEnv('REMINDER_TARGET_ARN'),
+      roleArn: requiredEnv('REMINDER_ROLE_ARN'),
+      ...(optionalEnv('REMINDER_DLQ_ARN') === undefined
+        ? {}
+        : { deadLetterArn: requiredEnv('REMINDER_DLQ_ARN') }),
+      timeZone: timeZoneFromEnv(),
+    }),
+    policy: arrearsPolicyFromEnv(),
+    ...(log === undefined ? {} : { log }),
+  };
+}
+
+/** Where the arrears ladder is configured (REMINDER_SCHEDULE_GROUP): its dependencies, else none. */
+const arrearsDepsIfConfigured = (options: { log?: Log }): ArrearsDeps | undefined =>
+  optionalEnv('REMINDER_SCHEDULE_GROUP') === undefined ? undefined : arrearsDeps(options);
+
+/** The daily scan: the ladder's dependencies and the arrears-chunk queue it fans out to. */
+export const arrearsScanDeps = () => ({
+  ...arrearsDeps(),
+  chunks: sqsArrearsChunkQueue(requiredEnv('ARREARS_CHUNK_QUEUE_URL')),
+});
+
+/** ingest-drop: meter-read drops to the bill fan-out; payments, which settle arrears as they arrive. */
+export function dropIngestDeps() {
+  const arrears = arrearsDepsIfConfigured({ log: logFields });
+  const meterReads: RunDropDeps = {
+    ...tableStores(),
+    objects: s3DropObjectStore,
+    chunks: sqsBillChunkQueue(requiredEnv('BILL_CHUNK_QUEUE_URL')),
+    accountsPerChunk: accountsPerChunkFromEnv(process.env.BILL_CHUNK_ACCOUNTS),
+    log: logFields,
+  };
+  const payments = {
+    ...tableStores(),
+    objects: s3DropObjectStore,
+    // Payments that clear arrears cancel pending warnings and disconnection plans as soon as they arrive.
+    ...(arrears === undefined
+      ? {}
+      : { onPaymentsStored: (accounts: string[], at: string) => settlePayments(accounts, at, arrears) }),
+  };
+  return { meterReads, payments };
+}
+
+export const billChunkDeps = (): BillChunkDeps => ({
+  ...tableStores(),
+  objects: s3DropObjectStore,
+  log: logFields,
+});
+
+export const planNoticesDeps = () => ({ ...tableStores(), queue: noticeQueue() });
+
+export const deliveryEventDeps = () => tableStores();
+
+/**
+ * send-notice: the providers and this instance's pace, the account's SES / SNS quota divided by the
+ * queue's maximum concurrency.
+ */
+export function senderDeps(): SenderDeps {
+  const pace = {
+    email: paceFromEnv(process.env.EMAIL_RATE_PER_SECOND),
+    sms: paceFromEnv(process.env.SMS_RATE_PER_SECOND),
+  };
+  // A paced instance claims, reads and renders only a couple of notices per paced channel ahead of its
+  // pace (one waiting for its token, the next being prepared), in batch order: the first send of a batch
+  // does not wait for the whole batch's claims, and few claimed notices wait unsent should the invocation
+  // die. Unpaced, the whole batch goes at once.
+  const pacedChannels = Object.values(pace).filter((bucket) => bucket !== undefined).length;
+  return {
+    ...tableStores(),
+    providers: awsMessageProviders,
+    config: {
+      fromAddress: requiredEnv('SES_FROM_ADDRESS'),
+      configurationSet: process.env.SES_CONFIGURATION_SET,
+      smsSenderId: process.env.SMS_SENDER_ID,
+      smsQuietHours: parseQuietHours(process.env.QUIET_HOURS, timeZoneFromEnv()),
+    },
+    pace,
+    ...(pacedChannels === 0 ? {} : { lookahead: new Lookahead(2 * pacedChannels) }),
+    log: logFields,
+  };
+}
+
+/** rank-accounts: the stores, the report bucket, and (where configured) the managers' digests' queue. */
+export const rankingDeps = (): RankingDeps & { reportBucket: string; reportPrefix: string } => ({
+  ...tableStores(),
+  objects: s3DropObjectStore,
+  ...(optionalEnv('NOTICE_QUEUE_URL') === undefined ? {} : { queue: noticeQueue() }),
+  reportBucket: requiredEnv('REPORT_BUCKET'),
+  reportPrefix: process.env.REPORT_PREFIX ?? 'reports/',
+});
+
+/**
+ * The operator's commands, from the console or the CLI: each command's optional parts (queues, the
+ * arrears ladder) are present where the environment configures them, and a command that needs a missing
+ * one says which variable it needs.
+ */
+export const operatorDeps = ({ log }: { log?: Log } = { log: logFields }): OperatorDeps => ({
+  ...tableStores(),
+  objects: s3DropObjectStore,
+  queue: optionalQueue('NOTICE_QUEUE_URL', sqsNoticeQueue),
+  chunks: optionalQueue('BILL_CHUNK_QUEUE_URL', sqsBillChunkQueue),
+  arrears: arrearsDepsIfConfigured({ ...(log === undefined ? {} : { log }) }),
+  ...(log === undefined ? {} : { log }),
+});
