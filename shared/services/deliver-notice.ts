@@ -140,9 +140,24 @@ async function claimAndSend(
       log('sms deferred for quiet hours', { noticeId: notice.noticeId, until: deferUntil.until });
     return { outcome: 'deferred', until: deferUntil.until };
   }
+  return sendClaimed(notice, reads.inputs!, recipientForLogs, deps, ready);
+}
 
+/**
+ * The send of a claimed notice that is due: SENT, or SUPPRESSED (opted out), or FAILED for good, or back
+ * to QUEUED with a RetryableDeliveryError for its message to be retried.
+ */
+async function sendClaimed(
+  notice: StoredNotice,
+  inputs: Promise<SendInputs>,
+  recipientForLogs: string,
+  deps: SenderDeps,
+  ready: () => void,
+): Promise<DeliveryOutcome> {
+  const { notices, suppressions } = deps;
+  const log = deps.log ?? (() => {});
   try {
-    const outgoing = prepareSend(notice, (await reads.inputs)!, deps);
+    const outgoing = prepareSend(notice, await inputs, deps);
     if (outgoing.channel === 'sms' && (await deps.providers.isPhoneOptedOut(outgoing.sms.phoneNumber))) {
       await suppressions.suppressRecipient('sms', recipientKey('sms', notice.recipient.address), 'opted-out');
       await notices.transitionNotice(notice, ['SENDING'], 'SUPPRESSED', { detail: 'opted-out' });

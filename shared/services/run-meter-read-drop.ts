@@ -8,6 +8,7 @@ import type {
   BillChunkQueue,
   DropObjectStore,
   DropRef,
+  OpenedDrop,
   RunStore,
   StagedReadStore,
 } from './ports/index.ts';
@@ -72,10 +73,10 @@ export const DEFAULT_ACCOUNTS_PER_CHUNK = 50;
  * finds its run and does nothing.
  */
 export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise<MeterReadDropResult> {
-  const { runs, objects } = deps;
+  const { runs } = deps;
   const log = deps.log ?? (() => {});
   const now = deps.now ?? (() => new Date());
-  const drop = await objects.open(ref);
+  const drop = await deps.objects.open(ref);
   const runId = `meter-reads#${drop.etag}`;
   const run: RunRecord = {
     runId,
@@ -97,91 +98,22 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
       rows: counts?.rows ?? 0,
       accepted: counts?.accepted ?? 0,
       rejected: counts?.rejected ?? 0,
-      accountsBilled: 0,
-      billsCreated: 0,
-      billsUnchanged: 0,
+      ...NOTHING_BILLED,
     };
   }
 
   try {
-    const rejects: RowReject[] = [];
-    const stage = new ReadStager(runId, deps, rejects, now);
-    let rows = 0;
-    for await (const item of readDrop(
-      { fileName: ref.key, body: drop.body, charset: drop.charset, contentEncoding: drop.contentEncoding },
-      METER_READ_FEED,
-    )) {
-      rows++;
-      if (item.kind === 'reject') {
-        rejects.push({ rowNumber: item.rowNumber, column: item.column, reason: item.reason, raw: item.raw });
-        continue;
-      }
-      await stage.add({ rowNumber: item.rowNumber, row: item.row });
-    }
-    await stage.end();
-    const accountPeriods = stage.accountPeriods();
-    log('drop read', { runId, rows, rejected: rejects.length, accountPeriods: accountPeriods.length });
-
-    const report = await writeRejectReport(ref, rejects, objects);
-    const read: RunRecord = {
-      ...run,
-      ...(stage.mainPeriod() === undefined ? {} : { period: stage.mainPeriod() }),
-      counts: { rows, accepted: rows - rejects.length, rejected: rejects.length },
-      ...(report === undefined ? {} : { rejectReportKey: report.key, readingRejectsBytes: report.bytes }),
-    };
-    const result: MeterReadDropResult = {
-      runId,
-      outcome: 'billing',
-      rows,
-      accepted: rows - rejects.length,
-      rejected: rejects.length,
-      accountPeriods: accountPeriods.length,
-      accountsBilled: 0,
-      billsCreated: 0,
-      billsUnchanged: 0,
-      ...(report === undefined ? {} : { rejectReportKey: report.key }),
-    };
-    if (accountPeriods.length === 0) {
-      await runs.finishRun({
-        ...read,
-        status: 'SUCCEEDED',
-        finishedAt: now().toISOString(),
-        counts: {
-          ...read.counts!,
-          accountsBilled: 0,
-          billsCreated: 0,
-          billsUnchanged: 0,
-          continuityBreaks: 0,
-        },
-      });
-      return { ...result, outcome: 'processed', chunks: 0, continuityBreaks: 0 };
-    }
-
-    const perChunk = Math.max(1, deps.accountsPerChunk ?? DEFAULT_ACCOUNTS_PER_CHUNK);
-    const chunkCount = Math.ceil(accountPeriods.length / perChunk);
-    // BILLING (with the number of chunks to wait for) before the first chunk can finish.
-    const billing = await runs.startBilling(read, chunkCount);
-    const messages: BillChunkMessage[] = Array.from({ length: chunkCount }, (_, chunk) => ({
-      runId,
-      attempt: billing.billing!.attempt,
-      chunk,
-      accounts: accountPeriods.slice(chunk * perChunk, (chunk + 1) * perChunk),
-    }));
-    await deps.chunks.enqueue(messages);
-    log('drop handed to billing', { runId, chunks: chunkCount });
-    return { ...result, chunks: chunkCount };
+    return await readAndHandToBilling(ref, drop, run, { ...deps, log, now });
   } catch (error) {
     if (error instanceof DropFileError) {
-      const rejectReportKey = await rejectWholeDrop(ref, run, error.message, { runs, objects, now });
+      const rejectReportKey = await rejectWholeDrop(ref, run, error.message, { ...deps, now });
       return {
         runId,
         outcome: 'rejected',
         rows: 0,
         accepted: 0,
         rejected: 0,
-        accountsBilled: 0,
-        billsCreated: 0,
-        billsUnchanged: 0,
+        ...NOTHING_BILLED,
         rejectReportKey,
         reason: error.message,
       };
@@ -194,6 +126,93 @@ export async function runMeterReadDrop(ref: DropRef, deps: RunDropDeps): Promise
     });
     throw error;
   }
+}
+
+const NOTHING_BILLED = { accountsBilled: 0, billsCreated: 0, billsUnchanged: 0 } as const;
+
+type ClaimedDropDeps = RunDropDeps & Required<Pick<RunDropDeps, 'log' | 'now'>>;
+
+/** Reads and stages the claimed drop, writes its reject report and hands its accounts to billing. */
+async function readAndHandToBilling(
+  ref: DropRef,
+  drop: OpenedDrop,
+  run: RunRecord,
+  deps: ClaimedDropDeps,
+): Promise<MeterReadDropResult> {
+  const { runId } = run;
+  const { rows, rejects, stage } = await stageValidRows(ref, drop, runId, deps);
+  const accountPeriods = stage.accountPeriods();
+  deps.log('drop read', { runId, rows, rejected: rejects.length, accountPeriods: accountPeriods.length });
+
+  const report = await writeRejectReport(ref, rejects, deps.objects);
+  const read: RunRecord = {
+    ...run,
+    ...(stage.mainPeriod() === undefined ? {} : { period: stage.mainPeriod() }),
+    counts: { rows, accepted: rows - rejects.length, rejected: rejects.length },
+    ...(report === undefined ? {} : { rejectReportKey: report.key, readingRejectsBytes: report.bytes }),
+  };
+  const result: MeterReadDropResult = {
+    runId,
+    outcome: 'billing',
+    rows,
+    accepted: rows - rejects.length,
+    rejected: rejects.length,
+    accountPeriods: accountPeriods.length,
+    ...NOTHING_BILLED,
+    ...(report === undefined ? {} : { rejectReportKey: report.key }),
+  };
+  if (accountPeriods.length === 0) {
+    await deps.runs.finishRun({
+      ...read,
+      status: 'SUCCEEDED',
+      finishedAt: deps.now().toISOString(),
+      counts: { ...read.counts!, ...NOTHING_BILLED, continuityBreaks: 0 },
+    });
+    return { ...result, outcome: 'processed', chunks: 0, continuityBreaks: 0 };
+  }
+  const chunks = await handToBilling(read, accountPeriods, deps);
+  return { ...result, chunks };
+}
+
+/** Streams the drop: every row is either staged (valid, of a known account) or rejected with its reason. */
+async function stageValidRows(ref: DropRef, drop: OpenedDrop, runId: string, deps: ClaimedDropDeps) {
+  const rejects: RowReject[] = [];
+  const stage = new ReadStager(runId, deps, rejects, deps.now);
+  let rows = 0;
+  for await (const item of readDrop(
+    { fileName: ref.key, body: drop.body, charset: drop.charset, contentEncoding: drop.contentEncoding },
+    METER_READ_FEED,
+  )) {
+    rows++;
+    if (item.kind === 'reject') {
+      rejects.push({ rowNumber: item.rowNumber, column: item.column, reason: item.reason, raw: item.raw });
+      continue;
+    }
+    await stage.add({ rowNumber: item.rowNumber, row: item.row });
+  }
+  await stage.end();
+  return { rows, rejects, stage };
+}
+
+/** Sets the run BILLING and queues its account-periods in chunks; answers the number of chunks. */
+async function handToBilling(
+  read: RunRecord,
+  accountPeriods: BillChunkMessage['accounts'],
+  deps: ClaimedDropDeps,
+): Promise<number> {
+  const perChunk = Math.max(1, deps.accountsPerChunk ?? DEFAULT_ACCOUNTS_PER_CHUNK);
+  const chunkCount = Math.ceil(accountPeriods.length / perChunk);
+  // BILLING (with the number of chunks to wait for) before the first chunk can finish.
+  const billing = await deps.runs.startBilling(read, chunkCount);
+  const messages: BillChunkMessage[] = Array.from({ length: chunkCount }, (_, chunk) => ({
+    runId: read.runId,
+    attempt: billing.billing!.attempt,
+    chunk,
+    accounts: accountPeriods.slice(chunk * perChunk, (chunk + 1) * perChunk),
+  }));
+  await deps.chunks.enqueue(messages);
+  deps.log('drop handed to billing', { runId: read.runId, chunks: chunkCount });
+  return chunkCount;
 }
 
 /** What an operator or the local runner reads of a finished meter-read run. */
