@@ -8,8 +8,8 @@ import type {
   StagedRead,
 } from '../adapters/repository.ts';
 import type { Account } from '../domain/account.ts';
-import { shiftPeriod } from '../domain/billing/calendar.ts';
 import { BillingInputError, billSummary, computeBill } from '../domain/billing/index.ts';
+import { shiftPeriod } from '../domain/calendar/index.ts';
 import { checkReadContinuity } from '../domain/continuity.ts';
 import { meterReadRowToCsvLine } from '../domain/meter-read.ts';
 import type { Tariff } from '../domain/tariff.ts';

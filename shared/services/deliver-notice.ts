@@ -5,8 +5,8 @@ import { isRetryableProviderError } from '../adapters/providers.ts';
 import type { KeybillRepository, StoredBill, StoredNotice } from '../adapters/repository.ts';
 import type { Account } from '../domain/account.ts';
 import { billSummary } from '../domain/billing/index.ts';
+import { isQuietTime, type QuietHours, quietHoursEnd } from '../domain/calendar/index.ts';
 import { type NoticeChannel, recipientKey } from '../domain/notices.ts';
-import { isQuietTime, type QuietHours, quietHoursEnd } from '../domain/quiet-hours.ts';
 import {
   maskEmail,
   maskPhone,

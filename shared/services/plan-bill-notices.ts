@@ -1,5 +1,6 @@
 import type { NoticeQueue } from '../adapters/notice-queue.ts';
 import type { KeybillRepository } from '../adapters/repository.ts';
+import { shanghaiDate } from '../domain/calendar/index.ts';
 import {
   DEFAULT_KEY_ACCOUNT_CONFIG,
   type KeySelectionRecord,
@@ -13,8 +14,6 @@ export interface BillRef {
   version: number;
 }
 
-const shanghaiDate = (instant: Date): string =>
-  new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 const nextDay = (date: string): string =>
   new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 

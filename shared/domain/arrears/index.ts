@@ -3,6 +3,19 @@
  * penalty, the escalation ladder, disconnection plans, their messages and evidence, and a replay over a
  * window. Pure: no clock, no I/O; handlers load the data, call these and store what they return.
  */
+
+export {
+  addDays,
+  daysBetween,
+  formatShanghaiTime,
+  instantMs,
+  isInsideWorkingHours,
+  isoWeekday,
+  isWorkingDay,
+  shanghaiDate,
+  shanghaiInstant,
+  type WorkingCalendar,
+} from '../calendar/index.ts';
 export * from './evidence.ts';
 export * from './inputs.ts';
 export * from './ladder.ts';
@@ -12,12 +25,3 @@ export * from './penalty.ts';
 export * from './policy.ts';
 export * from './replay.ts';
 export * from './schedule.ts';
-export {
-  addDays,
-  daysBetween,
-  formatShanghaiTime,
-  instantMs,
-  isoWeekday,
-  shanghaiDateOf,
-  shanghaiInstant,
-} from './time.ts';

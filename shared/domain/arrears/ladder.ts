@@ -1,4 +1,12 @@
 import type { Account } from '../account.ts';
+import {
+  addDays,
+  DAY_MS,
+  daysBetween,
+  instantMs,
+  shanghaiDateOfMs,
+  shanghaiInstant,
+} from '../calendar/index.ts';
 import { type Dec, dec } from '../money.ts';
 import { type ArrearsWarning, buildWarnings, type WarningLevel } from './evidence.ts';
 import type { ArrearsOperatorCommand } from './inputs.ts';
@@ -6,7 +14,6 @@ import { type AccountLedger, billPenalty, type LedgerBill, openBalanceAt } from 
 import type { ArrearsMessageKind, ArrearsMessageModel, CancellationReason } from './messages.ts';
 import type { ArrearsPolicy } from './policy.ts';
 import { disconnectionTimesOn, planDisconnectionTimes, scanMsOn } from './schedule.ts';
-import { addDays, DAY_MS, daysBetween, instantMs, shanghaiDateOfMs, shanghaiInstant } from './time.ts';
 
 /*
  * The escalation ladder and disconnection plans of one account, as pure state transitions.

@@ -1,9 +1,16 @@
+import {
+  addDays,
+  dayNumber,
+  instantMs,
+  shanghaiDateOfMs,
+  shanghaiInstant,
+  startOfDayMs,
+} from '../calendar/index.ts';
 import { Dec, dec } from '../money.ts';
 import type { PaymentRow } from '../payment.ts';
 import { type ArrearsBill, type ArrearsBillInput, ArrearsBillSchema, billIdOf } from './inputs.ts';
 import { accruedPenalty, type BalanceStep, type PenaltyResult } from './penalty.ts';
 import type { PenaltyRates } from './policy.ts';
-import { addDays, dayNumber, instantMs, shanghaiDateOfMs, shanghaiInstant, startOfDayMs } from './time.ts';
 
 /*
  * The arrears ledger of one account: which payment settled which bill, when. Payments are applied in

@@ -1,7 +1,7 @@
 import { computeLatePaymentPenalty, type LatePaymentPolicy } from '../billing/index.ts';
+import { dateOfDayNumber, dayNumber } from '../calendar/index.ts';
 import { dec, sum } from '../money.ts';
 import type { PenaltyRates } from './policy.ts';
-import { dateOfDayNumber, dayNumber } from './time.ts';
 
 /*
  * Late-payment penalty (电费违约金, billing-rules.md §7) on an unpaid amount that changes over time

@@ -1,7 +1,7 @@
 import { z } from 'zod';
+import { minutesOfDay } from '../calendar/index.ts';
 import { dec } from '../money.ts';
 import { DecimalString, IsoDate, Language, LocalisedText, NonNegativeDecimalString } from '../primitives.ts';
-import { minutesOfDay } from './time.ts';
 
 /*
  * The arrears policy document: every number of the escalation ladder, the penalty rates and the

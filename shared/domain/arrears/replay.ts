@@ -1,4 +1,5 @@
 import type { Account } from '../account.ts';
+import { addDays, daysBetween, instantMs, shanghaiInstant, startOfDayMs } from '../calendar/index.ts';
 import type { PaymentRow } from '../payment.ts';
 import type { ArrearsWarning, WarningLevel } from './evidence.ts';
 import type {
@@ -25,7 +26,6 @@ import {
 import { type BillStatement, buildLedger, type LedgerFinding, statementOn } from './ledger.ts';
 import type { ArrearsPolicy } from './policy.ts';
 import { scanMsOn } from './schedule.ts';
-import { addDays, daysBetween, instantMs, shanghaiInstant, startOfDayMs } from './time.ts';
 
 /*
  * Replay / what-if: runs the arrears domain over a window with a controlled clock, exactly as the

@@ -68,9 +68,9 @@ describe('disconnection times (billing-rules §8, Art. 67)', () => {
 
   it('knows working hours: weekdays 09:00–16:00 in Asia/Shanghai', () => {
     const p = policy();
-    expect(isInsideWorkingHours(instantMs('2026-12-24T02:00:00Z'), p)).toBe(true); // 10:00 Shanghai
-    expect(isInsideWorkingHours(instantMs('2026-12-24T16:01:00+08:00'), p)).toBe(false);
-    expect(isInsideWorkingHours(instantMs('2026-12-26T10:00:00+08:00'), p)).toBe(false); // Saturday
+    expect(isInsideWorkingHours(instantMs('2026-12-24T02:00:00Z'), p.disconnection)).toBe(true); // 10:00 Shanghai
+    expect(isInsideWorkingHours(instantMs('2026-12-24T16:01:00+08:00'), p.disconnection)).toBe(false);
+    expect(isInsideWorkingHours(instantMs('2026-12-26T10:00:00+08:00'), p.disconnection)).toBe(false); // Saturday
   });
 });
 
