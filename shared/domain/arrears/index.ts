@@ -16,12 +16,23 @@ export {
   shanghaiInstant,
   type WorkingCalendar,
 } from '../calendar/index.ts';
+export {
+  type AccruedPenaltyInput,
+  accruedPenalty,
+  type BalanceStep,
+  computeLatePaymentPenalty,
+  DEFAULT_PENALTY_RATES,
+  type LatePaymentInput,
+  type LatePaymentPenalty,
+  type PenaltyRates,
+  PenaltyRatesSchema,
+  type PenaltySegment,
+} from '../penalty/index.ts';
 export * from './evidence.ts';
 export * from './inputs.ts';
 export * from './ladder.ts';
 export * from './ledger.ts';
 export * from './messages.ts';
-export * from './penalty.ts';
 export * from './policy.ts';
 export * from './replay.ts';
 export * from './schedule.ts';

@@ -306,7 +306,7 @@ class Run {
     const bills = billIds.map((id) => this.bill(id)).filter((b): b is LedgerBill => b !== undefined);
     const dueDate = bills.map((b) => b.dueDate).sort()[0] ?? today;
     const penalty = bills.reduce<Dec>(
-      (acc, b) => acc.plus(billPenalty(this.ledger, b.billId, today, this.policy.penalty).amount),
+      (acc, b) => acc.plus(billPenalty(this.ledger, b.billId, today, this.policy.penalty).total),
       dec(0),
     );
     const m = this.account.accountManager;

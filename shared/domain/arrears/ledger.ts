@@ -8,9 +8,13 @@ import {
 } from '../calendar/index.ts';
 import { Dec, dec } from '../money.ts';
 import type { PaymentRow } from '../payment.ts';
+import {
+  accruedPenalty,
+  type BalanceStep,
+  type LatePaymentPenalty,
+  type PenaltyRates,
+} from '../penalty/index.ts';
 import { type ArrearsBill, type ArrearsBillInput, ArrearsBillSchema, billIdOf } from './inputs.ts';
-import { accruedPenalty, type BalanceStep, type PenaltyResult } from './penalty.ts';
-import type { PenaltyRates } from './policy.ts';
 
 /*
  * The arrears ledger of one account: which payment settled which bill, when. Payments are applied in
@@ -424,7 +428,7 @@ export function billPenalty(
   through: string,
   rates: PenaltyRates,
   residential = false,
-): PenaltyResult {
+): LatePaymentPenalty {
   const bill = ledgerBill(ledger, billId);
   return accruedPenalty({
     dueDate: bill.dueDate,
@@ -461,7 +465,7 @@ export function statementOn(ledger: AccountLedger, asOf: string, rates: PenaltyR
       paid: dec(b.amount).minus(openAmount).toFixed(2),
       open: openAmount,
       daysOverdue: Math.max(0, dayNumber(asOf) - dayNumber(b.dueDate)),
-      penalty: billPenalty(ledger, b.billId, asOf, rates).amount,
+      penalty: billPenalty(ledger, b.billId, asOf, rates).total,
     };
   });
 }
