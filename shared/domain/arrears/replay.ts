@@ -1,6 +1,16 @@
 import type { Account } from '../account.ts';
 import { addDays, daysBetween, instantMs, shanghaiInstant, startOfDayMs } from '../calendar/index.ts';
 import type { PaymentRow } from '../payment.ts';
+import {
+  ArrearsCommandError,
+  applyArrearsCommand,
+  type DisconnectionPlan,
+  fireFinalReminder,
+  type PlanCancellation,
+  reachDisconnectionTime,
+  recordPayments,
+  scanMsOn,
+} from './disconnection/index.ts';
 import type { ArrearsWarning, WarningLevel } from './evidence.ts';
 import type {
   ArrearsBill,
@@ -8,24 +18,16 @@ import type {
   ArrearsOperatorCommand,
   DisconnectionApproval,
 } from './inputs.ts';
+import { scanAccount } from './ladder.ts';
+import { type BillStatement, buildLedger, type LedgerFinding, statementOn } from './ledger.ts';
+import type { ArrearsPolicy } from './policy.ts';
 import {
   type AccountArrearsState,
-  ArrearsCommandError,
   type ArrearsEvent,
   type ArrearsOutcome,
   type ArrearsSnapshot,
-  applyArrearsCommand,
-  type DisconnectionPlan,
   emptyArrearsState,
-  fireFinalReminder,
-  type PlanCancellation,
-  reachDisconnectionTime,
-  recordPayments,
-  scanAccount,
-} from './ladder.ts';
-import { type BillStatement, buildLedger, type LedgerFinding, statementOn } from './ledger.ts';
-import type { ArrearsPolicy } from './policy.ts';
-import { scanMsOn } from './schedule.ts';
+} from './state.ts';
 
 /*
  * Replay / what-if: runs the arrears domain over a window with a controlled clock, exactly as the

@@ -6,8 +6,8 @@ import {
   msAt,
   shanghaiDateOfMs,
   shanghaiInstant,
-} from '../calendar/index.ts';
-import type { ArrearsPolicy } from './policy.ts';
+} from '../../calendar/index.ts';
+import type { ArrearsPolicy } from '../policy.ts';
 
 /*
  * When a disconnection can happen and when its messages go out (billing-rules.md §8, Art. 67): the
@@ -15,6 +15,18 @@ import type { ArrearsPolicy } from './policy.ts';
  * notice reaches the customer between the policy's minimum and maximum lead (3 to 7 days) before it, and
  * the final reminder goes exactly `finalReminderMinutesBefore` (30) minutes before it.
  */
+
+/** A one-time schedule for a final reminder (EventBridge Scheduler in AWS). */
+export interface ReminderSchedule {
+  scheduleName: string;
+  planId: string;
+  revision: number;
+  at: string;
+}
+
+/** A Scheduler-safe name ([0-9A-Za-z-_.], ≤ 64) for the final reminder of one plan revision. */
+export const reminderScheduleName = (planId: string, revision: number): string =>
+  `dp-${planId.replace(/[^0-9A-Za-z_.-]/g, '-')}-r${revision}`;
 
 export interface DisconnectionTimes {
   noticeAt: string;
@@ -25,6 +37,7 @@ export interface DisconnectionTimes {
 /** A disconnection search that found no working day this far ahead means the calendar is wrong. */
 const SEARCH_HORIZON_DAYS = 120;
 
+/** The instant of the daily scan on a day: notices are sent at scan times. */
 export const scanMsOn = (date: string, policy: ArrearsPolicy): number => msAt(date, policy.scanTime);
 
 function times(noticeMs: number, disconnectMs: number, policy: ArrearsPolicy): DisconnectionTimes {
