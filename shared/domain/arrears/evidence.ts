@@ -4,7 +4,7 @@ import { instantMs } from '../calendar/index.ts';
 import { dec } from '../money.ts';
 import { recipientKey } from '../notices.ts';
 import type { Language } from '../primitives.ts';
-import { type AccountLedger, openBalanceAt } from './ledger.ts';
+import { type AccountLedger, openBalanceAt } from './ledger/index.ts';
 import {
   type ArrearsChannel,
   type ArrearsMessageKind,

@@ -32,7 +32,7 @@ export * from './disconnection/index.ts';
 export * from './evidence.ts';
 export * from './inputs.ts';
 export { scanAccount } from './ladder.ts';
-export * from './ledger.ts';
+export * from './ledger/index.ts';
 export * from './messages.ts';
 export * from './policy.ts';
 export * from './replay.ts';

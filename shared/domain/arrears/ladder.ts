@@ -4,7 +4,7 @@ import { passDisconnectionTimes } from './disconnection/final-reminder.ts';
 import { ACTIVE_PLAN_STATUSES, planDisconnection, sendDueNotices } from './disconnection/plan.ts';
 import { scanMsOn } from './disconnection/timetable.ts';
 import type { WarningLevel } from './evidence.ts';
-import type { LedgerBill } from './ledger.ts';
+import type { LedgerBill } from './ledger/index.ts';
 import type { ArrearsMessageModel } from './messages.ts';
 import type { ArrearsPolicy } from './policy.ts';
 import { ArrearsRun } from './run.ts';

@@ -19,7 +19,7 @@ import type {
   DisconnectionApproval,
 } from './inputs.ts';
 import { scanAccount } from './ladder.ts';
-import { type BillStatement, buildLedger, type LedgerFinding, statementOn } from './ledger.ts';
+import { type BillStatement, buildLedger, type LedgerFinding, statementOn } from './ledger/index.ts';
 import type { ArrearsPolicy } from './policy.ts';
 import {
   type AccountArrearsState,

@@ -2,7 +2,7 @@ import type { Account } from '../account.ts';
 import { daysBetween, shanghaiDateOfMs, shanghaiInstant } from '../calendar/index.ts';
 import { type Dec, dec } from '../money.ts';
 import { type ArrearsWarning, buildWarnings, type WarningLevel } from './evidence.ts';
-import { type AccountLedger, billPenalty, type LedgerBill, openBalanceAt } from './ledger.ts';
+import { type AccountLedger, billPenalty, type LedgerBill, openBalanceAt } from './ledger/index.ts';
 import type { ArrearsMessageKind, ArrearsMessageModel } from './messages.ts';
 import type { ArrearsPolicy } from './policy.ts';
 import {

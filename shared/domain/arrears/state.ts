@@ -3,7 +3,7 @@ import type { PlanCancellation } from './disconnection/cancellation.ts';
 import type { DisconnectionPlan, Exemption } from './disconnection/plan.ts';
 import type { ReminderSchedule } from './disconnection/timetable.ts';
 import type { ArrearsWarning, WarningLevel } from './evidence.ts';
-import type { AccountLedger } from './ledger.ts';
+import type { AccountLedger } from './ledger/index.ts';
 
 /*
  * What the arrears domain remembers about one account between runs, what one run reads, and what it
