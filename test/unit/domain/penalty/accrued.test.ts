@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { accruedPenalty, computeLatePaymentPenalty } from '../../../shared/domain/penalty/index.ts';
-import { policy } from './fixtures.ts';
+import { accruedPenalty, computeLatePaymentPenalty } from '../../../../shared/domain/penalty/index.ts';
+import { policy } from '../arrears/fixtures.ts';
 
 const rates = policy().penalty;
 

@@ -7,7 +7,7 @@ import {
   formatYuanAmount,
   renderArrearsMessage,
   warningRecipients,
-} from '../../../shared/domain/arrears/index.ts';
+} from '../../../../shared/domain/arrears/index.ts';
 import { account, policy } from './fixtures.ts';
 
 const POLICY = policy();
