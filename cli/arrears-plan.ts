@@ -21,7 +21,7 @@ import {
   type ReplayResult,
   replayArrears,
 } from '../shared/domain/arrears/index.ts';
-import { isIsoDate } from '../shared/domain/arrears/time.ts';
+import { isIsoDate } from '../shared/domain/calendar/index.ts';
 import type { PaymentRow } from '../shared/domain/payment.ts';
 import { DropFileError, PAYMENT_FEED, readDrop } from '../shared/ingest/index.ts';
 

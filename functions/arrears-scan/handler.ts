@@ -5,6 +5,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
+import { shanghaiDate } from '../../shared/domain/calendar/index.ts';
 import { fanOutDailyArrearsScan, sendFinalReminder } from '../../shared/services/arrears.ts';
 import { arrearsScanDeps } from '../../shared/wiring/index.ts';
 
@@ -25,8 +26,6 @@ const ArrearsTask = z.discriminatedUnion('task', [
     firedAt: z.iso.datetime({ offset: true }).optional(),
   }),
 ]);
-
-const shanghaiDate = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
 
 /**
  * Daily schedule (09:00 Asia/Shanghai) → every account, in chunks, to arrears-chunk (which takes each

@@ -5,6 +5,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
+import { shanghaiDate } from '../../shared/domain/calendar/index.ts';
 import { runKeyAccountRanking } from '../../shared/services/rank-key-accounts.ts';
 import { rankingDeps } from '../../shared/wiring/index.ts';
 
@@ -21,8 +22,6 @@ const RankEvent = z.object({
     .regex(/^\d{4}-\d{2}$/)
     .optional(),
 });
-
-const shanghaiDate = (iso: string) => new Date(Date.parse(iso) + 8 * 3600_000).toISOString().slice(0, 10);
 
 /** Monthly schedule (3rd, 06:00 Asia/Shanghai) → rank, select and segment key accounts; store and report. */
 export const handler = middy(async (event: unknown) => {

@@ -2,6 +2,7 @@ import { Readable } from 'node:stream';
 import type { ReadableStream } from 'node:stream/web';
 import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
 import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
+import { periodBefore, shanghaiDate } from '../../shared/domain/calendar/index.ts';
 import { dec, formatYuan } from '../../shared/domain/money.ts';
 import type { StoredNotice } from '../../shared/domain/notices.ts';
 import { formatMoney } from '../../shared/notify/index.ts';
@@ -47,9 +48,7 @@ export interface BillingCycleSummary {
 
 /** Last month in Asia/Shanghai: the period a billing cycle run today closes. */
 export function previousPeriod(now = new Date()): string {
-  const shanghai = new Date(now.getTime() + 8 * 3600_000);
-  const d = new Date(Date.UTC(shanghai.getUTCFullYear(), shanghai.getUTCMonth() - 1, 1));
-  return `${d.getUTCFullYear()}-${String(d.getUTCMonth() + 1).padStart(2, '0')}`;
+  return periodBefore(shanghaiDate(now));
 }
 
 /**

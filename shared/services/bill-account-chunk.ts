@@ -1,6 +1,6 @@
 import type { Account } from '../domain/account.ts';
-import { shiftPeriod } from '../domain/billing/calendar.ts';
 import { BillingInputError, billSummary, computeBill } from '../domain/billing/index.ts';
+import { shiftPeriod } from '../domain/calendar/index.ts';
 import { checkReadContinuity } from '../domain/continuity.ts';
 import { meterReadRowToCsvLine } from '../domain/meter-read.ts';
 import type { BillChunkTally, BillingReject, RunRecord, StagedRead } from '../domain/run.ts';

@@ -1,8 +1,8 @@
 import type { Account } from '../domain/account.ts';
 import type { StoredBill } from '../domain/bill-version.ts';
 import { billSummary } from '../domain/billing/index.ts';
+import { isQuietTime, type QuietHours, quietHoursEnd } from '../domain/calendar/index.ts';
 import { type NoticeChannel, recipientKey, type StoredNotice } from '../domain/notices.ts';
-import { isQuietTime, type QuietHours, quietHoursEnd } from '../domain/quiet-hours.ts';
 import {
   maskEmail,
   maskPhone,

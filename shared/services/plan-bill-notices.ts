@@ -1,3 +1,4 @@
+import { shanghaiDate } from '../domain/calendar/index.ts';
 import {
   DEFAULT_KEY_ACCOUNT_CONFIG,
   type KeySelectionRecord,
@@ -12,8 +13,6 @@ export interface BillRef {
   version: number;
 }
 
-const shanghaiDate = (instant: Date): string =>
-  new Date(instant.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
 const nextDay = (date: string): string =>
   new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
 

@@ -5,7 +5,7 @@ import { logFields } from '../adapters/observability.ts';
 import { awsMessageProviders } from '../adapters/providers.ts';
 import { eventBridgeReminderScheduler } from '../adapters/reminder-scheduler.ts';
 import { sqsArrearsChunkQueue, sqsBillChunkQueue, sqsNoticeQueue } from '../adapters/sqs-queues.ts';
-import { parseQuietHours } from '../domain/quiet-hours.ts';
+import { parseQuietHours } from '../domain/calendar/index.ts';
 import { type ArrearsDeps, settlePayments } from '../services/arrears.ts';
 import type { BillChunkDeps } from '../services/bill-account-chunk.ts';
 import type { SenderDeps } from '../services/deliver-notice.ts';

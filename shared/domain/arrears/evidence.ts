@@ -1,7 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Account } from '../account.ts';
+import { instantMs } from '../calendar/index.ts';
+import { dec } from '../money.ts';
 import { recipientKey } from '../notices.ts';
 import type { Language } from '../primitives.ts';
+import { type AccountLedger, openBalanceAt } from './ledger/index.ts';
 import {
   type ArrearsChannel,
   type ArrearsMessageKind,
@@ -158,4 +161,16 @@ export function buildWarnings(input: {
       policyId: policy.policyId,
     };
   });
+}
+
+/**
+ * For a sender about to send a queued warning: false when its bills have been cleared since it was
+ * planned (a confirmation is always still valid).
+ */
+export function isWarningStillDue(ledger: AccountLedger, warning: ArrearsWarning, at: string): boolean {
+  if (warning.kind === 'disconnection-cancelled' || warning.kind === 'supply-restoration') return true;
+  const ms = instantMs(at);
+  return warning.billIds.some(
+    (id) => ledger.bills.some((b) => b.billId === id) && dec(openBalanceAt(ledger, id, ms)).gt(0),
+  );
 }

@@ -1,23 +1,48 @@
 /*
  * Arrears and advance disconnection warnings (billing-rules.md §7–8): the payment ledger, the late-payment
- * penalty, the escalation ladder, disconnection plans, their messages and evidence, and a replay over a
- * window. Pure: no clock, no I/O; handlers load the data, call these and store what they return.
+ * penalty, the escalation ladder, disconnection plans (./disconnection/), their messages and evidence, and
+ * a replay over a window. Pure: no clock, no I/O; handlers load the data, call these and store what they
+ * return.
  */
-export * from './evidence.ts';
-export * from './inputs.ts';
-export * from './ladder.ts';
-export * from './ledger.ts';
-export * from './messages.ts';
-export * from './penalty.ts';
-export * from './policy.ts';
-export * from './replay.ts';
-export * from './schedule.ts';
 export {
   addDays,
   daysBetween,
   formatShanghaiTime,
   instantMs,
+  isInsideWorkingHours,
   isoWeekday,
-  shanghaiDateOf,
+  isWorkingDay,
+  shanghaiDate,
   shanghaiInstant,
-} from './time.ts';
+  type WorkingCalendar,
+} from '../calendar/index.ts';
+export {
+  type AccruedPenaltyInput,
+  accruedPenalty,
+  type BalanceStep,
+  computeLatePaymentPenalty,
+  DEFAULT_PENALTY_RATES,
+  type LatePaymentInput,
+  type LatePaymentPenalty,
+  type PenaltyRates,
+  PenaltyRatesSchema,
+  type PenaltySegment,
+} from '../penalty/index.ts';
+export * from './disconnection/index.ts';
+export * from './evidence.ts';
+export * from './inputs.ts';
+export { scanAccount } from './ladder.ts';
+export * from './ledger/index.ts';
+export * from './messages.ts';
+export * from './policy.ts';
+export * from './replay.ts';
+export {
+  type AccountArrearsState,
+  type ArrearsEvent,
+  type ArrearsEventType,
+  type ArrearsOutcome,
+  type ArrearsSnapshot,
+  type BillProgress,
+  emptyArrearsState,
+  type LevelReached,
+} from './state.ts';

@@ -1,6 +1,6 @@
+import { formatShanghaiTime, instantMs } from '../calendar/index.ts';
 import { dec, toFen } from '../money.ts';
 import type { Language, LocalisedText } from '../primitives.ts';
-import { formatShanghaiTime, instantMs } from './time.ts';
 
 /*
  * The plain text of every arrears message, in zh-CN and en. The text is the evidence: its SHA-256 is

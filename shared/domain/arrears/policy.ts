@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { dec } from '../money.ts';
-import { DecimalString, IsoDate, Language, LocalisedText, NonNegativeDecimalString } from '../primitives.ts';
-import { minutesOfDay } from './time.ts';
+import { minutesOfDay } from '../calendar/index.ts';
+import { PenaltyRatesSchema } from '../penalty/index.ts';
+import { IsoDate, Language, LocalisedText } from '../primitives.ts';
 
 /*
  * The arrears policy document: every number of the escalation ladder, the penalty rates and the
@@ -11,23 +11,7 @@ import { minutesOfDay } from './time.ts';
 
 const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day HH:MM');
 
-/** Daily penalty rate in ‰; the supply contract may set it within 1–3 ‰ (条例 Art. 39). */
-const PerMille = DecimalString.refine((v) => dec(v).gte(1) && dec(v).lte(3), {
-  message: 'a penalty rate is 1 to 3 ‰ per day',
-});
-
 const Days = z.number().int();
-
-export const PenaltyRatesSchema = z.object({
-  /** Days up to 31 December of the bill's year. */
-  currentYearPerMille: PerMille.default('2'),
-  /** Days from 1 January after the bill's year on. */
-  carriedOverPerMille: PerMille.default('3'),
-  residentialPerMille: PerMille.default('1'),
-  /** A total below this is charged as this (yuan). */
-  minimumYuan: NonNegativeDecimalString.default('1'),
-});
-export type PenaltyRates = z.infer<typeof PenaltyRatesSchema>;
 
 export const LadderPolicySchema = z
   .object({

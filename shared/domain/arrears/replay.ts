@@ -1,5 +1,17 @@
 import type { Account } from '../account.ts';
+import { addDays, daysBetween, instantMs, shanghaiInstant, startOfDayMs } from '../calendar/index.ts';
 import type { PaymentRow } from '../payment.ts';
+import {
+  ArrearsCommandError,
+  applyArrearsCommand,
+  type DisconnectionPlan,
+  fireFinalReminder,
+  type PlanCancellation,
+  type PlanRevision,
+  reachDisconnectionTime,
+  recordPayments,
+  scanMsOn,
+} from './disconnection/index.ts';
 import type { ArrearsWarning, WarningLevel } from './evidence.ts';
 import type {
   ArrearsBill,
@@ -7,25 +19,22 @@ import type {
   ArrearsOperatorCommand,
   DisconnectionApproval,
 } from './inputs.ts';
+import { scanAccount } from './ladder.ts';
+import {
+  type AccountLedger,
+  type BillStatement,
+  buildLedger,
+  type LedgerFinding,
+  statementOn,
+} from './ledger/index.ts';
+import type { ArrearsPolicy } from './policy.ts';
 import {
   type AccountArrearsState,
-  ArrearsCommandError,
   type ArrearsEvent,
   type ArrearsOutcome,
   type ArrearsSnapshot,
-  applyArrearsCommand,
-  type DisconnectionPlan,
   emptyArrearsState,
-  fireFinalReminder,
-  type PlanCancellation,
-  reachDisconnectionTime,
-  recordPayments,
-  scanAccount,
-} from './ladder.ts';
-import { type BillStatement, buildLedger, type LedgerFinding, statementOn } from './ledger.ts';
-import type { ArrearsPolicy } from './policy.ts';
-import { scanMsOn } from './schedule.ts';
-import { addDays, daysBetween, instantMs, shanghaiInstant, startOfDayMs } from './time.ts';
+} from './state.ts';
 
 /*
  * Replay / what-if: runs the arrears domain over a window with a controlled clock, exactly as the
@@ -131,12 +140,8 @@ function nextDynamic(state: AccountArrearsState, after: number): DynamicEvent | 
   return candidates.sort(byTime)[0];
 }
 
-export function replayArrears(input: ReplayInput): ReplayResult {
-  const { policy, from, to } = input;
-  if (daysBetween(from, to) < 0) throw new RangeError(`the window ends (${to}) before it starts (${from})`);
-  const windowStart = startOfDayMs(from);
-  const windowEnd = startOfDayMs(addDays(to, 1));
-  const accounts = new Map(input.accounts.map((a) => [a.accountId, a]));
+/** Accounts with bills or payments that the accounts file does not hold: they are not replayed. */
+function unknownAccounts(input: ReplayInput, accounts: ReadonlyMap<string, Account>): ReplayFinding[] {
   const findings: ReplayFinding[] = [];
   for (const id of new Set([
     ...input.bills.map((b) => b.accountId),
@@ -150,7 +155,12 @@ export function replayArrears(input: ReplayInput): ReplayResult {
       });
     }
   }
-  const commands: ArrearsOperatorCommand[] = [
+  return findings;
+}
+
+/** Approvals are approve commands. */
+function commandsOf(input: ReplayInput): ArrearsOperatorCommand[] {
+  return [
     ...(input.approvals ?? []).map(
       (a): ArrearsOperatorCommand => ({
         command: 'approve',
@@ -163,6 +173,140 @@ export function replayArrears(input: ReplayInput): ReplayResult {
     ),
     ...(input.commands ?? []),
   ];
+}
+
+interface ReplayWindow {
+  from: string;
+  to: string;
+  startMs: number;
+  endMs: number;
+}
+
+/** Payment instants, operator commands and daily scans of one account inside the window, in order. */
+function staticEvents(
+  ledger: AccountLedger,
+  commands: readonly ArrearsOperatorCommand[],
+  accountId: string,
+  window: ReplayWindow,
+  policy: ArrearsPolicy,
+): StaticEvent[] {
+  const inWindow = (ms: number) => ms >= window.startMs && ms < window.endMs;
+  const statics: StaticEvent[] = [
+    ...[...new Set(ledger.entries.map((e) => e.atMs))]
+      .filter(inWindow)
+      .map((ms): StaticEvent => ({ ms, order: 0, kind: 'payments' })),
+    ...commands
+      .filter((c) => c.accountId === accountId && inWindow(instantMs(c.at)))
+      .map((command): StaticEvent => ({ ms: instantMs(command.at), order: 1, kind: 'command', command })),
+  ];
+  for (let day = window.from; day <= window.to; day = addDays(day, 1)) {
+    statics.push({ ms: scanMsOn(day, policy), order: 2, kind: 'scan', day });
+  }
+  return statics.sort(byTime);
+}
+
+/** Runs one account through the window, the plans' own instants interleaved with the fixed events. */
+function replayAccount(
+  account: Account,
+  ledger: AccountLedger,
+  statics: readonly StaticEvent[],
+  window: ReplayWindow,
+  policy: ArrearsPolicy,
+  result: ReplayResult,
+): AccountArrearsState {
+  let state = emptyArrearsState(account.accountId);
+  const snapshot = (): ArrearsSnapshot => ({ account, ledger, state });
+  const apply = (outcome: ArrearsOutcome) => {
+    state = outcome.state;
+    for (const w of outcome.warnings)
+      (CONFIRMATION_KINDS.has(w.kind) ? result.confirmations : result.notices).push(w);
+    result.cancellations.push(...outcome.cancellations);
+    result.events.push(...outcome.events);
+  };
+
+  let i = 0;
+  let cursor = window.startMs;
+  for (;;) {
+    const s = statics[i];
+    const d = nextDynamic(state, cursor);
+    const dynamicFirst = d !== undefined && d.ms < window.endMs && (s === undefined || byTime(d, s) < 0);
+    if (!dynamicFirst && s === undefined) break;
+    if (dynamicFirst) {
+      cursor = d.ms;
+      const at = shanghaiInstant(d.ms);
+      apply(
+        d.kind === 'reminder'
+          ? fireFinalReminder(snapshot(), { planId: d.planId, revision: d.revision }, at, policy)
+          : reachDisconnectionTime(snapshot(), at, policy),
+      );
+      continue;
+    }
+    i++;
+    cursor = s!.ms;
+    if (s!.kind === 'scan') apply(scanAccount(snapshot(), s!.day, policy));
+    else if (s!.kind === 'payments') apply(recordPayments(snapshot(), shanghaiInstant(s!.ms), policy));
+    else {
+      try {
+        apply(applyArrearsCommand(snapshot(), s!.command, policy));
+      } catch (error) {
+        if (!(error instanceof ArrearsCommandError)) throw error;
+        result.rejectedCommands.push({ command: s!.command, error: error.message });
+      }
+    }
+  }
+  return state;
+}
+
+function revisionOutcome(plan: DisconnectionPlan, rev: PlanRevision, last: boolean): DisconnectionOutcome {
+  return (
+    rev.ended?.reason ??
+    (last && plan.status === 'restored'
+      ? 'restored'
+      : last && plan.status === 'disconnect-due'
+        ? 'disconnect-due'
+        : last && plan.status === 'reminded'
+          ? 'reminded'
+          : last && plan.status === 'notified'
+            ? 'notified'
+            : 'notice-pending')
+  );
+}
+
+/** The plans an account ends the window with: those awaiting approval, and every revision's outcome. */
+function reportPlans(state: AccountArrearsState, result: ReplayResult) {
+  for (const plan of state.plans) {
+    result.plans.push(plan);
+    if (plan.status === 'awaiting-approval') {
+      result.awaitingApproval.push({
+        planId: plan.planId,
+        accountId: plan.accountId,
+        createdAt: plan.createdAt,
+        billIds: plan.billIds,
+      });
+    }
+    plan.revisions.forEach((rev, index) => {
+      result.disconnections.push({
+        planId: plan.planId,
+        accountId: plan.accountId,
+        revision: rev.revision,
+        noticeAt: rev.noticeAt,
+        reminderAt: rev.reminderAt,
+        disconnectAt: rev.disconnectAt,
+        ...(rev.noticeSentAt === undefined ? {} : { noticeSentAt: rev.noticeSentAt }),
+        ...(rev.reminderSentAt === undefined ? {} : { reminderSentAt: rev.reminderSentAt }),
+        outcome: revisionOutcome(plan, rev, index === plan.revisions.length - 1),
+      });
+    });
+  }
+}
+
+export function replayArrears(input: ReplayInput): ReplayResult {
+  const { policy, from, to } = input;
+  if (daysBetween(from, to) < 0) throw new RangeError(`the window ends (${to}) before it starts (${from})`);
+  const window: ReplayWindow = { from, to, startMs: startOfDayMs(from), endMs: startOfDayMs(addDays(to, 1)) };
+  const accounts = new Map(input.accounts.map((a) => [a.accountId, a]));
+  const findings = unknownAccounts(input, accounts);
+  const commands = commandsOf(input);
 
   const result: ReplayResult = {
     from,
@@ -187,97 +331,9 @@ export function replayArrears(input: ReplayInput): ReplayResult {
       payments: input.payments.filter((p) => p.accountId === account.accountId),
     });
     findings.push(...ledger.findings);
-    let state = emptyArrearsState(account.accountId);
-    const snapshot = (): ArrearsSnapshot => ({ account, ledger, state });
-    const apply = (outcome: ArrearsOutcome) => {
-      state = outcome.state;
-      for (const w of outcome.warnings)
-        (CONFIRMATION_KINDS.has(w.kind) ? result.confirmations : result.notices).push(w);
-      result.cancellations.push(...outcome.cancellations);
-      result.events.push(...outcome.events);
-    };
-
-    const inWindow = (ms: number) => ms >= windowStart && ms < windowEnd;
-    const statics: StaticEvent[] = [
-      ...[...new Set(ledger.entries.map((e) => e.atMs))]
-        .filter(inWindow)
-        .map((ms): StaticEvent => ({ ms, order: 0, kind: 'payments' })),
-      ...commands
-        .filter((c) => c.accountId === account.accountId && inWindow(instantMs(c.at)))
-        .map((command): StaticEvent => ({ ms: instantMs(command.at), order: 1, kind: 'command', command })),
-    ];
-    for (let day = from; day <= to; day = addDays(day, 1)) {
-      statics.push({ ms: scanMsOn(day, policy), order: 2, kind: 'scan', day });
-    }
-    statics.sort(byTime);
-
-    let i = 0;
-    let cursor = windowStart;
-    for (;;) {
-      const s = statics[i];
-      const d = nextDynamic(state, cursor);
-      const dynamicFirst = d !== undefined && d.ms < windowEnd && (s === undefined || byTime(d, s) < 0);
-      if (!dynamicFirst && s === undefined) break;
-      if (dynamicFirst) {
-        cursor = d.ms;
-        const at = shanghaiInstant(d.ms);
-        apply(
-          d.kind === 'reminder'
-            ? fireFinalReminder(snapshot(), { planId: d.planId, revision: d.revision }, at, policy)
-            : reachDisconnectionTime(snapshot(), at, policy),
-        );
-        continue;
-      }
-      i++;
-      cursor = s!.ms;
-      if (s!.kind === 'scan') apply(scanAccount(snapshot(), s!.day, policy));
-      else if (s!.kind === 'payments') apply(recordPayments(snapshot(), shanghaiInstant(s!.ms), policy));
-      else {
-        try {
-          apply(applyArrearsCommand(snapshot(), s!.command, policy));
-        } catch (error) {
-          if (!(error instanceof ArrearsCommandError)) throw error;
-          result.rejectedCommands.push({ command: s!.command, error: error.message });
-        }
-      }
-    }
-
-    for (const plan of state.plans) {
-      result.plans.push(plan);
-      if (plan.status === 'awaiting-approval') {
-        result.awaitingApproval.push({
-          planId: plan.planId,
-          accountId: plan.accountId,
-          createdAt: plan.createdAt,
-          billIds: plan.billIds,
-        });
-      }
-      plan.revisions.forEach((rev, index) => {
-        const last = index === plan.revisions.length - 1;
-        const outcome: DisconnectionOutcome =
-          rev.ended?.reason ??
-          (last && plan.status === 'restored'
-            ? 'restored'
-            : last && plan.status === 'disconnect-due'
-              ? 'disconnect-due'
-              : last && plan.status === 'reminded'
-                ? 'reminded'
-                : last && plan.status === 'notified'
-                  ? 'notified'
-                  : 'notice-pending');
-        result.disconnections.push({
-          planId: plan.planId,
-          accountId: plan.accountId,
-          revision: rev.revision,
-          noticeAt: rev.noticeAt,
-          reminderAt: rev.reminderAt,
-          disconnectAt: rev.disconnectAt,
-          ...(rev.noticeSentAt === undefined ? {} : { noticeSentAt: rev.noticeSentAt }),
-          ...(rev.reminderSentAt === undefined ? {} : { reminderSentAt: rev.reminderSentAt }),
-          outcome,
-        });
-      });
-    }
+    const statics = staticEvents(ledger, commands, account.accountId, window, policy);
+    const state = replayAccount(account, ledger, statics, window, policy, result);
+    reportPlans(state, result);
     result.accounts.push({
       accountId: account.accountId,
       bills: statementOn(ledger, to, policy.penalty).map((b) => ({

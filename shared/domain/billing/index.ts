@@ -2,18 +2,19 @@ import type { BillDocument } from '../bill.ts';
 import { adviceFor } from './advice.ts';
 import { type BillInput, type BillSummary, billWithContext } from './compute-bill.ts';
 
+// The late-payment penalty lives in ../penalty/ (one rates shape with the arrears ledger).
+export {
+  computeLatePaymentPenalty,
+  DEFAULT_PENALTY_RATES,
+  type LatePaymentInput,
+  type LatePaymentPenalty,
+  type PenaltyRates,
+  PenaltyRatesSchema,
+  type PenaltySegment,
+} from '../penalty/index.ts';
 export type { BillInput, BillSummary } from './compute-bill.ts';
 export { BillingInputError } from './errors.ts';
 export { displayWidth, formatBillTable } from './format-table.ts';
-export {
-  computeLatePaymentPenalty,
-  DEFAULT_LATE_PAYMENT_POLICIES,
-  type LatePaymentInput,
-  type LatePaymentPenalty,
-  type LatePaymentPolicy,
-  LatePaymentPolicySchema,
-  type PenaltySegment,
-} from './penalty.ts';
 export {
   adjustmentBasisPoints,
   powerFactorAdjustmentPercent,

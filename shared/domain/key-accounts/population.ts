@@ -1,6 +1,6 @@
 import type { Account, AccountManager } from '../account.ts';
+import { daysInPeriod, shiftPeriod } from '../calendar/index.ts';
 import { divRoundHalfUp, scaledToFixed } from './exact.ts';
-import { daysInPeriod, shiftPeriod } from './periods.ts';
 import type { UsageBill } from './usage.ts';
 
 /*

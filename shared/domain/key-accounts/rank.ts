@@ -1,4 +1,5 @@
 import type { Account, AccountManager } from '../account.ts';
+import { periodBefore, shiftPeriod } from '../calendar/index.ts';
 import { Dec, dec } from '../money.ts';
 import type { KeyAccountConfig, SegmentId, ServicePlan } from './config.ts';
 import {
@@ -8,7 +9,6 @@ import {
   type ManagerWorkload,
 } from './managers.ts';
 import { activeOverrides, type KeyStatusOverride, type OperatorOverride } from './overrides.ts';
-import { periodBefore, shiftPeriod } from './periods.ts';
 import { computeValueScores, type ScoreComponents } from './score.ts';
 import { SEGMENT_ORDER, type SegmentAssignment, segmentAccount } from './segments.ts';
 import {

@@ -1,7 +1,7 @@
 import type { BillAdviceKind } from '../bill.ts';
+import { addDays } from '../calendar/index.ts';
 import type { NoticeStatus } from '../notices.ts';
 import type { KeyAccountConfig, PreviewChannel, SegmentId } from './config.ts';
-import { addDays } from './periods.ts';
 import { type KeySelectionRecord, type KeyStatusChange, selectionInEffect } from './selection.ts';
 
 /*

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { PowerFactorStandard } from '../account.ts';
+import { daysInPeriod, periodWindow, shiftPeriod } from '../calendar/index.ts';
 import { Dec, dec } from '../money.ts';
 import { DecimalString, IsoDate, NonNegativeDecimalString, Period, type TouBand } from '../primitives.ts';
 import { compareScaled, ExactSum, parseScaled, type Scaled, timesInteger, toDec } from './exact.ts';
-import { daysInPeriod, periodWindow, shiftPeriod } from './periods.ts';
 
 /**
  * The parts of a BillDocument the ranking reads. A BillDocument is one; so is a generated history entry

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { arrearsPlanCommand } from '../../../cli/arrears-plan.ts';
 import type { ReplayResult } from '../../../shared/domain/arrears/index.ts';
-import { account, OCTOBER } from './fixtures.ts';
+import { account, OCTOBER } from '../domain/arrears/fixtures.ts';
 
 let dir: string;
 const file = (name: string) => join(dir, name);

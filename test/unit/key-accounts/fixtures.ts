@@ -1,5 +1,5 @@
 import type { Account } from '../../../shared/domain/account.ts';
-import { daysInPeriod, periodWindow, shiftPeriod } from '../../../shared/domain/key-accounts/periods.ts';
+import { daysInPeriod, periodWindow, shiftPeriod } from '../../../shared/domain/calendar/index.ts';
 import type { UsageBill } from '../../../shared/domain/key-accounts/usage.ts';
 import { dec } from '../../../shared/domain/money.ts';
 

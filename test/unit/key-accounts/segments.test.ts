@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { BillDocument } from '../../../shared/domain/bill.ts';
+import { daysInPeriod } from '../../../shared/domain/calendar/index.ts';
 import { DEFAULT_KEY_ACCOUNT_CONFIG, type SegmentId } from '../../../shared/domain/key-accounts/config.ts';
-import { daysInPeriod } from '../../../shared/domain/key-accounts/periods.ts';
 import {
   consumptionLevel,
   SEGMENT_RULES,

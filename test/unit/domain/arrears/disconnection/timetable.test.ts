@@ -4,8 +4,8 @@ import {
   instantMs,
   isInsideWorkingHours,
   planDisconnectionTimes,
-} from '../../../shared/domain/arrears/index.ts';
-import { policy } from './fixtures.ts';
+} from '../../../../../shared/domain/arrears/index.ts';
+import { policy } from '../fixtures.ts';
 
 const plan = (noticeAt: string, p = policy()) => planDisconnectionTimes(instantMs(noticeAt), p);
 
@@ -68,45 +68,8 @@ describe('disconnection times (billing-rules §8, Art. 67)', () => {
 
   it('knows working hours: weekdays 09:00–16:00 in Asia/Shanghai', () => {
     const p = policy();
-    expect(isInsideWorkingHours(instantMs('2026-12-24T02:00:00Z'), p)).toBe(true); // 10:00 Shanghai
-    expect(isInsideWorkingHours(instantMs('2026-12-24T16:01:00+08:00'), p)).toBe(false);
-    expect(isInsideWorkingHours(instantMs('2026-12-26T10:00:00+08:00'), p)).toBe(false); // Saturday
-  });
-});
-
-describe('arrears policy document', () => {
-  it.each([
-    [{ ladder: { disconnectionNoticeDaysAfterDue: 30 } }, 'more than 30 days overdue'],
-    [{ ladder: { paymentDemandDaysAfterDue: 1 } }, 'after the overdue notice'],
-    [{ disconnection: { preferredTime: '09:15' } }, 'inside working hours'],
-    [{ disconnection: { noticeLeadDays: { min: 3, max: 3 } } }, 'at least one day'],
-    [{ authorityEmail: 'not-an-email' }, 'authorityEmail'],
-  ])('refuses %j', (overrides, message) => {
-    let error: unknown;
-    try {
-      policy(overrides as never);
-    } catch (e) {
-      error = e;
-    }
-    expect(String((error as Error)?.message)).toContain(message);
-  });
-
-  it('fills the spec defaults', () => {
-    const p = policy();
-    expect(p.ladder).toEqual({
-      reminderDaysBeforeDue: 3,
-      overdueNoticeDaysAfterDue: 1,
-      paymentDemandDaysAfterDue: 15,
-      disconnectionNoticeDaysAfterDue: 31,
-      minDaysFromDemandToDisconnectionNotice: 7,
-    });
-    expect(p.disconnection.noticeLeadDays).toEqual({ min: 3, max: 7 });
-    expect(p.disconnection.finalReminderMinutesBefore).toBe(30);
-    expect(p.penalty).toEqual({
-      currentYearPerMille: '2',
-      carriedOverPerMille: '3',
-      residentialPerMille: '1',
-      minimumYuan: '1',
-    });
+    expect(isInsideWorkingHours(instantMs('2026-12-24T02:00:00Z'), p.disconnection)).toBe(true); // 10:00 Shanghai
+    expect(isInsideWorkingHours(instantMs('2026-12-24T16:01:00+08:00'), p.disconnection)).toBe(false);
+    expect(isInsideWorkingHours(instantMs('2026-12-26T10:00:00+08:00'), p.disconnection)).toBe(false); // Saturday
   });
 });

@@ -1,15 +1,13 @@
-import type { ArrearsPolicy } from './policy.ts';
 import {
   addDays,
   DAY_MS,
-  isoWeekday,
+  isWorkingDay,
   MINUTE_MS,
-  minutesOfDay,
   msAt,
   shanghaiDateOfMs,
   shanghaiInstant,
-  shanghaiMinutesOfDay,
-} from './time.ts';
+} from '../../calendar/index.ts';
+import type { ArrearsPolicy } from '../policy.ts';
 
 /*
  * When a disconnection can happen and when its messages go out (billing-rules.md §8, Art. 67): the
@@ -17,6 +15,18 @@ import {
  * notice reaches the customer between the policy's minimum and maximum lead (3 to 7 days) before it, and
  * the final reminder goes exactly `finalReminderMinutesBefore` (30) minutes before it.
  */
+
+/** A one-time schedule for a final reminder (EventBridge Scheduler in AWS). */
+export interface ReminderSchedule {
+  scheduleName: string;
+  planId: string;
+  revision: number;
+  at: string;
+}
+
+/** A Scheduler-safe name ([0-9A-Za-z-_.], ≤ 64) for the final reminder of one plan revision. */
+export const reminderScheduleName = (planId: string, revision: number): string =>
+  `dp-${planId.replace(/[^0-9A-Za-z_.-]/g, '-')}-r${revision}`;
 
 export interface DisconnectionTimes {
   noticeAt: string;
@@ -27,25 +37,7 @@ export interface DisconnectionTimes {
 /** A disconnection search that found no working day this far ahead means the calendar is wrong. */
 const SEARCH_HORIZON_DAYS = 120;
 
-export function isWorkingDay(date: string, policy: ArrearsPolicy): boolean {
-  const d = policy.disconnection;
-  if (d.extraWorkingDates.includes(date)) return true;
-  if (d.nonWorkingDates.includes(date)) return false;
-  return d.workingWeekdays.includes(isoWeekday(date));
-}
-
-/** True when an instant is on a working day, within working hours (start and end included). */
-export function isInsideWorkingHours(ms: number, policy: ArrearsPolicy): boolean {
-  const { start, end } = policy.disconnection.workingHours;
-  const minutes = shanghaiMinutesOfDay(ms);
-  return (
-    isWorkingDay(shanghaiDateOfMs(ms), policy) &&
-    minutes >= minutesOfDay(start) &&
-    minutes <= minutesOfDay(end) &&
-    ms % MINUTE_MS === 0
-  );
-}
-
+/** The instant of the daily scan on a day: notices are sent at scan times. */
 export const scanMsOn = (date: string, policy: ArrearsPolicy): number => msAt(date, policy.scanTime);
 
 function times(noticeMs: number, disconnectMs: number, policy: ArrearsPolicy): DisconnectionTimes {
@@ -82,7 +74,7 @@ export function planDisconnectionTimes(earliestNoticeMs: number, policy: Arrears
   const first = shanghaiDateOfMs(earliestNoticeMs);
   for (let k = 0; k <= SEARCH_HORIZON_DAYS; k++) {
     const date = addDays(first, k);
-    if (!isWorkingDay(date, policy)) continue;
+    if (!isWorkingDay(date, policy.disconnection)) continue;
     const disconnectMs = msAt(date, policy.disconnection.preferredTime);
     const noticeMs = noticeTimeFor(earliestNoticeMs, disconnectMs, policy);
     if (noticeMs !== null) return times(noticeMs, disconnectMs, policy);
@@ -100,7 +92,7 @@ export function disconnectionTimesOn(
   earliestNoticeMs: number,
   policy: ArrearsPolicy,
 ): DisconnectionTimes | DisconnectionDateProblem {
-  if (!isWorkingDay(date, policy)) return 'not-a-working-day';
+  if (!isWorkingDay(date, policy.disconnection)) return 'not-a-working-day';
   const disconnectMs = msAt(date, policy.disconnection.preferredTime);
   const noticeMs = noticeTimeFor(earliestNoticeMs, disconnectMs, policy);
   return noticeMs === null ? 'too-soon' : times(noticeMs, disconnectMs, policy);

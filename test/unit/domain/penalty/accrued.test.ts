@@ -1,11 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import {
-  accruedPenalty,
-  latePaymentPenalty,
-  latePaymentPolicyOf,
-} from '../../../shared/domain/arrears/index.ts';
-import { computeLatePaymentPenalty } from '../../../shared/domain/billing/index.ts';
-import { policy } from './fixtures.ts';
+import { accruedPenalty, computeLatePaymentPenalty } from '../../../../shared/domain/penalty/index.ts';
+import { policy } from '../arrears/fixtures.ts';
 
 const rates = policy().penalty;
 
@@ -13,7 +8,7 @@ describe('late-payment penalty (billing-rules §7)', () => {
   it('splits at the year boundary: due 2026-12-20, paid 2027-01-10 is 11 days at 2‰ and 10 days at 3‰', () => {
     // 21 Dec … 31 Dec = 11 days; 1 Jan … 10 Jan = 10 days.
     // 10,000.00 × 0.002 × 11 = 220.00; 10,000.00 × 0.003 × 10 = 300.00; total 520.00.
-    const result = latePaymentPenalty({
+    const result = computeLatePaymentPenalty({
       unpaid: '10000.00',
       dueDate: '2026-12-20',
       paidOn: '2027-01-10',
@@ -27,7 +22,7 @@ describe('late-payment penalty (billing-rules §7)', () => {
         days: 11,
         base: '10000.00',
         ratePerMille: '2',
-        carriedOver: false,
+        kind: 'current-year',
         amount: '220.00',
       },
       {
@@ -36,11 +31,11 @@ describe('late-payment penalty (billing-rules §7)', () => {
         days: 10,
         base: '10000.00',
         ratePerMille: '3',
-        carriedOver: true,
+        kind: 'carried-over',
         amount: '300.00',
       },
     ]);
-    expect(result.amount).toBe('520.00');
+    expect(result.total).toBe('520.00');
   });
 
   it.each([
@@ -49,39 +44,39 @@ describe('late-payment penalty (billing-rules §7)', () => {
     ['paid five days late', '2026-11-25', 5, '1280.01'],
   ])('%s: %i days', (_label, paidOn, days, amount) => {
     // 128,000.50 × 0.002 = 256.001 a day; 5 days = 1,280.005 → 1,280.01 (half-up).
-    const result = latePaymentPenalty({ unpaid: '128000.50', dueDate: '2026-11-20', paidOn, rates });
+    const result = computeLatePaymentPenalty({ unpaid: '128000.50', dueDate: '2026-11-20', paidOn, rates });
     expect(result.days).toBe(days);
-    expect(result.amount).toBe(amount);
+    expect(result.total).toBe(amount);
   });
 
   it('charges a total below ¥1 as ¥1', () => {
     // 100.00 × 0.002 × 2 = 0.40.
-    const result = latePaymentPenalty({
+    const result = computeLatePaymentPenalty({
       unpaid: '100.00',
       dueDate: '2026-11-20',
       paidOn: '2026-11-22',
       rates,
     });
     expect(result.segments[0]?.amount).toBe('0.40');
-    expect(result.amount).toBe('1.00');
+    expect(result.total).toBe('1.00');
     expect(result.minimumApplied).toBe(true);
   });
 
   it('takes the rates from the policy (a contract at 1.5‰ / 2.5‰)', () => {
     const contract = policy({ penalty: { currentYearPerMille: '1.5', carriedOverPerMille: '2.5' } }).penalty;
     // 10,000.00 × 0.0015 × 11 = 165.00; 10,000.00 × 0.0025 × 10 = 250.00.
-    const result = latePaymentPenalty({
+    const result = computeLatePaymentPenalty({
       unpaid: '10000.00',
       dueDate: '2026-12-20',
       paidOn: '2027-01-10',
       rates: contract,
     });
     expect(result.segments.map((s) => s.amount)).toEqual(['165.00', '250.00']);
-    expect(result.amount).toBe('415.00');
+    expect(result.total).toBe('415.00');
   });
 
   it('charges residential accounts 1‰ with no year split', () => {
-    const result = latePaymentPenalty({
+    const result = computeLatePaymentPenalty({
       unpaid: '10000.00',
       dueDate: '2026-12-20',
       paidOn: '2027-01-10',
@@ -89,7 +84,7 @@ describe('late-payment penalty (billing-rules §7)', () => {
       residential: true,
     });
     expect(result.segments).toHaveLength(1);
-    expect(result.amount).toBe('210.00');
+    expect(result.total).toBe('210.00');
   });
 
   it('accrues each day on what was unpaid at the end of the day before', () => {
@@ -108,7 +103,7 @@ describe('late-payment penalty (billing-rules §7)', () => {
       ['2026-11-21', '2026-11-25', '10000.00', '100.00'],
       ['2026-11-26', '2026-11-30', '6000.00', '60.00'],
     ]);
-    expect(result.amount).toBe('160.00');
+    expect(result.total).toBe('160.00');
   });
 
   it.each([
@@ -116,19 +111,19 @@ describe('late-payment penalty (billing-rules §7)', () => {
     ['2026-12-20', '2027-02-03', '98765.43'],
     ['2026-11-20', '2026-11-20', '5000.00'],
   ])(
-    'agrees with the bill engine on a constant unpaid amount (due %s, paid %s, %s)',
+    'accrues on a constant unpaid amount what the single-amount penalty charges (due %s, paid %s, %s)',
     (dueDate, paidOn, unpaid) => {
-      const engine = computeLatePaymentPenalty({
-        unpaid,
+      const single = computeLatePaymentPenalty({ unpaid, dueDate, paidOn, rates });
+      const accrued = accruedPenalty({
         dueDate,
-        paidOn,
-        policy: latePaymentPolicyOf(rates),
+        through: paidOn,
+        steps: [{ effectiveFrom: dueDate, balance: unpaid }],
+        rates,
       });
-      const ours = latePaymentPenalty({ unpaid, dueDate, paidOn, rates });
-      expect([ours.days, ours.amount, ours.minimumApplied]).toEqual([
-        engine.days,
-        engine.total,
-        engine.minimumApplied,
+      expect([accrued.days, accrued.total, accrued.minimumApplied]).toEqual([
+        single.days,
+        single.total,
+        single.minimumApplied,
       ]);
     },
   );

@@ -9,9 +9,9 @@ import {
   instantMs,
   openBalanceAt,
   openBalanceOn,
-} from '../../../shared/domain/arrears/index.ts';
-import { dec, sum } from '../../../shared/domain/money.ts';
-import type { PaymentRow } from '../../../shared/domain/payment.ts';
+} from '../../../../shared/domain/arrears/index.ts';
+import { dec, sum } from '../../../../shared/domain/money.ts';
+import type { PaymentRow } from '../../../../shared/domain/payment.ts';
 import { ACCOUNT_ID, payment, policy, reversal } from './fixtures.ts';
 
 const bill = (period: string, total: string, dueDate: string, extra: Partial<ArrearsBillInput> = {}) => ({
@@ -151,7 +151,7 @@ describe('arrears ledger', () => {
     // 1000 unpaid 21–25 Oct (5 days, paid 600 on the 25th), 400 from 26 to 31 Oct (6 days).
     // 1000 × 0.002 × 5 = 10.00; 400 × 0.002 × 6 = 4.80.
     const ledger = ledgerOf([payment('600.00', '2026-10-25T09:00:00+08:00')], [SEP]);
-    expect(billPenalty(ledger, id('2026-09'), '2026-10-31', policy().penalty).amount).toBe('14.80');
+    expect(billPenalty(ledger, id('2026-09'), '2026-10-31', policy().penalty).total).toBe('14.80');
   });
 
   it('never loses or invents money over random payments and reversals', () => {

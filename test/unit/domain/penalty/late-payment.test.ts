@@ -1,19 +1,18 @@
 import { describe, expect, it } from 'vitest';
+import { BillingInputError } from '../../../../shared/domain/billing/index.ts';
 import {
-  BillingInputError,
   computeLatePaymentPenalty,
-  DEFAULT_LATE_PAYMENT_POLICIES,
-  type LatePaymentPolicy,
-} from '../../../shared/domain/billing/index.ts';
+  DEFAULT_PENALTY_RATES,
+  type PenaltyRates,
+} from '../../../../shared/domain/penalty/index.ts';
 
-const OTHER = DEFAULT_LATE_PAYMENT_POLICIES['non-residential'];
-const RESIDENTIAL = DEFAULT_LATE_PAYMENT_POLICIES.residential;
+const RATES = DEFAULT_PENALTY_RATES;
 
 describe('late-payment penalty', () => {
   it('is nothing when paid on the due date (0 days) or before', () => {
     for (const paidOn of ['2026-11-20', '2026-11-02']) {
       expect(
-        computeLatePaymentPenalty({ unpaid: '100000.00', dueDate: '2026-11-20', paidOn, policy: OTHER }),
+        computeLatePaymentPenalty({ unpaid: '100000.00', dueDate: '2026-11-20', paidOn, rates: RATES }),
       ).toEqual({
         days: 0,
         segments: [],
@@ -29,7 +28,7 @@ describe('late-payment penalty', () => {
       unpaid: '100000.00',
       dueDate: '2026-11-20',
       paidOn: '2026-11-30',
-      policy: OTHER,
+      rates: RATES,
     });
     expect(p).toEqual({
       days: 10,
@@ -39,7 +38,8 @@ describe('late-payment penalty', () => {
           from: '2026-11-21',
           to: '2026-11-30',
           days: 10,
-          ratePerDay: '0.002',
+          base: '100000.00',
+          ratePerMille: '2',
           amount: '2000.00',
         },
       ],
@@ -54,7 +54,7 @@ describe('late-payment penalty', () => {
       unpaid: '50000.00',
       dueDate: '2026-12-20',
       paidOn: '2027-01-10',
-      policy: OTHER,
+      rates: RATES,
     });
     expect(p.days).toBe(21);
     expect(p.segments).toEqual([
@@ -63,15 +63,17 @@ describe('late-payment penalty', () => {
         from: '2026-12-21',
         to: '2026-12-31',
         days: 11,
-        ratePerDay: '0.002',
+        base: '50000.00',
+        ratePerMille: '2',
         amount: '1100.00',
       },
       {
-        kind: 'cross-year',
+        kind: 'carried-over',
         from: '2027-01-01',
         to: '2027-01-10',
         days: 10,
-        ratePerDay: '0.003',
+        base: '50000.00',
+        ratePerMille: '3',
         amount: '1500.00',
       },
     ]);
@@ -83,7 +85,8 @@ describe('late-payment penalty', () => {
       unpaid: '300.00',
       dueDate: '2026-12-25',
       paidOn: '2027-01-05',
-      policy: RESIDENTIAL,
+      rates: RATES,
+      residential: true,
     });
     expect(p.segments).toEqual([
       {
@@ -91,7 +94,8 @@ describe('late-payment penalty', () => {
         from: '2026-12-26',
         to: '2027-01-05',
         days: 11,
-        ratePerDay: '0.001',
+        base: '300.00',
+        ratePerMille: '1',
         amount: '3.30',
       },
     ]);
@@ -103,7 +107,7 @@ describe('late-payment penalty', () => {
       unpaid: '100.00',
       dueDate: '2026-11-20',
       paidOn: '2026-11-22',
-      policy: OTHER,
+      rates: RATES,
     });
     expect(p).toMatchObject({ days: 2, computed: '0.40', total: '1.00', minimumApplied: true });
   });
@@ -114,7 +118,7 @@ describe('late-payment penalty', () => {
         unpaid: '0.01',
         dueDate: '2026-11-20',
         paidOn: '2026-11-21',
-        policy: OTHER,
+        rates: RATES,
       }),
     ).toMatchObject({ computed: '0.00', total: '1.00', minimumApplied: true });
     expect(
@@ -122,7 +126,7 @@ describe('late-payment penalty', () => {
         unpaid: '0.00',
         dueDate: '2026-11-20',
         paidOn: '2026-12-21',
-        policy: OTHER,
+        rates: RATES,
       }),
     ).toMatchObject({ days: 31, total: '0.00', minimumApplied: false });
   });
@@ -133,7 +137,7 @@ describe('late-payment penalty', () => {
         unpaid: '12345.67',
         dueDate: '2026-05-20',
         paidOn: '2026-05-23',
-        policy: OTHER,
+        rates: RATES,
       }).total,
     ).toBe('74.07');
   });
@@ -144,7 +148,7 @@ describe('late-payment penalty', () => {
         unpaid: '1000.00',
         dueDate: '2028-02-27',
         paidOn: '2028-03-01',
-        policy: OTHER,
+        rates: RATES,
       }).days,
     ).toBe(3);
   });
@@ -155,36 +159,31 @@ describe('late-payment penalty', () => {
       unpaid: '10000.00',
       dueDate: '2027-01-20',
       paidOn: '2027-01-25',
-      policy: OTHER,
+      rates: RATES,
       billYear: 2026,
     });
-    expect(p.segments.map((s) => [s.kind, s.days, s.amount])).toEqual([['cross-year', 5, '150.00']]);
+    expect(p.segments.map((s) => [s.kind, s.days, s.amount])).toEqual([['carried-over', 5, '150.00']]);
   });
 
   it('uses the contract’s rates from the policy: 3 ‰ current year → 10,000.00 × 0.003 × 4 = 120.00', () => {
-    const policy: LatePaymentPolicy = { ...OTHER, rates: { ...OTHER.rates, currentYearPerDay: '0.003' } };
+    const rates: PenaltyRates = { ...RATES, currentYearPerMille: '3' };
     expect(
-      computeLatePaymentPenalty({ unpaid: '10000.00', dueDate: '2026-03-20', paidOn: '2026-03-24', policy })
+      computeLatePaymentPenalty({ unpaid: '10000.00', dueDate: '2026-03-20', paidOn: '2026-03-24', rates })
         .total,
     ).toBe('120.00');
   });
 
   it.each([
-    [
-      'a rate above 3 ‰',
-      { ...OTHER, rates: { ...OTHER.rates, crossYearPerDay: '0.005' } },
-      {},
-      'policy.rates.crossYearPerDay',
-    ],
-    ['a negative unpaid amount', OTHER, { unpaid: '-5' }, 'unpaid'],
-    ['a malformed date', OTHER, { paidOn: '2026-11-31' }, 'paidOn'],
-  ] as const)('rejects %s, naming the field', (_, policy, change, field) => {
+    ['a rate above 3 ‰', { ...RATES, carriedOverPerMille: '5' }, {}, 'rates.carriedOverPerMille'],
+    ['a negative unpaid amount', RATES, { unpaid: '-5' }, 'unpaid'],
+    ['a malformed date', RATES, { paidOn: '2026-11-31' }, 'paidOn'],
+  ] as const)('rejects %s, naming the field', (_, rates, change, field) => {
     const run = () =>
       computeLatePaymentPenalty({
         unpaid: '100.00',
         dueDate: '2026-11-20',
         paidOn: '2026-11-25',
-        policy: policy as LatePaymentPolicy,
+        rates: rates as PenaltyRates,
         ...change,
       });
     expect(run).toThrow(BillingInputError);

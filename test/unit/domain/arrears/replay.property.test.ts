@@ -10,9 +10,9 @@ import {
   openBalanceAt,
   replayArrears,
   WARNING_LEVELS,
-} from '../../../shared/domain/arrears/index.ts';
-import { dec } from '../../../shared/domain/money.ts';
-import type { PaymentRow } from '../../../shared/domain/payment.ts';
+} from '../../../../shared/domain/arrears/index.ts';
+import { dec } from '../../../../shared/domain/money.ts';
+import type { PaymentRow } from '../../../../shared/domain/payment.ts';
 import { ACCOUNT_ID, account, policy } from './fixtures.ts';
 
 /*
@@ -166,8 +166,8 @@ describe('arrears warnings over random payment timelines', () => {
           expect(lead).toBeGreaterThanOrEqual(3 * DAY_MS);
           expect(lead).toBeLessThanOrEqual(7 * DAY_MS);
           expect(cut - instantMs(d.reminderAt)).toBe(30 * MINUTE);
-          expect(isInsideWorkingHours(cut, POLICY)).toBe(true);
-          expect(isInsideWorkingHours(instantMs(d.reminderAt), POLICY)).toBe(true);
+          expect(isInsideWorkingHours(cut, POLICY.disconnection)).toBe(true);
+          expect(isInsideWorkingHours(instantMs(d.reminderAt), POLICY.disconnection)).toBe(true);
           if (d.noticeSentAt !== undefined) expect(d.noticeSentAt).toBe(d.noticeAt);
           if (d.reminderSentAt !== undefined) expect(d.reminderSentAt).toBe(d.reminderAt);
           if (d.outcome === 'disconnect-due' || d.outcome === 'restored')

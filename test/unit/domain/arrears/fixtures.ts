@@ -1,14 +1,15 @@
-import type { Account } from '../../../shared/domain/account.ts';
+import type { Account } from '../../../../shared/domain/account.ts';
 import {
   type ArrearsBillInput,
+  type ArrearsMessageModel,
   type ArrearsPolicy,
   type ArrearsPolicyInput,
   ArrearsPolicySchema,
   type ReplayInput,
   type ReplayResult,
   replayArrears,
-} from '../../../shared/domain/arrears/index.ts';
-import type { PaymentRow } from '../../../shared/domain/payment.ts';
+} from '../../../../shared/domain/arrears/index.ts';
+import type { PaymentRow } from '../../../../shared/domain/payment.ts';
 
 export const ACCOUNT_ID = '3100012345';
 
@@ -94,3 +95,27 @@ export function timeline(result: ReplayResult): string[] {
     .map((w) => `${w.sendAt.slice(0, 16).replace('T', ' ')} ${w.kind}`);
   return [...new Set(lines)];
 }
+
+/** A message model with every field any message kind prints (illustrative amounts and times). */
+export const messageModel = (
+  kind: ArrearsMessageModel['kind'],
+  p: ArrearsPolicy = policy(),
+): ArrearsMessageModel => ({
+  kind,
+  accountId: '3100012345',
+  accountName: '华东精密铸造有限公司',
+  periods: ['2026-10'],
+  dueDate: '2026-11-20',
+  arrears: '128000.50',
+  penalty: '7936.03',
+  asOf: '2026-12-21',
+  daysOverdue: 31,
+  penaltyRatePerMille: '2',
+  disconnectAt: '2026-12-24T10:00:00+08:00',
+  disconnectionNoticeFrom: '2026-12-21',
+  cancellation: { reason: 'paid' },
+  restoreWithinDays: 3,
+  paymentInstructions: p.paymentInstructions,
+  manager: { name: '王经理', phone: '+8613900001000', email: 'am@power.example.cn' },
+  important: false,
+});

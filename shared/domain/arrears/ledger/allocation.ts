@@ -1,0 +1,171 @@
+import { shanghaiDateOfMs, shanghaiInstant } from '../../calendar/index.ts';
+import { Dec, dec } from '../../money.ts';
+import type { PaymentRow } from '../../payment.ts';
+import type { LedgerBill, LedgerEntry, LedgerEntryKind, LedgerFinding } from './model.ts';
+
+/*
+ * Allocating one account's payments to its bills, one event at a time in the order they happened (see
+ * build.ts for the rules). Every allocation becomes an entry stamped with the instant of the event.
+ */
+
+interface Holding {
+  /** Bills the payment currently settles, in allocation order. */
+  bills: { billId: string; amount: Dec }[];
+  credit: Dec;
+  reversal: boolean;
+}
+
+export class Allocation {
+  readonly entries: LedgerEntry[] = [];
+  /** The instant of the event being applied. */
+  now = 0;
+  private readonly open: Map<string, Dec>;
+  private readonly issued: Set<string>;
+  private readonly holdings = new Map<string, Holding>();
+  /** Payments with unused credit, first in first out. */
+  private readonly creditQueue: string[] = [];
+
+  constructor(
+    private readonly accountId: string,
+    private readonly bills: readonly LedgerBill[],
+    private readonly findings: LedgerFinding[],
+  ) {
+    this.open = new Map<string, Dec>(bills.map((b) => [b.billId, dec(b.amount)]));
+    this.issued = new Set(bills.filter((b) => b.issuedOn === undefined).map((b) => b.billId));
+  }
+
+  private record(kind: LedgerEntryKind, paymentId: string, amount: Dec, extra: Partial<LedgerEntry> = {}) {
+    this.entries.push({
+      kind,
+      paymentId,
+      amount: amount.toFixed(2),
+      at: shanghaiInstant(this.now),
+      atMs: this.now,
+      on: shanghaiDateOfMs(this.now),
+      ...extra,
+    });
+  }
+
+  private settle(paymentId: string, billId: string, remaining: Dec, kind: 'settle' | 'credit-applied'): Dec {
+    const owed = this.open.get(billId)!;
+    const take = Dec.min(owed, remaining);
+    if (take.lte(0)) return remaining;
+    this.open.set(billId, owed.minus(take));
+    const holding = this.holdings.get(paymentId)!;
+    holding.bills.push({ billId, amount: take });
+    this.record(kind, paymentId, take, { billId });
+    return remaining.minus(take);
+  }
+
+  private openIssuedBills(): LedgerBill[] {
+    return this.bills.filter((b) => this.issued.has(b.billId) && this.open.get(b.billId)!.gt(0));
+  }
+
+  /** Credit goes to open bills, oldest bill first, oldest credit first. */
+  private applyCredit() {
+    for (const bill of this.openIssuedBills()) {
+      while (this.open.get(bill.billId)!.gt(0) && this.creditQueue.length > 0) {
+        const paymentId = this.creditQueue[0]!;
+        const holding = this.holdings.get(paymentId)!;
+        const before = holding.credit;
+        const left = this.settle(paymentId, bill.billId, before, 'credit-applied');
+        holding.credit = left;
+        if (left.lte(0)) this.creditQueue.shift();
+      }
+    }
+  }
+
+  /** A bill is issued: from now on it takes unnamed payments and credit. */
+  issue(bill: LedgerBill) {
+    this.issued.add(bill.billId);
+    this.applyCredit();
+  }
+
+  /** A payment: the bill it names first, then the oldest open bills, the rest to credit. */
+  pay(p: PaymentRow) {
+    this.holdings.set(p.paymentId, { bills: [], credit: dec(0), reversal: false });
+    let remaining = dec(p.amount);
+    if (p.billId !== undefined) {
+      const named = this.bills.find((b) => b.billId === p.billId || b.externalId === p.billId);
+      if (named === undefined) {
+        this.findings.push({
+          code: 'unknown-bill',
+          accountId: this.accountId,
+          paymentId: p.paymentId,
+          billId: p.billId,
+          message: `payment ${p.paymentId} names bill ${p.billId}, which is not one of the account's bills; it settles the oldest open bills`,
+        });
+      } else {
+        remaining = this.settle(p.paymentId, named.billId, remaining, 'settle');
+      }
+    }
+    for (const bill of this.openIssuedBills()) {
+      if (remaining.lte(0)) break;
+      remaining = this.settle(p.paymentId, bill.billId, remaining, 'settle');
+    }
+    if (remaining.gt(0)) {
+      this.holdings.get(p.paymentId)!.credit = remaining;
+      this.creditQueue.push(p.paymentId);
+      this.record('to-credit', p.paymentId, remaining);
+    }
+  }
+
+  /** The payment a reversal undoes, if it can be undone; a finding otherwise. */
+  private reversible(p: PaymentRow, reverses: string): Holding | undefined {
+    const original = this.holdings.get(reverses);
+    if (original === undefined) {
+      this.findings.push({
+        code: 'unknown-reversed-payment',
+        accountId: this.accountId,
+        paymentId: p.paymentId,
+        message: `reversal ${p.paymentId} reverses ${reverses}, which is not an earlier payment of the account; ignored`,
+      });
+      return undefined;
+    }
+    if (original.reversal) {
+      this.findings.push({
+        code: 'reversal-of-reversal',
+        accountId: this.accountId,
+        paymentId: p.paymentId,
+        message: `reversal ${p.paymentId} reverses ${reverses}, itself a reversal; ignored`,
+      });
+      return undefined;
+    }
+    return original;
+  }
+
+  /** A reversal: undoes the reversed payment's allocations, last first, then lets credit settle again. */
+  reverse(p: PaymentRow, reverses: string) {
+    this.holdings.set(p.paymentId, { bills: [], credit: dec(0), reversal: true });
+    const original = this.reversible(p, reverses);
+    if (original === undefined) return;
+    let toReverse = dec(p.amount).abs();
+    const held = original.bills.reduce((acc, h) => acc.plus(h.amount), original.credit);
+    if (toReverse.gt(held)) {
+      this.findings.push({
+        code: 'reversal-exceeds-payment',
+        accountId: this.accountId,
+        paymentId: p.paymentId,
+        message: `reversal ${p.paymentId} of ${dec(p.amount).abs().toFixed(2)} exceeds the ${held.toFixed(2)} that ${reverses} still settles; only that is reversed`,
+      });
+      toReverse = held;
+    }
+    const fromCredit = Dec.min(original.credit, toReverse);
+    if (fromCredit.gt(0)) {
+      original.credit = original.credit.minus(fromCredit);
+      if (original.credit.lte(0)) this.creditQueue.splice(this.creditQueue.indexOf(reverses), 1);
+      toReverse = toReverse.minus(fromCredit);
+      this.record('reversed-from-credit', reverses, fromCredit, { reversalId: p.paymentId });
+    }
+    while (toReverse.gt(0) && original.bills.length > 0) {
+      const last = original.bills.at(-1)!;
+      const take = Dec.min(last.amount, toReverse);
+      last.amount = last.amount.minus(take);
+      if (last.amount.lte(0)) original.bills.pop();
+      this.open.set(last.billId, this.open.get(last.billId)!.plus(take));
+      toReverse = toReverse.minus(take);
+      this.record('reversed-from-bill', reverses, take, { reversalId: p.paymentId, billId: last.billId });
+    }
+    this.applyCredit();
+  }
+}

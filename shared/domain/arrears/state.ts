@@ -1,0 +1,101 @@
+import type { Account } from '../account.ts';
+import type { PlanCancellation } from './disconnection/cancellation.ts';
+import type { DisconnectionPlan, Exemption } from './disconnection/plan.ts';
+import type { ReminderSchedule } from './disconnection/timetable.ts';
+import type { ArrearsWarning, WarningLevel } from './evidence.ts';
+import type { AccountLedger } from './ledger/index.ts';
+
+/*
+ * What the arrears domain remembers about one account between runs, what one run reads, and what it
+ * returns: the next state, the warnings to send, the one-time reminders to schedule or cancel, the
+ * cancellations to confirm and the events to log.
+ */
+
+export interface LevelReached {
+  level: WarningLevel;
+  /** Asia/Shanghai day and instant the level's warning went out. */
+  on: string;
+  at: string;
+  planId?: string;
+}
+
+export interface BillProgress {
+  billId: string;
+  reached: LevelReached[];
+}
+
+/** Everything the ladder remembers about one account between runs (store it as one item). */
+export interface AccountArrearsState {
+  accountId: string;
+  bills: BillProgress[];
+  plans: DisconnectionPlan[];
+  exemptions: Exemption[];
+}
+
+export const emptyArrearsState = (accountId: string): AccountArrearsState => ({
+  accountId,
+  bills: [],
+  plans: [],
+  exemptions: [],
+});
+
+/** What one run needs: the account, its ledger (bills and payments) and the stored state. */
+export interface ArrearsSnapshot {
+  account: Account;
+  ledger: AccountLedger;
+  state: AccountArrearsState;
+}
+
+export type ArrearsEventType =
+  | 'level-reached'
+  | 'plan-created'
+  | 'approval-required'
+  | 'plan-approved'
+  | 'notice-scheduled'
+  | 'final-reminder-sent'
+  | 'plan-deferred'
+  | 'plan-cancelled'
+  | 'plan-lapsed'
+  | 'disconnect-due'
+  | 'supply-to-restore'
+  | 'stale-reminder-ignored';
+
+export interface ArrearsEvent {
+  type: ArrearsEventType;
+  accountId: string;
+  at: string;
+  planId?: string;
+  billId?: string;
+  level?: WarningLevel;
+  detail?: string;
+}
+
+export interface ArrearsOutcome {
+  /** The state to store (conditionally on the one read). */
+  state: AccountArrearsState;
+  /** Messages to put in the outbox, each idempotent by warningId, to send at sendAt. */
+  warnings: ArrearsWarning[];
+  remindersToSchedule: ReminderSchedule[];
+  remindersToCancel: ReminderSchedule[];
+  cancellations: PlanCancellation[];
+  events: ArrearsEvent[];
+}
+
+/** A deep copy of the plain-data state (faster than structuredClone on the scan's hot path). */
+export function cloneState(s: AccountArrearsState): AccountArrearsState {
+  return {
+    accountId: s.accountId,
+    bills: s.bills.map((b) => ({ billId: b.billId, reached: b.reached.map((r) => ({ ...r })) })),
+    plans: s.plans.map((p) => ({
+      ...p,
+      billIds: [...p.billIds],
+      ...(p.approval === undefined ? {} : { approval: { ...p.approval } }),
+      revisions: p.revisions.map((r) => ({
+        ...r,
+        ...(r.noticeWarningIds === undefined ? {} : { noticeWarningIds: [...r.noticeWarningIds] }),
+        ...(r.ended === undefined ? {} : { ended: { ...r.ended } }),
+      })),
+    })),
+    exemptions: s.exemptions.map((e) => ({ ...e })),
+  };
+}

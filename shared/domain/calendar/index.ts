@@ -1,0 +1,9 @@
+/*
+ * The one calendar of the domain: plain dates and times of day, billing periods, instants on the
+ * Asia/Shanghai clock, the working calendar and the SMS quiet hours. Pure: nothing here reads the clock.
+ */
+export * from './dates.ts';
+export * from './periods.ts';
+export * from './quiet-hours.ts';
+export * from './shanghai.ts';
+export * from './working-hours.ts';

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import {
+  fireFinalReminder,
+  reachDisconnectionTime,
+  recordPayments,
+} from '../../../../../shared/domain/arrears/index.ts';
+import { ACCOUNT_ID, payment } from '../fixtures.ts';
+import { POLICY, scanDays, snapshotOf } from '../helpers.ts';
+
+describe('after a disconnection notice: payments cancel or restore', () => {
+  const notified = scanDays('2026-11-17', '2026-12-21').state;
+  const target = { planId: `${ACCOUNT_ID}#DP1`, revision: 1 };
+
+  it('cancels the final reminder schedule when a payment clears the arrears, and confirms', () => {
+    const paid = [payment('128000.50', '2026-12-23T16:20:00+08:00')];
+    const outcome = recordPayments(snapshotOf(notified, paid), '2026-12-23T16:20:00+08:00', POLICY);
+    expect(outcome.remindersToCancel).toEqual([
+      { scheduleName: `dp-${ACCOUNT_ID}-DP1-r1`, ...target, at: '2026-12-24T09:30:00+08:00' },
+    ]);
+    expect(outcome.cancellations[0]?.pendingWarningIds).toHaveLength(4);
+    expect(outcome.warnings.map((w) => w.kind)).toEqual(Array(4).fill('disconnection-cancelled'));
+    expect(outcome.state.plans[0]?.status).toBe('cancelled');
+    // The schedule fires anyway (deleted too late): nothing is sent.
+    const late = fireFinalReminder(
+      snapshotOf(outcome.state, paid),
+      target,
+      '2026-12-24T09:30:00+08:00',
+      POLICY,
+    );
+    expect(late.warnings).toEqual([]);
+    expect(late.events.map((e) => e.type)).toEqual(['stale-reminder-ignored']);
+  });
+
+  it('leaves the plan standing after a partial payment', () => {
+    const partial = [payment('100000.00', '2026-12-23T16:20:00+08:00')];
+    const outcome = recordPayments(snapshotOf(notified, partial), '2026-12-23T16:20:00+08:00', POLICY);
+    expect(outcome.cancellations).toEqual([]);
+    const reminder = fireFinalReminder(
+      snapshotOf(outcome.state, partial),
+      target,
+      '2026-12-24T09:30:00+08:00',
+      POLICY,
+    );
+    expect(reminder.warnings.find((w) => w.recipient.role === 'customer')?.amounts.arrears).toBe('28000.50');
+  });
+
+  it('confirms restoration within the policy days when a disconnected account pays', () => {
+    const reminded = fireFinalReminder(snapshotOf(notified), target, '2026-12-24T09:30:00+08:00', POLICY);
+    const due = reachDisconnectionTime(snapshotOf(reminded.state), '2026-12-24T10:00:00+08:00', POLICY);
+    const paid = [payment('128000.50', '2026-12-26T11:00:00+08:00')];
+    const outcome = recordPayments(snapshotOf(due.state, paid), '2026-12-26T11:00:00+08:00', POLICY);
+    expect(outcome.state.plans[0]?.status).toBe('restored');
+    const customer = outcome.warnings.find((w) => w.recipient.role === 'customer');
+    expect(customer?.kind).toBe('supply-restoration');
+    expect(customer?.text).toContain('3 日内恢复供电');
+  });
+});

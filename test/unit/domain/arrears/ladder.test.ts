@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest';
+import { emptyArrearsState, scanAccount } from '../../../../shared/domain/arrears/index.ts';
+import { ACCOUNT_ID, OCTOBER_ID } from './fixtures.ts';
+import { kinds, POLICY, scanDays, snapshotOf } from './helpers.ts';
+
+describe('daily arrears scan', () => {
+  it('does nothing the second time it runs on the same day with the stored state', () => {
+    const first = scanAccount(snapshotOf(emptyArrearsState(ACCOUNT_ID)), '2026-11-21', POLICY);
+    expect(kinds(first)).toEqual(['2026-11-21 overdue-notice']);
+    const again = scanAccount(snapshotOf(first.state), '2026-11-21', POLICY);
+    expect(again.warnings).toEqual([]);
+    expect(again.state).toEqual(first.state);
+  });
+
+  it('climbs one level a day when it first meets a bill long overdue, skipping only the lapsed reminder', () => {
+    const { warnings, state } = scanDays('2026-12-28', '2027-01-06');
+    expect(kinds({ warnings })).toEqual([
+      '2026-12-28 overdue-notice',
+      '2026-12-29 payment-demand',
+      // The demand needs 7 days to work before a disconnection notice (policy).
+      '2027-01-05 disconnection-notice',
+    ]);
+    expect(state.bills[0]?.reached.map((r) => r.level)).toEqual([
+      'overdue-notice',
+      'payment-demand',
+      'disconnection-notice',
+    ]);
+  });
+
+  it('keeps the same warning ids when a scan is repeated from the same state (idempotent outbox keys)', () => {
+    const a = scanAccount(snapshotOf(emptyArrearsState(ACCOUNT_ID)), '2026-11-17', POLICY);
+    const b = scanAccount(snapshotOf(emptyArrearsState(ACCOUNT_ID)), '2026-11-17', POLICY);
+    expect(a.warnings.map((w) => w.warningId)).toEqual(b.warnings.map((w) => w.warningId));
+    expect(a.warnings[0]?.warningId).toMatch(
+      new RegExp(`^${OCTOBER_ID}#reminder#email#customer#[0-9a-f]{16}$`),
+    );
+  });
+
+  it('asks for a one-time final reminder schedule when the notice goes out', () => {
+    const { outcomes } = scanDays('2026-11-17', '2026-12-21');
+    expect(outcomes.at(-1)?.remindersToSchedule).toEqual([
+      {
+        scheduleName: `dp-${ACCOUNT_ID}-DP1-r1`,
+        planId: `${ACCOUNT_ID}#DP1`,
+        revision: 1,
+        at: '2026-12-24T09:30:00+08:00',
+      },
+    ]);
+  });
+});
