@@ -1,10 +1,10 @@
+import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { withTypedTransientErrors } from './aws-errors.ts';
 
