@@ -8,9 +8,9 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { z } from 'zod';
-import type { Account } from '../shared/domain/account.ts';
-import { AccountFileSchema } from '../shared/domain/account.ts';
+import { z } from 'zod';
+import type { Account } from '../../shared/domain/account.ts';
+import { AccountFileSchema } from '../../shared/domain/account.ts';
 import {
   BillHistoryFileSchema,
   configInEffect,
@@ -28,9 +28,40 @@ import {
   renderKeyAccountHtml,
   SEGMENT_RULES,
   type UsageBill,
-} from '../shared/domain/key-accounts/index.ts';
-import { Dec, dec } from '../shared/domain/money.ts';
-import { Period } from '../shared/domain/primitives.ts';
+} from '../../shared/domain/key-accounts/index.ts';
+import { Dec, dec } from '../../shared/domain/money.ts';
+import { Period } from '../../shared/domain/primitives.ts';
+import { type CliIo, defineCommand } from '../command.ts';
+
+export const keyAccountsCli = defineCommand(
+  'key-accounts',
+  {
+    period: { type: 'string' },
+    out: { type: 'string' },
+    accounts: { type: 'string' },
+    bills: { type: 'string' },
+    generate: { type: 'string' },
+    config: { type: 'string' },
+    overrides: { type: 'string' },
+    previous: { type: 'string' },
+    language: { type: 'string', default: 'zh-CN' },
+  },
+  ({ values, need }, io) =>
+    keyAccountsCommand(
+      {
+        period: need('period'),
+        out: need('out'),
+        accounts: values.accounts,
+        bills: values.bills,
+        generate: values.generate === undefined ? undefined : Number(values.generate),
+        config: values.config,
+        overrides: values.overrides,
+        previous: values.previous,
+        language: z.enum(['zh-CN', 'en']).parse(values.language),
+      },
+      io,
+    ),
+);
 
 export interface KeyAccountsArgs {
   /** Last period of the history (YYYY-MM); the selection takes effect on the first day after it. */
@@ -52,17 +83,12 @@ export interface KeyAccountsArgs {
   language?: 'zh-CN' | 'en';
 }
 
-export interface CommandOutput {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-}
-
 class InputError extends Error {}
 
 /** Runs the command; 0 on success, 2 on bad input (the reason is on stderr). */
 export async function keyAccountsCommand(
   args: KeyAccountsArgs,
-  io: CommandOutput = { stdout: process.stdout, stderr: process.stderr },
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   try {
     const written = await run(args, io);
@@ -77,7 +103,7 @@ export async function keyAccountsCommand(
   }
 }
 
-async function run(args: KeyAccountsArgs, io: CommandOutput): Promise<string[]> {
+async function run(args: KeyAccountsArgs, io: CliIo): Promise<string[]> {
   if (!Period.safeParse(args.period).success) throw new InputError(`--period ${args.period} is not YYYY-MM`);
   const asOf = `${nextPeriod(args.period)}-01`;
 
