@@ -47,7 +47,10 @@ const COMMANDS = new Map<string, () => Promise<CliCommand>>([
   ...Object.entries(stackClis).map(([name, command]) => [name, async () => command] as const),
 ]);
 
-/** Runs one command line; the exit code: 0 done, 1 done with rejects or a refusal, 2 unusable input. */
+/**
+ * Runs one command line. The exit code: 0 done; 1 done with rejected rows or a refused command, or an
+ * unexpected failure (its stack on stderr); 2 unusable input (`error: …` on stderr).
+ */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
   try {
     return await dispatch(argv, io);
