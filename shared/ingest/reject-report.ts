@@ -1,27 +1,25 @@
+import { type CsvCell, writeCsv, writeCsvCell } from '../domain/csv/write-csv.ts';
 import type { DropItem, DropReject } from './read-drop.ts';
 
-export const REJECT_REPORT_HEADER = 'row,column,reason,raw\r\n';
+export const REJECT_REPORT_HEADER = writeCsv([['row', 'column', 'reason', 'raw']]);
 
 /** A line of the reject report: a reject from readDrop, or one a later stage adds (no `kind`). */
 export type RejectReportEntry = Pick<DropReject, 'rowNumber' | 'column' | 'reason' | 'raw'>;
 
 type ReportInput = RejectReportEntry | DropItem<unknown>;
 
-/** What a spreadsheet would run as a formula (OWASP CSV injection list). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
-
 /** One report cell: neutralised against formula injection, then quoted per RFC 4180 where needed. */
-export function reportCell(value: string): string {
-  const safe = FORMULA_START.test(value) ? `'${value}` : value;
-  return NEEDS_QUOTES.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe;
-}
+export const reportCell = (value: string): string => writeCsvCell(value);
+
+const reportRecord = (entry: RejectReportEntry): CsvCell[] => [
+  entry.rowNumber,
+  entry.column ?? '',
+  entry.reason,
+  entry.raw,
+];
 
 export function rejectReportLine(entry: RejectReportEntry): string {
-  return (
-    `${entry.rowNumber},${reportCell(entry.column ?? '')},${reportCell(entry.reason)},` +
-    `${reportCell(entry.raw)}\r\n`
-  );
+  return writeCsv([reportRecord(entry)]);
 }
 
 export interface RejectReportWriter {
@@ -71,10 +69,9 @@ export function rejectReportCsv(
   items: Iterable<ReportInput> | AsyncIterable<ReportInput>,
 ): string | Promise<string> {
   if (Symbol.iterator in items) {
-    const writer = createRejectReportWriter();
-    let text = '';
-    for (const item of items) if (isReject(item)) text += writer.write(item);
-    return text + writer.end();
+    const records: CsvCell[][] = [];
+    for (const item of items) if (isReject(item)) records.push(reportRecord(item));
+    return REJECT_REPORT_HEADER + writeCsv(records);
   }
   return (async () => {
     let text = '';

@@ -30,13 +30,8 @@ import {
 
 type Log = (message: string, fields?: Record<string, unknown>) => void;
 
-let stores: Stores | undefined;
-
-/** Every store of the table TABLE_NAME, sharing one client. */
-export function tableStores(): Stores {
-  stores ??= dynamoStores(documentClient(), requiredEnv('TABLE_NAME'));
-  return stores;
-}
+/** Every store of the table TABLE_NAME, sharing the process's one client (the stores hold no state). */
+export const tableStores = (): Stores => dynamoStores(documentClient(), requiredEnv('TABLE_NAME'));
 
 const noticeQueue = () => sqsNoticeQueue(requiredEnv('NOTICE_QUEUE_URL'));
 const optionalQueue = <Q>(variable: string, make: (url: string) => Q): Q | undefined => {

@@ -1,31 +1,23 @@
+import { type CsvCell, CsvDecimal, writeCsv, writeCsvCell } from '../csv/write-csv.ts';
 import type { KeyAccountRanking } from './rank.ts';
 
 /*
- * The ranking as CSV (RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted, quotes
- * doubled). Text cells that a spreadsheet would run as a formula (OWASP CSV injection: = + - @ tab CR at
- * the start) get a leading apostrophe. Numeric cells are the ranking's own decimal strings, checked, and
- * left as they are so that "-12.5" stays a number.
+ * The ranking as CSV, written by the shared CSV writer (RFC 4180, text cells neutralised against formula
+ * injection). Numeric cells are the ranking's own decimal strings, checked, and left as they are so that
+ * "-12.5" stays a number.
  */
 
-const FORMULA_START = /^[=+\-@\t\r]/;
-const NEEDS_QUOTES = /[",\r\n]/;
-const DECIMAL = /^-?\d+(\.\d+)?$/;
-
-const quote = (value: string): string =>
-  NEEDS_QUOTES.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
+/** A numeric cell of the ranking; every other cell is text, neutralised by the writer. */
+const decimal = (value: string | number | null | undefined): CsvCell => CsvDecimal.of(value);
 
 /** A text cell: neutralised against formula injection, then quoted where needed. */
 export function csvTextCell(value: string | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  return quote(FORMULA_START.test(value) ? `'${value}` : value);
+  return writeCsvCell(value);
 }
 
 /** A numeric cell: must be a plain decimal (or empty for null). */
 export function csvNumberCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  const s = String(value);
-  if (!DECIMAL.test(s)) throw new Error(`not a decimal for a numeric CSV cell: ${JSON.stringify(s)}`);
-  return s;
+  return writeCsvCell(decimal(value));
 }
 
 export const KEY_ACCOUNT_CSV_COLUMNS = [
@@ -75,51 +67,49 @@ export function renderKeyAccountCsv(
   const segments = new Map(result.segments.map((s) => [s.accountId, s]));
   const assignments = new Map(result.assignments.map((a) => [a.accountId, a]));
   const changes = new Map(result.changes.map((c) => [c.accountId, c.change]));
-  const lines = [KEY_ACCOUNT_CSV_COLUMNS.join(',')];
+  const records: CsvCell[][] = [[...KEY_ACCOUNT_CSV_COLUMNS]];
   for (const r of result.ranking) {
     const s = segments.get(r.accountId);
     const m = assignments.get(r.accountId);
     const c = r.components;
     const u = r.usage;
-    lines.push(
-      [
-        csvNumberCell(r.rank),
-        csvTextCell(r.accountId),
-        csvTextCell(r.name),
-        csvTextCell(r.category),
-        csvNumberCell(r.score),
-        csvNumberCell(c.nature.value),
-        csvNumberCell(c.current.value),
-        csvNumberCell(c.potential.value),
-        csvNumberCell(c.correction.coefficient),
-        csvTextCell(c.correction.reason),
-        csvNumberCell(r.revenue),
-        csvNumberCell(r.energyKwh),
-        csvNumberCell(r.cumulativeShare),
-        r.isKey ? 'yes' : 'no',
-        csvTextCell(r.keyBasis ?? r.excludedBy),
-        csvTextCell(r.keyOverride?.status),
-        csvTextCell(r.keyOverride?.reason),
-        csvTextCell(changes.get(r.accountId)),
-        csvTextCell(s?.segmentId),
-        csvTextCell(s?.name['zh-CN']),
-        csvTextCell(s?.name.en),
-        csvTextCell(s?.explanation[language]),
-        csvTextCell(s?.level),
-        csvTextCell(s?.plan.leadAdvice),
-        csvTextCell(s?.plan.channels.join(' ')),
-        csvNumberCell(s?.plan.daysBeforeDue),
-        csvTextCell(m?.managerId),
-        csvTextCell(m?.managerName),
-        csvNumberCell(u.momChangePercent),
-        csvNumberCell(u.yoyChangePercent),
-        csvNumberCell(u.peakSharpShare),
-        csvNumberCell(u.valleyShare),
-        csvNumberCell(u.loadFactor),
-        csvNumberCell(u.powerFactorLatest),
-        csvNumberCell(u.powerFactorTrend),
-      ].join(','),
-    );
+    records.push([
+      decimal(r.rank),
+      r.accountId,
+      r.name,
+      r.category,
+      decimal(r.score),
+      decimal(c.nature.value),
+      decimal(c.current.value),
+      decimal(c.potential.value),
+      decimal(c.correction.coefficient),
+      c.correction.reason,
+      decimal(r.revenue),
+      decimal(r.energyKwh),
+      decimal(r.cumulativeShare),
+      r.isKey ? 'yes' : 'no',
+      r.keyBasis ?? r.excludedBy,
+      r.keyOverride?.status,
+      r.keyOverride?.reason,
+      changes.get(r.accountId),
+      s?.segmentId,
+      s?.name['zh-CN'],
+      s?.name.en,
+      s?.explanation[language],
+      s?.level,
+      s?.plan.leadAdvice,
+      s?.plan.channels.join(' '),
+      decimal(s?.plan.daysBeforeDue),
+      m?.managerId,
+      m?.managerName,
+      decimal(u.momChangePercent),
+      decimal(u.yoyChangePercent),
+      decimal(u.peakSharpShare),
+      decimal(u.valleyShare),
+      decimal(u.loadFactor),
+      decimal(u.powerFactorLatest),
+      decimal(u.powerFactorTrend),
+    ]);
   }
-  return `${lines.join('\r\n')}\r\n`;
+  return writeCsv(records);
 }

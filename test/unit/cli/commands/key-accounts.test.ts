@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keyAccountsCommand } from '../../../cli/key-accounts.ts';
-import { account, history } from './fixtures.ts';
+import { keyAccountsCommand } from '../../../../cli/commands/key-accounts.ts';
+import { account, history } from '../../key-accounts/fixtures.ts';
 
 let dir: string;
 

@@ -8,9 +8,9 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { z } from 'zod';
-import type { Account } from '../shared/domain/account.ts';
-import { AccountFileSchema } from '../shared/domain/account.ts';
+import { z } from 'zod';
+import type { Account } from '../../shared/domain/account.ts';
+import { AccountFileSchema } from '../../shared/domain/account.ts';
 import {
   BillHistoryFileSchema,
   configInEffect,
@@ -28,9 +28,40 @@ import {
   renderKeyAccountHtml,
   SEGMENT_RULES,
   type UsageBill,
-} from '../shared/domain/key-accounts/index.ts';
-import { Dec, dec } from '../shared/domain/money.ts';
-import { Period } from '../shared/domain/primitives.ts';
+} from '../../shared/domain/key-accounts/index.ts';
+import { Dec, dec } from '../../shared/domain/money.ts';
+import { Period } from '../../shared/domain/primitives.ts';
+import { CliError, type CliIo, defineCommand } from '../command.ts';
+
+export const keyAccountsCli = defineCommand(
+  'key-accounts',
+  {
+    period: { type: 'string' },
+    out: { type: 'string' },
+    accounts: { type: 'string' },
+    bills: { type: 'string' },
+    generate: { type: 'string' },
+    config: { type: 'string' },
+    overrides: { type: 'string' },
+    previous: { type: 'string' },
+    language: { type: 'string', default: 'zh-CN' },
+  },
+  ({ values, need }, io) =>
+    keyAccountsCommand(
+      {
+        period: need('period'),
+        out: need('out'),
+        accounts: values.accounts,
+        bills: values.bills,
+        generate: values.generate === undefined ? undefined : Number(values.generate),
+        config: values.config,
+        overrides: values.overrides,
+        previous: values.previous,
+        language: z.enum(['zh-CN', 'en']).parse(values.language),
+      },
+      io,
+    ),
+);
 
 export interface KeyAccountsArgs {
   /** Last period of the history (YYYY-MM); the selection takes effect on the first day after it. */
@@ -52,24 +83,17 @@ export interface KeyAccountsArgs {
   language?: 'zh-CN' | 'en';
 }
 
-export interface CommandOutput {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-}
-
-class InputError extends Error {}
-
 /** Runs the command; 0 on success, 2 on bad input (the reason is on stderr). */
 export async function keyAccountsCommand(
   args: KeyAccountsArgs,
-  io: CommandOutput = { stdout: process.stdout, stderr: process.stderr },
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   try {
     const written = await run(args, io);
     for (const file of written) io.stdout.write(`wrote ${file}\n`);
     return 0;
   } catch (error) {
-    if (error instanceof InputError || error instanceof KeyAccountInputError) {
+    if (error instanceof CliError || error instanceof KeyAccountInputError) {
       io.stderr.write(`error: ${error.message}\n`);
       return 2;
     }
@@ -77,20 +101,20 @@ export async function keyAccountsCommand(
   }
 }
 
-async function run(args: KeyAccountsArgs, io: CommandOutput): Promise<string[]> {
-  if (!Period.safeParse(args.period).success) throw new InputError(`--period ${args.period} is not YYYY-MM`);
+async function run(args: KeyAccountsArgs, io: CliIo): Promise<string[]> {
+  if (!Period.safeParse(args.period).success) throw new CliError(`--period ${args.period} is not YYYY-MM`);
   const asOf = `${nextPeriod(args.period)}-01`;
 
   let accounts: Account[];
   let bills: UsageBill[];
   if (args.generate !== undefined) {
     if (!Number.isInteger(args.generate) || args.generate < 1) {
-      throw new InputError('--generate needs a whole number of accounts');
+      throw new CliError('--generate needs a whole number of accounts');
     }
     ({ accounts, bills } = generatePopulation({ count: args.generate, lastPeriod: args.period }));
   } else {
     if (args.accounts === undefined || args.bills === undefined) {
-      throw new InputError('key-accounts needs --accounts and --bills, or --generate N');
+      throw new CliError('key-accounts needs --accounts and --bills, or --generate N');
     }
     accounts = (await readJson(args.accounts, AccountFileSchema)).accounts;
     bills = (await readJson(args.bills, BillHistoryFileSchema)).bills;
@@ -165,7 +189,7 @@ async function readConfig(path: string, asOf: string): Promise<KeyAccountConfig>
   const many = KeyAccountConfigFileSchema.safeParse(data);
   if (many.success) {
     const config = configInEffect(many.data.configs, asOf);
-    if (config === undefined) throw new InputError(`${path}: no configuration in effect on ${asOf}`);
+    if (config === undefined) throw new CliError(`${path}: no configuration in effect on ${asOf}`);
     return config;
   }
   return validate(path, data, KeyAccountConfigSchema);
@@ -175,7 +199,7 @@ async function readJsonData(path: string): Promise<unknown> {
   try {
     return JSON.parse(await readFile(path, 'utf-8'));
   } catch (error) {
-    throw new InputError(`${path}: not readable JSON (${(error as Error).message})`);
+    throw new CliError(`${path}: not readable JSON (${(error as Error).message})`);
   }
 }
 
@@ -186,7 +210,7 @@ function validate<T>(path: string, data: unknown, schema: z.ZodType<T>): T {
     .slice(0, 20)
     .map((i) => `  ${path}: ${i.path.join('.') || '(document)'}: ${i.message}`);
   const more = parsed.error.issues.length > 20 ? `\n  … ${parsed.error.issues.length - 20} more` : '';
-  throw new InputError(`${path} is not a valid document:\n${issues.join('\n')}${more}`);
+  throw new CliError(`${path} is not a valid document:\n${issues.join('\n')}${more}`);
 }
 
 async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T> {

@@ -8,9 +8,8 @@
  * Exit codes: 0 done; 1 done, but payment rows were rejected or commands refused; 2 unusable input.
  */
 import { createReadStream } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { AccountFileSchema } from '../shared/domain/account.ts';
+import { AccountFileSchema } from '../../shared/domain/account.ts';
 import {
   ArrearsBillFileSchema,
   type ArrearsPolicy,
@@ -20,10 +19,39 @@ import {
   formatYuanAmount,
   type ReplayResult,
   replayArrears,
-} from '../shared/domain/arrears/index.ts';
-import { isIsoDate } from '../shared/domain/calendar/index.ts';
-import type { PaymentRow } from '../shared/domain/payment.ts';
-import { DropFileError, PAYMENT_FEED, readDrop } from '../shared/ingest/index.ts';
+} from '../../shared/domain/arrears/index.ts';
+import { isIsoDate } from '../../shared/domain/calendar/index.ts';
+import type { PaymentRow } from '../../shared/domain/payment.ts';
+import { DropFileError, PAYMENT_FEED, readDrop } from '../../shared/ingest/index.ts';
+import { CliError, type CliIo, defineCommand, readJsonFile } from '../command.ts';
+
+export const arrearsPlanCli = defineCommand(
+  'arrears-plan',
+  {
+    accounts: { type: 'string' },
+    bills: { type: 'string' },
+    payments: { type: 'string' },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    policy: { type: 'string' },
+    approvals: { type: 'string' },
+    json: { type: 'boolean', default: false },
+  },
+  ({ values, need }, io) =>
+    arrearsPlanCommand(
+      {
+        accounts: need('accounts'),
+        bills: need('bills'),
+        payments: need('payments'),
+        from: need('from'),
+        to: need('to'),
+        json: values.json,
+        ...(values.policy === undefined ? {} : { policy: values.policy }),
+        ...(values.approvals === undefined ? {} : { approvals: values.approvals }),
+      },
+      io,
+    ),
+);
 
 export interface ArrearsPlanArgs {
   accounts: string;
@@ -38,51 +66,28 @@ export interface ArrearsPlanArgs {
   approvals?: string;
 }
 
-export interface CliOutput {
-  stdout: { write(text: string): unknown };
-  stderr: { write(text: string): unknown };
-}
-
-class InputError extends Error {}
-
 const ApprovalFileSchema = z.object({ approvals: z.array(DisconnectionApprovalSchema) });
-
-/** Reads and validates a JSON document; errors name the file and the field. */
-async function readJson<T>(path: string, schema: z.ZodType<T>): Promise<T> {
-  let data: unknown;
-  try {
-    data = JSON.parse(await readFile(path, 'utf-8'));
-  } catch (error) {
-    throw new InputError(`${path}: not readable JSON (${(error as Error).message})`);
-  }
-  const parsed = schema.safeParse(data);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map(
-      (i) => `  ${path}: ${i.path.join('.') || '(document)'}: ${i.message}`,
-    );
-    throw new InputError(`${path} is not a valid document:\n${issues.join('\n')}`);
-  }
-  return parsed.data;
-}
 
 export async function arrearsPlanCommand(
   args: ArrearsPlanArgs,
-  io: CliOutput = { stdout: process.stdout, stderr: process.stderr },
+  io: CliIo = { stdout: process.stdout, stderr: process.stderr },
 ): Promise<number> {
   try {
     for (const [name, value] of [
       ['from', args.from],
       ['to', args.to],
     ] as const) {
-      if (!isIsoDate(value ?? '')) throw new InputError(`arrears-plan: --${name} must be a date YYYY-MM-DD`);
+      if (!isIsoDate(value ?? '')) throw new CliError(`arrears-plan: --${name} must be a date YYYY-MM-DD`);
     }
-    if (args.to < args.from) throw new InputError('arrears-plan: --to is before --from');
-    const accounts = (await readJson(args.accounts, AccountFileSchema)).accounts;
-    const bills = (await readJson(args.bills, ArrearsBillFileSchema)).bills;
+    if (args.to < args.from) throw new CliError('arrears-plan: --to is before --from');
+    const accounts = (await readJsonFile(args.accounts, AccountFileSchema)).accounts;
+    const bills = (await readJsonFile(args.bills, ArrearsBillFileSchema)).bills;
     const policy: ArrearsPolicy =
-      args.policy === undefined ? DEFAULT_ARREARS_POLICY : await readJson(args.policy, ArrearsPolicySchema);
+      args.policy === undefined
+        ? DEFAULT_ARREARS_POLICY
+        : await readJsonFile(args.policy, ArrearsPolicySchema);
     const approvals =
-      args.approvals === undefined ? [] : (await readJson(args.approvals, ApprovalFileSchema)).approvals;
+      args.approvals === undefined ? [] : (await readJsonFile(args.approvals, ApprovalFileSchema)).approvals;
 
     const payments: PaymentRow[] = [];
     let rejected = 0;
@@ -117,7 +122,7 @@ export async function arrearsPlanCommand(
     }
     return rejected > 0 || result.rejectedCommands.length > 0 ? 1 : 0;
   } catch (error) {
-    if (error instanceof InputError || error instanceof DropFileError) {
+    if (error instanceof CliError || error instanceof DropFileError) {
       io.stderr.write(`error: ${error.message}\n`);
       return 2;
     }

@@ -1,7 +1,27 @@
+/**
+ * Sample accounts, tariffs and meter reads for trying the offline `bill` command.
+ *
+ *   npm run cli -- generate --accounts N --period YYYY-MM --out DIR
+ */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generateAccounts, generateMeterReadRows, toCsv } from '../local/runner/fixtures.ts';
-import { SAMPLE_TARIFFS } from '../shared/domain/billing/index.ts';
+import { generateAccounts, generateMeterReadRows, toCsv } from '../../local/runner/fixtures.ts';
+import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
+import { defineCommand } from '../command.ts';
+
+export const generateCli = defineCommand(
+  'generate',
+  { accounts: { type: 'string' }, period: { type: 'string' }, out: { type: 'string' } },
+  async ({ need }, io) => {
+    const written = await writeSampleFiles({
+      accounts: Number(need('accounts')),
+      period: need('period'),
+      out: need('out'),
+    });
+    for (const f of written) io.stdout.write(`wrote ${f}\n`);
+    return 0;
+  },
+);
 
 /** Sample input files for the offline `bill` command, in the documented formats. */
 export async function writeSampleFiles(options: {

@@ -1,0 +1,76 @@
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeSampleFiles } from '../../../../cli/commands/generate.ts';
+import type { BillDocument } from '../../../../shared/domain/bill.ts';
+import { cli } from '../helpers.ts';
+
+let dir: string;
+const file = (name: string) => join(dir, name);
+const inputs = (period = '2026-10') => [
+  '--accounts',
+  file('accounts.json'),
+  '--tariffs',
+  file('tariffs.json'),
+  '--reads',
+  file('reads.csv'),
+  '--period',
+  period,
+];
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'cli-bill-'));
+  await writeSampleFiles({ accounts: 3, period: '2026-10', out: dir });
+  await writeFile(file('bad-accounts.json'), JSON.stringify({ accounts: [{ accountId: 1 }] }));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('bill command', () => {
+  it('prints the bills as JSON by default, exit 0 when every row is billed', async () => {
+    const { code, stdout, stderr } = await cli('bill', ...inputs());
+    expect(code).toBe(0);
+    expect(stderr).toBe('');
+    const result = JSON.parse(stdout) as { period: string; bills: BillDocument[]; rejects: unknown[] };
+    expect(result.period).toBe('2026-10');
+    expect(result.bills).toHaveLength(3);
+    expect(result.rejects).toEqual([]);
+    expect((await cli('bill', ...inputs(), '--json')).stdout).toBe(stdout);
+  });
+
+  it('prints readable bills with --format table, in the language asked for', async () => {
+    const zh = await cli('bill', ...inputs(), '--format', 'table');
+    const en = await cli('bill', ...inputs(), '--format', 'table', '--language', 'en');
+    expect(zh.code).toBe(0);
+    expect(en.code).toBe(0);
+    const { accounts } = JSON.parse(await readFile(file('accounts.json'), 'utf-8')) as {
+      accounts: { accountId: string }[];
+    };
+    for (const { accountId } of accounts) expect(zh.stdout).toContain(accountId);
+    expect(en.stdout).not.toBe(zh.stdout);
+  });
+
+  it('reports the rows of another period on stderr by file, row and column, exit 1', async () => {
+    const { code, stderr } = await cli('bill', ...inputs('2026-11'), '--format', 'table');
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${file('reads.csv')}: row 1, column period: period 2026-10 is not 2026-11\n`);
+  });
+
+  it('refuses a format other than json or table', async () => {
+    expect(await cli('bill', ...inputs(), '--format', 'xml')).toEqual({
+      code: 2,
+      stdout: '',
+      stderr: 'error: bill: --format is json or table\n',
+    });
+  });
+
+  it('names the file and the field of an invalid accounts document, and a missing option', async () => {
+    const bad = await cli('bill', '--accounts', file('bad-accounts.json'));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain(`${file('bad-accounts.json')}: accounts.0.accountId:`);
+    const noReads = await cli('bill', '--accounts', file('accounts.json'), '--tariffs', file('tariffs.json'));
+    expect(noReads.stderr).toBe('error: bill: --reads is required\n');
+  });
+});
