@@ -35,9 +35,10 @@ export const TIME_ZONE = TimeZone.ASIA_SHANGHAI;
  * Construct ids keep the logical IDs the resources were first deployed with. A resource whose logical ID
  * changes is replaced: CloudFormation would create `keybill-*` functions and schedules whose names already
  * exist (and fail), and a replaced queue or reminder group loses its messages or pending reminders. So
- * some ids are historical ('Notifications', 'Billing', 'Schedules'), and where a concern now wraps a
- * construct that used to stand alone, the wrapped one has the id 'Default', which CDK leaves out of
- * logical IDs.
+ * some ids are historical ('Notifications', 'Billing', 'Schedules'), and the id 'Default', which CDK
+ * leaves out of logical IDs, marks a level that did not exist when they were deployed: the arrears ladder
+ * inside the calendar, and the function a concern now wraps (drop-ingest, key-account-ranking,
+ * operator-console). test/infra/keybill-stack.test.ts guards the IDs that must not change.
  */
 export class KeybillStack extends Stack {
   readonly data: DataTable;
@@ -76,9 +77,10 @@ export class KeybillStack extends Stack {
 
     // The recurring jobs, in China Standard Time. The arrears ladder and the ranking sit inside the
     // calendar because their resources were first deployed there.
-    this.calendar = new RecurringSchedules(this, 'Schedules', { timeZone: TIME_ZONE });
-    const { calendar } = this;
-    this.arrears = new ArrearsLadder(calendar, 'Default', { table, noticeQueue, calendar });
+    const calendar = new RecurringSchedules(this, 'Schedules', { timeZone: TIME_ZONE });
+    this.calendar = calendar;
+    const arrears = new ArrearsLadder(calendar, 'Default', { table, noticeQueue, calendar });
+    this.arrears = arrears;
     this.ranking = new KeyAccountRanking(calendar, 'RankAccounts', {
       table,
       reports: drops,
@@ -87,9 +89,9 @@ export class KeybillStack extends Stack {
     });
 
     // Meter-read and payment drops; payments settle arrears, so ingestion takes arrears steps too.
-    const { arrears } = this;
     this.ingest = new DropIngest(this, 'IngestDrop', { table, drops, billChunks, arrears });
 
+    // What operators do by hand, and the release of SMS deferred for quiet hours.
     this.operatorConsole = new OperatorConsole(this, 'Operator', {
       table,
       drops,
@@ -100,6 +102,7 @@ export class KeybillStack extends Stack {
       calendar,
     });
 
+    // The dashboard finds every function, watched queue and dead-letter queue of the stack itself.
     this.observability = new Observability(this, 'Operations');
 
     new CfnOutput(this, 'TableName', { value: table.tableName });

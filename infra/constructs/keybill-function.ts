@@ -52,7 +52,9 @@ export interface KeybillFunctionProps {
 /**
  * One Lambda function of the product, with every default decided once: Node.js 24 on arm64, an ESM
  * bundle built by the local esbuild (no Docker), X-Ray tracing, Powertools settings, a log group with a
- * retention, and a role of its own that starts with nothing but writing to that log group.
+ * retention, a role of its own that starts with nothing but writing to that log group, and, when it is
+ * invoked asynchronously, an alarmed dead-letter queue. The concerns only say what differs: memory,
+ * timeout, environment, triggers and grants. The operations dashboard finds every one of them.
  */
 export class KeybillFunction extends Construct {
   readonly function: NodejsFunction;
