@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
@@ -13,6 +14,9 @@ import { DeadLetterQueue } from './queues.ts';
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 export const METRICS_NAMESPACE = 'keybill';
+
+/** Lambda gives a function one full vCPU at 1,769 MB: the size of the functions that stream a whole drop. */
+export const ONE_VCPU_MB = 1769;
 
 /**
  * ESM bundles cannot `require`, but some CommonJS dependencies (the X-Ray SDK under the Powertools tracer)
@@ -48,7 +52,9 @@ export interface KeybillFunctionProps {
 /**
  * One Lambda function of the product, with every default decided once: Node.js 24 on arm64, an ESM
  * bundle built by the local esbuild (no Docker), X-Ray tracing, Powertools settings, a log group with a
- * retention, and a role of its own that starts with nothing but writing to that log group.
+ * retention, a role of its own that starts with nothing but writing to that log group, and, when it is
+ * invoked asynchronously, an alarmed dead-letter queue. The concerns only say what differs: memory,
+ * timeout, environment, triggers and grants. The operations dashboard finds every one of them.
  */
 export class KeybillFunction extends Construct {
   readonly function: NodejsFunction;
@@ -126,6 +132,27 @@ export class KeybillFunction extends Construct {
       'xray:PutTraceSegments and xray:PutTelemetryRecords (active tracing) and dynamodb:ListStreams (stream ' +
         'event source) have no resource-level permissions: AWS requires Resource "*" for them.',
     );
+  }
+
+  /**
+   * This function as the target of an EventBridge rule (it must have been created with `asyncInvoke`):
+   * EventBridge retries a failed delivery for a day, then leaves the event in the function's dead-letter
+   * queue.
+   */
+  asRuleTarget(): LambdaFunction {
+    return new LambdaFunction(this.function, {
+      deadLetterQueue: this.requireDeadLetterQueue().queue,
+      retryAttempts: 8,
+      maxEventAge: Duration.hours(24),
+    });
+  }
+
+  /** The dead-letter queue of an asynchronously invoked function; a programming error when there is none. */
+  requireDeadLetterQueue(): DeadLetterQueue {
+    if (this.deadLetterQueue === undefined) {
+      throw new Error(`${this.serviceName} is invoked asynchronously: create it with asyncInvoke`);
+    }
+    return this.deadLetterQueue;
   }
 
   get functionName(): string {

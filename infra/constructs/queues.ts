@@ -2,13 +2,29 @@ import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
-import { Construct } from 'constructs';
+import { Construct, type IConstruct } from 'constructs';
 import { acknowledge } from './acknowledge.ts';
 import type { KeybillFunction } from './keybill-function.ts';
 
 /** Every queue of the product: SQS-managed encryption at rest and a policy that refuses plain HTTP. */
 export function secureQueue(scope: Construct, id: string, props: QueueProps = {}): Queue {
   return new Queue(scope, id, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, ...props });
+}
+
+/** Queues whose backlog operators watch, with the name the dashboard shows them under. */
+const watchedBacklogs = new WeakMap<IConstruct, string>();
+
+/**
+ * Puts a queue's backlog (depth, age of the oldest message) on the operations dashboard: the queues
+ * customers wait on, where a growing backlog means late notices.
+ */
+export function watchBacklog(queue: Queue, title: string): void {
+  watchedBacklogs.set(queue, title);
+}
+
+/** The dashboard title of a watched queue; undefined for any other construct. */
+export function watchedBacklogTitle(construct: IConstruct): string | undefined {
+  return watchedBacklogs.get(construct);
 }
 
 export interface DeadLetterQueueProps {

@@ -10,11 +10,22 @@ export interface SynthesisedKeybill extends KeybillApp {
   readonly template: Template;
 }
 
+/** The app with cdk.json's context alone, synthesised once per module instance: every test file reads it. */
+let defaultKeybill: SynthesisedKeybill | undefined;
+
 /**
  * The keybill app as `cdk synth` builds it, minus the esbuild bundling (context
  * `aws:cdk:bundling-stacks: []`): assertion tests look at the template, not at the handlers' code.
  */
 export function synthKeybill(context: Record<string, unknown> = {}): SynthesisedKeybill {
+  if (Object.keys(context).length === 0) {
+    defaultKeybill ??= synthesise({});
+    return defaultKeybill;
+  }
+  return synthesise(context);
+}
+
+function synthesise(context: Record<string, unknown>): SynthesisedKeybill {
   const built = buildKeybill(context);
   return { ...built, template: Template.fromStack(built.stack) };
 }
@@ -25,6 +36,30 @@ export function buildKeybill(context: Record<string, unknown> = {}): KeybillApp 
 }
 
 type Json = Record<string, unknown>;
+
+/** The product's functions, by handler name: each is `functions/<name>/handler.ts`, named `keybill-<name>`. */
+export const HANDLERS = [
+  'ingest-drop',
+  'bill-chunk',
+  'plan-notices',
+  'send-notice',
+  'record-delivery',
+  'operator',
+  'arrears-scan',
+  'arrears-chunk',
+  'rank-accounts',
+] as const;
+
+/** The logical id and resource of the drop bucket (the versioned one; its access-log bucket is not). */
+export function dropBucketOf(template: Template): [string, unknown] {
+  const [entry] = Object.entries(
+    template.findResources('AWS::S3::Bucket', {
+      Properties: { VersioningConfiguration: { Status: 'Enabled' } },
+    }),
+  );
+  if (entry === undefined) throw new Error('no versioned bucket');
+  return entry;
+}
 
 /** The CloudFormation logical id and properties of the function `<stack name>-<handler name>`. */
 export function functionNamed(template: Template, handlerName: string): { id: string; properties: Json } {
@@ -48,7 +83,11 @@ export interface Statement {
 /** Every IAM statement attached to the execution role of a function (its default policy and extra policies). */
 export function statementsOfFunction(template: Template, handlerName: string): Statement[] {
   const role = functionNamed(template, handlerName).properties.Role as { 'Fn::GetAtt': [string, string] };
-  const roleId = role['Fn::GetAtt'][0];
+  return statementsOfRole(template, role['Fn::GetAtt'][0]);
+}
+
+/** Every IAM statement attached to the role with this logical id. */
+export function statementsOfRole(template: Template, roleId: string): Statement[] {
   const policies = template.findResources('AWS::IAM::Policy');
   return Object.values(policies)
     .map(

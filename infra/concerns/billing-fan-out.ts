@@ -1,12 +1,12 @@
 import { Duration } from 'aws-cdk-lib';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import type { DataTable } from './data-table.ts';
-import type { DropBucket } from './drop-bucket.ts';
-import { KeybillFunction } from './keybill-function.ts';
-import { ChunkQueue, type DeadLetterQueue } from './queues.ts';
+import type { DataTable } from '../constructs/data-table.ts';
+import type { DropBucket } from '../constructs/drop-bucket.ts';
+import { KeybillFunction } from '../constructs/keybill-function.ts';
+import { ChunkQueue, type DeadLetterQueue } from '../constructs/queues.ts';
 
-export interface BillFanOutProps {
+export interface BillingFanOutProps {
   readonly table: DataTable;
   readonly drops: DropBucket;
   /**
@@ -22,12 +22,13 @@ export interface BillFanOutProps {
  * the run finishes it. The queue is what lets a month-end drop of a whole province be billed in minutes
  * by many instances, where one Lambda would run out of its 15 minutes.
  */
-export class BillFanOut extends Construct {
+export class BillingFanOut extends Construct {
   readonly biller: KeybillFunction;
-  readonly queue: Queue;
+  /** ingest-drop and the operator's run-drop put a drop's accounts here, chunk by chunk. */
+  readonly chunkQueue: Queue;
   readonly deadLetters: DeadLetterQueue;
 
-  constructor(scope: Construct, id: string, props: BillFanOutProps) {
+  constructor(scope: Construct, id: string, props: BillingFanOutProps) {
     super(scope, id);
     const maxConcurrency = props.maxConcurrency ?? 20;
 
@@ -45,7 +46,7 @@ export class BillFanOut extends Construct {
       retentionPeriod: Duration.days(4),
       purpose: 'Bill-chunk queue: a chunk of accounts failed 5 receives; its drop run stays BILLING',
     });
-    this.queue = chunks.queue;
+    this.chunkQueue = chunks.queue;
     this.deadLetters = chunks.deadLetters;
     props.table.grantReadWrite(this.biller.function);
     // The chunk that finishes a run adds the rows billing refused to the drop's reject report.

@@ -1,6 +1,5 @@
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
-import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
@@ -14,10 +13,10 @@ import {
 } from 'aws-cdk-lib/aws-ses';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { acknowledge } from './acknowledge.ts';
-import type { DataTable } from './data-table.ts';
-import { KeybillFunction } from './keybill-function.ts';
-import { DeadLetterQueue, secureQueue } from './queues.ts';
+import { acknowledge } from '../constructs/acknowledge.ts';
+import type { DataTable } from '../constructs/data-table.ts';
+import { KeybillFunction } from '../constructs/keybill-function.ts';
+import { DeadLetterQueue, secureQueue, watchBacklog } from '../constructs/queues.ts';
 
 export const CONFIGURATION_SET_NAME = 'keybill-previews';
 
@@ -30,7 +29,7 @@ const DELIVERY_EVENTS: ReadonlyArray<[EmailSendingEvent, string]> = [
   [EmailSendingEvent.REJECT, 'Email Rejected'],
 ];
 
-export interface NotificationPathProps {
+export interface NoticesProps {
   readonly table: DataTable;
   /** The From address of bill previews; its address and its domain are the identities it may send as. */
   readonly sesFromAddress: string;
@@ -55,11 +54,12 @@ export interface NotificationPathProps {
 }
 
 /**
- * From a new bill version to a recorded delivery: the table stream feeds the planner, which writes notice
- * items (the outbox) and queues them; the sender claims and sends each through SES or SNS at a bounded
- * pace; SES reports what happened through EventBridge to the recorder.
+ * Notices to customers, from a new bill version to a recorded delivery: the table stream feeds the
+ * planner, which writes notice items (the outbox) and queues them; the sender claims and sends each
+ * through SES or SNS at a bounded pace; SES reports what happened through EventBridge to the recorder.
+ * Other concerns queue their own notices (arrears warnings, ranking digests) on the same queue.
  */
-export class NotificationPath extends Construct {
+export class Notices extends Construct {
   readonly planner: KeybillFunction;
   readonly sender: KeybillFunction;
   readonly recorder: KeybillFunction;
@@ -69,40 +69,13 @@ export class NotificationPath extends Construct {
   readonly configurationSet: ConfigurationSet;
   readonly emailIdentity?: EmailIdentity;
 
-  constructor(scope: Construct, id: string, props: NotificationPathProps) {
+  constructor(scope: Construct, id: string, props: NoticesProps) {
     super(scope, id);
     const { table } = props;
-    const maxConcurrency = props.senderMaxConcurrency ?? 2;
-    if (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000) {
-      throw new Error(`senderMaxConcurrency must be an integer from 2 to 1000, got ${maxConcurrency}`);
-    }
-    const fromDomain = props.sesFromAddress.split('@')[1];
-    if (fromDomain === undefined || fromDomain === '') {
-      throw new Error(`sesFromAddress must be an email address, got '${props.sesFromAddress}'`);
-    }
+    const { maxConcurrency, fromDomain } = checkedSenderSettings(props);
 
-    // ---- SES configuration set: every preview is sent through it, its events go to the default bus.
-    this.configurationSet = new ConfigurationSet(this, 'PreviewConfigurationSet', {
-      configurationSetName: CONFIGURATION_SET_NAME,
-      reputationMetrics: true,
-      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
-    });
-    this.configurationSet.addEventDestination('ToEventBridge', {
-      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
-      events: DELIVERY_EVENTS.map(([event]) => event),
-    });
-    if (props.createSesIdentity === true) {
-      this.emailIdentity = new EmailIdentity(this, 'SendingIdentity', {
-        identity: Identity.domain(fromDomain),
-        configurationSet: this.configurationSet,
-      });
-      this.emailIdentity.dkimRecords.forEach((record, index) => {
-        new CfnOutput(this, `DkimRecord${index + 1}`, {
-          description: `CNAME to add to the DNS of ${fromDomain} for SES DKIM`,
-          value: `${record.name} CNAME ${record.value}`,
-        });
-      });
-    }
+    this.configurationSet = this.previewConfigurationSet();
+    if (props.createSesIdentity === true) this.emailIdentity = this.sendingIdentity(fromDomain);
 
     // ---- Sender: SQS notices queue → send-notice, paced by maximum concurrency.
     this.sender = new KeybillFunction(this, 'SendNotice', {
@@ -121,7 +94,6 @@ export class NotificationPath extends Construct {
       },
     });
     const senderTimeout = this.sender.function.timeout ?? Duration.seconds(30);
-
     this.noticeDeadLetters = new DeadLetterQueue(this, 'NoticeDeadLetters', {
       purpose: 'Notices queue: a notice message failed 5 receives',
     });
@@ -135,28 +107,9 @@ export class NotificationPath extends Construct {
     this.sender.function.addEventSource(
       new SqsEventSource(this.noticeQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency }),
     );
+    watchBacklog(this.noticeQueue, 'Notices queue');
     table.grantReadWrite(this.sender.function);
-    this.sender.function.addToRolePolicy(
-      new PolicyStatement({
-        actions: ['ses:SendEmail'],
-        resources: [
-          this.sesArn('identity', props.sesFromAddress),
-          this.sesArn('identity', fromDomain),
-          this.sesArn('configuration-set', this.configurationSet.configurationSetName),
-        ],
-        conditions: { StringEquals: { 'ses:FromAddress': props.sesFromAddress } },
-      }),
-    );
-    const smsPublish = new Policy(this, 'SmsPublishPolicy', {
-      statements: [new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] })],
-    });
-    smsPublish.attachToRole(this.sender.role);
-    acknowledge(
-      smsPublish,
-      'AwsSolutions-IAM5[Resource::*]',
-      'SMS are published straight to phone numbers, not to a topic; SNS authorises such a Publish only ' +
-        'against Resource "*". The policy grants sns:Publish alone.',
-    );
+    this.grantSendAsPreviewSender(props.sesFromAddress, fromDomain);
 
     // ---- Planner: table stream (new BILL items only) → plan-notices.
     this.planner = new KeybillFunction(this, 'PlanNotices', {
@@ -167,24 +120,7 @@ export class NotificationPath extends Construct {
     this.plannerFailures = new DeadLetterQueue(this, 'PlannerFailures', {
       purpose: 'plan-notices: stream records that failed every retry (the bill has no notices yet)',
     });
-    this.planner.function.addEventSource(
-      new DynamoEventSource(table.table, {
-        // From the oldest record the stream still holds: a bill must not miss its notices after an outage.
-        startingPosition: StartingPosition.TRIM_HORIZON,
-        batchSize: 25,
-        bisectBatchOnError: true,
-        retryAttempts: 5,
-        reportBatchItemFailures: true,
-        onFailure: new SqsDlq(this.plannerFailures.queue),
-        // Only new bill versions reach the function; reads, runs and notices cost nothing.
-        filters: [
-          FilterCriteria.filter({
-            eventName: FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('BILL') } } },
-          }),
-        ],
-      }),
-    );
+    this.planner.function.addEventSource(newBillVersions(table, this.plannerFailures));
     table.grantReadWrite(this.planner.function);
     this.noticeQueue.grantSendMessages(this.planner.function);
 
@@ -204,26 +140,98 @@ export class NotificationPath extends Construct {
         // Other configuration sets of the account publish to the same default bus.
         detail: { mail: { tags: { 'ses:configuration-set': [CONFIGURATION_SET_NAME] } } },
       },
-      targets: [
-        new LambdaFunction(this.recorder.function, {
-          deadLetterQueue: this.recorder.deadLetterQueue?.queue,
-          retryAttempts: 8,
-          maxEventAge: Duration.hours(24),
-        }),
-      ],
+      targets: [this.recorder.asRuleTarget()],
     });
   }
 
-  /** All dead-letter queues of the path, for the dashboard. */
-  get deadLetterQueues(): DeadLetterQueue[] {
-    return [
-      this.noticeDeadLetters,
-      this.plannerFailures,
-      ...(this.recorder.deadLetterQueue ? [this.recorder.deadLetterQueue] : []),
-    ];
+  /** Every preview is sent through this configuration set; its events go to the default bus. */
+  private previewConfigurationSet(): ConfigurationSet {
+    const configurationSet = new ConfigurationSet(this, 'PreviewConfigurationSet', {
+      configurationSetName: CONFIGURATION_SET_NAME,
+      reputationMetrics: true,
+      suppressionReasons: SuppressionReasons.BOUNCES_AND_COMPLAINTS,
+    });
+    configurationSet.addEventDestination('ToEventBridge', {
+      destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
+      events: DELIVERY_EVENTS.map(([event]) => event),
+    });
+    return configurationSet;
+  }
+
+  /** The SES domain identity of the From address, with the DKIM records to add to its DNS as outputs. */
+  private sendingIdentity(fromDomain: string): EmailIdentity {
+    const identity = new EmailIdentity(this, 'SendingIdentity', {
+      identity: Identity.domain(fromDomain),
+      configurationSet: this.configurationSet,
+    });
+    identity.dkimRecords.forEach((record, index) => {
+      new CfnOutput(this, `DkimRecord${index + 1}`, {
+        description: `CNAME to add to the DNS of ${fromDomain} for SES DKIM`,
+        value: `${record.name} CNAME ${record.value}`,
+      });
+    });
+    return identity;
+  }
+
+  /** send-notice may send email as the From address only, and publish SMS. */
+  private grantSendAsPreviewSender(sesFromAddress: string, fromDomain: string): void {
+    this.sender.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['ses:SendEmail'],
+        resources: [
+          this.sesArn('identity', sesFromAddress),
+          this.sesArn('identity', fromDomain),
+          this.sesArn('configuration-set', this.configurationSet.configurationSetName),
+        ],
+        conditions: { StringEquals: { 'ses:FromAddress': sesFromAddress } },
+      }),
+    );
+    const smsPublish = new Policy(this, 'SmsPublishPolicy', {
+      statements: [new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] })],
+    });
+    smsPublish.attachToRole(this.sender.role);
+    acknowledge(
+      smsPublish,
+      'AwsSolutions-IAM5[Resource::*]',
+      'SMS are published straight to phone numbers, not to a topic; SNS authorises such a Publish only ' +
+        'against Resource "*". The policy grants sns:Publish alone.',
+    );
   }
 
   private sesArn(resource: 'identity' | 'configuration-set', name: string): string {
     return Stack.of(this).formatArn({ service: 'ses', resource, resourceName: name });
   }
+}
+
+/** The sender's settings, refused at synthesis when SQS or SES would refuse them at deployment. */
+function checkedSenderSettings(props: NoticesProps): { maxConcurrency: number; fromDomain: string } {
+  const maxConcurrency = props.senderMaxConcurrency ?? 2;
+  if (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000) {
+    throw new Error(`senderMaxConcurrency must be an integer from 2 to 1000, got ${maxConcurrency}`);
+  }
+  const fromDomain = props.sesFromAddress.split('@')[1];
+  if (fromDomain === undefined || fromDomain === '') {
+    throw new Error(`sesFromAddress must be an email address, got '${props.sesFromAddress}'`);
+  }
+  return { maxConcurrency, fromDomain };
+}
+
+/** The table stream as the planner reads it: new bill versions only, failures to a dead-letter queue. */
+function newBillVersions(table: DataTable, failures: DeadLetterQueue): DynamoEventSource {
+  return new DynamoEventSource(table.table, {
+    // From the oldest record the stream still holds: a bill must not miss its notices after an outage.
+    startingPosition: StartingPosition.TRIM_HORIZON,
+    batchSize: 25,
+    bisectBatchOnError: true,
+    retryAttempts: 5,
+    reportBatchItemFailures: true,
+    onFailure: new SqsDlq(failures.queue),
+    // Only new bill versions reach the function; reads, runs and notices cost nothing.
+    filters: [
+      FilterCriteria.filter({
+        eventName: FilterRule.isEqual('INSERT'),
+        dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('BILL') } } },
+      }),
+    ],
+  });
 }

@@ -1,0 +1,88 @@
+import { Duration } from 'aws-cdk-lib';
+import { type CfnSchedule, type Schedule, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DEFAULT_QUIET_HOURS, parseQuietHours } from '../../shared/domain/quiet-hours.ts';
+import type { DataTable } from '../constructs/data-table.ts';
+import type { DropBucket } from '../constructs/drop-bucket.ts';
+import { KeybillFunction } from '../constructs/keybill-function.ts';
+import type { RecurringSchedules } from '../constructs/recurring-schedules.ts';
+import type { ArrearsLadder } from './arrears-ladder.ts';
+import { WHOLE_DROP_SIZING } from './drop-ingest.ts';
+
+export interface OperatorConsoleProps {
+  readonly table: DataTable;
+  /** `run-drop` reads a drop and writes its reject report, as ingest-drop does. */
+  readonly drops: DropBucket;
+  readonly billChunks: IQueue;
+  readonly noticeQueue: IQueue;
+  /** Operators approve, defer or exempt disconnection plans. */
+  readonly arrears: ArrearsLadder;
+  /** Local hours without SMS, e.g. '21:00-08:00' (context `quietHours`); empty for none. */
+  readonly quietHours: string;
+  /** The release of deferred SMS goes on this calendar, in its time zone. */
+  readonly calendar: RecurringSchedules;
+}
+
+/**
+ * What operators do by hand, through the operator function (console test events): run a drop, list runs,
+ * show bills and notices, decide on disconnection plans; the same services as the automatic path. The
+ * calendar also uses it to put SMS deferred for quiet hours back on the queue when the quiet hours end.
+ */
+export class OperatorConsole extends Construct {
+  readonly operator: KeybillFunction;
+  readonly releaseDeferredSms: Schedule;
+
+  constructor(scope: Construct, id: string, props: OperatorConsoleProps) {
+    super(scope, id);
+    // 'Default': CDK leaves this id out of logical IDs, so the function keeps those it was deployed with
+    // before this construct wrapped it (see KeybillStack).
+    this.operator = new KeybillFunction(this, 'Default', {
+      handlerName: 'operator',
+      description: 'Operator commands (console test events): run a drop, list runs, show bills and notices',
+      // `run-drop` does what ingest-drop does, so it gets the same room.
+      ...WHOLE_DROP_SIZING,
+      // Schedules invoke it asynchronously (release-deferred); failures land in its dead-letter queue.
+      asyncInvoke: {},
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        DROP_BUCKET: props.drops.bucketName,
+        NOTICE_QUEUE_URL: props.noticeQueue.queueUrl,
+        BILL_CHUNK_QUEUE_URL: props.billChunks.queueUrl,
+      },
+    });
+    const fn = this.operator.function;
+    props.table.grantReadWrite(fn);
+    props.billChunks.grantSendMessages(fn);
+    props.drops.grantReadDrops(fn);
+    props.drops.grantWriteRejects(fn);
+    props.noticeQueue.grantSendMessages(fn);
+    props.arrears.grantArrearsSteps(this.operator);
+
+    // SMS deferred for quiet hours go back on the queue when the quiet hours end (08:00 by default).
+    const quietEnd = quietHoursEnd(props.quietHours, props.calendar.timeZone.timezoneName);
+    const [hour, minute] = quietEnd.split(':').map(Number);
+    this.releaseDeferredSms = props.calendar.add('ReleaseDeferredSms', {
+      name: 'release-deferred-sms',
+      description: `Re-queue SMS deferred for quiet hours, daily at ${quietEnd} China Standard Time`,
+      cron: { minute: String(minute), hour: String(hour) },
+      target: this.operator,
+      maxEventAge: Duration.hours(1),
+      input: ScheduleTargetInput.fromObject({ command: 'release-deferred' }),
+    });
+    // The logical ID it was deployed with, when it was defined in the stack itself: the schedule has a
+    // fixed name, so under a new ID CloudFormation would create a second schedule of that name and fail.
+    (this.releaseDeferredSms.node.defaultChild as CfnSchedule).overrideLogicalId(
+      'ReleaseDeferredSms936C03D5',
+    );
+  }
+}
+
+/** When the quiet hours end, HH:MM; the domain's parser validates the setting (the sender reads the same). */
+function quietHoursEnd(quietHours: string, timeZone: string): string {
+  try {
+    return (parseQuietHours(quietHours, timeZone) ?? DEFAULT_QUIET_HOURS).end;
+  } catch (error) {
+    throw new Error(`quietHours must be HH:MM-HH:MM, got '${quietHours}': ${(error as Error).message}`);
+  }
+}
