@@ -28,6 +28,9 @@ export default defineConfig({
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           testTimeout: 60_000,
+          // One file per construct: isolated, each would load aws-cdk-lib again (minutes instead of
+          // seconds); the tests share no mutable state but the synthesized app, which they only read.
+          isolate: false,
         },
       },
     ],

@@ -22,7 +22,7 @@
  * send and status update, then the next batch's first claim and reads before its first send), which a burst
  * of one cannot bank.
  *
- * The queue is played as the stack's event source plays it (infra/constructs/notification-path.ts): batches
+ * The queue is played as the stack's event source plays it (infra/concerns/notices.ts): batches
  * of 10, the next one received while an invocation runs. The stack runs up to `senderMaxConcurrency`
  * instances, each pacing itself to its share of the quota with its own bucket; this measures one instance.
  */
@@ -197,7 +197,7 @@ export async function measureSendRate(
         invocation++;
         return handler(event, context);
       },
-      // As the stack's event source (infra/constructs/notification-path.ts): batches of 10, and the next
+      // As the stack's event source (infra/concerns/notices.ts): batches of 10, and the next
       // batch read while an invocation runs, as Lambda's pollers do.
       { functionName: 'keybill-send-notice', batchSize: 10, prefetch: true },
     );
