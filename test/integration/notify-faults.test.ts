@@ -18,8 +18,8 @@ import {
   type SesStoredEmail,
   startLocalStack,
 } from '../../local/stack.ts';
-import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
 import type { StoredNotice } from '../../shared/domain/notices.ts';
+import { dropBillAndPlan, loadAccounts, noticesOf, SAMPLE_TARIFF_IDS } from './helpers.ts';
 
 /*
  * Bill previews for 40 accounts (80 notices) sent through the deployed send-notice handler while the
@@ -186,7 +186,7 @@ describe('bill-preview notices through throttling SES and SNS and a re-deliverin
 
     const generated = generateAccounts(ACCOUNTS + 1, {
       seed: SEED,
-      tariffIds: [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))],
+      tariffIds: SAMPLE_TARIFF_IDS,
     });
     // One account of each language for certain, and one whose name is markup.
     accounts = generated.map((g, i) => {
@@ -241,12 +241,12 @@ describe('bill-preview notices through throttling SES and SNS and a re-deliverin
       AWS_ENDPOINT_URL_SESV2: sesProxy.url,
       AWS_ENDPOINT_URL_SNS: snsProxy.url,
     });
-    await pipeline.stores.tariffs.putTariffs(SAMPLE_TARIFFS);
-    await pipeline.stores.accounts.putAccounts([...accounts, slow].map(account));
-    const key = `drops/reads/${PERIOD}/meter-reads-${PERIOD}.csv`;
-    await pipeline.putDrop(key, toCsv(generateMeterReadRows(accounts, PERIOD)));
-    await pipeline.deliverDrop(key);
-    await pipeline.planNotices();
+    await loadAccounts(pipeline, [...accounts, slow].map(account));
+    await dropBillAndPlan(
+      pipeline,
+      `drops/reads/${PERIOD}/meter-reads-${PERIOD}.csv`,
+      toCsv(generateMeterReadRows(accounts, PERIOD)),
+    );
 
     const duplicateRandom = seededRandom(SEED + 1);
     await pipeline.sendNotices({
@@ -257,9 +257,7 @@ describe('bill-preview notices through throttling SES and SNS and a re-deliverin
       },
     });
 
-    notices = [];
-    for (const g of accounts)
-      notices.push(...(await pipeline.stores.notices.listNotices(g.account.accountId)));
+    notices = await noticesOf(pipeline, accounts);
     emails = await stack.ses!.listEmails();
     sms = stack.sms!.messages();
     // The SDK's throttling back-off (1 s base, doubling) dominates: about 20-45 s on a busy two-core machine.
@@ -396,9 +394,7 @@ describe('bill-preview notices through throttling SES and SNS and a re-deliverin
 
     beforeAll(async () => {
       const key = `drops/reads/${PERIOD}/meter-reads-${PERIOD}-late.csv`;
-      await pipeline.putDrop(key, toCsv(generateMeterReadRows([slow], PERIOD)));
-      await pipeline.deliverDrop(key);
-      await pipeline.planNotices();
+      await dropBillAndPlan(pipeline, key, toCsv(generateMeterReadRows([slow], PERIOD)));
       // Two concurrent sender instances, as the SQS event source runs them. The first receives the
       // message and is still waiting on SES when the visibility timeout hands it to the second.
       const { handler } = await import('../../functions/send-notice/handler.ts');

@@ -10,9 +10,9 @@ import { type LocalPipeline, prepareLocalPipeline } from '../../local/runner/loc
 import { QueuePump } from '../../local/runner/runner.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { awsMessageProviders } from '../../shared/adapters/providers.ts';
-import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
 import type { StoredNotice } from '../../shared/domain/notices.ts';
 import { TokenBucket } from '../../shared/services/pacing.ts';
+import { dropBillAndPlan, loadAccounts, noticesOf, SAMPLE_TARIFF_IDS } from './helpers.ts';
 
 /*
  * Bill-preview emails through the deployed send-notice handler paced at 20 per second, fed as the stack's
@@ -45,17 +45,20 @@ describe('paced bill-preview emails from a prefetching queue pump (local stack)'
     pipeline = await prepareLocalPipeline(stack, { EMAIL_RATE_PER_SECOND: String(RATE) });
     accounts = generateAccounts(EMAILS, {
       seed: SEED,
-      tariffIds: [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))],
+      tariffIds: SAMPLE_TARIFF_IDS,
     }).map((g) => ({
       ...g,
       account: { ...g.account, contacts: [{ ...g.account.contacts[0]!, phone: undefined }] },
     }));
-    await pipeline.stores.tariffs.putTariffs(SAMPLE_TARIFFS);
-    await pipeline.stores.accounts.putAccounts(accounts.map((g) => g.account));
-    const key = `drops/reads/${PERIOD}/paced.csv`;
-    await pipeline.putDrop(key, toCsv(generateMeterReadRows(accounts, PERIOD)));
-    await pipeline.deliverDrop(key);
-    await pipeline.planNotices();
+    await loadAccounts(
+      pipeline,
+      accounts.map((g) => g.account),
+    );
+    await dropBillAndPlan(
+      pipeline,
+      `drops/reads/${PERIOD}/paced.csv`,
+      toCsv(generateMeterReadRows(accounts, PERIOD)),
+    );
 
     const sendEmail = awsMessageProviders.sendEmail;
     awsMessageProviders.sendEmail = (message) => {
@@ -88,9 +91,7 @@ describe('paced bill-preview emails from a prefetching queue pump (local stack)'
       awsMessageProviders.sendEmail = sendEmail;
       Reflect.set(TokenBucket.prototype, 'grant', grant);
     }
-    notices = [];
-    for (const g of accounts)
-      notices.push(...(await pipeline.stores.notices.listNotices(g.account.accountId)));
+    notices = await noticesOf(pipeline, accounts);
   }, 120_000);
 
   afterAll(async () => {
