@@ -9,7 +9,6 @@ import {
 import type { Account } from '../../../shared/domain/account.ts';
 import * as F from '../../../shared/domain/billing/fixed.ts';
 import { type BillInput, computeBill, SAMPLE_TARIFFS } from '../../../shared/domain/billing/index.ts';
-import { referenceComputeBill } from '../../../shared/domain/billing/reference/index.ts';
 import {
   METER_READ_COLUMNS,
   type MeterReadRow,
@@ -17,12 +16,13 @@ import {
 } from '../../../shared/domain/meter-read.ts';
 import { Dec } from '../../../shared/domain/money.ts';
 import type { Tariff } from '../../../shared/domain/tariff.ts';
+import { referenceComputeBill } from '../../oracle/billing-reference/index.ts';
 import { readRow, testAccount } from './helpers.ts';
 
 /*
  * The optimised engine (BigInt arithmetic, advice priced from the bill's context) against the reference:
- * the straightforward decimal.js engine as it was, kept in shared/domain/billing/reference/. For every input
- * both must print the same bill, byte for byte, or throw the same error.
+ * the straightforward decimal.js engine as it was, kept as a test oracle in test/oracle/billing-reference/.
+ * For every input both must print the same bill, byte for byte, or throw the same error.
  */
 
 /** The bill as JSON, or the error it throws, so that a difference in either shows in the comparison. */

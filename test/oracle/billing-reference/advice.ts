@@ -1,10 +1,10 @@
-import type { BasicChargeMethod } from '../../account.ts';
-import type { BillAdvice, BillDocument } from '../../bill.ts';
-import type { MeterReadRow } from '../../meter-read.ts';
-import { Dec, dec } from '../../money.ts';
+import type { BasicChargeMethod } from '../../../shared/domain/account.ts';
+import type { BillAdvice, BillDocument } from '../../../shared/domain/bill.ts';
+import { BillingInputError } from '../../../shared/domain/billing/errors.ts';
+import type { MeterReadRow } from '../../../shared/domain/meter-read.ts';
+import { Dec, dec } from '../../../shared/domain/money.ts';
 import type { BillInput } from './compute-bill.ts';
 import { registerAdvance, registerEndAfter } from './consumption.ts';
-import { BillingInputError } from './errors.ts';
 import { groupDigits } from './format.ts';
 import { formatPowerFactor, standardHundredths } from './power-factor.ts';
 import { accountWithMethod, compileAccount } from './validate.ts';

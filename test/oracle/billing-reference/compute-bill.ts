@@ -1,12 +1,25 @@
-import type { Account } from '../../account.ts';
-import type { BillDocument, BillLine, BillLineCode, DataFinding, PeriodComparison } from '../../bill.ts';
-import type { MeterReadRow } from '../../meter-read.ts';
-import { Dec, dec } from '../../money.ts';
-import type { LocalisedText, Period, TouBand } from '../../primitives.ts';
-import type { Tariff } from '../../tariff.ts';
-import { dateOf, dayNumber, type Month, pad2, parsePeriod, shiftPeriod } from './calendar.ts';
+import type { Account } from '../../../shared/domain/account.ts';
+import type {
+  BillDocument,
+  BillLine,
+  BillLineCode,
+  DataFinding,
+  PeriodComparison,
+} from '../../../shared/domain/bill.ts';
+import {
+  dateOf,
+  dayNumber,
+  type Month,
+  pad2,
+  parsePeriod,
+  shiftPeriod,
+} from '../../../shared/domain/billing/calendar.ts';
+import { BillingInputError } from '../../../shared/domain/billing/errors.ts';
+import type { MeterReadRow } from '../../../shared/domain/meter-read.ts';
+import { Dec, dec } from '../../../shared/domain/money.ts';
+import type { LocalisedText, Period, TouBand } from '../../../shared/domain/primitives.ts';
+import type { Tariff } from '../../../shared/domain/tariff.ts';
 import { BANDS, type Consumption, consumptionOf } from './consumption.ts';
-import { BillingInputError } from './errors.ts';
 import { groupDigits, money, qty } from './format.ts';
 import { adjustmentBasisPoints, formatPowerFactor, powerFactorHundredths } from './power-factor.ts';
 import {

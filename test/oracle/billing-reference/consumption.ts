@@ -1,8 +1,8 @@
-import type { DataFinding } from '../../bill.ts';
-import type { MeterReadRow, RegisterPair } from '../../meter-read.ts';
-import { type Dec, dec } from '../../money.ts';
-import type { TouBand } from '../../primitives.ts';
-import { BillingInputError } from './errors.ts';
+import type { DataFinding } from '../../../shared/domain/bill.ts';
+import { BillingInputError } from '../../../shared/domain/billing/errors.ts';
+import type { MeterReadRow, RegisterPair } from '../../../shared/domain/meter-read.ts';
+import { type Dec, dec } from '../../../shared/domain/money.ts';
+import type { TouBand } from '../../../shared/domain/primitives.ts';
 import { pow10 } from './format.ts';
 
 /*

@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import { type Account, AccountSchema } from '../../account.ts';
-import { type Dec, dec } from '../../money.ts';
-import type { TouBand } from '../../primitives.ts';
-import { type Tariff, TariffSchema } from '../../tariff.ts';
-import { dayNumber } from './calendar.ts';
-import { BillingInputError, fieldPath } from './errors.ts';
+import { type Account, AccountSchema } from '../../../shared/domain/account.ts';
+import { dayNumber } from '../../../shared/domain/billing/calendar.ts';
+import { BillingInputError, fieldPath } from '../../../shared/domain/billing/errors.ts';
+import { type Dec, dec } from '../../../shared/domain/money.ts';
+import type { TouBand } from '../../../shared/domain/primitives.ts';
+import { type Tariff, TariffSchema } from '../../../shared/domain/tariff.ts';
 
 /*
  * Validation of the documents the engine bills with, and their compiled (Decimal) form. Documents are
