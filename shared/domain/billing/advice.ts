@@ -1,5 +1,19 @@
 import type { BasicChargeMethod } from '../account.ts';
 import type { BillAdvice, BillDocument } from '../bill.ts';
+import {
+  cmp,
+  div,
+  FX_ZERO,
+  type Fx,
+  fx,
+  fxInt,
+  fxOf,
+  minus,
+  plus,
+  times,
+  toDP,
+  toFixed,
+} from '../decimal/fixed-point.ts';
 import type { MeterReadRow } from '../meter-read.ts';
 import { dec } from '../money.ts';
 import type { TouBand } from '../primitives.ts';
@@ -17,7 +31,6 @@ import {
   sumBands,
 } from './consumption.ts';
 import { BillingInputError } from './errors.ts';
-import { cmp, div, FX_ZERO, type Fx, fx, fxInt, fxOf, minus, plus, times, toDP, toFixed } from './fixed.ts';
 import { groupDigits } from './format.ts';
 import { formatPowerFactor, standardHundredths } from './power-factor.ts';
 

@@ -1,11 +1,5 @@
 import type { Account, BasicChargeMethod } from '../account.ts';
 import type { BillDocument, BillLine, BillLineCode, DataFinding, PeriodComparison } from '../bill.ts';
-import type { MeterReadRow } from '../meter-read.ts';
-import type { LocalisedText, Period, TouBand } from '../primitives.ts';
-import type { Tariff } from '../tariff.ts';
-import { dayNumber, type Month, pad2, parsePeriod, shiftPeriod } from './calendar.ts';
-import { BANDS, type Consumption, consumptionOf } from './consumption.ts';
-import { BillingInputError } from './errors.ts';
 import {
   cmp,
   div,
@@ -20,7 +14,13 @@ import {
   times,
   toDP,
   toFixed,
-} from './fixed.ts';
+} from '../decimal/fixed-point.ts';
+import type { MeterReadRow } from '../meter-read.ts';
+import type { LocalisedText, Period, TouBand } from '../primitives.ts';
+import type { Tariff } from '../tariff.ts';
+import { dayNumber, type Month, pad2, parsePeriod, shiftPeriod } from './calendar.ts';
+import { BANDS, type Consumption, consumptionOf } from './consumption.ts';
+import { BillingInputError } from './errors.ts';
 import { groupDigits } from './format.ts';
 import {
   adjustmentBasisPoints,

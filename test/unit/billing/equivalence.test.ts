@@ -7,7 +7,6 @@ import {
   seededRandom,
 } from '../../../local/runner/fixtures.ts';
 import type { Account } from '../../../shared/domain/account.ts';
-import * as F from '../../../shared/domain/billing/fixed.ts';
 import { type BillInput, computeBill, SAMPLE_TARIFFS } from '../../../shared/domain/billing/index.ts';
 import {
   METER_READ_COLUMNS,
@@ -84,50 +83,6 @@ const ODD_V2: Tariff = {
 const ODD_V3: Tariff = { ...ODD_V1, effectiveFrom: '2026-10-25', funds: [] };
 const TARIFFS: readonly Tariff[] = [...SAMPLE_TARIFFS, ODD_V1, ODD_V2, ODD_V3];
 const TARIFF_IDS = ['GD-LI-1-10KV', 'SC-LI-1-10KV', 'ODD-6DP'];
-
-describe('fixed-point arithmetic', () => {
-  const decimalText = fc
-    .tuple(
-      fc.boolean(),
-      fc.stringMatching(/^(0|[1-9]\d{0,44})$/),
-      fc.option(fc.stringMatching(/^\d{1,44}$/), { nil: undefined }),
-    )
-    .map(
-      ([negative, integer, fraction]) => `${negative ? '-' : ''}${integer}${fraction ? `.${fraction}` : ''}`,
-    );
-
-  it('gives what decimal.js (40 digits, half-up) gives for every operation the engine uses', () => {
-    fc.assert(
-      fc.property(decimalText, decimalText, fc.integer({ min: 0, max: 6 }), (a, b, dp) => {
-        const [x, y, fa, fb] = [new Dec(a), new Dec(b), F.fx(a), F.fx(b)];
-        expect(F.toFixed(F.plus(fa, fb))).toBe(x.plus(y).toFixed());
-        expect(F.toFixed(F.minus(fa, fb))).toBe(x.minus(y).toFixed());
-        expect(F.toFixed(F.times(fa, fb))).toBe(x.times(y).toFixed());
-        if (!y.isZero()) {
-          expect(F.toFixed(F.div(fa, fb))).toBe(x.div(y).toFixed());
-          expect(F.toFixed(F.times(F.div(fa, fb), fb))).toBe(x.div(y).times(y).toFixed());
-        }
-        expect(F.cmp(fa, fb)).toBe(x.cmp(y));
-        expect(F.toFixed(fa, dp)).toBe(x.toFixed(dp));
-        expect(F.toFixed(F.toDP(fa, dp))).toBe(x.toDecimalPlaces(dp).toFixed());
-        expect(F.toFixed(F.toDP(fa, dp, true))).toBe(x.toDecimalPlaces(dp, Dec.ROUND_DOWN).toFixed());
-        expect(F.decimalPlaces(fa)).toBe(x.decimalPlaces());
-      }),
-      { numRuns: 1500 },
-    );
-  });
-
-  it.each([
-    ['-0.001', 2, '-0.00'],
-    ['0.005', 2, '0.01'],
-    ['-0.005', 2, '-0.01'],
-    ['1.5', 0, '2'],
-    ['12', 3, '12.000'],
-  ])('prints %s with %i decimals as %s', (value, dp, printed) => {
-    expect(F.toFixed(F.fx(value), dp)).toBe(printed);
-    expect(new Dec(value).toFixed(dp)).toBe(printed);
-  });
-});
 
 /** A generated account reshaped deterministically: suspension, connection, capacity change, termination. */
 function reshaped(g: GeneratedAccount, period: string, random: () => number): Account {

@@ -1,13 +1,15 @@
 import { Dec } from '../money.ts';
 
 /*
- * The engine's hot-path arithmetic: a decimal held as a BigInt count of 10^-scale. Every operation gives
- * exactly what the `Dec` of money.ts (decimal.js, 40 significant digits, half-up) gives for the same
- * operation, because it follows the same rules: construction from a string is exact; plus, minus and times
- * are exact and then rounded half-up to 40 significant digits; div is rounded correctly to 40 significant
- * digits; toDecimalPlaces and toFixed round at a decimal place. BigInt arithmetic on the small numbers of a
- * bill is many times cheaper than decimal.js, whose every result is an object with a digit array.
- * test/unit/billing/equivalence.test.ts compares the two.
+ * The domain's fixed-point decimal: a BigInt count of 10^-scale. The bill engine's hot path computes in it,
+ * and the key-account ranking adds its sums in it; everything else uses the `Dec` of money.ts (decimal.js).
+ *
+ * Every operation gives exactly what `Dec` (40 significant digits, half-up) gives for the same operation,
+ * because it follows the same rules: construction from a string is exact; plus, minus and times are exact
+ * and then rounded half-up to 40 significant digits; div is rounded correctly to 40 significant digits;
+ * toDecimalPlaces and toFixed round at a decimal place. BigInt arithmetic on the small numbers of a bill is
+ * many times cheaper than decimal.js, whose every result is an object with a digit array.
+ * test/unit/domain/decimal/fixed-point.test.ts and the billing equivalence test compare the two.
  */
 
 export class Fx {
@@ -239,4 +241,48 @@ export function toFixed(a: Fx, dp?: number): string {
   const text = plain(abs(a.n), a.s);
   if (a.s === dp) return sign + text;
   return sign + (a.s === 0 ? `${text}.` : text) + '0'.repeat(dp - a.s);
+}
+
+const DECIMAL = /^-?\d+(?:\.\d+)?$/;
+
+/**
+ * A decimal text (optional minus, digits, optionally a point and more digits) exactly as `fx` reads it;
+ * white space around it is ignored. Throws for any other text: for figures read back from stored bills.
+ */
+export function parseDecimal(text: string): Fx {
+  if (DECIMAL.test(text)) return fx(text);
+  const trimmed = text.trim();
+  if (trimmed === text || !DECIMAL.test(trimmed)) throw new Error(`not a decimal: ${JSON.stringify(text)}`);
+  return fx(trimmed);
+}
+
+/**
+ * An exact running sum: unlike `plus`, never rounded to 40 significant digits. The key-account ranking
+ * adds some 500,000 amounts and quantities this way (about ten times faster than decimal.js).
+ */
+export class ExactSum {
+  private n = 0n;
+  private s = 0;
+
+  add(value: Fx): this {
+    if (value.s > this.s) {
+      this.n *= p10(value.s - this.s);
+      this.s = value.s;
+    }
+    this.n += value.s === this.s ? value.n : value.n * p10(this.s - value.s);
+    return this;
+  }
+
+  get value(): Fx {
+    return new Fx(this.n, this.s);
+  }
+}
+
+/** n ÷ d for integers, rounded half away from zero (decimal.js's ROUND_HALF_UP). */
+export function divideHalfUp(n: bigint, d: bigint): bigint {
+  const negative = n < 0n !== d < 0n;
+  const an = n < 0n ? -n : n;
+  const ad = d < 0n ? -d : d;
+  const q = (an * 2n + ad) / (ad * 2n);
+  return negative ? -q : q;
 }
