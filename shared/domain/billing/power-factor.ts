@@ -28,7 +28,7 @@ export function powerFactorHundredths(kwh: Dec, kvarh: Dec): number | null {
   );
 }
 
-/** powerFactorHundredths in the engine's arithmetic (decimal/fixed-point.ts). */
+/** powerFactorHundredths in the engine's arithmetic (fixed-point). */
 export function pfHundredths(kwh: Fx, kvarh: Fx): number | null {
   if (isZero(kwh)) return null;
   const a = absFx(kwh);

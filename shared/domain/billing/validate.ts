@@ -32,7 +32,7 @@ export interface FastPrice {
   text: string;
 }
 
-/** The prices of a tariff version in the engine's arithmetic (decimal/fixed-point.ts), with their printed forms. */
+/** The prices of a tariff version in the engine's arithmetic (fixed-point), with their printed forms. */
 export interface FastTariff {
   bands: Partial<Record<TouBand, FastPrice>>;
   funds: (FastPrice & { code: string; label: { 'zh-CN': string; en: string } })[];
