@@ -1,10 +1,12 @@
-import { type Account, AccountSchema } from '../../../shared/domain/account.ts';
-import type { BillDocument, BillLine } from '../../../shared/domain/bill.ts';
+import { type Account, AccountSchema } from '../../../../shared/domain/account.ts';
+import type { BillDocument, BillLine } from '../../../../shared/domain/bill.ts';
+import { BillingInputError, computeBill, SAMPLE_TARIFFS } from '../../../../shared/domain/billing/index.ts';
 import {
   METER_READ_COLUMNS,
   type MeterReadRow,
   MeterReadRowSchema,
-} from '../../../shared/domain/meter-read.ts';
+} from '../../../../shared/domain/meter-read.ts';
+import type { Tariff } from '../../../../shared/domain/tariff.ts';
 
 /*
  * Builders for bill tests. Reads go through the real MeterReadRowSchema, so a test states its registers
@@ -89,3 +91,68 @@ export const findingCodes = (bill: BillDocument): string[] => bill.findings.map(
 
 export const basicLines = (bill: BillDocument): BillLine[] =>
   bill.lines.filter((l) => l.code.startsWith('BASIC_'));
+
+export const SC = SAMPLE_TARIFFS.find((t) => t.tariffId === 'SC-LI-1-10KV')!;
+
+export const simpleRead = (overrides: Partial<Parameters<typeof readRow>[0]> = {}): MeterReadRow =>
+  readRow({
+    multiplier: '1',
+    total: ['0', '300'],
+    peak: ['0', '100'],
+    flat: ['0', '100'],
+    valley: ['0', '100'],
+    kvarh: ['0', '100'],
+    demand: '100',
+    ...overrides,
+  });
+
+export const billWith = (parts: {
+  account?: Account;
+  tariffs?: readonly Tariff[];
+  reads?: readonly MeterReadRow[];
+  period?: string;
+}) =>
+  computeBill({
+    account: parts.account ?? testAccount(),
+    tariffs: parts.tariffs ?? SAMPLE_TARIFFS,
+    reads: parts.reads ?? [simpleRead()],
+    period: parts.period ?? '2026-10',
+    advice: { enabled: false },
+  });
+
+/** The BillingInputError thrown by `run`, to assert its field. */
+export function inputError(run: () => unknown): BillingInputError {
+  try {
+    run();
+  } catch (error) {
+    if (error instanceof BillingInputError) return error;
+    throw error;
+  }
+  throw new Error('expected a BillingInputError');
+}
+
+/** A deep copy of the SC tariff with one change, as a JSON document would arrive. */
+export const scWith = (change: (t: Tariff) => void): Tariff => {
+  const copy = structuredClone(SC) as Tariff;
+  change(copy);
+  return copy;
+};
+
+// Golden bill 1 (SC, 2026-03, capacity 1,000 kVA, PF 0.93): total 55,878.62.
+export const goldenOne = {
+  account: testAccount(),
+  tariffs: SAMPLE_TARIFFS,
+  period: '2026-03',
+  reads: [
+    readRow({
+      period: '2026-03',
+      multiplier: '100',
+      total: ['1000.00', '1500.00'],
+      peak: ['300.00', '450.00'],
+      flat: ['400.00', '600.00'],
+      valley: ['300.00', '450.00'],
+      kvarh: ['200.00', '397.60'],
+      demand: '3.2',
+    }),
+  ],
+};

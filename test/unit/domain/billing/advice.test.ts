@@ -1,36 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  type BillingInputError,
-  billSummary,
-  computeBill,
-  SAMPLE_TARIFFS,
-} from '../../../shared/domain/billing/index.ts';
-import { dec } from '../../../shared/domain/money.ts';
-import { readRow, testAccount } from './helpers.ts';
+import { computeBill, SAMPLE_TARIFFS } from '../../../../shared/domain/billing/index.ts';
+import { dec } from '../../../../shared/domain/money.ts';
+import { goldenOne, readRow, testAccount } from './helpers.ts';
 
 /*
  * Advice savings are differences between two bills of the engine; these tests compute the changed bill
  * independently (hand-changed registers) and by hand.
  */
-
-// Golden bill 1 (SC, 2026-03, capacity 1,000 kVA, PF 0.93): total 55,878.62.
-const goldenOne = {
-  account: testAccount(),
-  tariffs: SAMPLE_TARIFFS,
-  period: '2026-03',
-  reads: [
-    readRow({
-      period: '2026-03',
-      multiplier: '100',
-      total: ['1000.00', '1500.00'],
-      peak: ['300.00', '450.00'],
-      flat: ['400.00', '600.00'],
-      valley: ['300.00', '450.00'],
-      kvarh: ['200.00', '397.60'],
-      demand: '3.2',
-    }),
-  ],
-};
 
 // Golden bill 7 (SC, 2026-04, connected 04-19, 800 kVA, PF 0.86 under 0.90 → +2 %): total 14,626.40.
 const goldenSeven = {
@@ -146,54 +122,5 @@ describe('advice', () => {
     const without = computeBill({ ...goldenSeven, advice: { enabled: false } });
     expect(without.advice).toEqual([]);
     expect({ ...withAdvice, advice: [] }).toEqual(without);
-  });
-});
-
-describe('comparison with earlier periods', () => {
-  it('compares with the previous period and the same period last year', () => {
-    // 55,878.62 vs 50,000.00: +11.757… % → +11.8; vs 60,000.00: −6.868… % → −6.9
-    const bill = computeBill({
-      ...goldenOne,
-      advice: { enabled: false },
-      history: [
-        { period: '2026-02', total: '50000.00', totalKwh: '45000' },
-        { period: '2025-03', total: '60000.00', totalKwh: '52000' },
-        { period: '2025-12', total: '1.00', totalKwh: '1' },
-      ],
-    });
-    expect(bill.comparison).toEqual({
-      previousPeriod: { period: '2026-02', total: '50000.00', totalKwh: '45000', totalChangePercent: '11.8' },
-      samePeriodLastYear: {
-        period: '2025-03',
-        total: '60000.00',
-        totalKwh: '52000',
-        totalChangePercent: '-6.9',
-      },
-    });
-  });
-
-  it('gives no percentage against a zero total, and no comparison without matching history', () => {
-    const zero = computeBill({
-      ...goldenOne,
-      history: [{ period: '2026-02', total: '0.00', totalKwh: '0' }],
-    });
-    expect(zero.comparison?.previousPeriod?.totalChangePercent).toBeNull();
-    expect(
-      computeBill({ ...goldenOne, history: [{ period: '2024-01', total: '1', totalKwh: '1' }] }).comparison,
-    ).toBeUndefined();
-  });
-
-  it('rejects a history entry whose total is not a decimal', () => {
-    expect(() =>
-      computeBill({ ...goldenOne, history: [{ period: '2026-02', total: 'n/a', totalKwh: '1' }] }),
-    ).toThrow(expect.objectContaining({ field: 'history.0.total' }) as unknown as BillingInputError);
-  });
-
-  it('summarises a bill for the next one’s history', () => {
-    expect(billSummary(computeBill(goldenOne))).toEqual({
-      period: '2026-03',
-      total: '55878.62',
-      totalKwh: '50000',
-    });
   });
 });

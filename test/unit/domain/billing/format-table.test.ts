@@ -4,7 +4,7 @@ import {
   displayWidth,
   formatBillTable,
   SAMPLE_TARIFFS,
-} from '../../../shared/domain/billing/index.ts';
+} from '../../../../shared/domain/billing/index.ts';
 import { readRow, testAccount } from './helpers.ts';
 
 const bill = computeBill({
