@@ -31,20 +31,13 @@ export function energyCharge(
   amounts: Fx[],
   printing: Printing | null,
 ): void {
-  if (segments.length > 1) energyChargeSplit(bands, segments, month, amounts, printing);
-  else energyChargeOneVersion(bands, segments[0]!, amounts, printing);
-}
-
-/**
- * One tariff version: each band at its price; a sharp register under a version without a sharp price is
- * billed as peak.
- */
-function energyChargeOneVersion(
-  bands: Partial<Record<TouBand, Fx>>,
-  s: TariffSegment,
-  amounts: Fx[],
-  printing: Printing | null,
-): void {
+  if (segments.length > 1) {
+    energyChargeSplit(bands, segments, month, amounts, printing);
+    return;
+  }
+  // One tariff version: each band at its price; a sharp register under a version without a sharp price
+  // is billed as peak.
+  const s = segments[0]!;
   const prices = s.tariff.fast.bands;
   let sharp = bands.sharp;
   let peak = bands.peak;
