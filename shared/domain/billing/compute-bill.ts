@@ -79,6 +79,7 @@ const kwhPerKvaOf = (acc: CompiledAccount, consumption: Consumption): Fx | null 
 export function billWithContext(input: BillInput): { bill: BillDocument; ctx: BillContext } {
   if (typeof input.period !== 'string' || !PERIOD.test(input.period))
     throw new BillingInputError('period', `${JSON.stringify(input.period)} is not a period YYYY-MM`);
+  // The tariff versions in force in the period (split at a change), and what the reads measured.
   const acc = compileAccount(input.account);
   const account = acc.account;
   const month = monthOf(input.period);
@@ -87,6 +88,7 @@ export function billWithContext(input: BillInput): { bill: BillDocument; ctx: Bi
   const consumption = consumptionOf(input.reads, account.accountId, input.period);
   const findings: DataFinding[] = [...consumption.findings];
 
+  // Basic charge by the account's method, over the days it is due; then the energy charge by ToU band.
   const periods = basicPeriods(acc, month, segments, findings);
   const kwhPerKva = kwhPerKvaOf(acc, consumption);
   const facts: DemandFacts = { kwhPerKva };
@@ -102,6 +104,7 @@ export function billWithContext(input: BillInput): { bill: BillDocument; ctx: Bi
   const pf = pfHundredths(consumption.totalKwh, consumption.kvarh);
   const adjusted = printedAdjustment(base, baseText, pf, account.powerFactorStandard, printing);
 
+  // Government funds on the total kWh: outside the PF adjustment.
   const fundAmounts: Fx[] = [];
   const totalKwhText = toFixed(consumption.totalKwh);
   let total = adjusted.total;
