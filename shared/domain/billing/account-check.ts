@@ -8,7 +8,7 @@ import type { Account, Contact } from '../account.ts';
  * unchanged — every field already in its canonical form: no whitespace to trim, defaults either given or
  * filled in below — with plain checks, and returns what AccountSchema would return for the fields anything
  * reads. Anything else (undefined here) goes through AccountSchema itself, which also names the field of
- * an invalid document. equivalence.test.ts compares the two on mutated accounts.
+ * an invalid document. compute-bill.equivalence.test.ts compares the two on mutated accounts.
  */
 
 const ACCOUNT_ID = /^[A-Za-z0-9]{1,20}$/;

@@ -1,14 +1,24 @@
 import type { BasicChargeMethod } from '../account.ts';
 import type { BillAdvice, BillDocument } from '../bill.ts';
+import {
+  cmp,
+  div,
+  FX_ZERO,
+  type Fx,
+  fx,
+  fxInt,
+  fxOf,
+  minus,
+  plus,
+  times,
+  toDP,
+  toFixed,
+} from '../decimal/fixed-point.ts';
 import type { MeterReadRow } from '../meter-read.ts';
 import { dec } from '../money.ts';
 import type { TouBand } from '../primitives.ts';
-import {
-  type BillContext,
-  type BillInput,
-  changedBillTotal,
-  computeBillWithoutAdvice,
-} from './compute-bill.ts';
+import { type BillContext, changedBillTotal } from './bill-context.ts';
+import type { BillInput } from './compute-bill.ts';
 import {
   advanceBilledAfter,
   type MeterConsumption,
@@ -17,7 +27,6 @@ import {
   sumBands,
 } from './consumption.ts';
 import { BillingInputError } from './errors.ts';
-import { cmp, div, FX_ZERO, type Fx, fx, fxInt, fxOf, minus, plus, times, toDP, toFixed } from './fixed.ts';
 import { groupDigits } from './format.ts';
 import { formatPowerFactor, standardHundredths } from './power-factor.ts';
 
@@ -192,9 +201,16 @@ interface Priced {
   adjustmentPercent: string;
 }
 
+/** Bills an input in full, without advice: the engine itself (passed in by computeBill). */
+export type BillWithoutAdvice = (input: BillInput) => BillDocument;
+
 /** The total of the bill of changed reads the context cannot re-price: the engine bills them in full. */
-function billedInFull(input: BillInput, reads: readonly MeterReadRow[]): Priced {
-  const bill = computeBillWithoutAdvice({
+function billedInFull(
+  input: BillInput,
+  reads: readonly MeterReadRow[],
+  billInFull: BillWithoutAdvice,
+): Priced {
+  const bill = billInFull({
     account: input.account,
     tariffs: input.tariffs,
     reads,
@@ -207,20 +223,35 @@ function billedInFull(input: BillInput, reads: readonly MeterReadRow[]): Priced 
 /** This bill's total less the changed one's (both as printed: sums of amounts in fen). */
 const saving = (ctx: BillContext, scenario: Priced): Fx => minus(ctx.total, scenario.total);
 
-export function adviceFor(input: BillInput, bill: BillDocument, ctx: BillContext): BillAdvice[] {
+/** The bill's advice, in this order: shift peak to valley, raise the power factor, another basic-charge method. */
+export function adviceFor(
+  input: BillInput,
+  bill: BillDocument,
+  ctx: BillContext,
+  billInFull: BillWithoutAdvice,
+): BillAdvice[] {
   const advice: BillAdvice[] = [];
-  const meters = ctx.consumption.meters;
-  const totalKwh = ctx.consumption.totalKwh;
-  const kvarh = ctx.consumption.kvarh;
+  peakShiftAdvice(input, ctx, billInFull, advice);
+  powerFactorAdvice(input, bill, ctx, billInFull, advice);
+  basicChargeMethodAdvice(ctx, advice);
+  return advice;
+}
 
-  // 1. Move a share of peak energy to valley hours.
+/** 1. Move a share of peak energy to valley hours. */
+function peakShiftAdvice(
+  input: BillInput,
+  ctx: BillContext,
+  billInFull: BillWithoutAdvice,
+  advice: BillAdvice[],
+): void {
+  const meters = ctx.consumption.meters;
   const share = peakShiftShare(input.advice?.peakShiftShare);
   const peak = ctx.consumption.bands.peak;
   if (peak !== undefined && cmp(peak, FX_ZERO) > 0 && cmp(share, FX_ZERO) > 0) {
     const bands = bandsWithPeakMovedToValley(input.reads, meters, share);
     const scenario =
       bands === undefined
-        ? billedInFull(input, readsWithPeakMovedToValley(input.reads, meters, share))
+        ? billedInFull(input, readsWithPeakMovedToValley(input.reads, meters, share), billInFull)
         : changedBillTotal(ctx, { bands });
     const s = saving(ctx, scenario);
     if (cmp(s, FX_ZERO) > 0) {
@@ -237,8 +268,19 @@ export function adviceFor(input: BillInput, bill: BillDocument, ctx: BillContext
       });
     }
   }
+}
 
-  // 2. Raise the power factor to the standard, and to 0.95.
+/** 2. Raise the power factor to the standard, and to 0.95. */
+function powerFactorAdvice(
+  input: BillInput,
+  bill: BillDocument,
+  ctx: BillContext,
+  billInFull: BillWithoutAdvice,
+  advice: BillAdvice[],
+): void {
+  const meters = ctx.consumption.meters;
+  const totalKwh = ctx.consumption.totalKwh;
+  const kvarh = ctx.consumption.kvarh;
   const pf = ctx.pf;
   if (pf !== null && cmp(kvarh, FX_ZERO) > 0) {
     const standard = bill.powerFactor.standard;
@@ -251,7 +293,7 @@ export function adviceFor(input: BillInput, bill: BillDocument, ctx: BillContext
       const scaled = kvarhWithReactiveScaled(input.reads, meters, factor);
       const scenario =
         scaled === undefined
-          ? billedInFull(input, readsWithReactiveScaled(input.reads, meters, factor))
+          ? billedInFull(input, readsWithReactiveScaled(input.reads, meters, factor), billInFull)
           : changedBillTotal(ctx, { kvarh: scaled });
       const s = saving(ctx, scenario);
       if (!(cmp(s, FX_ZERO) > 0)) continue;
@@ -269,8 +311,10 @@ export function adviceFor(input: BillInput, bill: BillDocument, ctx: BillContext
       });
     }
   }
+}
 
-  // 3. The basic-charge method that would have been cheapest this period.
+/** 3. The basic-charge method that would have been cheapest this period. */
+function basicChargeMethodAdvice(ctx: BillContext, advice: BillAdvice[]): void {
   const account = ctx.acc.account;
   const methods: BasicChargeMethod[] = ['capacity', 'contracted-demand', 'actual-demand'];
   let best: { method: BasicChargeMethod; saving: Fx } | undefined;
@@ -292,5 +336,4 @@ export function adviceFor(input: BillInput, bill: BillDocument, ctx: BillContext
       },
     });
   }
-  return advice;
 }

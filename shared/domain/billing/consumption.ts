@@ -1,7 +1,4 @@
 import type { DataFinding } from '../bill.ts';
-import type { MeterReadRow, RegisterPair } from '../meter-read.ts';
-import type { TouBand } from '../primitives.ts';
-import { BillingInputError } from './errors.ts';
 import {
   absFx,
   cmp,
@@ -16,7 +13,10 @@ import {
   plus,
   times,
   toFixed,
-} from './fixed.ts';
+} from '../decimal/fixed-point.ts';
+import type { MeterReadRow, RegisterPair } from '../meter-read.ts';
+import type { TouBand } from '../primitives.ts';
+import { BillingInputError } from './errors.ts';
 
 /*
  * Consumption from register reads (billing-rules.md §2): register deltas × multiplier, roll-over at

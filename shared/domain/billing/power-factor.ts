@@ -1,6 +1,6 @@
 import type { PowerFactorStandard } from '../account.ts';
+import { absFx, decimalPlaces, Fx, isZero, p10, toFixed } from '../decimal/fixed-point.ts';
 import { type Dec, dec } from '../money.ts';
-import { absFx, decimalPlaces, Fx, isZero, p10, toFixed } from './fixed.ts';
 import { pow10 } from './format.ts';
 
 /*
@@ -28,7 +28,7 @@ export function powerFactorHundredths(kwh: Dec, kvarh: Dec): number | null {
   );
 }
 
-/** powerFactorHundredths in the engine's arithmetic (fixed.ts). */
+/** powerFactorHundredths in the engine's arithmetic (fixed-point). */
 export function pfHundredths(kwh: Fx, kvarh: Fx): number | null {
   if (isZero(kwh)) return null;
   const a = absFx(kwh);

@@ -1,12 +1,12 @@
 import type { z } from 'zod';
 import { type Account, AccountSchema } from '../account.ts';
+import { dayNumber } from '../calendar/index.ts';
+import { cmp, decimalPlaces, type Fx, fx, fxOf, minus, times, toFixed } from '../decimal/fixed-point.ts';
 import { type Dec, dec } from '../money.ts';
 import type { TouBand } from '../primitives.ts';
 import { type Tariff, TariffSchema } from '../tariff.ts';
 import { canonicalAccount } from './account-check.ts';
-import { dayNumber } from './calendar.ts';
 import { BillingInputError, fieldPath } from './errors.ts';
-import { cmp, decimalPlaces, type Fx, fx, fxOf, minus, times, toFixed } from './fixed.ts';
 
 /*
  * Validation of the documents the engine bills with, and their compiled (Decimal) form. Documents are
@@ -32,7 +32,7 @@ export interface FastPrice {
   text: string;
 }
 
-/** The prices of a tariff version in the engine's arithmetic (fixed.ts), with their printed forms. */
+/** The prices of a tariff version in the engine's arithmetic (fixed-point), with their printed forms. */
 export interface FastTariff {
   bands: Partial<Record<TouBand, FastPrice>>;
   funds: (FastPrice & { code: string; label: { 'zh-CN': string; en: string } })[];

@@ -1,6 +1,6 @@
 import type { Account, AccountManager } from '../account.ts';
 import { daysInPeriod, shiftPeriod } from '../calendar/index.ts';
-import { divRoundHalfUp, scaledToFixed } from './exact.ts';
+import { divideHalfUp, Fx, toFixed } from '../decimal/fixed-point.ts';
 import type { UsageBill } from './usage.ts';
 
 /*
@@ -233,7 +233,7 @@ export function generatePopulation(options: PopulationOptions): Population {
           maxDemandKw: String(cur.demandKw),
         },
         powerFactor: {
-          value: scaledToFixed({ int: BigInt(cur.pfHundredths), scale: 2 }, 2),
+          value: toFixed(new Fx(BigInt(cur.pfHundredths), 2), 2),
           standard: pfStandard,
         },
         comparison: {
@@ -266,11 +266,11 @@ function billTotal(
     BigInt(bands.peak) * PRICE_E4.peak +
     BigInt(bands.flat) * PRICE_E4.flat +
     BigInt(bands.valley) * PRICE_E4.valley;
-  const energyFen = divRoundHalfUp(energyTenThousandths, 100n);
+  const energyFen = divideHalfUp(energyTenThousandths, 100n);
   // Half a percent per 0.01 below the standard, a 0.15 % rebate per 0.01 above (at most 0.75 %): the
   // shape of the 215号 ladder, not its table. In hundredths of a percent.
   const steps = (standard === '0.90' ? 90 : 85) - pfHundredths;
   const hundredthsOfPercent = steps > 0 ? BigInt(steps * 50) : BigInt(Math.max(steps * 15, -75));
-  const adjustmentFen = divRoundHalfUp((basicFen + energyFen) * hundredthsOfPercent, 10_000n);
-  return scaledToFixed({ int: basicFen + energyFen + adjustmentFen, scale: 2 }, 2);
+  const adjustmentFen = divideHalfUp((basicFen + energyFen) * hundredthsOfPercent, 10_000n);
+  return toFixed(new Fx(basicFen + energyFen + adjustmentFen, 2), 2);
 }

@@ -1,7 +1,7 @@
 import type { Account } from '../account.ts';
+import { decOf, divideHalfUp, Fx } from '../decimal/fixed-point.ts';
 import { Dec, dec } from '../money.ts';
 import type { KeyAccountConfig, NormalisationMethod } from './config.ts';
-import { divRoundHalfUp, toDec } from './exact.ts';
 import type { ScoreCorrection } from './overrides.ts';
 import type { UsageProfile } from './usage.ts';
 
@@ -102,8 +102,8 @@ export function normalise(values: readonly Dec[], method: NormalisationMethod): 
     while (start < order.length) {
       let end = start;
       while (end + 1 < order.length && order[end + 1]!.v.eq(order[start]!.v)) end += 1;
-      const micro = divRoundHalfUp(BigInt(start + end) * 1_000_000n, denominator);
-      const rank = toDec({ int: micro, scale: COMPONENT_PLACES });
+      const micro = divideHalfUp(BigInt(start + end) * 1_000_000n, denominator);
+      const rank = decOf(new Fx(micro, COMPONENT_PLACES));
       for (let k = start; k <= end; k += 1) result[order[k]!.i] = rank;
       start = end + 1;
     }

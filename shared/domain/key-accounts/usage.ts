@@ -1,9 +1,19 @@
 import { z } from 'zod';
 import { PowerFactorStandard } from '../account.ts';
 import { daysInPeriod, periodWindow, shiftPeriod } from '../calendar/index.ts';
+import {
+  cmp,
+  decOf,
+  ExactSum,
+  FX_ZERO,
+  type Fx,
+  fxInt,
+  isZero,
+  parseDecimal,
+  times,
+} from '../decimal/fixed-point.ts';
 import { Dec, dec } from '../money.ts';
 import { DecimalString, IsoDate, NonNegativeDecimalString, Period, type TouBand } from '../primitives.ts';
-import { compareScaled, ExactSum, parseScaled, type Scaled, timesInteger, toDec } from './exact.ts';
 
 /**
  * The parts of a BillDocument the ranking reads. A BillDocument is one; so is a generated history entry
@@ -104,7 +114,7 @@ export const percentChange = (current: Dec, earlier: Dec): Dec | null =>
   earlier.isZero() ? null : current.minus(earlier).div(earlier).times(HUNDRED);
 
 const ratioOf = (part: ExactSum, whole: ExactSum): Dec | null =>
-  whole.value.int === 0n ? null : part.toDec().div(whole.toDec());
+  isZero(whole.value) ? null : decOf(part.value).div(decOf(whole.value));
 
 /** Builds the usage profile of one account for the `length` periods ending with `lastPeriod`. */
 export function usageProfile(
@@ -121,11 +131,11 @@ export function usageProfile(
   const peakSharp = new ExactSum();
   const valley = new ExactSum();
   let hours = 0;
-  let peakDemand: Scaled = { int: 0n, scale: 0 };
+  let peakDemand: Fx = FX_ZERO;
   let billed = 0;
   let latest: UsageBill | null = null;
-  const energyByPeriod: (Scaled | null)[] = [];
-  const powerFactors: Scaled[] = [];
+  const energyByPeriod: (Fx | null)[] = [];
+  const powerFactors: Fx[] = [];
   for (const period of window) {
     const bill = bills?.get(period);
     if (bill === undefined) {
@@ -134,15 +144,16 @@ export function usageProfile(
     }
     billed += 1;
     latest = bill;
-    const kwh = parseScaled(bill.consumption.totalKwh);
-    const demand = parseScaled(bill.consumption.maxDemandKw);
+    const kwh = parseDecimal(bill.consumption.totalKwh);
+    const demand = parseDecimal(bill.consumption.maxDemandKw);
     const periodHours = daysInPeriod(period) * 24;
-    revenue.add(bill.total);
+    revenue.add(parseDecimal(bill.total));
     energy.add(kwh);
     energyByPeriod.push(kwh);
     hours += periodHours;
-    demandHours.add(timesInteger(demand, periodHours));
-    if (compareScaled(demand, peakDemand) > 0) peakDemand = demand;
+    // Exact: a maximum demand has far fewer than the 40 significant digits where `times` rounds.
+    demandHours.add(times(demand, fxInt(periodHours)));
+    if (cmp(demand, peakDemand) > 0) peakDemand = demand;
     const band = bill.consumption.byBand;
     for (const [name, value] of [
       ['sharp', band.sharp],
@@ -151,12 +162,12 @@ export function usageProfile(
       ['valley', band.valley],
     ] as const) {
       if (value === undefined) continue;
-      const v = parseScaled(value);
+      const v = parseDecimal(value);
       bandSum.add(v);
       if (name === 'sharp' || name === 'peak') peakSharp.add(v);
       else if (name === 'valley') valley.add(v);
     }
-    if (kwh.int !== 0n) powerFactors.push(parseScaled(bill.powerFactor.value));
+    if (!isZero(kwh)) powerFactors.push(parseDecimal(bill.powerFactor.value));
   }
 
   const latestPeriod = latest?.period ?? null;
@@ -178,12 +189,12 @@ export function usageProfile(
   let halfOnHalf: Dec | null = null;
   const half = Math.floor(length / 2);
   if (half >= 1 && energyByPeriod.every((e) => e !== null)) {
-    const values = energyByPeriod as Scaled[];
+    const values = energyByPeriod as Fx[];
     const later = new ExactSum();
     const earlier = new ExactSum();
     for (const v of values.slice(length - half)) later.add(v);
     for (const v of values.slice(length - 2 * half, length - half)) earlier.add(v);
-    halfOnHalf = percentChange(later.toDec(), earlier.toDec());
+    halfOnHalf = percentChange(decOf(later.value), decOf(earlier.value));
   }
   const growth =
     yoy !== null
@@ -198,16 +209,16 @@ export function usageProfile(
     const before = new ExactSum();
     for (const v of powerFactors.slice(-3)) recent.add(v);
     for (const v of powerFactors.slice(-6, -3)) before.add(v);
-    pfTrend = recent.toDec().minus(before.toDec()).div(3);
+    pfTrend = decOf(recent.value).minus(decOf(before.value)).div(3);
   }
-  const energyDec = energy.toDec();
+  const energyDec = decOf(energy.value);
 
   return {
     accountId,
     windowFrom: window[0]!,
     windowTo: lastPeriod,
     billedPeriods: billed,
-    revenue: revenue.toDec(),
+    revenue: decOf(revenue.value),
     energyKwh: energyDec,
     monthlyAverageKwh: billed === 0 ? ZERO : energyDec.div(billed),
     averageHours: billed === 0 ? ZERO : dec(hours).div(billed),
@@ -220,9 +231,9 @@ export function usageProfile(
     peakSharpShare: ratioOf(peakSharp, bandSum),
     valleyShare: ratioOf(valley, bandSum),
     loadFactor: ratioOf(energy, demandHours),
-    peakDemandKw: toDec(peakDemand),
+    peakDemandKw: decOf(peakDemand),
     powerFactorLatest:
-      latest === null || parseScaled(latest.consumption.totalKwh).int === 0n
+      latest === null || isZero(parseDecimal(latest.consumption.totalKwh))
         ? null
         : dec(latest.powerFactor.value),
     powerFactorStandard: latest?.powerFactor.standard ?? null,
