@@ -9,7 +9,7 @@ import {
   type NoticeRecord,
   type NoticeToFix,
 } from './managers.ts';
-import type { KeyAccountRanking } from './rank.ts';
+import type { KeyAccountRanking } from './ranking.ts';
 import type { KeySelectionRecord } from './selection.ts';
 import type { UsageBill } from './usage.ts';
 

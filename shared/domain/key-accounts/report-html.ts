@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { Dec, dec } from '../money.ts';
 import type { Language } from '../primitives.ts';
-import type { KeyAccountRanking } from './rank.ts';
+import type { KeyAccountRanking } from './ranking.ts';
 import { KEY_ACCOUNT_REPORT_HTML } from './report-template.ts';
 import { SEGMENT_RULES } from './segments.ts';
 
