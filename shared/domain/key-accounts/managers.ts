@@ -242,6 +242,16 @@ export interface NoticeToFix {
   problem: DeliveryProblem;
 }
 
+/** The notices that did not arrive, each with what to fix. */
+export function noticesToFix(notices: readonly NoticeRecord[]): NoticeToFix[] {
+  return notices.flatMap((n): NoticeToFix[] => {
+    const problem = deliveryProblemOf(n.status);
+    return problem === null
+      ? []
+      : [{ noticeId: n.noticeId, accountId: n.accountId, kind: n.kind, channel: n.channel, problem }];
+  });
+}
+
 export interface ManagerServiceReport {
   managerId: string;
   managerName: string;
@@ -290,11 +300,6 @@ export function buildServiceReports(input: {
         input.asOf,
         true,
       ),
-      toFix: m.notices.flatMap((n): NoticeToFix[] => {
-        const problem = deliveryProblemOf(n.status);
-        return problem === null
-          ? []
-          : [{ noticeId: n.noticeId, accountId: n.accountId, kind: n.kind, channel: n.channel, problem }];
-      }),
+      toFix: noticesToFix(m.notices),
     }));
 }
