@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_KEY_ACCOUNT_CONFIG } from '../../../shared/domain/key-accounts/config.ts';
-import { buildManagerDigests } from '../../../shared/domain/key-accounts/digest.ts';
+import { DEFAULT_KEY_ACCOUNT_CONFIG } from '../../../../shared/domain/key-accounts/config.ts';
+import { buildManagerDigests } from '../../../../shared/domain/key-accounts/digest.ts';
 import {
   type AssignmentCandidate,
   assignManagers,
@@ -9,11 +9,11 @@ import {
   type ManagerAssignment,
   type NoticeRecord,
   type ManagerServiceReport as ServiceReport,
-} from '../../../shared/domain/key-accounts/managers.ts';
-import type { ManagerOverride } from '../../../shared/domain/key-accounts/overrides.ts';
-import { rankKeyAccounts } from '../../../shared/domain/key-accounts/rank.ts';
-import type { KeySelectionRecord } from '../../../shared/domain/key-accounts/selection.ts';
-import { dec } from '../../../shared/domain/money.ts';
+} from '../../../../shared/domain/key-accounts/managers.ts';
+import type { ManagerOverride } from '../../../../shared/domain/key-accounts/overrides.ts';
+import { rankKeyAccounts } from '../../../../shared/domain/key-accounts/rank.ts';
+import type { KeySelectionRecord } from '../../../../shared/domain/key-accounts/selection.ts';
+import { dec } from '../../../../shared/domain/money.ts';
 import { account, history, MANAGERS } from './fixtures.ts';
 
 const POOL = [MANAGERS.wang, MANAGERS.li, MANAGERS.zhao];

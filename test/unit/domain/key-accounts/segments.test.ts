@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import type { BillDocument } from '../../../shared/domain/bill.ts';
-import { DEFAULT_KEY_ACCOUNT_CONFIG, type SegmentId } from '../../../shared/domain/key-accounts/config.ts';
-import { daysInPeriod } from '../../../shared/domain/key-accounts/periods.ts';
+import type { BillDocument } from '../../../../shared/domain/bill.ts';
+import { DEFAULT_KEY_ACCOUNT_CONFIG, type SegmentId } from '../../../../shared/domain/key-accounts/config.ts';
+import { daysInPeriod } from '../../../../shared/domain/key-accounts/periods.ts';
 import {
   consumptionLevel,
   SEGMENT_RULES,
   segmentAccount,
-} from '../../../shared/domain/key-accounts/segments.ts';
-import { indexBills, UsageBillSchema, usageProfile } from '../../../shared/domain/key-accounts/usage.ts';
-import { dec } from '../../../shared/domain/money.ts';
+} from '../../../../shared/domain/key-accounts/segments.ts';
+import { indexBills, UsageBillSchema, usageProfile } from '../../../../shared/domain/key-accounts/usage.ts';
+import { dec } from '../../../../shared/domain/money.ts';
 import { type HistorySpec, history, LAST_PERIOD } from './fixtures.ts';
 
 const config = DEFAULT_KEY_ACCOUNT_CONFIG;
