@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_KEY_ACCOUNT_CONFIG } from '../../../../shared/domain/key-accounts/config.ts';
 import { generatePopulation, type Population } from '../../../../shared/domain/key-accounts/population.ts';
@@ -47,5 +48,18 @@ describe('generated population', () => {
     const c = generatePopulation({ count: 200, lastPeriod: '2026-10', seed: 8 });
     expect(b).toEqual(a);
     expect(c.bills.map((x) => x.total)).not.toEqual(a.bills.map((x) => x.total));
+  });
+
+  it('stays the population the demo and the CLI were built on (digest recorded before its split)', () => {
+    const digest = (options: Parameters<typeof generatePopulation>[0]) =>
+      createHash('sha256')
+        .update(JSON.stringify(generatePopulation(options)))
+        .digest('hex');
+    expect(digest({ count: 300, lastPeriod: '2026-10' })).toBe(
+      '6a4cc2be08265de8b1f7599baf3b402ea26a6e7d692d15f438cd36780c5665f8',
+    );
+    expect(digest({ count: 300, lastPeriod: '2026-10', seed: 7, periods: 6 })).toBe(
+      '1fb14a3b5db2800223a6d24b925545e5c2bc13bfb9d1a7f33fe7eaf1cd7f53e8',
+    );
   });
 });
