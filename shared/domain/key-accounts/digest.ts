@@ -5,11 +5,13 @@ import type { SegmentId } from './config.ts';
 import {
   type ArrearsFlag,
   type AssignmentBasis,
-  deliveryProblemOf,
+  type ManagerAssignment,
   type NoticeRecord,
   type NoticeToFix,
+  noticesToFix,
 } from './managers.ts';
-import type { KeyAccountRanking } from './rank.ts';
+import type { KeyAccountRanking, RankedAccount } from './ranking.ts';
+import type { SegmentAssignment } from './segments.ts';
 import type { KeySelectionRecord } from './selection.ts';
 import type { UsageBill } from './usage.ts';
 
@@ -78,76 +80,106 @@ const groupBy = <T>(items: readonly T[], key: (t: T) => string): Map<string, T[]
 /** One digest per manager with key accounts or accounts that left the key set, ordered by manager id. */
 export function buildManagerDigests(input: DigestInput): ManagerDigest[] {
   const { ranking } = input;
-  const rowById = new Map(ranking.ranking.map((r) => [r.accountId, r]));
-  const segmentById = new Map(ranking.segments.map((s) => [s.accountId, s]));
-  const accountById = new Map(input.accounts.map((a) => [a.accountId, a]));
-  const billById = new Map(
-    input.bills.filter((b) => b.period === ranking.period).map((b) => [b.accountId, b]),
-  );
-  const arrearsById = groupBy(input.arrears ?? [], (a) => a.accountId);
-  const problemsById = groupBy(
-    (input.notices ?? []).flatMap((n): NoticeToFix[] => {
-      const problem = deliveryProblemOf(n.status);
-      return problem === null
-        ? []
-        : [{ noticeId: n.noticeId, accountId: n.accountId, kind: n.kind, channel: n.channel, problem }];
-    }),
-    (p) => p.accountId,
-  );
-  const newlyKey = new Set(ranking.changes.filter((c) => c.change === 'newly-key').map((c) => c.accountId));
-
   const digests = new Map<string, ManagerDigest>();
   const digestFor = (managerId: string, managerName: string): ManagerDigest => {
     let d = digests.get(managerId);
     if (d === undefined) {
-      d = {
-        managerId,
-        managerName,
-        period: ranking.period,
-        accounts: [],
-        leftKeySet: [],
-        summary: {
-          accounts: 0,
-          billTotal: '0.00',
-          newlyKey: 0,
-          reassignedIn: 0,
-          accountsInArrears: 0,
-          arrearsAmount: '0.00',
-          deliveryProblems: 0,
-        },
-      };
+      d = emptyDigest(managerId, managerName, ranking.period);
       digests.set(managerId, d);
     }
     return d;
   };
 
+  const lookups = digestLookups(input);
   for (const a of ranking.assignments) {
-    const row = rowById.get(a.accountId)!;
-    const segment = segmentById.get(a.accountId)!;
-    const bill = billById.get(a.accountId);
-    const moved = a.previousManagerId !== a.managerId;
-    digestFor(a.managerId, a.managerName).accounts.push({
-      accountId: a.accountId,
-      name: row.name,
-      rank: row.rank,
-      score: row.score,
-      segment: { id: segment.segmentId, name: segment.name, explanation: segment.explanation },
-      bill:
-        bill === undefined
-          ? null
-          : {
-              total: bill.total,
-              totalKwh: bill.consumption.totalKwh,
-              dueDate: bill.dueDate ?? null,
-              momChangePercent: row.usage.latestPeriod === ranking.period ? row.usage.momChangePercent : null,
-            },
-      newlyKey: newlyKey.has(a.accountId),
-      managerChange: moved ? { from: a.previousManagerId, basis: a.basis, reason: a.reason } : null,
-      arrears: arrearsById.get(a.accountId) ?? [],
-      deliveryProblems: problemsById.get(a.accountId) ?? [],
-    });
+    digestFor(a.managerId, a.managerName).accounts.push(digestAccount(a, ranking, lookups));
   }
+  addAccountsThatLeft(input, digestFor);
 
+  for (const d of digests.values()) summarise(d);
+  return [...digests.values()].sort((x, y) => x.managerId.localeCompare(y.managerId));
+}
+
+/** The records of the digest by account id. */
+interface DigestLookups {
+  rowById: Map<string, RankedAccount>;
+  segmentById: Map<string, SegmentAssignment>;
+  billById: Map<string, UsageBill>;
+  arrearsById: Map<string, ArrearsFlag[]>;
+  problemsById: Map<string, NoticeToFix[]>;
+  newlyKey: Set<string>;
+}
+
+function digestLookups(input: DigestInput): DigestLookups {
+  const { ranking } = input;
+  const rowById = new Map(ranking.ranking.map((r) => [r.accountId, r]));
+  const segmentById = new Map(ranking.segments.map((s) => [s.accountId, s]));
+  const billById = new Map(
+    input.bills.filter((b) => b.period === ranking.period).map((b) => [b.accountId, b]),
+  );
+  const arrearsById = groupBy(input.arrears ?? [], (a) => a.accountId);
+  const problemsById = groupBy(noticesToFix(input.notices ?? []), (p) => p.accountId);
+  const newlyKey = new Set(ranking.changes.filter((c) => c.change === 'newly-key').map((c) => c.accountId));
+  return { rowById, segmentById, billById, arrearsById, problemsById, newlyKey };
+}
+
+function emptyDigest(managerId: string, managerName: string, period: string): ManagerDigest {
+  return {
+    managerId,
+    managerName,
+    period,
+    accounts: [],
+    leftKeySet: [],
+    summary: {
+      accounts: 0,
+      billTotal: '0.00',
+      newlyKey: 0,
+      reassignedIn: 0,
+      accountsInArrears: 0,
+      arrearsAmount: '0.00',
+      deliveryProblems: 0,
+    },
+  };
+}
+
+function digestAccount(
+  a: ManagerAssignment,
+  ranking: KeyAccountRanking,
+  lookups: DigestLookups,
+): DigestAccount {
+  const row = lookups.rowById.get(a.accountId)!;
+  const segment = lookups.segmentById.get(a.accountId)!;
+  const bill = lookups.billById.get(a.accountId);
+  const moved = a.previousManagerId !== a.managerId;
+  return {
+    accountId: a.accountId,
+    name: row.name,
+    rank: row.rank,
+    score: row.score,
+    segment: { id: segment.segmentId, name: segment.name, explanation: segment.explanation },
+    bill:
+      bill === undefined
+        ? null
+        : {
+            total: bill.total,
+            totalKwh: bill.consumption.totalKwh,
+            dueDate: bill.dueDate ?? null,
+            momChangePercent: row.usage.latestPeriod === ranking.period ? row.usage.momChangePercent : null,
+          },
+    newlyKey: lookups.newlyKey.has(a.accountId),
+    managerChange: moved ? { from: a.previousManagerId, basis: a.basis, reason: a.reason } : null,
+    arrears: lookups.arrearsById.get(a.accountId) ?? [],
+    deliveryProblems: lookups.problemsById.get(a.accountId) ?? [],
+  };
+}
+
+/** Accounts no longer key go to the digest of the manager they had. */
+function addAccountsThatLeft(
+  input: DigestInput,
+  digestFor: (managerId: string, managerName: string) => ManagerDigest,
+): void {
+  const { ranking } = input;
+  const accountById = new Map(input.accounts.map((a) => [a.accountId, a]));
   const previousManager = new Map(input.previous?.keyAccounts.map((k) => [k.accountId, k.managerId]) ?? []);
   for (const c of ranking.changes) {
     if (c.change !== 'no-longer-key') continue;
@@ -163,23 +195,22 @@ export function buildManagerDigests(input: DigestInput): ManagerDigest[] {
       reason: c.reason,
     });
   }
+}
 
-  for (const d of digests.values()) {
-    const s = d.summary;
-    s.accounts = d.accounts.length;
-    s.billTotal = d.accounts
-      .reduce((acc, a) => (a.bill === null ? acc : acc.plus(a.bill.total)), dec(0))
-      .toDecimalPlaces(2, Dec.ROUND_HALF_UP)
-      .toFixed(2);
-    s.newlyKey = d.accounts.filter((a) => a.newlyKey).length;
-    s.reassignedIn = d.accounts.filter((a) => a.managerChange !== null).length;
-    s.accountsInArrears = d.accounts.filter((a) => a.arrears.length > 0).length;
-    s.arrearsAmount = d.accounts
-      .flatMap((a) => a.arrears)
-      .reduce((acc, f) => acc.plus(f.amount), dec(0))
-      .toDecimalPlaces(2, Dec.ROUND_HALF_UP)
-      .toFixed(2);
-    s.deliveryProblems = d.accounts.reduce((n, a) => n + a.deliveryProblems.length, 0);
-  }
-  return [...digests.values()].sort((x, y) => x.managerId.localeCompare(y.managerId));
+function summarise(d: ManagerDigest): void {
+  const s = d.summary;
+  s.accounts = d.accounts.length;
+  s.billTotal = d.accounts
+    .reduce((acc, a) => (a.bill === null ? acc : acc.plus(a.bill.total)), dec(0))
+    .toDecimalPlaces(2, Dec.ROUND_HALF_UP)
+    .toFixed(2);
+  s.newlyKey = d.accounts.filter((a) => a.newlyKey).length;
+  s.reassignedIn = d.accounts.filter((a) => a.managerChange !== null).length;
+  s.accountsInArrears = d.accounts.filter((a) => a.arrears.length > 0).length;
+  s.arrearsAmount = d.accounts
+    .flatMap((a) => a.arrears)
+    .reduce((acc, f) => acc.plus(f.amount), dec(0))
+    .toDecimalPlaces(2, Dec.ROUND_HALF_UP)
+    .toFixed(2);
+  s.deliveryProblems = d.accounts.reduce((n, a) => n + a.deliveryProblems.length, 0);
 }

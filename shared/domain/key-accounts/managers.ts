@@ -63,15 +63,46 @@ export function assignManagers(
     if (candidates.length > 0) warnings.push('no account managers to assign key accounts to');
     return { assignments: [], workloads: [], warnings };
   }
+  const ledger = assignmentLedger(pool);
+  const ordered = heaviestFirst(candidates, weights);
+  giveOverriddenAccounts(ordered, overrides, ledger, warnings);
+  const capacity = dec(1).div(pool.length).times(dec(1).plus(weights.keepCurrentTolerance));
+  keepWithCurrentManagers(ordered, capacity, ledger);
+  balanceTheRest(ordered, pool, ledger);
+
+  const { load, assigned } = ledger;
+  return {
+    assignments: candidates.map((c) => assigned.get(c.accountId)!),
+    workloads: pool.map((m) => {
+      const entry = load.get(m.id)!;
+      return {
+        managerId: m.id,
+        name: m.name,
+        accounts: entry.accounts,
+        revenue: entry.revenue.toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2),
+        load: entry.load.toDecimalPlaces(PLACES, Dec.ROUND_HALF_UP).toFixed(PLACES),
+      };
+    }),
+    warnings,
+  };
+}
+
+interface WeighedCandidate {
+  c: AssignmentCandidate;
+  /** The account's share of all managers' work. */
+  w: Dec;
+}
+
+/** Each manager's load so far and the accounts given, by account id. */
+interface AssignmentLedger {
+  byId: ReadonlyMap<string, AccountManager>;
+  load: Map<string, { accounts: number; revenue: Dec; load: Dec }>;
+  assigned: Map<string, ManagerAssignment>;
+  give(c: AssignmentCandidate, w: Dec, managerId: string, basis: AssignmentBasis, reason: string): void;
+}
+
+function assignmentLedger(pool: readonly AccountManager[]): AssignmentLedger {
   const byId = new Map(pool.map((m) => [m.id, m]));
-  const totalRevenue = candidates.reduce((acc, c) => acc.plus(c.revenue), dec(0));
-  const wSum = dec(weights.accountWeight).plus(weights.revenueWeight);
-  const countShare = dec(1).div(candidates.length);
-  // Without revenue every account weighs the same on the revenue side too.
-  const revenueShareOf = (c: AssignmentCandidate): Dec =>
-    totalRevenue.isZero() ? countShare : c.revenue.div(totalRevenue);
-  const weightOf = (c: AssignmentCandidate): Dec =>
-    countShare.times(weights.accountWeight).plus(revenueShareOf(c).times(weights.revenueWeight)).div(wSum);
   const load = new Map(pool.map((m) => [m.id, { accounts: 0, revenue: dec(0), load: dec(0) }]));
   const assigned = new Map<string, ManagerAssignment>();
   const give = (
@@ -95,32 +126,67 @@ export function assignManagers(
       workload: w.toDecimalPlaces(PLACES, Dec.ROUND_HALF_UP).toFixed(PLACES),
     });
   };
+  return { byId, load, assigned, give };
+}
+
+function heaviestFirst(
+  candidates: readonly AssignmentCandidate[],
+  weights: KeyAccountConfig['managerWorkload'],
+): WeighedCandidate[] {
+  const totalRevenue = candidates.reduce((acc, c) => acc.plus(c.revenue), dec(0));
+  const wSum = dec(weights.accountWeight).plus(weights.revenueWeight);
+  const countShare = dec(1).div(candidates.length);
+  // Without revenue every account weighs the same on the revenue side too.
+  const revenueShareOf = (c: AssignmentCandidate): Dec =>
+    totalRevenue.isZero() ? countShare : c.revenue.div(totalRevenue);
+  const weightOf = (c: AssignmentCandidate): Dec =>
+    countShare.times(weights.accountWeight).plus(revenueShareOf(c).times(weights.revenueWeight)).div(wSum);
 
   // Largest first: the greedy balance is then within one account's weight of even.
-  const ordered = candidates
+  return candidates
     .map((c) => ({ c, w: weightOf(c) }))
     .sort((x, y) => y.w.comparedTo(x.w) || x.c.accountId.localeCompare(y.c.accountId));
+}
 
+function giveOverriddenAccounts(
+  ordered: readonly WeighedCandidate[],
+  overrides: ReadonlyMap<string, ManagerOverride>,
+  ledger: AssignmentLedger,
+  warnings: string[],
+): void {
   for (const { c, w } of ordered) {
     const o = overrides.get(c.accountId);
     if (o === undefined) continue;
-    if (!byId.has(o.managerId)) {
+    if (!ledger.byId.has(o.managerId)) {
       warnings.push(`${c.accountId}: manager override names ${o.managerId}, who is not in the manager list`);
       continue;
     }
-    give(c, w, o.managerId, 'override', o.reason);
+    ledger.give(c, w, o.managerId, 'override', o.reason);
   }
+}
 
-  const capacity = dec(1).div(pool.length).times(dec(1).plus(weights.keepCurrentTolerance));
+function keepWithCurrentManagers(
+  ordered: readonly WeighedCandidate[],
+  capacity: Dec,
+  ledger: AssignmentLedger,
+): void {
+  const { byId, load, assigned } = ledger;
   for (const { c, w } of ordered) {
     if (assigned.has(c.accountId) || c.currentManagerId === null || !byId.has(c.currentManagerId)) continue;
     const entry = load.get(c.currentManagerId)!;
     // A manager with nothing yet keeps even an account heavier than the limit: moving it balances nothing.
     if (entry.load.isZero() || entry.load.plus(w).lte(capacity)) {
-      give(c, w, c.currentManagerId, 'kept', 'stays with the current manager');
+      ledger.give(c, w, c.currentManagerId, 'kept', 'stays with the current manager');
     }
   }
+}
 
+function balanceTheRest(
+  ordered: readonly WeighedCandidate[],
+  pool: readonly AccountManager[],
+  ledger: AssignmentLedger,
+): void {
+  const { byId, load, assigned } = ledger;
   for (const { c, w } of ordered) {
     if (assigned.has(c.accountId)) continue;
     let best = pool[0]!;
@@ -131,23 +197,8 @@ export function assignManagers(
         : byId.has(c.currentManagerId)
           ? `moved from ${c.currentManagerId}, whose load was above the balance limit`
           : `${c.currentManagerId} is not in the manager list; assigned to the least-loaded manager`;
-    give(c, w, best.id, 'balanced', reason);
+    ledger.give(c, w, best.id, 'balanced', reason);
   }
-
-  return {
-    assignments: candidates.map((c) => assigned.get(c.accountId)!),
-    workloads: pool.map((m) => {
-      const entry = load.get(m.id)!;
-      return {
-        managerId: m.id,
-        name: m.name,
-        accounts: entry.accounts,
-        revenue: entry.revenue.toDecimalPlaces(2, Dec.ROUND_HALF_UP).toFixed(2),
-        load: entry.load.toDecimalPlaces(PLACES, Dec.ROUND_HALF_UP).toFixed(PLACES),
-      };
-    }),
-    warnings,
-  };
 }
 
 /* ---------- records the digest and the service report read (minimal, as the stores hold them) ---------- */
@@ -242,6 +293,16 @@ export interface NoticeToFix {
   problem: DeliveryProblem;
 }
 
+/** The notices that did not arrive, each with what to fix. */
+export function noticesToFix(notices: readonly NoticeRecord[]): NoticeToFix[] {
+  return notices.flatMap((n): NoticeToFix[] => {
+    const problem = deliveryProblemOf(n.status);
+    return problem === null
+      ? []
+      : [{ noticeId: n.noticeId, accountId: n.accountId, kind: n.kind, channel: n.channel, problem }];
+  });
+}
+
 export interface ManagerServiceReport {
   managerId: string;
   managerName: string;
@@ -290,11 +351,6 @@ export function buildServiceReports(input: {
         input.asOf,
         true,
       ),
-      toFix: m.notices.flatMap((n): NoticeToFix[] => {
-        const problem = deliveryProblemOf(n.status);
-        return problem === null
-          ? []
-          : [{ noticeId: n.noticeId, accountId: n.accountId, kind: n.kind, channel: n.channel, problem }];
-      }),
+      toFix: noticesToFix(m.notices),
     }));
 }

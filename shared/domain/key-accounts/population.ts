@@ -131,123 +131,186 @@ export function generatePopulation(options: PopulationOptions): Population {
   const months = periods + 12;
   const firstPeriod = shiftPeriod(options.lastPeriod, 1 - months);
 
+  // The draws happen in this order (traits, months, then the record's names): the same seed gives the
+  // same population.
   for (let i = 0; i < options.count; i += 1) {
     const accountId = `31${String(i + 1).padStart(8, '0')}`;
-    let r = random();
-    let category: Account['category'] = 'large-industrial';
-    for (const [c, p] of CATEGORIES) {
-      if (r < p) {
-        category = c;
-        break;
-      }
-      r -= p;
-    }
-    const baseKwh = Math.exp(Math.log(median) + sigma * normal(random));
-    const loadFactor = clamp(0.2 + 0.65 * random(), 0.1, 0.95);
-    const peakSharpShare = 0.18 + 0.4 * random();
-    const valleyShare = Math.min(0.15 + 0.3 * random(), 0.92 - peakSharpShare);
-    // Most large users compensate reactive power; about one in six does not keep up.
-    const pfBase = random() < 0.17 ? 0.8 + 0.1 * random() : 0.9 + 0.08 * random();
-    const pfDrift = normal(random) * 0.003;
-    const annualGrowth = 0.02 + 0.12 * normal(random);
-    const seasonPhase = random() * 2 * Math.PI;
-    const dropsLastMonth = random() < 0.02;
-    const utilisation = 0.5 + 0.45 * random();
-    const typicalDemand = baseKwh / (loadFactor * 730);
-    const capacityKva = Math.max(100, Math.ceil(typicalDemand / 0.9 / utilisation / 50) * 50);
-    const pfStandard = capacityKva >= 160 ? '0.90' : '0.85';
-
-    const series: Month[] = [];
-    for (let m = 0; m < months; m += 1) {
-      const period = shiftPeriod(firstPeriod, m);
-      const monthOfYear = Number(period.slice(5, 7));
-      const trend = (1 + annualGrowth) ** ((m - months + 1) / 12);
-      const season = 1 + 0.08 * Math.sin((2 * Math.PI * monthOfYear) / 12 + seasonPhase);
-      const noise = clamp(1 + 0.05 * normal(random), 0.8, 1.2);
-      const drop = dropsLastMonth && m === months - 1 ? 0.45 : 1;
-      const kwh = Math.max(0, Math.round(baseKwh * trend * season * noise * drop));
-      const sharp = Math.round(kwh * peakSharpShare * 0.2);
-      const peak = Math.round(kwh * peakSharpShare) - sharp;
-      const valley = Math.round(kwh * valleyShare);
-      const flat = kwh - sharp - peak - valley;
-      const hours = daysInPeriod(period) * 24;
-      const lf = clamp(loadFactor * (1 + 0.05 * normal(random)), 0.05, 0.98);
-      const demandKw = Math.max(1, Math.round(kwh / (lf * hours)));
-      const pfHundredths = Math.round(clamp(pfBase + pfDrift * m + 0.01 * normal(random), 0.5, 1) * 100);
-      series.push({
-        period,
-        kwh,
-        sharp,
-        peak,
-        flat,
-        valley,
-        demandKw,
-        pfHundredths,
-        total: billTotal(capacityKva, { sharp, peak, flat, valley }, pfHundredths, pfStandard),
-      });
-    }
-
-    const place = pick(PLACES);
-    const trade = pick(TRADES);
-    const manager = managers[Math.floor(random() * managers.length)]!;
-    const english = random() < 0.1;
-    accounts.push({
-      accountId,
-      name: `${place}${trade}有限公司${i + 1}号`,
-      category,
-      language: english ? 'en' : 'zh-CN',
-      tariffId: 'SAMPLE-LI-10KV',
-      basicChargeMethod: 'capacity',
-      capacityKva: String(capacityKva),
-      suspendedKva: '0',
-      powerFactorStandard: pfStandard,
-      paymentDueDay: 20,
-      important: random() < 0.05,
-      contacts: [
-        {
-          name: `${pick(SURNAMES)}${pick(GIVEN)}`,
-          email: `finance@customer${i + 1}.example.cn`,
-          phone: `139${String(20_000_000 + i).slice(-8)}`,
-        },
-      ],
-      accountManager: manager,
-    });
-
-    for (let m = 12; m < months; m += 1) {
-      const cur = series[m]!;
-      const prev = series[m - 1]!;
-      const lastYear = series[m - 12]!;
-      bills.push({
-        accountId,
-        period: cur.period,
-        total: cur.total,
-        dueDate: `${shiftPeriod(cur.period, 1)}-20`,
-        consumption: {
-          totalKwh: String(cur.kwh),
-          byBand: {
-            sharp: String(cur.sharp),
-            peak: String(cur.peak),
-            flat: String(cur.flat),
-            valley: String(cur.valley),
-          },
-          maxDemandKw: String(cur.demandKw),
-        },
-        powerFactor: {
-          value: toFixed(new Fx(BigInt(cur.pfHundredths), 2), 2),
-          standard: pfStandard,
-        },
-        comparison: {
-          previousPeriod: { period: prev.period, total: prev.total, totalKwh: String(prev.kwh) },
-          samePeriodLastYear: {
-            period: lastYear.period,
-            total: lastYear.total,
-            totalKwh: String(lastYear.kwh),
-          },
-        },
-      });
-    }
+    const traits = drawAccountTraits(random, median, sigma);
+    const series = monthlySeries(traits, firstPeriod, months, random);
+    accounts.push(accountRecord(i, accountId, traits, managers, random, pick));
+    bills.push(...historyBills(accountId, series, traits.pfStandard));
   }
   return { accounts, bills, managers };
+}
+
+/** What one account is like: drawn once, then every month of its history varies around it. */
+interface AccountTraits {
+  category: Account['category'];
+  baseKwh: number;
+  loadFactor: number;
+  peakSharpShare: number;
+  valleyShare: number;
+  pfBase: number;
+  pfDrift: number;
+  annualGrowth: number;
+  seasonPhase: number;
+  dropsLastMonth: boolean;
+  capacityKva: number;
+  pfStandard: '0.90' | '0.85';
+}
+
+function drawAccountTraits(random: () => number, median: number, sigma: number): AccountTraits {
+  let r = random();
+  let category: Account['category'] = 'large-industrial';
+  for (const [c, p] of CATEGORIES) {
+    if (r < p) {
+      category = c;
+      break;
+    }
+    r -= p;
+  }
+  const baseKwh = Math.exp(Math.log(median) + sigma * normal(random));
+  const loadFactor = clamp(0.2 + 0.65 * random(), 0.1, 0.95);
+  const peakSharpShare = 0.18 + 0.4 * random();
+  const valleyShare = Math.min(0.15 + 0.3 * random(), 0.92 - peakSharpShare);
+  // Most large users compensate reactive power; about one in six does not keep up.
+  const pfBase = random() < 0.17 ? 0.8 + 0.1 * random() : 0.9 + 0.08 * random();
+  const pfDrift = normal(random) * 0.003;
+  const annualGrowth = 0.02 + 0.12 * normal(random);
+  const seasonPhase = random() * 2 * Math.PI;
+  const dropsLastMonth = random() < 0.02;
+  const utilisation = 0.5 + 0.45 * random();
+  const typicalDemand = baseKwh / (loadFactor * 730);
+  const capacityKva = Math.max(100, Math.ceil(typicalDemand / 0.9 / utilisation / 50) * 50);
+  const pfStandard = capacityKva >= 160 ? '0.90' : '0.85';
+  return {
+    category,
+    baseKwh,
+    loadFactor,
+    peakSharpShare,
+    valleyShare,
+    pfBase,
+    pfDrift,
+    annualGrowth,
+    seasonPhase,
+    dropsLastMonth,
+    capacityKva,
+    pfStandard,
+  };
+}
+
+function monthlySeries(
+  traits: AccountTraits,
+  firstPeriod: string,
+  months: number,
+  random: () => number,
+): Month[] {
+  const { baseKwh, loadFactor, peakSharpShare, valleyShare, pfBase, pfDrift, annualGrowth } = traits;
+  const { seasonPhase, dropsLastMonth, capacityKva, pfStandard } = traits;
+  const series: Month[] = [];
+  for (let m = 0; m < months; m += 1) {
+    const period = shiftPeriod(firstPeriod, m);
+    const monthOfYear = Number(period.slice(5, 7));
+    const trend = (1 + annualGrowth) ** ((m - months + 1) / 12);
+    const season = 1 + 0.08 * Math.sin((2 * Math.PI * monthOfYear) / 12 + seasonPhase);
+    const noise = clamp(1 + 0.05 * normal(random), 0.8, 1.2);
+    const drop = dropsLastMonth && m === months - 1 ? 0.45 : 1;
+    const kwh = Math.max(0, Math.round(baseKwh * trend * season * noise * drop));
+    const sharp = Math.round(kwh * peakSharpShare * 0.2);
+    const peak = Math.round(kwh * peakSharpShare) - sharp;
+    const valley = Math.round(kwh * valleyShare);
+    const flat = kwh - sharp - peak - valley;
+    const hours = daysInPeriod(period) * 24;
+    const lf = clamp(loadFactor * (1 + 0.05 * normal(random)), 0.05, 0.98);
+    const demandKw = Math.max(1, Math.round(kwh / (lf * hours)));
+    const pfHundredths = Math.round(clamp(pfBase + pfDrift * m + 0.01 * normal(random), 0.5, 1) * 100);
+    series.push({
+      period,
+      kwh,
+      sharp,
+      peak,
+      flat,
+      valley,
+      demandKw,
+      pfHundredths,
+      total: billTotal(capacityKva, { sharp, peak, flat, valley }, pfHundredths, pfStandard),
+    });
+  }
+  return series;
+}
+
+function accountRecord(
+  i: number,
+  accountId: string,
+  traits: AccountTraits,
+  managers: readonly AccountManager[],
+  random: () => number,
+  pick: <T>(list: readonly T[]) => T,
+): Account {
+  const place = pick(PLACES);
+  const trade = pick(TRADES);
+  const manager = managers[Math.floor(random() * managers.length)]!;
+  const english = random() < 0.1;
+  return {
+    accountId,
+    name: `${place}${trade}有限公司${i + 1}号`,
+    category: traits.category,
+    language: english ? 'en' : 'zh-CN',
+    tariffId: 'SAMPLE-LI-10KV',
+    basicChargeMethod: 'capacity',
+    capacityKva: String(traits.capacityKva),
+    suspendedKva: '0',
+    powerFactorStandard: traits.pfStandard,
+    paymentDueDay: 20,
+    important: random() < 0.05,
+    contacts: [
+      {
+        name: `${pick(SURNAMES)}${pick(GIVEN)}`,
+        email: `finance@customer${i + 1}.example.cn`,
+        phone: `139${String(20_000_000 + i).slice(-8)}`,
+      },
+    ],
+    accountManager: manager,
+  };
+}
+
+/** The history's bills: every month after the first twelve, with the month before and the year before. */
+function historyBills(accountId: string, series: readonly Month[], pfStandard: '0.90' | '0.85'): UsageBill[] {
+  const bills: UsageBill[] = [];
+  for (let m = 12; m < series.length; m += 1) {
+    const cur = series[m]!;
+    const prev = series[m - 1]!;
+    const lastYear = series[m - 12]!;
+    bills.push({
+      accountId,
+      period: cur.period,
+      total: cur.total,
+      dueDate: `${shiftPeriod(cur.period, 1)}-20`,
+      consumption: {
+        totalKwh: String(cur.kwh),
+        byBand: {
+          sharp: String(cur.sharp),
+          peak: String(cur.peak),
+          flat: String(cur.flat),
+          valley: String(cur.valley),
+        },
+        maxDemandKw: String(cur.demandKw),
+      },
+      powerFactor: {
+        value: toFixed(new Fx(BigInt(cur.pfHundredths), 2), 2),
+        standard: pfStandard,
+      },
+      comparison: {
+        previousPeriod: { period: prev.period, total: prev.total, totalKwh: String(prev.kwh) },
+        samePeriodLastYear: {
+          period: lastYear.period,
+          total: lastYear.total,
+          totalKwh: String(lastYear.kwh),
+        },
+      },
+    });
+  }
+  return bills;
 }
 
 /**

@@ -1,31 +1,19 @@
-import type { Account, AccountManager } from '../account.ts';
+import type { Account } from '../account.ts';
 import { periodBefore, shiftPeriod } from '../calendar/index.ts';
 import { Dec, dec } from '../money.ts';
-import type { KeyAccountConfig, SegmentId, ServicePlan } from './config.ts';
+import type { SegmentId } from './config.ts';
+import { type AssignmentResult, assignManagers } from './managers.ts';
 import {
-  type AssignmentResult,
-  assignManagers,
-  type ManagerAssignment,
-  type ManagerWorkload,
-} from './managers.ts';
-import { activeOverrides, type KeyStatusOverride, type OperatorOverride } from './overrides.ts';
-import { computeValueScores, type ScoreComponents } from './score.ts';
+  type ActiveOverrides,
+  activeOverrides,
+  type KeyStatusOverride,
+  type OperatorOverride,
+} from './overrides.ts';
+import type { IgnoredOverride, KeyAccountRanking, RankedAccount, RankKeyAccountsInput } from './ranking.ts';
+import { computeValueScores, type ValueScore } from './score.ts';
 import { SEGMENT_ORDER, type SegmentAssignment, segmentAccount } from './segments.ts';
-import {
-  diffSelections,
-  type KeyBasis,
-  type KeySelectionRecord,
-  type KeyStatusChange,
-  selectParetoSet,
-} from './selection.ts';
-import {
-  indexBills,
-  type UsageBill,
-  type UsageMetrics,
-  type UsageProfile,
-  usageMetrics,
-  usageProfile,
-} from './usage.ts';
+import { diffSelections, type KeyStatusChange, type ParetoSelection, selectParetoSet } from './selection.ts';
+import { indexBills, type UsageProfile, usageMetrics, usageProfile } from './usage.ts';
 
 /*
  * The monthly key-account run as one pure function: bill history in, ranking, key set, changes,
@@ -33,91 +21,10 @@ import {
  * planner read) and renders the rest (report.ts).
  */
 
+export type { IgnoredOverride, KeyAccountRanking, RankedAccount, RankKeyAccountsInput } from './ranking.ts';
+
 export class KeyAccountInputError extends Error {
   override name = 'KeyAccountInputError';
-}
-
-export interface RankKeyAccountsInput {
-  accounts: readonly Account[];
-  /** Bill history: at least the window's periods; older bills are used for year-on-year change. */
-  bills: readonly UsageBill[];
-  config: KeyAccountConfig;
-  overrides?: readonly OperatorOverride[];
-  /** The selection in effect before this one, for the changes. */
-  previous?: KeySelectionRecord;
-  /** The day the new selection takes effect (YYYY-MM-DD); overrides are judged on this day. */
-  asOf: string;
-  /** Last period of the history window; defaults to the period before asOf's month. */
-  period?: string;
-  /** The managers to assign; defaults to the distinct managers on the account records. */
-  managers?: readonly AccountManager[];
-}
-
-export interface RankedAccount {
-  rank: number;
-  accountId: string;
-  name: string;
-  category: Account['category'];
-  score: string;
-  components: ScoreComponents;
-  /** Revenue of the window, yuan. */
-  revenue: string;
-  energyKwh: string;
-  /** Revenue share of this account and every account ranked above it, 0–1 (4 places). */
-  cumulativeShare: string;
-  isKey: boolean;
-  keyBasis: KeyBasis | null;
-  /** Set when a never-key override kept the account out of a set it would have been in. */
-  excludedBy: 'override-never' | null;
-  keyOverride: { status: 'always' | 'never'; reason: string; expiresOn: string } | null;
-  usage: UsageMetrics;
-}
-
-export interface IgnoredOverride {
-  override: OperatorOverride;
-  why: 'expired' | 'not-yet-effective' | 'unknown-account';
-}
-
-export interface KeyAccountRanking {
-  period: string;
-  asOf: string;
-  /** The day the key set applies from: notices planned from this day on use it. */
-  effectiveFrom: string;
-  configVersion: string;
-  windowFrom: string;
-  windowTo: string;
-  totals: { accounts: number; revenue: string; energyKwh: string; terminatedExcluded: number };
-  /** The configured Pareto share, 0–1. */
-  targetShare: string;
-  key: {
-    count: number;
-    /** Key accounts in percent of all ranked accounts, 1 decimal. */
-    accountPercent: string;
-    revenue: string;
-    /** Key set's revenue share (overrides included), 0–1, 4 places. */
-    revenueShare: string;
-    /** Share of the Pareto accounts alone. */
-    paretoShare: string;
-    shareReached: boolean;
-  };
-  /** Every active account, best first. */
-  ranking: RankedAccount[];
-  /** Key accounts in rank order. */
-  keyAccountIds: string[];
-  previousEffectiveFrom: string | null;
-  changes: KeyStatusChange[];
-  /** One per key account, in rank order. */
-  segments: SegmentAssignment[];
-  segmentCounts: Record<SegmentId, number>;
-  /** The configuration's plan for every segment (also those with no account this time). */
-  servicePlans: Record<SegmentId, ServicePlan>;
-  /** One per key account, in rank order. */
-  assignments: ManagerAssignment[];
-  workloads: ManagerWorkload[];
-  overrides: { applied: OperatorOverride[]; ignored: IgnoredOverride[] };
-  /** The record to store: what keyStatusFor and the notice planner read. */
-  selection: KeySelectionRecord;
-  warnings: string[];
 }
 
 const fixed = (v: Dec, places: number): string =>
@@ -125,6 +32,90 @@ const fixed = (v: Dec, places: number): string =>
 const percent = (ratio: Dec): string => fixed(ratio.times(100), 1);
 
 export function rankKeyAccounts(input: RankKeyAccountsInput): KeyAccountRanking {
+  const { config, asOf } = input;
+  checkRunDates(input);
+  const period = input.period ?? periodBefore(asOf);
+  const warnings: string[] = [];
+
+  const active = input.accounts.filter((a) => a.terminatedOn === undefined || a.terminatedOn >= asOf);
+  const accountIds = new Set(active.map((a) => a.accountId));
+  const billsByAccount = indexBills(input.bills);
+  const strayBills = input.bills.filter((b) => !accountIds.has(b.accountId)).length;
+  if (strayBills > 0)
+    warnings.push(`${strayBills} bills for accounts not ranked (unknown or terminated) ignored`);
+
+  const { overrides, applied, ignored } = overridesForRankedAccounts(input.overrides ?? [], accountIds, asOf);
+
+  const profiles = new Map<string, UsageProfile>();
+  for (const a of active) {
+    profiles.set(
+      a.accountId,
+      usageProfile(a.accountId, billsByAccount.get(a.accountId), period, config.historyPeriods),
+    );
+  }
+  const run: RankingRun = {
+    input,
+    period,
+    active,
+    accountById: new Map(active.map((a) => [a.accountId, a])),
+    profiles,
+    overrides,
+    ignored,
+  };
+
+  const { order, warnings: scoreWarnings } = scoreOrder(run);
+  warnings.push(...scoreWarnings);
+
+  const pareto = selectParetoSet(
+    order.map((o) => ({ accountId: o.s.accountId, revenue: o.revenue })),
+    config.revenueShare,
+    overrides.keyStatus,
+  );
+  if (!pareto.shareReached && pareto.totalRevenue.gt(0)) {
+    warnings.push(
+      `the accounts not excluded by overrides make only ${percent(pareto.paretoShare)}% of revenue, below the target ${percent(dec(config.revenueShare))}%`,
+    );
+  }
+
+  const ranking = rankedAccounts(run, order, pareto);
+  const keyRows = ranking.filter((r) => r.isKey);
+  const { segments, segmentCounts } = segmentKeyAccounts(run, keyRows);
+  const assignment = assignKeyAccountManagers(run, keyRows);
+  warnings.push(...assignment.warnings);
+  const changes = keyStatusChanges(run, ranking, keyRows);
+
+  return rankingResult(run, {
+    pareto,
+    ranking,
+    keyRows,
+    changes,
+    segments,
+    segmentCounts,
+    assignment,
+    applied,
+    warnings,
+  });
+}
+
+/** What the steps of one run share: the input, the active accounts, their profiles and overrides. */
+interface RankingRun {
+  input: RankKeyAccountsInput;
+  period: string;
+  active: readonly Account[];
+  accountById: ReadonlyMap<string, Account>;
+  profiles: ReadonlyMap<string, UsageProfile>;
+  /** In force on asOf, for ranked accounts only. */
+  overrides: ActiveOverrides;
+  ignored: IgnoredOverride[];
+}
+
+interface OrderedScore {
+  s: ValueScore;
+  score: Dec;
+  revenue: Dec;
+}
+
+function checkRunDates(input: RankKeyAccountsInput): void {
   const { config, asOf } = input;
   if (!/^\d{4}-\d{2}-\d{2}$/.test(asOf)) throw new KeyAccountInputError(`asOf ${asOf} is not YYYY-MM-DD`);
   if (config.effectiveFrom > asOf) {
@@ -137,17 +128,15 @@ export function rankKeyAccounts(input: RankKeyAccountsInput): KeyAccountRanking 
       `the previous selection takes effect on ${input.previous.effectiveFrom}, not before ${asOf}`,
     );
   }
-  const period = input.period ?? periodBefore(asOf);
-  const warnings: string[] = [];
+}
 
-  const active = input.accounts.filter((a) => a.terminatedOn === undefined || a.terminatedOn >= asOf);
-  const accountIds = new Set(active.map((a) => a.accountId));
-  const billsByAccount = indexBills(input.bills);
-  const strayBills = input.bills.filter((b) => !accountIds.has(b.accountId)).length;
-  if (strayBills > 0)
-    warnings.push(`${strayBills} bills for accounts not ranked (unknown or terminated) ignored`);
-
-  const overrides = activeOverrides(input.overrides ?? [], asOf);
+/** The overrides in force on asOf; those naming an account not ranked are ignored as unknown. */
+function overridesForRankedAccounts(
+  all: readonly OperatorOverride[],
+  accountIds: ReadonlySet<string>,
+  asOf: string,
+): { overrides: ActiveOverrides; applied: OperatorOverride[]; ignored: IgnoredOverride[] } {
+  const overrides = activeOverrides(all, asOf);
   const ignored: IgnoredOverride[] = overrides.inactive.map((o) => ({
     override: o,
     why: o.setOn > asOf ? 'not-yet-effective' : 'expired',
@@ -165,15 +154,13 @@ export function rankKeyAccounts(input: RankKeyAccountsInput): KeyAccountRanking 
       }
     }
   }
+  return { overrides, applied, ignored };
+}
 
-  const profiles = new Map<string, UsageProfile>();
-  for (const a of active) {
-    profiles.set(
-      a.accountId,
-      usageProfile(a.accountId, billsByAccount.get(a.accountId), period, config.historyPeriods),
-    );
-  }
-  const { scores, warnings: scoreWarnings } = computeValueScores(
+/** Every active account's value score, best first (ties: more revenue, then account id). */
+function scoreOrder(run: RankingRun): { order: OrderedScore[]; warnings: string[] } {
+  const { active, profiles, overrides } = run;
+  const { scores, warnings } = computeValueScores(
     active.map((account) => ({
       account,
       profile: profiles.get(account.accountId)!,
@@ -181,11 +168,8 @@ export function rankKeyAccounts(input: RankKeyAccountsInput): KeyAccountRanking 
         ? { correction: overrides.correction.get(account.accountId)! }
         : {}),
     })),
-    config,
+    run.input.config,
   );
-  warnings.push(...scoreWarnings);
-
-  const accountById = new Map(active.map((a) => [a.accountId, a]));
   const order = scores
     .map((s) => ({ s, score: dec(s.score), revenue: profiles.get(s.accountId)!.revenue }))
     .sort(
@@ -194,19 +178,16 @@ export function rankKeyAccounts(input: RankKeyAccountsInput): KeyAccountRanking 
         y.revenue.comparedTo(x.revenue) ||
         x.s.accountId.localeCompare(y.s.accountId),
     );
+  return { order, warnings };
+}
 
-  const pareto = selectParetoSet(
-    order.map((o) => ({ accountId: o.s.accountId, revenue: o.revenue })),
-    config.revenueShare,
-    overrides.keyStatus,
-  );
-  if (!pareto.shareReached && pareto.totalRevenue.gt(0)) {
-    warnings.push(
-      `the accounts not excluded by overrides make only ${percent(pareto.paretoShare)}% of revenue, below the target ${percent(dec(config.revenueShare))}%`,
-    );
-  }
-
-  const ranking: RankedAccount[] = order.map(({ s }, i) => {
+function rankedAccounts(
+  run: RankingRun,
+  order: readonly OrderedScore[],
+  pareto: ParetoSelection,
+): RankedAccount[] {
+  const { accountById, profiles, overrides } = run;
+  return order.map(({ s }, i) => {
     const account = accountById.get(s.accountId)!;
     const profile = profiles.get(s.accountId)!;
     const o: KeyStatusOverride | undefined = overrides.keyStatus.get(s.accountId);
@@ -228,48 +209,62 @@ export function rankKeyAccounts(input: RankKeyAccountsInput): KeyAccountRanking 
       usage: usageMetrics(profile),
     };
   });
-  const keyRows = ranking.filter((r) => r.isKey);
-  const keyIds = new Set(keyRows.map((r) => r.accountId));
-  const rowById = new Map(ranking.map((r) => [r.accountId, r]));
+}
 
+function segmentKeyAccounts(
+  run: RankingRun,
+  keyRows: readonly RankedAccount[],
+): { segments: SegmentAssignment[]; segmentCounts: Record<SegmentId, number> } {
   const segments = keyRows.map((r) =>
     segmentAccount(
       {
-        profile: profiles.get(r.accountId)!,
-        powerFactorStandard: accountById.get(r.accountId)!.powerFactorStandard,
+        profile: run.profiles.get(r.accountId)!,
+        powerFactorStandard: run.accountById.get(r.accountId)!.powerFactorStandard,
       },
-      config,
+      run.input.config,
     ),
   );
   const segmentCounts = Object.fromEntries(SEGMENT_ORDER.map((id) => [id, 0])) as Record<SegmentId, number>;
   for (const s of segments) segmentCounts[s.segmentId] += 1;
+  return { segments, segmentCounts };
+}
 
+function assignKeyAccountManagers(run: RankingRun, keyRows: readonly RankedAccount[]): AssignmentResult {
+  const { input, accountById, profiles } = run;
   const previousManager = new Map(input.previous?.keyAccounts.map((k) => [k.accountId, k.managerId]) ?? []);
   const managers = input.managers ?? [
     ...new Map(input.accounts.map((a) => [a.accountManager.id, a.accountManager])).values(),
   ];
-  const assignment: AssignmentResult = assignManagers(
+  return assignManagers(
     keyRows.map((r) => ({
       accountId: r.accountId,
       revenue: profiles.get(r.accountId)!.revenue,
       currentManagerId: previousManager.get(r.accountId) ?? accountById.get(r.accountId)!.accountManager.id,
     })),
     managers,
-    overrides.manager,
-    config.managerWorkload,
+    run.overrides.manager,
+    input.config.managerWorkload,
   );
-  warnings.push(...assignment.warnings);
-  const managerOf = new Map(assignment.assignments.map((a) => [a.accountId, a.managerId]));
+}
 
-  const target = percent(dec(config.revenueShare));
+/** The changes against the previous selection, each with the reason an operator reads. */
+function keyStatusChanges(
+  run: RankingRun,
+  ranking: readonly RankedAccount[],
+  keyRows: readonly RankedAccount[],
+): KeyStatusChange[] {
+  const { input } = run;
+  const keyIds = new Set(keyRows.map((r) => r.accountId));
+  const rowById = new Map(ranking.map((r) => [r.accountId, r]));
+  const target = percent(dec(input.config.revenueShare));
   const expiredAlways = new Map(
-    ignored
+    run.ignored
       .filter(
         (i) => i.why === 'expired' && i.override.kind === 'key-status' && i.override.status === 'always',
       )
       .map((i) => [i.override.accountId, i.override as KeyStatusOverride]),
   );
-  const changes = diffSelections(input.previous, keyIds, asOf, (accountId, change) => {
+  return diffSelections(input.previous, keyIds, input.asOf, (accountId, change) => {
     const row = rowById.get(accountId);
     if (row === undefined) return 'no longer an active account (terminated or not in the account list)';
     const place = `rank ${row.rank}, score ${row.score}, cumulative revenue share ${percent(dec(row.cumulativeShare))}%`;
@@ -285,7 +280,25 @@ export function rankKeyAccounts(input: RankKeyAccountsInput): KeyAccountRanking 
     const lapse = expired === undefined ? '' : `always-key override expired on ${expired.expiresOn}; `;
     return `${lapse}${place}: outside the head that makes ${target}% of revenue`;
   });
+}
 
+interface RankingParts {
+  pareto: ParetoSelection;
+  ranking: RankedAccount[];
+  keyRows: RankedAccount[];
+  changes: KeyStatusChange[];
+  segments: SegmentAssignment[];
+  segmentCounts: Record<SegmentId, number>;
+  assignment: AssignmentResult;
+  applied: OperatorOverride[];
+  warnings: string[];
+}
+
+function rankingResult(run: RankingRun, parts: RankingParts): KeyAccountRanking {
+  const { input, period, active, profiles } = run;
+  const { config, asOf } = input;
+  const { pareto, keyRows, segments, assignment } = parts;
+  const managerOf = new Map(assignment.assignments.map((a) => [a.accountId, a.managerId]));
   const totalEnergy = [...profiles.values()].reduce((acc, p) => acc.plus(p.energyKwh), dec(0));
   return {
     period,
@@ -310,16 +323,16 @@ export function rankKeyAccounts(input: RankKeyAccountsInput): KeyAccountRanking 
       paretoShare: fixed(pareto.paretoShare, 4),
       shareReached: pareto.shareReached,
     },
-    ranking,
+    ranking: parts.ranking,
     keyAccountIds: keyRows.map((r) => r.accountId),
     previousEffectiveFrom: input.previous?.effectiveFrom ?? null,
-    changes,
+    changes: parts.changes,
     segments,
-    segmentCounts,
+    segmentCounts: parts.segmentCounts,
     servicePlans: config.servicePlans,
     assignments: assignment.assignments,
     workloads: assignment.workloads,
-    overrides: { applied, ignored },
+    overrides: { applied: parts.applied, ignored: run.ignored },
     selection: {
       period,
       effectiveFrom: asOf,
@@ -330,6 +343,6 @@ export function rankKeyAccounts(input: RankKeyAccountsInput): KeyAccountRanking 
         managerId: managerOf.get(s.accountId) ?? null,
       })),
     },
-    warnings,
+    warnings: parts.warnings,
   };
 }

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
 import { Dec, dec } from '../money.ts';
 import type { Language } from '../primitives.ts';
-import type { KeyAccountRanking } from './rank.ts';
+import type { KeyAccountRanking } from './ranking.ts';
 import { KEY_ACCOUNT_REPORT_HTML } from './report-template.ts';
 import { SEGMENT_RULES } from './segments.ts';
 
@@ -217,11 +217,8 @@ export function buildReportView(
   const { noticePolicy, advice, channel, basis, ...t } = L;
   const rankedNames = new Map(result.ranking.map((r) => [r.accountId, r.name]));
   const nameOf = (id: string): string => rankedNames.get(id) ?? accountNames.get(id) ?? '';
-  const managerOf = new Map(result.assignments.map((a) => [a.accountId, a]));
-  const segmentOf = new Map(result.segments.map((s) => [s.accountId, s]));
   const newly = result.changes.filter((c) => c.change === 'newly-key').length;
   const gone = result.changes.length - newly;
-  const otherLanguage = language === 'zh-CN' ? 'en' : 'zh-CN';
   return {
     lang: language,
     title: L.title,
@@ -246,47 +243,14 @@ export function buildReportView(
         : `${L.newlyKey} ${newly} · ${L.noLongerKey} ${gone}`,
     noticePolicy: noticePolicy(result.effectiveFrom),
     noChanges: result.previousEffectiveFrom === null ? L.firstSelection : L.noChanges,
-    segments: SEGMENT_RULES.map((rule) => {
-      const plan = result.servicePlans[rule.id];
-      return {
-        name: `${rule.name[language]} / ${rule.name[otherLanguage]}`,
-        description: rule.description[language],
-        count: String(result.segmentCounts[rule.id]),
-        leadAdvice: advice[plan.leadAdvice],
-        channels: plan.channels.map((c) => channel[c]).join(' + '),
-        daysBeforeDue: String(plan.daysBeforeDue),
-      };
-    }),
+    segments: segmentRows(result, language),
     changes: result.changes.map((c) => ({
       accountId: c.accountId,
       name: nameOf(c.accountId),
       change: c.change === 'newly-key' ? L.newlyKey : L.noLongerKey,
       reason: c.reason,
     })),
-    keyAccounts: result.ranking
-      .filter((r) => r.isKey)
-      .map((r) => {
-        const s = segmentOf.get(r.accountId);
-        const m = managerOf.get(r.accountId);
-        return {
-          rank: String(r.rank),
-          accountId: r.accountId,
-          name: r.name,
-          basis: r.keyBasis === null ? '' : basis[r.keyBasis],
-          score: short(r.score, 2),
-          formula: r.components.formula,
-          a: short(r.components.nature.value, 3),
-          b: short(r.components.current.value, 3),
-          d: short(r.components.potential.value, 3),
-          e: r.components.correction.coefficient,
-          correctionReason: r.components.correction.reason ?? '',
-          revenue: grouped(r.revenue),
-          cumulative: percentOf(r.cumulativeShare),
-          segment: s === undefined ? '' : s.name[language],
-          explanation: s === undefined ? '' : s.explanation[language],
-          manager: m === undefined ? '' : `${m.managerName} (${m.managerId})`,
-        };
-      }),
+    keyAccounts: keyAccountRows(result, language),
     workloads: result.workloads.map((w) => ({
       managerId: w.managerId,
       name: w.name,
@@ -294,22 +258,74 @@ export function buildReportView(
       revenue: grouped(w.revenue),
       load: percentOf(w.load),
     })),
-    overrides: [
-      ...result.overrides.applied.map((o) => ({ o, state: L.active })),
-      ...result.overrides.ignored.map((i) => ({
-        o: i.override,
-        state: i.why === 'expired' ? L.expired : i.why === 'not-yet-effective' ? L.notYet : L.unknownAccount,
-      })),
-    ].map(({ o, state }) => ({
-      accountId: o.accountId,
-      kind: o.kind,
-      value: o.kind === 'key-status' ? o.status : o.kind === 'score-correction' ? o.coefficient : o.managerId,
-      reason: o.reason,
-      validity: `${o.setOn} – ${o.expiresOn ?? ''}`,
-      state,
-    })),
+    overrides: overrideRows(result, language),
     warnings: result.warnings,
   };
+}
+
+function segmentRows(result: KeyAccountRanking, language: Language): ReportView['segments'] {
+  const { advice, channel } = LABELS[language];
+  const otherLanguage = language === 'zh-CN' ? 'en' : 'zh-CN';
+  return SEGMENT_RULES.map((rule) => {
+    const plan = result.servicePlans[rule.id];
+    return {
+      name: `${rule.name[language]} / ${rule.name[otherLanguage]}`,
+      description: rule.description[language],
+      count: String(result.segmentCounts[rule.id]),
+      leadAdvice: advice[plan.leadAdvice],
+      channels: plan.channels.map((c) => channel[c]).join(' + '),
+      daysBeforeDue: String(plan.daysBeforeDue),
+    };
+  });
+}
+
+function keyAccountRows(result: KeyAccountRanking, language: Language): ReportView['keyAccounts'] {
+  const { basis } = LABELS[language];
+  const managerOf = new Map(result.assignments.map((a) => [a.accountId, a]));
+  const segmentOf = new Map(result.segments.map((s) => [s.accountId, s]));
+  return result.ranking
+    .filter((r) => r.isKey)
+    .map((r) => {
+      const s = segmentOf.get(r.accountId);
+      const m = managerOf.get(r.accountId);
+      return {
+        rank: String(r.rank),
+        accountId: r.accountId,
+        name: r.name,
+        basis: r.keyBasis === null ? '' : basis[r.keyBasis],
+        score: short(r.score, 2),
+        formula: r.components.formula,
+        a: short(r.components.nature.value, 3),
+        b: short(r.components.current.value, 3),
+        d: short(r.components.potential.value, 3),
+        e: r.components.correction.coefficient,
+        correctionReason: r.components.correction.reason ?? '',
+        revenue: grouped(r.revenue),
+        cumulative: percentOf(r.cumulativeShare),
+        segment: s === undefined ? '' : s.name[language],
+        explanation: s === undefined ? '' : s.explanation[language],
+        manager: m === undefined ? '' : `${m.managerName} (${m.managerId})`,
+      };
+    });
+}
+
+/** Applied overrides first, then the ignored ones with why. */
+function overrideRows(result: KeyAccountRanking, language: Language): ReportView['overrides'] {
+  const L = LABELS[language];
+  return [
+    ...result.overrides.applied.map((o) => ({ o, state: L.active })),
+    ...result.overrides.ignored.map((i) => ({
+      o: i.override,
+      state: i.why === 'expired' ? L.expired : i.why === 'not-yet-effective' ? L.notYet : L.unknownAccount,
+    })),
+  ].map(({ o, state }) => ({
+    accountId: o.accountId,
+    kind: o.kind,
+    value: o.kind === 'key-status' ? o.status : o.kind === 'score-correction' ? o.coefficient : o.managerId,
+    reason: o.reason,
+    validity: `${o.setOn} – ${o.expiresOn ?? ''}`,
+    state,
+  }));
 }
 
 /** The operators' HTML report; every value from the data is HTML-escaped. */

@@ -132,13 +132,48 @@ export interface ScoreResult {
 /** Scores every account against the population given (normalisation is relative to it). */
 export function computeValueScores(inputs: readonly ScoreInput[], config: KeyAccountConfig): ScoreResult {
   const warnings: string[] = [];
+  const potentials = monthlyPotentials(inputs, config);
+
+  const method = config.normalisation.method;
+  const revenueN = normalise(
+    inputs.map((i) => i.profile.revenue),
+    method,
+  );
+  const energyN = normalise(
+    inputs.map((i) => i.profile.energyKwh),
+    method,
+  );
+  const potentialN = normalise(
+    potentials.map((x) => x.total),
+    method,
+  );
+
+  const parameters = scoreParameters(config);
+  const scores = inputs.map((input, i): ValueScore => {
+    const normalised = { revenue: revenueN[i]!, energy: energyN[i]!, potential: potentialN[i]! };
+    return valueScore(input, normalised, potentials[i]!, parameters, config, warnings);
+  });
+  return { scores, warnings };
+}
+
+/** d's inputs for one account, kWh a month (total: their weighted sum). */
+interface Potential {
+  usableKw: Dec;
+  headroomKw: Dec;
+  headroomKwh: Dec;
+  lfGapKwh: Dec;
+  growthKwh: Dec;
+  total: Dec;
+}
+
+function monthlyPotentials(inputs: readonly ScoreInput[], config: KeyAccountConfig): Potential[] {
   const p = config.potential;
   const capacityPf = dec(p.capacityPowerFactor);
   const targetLf = dec(p.targetLoadFactor);
   const wHeadroom = dec(p.capacityHeadroomWeight);
   const wLfGap = dec(p.loadFactorGapWeight);
   const wGrowth = dec(p.growthWeight);
-  const potentials = inputs.map(({ account, profile }) => {
+  return inputs.map(({ account, profile }) => {
     const usableKw = dec(account.capacityKva)
       .minus(account.suspendedKva ?? 0)
       .times(capacityPf);
@@ -158,21 +193,20 @@ export function computeValueScores(inputs: readonly ScoreInput[], config: KeyAcc
     const total = headroomKwh.times(wHeadroom).plus(lfGapKwh.times(wLfGap)).plus(growthKwh.times(wGrowth));
     return { usableKw, headroomKw, headroomKwh, lfGapKwh, growthKwh, total };
   });
+}
 
-  const method = config.normalisation.method;
-  const revenueN = normalise(
-    inputs.map((i) => i.profile.revenue),
-    method,
-  );
-  const energyN = normalise(
-    inputs.map((i) => i.profile.energyKwh),
-    method,
-  );
-  const potentialN = normalise(
-    potentials.map((x) => x.total),
-    method,
-  );
+/** The configuration's weights and correction range in the form the score needs them, once per run. */
+interface ScoreParameters {
+  weightSumText: string;
+  categoryWeights: Map<string, Dec>;
+  importantBonus: Dec;
+  factor: { nature: Dec; current: Dec; potential: Dec };
+  revenueShare: Dec;
+  energyShare: Dec;
+  correctionRange: { min: Dec; max: Dec };
+}
 
+function scoreParameters(config: KeyAccountConfig): ScoreParameters {
   const w = config.weights;
   const weightSum = dec(w.nature).plus(w.current).plus(w.potential);
   const weightSumText = weightSum.toFixed();
@@ -191,91 +225,133 @@ export function computeValueScores(inputs: readonly ScoreInput[], config: KeyAcc
   const energyShare = dec(config.current.energyWeight).div(subSum);
   const cMin = dec(config.correction.min);
   const cMax = dec(config.correction.max);
+  return {
+    weightSumText,
+    categoryWeights,
+    importantBonus,
+    factor,
+    revenueShare,
+    energyShare,
+    correctionRange: { min: cMin, max: cMax },
+  };
+}
 
-  const scores = inputs.map(({ account, profile, correction }, i): ValueScore => {
-    const categoryWeight = categoryWeights.get(account.category) ?? ZERO;
-    const bonus = account.important ? importantBonus : ZERO;
-    const a = round(clamp01(categoryWeight.plus(bonus)), COMPONENT_PLACES);
-    const rn = revenueN[i]!;
-    const en = energyN[i]!;
-    const b = round(rn.times(revenueShare).plus(en.times(energyShare)), COMPONENT_PLACES);
-    const d = potentialN[i]!;
-
-    let e = ONE;
-    let requested: string | null = null;
-    if (correction !== undefined) {
-      const asked = dec(correction.coefficient);
-      e = asked.lt(cMin) ? cMin : asked.gt(cMax) ? cMax : asked;
-      if (!e.eq(asked)) {
-        requested = correction.coefficient;
-        warnings.push(
-          `${account.accountId}: correction ${correction.coefficient} outside ${config.correction.min}–${config.correction.max}, used ${e.toFixed()}`,
-        );
-      }
+/** e: the operator's coefficient clamped to the configured range (a warning when it was clamped). */
+function correctionCoefficient(
+  account: Account,
+  correction: ScoreCorrection | undefined,
+  config: KeyAccountConfig,
+  { min: cMin, max: cMax }: ScoreParameters['correctionRange'],
+  warnings: string[],
+): { e: Dec; requested: string | null } {
+  let e = ONE;
+  let requested: string | null = null;
+  if (correction !== undefined) {
+    const asked = dec(correction.coefficient);
+    e = asked.lt(cMin) ? cMin : asked.gt(cMax) ? cMax : asked;
+    if (!e.eq(asked)) {
+      requested = correction.coefficient;
+      warnings.push(
+        `${account.accountId}: correction ${correction.coefficient} outside ${config.correction.min}–${config.correction.max}, used ${e.toFixed()}`,
+      );
     }
+  }
+  return { e, requested };
+}
 
-    const share = (f: Dec, value: Dec): Dec => round(f.times(value).times(e), COMPONENT_PLACES);
-    const cA = share(factor.nature, a);
-    const cB = share(factor.current, b);
-    const cD = share(factor.potential, d);
-    const score = round(cA.plus(cB).plus(cD), SCORE_PLACES);
-    const x = potentials[i]!;
-    const [aText, bText, dText, eText] = [
-      a.toFixed(COMPONENT_PLACES),
-      b.toFixed(COMPONENT_PLACES),
-      d.toFixed(COMPONENT_PLACES),
-      e.toFixed(),
-    ];
-    const scoreText = score.toFixed(SCORE_PLACES);
-    const formula =
-      `V = 100 × (${w.nature}×${aText} + ${w.current}×${bText} + ${w.potential}×${dText}) ÷ ${weightSumText} × ` +
-      `${eText} = ${scoreText}`;
+function valueScore(
+  { account, profile, correction }: ScoreInput,
+  normalised: { revenue: Dec; energy: Dec; potential: Dec },
+  x: Potential,
+  parameters: ScoreParameters,
+  config: KeyAccountConfig,
+  warnings: string[],
+): ValueScore {
+  const w = config.weights;
+  const { factor } = parameters;
+  const categoryWeight = parameters.categoryWeights.get(account.category) ?? ZERO;
+  const bonus = account.important ? parameters.importantBonus : ZERO;
+  const a = round(clamp01(categoryWeight.plus(bonus)), COMPONENT_PLACES);
+  const rn = normalised.revenue;
+  const en = normalised.energy;
+  const b = round(rn.times(parameters.revenueShare).plus(en.times(parameters.energyShare)), COMPONENT_PLACES);
+  const d = normalised.potential;
 
-    return {
-      accountId: account.accountId,
-      score: scoreText,
-      components: {
-        nature: {
-          category: account.category,
-          categoryWeight: categoryWeight.toFixed(),
-          important: account.important ?? false,
-          importantBonus: bonus.toFixed(),
-          value: aText,
-          weight: w.nature,
-          contribution: cA.toFixed(COMPONENT_PLACES),
-        },
-        current: {
-          revenue: str(profile.revenue, 2),
-          energyKwh: str(profile.energyKwh, 0),
-          revenueNormalised: rn.toFixed(COMPONENT_PLACES),
-          energyNormalised: en.toFixed(COMPONENT_PLACES),
-          value: bText,
-          weight: w.current,
-          contribution: cB.toFixed(COMPONENT_PLACES),
-        },
-        potential: {
-          usableCapacityKw: str(x.usableKw, 0),
-          peakDemandKw: profile.peakDemandKw.toFixed(),
-          capacityHeadroomKw: str(x.headroomKw, 0),
-          loadFactor: profile.loadFactor === null ? null : str(profile.loadFactor, 4),
-          capacityHeadroomKwh: str(x.headroomKwh, 0),
-          loadFactorGapKwh: str(x.lfGapKwh, 0),
-          growthPercent: profile.growth === null ? null : str(profile.growth.percent, 1),
-          growthBasis: profile.growth?.basis ?? null,
-          growthKwh: str(x.growthKwh, 0),
-          potentialKwh: str(x.total, 0),
-          value: dText,
-          weight: w.potential,
-          contribution: cD.toFixed(COMPONENT_PLACES),
-        },
-        correction: {
-          coefficient: eText,
-          requested,
-          reason: correction?.reason ?? null,
-        },
-        formula,
+  const { e, requested } = correctionCoefficient(
+    account,
+    correction,
+    config,
+    parameters.correctionRange,
+    warnings,
+  );
+
+  const share = (f: Dec, value: Dec): Dec => round(f.times(value).times(e), COMPONENT_PLACES);
+  const cA = share(factor.nature, a);
+  const cB = share(factor.current, b);
+  const cD = share(factor.potential, d);
+  const score = round(cA.plus(cB).plus(cD), SCORE_PLACES);
+  const [aText, bText, dText, eText] = [
+    a.toFixed(COMPONENT_PLACES),
+    b.toFixed(COMPONENT_PLACES),
+    d.toFixed(COMPONENT_PLACES),
+    e.toFixed(),
+  ];
+  const scoreText = score.toFixed(SCORE_PLACES);
+  const formula =
+    `V = 100 × (${w.nature}×${aText} + ${w.current}×${bText} + ${w.potential}×${dText}) ÷ ${parameters.weightSumText} × ` +
+    `${eText} = ${scoreText}`;
+
+  return {
+    accountId: account.accountId,
+    score: scoreText,
+    components: {
+      nature: {
+        category: account.category,
+        categoryWeight: categoryWeight.toFixed(),
+        important: account.important ?? false,
+        importantBonus: bonus.toFixed(),
+        value: aText,
+        weight: w.nature,
+        contribution: cA.toFixed(COMPONENT_PLACES),
       },
-    };
-  });
-  return { scores, warnings };
+      current: {
+        revenue: str(profile.revenue, 2),
+        energyKwh: str(profile.energyKwh, 0),
+        revenueNormalised: rn.toFixed(COMPONENT_PLACES),
+        energyNormalised: en.toFixed(COMPONENT_PLACES),
+        value: bText,
+        weight: w.current,
+        contribution: cB.toFixed(COMPONENT_PLACES),
+      },
+      potential: potentialComponent(profile, x, { value: dText, weight: w.potential, contribution: cD }),
+      correction: {
+        coefficient: eText,
+        requested,
+        reason: correction?.reason ?? null,
+      },
+      formula,
+    },
+  };
+}
+
+function potentialComponent(
+  profile: UsageProfile,
+  x: Potential,
+  d: { value: string; weight: string; contribution: Dec },
+): ScoreComponents['potential'] {
+  return {
+    usableCapacityKw: str(x.usableKw, 0),
+    peakDemandKw: profile.peakDemandKw.toFixed(),
+    capacityHeadroomKw: str(x.headroomKw, 0),
+    loadFactor: profile.loadFactor === null ? null : str(profile.loadFactor, 4),
+    capacityHeadroomKwh: str(x.headroomKwh, 0),
+    loadFactorGapKwh: str(x.lfGapKwh, 0),
+    growthPercent: profile.growth === null ? null : str(profile.growth.percent, 1),
+    growthBasis: profile.growth?.basis ?? null,
+    growthKwh: str(x.growthKwh, 0),
+    potentialKwh: str(x.total, 0),
+    value: d.value,
+    weight: d.weight,
+    contribution: d.contribution.toFixed(COMPONENT_PLACES),
+  };
 }

@@ -124,6 +124,67 @@ export function usageProfile(
   length: number,
 ): UsageProfile {
   const window = periodWindow(lastPeriod, length);
+  const totals = windowTotals(bills, window);
+  const { revenue, energy, demandHours, bandSum, peakSharp, valley, hours, billed, latest } = totals;
+
+  const latestPeriod = latest?.period ?? null;
+  const { mom, yoy } = latestChanges(bills, latest);
+  const halfOnHalf = halfOnHalfChange(totals.energyByPeriod, length);
+  const growth =
+    yoy !== null
+      ? { percent: yoy, basis: 'year-on-year' as const }
+      : halfOnHalf !== null
+        ? { percent: halfOnHalf, basis: 'half-on-half' as const }
+        : null;
+  const energyDec = decOf(energy.value);
+
+  return {
+    accountId,
+    windowFrom: window[0]!,
+    windowTo: lastPeriod,
+    billedPeriods: billed,
+    revenue: decOf(revenue.value),
+    energyKwh: energyDec,
+    monthlyAverageKwh: billed === 0 ? ZERO : energyDec.div(billed),
+    averageHours: billed === 0 ? ZERO : dec(hours).div(billed),
+    latestPeriod,
+    latestBill: latest,
+    momChangePercent: mom,
+    yoyChangePercent: yoy,
+    halfOnHalfPercent: halfOnHalf,
+    growth,
+    peakSharpShare: ratioOf(peakSharp, bandSum),
+    valleyShare: ratioOf(valley, bandSum),
+    loadFactor: ratioOf(energy, demandHours),
+    peakDemandKw: decOf(totals.peakDemand),
+    powerFactorLatest:
+      latest === null || isZero(parseDecimal(latest.consumption.totalKwh))
+        ? null
+        : dec(latest.powerFactor.value),
+    powerFactorStandard: latest?.powerFactor.standard ?? null,
+    powerFactorTrend: powerFactorTrend(totals.powerFactors),
+  };
+}
+
+/** The window's bills added up (exactly), with what the changes and trends need period by period. */
+interface WindowTotals {
+  revenue: ExactSum;
+  energy: ExactSum;
+  demandHours: ExactSum;
+  bandSum: ExactSum;
+  peakSharp: ExactSum;
+  valley: ExactSum;
+  hours: number;
+  peakDemand: Fx;
+  billed: number;
+  latest: UsageBill | null;
+  /** One per period of the window; null where there is no bill. */
+  energyByPeriod: (Fx | null)[];
+  /** Of the billed periods with energy, oldest first. */
+  powerFactors: Fx[];
+}
+
+function windowTotals(bills: BillsByPeriod | undefined, window: readonly string[]): WindowTotals {
   const revenue = new ExactSum();
   const energy = new ExactSum();
   const demandHours = new ExactSum();
@@ -169,7 +230,27 @@ export function usageProfile(
     }
     if (!isZero(kwh)) powerFactors.push(parseDecimal(bill.powerFactor.value));
   }
+  return {
+    revenue,
+    energy,
+    demandHours,
+    bandSum,
+    peakSharp,
+    valley,
+    hours,
+    peakDemand,
+    billed,
+    latest,
+    energyByPeriod,
+    powerFactors,
+  };
+}
 
+/** The latest bill's energy against the month before and the year before, percent. */
+function latestChanges(
+  bills: BillsByPeriod | undefined,
+  latest: UsageBill | null,
+): { mom: Dec | null; yoy: Dec | null } {
   const latestPeriod = latest?.period ?? null;
   const energyOf = (period: string, fromComparison: { totalKwh: string } | undefined): Dec | null => {
     const bill = bills?.get(period);
@@ -185,7 +266,10 @@ export function usageProfile(
     mom = previous === null ? null : percentChange(current, previous);
     yoy = lastYear === null ? null : percentChange(current, lastYear);
   }
+  return { mom, yoy };
+}
 
+function halfOnHalfChange(energyByPeriod: readonly (Fx | null)[], length: number): Dec | null {
   let halfOnHalf: Dec | null = null;
   const half = Math.floor(length / 2);
   if (half >= 1 && energyByPeriod.every((e) => e !== null)) {
@@ -196,13 +280,10 @@ export function usageProfile(
     for (const v of values.slice(length - 2 * half, length - half)) earlier.add(v);
     halfOnHalf = percentChange(decOf(later.value), decOf(earlier.value));
   }
-  const growth =
-    yoy !== null
-      ? { percent: yoy, basis: 'year-on-year' as const }
-      : halfOnHalf !== null
-        ? { percent: halfOnHalf, basis: 'half-on-half' as const }
-        : null;
+  return halfOnHalf;
+}
 
+function powerFactorTrend(powerFactors: readonly Fx[]): Dec | null {
   let pfTrend: Dec | null = null;
   if (powerFactors.length >= 6) {
     const recent = new ExactSum();
@@ -211,34 +292,7 @@ export function usageProfile(
     for (const v of powerFactors.slice(-6, -3)) before.add(v);
     pfTrend = decOf(recent.value).minus(decOf(before.value)).div(3);
   }
-  const energyDec = decOf(energy.value);
-
-  return {
-    accountId,
-    windowFrom: window[0]!,
-    windowTo: lastPeriod,
-    billedPeriods: billed,
-    revenue: decOf(revenue.value),
-    energyKwh: energyDec,
-    monthlyAverageKwh: billed === 0 ? ZERO : energyDec.div(billed),
-    averageHours: billed === 0 ? ZERO : dec(hours).div(billed),
-    latestPeriod,
-    latestBill: latest,
-    momChangePercent: mom,
-    yoyChangePercent: yoy,
-    halfOnHalfPercent: halfOnHalf,
-    growth,
-    peakSharpShare: ratioOf(peakSharp, bandSum),
-    valleyShare: ratioOf(valley, bandSum),
-    loadFactor: ratioOf(energy, demandHours),
-    peakDemandKw: decOf(peakDemand),
-    powerFactorLatest:
-      latest === null || isZero(parseDecimal(latest.consumption.totalKwh))
-        ? null
-        : dec(latest.powerFactor.value),
-    powerFactorStandard: latest?.powerFactor.standard ?? null,
-    powerFactorTrend: pfTrend,
-  };
+  return pfTrend;
 }
 
 /** The profile's figures as strings, rounded for reading (ratios 4 decimals, percents 1, kWh 0). */

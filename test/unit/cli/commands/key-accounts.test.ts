@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keyAccountsCommand } from '../../../../cli/commands/key-accounts.ts';
-import { account, history } from '../../key-accounts/fixtures.ts';
+import { account, history } from '../../domain/key-accounts/fixtures.ts';
 
 let dir: string;
 

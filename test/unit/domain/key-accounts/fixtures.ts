@@ -1,7 +1,9 @@
-import type { Account } from '../../../shared/domain/account.ts';
-import { daysInPeriod, periodWindow, shiftPeriod } from '../../../shared/domain/calendar/index.ts';
-import type { UsageBill } from '../../../shared/domain/key-accounts/usage.ts';
-import { dec } from '../../../shared/domain/money.ts';
+import type { Account } from '../../../../shared/domain/account.ts';
+import { daysInPeriod, periodWindow, shiftPeriod } from '../../../../shared/domain/calendar/index.ts';
+import { DEFAULT_KEY_ACCOUNT_CONFIG } from '../../../../shared/domain/key-accounts/config.ts';
+import type { KeySelectionRecord } from '../../../../shared/domain/key-accounts/selection.ts';
+import type { UsageBill } from '../../../../shared/domain/key-accounts/usage.ts';
+import { dec } from '../../../../shared/domain/money.ts';
 
 export const MANAGERS = {
   wang: { id: 'AM001', name: '王经理', email: 'wang@power.example.cn', phone: '+8613900001001' },
@@ -87,3 +89,11 @@ export function history(accountId: string, spec: HistorySpec = {}, lastPeriod = 
     return bill;
   });
 }
+
+/** A stored selection for September's run: the key accounts in the power-factor-risk segment, with AM001. */
+export const selectionRecord = (effectiveFrom: string, keyIds: string[]): KeySelectionRecord => ({
+  period: '2026-09',
+  effectiveFrom,
+  configVersion: DEFAULT_KEY_ACCOUNT_CONFIG.version,
+  keyAccounts: keyIds.map((accountId) => ({ accountId, segmentId: 'power-factor-risk', managerId: 'AM001' })),
+});

@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import {
   DEFAULT_KEY_ACCOUNT_CONFIG,
   type KeyAccountConfig,
-} from '../../../shared/domain/key-accounts/config.ts';
-import type { KeyStatusOverride, OperatorOverride } from '../../../shared/domain/key-accounts/overrides.ts';
-import { rankKeyAccounts } from '../../../shared/domain/key-accounts/rank.ts';
-import type { KeySelectionRecord } from '../../../shared/domain/key-accounts/selection.ts';
-import { account, history } from './fixtures.ts';
+} from '../../../../shared/domain/key-accounts/config.ts';
+import type {
+  KeyStatusOverride,
+  OperatorOverride,
+} from '../../../../shared/domain/key-accounts/overrides.ts';
+import { rankKeyAccounts } from '../../../../shared/domain/key-accounts/rank.ts';
+import type { KeySelectionRecord } from '../../../../shared/domain/key-accounts/selection.ts';
+import { keyStatusFor } from '../../../../shared/domain/key-accounts/selection.ts';
+import { account, history, selectionRecord } from './fixtures.ts';
 
 /** Ranked by revenue alone, so the expected key sets can be worked out by hand. */
 const config: KeyAccountConfig = {
@@ -165,5 +169,20 @@ describe('changes against the previous selection', () => {
 
   it('refuses a previous selection that does not precede this one', () => {
     expect(() => run([], { ...previous, effectiveFrom: ASOF })).toThrow(/previous selection/);
+  });
+});
+
+const OCTOBER = selectionRecord('2026-10-01', ['A1', 'A2']);
+const NOVEMBER = selectionRecord('2026-11-01', ['A2']);
+
+describe('key status on a date', () => {
+  it.each([
+    ['2026-09-30', false],
+    ['2026-10-01', true],
+    ['2026-10-31', true],
+    ['2026-11-01', false],
+    ['2027-03-01', false],
+  ])('A1 on %s is key: %s', (date, expected) => {
+    expect(keyStatusFor('A1', date, [NOVEMBER, OCTOBER])).toBe(expected);
   });
 });

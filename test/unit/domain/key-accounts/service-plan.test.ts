@@ -1,35 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_KEY_ACCOUNT_CONFIG } from '../../../shared/domain/key-accounts/config.ts';
-import { rankKeyAccounts } from '../../../shared/domain/key-accounts/rank.ts';
-import { type KeySelectionRecord, keyStatusFor } from '../../../shared/domain/key-accounts/selection.ts';
-import { mayRetractNotice, planPreviewService } from '../../../shared/domain/key-accounts/service-plan.ts';
-import type { NoticeStatus } from '../../../shared/domain/notices.ts';
-import { account, history } from './fixtures.ts';
+import { DEFAULT_KEY_ACCOUNT_CONFIG } from '../../../../shared/domain/key-accounts/config.ts';
+import { rankKeyAccounts } from '../../../../shared/domain/key-accounts/rank.ts';
+import { keyStatusFor } from '../../../../shared/domain/key-accounts/selection.ts';
+import { mayRetractNotice, planPreviewService } from '../../../../shared/domain/key-accounts/service-plan.ts';
+import type { NoticeStatus } from '../../../../shared/domain/notices.ts';
+import { account, history, selectionRecord } from './fixtures.ts';
 
 const config = DEFAULT_KEY_ACCOUNT_CONFIG;
 
-const selection = (effectiveFrom: string, keyIds: string[]): KeySelectionRecord => ({
-  period: '2026-09',
-  effectiveFrom,
-  configVersion: config.version,
-  keyAccounts: keyIds.map((accountId) => ({ accountId, segmentId: 'power-factor-risk', managerId: 'AM001' })),
-});
-
-const OCTOBER = selection('2026-10-01', ['A1', 'A2']);
-const NOVEMBER = selection('2026-11-01', ['A2']);
-
-describe('key status on a date', () => {
-  it.each([
-    ['2026-09-30', false],
-    ['2026-10-01', true],
-    ['2026-10-31', true],
-    ['2026-11-01', false],
-    ['2027-03-01', false],
-  ])('A1 on %s is key: %s', (date, expected) => {
-    expect(keyStatusFor('A1', date, [NOVEMBER, OCTOBER])).toBe(expected);
-  });
-});
+const OCTOBER = selectionRecord('2026-10-01', ['A1', 'A2']);
+const NOVEMBER = selectionRecord('2026-11-01', ['A2']);
 
 describe('a change of key status and notices already planned', () => {
   const bill = { period: '2026-10', dueDate: '2026-11-20' };
@@ -80,7 +61,7 @@ describe('a change of key status and notices already planned', () => {
         const selections = [
           OCTOBER,
           ...laterSelections.map(({ day, keyIds }) =>
-            selection(new Date(Date.UTC(2026, 9, 28 + day)).toISOString().slice(0, 10), keyIds),
+            selectionRecord(new Date(Date.UTC(2026, 9, 28 + day)).toISOString().slice(0, 10), keyIds),
           ),
         ];
         const plan = planPreviewService({

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_KEY_ACCOUNT_CONFIG } from '../../../shared/domain/key-accounts/config.ts';
-import { generatePopulation, type Population } from '../../../shared/domain/key-accounts/population.ts';
-import { type KeyAccountRanking, rankKeyAccounts } from '../../../shared/domain/key-accounts/rank.ts';
-import { dec } from '../../../shared/domain/money.ts';
+import { DEFAULT_KEY_ACCOUNT_CONFIG } from '../../../../shared/domain/key-accounts/config.ts';
+import { generatePopulation, type Population } from '../../../../shared/domain/key-accounts/population.ts';
+import { type KeyAccountRanking, rankKeyAccounts } from '../../../../shared/domain/key-accounts/rank.ts';
+import { dec } from '../../../../shared/domain/money.ts';
 
 const COUNT = 5_000;
 let population: Population;
@@ -20,37 +20,6 @@ beforeAll(() => {
     `Pareto check on ${COUNT} generated accounts: ${result.key.count} key accounts (${result.key.accountPercent} %) ` +
       `make ${dec(result.key.revenueShare).times(100).toFixed(1)} % of revenue; segments ${JSON.stringify(result.segmentCounts)}`,
   );
-});
-
-describe('generated population', () => {
-  it('has twelve bill-like periods per account with bands adding up to the total', () => {
-    expect(population.accounts).toHaveLength(COUNT);
-    expect(population.bills).toHaveLength(COUNT * 12);
-    for (const bill of population.bills.slice(0, 240)) {
-      const { sharp, peak, flat, valley } = bill.consumption.byBand;
-      expect(dec(sharp!).plus(peak!).plus(flat!).plus(valley!).toFixed()).toBe(bill.consumption.totalKwh);
-      expect(bill.total).toMatch(/^\d+\.\d{2}$/);
-      expect(bill.powerFactor.value).toMatch(/^[01]\.\d{2}$/);
-    }
-  });
-
-  it('is skewed like a supply area: the top fifth of accounts by revenue make most of it', () => {
-    const revenues = result.ranking.map((r) => dec(r.revenue)).sort((a, b) => b.comparedTo(a));
-    const total = revenues.reduce((acc, r) => acc.plus(r), dec(0));
-    const top = revenues.slice(0, COUNT / 5).reduce((acc, r) => acc.plus(r), dec(0));
-    expect(top.div(total).toNumber()).toBeGreaterThan(0.7);
-    const median = revenues[COUNT / 2]!;
-    const mean = total.div(COUNT);
-    expect(mean.gt(median.times(2))).toBe(true);
-  });
-
-  it('is the same population for the same seed, and another for another seed', () => {
-    const a = generatePopulation({ count: 200, lastPeriod: '2026-10', seed: 7 });
-    const b = generatePopulation({ count: 200, lastPeriod: '2026-10', seed: 7 });
-    const c = generatePopulation({ count: 200, lastPeriod: '2026-10', seed: 8 });
-    expect(b).toEqual(a);
-    expect(c.bills.map((x) => x.total)).not.toEqual(a.bills.map((x) => x.total));
-  });
 });
 
 describe('key-account selection by the Pareto rule', () => {
