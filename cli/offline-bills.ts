@@ -1,9 +1,9 @@
-import type { Account } from '../shared/domain/account.ts';
-import type { BillDocument } from '../shared/domain/bill.ts';
-import { BillingInputError, computeBill } from '../shared/domain/billing/index.ts';
-import type { MeterReadRow } from '../shared/domain/meter-read.ts';
-import type { Tariff } from '../shared/domain/tariff.ts';
-import { type DropSource, METER_READ_FEED, readDrop } from '../shared/ingest/index.ts';
+import type { Account } from '#domain/account.ts';
+import type { BillDocument } from '#domain/bill.ts';
+import { BillingInputError, computeBill } from '#domain/billing/index.ts';
+import type { MeterReadRow } from '#domain/meter-read.ts';
+import type { Tariff } from '#domain/tariff.ts';
+import { type DropSource, METER_READ_FEED, readDrop } from '#ingest/index.ts';
 
 export interface OfflineReject {
   rowNumber: number;

@@ -3,10 +3,10 @@
  * (TABLE_NAME, and the optional NOTICE_QUEUE_URL, BILL_CHUNK_QUEUE_URL, REMINDER_SCHEDULE_GROUP with the
  * arrears settings), without its structured logs on the terminal.
  */
-import type { OperatorDeps } from '../shared/services/operator-commands.ts';
+import type { OperatorDeps } from '#services/operator-commands.ts';
 
 export async function operatorDepsFromEnv(): Promise<OperatorDeps> {
   // Loaded on use: the offline commands never configure an AWS client.
-  const { operatorDeps } = await import('../shared/wiring/index.ts');
+  const { operatorDeps } = await import('#wiring/index.ts');
   return operatorDeps({});
 }

@@ -7,9 +7,9 @@
  */
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
+import { computeBill, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import { type MeterReadRow, MeterReadRowSchema } from '#domain/meter-read.ts';
 import { generateAccounts, generateMeterReadRows } from '../local/runner/fixtures.ts';
-import { computeBill, SAMPLE_TARIFFS } from '../shared/domain/billing/index.ts';
-import { type MeterReadRow, MeterReadRowSchema } from '../shared/domain/meter-read.ts';
 
 const PERIOD = '2026-10';
 const { values } = parseArgs({ options: { accounts: { type: 'string', default: '100000' } } });

@@ -8,7 +8,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { renderBillPreviewEmail, renderBillPreviewSms } from '../shared/notify/index.ts';
+import { renderBillPreviewEmail, renderBillPreviewSms } from '#notify/index.ts';
 import { SAMPLE_HISTORY, sampleAccount, sampleBill } from '../test/unit/notify/fixtures.ts';
 
 const { values } = parseArgs({ options: { corrected: { type: 'boolean', default: false } } });

@@ -9,7 +9,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { z } from 'zod';
-import { AccountFileSchema } from '../../shared/domain/account.ts';
+import { AccountFileSchema } from '#domain/account.ts';
 import {
   ArrearsBillFileSchema,
   type ArrearsPolicy,
@@ -19,10 +19,10 @@ import {
   formatYuanAmount,
   type ReplayResult,
   replayArrears,
-} from '../../shared/domain/arrears/index.ts';
-import { isIsoDate } from '../../shared/domain/calendar/index.ts';
-import type { PaymentRow } from '../../shared/domain/payment.ts';
-import { DropFileError, PAYMENT_FEED, readDrop } from '../../shared/ingest/index.ts';
+} from '#domain/arrears/index.ts';
+import { isIsoDate } from '#domain/calendar/index.ts';
+import type { PaymentRow } from '#domain/payment.ts';
+import { DropFileError, PAYMENT_FEED, readDrop } from '#ingest/index.ts';
 import { CliError, type CliIo, defineCommand, readJsonFile } from '../command.ts';
 
 export const arrearsPlanCli = defineCommand(

@@ -7,8 +7,8 @@
  */
 import { createReadStream } from 'node:fs';
 import { z } from 'zod';
-import { AccountFileSchema } from '../../shared/domain/account.ts';
-import { TariffFileSchema } from '../../shared/domain/tariff.ts';
+import { AccountFileSchema } from '#domain/account.ts';
+import { TariffFileSchema } from '#domain/tariff.ts';
 import { CliError, defineCommand, readJsonFile } from '../command.ts';
 
 export const billCli = defineCommand(
@@ -39,7 +39,7 @@ export const billCli = defineCommand(
     if (format === 'json') {
       io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
-      const { formatBillTable } = await import('../../shared/domain/billing/index.ts');
+      const { formatBillTable } = await import('#domain/billing/index.ts');
       for (const bill of result.bills) io.stdout.write(`${formatBillTable(bill, language)}\n\n`);
       for (const r of result.rejects) {
         io.stderr.write(

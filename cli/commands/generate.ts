@@ -5,8 +5,8 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
 import { generateAccounts, generateMeterReadRows, toCsv } from '../../local/runner/fixtures.ts';
-import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
 import { defineCommand } from '../command.ts';
 
 export const generateCli = defineCommand(

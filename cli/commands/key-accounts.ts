@@ -9,8 +9,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
-import type { Account } from '../../shared/domain/account.ts';
-import { AccountFileSchema } from '../../shared/domain/account.ts';
+import type { Account } from '#domain/account.ts';
+import { AccountFileSchema } from '#domain/account.ts';
 import {
   BillHistoryFileSchema,
   configInEffect,
@@ -28,9 +28,9 @@ import {
   renderKeyAccountHtml,
   SEGMENT_RULES,
   type UsageBill,
-} from '../../shared/domain/key-accounts/index.ts';
-import { Dec, dec } from '../../shared/domain/money.ts';
-import { Period } from '../../shared/domain/primitives.ts';
+} from '#domain/key-accounts/index.ts';
+import { Dec, dec } from '#domain/money.ts';
+import { Period } from '#domain/primitives.ts';
 import { CliError, type CliIo, defineCommand } from '../command.ts';
 
 export const keyAccountsCli = defineCommand(

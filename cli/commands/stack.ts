@@ -79,7 +79,7 @@ export const stackClis: Record<StackCommandName | 'operator', CliCommand> = {
 
 /** Runs the event through the operator against the stack; prints its response, exit 0 when ok. */
 async function runOnStack(event: unknown, io: CliIo): Promise<number> {
-  const { runOperatorCommand } = await import('../../shared/services/operator-commands.ts');
+  const { runOperatorCommand } = await import('#services/operator-commands.ts');
   const response = await runOperatorCommand(event, await operatorDepsFromEnv());
   io.stdout.write(`${JSON.stringify(response, null, 2)}\n`);
   return response.ok ? 0 : 1;

@@ -5,10 +5,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
-import { scanAccountsForArrears } from '../../shared/services/arrears.ts';
-import { ArrearsChunkMessageSchema } from '../../shared/services/ports/index.ts';
-import { arrearsDeps } from '../../shared/wiring/index.ts';
+import { logger, metrics, tracer } from '#adapters/observability.ts';
+import { scanAccountsForArrears } from '#services/arrears.ts';
+import { ArrearsChunkMessageSchema } from '#services/ports/index.ts';
+import { arrearsDeps } from '#wiring/index.ts';
 
 const deps = arrearsDeps();
 const processor = new BatchProcessor(EventType.SQS);

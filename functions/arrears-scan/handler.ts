@@ -4,10 +4,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
-import { shanghaiDate } from '../../shared/domain/calendar/index.ts';
-import { fanOutDailyArrearsScan, sendFinalReminder } from '../../shared/services/arrears.ts';
-import { arrearsScanDeps } from '../../shared/wiring/index.ts';
+import { logger, metrics, tracer } from '#adapters/observability.ts';
+import { shanghaiDate } from '#domain/calendar/index.ts';
+import { fanOutDailyArrearsScan, sendFinalReminder } from '#services/arrears.ts';
+import { arrearsScanDeps } from '#wiring/index.ts';
 
 const deps = arrearsScanDeps();
 

@@ -5,10 +5,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
-import { billAccountChunk } from '../../shared/services/bill-account-chunk.ts';
-import { BillChunkMessageSchema } from '../../shared/services/ports/index.ts';
-import { billChunkDeps } from '../../shared/wiring/index.ts';
+import { logger, metrics, tracer } from '#adapters/observability.ts';
+import { billAccountChunk } from '#services/bill-account-chunk.ts';
+import { BillChunkMessageSchema } from '#services/ports/index.ts';
+import { billChunkDeps } from '#wiring/index.ts';
 
 const deps = billChunkDeps();
 const processor = new BatchProcessor(EventType.SQS);

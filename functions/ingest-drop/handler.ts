@@ -6,10 +6,10 @@ import { S3EventNotificationEventBridgeSchema } from '@aws-lambda-powertools/par
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { z } from 'zod';
-import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
-import { runMeterReadDrop } from '../../shared/services/run-meter-read-drop.ts';
-import { runPaymentDrop } from '../../shared/services/run-payment-drop.ts';
-import { dropIngestDeps } from '../../shared/wiring/index.ts';
+import { logger, metrics, tracer } from '#adapters/observability.ts';
+import { runMeterReadDrop } from '#services/run-meter-read-drop.ts';
+import { runPaymentDrop } from '#services/run-payment-drop.ts';
+import { dropIngestDeps } from '#wiring/index.ts';
 
 const deps = dropIngestDeps();
 

@@ -1,9 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { logger, tracer } from '../../shared/adapters/observability.ts';
-import { runOperatorCommand } from '../../shared/services/operator-commands.ts';
-import { operatorDeps } from '../../shared/wiring/index.ts';
+import { logger, tracer } from '#adapters/observability.ts';
+import { runOperatorCommand } from '#services/operator-commands.ts';
+import { operatorDeps } from '#wiring/index.ts';
 
 const deps = operatorDeps();
 

@@ -5,9 +5,9 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
-import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
-import { planBillNotices } from '../../shared/services/plan-bill-notices.ts';
-import { planNoticesDeps } from '../../shared/wiring/index.ts';
+import { logger, metrics, tracer } from '#adapters/observability.ts';
+import { planBillNotices } from '#services/plan-bill-notices.ts';
+import { planNoticesDeps } from '#wiring/index.ts';
 
 const deps = planNoticesDeps();
 const processor = new BatchProcessor(EventType.DynamoDBStreams);

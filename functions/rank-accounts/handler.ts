@@ -4,10 +4,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
-import { shanghaiDate } from '../../shared/domain/calendar/index.ts';
-import { runKeyAccountRanking } from '../../shared/services/rank-key-accounts.ts';
-import { rankingDeps } from '../../shared/wiring/index.ts';
+import { logger, metrics, tracer } from '#adapters/observability.ts';
+import { shanghaiDate } from '#domain/calendar/index.ts';
+import { runKeyAccountRanking } from '#services/rank-key-accounts.ts';
+import { rankingDeps } from '#wiring/index.ts';
 
 // Managers' monthly digests go out through the notification path, where NOTICE_QUEUE_URL is set.
 const deps = rankingDeps();

@@ -6,9 +6,9 @@ import { EventBridgeSchema } from '@aws-lambda-powertools/parser/schemas';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
-import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
-import { recordDeliveryEvent } from '../../shared/services/record-delivery.ts';
-import { deliveryEventDeps } from '../../shared/wiring/index.ts';
+import { logger, metrics, tracer } from '#adapters/observability.ts';
+import { recordDeliveryEvent } from '#services/record-delivery.ts';
+import { deliveryEventDeps } from '#wiring/index.ts';
 
 const deps = deliveryEventDeps();
 

@@ -5,10 +5,10 @@ import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
-import { logger, metrics, tracer } from '../../shared/adapters/observability.ts';
-import { deliverNotice } from '../../shared/services/deliver-notice.ts';
-import { NoticeMessageSchema } from '../../shared/services/ports/index.ts';
-import { senderDeps } from '../../shared/wiring/index.ts';
+import { logger, metrics, tracer } from '#adapters/observability.ts';
+import { deliverNotice } from '#services/deliver-notice.ts';
+import { NoticeMessageSchema } from '#services/ports/index.ts';
+import { senderDeps } from '#wiring/index.ts';
 
 const deps = senderDeps();
 const processor = new BatchProcessor(EventType.SQS);

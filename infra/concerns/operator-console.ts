@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import { type CfnSchedule, type Schedule, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEFAULT_QUIET_HOURS, parseQuietHours } from '../../shared/domain/calendar/index.ts';
+import { DEFAULT_QUIET_HOURS, parseQuietHours } from '#domain/calendar/index.ts';
 import type { DataTable } from '../constructs/data-table.ts';
 import type { DropBucket } from '../constructs/drop-bucket.ts';
 import { KeybillFunction } from '../constructs/keybill-function.ts';

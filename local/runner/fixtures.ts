@@ -1,6 +1,6 @@
-import type { Account } from '../../shared/domain/account.ts';
-import { METER_READ_COLUMNS, type MeterReadColumn } from '../../shared/domain/meter-read.ts';
-import { Dec, dec } from '../../shared/domain/money.ts';
+import type { Account } from '#domain/account.ts';
+import { METER_READ_COLUMNS, type MeterReadColumn } from '#domain/meter-read.ts';
+import { Dec, dec } from '#domain/money.ts';
 
 /*
  * Generated but realistic key accounts and meter reads for the demo, the CLI and the benchmarks.

@@ -1,12 +1,9 @@
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Message } from '@aws-sdk/client-sqs';
-import type { Stores } from '../../shared/services/ports/index.ts';
-import type { KeyAccountRunResult } from '../../shared/services/rank-key-accounts.ts';
-import {
-  type MeterReadDropResult,
-  meterReadDropResultOf,
-} from '../../shared/services/run-meter-read-drop.ts';
+import type { Stores } from '#services/ports/index.ts';
+import type { KeyAccountRunResult } from '#services/rank-key-accounts.ts';
+import { type MeterReadDropResult, meterReadDropResultOf } from '#services/run-meter-read-drop.ts';
 import type { LocalStack } from '../stack.ts';
 import { applyEnv } from '../stack.ts';
 import { lambdaContext, s3ObjectCreatedEvent } from './aws-events.ts';
@@ -120,7 +117,7 @@ export async function prepareLocalPipeline(
   const billChunk = await import('../../functions/bill-chunk/handler.ts');
 
   const s3 = new S3Client({});
-  const { tableStores } = await import('../../shared/wiring/index.ts');
+  const { tableStores } = await import('#wiring/index.ts');
   const stores = tableStores();
   const streamPump = new StreamPump(streamArn, planNotices.handler, {
     filter: isNewBill,

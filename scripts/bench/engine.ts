@@ -2,9 +2,10 @@
  * Bill-engine throughput: 100,000 generated key accounts with their meter reads (one or two meters each),
  * billed in this one process. Reports rates from this run only; no threshold anywhere.
  */
+
+import { computeBill, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import { type MeterReadRow, MeterReadRowSchema } from '#domain/meter-read.ts';
 import { generateAccounts, generateMeterReadRows } from '../../local/runner/fixtures.ts';
-import { computeBill, SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
-import { type MeterReadRow, MeterReadRowSchema } from '../../shared/domain/meter-read.ts';
 
 const PERIOD = '2026-10';
 

@@ -5,10 +5,10 @@
  * Prints one JSON line: { rows, seconds, maxRssMb }.
  */
 import { createReadStream } from 'node:fs';
-import type { Account } from '../../shared/domain/account.ts';
-import { computeBill, SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
-import type { MeterReadRow } from '../../shared/domain/meter-read.ts';
-import { METER_READ_FEED, rawSplitRows, readDrop } from '../../shared/ingest/index.ts';
+import type { Account } from '#domain/account.ts';
+import { computeBill, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import type { MeterReadRow } from '#domain/meter-read.ts';
+import { METER_READ_FEED, rawSplitRows, readDrop } from '#ingest/index.ts';
 import { benchTemplates, templateIndexOf } from './ingest-fixtures.ts';
 
 const [mode, file] = process.argv.slice(2);

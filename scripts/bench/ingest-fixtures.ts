@@ -2,14 +2,14 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import { METER_READ_COLUMNS } from '#domain/meter-read.ts';
 import {
   type GeneratedAccount,
   generateAccounts,
   generateMeterReadRows,
   toCsv,
 } from '../../local/runner/fixtures.ts';
-import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
-import { METER_READ_COLUMNS } from '../../shared/domain/meter-read.ts';
 
 const TEMPLATES = 997;
 

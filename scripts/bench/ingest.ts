@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { BatchWriteItemCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { documentClient } from '#adapters/clients.ts';
+import { dynamoStores } from '#adapters/dynamodb/index.ts';
+import { keys } from '#adapters/dynamodb/keys.ts';
+import { MeterReadRowSchema } from '#domain/meter-read.ts';
 import { generateMeterReadRows } from '../../local/runner/fixtures.ts';
 import { createTable } from '../../local/runner/resources.ts';
 import { applyEnv, startLocalStack } from '../../local/stack.ts';
-import { documentClient } from '../../shared/adapters/clients.ts';
-import { dynamoStores } from '../../shared/adapters/dynamodb/index.ts';
-import { keys } from '../../shared/adapters/dynamodb/keys.ts';
-import { MeterReadRowSchema } from '../../shared/domain/meter-read.ts';
 import { benchTemplates, ensureBenchDrop } from './ingest-fixtures.ts';
 
 const run = promisify(execFile);

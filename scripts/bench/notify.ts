@@ -29,18 +29,18 @@
 import { execFile } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import type { Account } from '#domain/account.ts';
+import type { BillDocument } from '#domain/bill.ts';
+import { computeBill, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import { type MeterReadRow, MeterReadRowSchema } from '#domain/meter-read.ts';
+import { dec } from '#domain/money.ts';
+import { type BillHistoryEntry, renderBillPreviewEmail } from '#notify/index.ts';
 import {
   type GeneratedAccount,
   generateAccounts,
   generateMeterReadRows,
   toCsv,
 } from '../../local/runner/fixtures.ts';
-import type { Account } from '../../shared/domain/account.ts';
-import type { BillDocument } from '../../shared/domain/bill.ts';
-import { computeBill, SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
-import { type MeterReadRow, MeterReadRowSchema } from '../../shared/domain/meter-read.ts';
-import { dec } from '../../shared/domain/money.ts';
-import { type BillHistoryEntry, renderBillPreviewEmail } from '../../shared/notify/index.ts';
 
 const RENDER_BILLS = Number(process.env.BENCH_NOTIFY_RENDER_BILLS ?? 2_000);
 const SEND_EMAILS = Number(process.env.BENCH_NOTIFY_SEND_EMAILS ?? 200);
@@ -154,7 +154,7 @@ export async function measureSendRate(
   const { startLocalStack } = await import('../../local/stack.ts');
   const { prepareLocalPipeline } = await import('../../local/runner/local-pipeline.ts');
   const { QueuePump } = await import('../../local/runner/runner.ts');
-  const { TokenBucket } = await import('../../shared/services/pacing.ts');
+  const { TokenBucket } = await import('#services/pacing.ts');
   process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
 
   // The clock: the instant the handler's bucket releases each send (the SES call follows at once), and

@@ -18,9 +18,9 @@ import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import type { Account } from '../../shared/domain/account.ts';
-import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
-import { METER_READ_FEED, readDrop } from '../../shared/ingest/index.ts';
+import type { Account } from '#domain/account.ts';
+import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import { METER_READ_FEED, readDrop } from '#ingest/index.ts';
 import { benchTemplates, ensureBenchDrop, templateIndexOf } from './ingest-fixtures.ts';
 
 const ROWS = Number(process.env.BENCH_SCALE_ROWS ?? 30_000);

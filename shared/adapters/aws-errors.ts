@@ -4,7 +4,7 @@ import {
   isThrottlingError,
   isTransientError,
 } from '@smithy/service-error-classification';
-import { TransientError } from '../services/ports/errors.ts';
+import { TransientError } from '#services/ports/errors.ts';
 
 /**
  * Whether an AWS call failed in a way worth another try, by the SDK's own classification: throttling,

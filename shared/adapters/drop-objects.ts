@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import type { DropObjectStore } from '../services/ports/drop-objects.ts';
+import type { DropObjectStore } from '#services/ports/drop-objects.ts';
 import { s3Client } from './clients.ts';
 
 /** Drops are read from, and reports written to, S3. */

@@ -1,6 +1,6 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand } from '@aws-sdk/client-sns';
-import type { MessageProviders } from '../services/ports/providers.ts';
+import type { MessageProviders } from '#services/ports/providers.ts';
 import { sesClient, snsClient } from './clients.ts';
 
 /** SES v2 for email, SNS for SMS. */

@@ -1,5 +1,5 @@
 import { CreateScheduleCommand, DeleteScheduleCommand } from '@aws-sdk/client-scheduler';
-import type { ReminderScheduler } from '../services/ports/scheduler.ts';
+import type { ReminderScheduler } from '#services/ports/scheduler.ts';
 import { schedulerClient } from './clients.ts';
 
 export interface ReminderSchedulerConfig {

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
-import type { ArrearsChunkMessage, BillChunkMessage, NoticeMessage } from '../services/ports/queues.ts';
+import type { ArrearsChunkMessage, BillChunkMessage, NoticeMessage } from '#services/ports/queues.ts';
 import { sqsClient } from './clients.ts';
 import { resendUntilDone } from './resend.ts';
 

@@ -4,14 +4,14 @@ import {
   type MeterReadRow,
   MeterReadRowSchema,
   REQUIRED_METER_READ_COLUMNS,
-} from '../domain/meter-read.ts';
-import { certainMeterRead } from '../domain/meter-read-check.ts';
+} from '#domain/meter-read.ts';
+import { certainMeterRead } from '#domain/meter-read-check.ts';
 import {
   PAYMENT_COLUMNS,
   type PaymentRow,
   PaymentRowSchema,
   REQUIRED_PAYMENT_COLUMNS,
-} from '../domain/payment.ts';
+} from '#domain/payment.ts';
 
 /** What a drop of one upstream feed looks like: its columns and the schema one row must pass. */
 export interface FeedDefinition<T> {

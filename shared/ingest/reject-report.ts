@@ -1,4 +1,4 @@
-import { type CsvCell, writeCsv, writeCsvCell } from '../domain/csv/write-csv.ts';
+import { type CsvCell, writeCsv, writeCsvCell } from '#domain/csv/write-csv.ts';
 import type { DropItem, DropReject } from './read-drop.ts';
 
 export const REJECT_REPORT_HEADER = writeCsv([['row', 'column', 'reason', 'raw']]);

@@ -1,6 +1,6 @@
-import type { BillDocument, BillLine, PeriodComparison } from '../domain/bill.ts';
-import { Dec, dec } from '../domain/money.ts';
-import type { Language, TouBand } from '../domain/primitives.ts';
+import type { BillDocument, BillLine, PeriodComparison } from '#domain/bill.ts';
+import { Dec, dec } from '#domain/money.ts';
+import type { Language, TouBand } from '#domain/primitives.ts';
 import type { BillHistoryEntry, BillPreviewEmailInput } from './email.ts';
 import {
   formatDate,

@@ -1,7 +1,7 @@
 import Handlebars from 'handlebars';
-import type { Account } from '../domain/account.ts';
-import type { BillDocument } from '../domain/bill.ts';
-import type { Language } from '../domain/primitives.ts';
+import type { Account } from '#domain/account.ts';
+import type { BillDocument } from '#domain/bill.ts';
+import type { Language } from '#domain/primitives.ts';
 import { buildEmailView, type EmailView } from './email-view.ts';
 import { BILL_PREVIEW_EMAIL_HTML } from './templates/bill-preview-email-html.ts';
 import { BILL_PREVIEW_EMAIL_TEXT } from './templates/bill-preview-email-text.ts';

@@ -1,5 +1,5 @@
-import { Dec, dec, toFen } from '../domain/money.ts';
-import type { Language } from '../domain/primitives.ts';
+import { Dec, dec, toFen } from '#domain/money.ts';
+import type { Language } from '#domain/primitives.ts';
 
 /*
  * Customer-facing number and date formatting. Money and energy arrive as decimal strings and are only

@@ -1,4 +1,4 @@
-import type { Language, TouBand } from '../domain/primitives.ts';
+import type { Language, TouBand } from '#domain/primitives.ts';
 
 /*
  * Every fixed string a customer reads, per language. Values (amounts, dates, names) are formatted

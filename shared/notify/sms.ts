@@ -1,6 +1,6 @@
-import type { Account } from '../domain/account.ts';
-import type { BillDocument } from '../domain/bill.ts';
-import type { Language } from '../domain/primitives.ts';
+import type { Account } from '#domain/account.ts';
+import type { BillDocument } from '#domain/bill.ts';
+import type { Language } from '#domain/primitives.ts';
 import { formatDate, formatMoney, formatPeriod, formatSignedPercent, singleLine } from './format.ts';
 import { messagesFor } from './messages.ts';
 

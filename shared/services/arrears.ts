@@ -12,8 +12,8 @@ import {
   fireFinalReminder,
   recordPayments,
   scanAccount,
-} from '../domain/arrears/index.ts';
-import type { NoticePlan } from '../domain/notices.ts';
+} from '#domain/arrears/index.ts';
+import type { NoticePlan } from '#domain/notices.ts';
 import type {
   AccountStore,
   ArrearsChunkMessage,

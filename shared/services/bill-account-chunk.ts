@@ -1,10 +1,10 @@
-import type { Account } from '../domain/account.ts';
-import { BillingInputError, billSummary, computeBill } from '../domain/billing/index.ts';
-import { shiftPeriod } from '../domain/calendar/index.ts';
-import { checkReadContinuity } from '../domain/continuity.ts';
-import { meterReadRowToCsvLine } from '../domain/meter-read.ts';
-import type { BillChunkTally, BillingReject, RunRecord, StagedRead } from '../domain/run.ts';
-import type { Tariff } from '../domain/tariff.ts';
+import type { Account } from '#domain/account.ts';
+import { BillingInputError, billSummary, computeBill } from '#domain/billing/index.ts';
+import { shiftPeriod } from '#domain/calendar/index.ts';
+import { checkReadContinuity } from '#domain/continuity.ts';
+import { meterReadRowToCsvLine } from '#domain/meter-read.ts';
+import type { BillChunkTally, BillingReject, RunRecord, StagedRead } from '#domain/run.ts';
+import type { Tariff } from '#domain/tariff.ts';
 import { appendBillingRejects } from './drop-reports.ts';
 import type {
   AccountStore,

@@ -1,15 +1,15 @@
-import type { Account } from '../domain/account.ts';
-import type { StoredBill } from '../domain/bill-version.ts';
-import { billSummary } from '../domain/billing/index.ts';
-import { isQuietTime, type QuietHours, quietHoursEnd } from '../domain/calendar/index.ts';
-import { type NoticeChannel, recipientKey, type StoredNotice } from '../domain/notices.ts';
+import type { Account } from '#domain/account.ts';
+import type { StoredBill } from '#domain/bill-version.ts';
+import { billSummary } from '#domain/billing/index.ts';
+import { isQuietTime, type QuietHours, quietHoursEnd } from '#domain/calendar/index.ts';
+import { type NoticeChannel, recipientKey, type StoredNotice } from '#domain/notices.ts';
 import {
   maskEmail,
   maskPhone,
   normalisePhoneNumber,
   renderBillPreviewEmail,
   renderBillPreviewSms,
-} from '../notify/index.ts';
+} from '#notify/index.ts';
 import type { Lookahead, TokenBucket } from './pacing.ts';
 import {
   type AccountStore,

@@ -1,6 +1,6 @@
 import { text } from 'node:stream/consumers';
-import type { RunRecord } from '../domain/run.ts';
-import { REJECT_REPORT_HEADER, rejectReportCsv, rejectReportLine } from '../ingest/index.ts';
+import type { RunRecord } from '#domain/run.ts';
+import { REJECT_REPORT_HEADER, rejectReportCsv, rejectReportLine } from '#ingest/index.ts';
 import type { DropObjectStore, DropRef, RunStore } from './ports/index.ts';
 
 export interface RowReject {

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '../domain/arrears/index.ts';
-import { OperatorOverrideSchema } from '../domain/key-accounts/index.ts';
-import { AccountId, IsoDate, Period } from '../domain/primitives.ts';
-import { RUN_STATUSES } from '../domain/run.ts';
+import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '#domain/arrears/index.ts';
+import { OperatorOverrideSchema } from '#domain/key-accounts/index.ts';
+import { AccountId, IsoDate, Period } from '#domain/primitives.ts';
+import { RUN_STATUSES } from '#domain/run.ts';
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
 import type {

@@ -1,10 +1,10 @@
-import { shanghaiDate } from '../domain/calendar/index.ts';
+import { shanghaiDate } from '#domain/calendar/index.ts';
 import {
   DEFAULT_KEY_ACCOUNT_CONFIG,
   type KeySelectionRecord,
   planPreviewService,
-} from '../domain/key-accounts/index.ts';
-import { planBillPreviewNotices } from '../domain/notices.ts';
+} from '#domain/key-accounts/index.ts';
+import { planBillPreviewNotices } from '#domain/notices.ts';
 import type { AccountStore, BillStore, KeyAccountStore, NoticeQueue, NoticeStore } from './ports/index.ts';
 
 export interface BillRef {

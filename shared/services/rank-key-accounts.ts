@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Account } from '../domain/account.ts';
-import type { BillDocument } from '../domain/bill.ts';
+import type { Account } from '#domain/account.ts';
+import type { BillDocument } from '#domain/bill.ts';
 import {
   buildManagerDigests,
   buildServiceReports,
@@ -14,7 +14,7 @@ import {
   renderKeyAccountCsv,
   renderKeyAccountHtml,
   renderManagerDigestText,
-} from '../domain/key-accounts/index.ts';
+} from '#domain/key-accounts/index.ts';
 import type {
   AccountStore,
   BillStore,

@@ -1,4 +1,4 @@
-import { type NoticeStatus, recipientKey } from '../domain/notices.ts';
+import { type NoticeStatus, recipientKey } from '#domain/notices.ts';
 import type { NoticeStore, SuppressionStore } from './ports/index.ts';
 
 /** The SES configuration-set event types the product acts on (SES → EventBridge `detail.eventType`). */

@@ -1,6 +1,6 @@
-import { meterReadRowToCsvLine } from '../domain/meter-read.ts';
-import type { RunRecord, StagedRead } from '../domain/run.ts';
-import { DropFileError, METER_READ_FEED, readDrop } from '../ingest/index.ts';
+import { meterReadRowToCsvLine } from '#domain/meter-read.ts';
+import type { RunRecord, StagedRead } from '#domain/run.ts';
+import { DropFileError, METER_READ_FEED, readDrop } from '#ingest/index.ts';
 import { type RowReject, rejectWholeDrop, writeRejectReport } from './drop-reports.ts';
 import type {
   AccountStore,

@@ -1,5 +1,5 @@
-import type { RunRecord } from '../domain/run.ts';
-import { DropFileError, PAYMENT_FEED, readDrop } from '../ingest/index.ts';
+import type { RunRecord } from '#domain/run.ts';
+import { DropFileError, PAYMENT_FEED, readDrop } from '#ingest/index.ts';
 import { type RowReject, rejectWholeDrop, writeRejectReport } from './drop-reports.ts';
 import type { AccountStore, DropObjectStore, DropRef, PaymentStore, RunStore } from './ports/index.ts';
 

@@ -1,5 +1,5 @@
-import type { ArrearsPolicy } from '../domain/arrears/index.ts';
-import { ArrearsPolicySchema, DEFAULT_ARREARS_POLICY } from '../domain/arrears/index.ts';
+import type { ArrearsPolicy } from '#domain/arrears/index.ts';
+import { ArrearsPolicySchema, DEFAULT_ARREARS_POLICY } from '#domain/arrears/index.ts';
 
 /*
  * The environment the CDK stack gives each function (README "Configuration"), read and validated in one

@@ -1,19 +1,19 @@
-import { documentClient } from '../adapters/clients.ts';
-import { s3DropObjectStore } from '../adapters/drop-objects.ts';
-import { dynamoStores } from '../adapters/dynamodb/index.ts';
-import { logFields } from '../adapters/observability.ts';
-import { awsMessageProviders } from '../adapters/providers.ts';
-import { eventBridgeReminderScheduler } from '../adapters/reminder-scheduler.ts';
-import { sqsArrearsChunkQueue, sqsBillChunkQueue, sqsNoticeQueue } from '../adapters/sqs-queues.ts';
-import { parseQuietHours } from '../domain/calendar/index.ts';
-import { type ArrearsDeps, settlePayments } from '../services/arrears.ts';
-import type { BillChunkDeps } from '../services/bill-account-chunk.ts';
-import type { SenderDeps } from '../services/deliver-notice.ts';
-import type { OperatorDeps } from '../services/operator-commands.ts';
-import { Lookahead, paceFromEnv } from '../services/pacing.ts';
-import type { Stores } from '../services/ports/index.ts';
-import type { RankingDeps } from '../services/rank-key-accounts.ts';
-import type { RunDropDeps } from '../services/run-meter-read-drop.ts';
+import { documentClient } from '#adapters/clients.ts';
+import { s3DropObjectStore } from '#adapters/drop-objects.ts';
+import { dynamoStores } from '#adapters/dynamodb/index.ts';
+import { logFields } from '#adapters/observability.ts';
+import { awsMessageProviders } from '#adapters/providers.ts';
+import { eventBridgeReminderScheduler } from '#adapters/reminder-scheduler.ts';
+import { sqsArrearsChunkQueue, sqsBillChunkQueue, sqsNoticeQueue } from '#adapters/sqs-queues.ts';
+import { parseQuietHours } from '#domain/calendar/index.ts';
+import { type ArrearsDeps, settlePayments } from '#services/arrears.ts';
+import type { BillChunkDeps } from '#services/bill-account-chunk.ts';
+import type { SenderDeps } from '#services/deliver-notice.ts';
+import type { OperatorDeps } from '#services/operator-commands.ts';
+import { Lookahead, paceFromEnv } from '#services/pacing.ts';
+import type { Stores } from '#services/ports/index.ts';
+import type { RankingDeps } from '#services/rank-key-accounts.ts';
+import type { RunDropDeps } from '#services/run-meter-read-drop.ts';
 import {
   accountsPerChunkFromEnv,
   arrearsPolicyFromEnv,

@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { s3DropObjectStore } from '#adapters/drop-objects.ts';
+import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import type { StoredNotice } from '#domain/notices.ts';
+import { runPaymentDrop } from '#services/run-payment-drop.ts';
 import { generateAccounts, generateMeterReadRows, toCsv } from '../../local/runner/fixtures.ts';
 import { LOCAL_NAMES, type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
-import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
-import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
-import type { StoredNotice } from '../../shared/domain/notices.ts';
-import { runPaymentDrop } from '../../shared/services/run-payment-drop.ts';
 
 const tariffIds = [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))];
 // Two key accounts billed for 2026-09, due 2026-10-20; A never pays, B pays after the disconnection notice.
@@ -26,7 +26,7 @@ const days = (from: string, to: string): string[] => {
 describe('arrears warnings through the notification path (local stack, controlled clock)', () => {
   let stack: LocalStack;
   let pipeline: LocalPipeline;
-  let deps: ReturnType<typeof import('../../shared/wiring/index.ts')['arrearsDeps']>;
+  let deps: ReturnType<typeof import('#wiring/index.ts')['arrearsDeps']>;
   const noticesOf = async (accountId: string): Promise<StoredNotice[]> =>
     (await pipeline.stores.notices.listNotices(accountId)).filter((n) => n.kind !== 'bill-preview');
 
@@ -43,7 +43,7 @@ describe('arrears warnings through the notification path (local stack, controlle
     await pipeline.deliverDrop('drops/reads/2026-09/reads.csv');
     await pipeline.planNotices();
     await pipeline.sendNotices();
-    const { arrearsDeps } = await import('../../shared/wiring/index.ts');
+    const { arrearsDeps } = await import('#wiring/index.ts');
     deps = arrearsDeps({});
     // The daily schedule, from three days before the due date to the day after the disconnection notice.
     for (const today of days('2026-10-17', '2026-11-21')) {
@@ -142,7 +142,7 @@ describe('arrears warnings through the notification path (local stack, controlle
       ['payment_id', 'account_id', 'amount', 'paid_at'],
     );
     await pipeline.putDrop('drops/payments/2026-11-21.csv', csv);
-    const { settlePayments } = await import('../../shared/services/arrears.ts');
+    const { settlePayments } = await import('#services/arrears.ts');
     await runPaymentDrop(
       { bucket: LOCAL_NAMES.bucket, key: 'drops/payments/2026-11-21.csv' },
       {

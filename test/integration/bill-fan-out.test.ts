@@ -1,12 +1,12 @@
 import { text } from 'node:stream/consumers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { s3DropObjectStore } from '#adapters/drop-objects.ts';
+import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import { billAccountChunk } from '#services/bill-account-chunk.ts';
+import type { MeterReadDropResult } from '#services/run-meter-read-drop.ts';
 import { generateAccounts, generateMeterReadRows, toCsv } from '../../local/runner/fixtures.ts';
 import { LOCAL_NAMES, type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
-import { s3DropObjectStore } from '../../shared/adapters/drop-objects.ts';
-import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
-import { billAccountChunk } from '../../shared/services/bill-account-chunk.ts';
-import type { MeterReadDropResult } from '../../shared/services/run-meter-read-drop.ts';
 
 const tariffIds = [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))];
 const generated = generateAccounts(6, { tariffIds, seed: 11 });

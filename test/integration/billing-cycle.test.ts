@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { documentClient } from '#adapters/clients.ts';
+import { dynamoStores } from '#adapters/dynamodb/index.ts';
 import { type BillingCycleSummary, LOCAL_NAMES, runBillingCycle } from '../../local/runner/billing-cycle.ts';
 import { type LocalStack, type SesStoredEmail, startLocalStack } from '../../local/stack.ts';
-import { documentClient } from '../../shared/adapters/clients.ts';
-import { dynamoStores } from '../../shared/adapters/dynamodb/index.ts';
 
 /** ¥1,234,567.89 from "1234567.89", written independently of the renderer so the test can catch it. */
 const yuanAsPrinted = (amount: string): string => {

@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import type { StoredNotice } from '#domain/notices.ts';
+import { recipientKey } from '#domain/notices.ts';
 import { lambdaContext } from '../../local/runner/aws-events.ts';
 import {
   type GeneratedAccount,
@@ -10,9 +13,6 @@ import {
 } from '../../local/runner/fixtures.ts';
 import { type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
 import { type LocalStack, type SesStoredEmail, startLocalStack } from '../../local/stack.ts';
-import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
-import type { StoredNotice } from '../../shared/domain/notices.ts';
-import { recipientKey } from '../../shared/domain/notices.ts';
 
 /*
  * SES reports what happened to an email after it accepted it (delivered, bounced, complained) as

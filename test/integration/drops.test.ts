@@ -1,13 +1,13 @@
 import { gzipSync } from 'node:zlib';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import { dec } from '#domain/money.ts';
+import type { MeterReadDropResult } from '#services/run-meter-read-drop.ts';
+import type { PaymentDropResult } from '#services/run-payment-drop.ts';
 import { generateAccounts, generateMeterReadRows, toCsv } from '../../local/runner/fixtures.ts';
 import { type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
-import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
-import { dec } from '../../shared/domain/money.ts';
-import type { MeterReadDropResult } from '../../shared/services/run-meter-read-drop.ts';
-import type { PaymentDropResult } from '../../shared/services/run-payment-drop.ts';
 
 const tariffIds = [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))];
 const generated = generateAccounts(4, { tariffIds, seed: 7 });

@@ -6,13 +6,13 @@ import { delimiter, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { Account } from '#domain/account.ts';
+import type { BillDocument } from '#domain/bill.ts';
+import { billSummary, computeBill, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import { MeterReadRowSchema } from '#domain/meter-read.ts';
+import type { Language } from '#domain/primitives.ts';
+import { renderBillPreviewEmail } from '#notify/index.ts';
 import { generateAccounts, generateMeterReadRows } from '../../local/runner/fixtures.ts';
-import type { Account } from '../../shared/domain/account.ts';
-import type { BillDocument } from '../../shared/domain/bill.ts';
-import { billSummary, computeBill, SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
-import { MeterReadRowSchema } from '../../shared/domain/meter-read.ts';
-import type { Language } from '../../shared/domain/primitives.ts';
-import { renderBillPreviewEmail } from '../../shared/notify/index.ts';
 
 /*
  * The bill-preview email as a customer's mail client would draw it: rendered by headless Chromium from

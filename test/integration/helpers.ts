@@ -1,7 +1,7 @@
+import type { Account } from '#domain/account.ts';
+import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import type { StoredNotice } from '#domain/notices.ts';
 import type { LocalPipeline } from '../../local/runner/local-pipeline.ts';
-import type { Account } from '../../shared/domain/account.ts';
-import { SAMPLE_TARIFFS } from '../../shared/domain/billing/index.ts';
-import type { StoredNotice } from '../../shared/domain/notices.ts';
 
 /* The prologue the integration tests share: the sample tariffs and some accounts, a drop billed and its previews planned. */
 

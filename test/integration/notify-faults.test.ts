@@ -3,6 +3,7 @@ import { createServer, type IncomingHttpHeaders, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { StoredNotice } from '#domain/notices.ts';
 import {
   type GeneratedAccount,
   generateAccounts,
@@ -18,7 +19,6 @@ import {
   type SesStoredEmail,
   startLocalStack,
 } from '../../local/stack.ts';
-import type { StoredNotice } from '../../shared/domain/notices.ts';
 import { dropBillAndPlan, loadAccounts, noticesOf, SAMPLE_TARIFF_IDS } from './helpers.ts';
 
 /*

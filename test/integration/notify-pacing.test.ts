@@ -1,4 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsMessageProviders } from '#adapters/providers.ts';
+import type { StoredNotice } from '#domain/notices.ts';
+import { TokenBucket } from '#services/pacing.ts';
 import {
   type GeneratedAccount,
   generateAccounts,
@@ -9,9 +12,6 @@ import {
 import { type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
 import { QueuePump } from '../../local/runner/runner.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
-import { awsMessageProviders } from '../../shared/adapters/providers.ts';
-import type { StoredNotice } from '../../shared/domain/notices.ts';
-import { TokenBucket } from '../../shared/services/pacing.ts';
 import { dropBillAndPlan, loadAccounts, noticesOf, SAMPLE_TARIFF_IDS } from './helpers.ts';
 
 /*

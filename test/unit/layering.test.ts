@@ -87,7 +87,10 @@ function importsOf(file: string, source: string): string[] {
   const targets: string[] = [];
   for (const match of source.matchAll(IMPORT)) {
     const spec = match[1] ?? match[2]!;
-    targets.push(spec.startsWith('.') ? normalize(join(dirname(file), spec)).replaceAll('\\', '/') : spec);
+    // Subpath imports map as package.json maps them: `#domain/x.ts` is `shared/domain/x.ts`.
+    if (spec.startsWith('#')) targets.push(`shared/${spec.slice(1)}`);
+    else if (spec.startsWith('.')) targets.push(normalize(join(dirname(file), spec)).replaceAll('\\', '/'));
+    else targets.push(spec);
   }
   return targets;
 }
@@ -126,6 +129,9 @@ describe('layering', () => {
     ['shared/adapters/x.ts', "export { settlePayments } from '../services/arrears.ts';"],
     ['shared/notify/x.ts', "import { readDrop } from '../ingest/index.ts';"],
     ['functions/x/handler.ts', "import { dynamoStores } from '../../shared/adapters/dynamodb/index.ts';"],
+    ['functions/x/handler.ts', "import { awsMessageProviders } from '#adapters/providers.ts';"],
+    ['shared/domain/x.ts', "import { tableStores } from '#wiring/index.ts';"],
+    ['shared/services/x.ts', "import { s3DropObjectStore } from '#adapters/drop-objects.ts';"],
   ])('fails when %s breaks it: %s', (file, source) => {
     expect(violations(file, source)).toHaveLength(1);
   });
@@ -134,7 +140,9 @@ describe('layering', () => {
     ['shared/adapters/x.ts', "import type { BillStore } from '../services/ports/index.ts';"],
     ['shared/services/x.ts', "import { computeBill } from '../domain/billing/index.ts';"],
     ['functions/x/handler.ts', "import { logger } from '../../shared/adapters/observability.ts';"],
-    ['functions/x/handler.ts', "import { operatorDeps } from '../../shared/wiring/index.ts';"],
+    ['functions/x/handler.ts', "import { logger } from '#adapters/observability.ts';"],
+    ['functions/x/handler.ts', "import { operatorDeps } from '#wiring/index.ts';"],
+    ['shared/adapters/x.ts', "import type { Stores } from '#services/ports/index.ts';"],
   ])('allows %s: %s', (file, source) => {
     expect(violations(file, source)).toEqual([]);
   });

@@ -1,6 +1,6 @@
 import { BatchGetCommand, GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { Account } from '../../domain/account.ts';
-import type { AccountStore } from '../../services/ports/stores.ts';
+import type { Account } from '#domain/account.ts';
+import type { AccountStore } from '#services/ports/stores.ts';
 import { resendUntilDone } from '../resend.ts';
 import { keys, keysOfIndexes } from './keys.ts';
 import type { DynamoTable } from './table.ts';

@@ -1,5 +1,5 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
-import type { ArrearsStore } from '../../services/ports/stores.ts';
+import type { ArrearsStore } from '#services/ports/stores.ts';
 import { keys } from './keys.ts';
 import type { DynamoTable } from './table.ts';
 

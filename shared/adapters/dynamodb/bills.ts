@@ -1,7 +1,7 @@
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { BillDocument } from '../../domain/bill.ts';
-import { billContentHash, type SaveBillResult, type StoredBill } from '../../domain/bill-version.ts';
-import type { BillStore } from '../../services/ports/stores.ts';
+import type { BillDocument } from '#domain/bill.ts';
+import { billContentHash, type SaveBillResult, type StoredBill } from '#domain/bill-version.ts';
+import type { BillStore } from '#services/ports/stores.ts';
 import { keys, keysOfIndexes } from './keys.ts';
 import type { DynamoTable } from './table.ts';
 

@@ -1,5 +1,5 @@
 import { PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import type { KeyAccountStore } from '../../services/ports/stores.ts';
+import type { KeyAccountStore } from '#services/ports/stores.ts';
 import { keys } from './keys.ts';
 import type { DynamoTable } from './table.ts';
 

@@ -1,6 +1,6 @@
-import type { MeterReadRow } from '../../domain/meter-read.ts';
-import type { StagedRead } from '../../domain/run.ts';
-import type { MeterReadStore, StagedReadStore } from '../../services/ports/stores.ts';
+import type { MeterReadRow } from '#domain/meter-read.ts';
+import type { StagedRead } from '#domain/run.ts';
+import type { MeterReadStore, StagedReadStore } from '#services/ports/stores.ts';
 import { keys } from './keys.ts';
 import type { DynamoTable } from './table.ts';
 

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { NoticeChannel, NoticePlan, NoticeStatus, StoredNotice } from '../../domain/notices.ts';
-import type { NoticeStore, SuppressionStore } from '../../services/ports/stores.ts';
+import type { NoticeChannel, NoticePlan, NoticeStatus, StoredNotice } from '#domain/notices.ts';
+import type { NoticeStore, SuppressionStore } from '#services/ports/stores.ts';
 import { keys, keysOfIndexes } from './keys.ts';
 import { type DynamoTable, isConditionFailure, withoutKeys } from './table.ts';
 

@@ -1,5 +1,5 @@
-import type { PaymentRow } from '../../domain/payment.ts';
-import type { PaymentStore } from '../../services/ports/stores.ts';
+import type { PaymentRow } from '#domain/payment.ts';
+import type { PaymentStore } from '#services/ports/stores.ts';
 import { keys } from './keys.ts';
 import type { DynamoTable } from './table.ts';
 

@@ -1,12 +1,6 @@
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type {
-  BillChunkTally,
-  BillingProgress,
-  BillingReject,
-  RunRecord,
-  RunStatus,
-} from '../../domain/run.ts';
-import type { RunStore } from '../../services/ports/stores.ts';
+import type { BillChunkTally, BillingProgress, BillingReject, RunRecord, RunStatus } from '#domain/run.ts';
+import type { RunStore } from '#services/ports/stores.ts';
 import { keys, keysOfIndexes } from './keys.ts';
 import type { DynamoTable } from './table.ts';
 

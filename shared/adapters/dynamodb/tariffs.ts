@@ -1,5 +1,5 @@
-import type { Tariff } from '../../domain/tariff.ts';
-import type { TariffStore } from '../../services/ports/stores.ts';
+import type { Tariff } from '#domain/tariff.ts';
+import type { TariffStore } from '#services/ports/stores.ts';
 import { keys } from './keys.ts';
 import type { DynamoTable } from './table.ts';
 

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AccountId, IsoDate, Period } from '../../domain/primitives.ts';
+import { AccountId, IsoDate, Period } from '#domain/primitives.ts';
 
 /** What travels on the notices queue: a reference only, the table holds the notice (outbox). */
 export interface NoticeMessage {

@@ -1,11 +1,11 @@
-import type { Account } from '../../domain/account.ts';
-import type { BillDocument } from '../../domain/bill.ts';
-import type { SaveBillResult, StoredBill } from '../../domain/bill-version.ts';
-import type { MeterReadRow } from '../../domain/meter-read.ts';
-import type { NoticeChannel, NoticePlan, NoticeStatus, StoredNotice } from '../../domain/notices.ts';
-import type { PaymentRow } from '../../domain/payment.ts';
-import type { BillChunkTally, BillingReject, RunRecord, RunStatus, StagedRead } from '../../domain/run.ts';
-import type { Tariff } from '../../domain/tariff.ts';
+import type { Account } from '#domain/account.ts';
+import type { BillDocument } from '#domain/bill.ts';
+import type { SaveBillResult, StoredBill } from '#domain/bill-version.ts';
+import type { MeterReadRow } from '#domain/meter-read.ts';
+import type { NoticeChannel, NoticePlan, NoticeStatus, StoredNotice } from '#domain/notices.ts';
+import type { PaymentRow } from '#domain/payment.ts';
+import type { BillChunkTally, BillingReject, RunRecord, RunStatus, StagedRead } from '#domain/run.ts';
+import type { Tariff } from '#domain/tariff.ts';
 
 /*
  * What the services need of the system of record, one store per entity. A service's deps name only the

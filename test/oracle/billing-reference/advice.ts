@@ -1,8 +1,8 @@
-import type { BasicChargeMethod } from '../../../shared/domain/account.ts';
-import type { BillAdvice, BillDocument } from '../../../shared/domain/bill.ts';
-import { BillingInputError } from '../../../shared/domain/billing/errors.ts';
-import type { MeterReadRow } from '../../../shared/domain/meter-read.ts';
-import { Dec, dec } from '../../../shared/domain/money.ts';
+import type { BasicChargeMethod } from '#domain/account.ts';
+import type { BillAdvice, BillDocument } from '#domain/bill.ts';
+import { BillingInputError } from '#domain/billing/errors.ts';
+import type { MeterReadRow } from '#domain/meter-read.ts';
+import { Dec, dec } from '#domain/money.ts';
 import type { BillInput } from './compute-bill.ts';
 import { registerAdvance, registerEndAfter } from './consumption.ts';
 import { groupDigits } from './format.ts';

@@ -1,24 +1,11 @@
-import type { Account } from '../../../shared/domain/account.ts';
-import type {
-  BillDocument,
-  BillLine,
-  BillLineCode,
-  DataFinding,
-  PeriodComparison,
-} from '../../../shared/domain/bill.ts';
-import { BillingInputError } from '../../../shared/domain/billing/errors.ts';
-import {
-  dateOf,
-  dayNumber,
-  type Month,
-  pad2,
-  parsePeriod,
-  shiftPeriod,
-} from '../../../shared/domain/calendar/index.ts';
-import type { MeterReadRow } from '../../../shared/domain/meter-read.ts';
-import { Dec, dec } from '../../../shared/domain/money.ts';
-import type { LocalisedText, Period, TouBand } from '../../../shared/domain/primitives.ts';
-import type { Tariff } from '../../../shared/domain/tariff.ts';
+import type { Account } from '#domain/account.ts';
+import type { BillDocument, BillLine, BillLineCode, DataFinding, PeriodComparison } from '#domain/bill.ts';
+import { BillingInputError } from '#domain/billing/errors.ts';
+import { dateOf, dayNumber, type Month, pad2, parsePeriod, shiftPeriod } from '#domain/calendar/index.ts';
+import type { MeterReadRow } from '#domain/meter-read.ts';
+import { Dec, dec } from '#domain/money.ts';
+import type { LocalisedText, Period, TouBand } from '#domain/primitives.ts';
+import type { Tariff } from '#domain/tariff.ts';
 import { BANDS, type Consumption, consumptionOf } from './consumption.ts';
 import { groupDigits, money, qty } from './format.ts';
 import { adjustmentBasisPoints, formatPowerFactor, powerFactorHundredths } from './power-factor.ts';

@@ -1,8 +1,8 @@
-import type { DataFinding } from '../../../shared/domain/bill.ts';
-import { BillingInputError } from '../../../shared/domain/billing/errors.ts';
-import type { MeterReadRow, RegisterPair } from '../../../shared/domain/meter-read.ts';
-import { type Dec, dec } from '../../../shared/domain/money.ts';
-import type { TouBand } from '../../../shared/domain/primitives.ts';
+import type { DataFinding } from '#domain/bill.ts';
+import { BillingInputError } from '#domain/billing/errors.ts';
+import type { MeterReadRow, RegisterPair } from '#domain/meter-read.ts';
+import { type Dec, dec } from '#domain/money.ts';
+import type { TouBand } from '#domain/primitives.ts';
 import { pow10 } from './format.ts';
 
 /*

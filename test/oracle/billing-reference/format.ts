@@ -1,4 +1,4 @@
-import { Dec } from '../../../shared/domain/money.ts';
+import { Dec } from '#domain/money.ts';
 
 /** Groups the integer digits of a plain decimal string in threes: "1234567.5" → "1,234,567.5". */
 export function groupDigits(value: string): string {

@@ -3,7 +3,7 @@
  * kept only as the test oracle that the equivalence test compares the optimised engine with. Test code:
  * nothing in the product imports it. It shares the product's calendar and error type, and nothing else.
  */
-import type { BillDocument } from '../../../shared/domain/bill.ts';
+import type { BillDocument } from '#domain/bill.ts';
 import { adviceFor } from './advice.ts';
 import { type BillInput, computeBillWithoutAdvice } from './compute-bill.ts';
 

@@ -1,5 +1,5 @@
-import type { PowerFactorStandard } from '../../../shared/domain/account.ts';
-import { type Dec, dec } from '../../../shared/domain/money.ts';
+import type { PowerFactorStandard } from '#domain/account.ts';
+import { type Dec, dec } from '#domain/money.ts';
 import { pow10 } from './format.ts';
 
 /*

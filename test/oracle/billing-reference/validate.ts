@@ -1,10 +1,10 @@
 import type { z } from 'zod';
-import { type Account, AccountSchema } from '../../../shared/domain/account.ts';
-import { BillingInputError, fieldPath } from '../../../shared/domain/billing/errors.ts';
-import { dayNumber } from '../../../shared/domain/calendar/index.ts';
-import { type Dec, dec } from '../../../shared/domain/money.ts';
-import type { TouBand } from '../../../shared/domain/primitives.ts';
-import { type Tariff, TariffSchema } from '../../../shared/domain/tariff.ts';
+import { type Account, AccountSchema } from '#domain/account.ts';
+import { BillingInputError, fieldPath } from '#domain/billing/errors.ts';
+import { dayNumber } from '#domain/calendar/index.ts';
+import { type Dec, dec } from '#domain/money.ts';
+import type { TouBand } from '#domain/primitives.ts';
+import { type Tariff, TariffSchema } from '#domain/tariff.ts';
 
 /*
  * Validation of the documents the engine bills with, and their compiled (Decimal) form. Documents are

@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { describe, expect, it } from 'vitest';
-import { isTransientAwsError, withTypedTransientErrors } from '../../../shared/adapters/aws-errors.ts';
-import { TransientError } from '../../../shared/services/ports/index.ts';
+import { isTransientAwsError, withTypedTransientErrors } from '#adapters/aws-errors.ts';
+import { TransientError } from '#services/ports/index.ts';
 
 const sdkError = (name: string, status?: number, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(`${name} happened`), {

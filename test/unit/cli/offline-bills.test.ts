@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
 import { computeOfflineBills } from '../../../cli/offline-bills.ts';
 import { generateAccounts, generateMeterReadRows, toCsv } from '../../../local/runner/fixtures.ts';
-import { SAMPLE_TARIFFS } from '../../../shared/domain/billing/index.ts';
 
 const generated = generateAccounts(3, { tariffIds: [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))] });
 const accounts = generated.map((g) => g.account);

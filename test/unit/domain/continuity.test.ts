@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { checkReadContinuity } from '../../../shared/domain/continuity.ts';
-import type { MeterReadRow } from '../../../shared/domain/meter-read.ts';
+import { checkReadContinuity } from '#domain/continuity.ts';
+import type { MeterReadRow } from '#domain/meter-read.ts';
 
 const read = (
   period: string,

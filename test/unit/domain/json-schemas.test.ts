@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { documentedSchemas } from '../../../shared/domain/json-schemas.ts';
+import { documentedSchemas } from '#domain/json-schemas.ts';
 
 describe('documented file formats', () => {
   it.each(Object.entries(documentedSchemas()))(

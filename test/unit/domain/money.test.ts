@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatYuan, sum, toFen } from '../../../shared/domain/money.ts';
+import { formatYuan, sum, toFen } from '#domain/money.ts';
 
 describe('money', () => {
   it('rounds half-up to the fen', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Account } from '../../../shared/domain/account.ts';
-import { planBillPreviewNotices, recipientKey } from '../../../shared/domain/notices.ts';
+import type { Account } from '#domain/account.ts';
+import { planBillPreviewNotices, recipientKey } from '#domain/notices.ts';
 
 const account = (contacts: Account['contacts']): Account => ({
   accountId: '3100012345',

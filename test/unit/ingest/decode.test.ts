@@ -10,7 +10,7 @@ import {
   METER_READ_FEED,
   rawSplitRows,
   readDrop,
-} from '../../../shared/ingest/index.ts';
+} from '#ingest/index.ts';
 import { collect, csvText, METER_HEADER, meterCells, rejectionOf, source } from './fixtures.ts';
 
 const HEADER_WITH_NAME = [...METER_HEADER, '户名'];

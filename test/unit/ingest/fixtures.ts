@@ -1,4 +1,4 @@
-import type { DropCounts, DropItem, DropReject, DropRow, DropSource } from '../../../shared/ingest/index.ts';
+import type { DropCounts, DropItem, DropReject, DropRow, DropSource } from '#ingest/index.ts';
 
 /** The columns of the example in upstream-feeds.md §1, in its order. */
 export const METER_HEADER = [

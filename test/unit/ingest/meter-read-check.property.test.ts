@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { METER_READ_COLUMNS, MeterReadRowSchema } from '../../../shared/domain/meter-read.ts';
-import { certainMeterRead } from '../../../shared/domain/meter-read-check.ts';
+import { METER_READ_COLUMNS, MeterReadRowSchema } from '#domain/meter-read.ts';
+import { certainMeterRead } from '#domain/meter-read-check.ts';
 import { meterCells } from './fixtures.ts';
 
 /*

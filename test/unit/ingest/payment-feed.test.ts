@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PaymentRowSchema } from '../../../shared/domain/payment.ts';
-import { DropFileError, PAYMENT_FEED, readDrop } from '../../../shared/ingest/index.ts';
+import { PaymentRowSchema } from '#domain/payment.ts';
+import { DropFileError, PAYMENT_FEED, readDrop } from '#ingest/index.ts';
 import { collect, rejectionOf, source } from './fixtures.ts';
 
 const read = (text: string) =>

@@ -3,8 +3,8 @@ import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
-import { CSV_PARSE_OPTIONS } from '../../../shared/ingest/csv.ts';
-import { DropFileError, type DropSource, METER_READ_FEED, readDrop } from '../../../shared/ingest/index.ts';
+import { CSV_PARSE_OPTIONS } from '#ingest/csv.ts';
+import { DropFileError, type DropSource, METER_READ_FEED, readDrop } from '#ingest/index.ts';
 import { collect, csvField, METER_HEADER, meterCells } from './fixtures.ts';
 
 /**

@@ -1,12 +1,6 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import {
-  DropFileError,
-  MAX_RECORD_BYTES,
-  METER_READ_FEED,
-  rawSplitRows,
-  readDrop,
-} from '../../../shared/ingest/index.ts';
+import { DropFileError, MAX_RECORD_BYTES, METER_READ_FEED, rawSplitRows, readDrop } from '#ingest/index.ts';
 import { collect, csvText, METER_HEADER, meterCells, rejectionOf, source } from './fixtures.ts';
 
 const header = METER_HEADER.join(',');

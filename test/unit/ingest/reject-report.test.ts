@@ -8,7 +8,7 @@ import {
   rejectReportChunks,
   rejectReportCsv,
   reportCell,
-} from '../../../shared/ingest/index.ts';
+} from '#ingest/index.ts';
 
 const reject = (overrides: Partial<DropReject> = {}): DropReject => ({
   kind: 'reject',

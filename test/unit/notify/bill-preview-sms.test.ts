@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_SMS_SEGMENTS, renderBillPreviewSms, smsSegments } from '../../../shared/notify/index.ts';
+import { MAX_SMS_SEGMENTS, renderBillPreviewSms, smsSegments } from '#notify/index.ts';
 import { sampleAccount, sampleBill } from './fixtures.ts';
 
 describe('SMS segment counting', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { dec, sum } from '../../../shared/domain/money.ts';
-import { MESSAGES, renderBillPreviewEmail } from '../../../shared/notify/index.ts';
+import { dec, sum } from '#domain/money.ts';
+import { MESSAGES, renderBillPreviewEmail } from '#notify/index.ts';
 import { SAMPLE_HISTORY, sampleAccount, sampleBill } from './fixtures.ts';
 import { count, lineAmountsInHtml, parseMoneyText, textOf } from './helpers.ts';
 

@@ -1,6 +1,6 @@
-import type { Account } from '../../../shared/domain/account.ts';
-import { AccountSchema } from '../../../shared/domain/account.ts';
-import type { BillDocument } from '../../../shared/domain/bill.ts';
+import type { Account } from '#domain/account.ts';
+import { AccountSchema } from '#domain/account.ts';
+import type { BillDocument } from '#domain/bill.ts';
 
 /*
  * A large industrial account billed on contracted demand for October 2026, worked by hand:

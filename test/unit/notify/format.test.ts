@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDate, formatMoney, formatPeriod, formatQuantity } from '../../../shared/notify/index.ts';
+import { formatDate, formatMoney, formatPeriod, formatQuantity } from '#notify/index.ts';
 
 describe('customer-facing formatting', () => {
   it.each([

@@ -1,4 +1,4 @@
-import { dec } from '../../../shared/domain/money.ts';
+import { dec } from '#domain/money.ts';
 
 /** Reads a printed amount back: `-¥1,897.92` → `-1897.92`. Independent of the renderer's own formatting. */
 export function parseMoneyText(text: string): string {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { maskEmail, maskPhone, normalisePhoneNumber } from '../../../shared/notify/index.ts';
+import { maskEmail, maskPhone, normalisePhoneNumber } from '#notify/index.ts';
 
 describe('phone number normalisation', () => {
   it.each([

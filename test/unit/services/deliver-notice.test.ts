@@ -1,16 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import type { Account } from '../../../shared/domain/account.ts';
-import type { StoredBill } from '../../../shared/domain/bill-version.ts';
-import type { NoticeStatus, StoredNotice } from '../../../shared/domain/notices.ts';
-import { planBillPreviewNotices, recipientKey } from '../../../shared/domain/notices.ts';
+import type { Account } from '#domain/account.ts';
+import type { StoredBill } from '#domain/bill-version.ts';
+import type { NoticeStatus, StoredNotice } from '#domain/notices.ts';
+import { planBillPreviewNotices, recipientKey } from '#domain/notices.ts';
 import {
   type DeliveryOutcome,
   deliverNotice,
   RetryableDeliveryError,
   type SenderDeps,
-} from '../../../shared/services/deliver-notice.ts';
-import { Lookahead, type TokenBucket } from '../../../shared/services/pacing.ts';
-import { type MessageProviders, TransientError } from '../../../shared/services/ports/index.ts';
+} from '#services/deliver-notice.ts';
+import { Lookahead, type TokenBucket } from '#services/pacing.ts';
+import { type MessageProviders, TransientError } from '#services/ports/index.ts';
 import { sampleAccount, sampleBill } from '../notify/fixtures.ts';
 
 /*

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  OperatorCommand,
-  type OperatorDeps,
-  runOperatorCommand,
-} from '../../../shared/services/operator-commands.ts';
+import { OperatorCommand, type OperatorDeps, runOperatorCommand } from '#services/operator-commands.ts';
 
 const untouchable = new Proxy(
   {},

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { Lookahead, paceFromEnv, TokenBucket } from '../../../shared/services/pacing.ts';
+import { Lookahead, paceFromEnv, TokenBucket } from '#services/pacing.ts';
 
 /*
  * Virtual time: the bucket's clock is injected, and its only ways to wait (setTimeout and setImmediate from

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Account } from '../../../shared/domain/account.ts';
-import type { StoredBill } from '../../../shared/domain/bill-version.ts';
-import type { KeySelectionRecord } from '../../../shared/domain/key-accounts/index.ts';
-import type { NoticePlan, StoredNotice } from '../../../shared/domain/notices.ts';
-import { planBillNotices } from '../../../shared/services/plan-bill-notices.ts';
-import type { KeyAccountStore, NoticeMessage, NoticeQueue } from '../../../shared/services/ports/index.ts';
+import type { Account } from '#domain/account.ts';
+import type { StoredBill } from '#domain/bill-version.ts';
+import type { KeySelectionRecord } from '#domain/key-accounts/index.ts';
+import type { NoticePlan, StoredNotice } from '#domain/notices.ts';
+import { planBillNotices } from '#services/plan-bill-notices.ts';
+import type { KeyAccountStore, NoticeMessage, NoticeQueue } from '#services/ports/index.ts';
 
 const account: Account = {
   accountId: '3100012345',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { rejectsThatFit } from '../../../../shared/adapters/dynamodb/runs.ts';
-import type { BillingReject } from '../../../../shared/domain/run.ts';
+import { rejectsThatFit } from '#adapters/dynamodb/runs.ts';
+import type { BillingReject } from '#domain/run.ts';
 
 const reject = (rowNumber: number, rawLength: number): BillingReject => ({
   rowNumber,

@@ -2,8 +2,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ReplayResult } from '#domain/arrears/index.ts';
 import { arrearsPlanCommand } from '../../../../cli/commands/arrears-plan.ts';
-import type { ReplayResult } from '../../../../shared/domain/arrears/index.ts';
 import { account, OCTOBER } from '../../domain/arrears/fixtures.ts';
 
 let dir: string;

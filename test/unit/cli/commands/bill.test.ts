@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BillDocument } from '#domain/bill.ts';
 import { writeSampleFiles } from '../../../../cli/commands/generate.ts';
-import type { BillDocument } from '../../../../shared/domain/bill.ts';
 import { cli } from '../helpers.ts';
 
 let dir: string;

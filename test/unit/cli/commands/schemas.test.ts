@@ -2,7 +2,7 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { documentedSchemas } from '../../../../shared/domain/json-schemas.ts';
+import { documentedSchemas } from '#domain/json-schemas.ts';
 import { cli } from '../helpers.ts';
 
 let dir: string;

@@ -6,7 +6,7 @@ import {
   buildWarnings,
   isWarningStillDue,
   warningRecipients,
-} from '../../../../shared/domain/arrears/index.ts';
+} from '#domain/arrears/index.ts';
 import { ACCOUNT_ID, account, messageModel, OCTOBER, payment, policy } from './fixtures.ts';
 import { scanDays } from './helpers.ts';
 

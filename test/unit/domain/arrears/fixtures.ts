@@ -1,4 +1,4 @@
-import type { Account } from '../../../../shared/domain/account.ts';
+import type { Account } from '#domain/account.ts';
 import {
   type ArrearsBillInput,
   type ArrearsMessageModel,
@@ -8,8 +8,8 @@ import {
   type ReplayInput,
   type ReplayResult,
   replayArrears,
-} from '../../../../shared/domain/arrears/index.ts';
-import type { PaymentRow } from '../../../../shared/domain/payment.ts';
+} from '#domain/arrears/index.ts';
+import type { PaymentRow } from '#domain/payment.ts';
 
 export const ACCOUNT_ID = '3100012345';
 

@@ -6,8 +6,8 @@ import {
   buildLedger,
   emptyArrearsState,
   scanAccount,
-} from '../../../../shared/domain/arrears/index.ts';
-import type { PaymentRow } from '../../../../shared/domain/payment.ts';
+} from '#domain/arrears/index.ts';
+import type { PaymentRow } from '#domain/payment.ts';
 import { ACCOUNT_ID, account, OCTOBER, policy } from './fixtures.ts';
 
 /*

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { emptyArrearsState, scanAccount } from '../../../../shared/domain/arrears/index.ts';
+import { emptyArrearsState, scanAccount } from '#domain/arrears/index.ts';
 import { ACCOUNT_ID, OCTOBER_ID } from './fixtures.ts';
 import { kinds, POLICY, scanDays, snapshotOf } from './helpers.ts';
 

@@ -9,9 +9,9 @@ import {
   instantMs,
   openBalanceAt,
   openBalanceOn,
-} from '../../../../shared/domain/arrears/index.ts';
-import { dec, sum } from '../../../../shared/domain/money.ts';
-import type { PaymentRow } from '../../../../shared/domain/payment.ts';
+} from '#domain/arrears/index.ts';
+import { dec, sum } from '#domain/money.ts';
+import type { PaymentRow } from '#domain/payment.ts';
 import { ACCOUNT_ID, payment, policy, reversal } from './fixtures.ts';
 
 const bill = (period: string, total: string, dueDate: string, extra: Partial<ArrearsBillInput> = {}) => ({

@@ -4,7 +4,7 @@ import {
   type ArrearsMessageModel,
   formatYuanAmount,
   renderArrearsMessage,
-} from '../../../../shared/domain/arrears/index.ts';
+} from '#domain/arrears/index.ts';
 import { messageModel, policy } from './fixtures.ts';
 
 const POLICY = policy();

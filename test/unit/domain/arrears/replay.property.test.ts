@@ -10,9 +10,9 @@ import {
   openBalanceAt,
   replayArrears,
   WARNING_LEVELS,
-} from '../../../../shared/domain/arrears/index.ts';
-import { dec } from '../../../../shared/domain/money.ts';
-import type { PaymentRow } from '../../../../shared/domain/payment.ts';
+} from '#domain/arrears/index.ts';
+import { dec } from '#domain/money.ts';
+import type { PaymentRow } from '#domain/payment.ts';
 import { ACCOUNT_ID, account, policy } from './fixtures.ts';
 
 /*

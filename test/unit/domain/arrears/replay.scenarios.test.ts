@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ArrearsWarning, ReplayResult } from '../../../../shared/domain/arrears/index.ts';
+import type { ArrearsWarning, ReplayResult } from '#domain/arrears/index.ts';
 import {
   ACCOUNT_ID,
   account,

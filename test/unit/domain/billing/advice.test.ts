@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { computeBill, SAMPLE_TARIFFS } from '../../../../shared/domain/billing/index.ts';
-import { dec } from '../../../../shared/domain/money.ts';
+import { computeBill, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import { dec } from '#domain/money.ts';
 import { goldenOne, readRow, testAccount } from './helpers.ts';
 
 /*

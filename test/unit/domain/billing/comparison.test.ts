@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type BillingInputError, billSummary, computeBill } from '../../../../shared/domain/billing/index.ts';
+import { type BillingInputError, billSummary, computeBill } from '#domain/billing/index.ts';
 import { goldenOne } from './helpers.ts';
 
 describe('comparison with earlier periods', () => {

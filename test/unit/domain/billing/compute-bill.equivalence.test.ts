@@ -1,20 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import type { Account } from '#domain/account.ts';
+import { type BillInput, computeBill, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import { METER_READ_COLUMNS, type MeterReadRow, MeterReadRowSchema } from '#domain/meter-read.ts';
+import { Dec } from '#domain/money.ts';
+import type { Tariff } from '#domain/tariff.ts';
 import {
   type GeneratedAccount,
   generateAccounts,
   generateMeterReadRows,
   seededRandom,
 } from '../../../../local/runner/fixtures.ts';
-import type { Account } from '../../../../shared/domain/account.ts';
-import { type BillInput, computeBill, SAMPLE_TARIFFS } from '../../../../shared/domain/billing/index.ts';
-import {
-  METER_READ_COLUMNS,
-  type MeterReadRow,
-  MeterReadRowSchema,
-} from '../../../../shared/domain/meter-read.ts';
-import { Dec } from '../../../../shared/domain/money.ts';
-import type { Tariff } from '../../../../shared/domain/tariff.ts';
 import { referenceComputeBill } from '../../../oracle/billing-reference/index.ts';
 import { readRow, testAccount } from './helpers.ts';
 

@@ -1,12 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeBill, SAMPLE_TARIFFS } from '../../../../shared/domain/billing/index.ts';
-import {
-  METER_READ_COLUMNS,
-  type MeterReadRow,
-  MeterReadRowSchema,
-} from '../../../../shared/domain/meter-read.ts';
-import { dec } from '../../../../shared/domain/money.ts';
+import { computeBill, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import { METER_READ_COLUMNS, type MeterReadRow, MeterReadRowSchema } from '#domain/meter-read.ts';
+import { dec } from '#domain/money.ts';
 import { testAccount } from './helpers.ts';
 
 /*

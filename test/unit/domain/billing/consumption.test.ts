@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeBill, SAMPLE_TARIFFS } from '../../../../shared/domain/billing/index.ts';
+import { computeBill, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
 import { billWith, findingCodes, inputError, lineFacts, scWith, simpleRead, testAccount } from './helpers.ts';
 
 describe('reads that cannot be billed are rejected, naming the CSV column', () => {

@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  computeBill,
-  displayWidth,
-  formatBillTable,
-  SAMPLE_TARIFFS,
-} from '../../../../shared/domain/billing/index.ts';
+import { computeBill, displayWidth, formatBillTable, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
 import { readRow, testAccount } from './helpers.ts';
 
 const bill = computeBill({

@@ -1,12 +1,8 @@
-import { type Account, AccountSchema } from '../../../../shared/domain/account.ts';
-import type { BillDocument, BillLine } from '../../../../shared/domain/bill.ts';
-import { BillingInputError, computeBill, SAMPLE_TARIFFS } from '../../../../shared/domain/billing/index.ts';
-import {
-  METER_READ_COLUMNS,
-  type MeterReadRow,
-  MeterReadRowSchema,
-} from '../../../../shared/domain/meter-read.ts';
-import type { Tariff } from '../../../../shared/domain/tariff.ts';
+import { type Account, AccountSchema } from '#domain/account.ts';
+import type { BillDocument, BillLine } from '#domain/bill.ts';
+import { BillingInputError, computeBill, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import { METER_READ_COLUMNS, type MeterReadRow, MeterReadRowSchema } from '#domain/meter-read.ts';
+import type { Tariff } from '#domain/tariff.ts';
 
 /*
  * Builders for bill tests. Reads go through the real MeterReadRowSchema, so a test states its registers

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { PowerFactorStandard } from '../../../../shared/domain/account.ts';
+import type { PowerFactorStandard } from '#domain/account.ts';
 import {
   adjustmentBasisPoints,
   powerFactorAdjustmentPercent,
   powerFactorHundredths,
-} from '../../../../shared/domain/billing/index.ts';
-import { dec } from '../../../../shared/domain/money.ts';
+} from '#domain/billing/index.ts';
+import { dec } from '#domain/money.ts';
 
 /*
  * The 1983 水电财字第215号 table, written out here from billing-rules.md §5 zone by zone (independently of

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { compileTariff, SAMPLE_TARIFFS } from '../../../../shared/domain/billing/index.ts';
-import type { Tariff } from '../../../../shared/domain/tariff.ts';
+import { compileTariff, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import type { Tariff } from '#domain/tariff.ts';
 import { SC } from './helpers.ts';
 
 describe('sample tariffs', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { Account } from '../../../../shared/domain/account.ts';
-import { SAMPLE_TARIFFS } from '../../../../shared/domain/billing/index.ts';
-import type { Tariff } from '../../../../shared/domain/tariff.ts';
+import type { Account } from '#domain/account.ts';
+import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import type { Tariff } from '#domain/tariff.ts';
 import { billWith, inputError, SC, scWith, testAccount } from './helpers.ts';
 
 /** Changes that break the SC tariff document, and the field the error must name. */

@@ -8,7 +8,7 @@ import {
   isIsoDate,
   isoWeekday,
   minutesOfDay,
-} from '../../../../shared/domain/calendar/dates.ts';
+} from '#domain/calendar/dates.ts';
 
 describe('calendar dates', () => {
   it('counts days from 1970-01-01 and back', () => {

@@ -10,8 +10,8 @@ import {
   periodsBetween,
   periodWindow,
   shiftPeriod,
-} from '../../../../shared/domain/calendar/periods.ts';
-import { shanghaiDate } from '../../../../shared/domain/calendar/shanghai.ts';
+} from '#domain/calendar/periods.ts';
+import { shanghaiDate } from '#domain/calendar/shanghai.ts';
 
 describe('billing periods', () => {
   it('parses a period with its number of days', () => {

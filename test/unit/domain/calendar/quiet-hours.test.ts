@@ -4,7 +4,7 @@ import {
   isQuietTime,
   parseQuietHours,
   quietHoursEnd,
-} from '../../../../shared/domain/calendar/quiet-hours.ts';
+} from '#domain/calendar/quiet-hours.ts';
 
 describe('SMS quiet hours (21:00–08:00 Asia/Shanghai)', () => {
   it.each([

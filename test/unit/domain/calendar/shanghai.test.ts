@@ -9,7 +9,7 @@ import {
   shanghaiInstant,
   shanghaiMinutesOfDay,
   startOfDayMs,
-} from '../../../../shared/domain/calendar/shanghai.ts';
+} from '#domain/calendar/shanghai.ts';
 
 describe('the Asia/Shanghai clock (UTC+8, no daylight saving)', () => {
   it('gives the local date of an instant, a string or a Date', () => {

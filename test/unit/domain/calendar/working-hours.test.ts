@@ -1,10 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { msAt } from '../../../../shared/domain/calendar/shanghai.ts';
-import {
-  isInsideWorkingHours,
-  isWorkingDay,
-  type WorkingCalendar,
-} from '../../../../shared/domain/calendar/working-hours.ts';
+import { msAt } from '#domain/calendar/shanghai.ts';
+import { isInsideWorkingHours, isWorkingDay, type WorkingCalendar } from '#domain/calendar/working-hours.ts';
 
 const CALENDAR: WorkingCalendar = {
   workingWeekdays: [1, 2, 3, 4, 5],

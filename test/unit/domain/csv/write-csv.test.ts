@@ -1,12 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  CsvDecimal,
-  neutraliseFormula,
-  writeCsv,
-  writeCsvCell,
-} from '../../../../shared/domain/csv/write-csv.ts';
+import { CsvDecimal, neutraliseFormula, writeCsv, writeCsvCell } from '#domain/csv/write-csv.ts';
 
 const FORMULA_PREFIXES = ['=', '+', '-', '@', '\t', '\r'];
 

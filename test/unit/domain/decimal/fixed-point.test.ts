@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import * as F from '../../../../shared/domain/decimal/fixed-point.ts';
-import { Dec } from '../../../../shared/domain/money.ts';
+import * as F from '#domain/decimal/fixed-point.ts';
+import { Dec } from '#domain/money.ts';
 
 describe('fixed-point arithmetic', () => {
   const decimalText = fc

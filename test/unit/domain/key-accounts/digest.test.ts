@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_KEY_ACCOUNT_CONFIG } from '../../../../shared/domain/key-accounts/config.ts';
-import { buildManagerDigests } from '../../../../shared/domain/key-accounts/digest.ts';
+import { DEFAULT_KEY_ACCOUNT_CONFIG } from '#domain/key-accounts/config.ts';
+import { buildManagerDigests } from '#domain/key-accounts/digest.ts';
 import {
   buildServiceReports,
   type ManagerAssignment,
   type NoticeRecord,
   type ManagerServiceReport as ServiceReport,
-} from '../../../../shared/domain/key-accounts/managers.ts';
-import { rankKeyAccounts } from '../../../../shared/domain/key-accounts/rank.ts';
-import type { KeySelectionRecord } from '../../../../shared/domain/key-accounts/selection.ts';
+} from '#domain/key-accounts/managers.ts';
+import { rankKeyAccounts } from '#domain/key-accounts/rank.ts';
+import type { KeySelectionRecord } from '#domain/key-accounts/selection.ts';
 import { account, history, MANAGERS } from './fixtures.ts';
 
 describe('manager digest and service report', () => {

@@ -1,9 +1,9 @@
-import type { Account } from '../../../../shared/domain/account.ts';
-import { daysInPeriod, periodWindow, shiftPeriod } from '../../../../shared/domain/calendar/index.ts';
-import { DEFAULT_KEY_ACCOUNT_CONFIG } from '../../../../shared/domain/key-accounts/config.ts';
-import type { KeySelectionRecord } from '../../../../shared/domain/key-accounts/selection.ts';
-import type { UsageBill } from '../../../../shared/domain/key-accounts/usage.ts';
-import { dec } from '../../../../shared/domain/money.ts';
+import type { Account } from '#domain/account.ts';
+import { daysInPeriod, periodWindow, shiftPeriod } from '#domain/calendar/index.ts';
+import { DEFAULT_KEY_ACCOUNT_CONFIG } from '#domain/key-accounts/config.ts';
+import type { KeySelectionRecord } from '#domain/key-accounts/selection.ts';
+import type { UsageBill } from '#domain/key-accounts/usage.ts';
+import { dec } from '#domain/money.ts';
 
 export const MANAGERS = {
   wang: { id: 'AM001', name: '王经理', email: 'wang@power.example.cn', phone: '+8613900001001' },

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_KEY_ACCOUNT_CONFIG } from '../../../../shared/domain/key-accounts/config.ts';
-import { type AssignmentCandidate, assignManagers } from '../../../../shared/domain/key-accounts/managers.ts';
-import type { ManagerOverride } from '../../../../shared/domain/key-accounts/overrides.ts';
-import { rankKeyAccounts } from '../../../../shared/domain/key-accounts/rank.ts';
-import type { KeySelectionRecord } from '../../../../shared/domain/key-accounts/selection.ts';
-import { dec } from '../../../../shared/domain/money.ts';
+import { DEFAULT_KEY_ACCOUNT_CONFIG } from '#domain/key-accounts/config.ts';
+import { type AssignmentCandidate, assignManagers } from '#domain/key-accounts/managers.ts';
+import type { ManagerOverride } from '#domain/key-accounts/overrides.ts';
+import { rankKeyAccounts } from '#domain/key-accounts/rank.ts';
+import type { KeySelectionRecord } from '#domain/key-accounts/selection.ts';
+import { dec } from '#domain/money.ts';
 import { account, history, MANAGERS } from './fixtures.ts';
 
 const POOL = [MANAGERS.wang, MANAGERS.li, MANAGERS.zhao];

@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_KEY_ACCOUNT_CONFIG } from '../../../../shared/domain/key-accounts/config.ts';
-import { generatePopulation, type Population } from '../../../../shared/domain/key-accounts/population.ts';
-import { type KeyAccountRanking, rankKeyAccounts } from '../../../../shared/domain/key-accounts/rank.ts';
-import { dec } from '../../../../shared/domain/money.ts';
+import { DEFAULT_KEY_ACCOUNT_CONFIG } from '#domain/key-accounts/config.ts';
+import { generatePopulation, type Population } from '#domain/key-accounts/population.ts';
+import { type KeyAccountRanking, rankKeyAccounts } from '#domain/key-accounts/rank.ts';
+import { dec } from '#domain/money.ts';
 
 const COUNT = 5_000;
 let population: Population;

@@ -1,15 +1,15 @@
 import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_KEY_ACCOUNT_CONFIG } from '../../../../shared/domain/key-accounts/config.ts';
-import { rankKeyAccounts } from '../../../../shared/domain/key-accounts/rank.ts';
+import { DEFAULT_KEY_ACCOUNT_CONFIG } from '#domain/key-accounts/config.ts';
+import { rankKeyAccounts } from '#domain/key-accounts/rank.ts';
 import {
   csvNumberCell,
   csvTextCell,
   KEY_ACCOUNT_CSV_COLUMNS,
   renderKeyAccountCsv,
-} from '../../../../shared/domain/key-accounts/report-csv.ts';
-import { renderKeyAccountHtml } from '../../../../shared/domain/key-accounts/report-html.ts';
-import type { KeySelectionRecord } from '../../../../shared/domain/key-accounts/selection.ts';
+} from '#domain/key-accounts/report-csv.ts';
+import { renderKeyAccountHtml } from '#domain/key-accounts/report-html.ts';
+import type { KeySelectionRecord } from '#domain/key-accounts/selection.ts';
 import { account, history } from './fixtures.ts';
 
 const HOSTILE_NAMES = {

@@ -4,11 +4,11 @@ import {
   DEFAULT_KEY_ACCOUNT_CONFIG,
   type KeyAccountConfig,
   KeyAccountConfigSchema,
-} from '../../../../shared/domain/key-accounts/config.ts';
-import type { OperatorOverride } from '../../../../shared/domain/key-accounts/overrides.ts';
-import { rankKeyAccounts } from '../../../../shared/domain/key-accounts/rank.ts';
-import { normalise } from '../../../../shared/domain/key-accounts/score.ts';
-import { dec } from '../../../../shared/domain/money.ts';
+} from '#domain/key-accounts/config.ts';
+import type { OperatorOverride } from '#domain/key-accounts/overrides.ts';
+import { rankKeyAccounts } from '#domain/key-accounts/rank.ts';
+import { normalise } from '#domain/key-accounts/score.ts';
+import { dec } from '#domain/money.ts';
 import { account, history } from './fixtures.ts';
 
 const base = DEFAULT_KEY_ACCOUNT_CONFIG;

@@ -1,12 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_KEY_ACCOUNT_CONFIG, type SegmentId } from '../../../../shared/domain/key-accounts/config.ts';
-import {
-  consumptionLevel,
-  SEGMENT_RULES,
-  segmentAccount,
-} from '../../../../shared/domain/key-accounts/segments.ts';
-import { indexBills, usageProfile } from '../../../../shared/domain/key-accounts/usage.ts';
-import { dec } from '../../../../shared/domain/money.ts';
+import { DEFAULT_KEY_ACCOUNT_CONFIG, type SegmentId } from '#domain/key-accounts/config.ts';
+import { consumptionLevel, SEGMENT_RULES, segmentAccount } from '#domain/key-accounts/segments.ts';
+import { indexBills, usageProfile } from '#domain/key-accounts/usage.ts';
+import { dec } from '#domain/money.ts';
 import { type HistorySpec, history, LAST_PERIOD } from './fixtures.ts';
 
 const config = DEFAULT_KEY_ACCOUNT_CONFIG;

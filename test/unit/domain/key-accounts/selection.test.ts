@@ -1,15 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import {
-  DEFAULT_KEY_ACCOUNT_CONFIG,
-  type KeyAccountConfig,
-} from '../../../../shared/domain/key-accounts/config.ts';
-import type {
-  KeyStatusOverride,
-  OperatorOverride,
-} from '../../../../shared/domain/key-accounts/overrides.ts';
-import { rankKeyAccounts } from '../../../../shared/domain/key-accounts/rank.ts';
-import type { KeySelectionRecord } from '../../../../shared/domain/key-accounts/selection.ts';
-import { keyStatusFor } from '../../../../shared/domain/key-accounts/selection.ts';
+import { DEFAULT_KEY_ACCOUNT_CONFIG, type KeyAccountConfig } from '#domain/key-accounts/config.ts';
+import type { KeyStatusOverride, OperatorOverride } from '#domain/key-accounts/overrides.ts';
+import { rankKeyAccounts } from '#domain/key-accounts/rank.ts';
+import type { KeySelectionRecord } from '#domain/key-accounts/selection.ts';
+import { keyStatusFor } from '#domain/key-accounts/selection.ts';
 import { account, history, selectionRecord } from './fixtures.ts';
 
 /** Ranked by revenue alone, so the expected key sets can be worked out by hand. */

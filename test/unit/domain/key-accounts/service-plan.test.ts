@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_KEY_ACCOUNT_CONFIG } from '../../../../shared/domain/key-accounts/config.ts';
-import { rankKeyAccounts } from '../../../../shared/domain/key-accounts/rank.ts';
-import { keyStatusFor } from '../../../../shared/domain/key-accounts/selection.ts';
-import { mayRetractNotice, planPreviewService } from '../../../../shared/domain/key-accounts/service-plan.ts';
-import type { NoticeStatus } from '../../../../shared/domain/notices.ts';
+import { DEFAULT_KEY_ACCOUNT_CONFIG } from '#domain/key-accounts/config.ts';
+import { rankKeyAccounts } from '#domain/key-accounts/rank.ts';
+import { keyStatusFor } from '#domain/key-accounts/selection.ts';
+import { mayRetractNotice, planPreviewService } from '#domain/key-accounts/service-plan.ts';
+import type { NoticeStatus } from '#domain/notices.ts';
 import { account, history, selectionRecord } from './fixtures.ts';
 
 const config = DEFAULT_KEY_ACCOUNT_CONFIG;

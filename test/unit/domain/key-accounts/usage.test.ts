@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { BillDocument } from '../../../../shared/domain/bill.ts';
-import { daysInPeriod } from '../../../../shared/domain/calendar/index.ts';
-import { indexBills, UsageBillSchema, usageProfile } from '../../../../shared/domain/key-accounts/usage.ts';
-import { dec } from '../../../../shared/domain/money.ts';
+import type { BillDocument } from '#domain/bill.ts';
+import { daysInPeriod } from '#domain/calendar/index.ts';
+import { indexBills, UsageBillSchema, usageProfile } from '#domain/key-accounts/usage.ts';
+import { dec } from '#domain/money.ts';
 import { history, LAST_PERIOD } from './fixtures.ts';
 
 describe('usage profile from bill history', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accruedPenalty, computeLatePaymentPenalty } from '../../../../shared/domain/penalty/index.ts';
+import { accruedPenalty, computeLatePaymentPenalty } from '#domain/penalty/index.ts';
 import { policy } from '../arrears/fixtures.ts';
 
 const rates = policy().penalty;

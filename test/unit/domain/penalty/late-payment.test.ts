@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { BillingInputError } from '../../../../shared/domain/billing/index.ts';
+import { BillingInputError } from '#domain/billing/index.ts';
 import {
   computeLatePaymentPenalty,
   DEFAULT_PENALTY_RATES,
   type PenaltyRates,
-} from '../../../../shared/domain/penalty/index.ts';
+} from '#domain/penalty/index.ts';
 
 const RATES = DEFAULT_PENALTY_RATES;
 

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  fireFinalReminder,
-  reachDisconnectionTime,
-  recordPayments,
-} from '../../../../../shared/domain/arrears/index.ts';
+import { fireFinalReminder, reachDisconnectionTime, recordPayments } from '#domain/arrears/index.ts';
 import { ACCOUNT_ID, payment } from '../fixtures.ts';
 import { POLICY, scanDays, snapshotOf } from '../helpers.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ArrearsCommandError, applyArrearsCommand } from '../../../../../shared/domain/arrears/index.ts';
+import { ArrearsCommandError, applyArrearsCommand } from '#domain/arrears/index.ts';
 import { ACCOUNT_ID } from '../fixtures.ts';
 import { POLICY, scanDays, snapshotOf } from '../helpers.ts';
 

@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  fireFinalReminder,
-  reachDisconnectionTime,
-  scanAccount,
-} from '../../../../../shared/domain/arrears/index.ts';
+import { fireFinalReminder, reachDisconnectionTime, scanAccount } from '#domain/arrears/index.ts';
 import { ACCOUNT_ID } from '../fixtures.ts';
 import { POLICY, scanDays, snapshotOf } from '../helpers.ts';
 

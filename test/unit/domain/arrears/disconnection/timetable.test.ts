@@ -4,7 +4,7 @@ import {
   instantMs,
   isInsideWorkingHours,
   planDisconnectionTimes,
-} from '../../../../../shared/domain/arrears/index.ts';
+} from '#domain/arrears/index.ts';
 import { policy } from '../fixtures.ts';
 
 const plan = (noticeAt: string, p = policy()) => planDisconnectionTimes(instantMs(noticeAt), p);

@@ -1,18 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import type { BasicChargeMethod } from '../../../../../shared/domain/account.ts';
-import {
-  basicCharge,
-  type DemandFacts,
-} from '../../../../../shared/domain/billing/basic-charge/basic-charge.ts';
-import { basicPeriods } from '../../../../../shared/domain/billing/basic-charge/periods.ts';
-import type { Printing } from '../../../../../shared/domain/billing/bill-lines.ts';
-import { consumptionOf } from '../../../../../shared/domain/billing/consumption.ts';
-import { monthOf } from '../../../../../shared/domain/billing/period-month.ts';
-import { SAMPLE_TARIFFS } from '../../../../../shared/domain/billing/sample-tariffs.ts';
-import { tariffSegments } from '../../../../../shared/domain/billing/tariff-segments.ts';
-import { compileAccount, tariffVersions } from '../../../../../shared/domain/billing/validate.ts';
-import { div, type Fx, isZero, toFixed } from '../../../../../shared/domain/decimal/fixed-point.ts';
-import type { MeterReadRow } from '../../../../../shared/domain/meter-read.ts';
+import type { BasicChargeMethod } from '#domain/account.ts';
+import { basicCharge, type DemandFacts } from '#domain/billing/basic-charge/basic-charge.ts';
+import { basicPeriods } from '#domain/billing/basic-charge/periods.ts';
+import type { Printing } from '#domain/billing/bill-lines.ts';
+import { consumptionOf } from '#domain/billing/consumption.ts';
+import { monthOf } from '#domain/billing/period-month.ts';
+import { SAMPLE_TARIFFS } from '#domain/billing/sample-tariffs.ts';
+import { tariffSegments } from '#domain/billing/tariff-segments.ts';
+import { compileAccount, tariffVersions } from '#domain/billing/validate.ts';
+import { div, type Fx, isZero, toFixed } from '#domain/decimal/fixed-point.ts';
+import type { MeterReadRow } from '#domain/meter-read.ts';
 import { testAccount } from '../helpers.ts';
 import { PERIOD, read } from './fixtures.ts';
 

@@ -1,5 +1,5 @@
-import { computeBill, SAMPLE_TARIFFS } from '../../../../../shared/domain/billing/index.ts';
-import type { MeterReadRow } from '../../../../../shared/domain/meter-read.ts';
+import { computeBill, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import type { MeterReadRow } from '#domain/meter-read.ts';
 import { basicLines, readRow, testAccount } from '../helpers.ts';
 
 /*

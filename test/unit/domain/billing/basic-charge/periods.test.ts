@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { computeBill, SAMPLE_TARIFFS } from '../../../../../shared/domain/billing/index.ts';
+import { computeBill, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
 import { basicLines, findingCodes, testAccount } from '../helpers.ts';
 import { basic, read } from './fixtures.ts';
 
