@@ -31,6 +31,8 @@ export default defineConfig({
           // One file per construct: isolated, each would load aws-cdk-lib again (minutes instead of
           // seconds); the tests share no mutable state but the synthesized app, which they only read.
           isolate: false,
+          // Vitest runs projects of one group together and wants their worker counts to agree.
+          maxWorkers: 2,
         },
       },
     ],

@@ -21,8 +21,11 @@ describe('the Asia/Shanghai clock (UTC+8, no daylight saving)', () => {
 
   it('agrees with the +8 h shift the services wrote inline, and with Intl', () => {
     const intl = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' });
+    // From 1992: China observed daylight saving time from 1986 to 1991, which Intl knows and the fixed
+    // +8 h offset (what the product needs, for today's dates) does not.
+    const since1992 = Date.UTC(1992, 0, 1);
     fc.assert(
-      fc.property(fc.integer({ min: 0, max: 4_102_444_800_000 }), (ms) => {
+      fc.property(fc.integer({ min: since1992, max: 4_102_444_800_000 }), (ms) => {
         const date = shanghaiDate(new Date(ms));
         expect(date).toBe(new Date(ms + 8 * 3600_000).toISOString().slice(0, 10));
         expect(date).toBe(intl.format(new Date(ms)));
