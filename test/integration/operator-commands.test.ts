@@ -96,10 +96,26 @@ describe('operator commands on the local stack', () => {
     });
 
     it('left no run behind', async () => {
-      for (const status of ['RUNNING', 'BILLING', 'FAILED', 'REJECTED'] as const) {
+      for (const status of ['RUNNING', 'BILLING', 'SUCCEEDED', 'FAILED', 'REJECTED'] as const) {
         expect(await pipeline.stores.runs.listRunsByStatus(status)).toEqual([]);
       }
     });
+  });
+
+  it('runs a payment drop named to run-drop as a payment drop, as ingest-drop does', async () => {
+    const accountId = generated[1]!.account.accountId;
+    const key = 'drops/payments/2026-12-01.csv';
+    const columns = ['payment_id', 'account_id', 'amount', 'paid_at'];
+    const rows = [
+      { payment_id: 'OP-1', account_id: accountId, amount: '100.00', paid_at: '2026-12-01T10:00:00+08:00' },
+    ];
+    await pipeline.putDrop(key, toCsv(rows, columns));
+    const response = await operator({ command: 'run-drop', bucket: LOCAL_NAMES.bucket, key });
+    expect(response).toMatchObject({
+      ok: true,
+      result: { outcome: 'processed', paymentsCreated: 1, rejected: 0 },
+    });
+    expect(await pipeline.stores.payments.listPayments(accountId)).toHaveLength(1);
   });
 
   describe('the kept pipeline', () => {
