@@ -72,7 +72,7 @@ export async function runOperatorCommand(
   options: OperatorOptions = {},
 ): Promise<OperatorResponse> {
   const parsed = OperatorCommand.safeParse(input);
-  if (!parsed.success) return malformed(parsed.error);
+  if (!parsed.success) return malformed(parsed.error, commandNamed(input));
   const command = parsed.data;
   try {
     return { ok: true, command: command.command, result: await carryOut(command, deps) };
@@ -86,7 +86,11 @@ export async function runOperatorCommand(
         ...(error.code === undefined ? {} : { refused: error.code }),
       };
     }
-    options.onUnexpectedError?.(command.command, error);
+    try {
+      options.onUnexpectedError?.(command.command, error);
+    } catch {
+      // A failing log must not turn the answer into a thrown error.
+    }
     const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return {
       ok: false,
@@ -97,14 +101,25 @@ export async function runOperatorCommand(
   }
 }
 
-function malformed(error: z.ZodError): OperatorResponse {
+function malformed(error: z.ZodError, command: OperatorCommandName | undefined): OperatorResponse {
   const issues = describeIssues(error);
   return {
     ok: false,
     kind: 'malformed',
+    ...(command === undefined ? {} : { command }),
     error: `malformed operator command: ${issues.map((i) => `${i.path || '(event)'}: ${i.message}`).join('; ')}`,
     issues,
   };
+}
+
+const COMMAND_NAMES: ReadonlySet<string> = new Set(
+  OperatorCommand.options.map((option) => option.shape.command.value),
+);
+
+/** The command a malformed event meant, when it names one. */
+function commandNamed(input: unknown): OperatorCommandName | undefined {
+  const name = (input as { command?: unknown } | null)?.command;
+  return typeof name === 'string' && COMMAND_NAMES.has(name) ? (name as OperatorCommandName) : undefined;
 }
 
 async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<unknown> {
