@@ -1,7 +1,7 @@
 /**
  * The operator's dependencies for the CLI's stack commands: the same wiring as the operator function
- * (TABLE_NAME, and the optional NOTICE_QUEUE_URL, BILL_CHUNK_QUEUE_URL, REMINDER_SCHEDULE_GROUP with the
- * arrears settings), without its structured logs on the terminal.
+ * (TABLE_NAME, and the optional DROP_BUCKET, NOTICE_QUEUE_URL, BILL_CHUNK_QUEUE_URL,
+ * REMINDER_SCHEDULE_GROUP with the arrears settings), without its structured logs on the terminal.
  */
 import type { OperatorDeps } from '#services/operator-commands.ts';
 

@@ -7,7 +7,10 @@
  * deliver: S3 "Object Created" via EventBridge → ingest-drop, the table stream → plan-notices, the notices
  * queue → send-notice. Writes the rendered emails and SMS texts and a summary under out/.
  *
- *   --keep             leave the local stack up and print the SES inbox address (Ctrl-C to stop)
+ *   --keep             leave the local stack up with its pipeline running (bill-chunk, plan-notices and
+ *                      send-notice keep consuming what arrives), put a correction drop in the bucket for
+ *                      the CLI's run-drop, and print the SES inbox address and the CLI's environment
+ *                      (Ctrl-C to stop)
  *   --accounts N       how many accounts (default 50)
  *   --period YYYY-MM   the billing period (default: last month in Asia/Shanghai)
  *   --verbose          show the handlers' structured logs
@@ -15,7 +18,9 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { runBillingCycle } from '../local/runner/billing-cycle.ts';
+import { putCorrectionDrop, runBillingCycle } from '../local/runner/billing-cycle.ts';
+import { LOCAL_NAMES } from '../local/runner/local-pipeline.ts';
+import { type PipelineLoop, startPipelineLoop } from '../local/runner/pipeline-loop.ts';
 import { applyEnv, startLocalStack } from '../local/stack.ts';
 
 const { values } = parseArgs({
@@ -41,6 +46,8 @@ async function main() {
   step('starting the local stack (DynamoDB Local, S3 + SQS, SES emulator, SMS recorder)');
   const stack = await startLocalStack({ log: values.verbose ? (line) => step(line) : undefined });
   let keepRunning = false;
+  let loop: PipelineLoop | undefined;
+  let closePipeline = () => {};
   try {
     applyEnv(stack.env);
     if (!values.verbose) process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
@@ -49,7 +56,9 @@ async function main() {
       period: values.period,
       progress: step,
       stack,
+      keepPipeline: values.keep,
     });
+    if (summary.kept !== undefined) closePipeline = () => summary.kept?.pipeline.close();
 
     for (const email of summary.emails) {
       await writeFile(join(OUT, 'emails', `${email.fileName}.html`), email.html);
@@ -77,12 +86,30 @@ async function main() {
         `only ${summary.counts.accountsBilled} of ${summary.counts.accountsGenerated} accounts were billed`,
       );
     }
-    if (values.keep) {
+    if (summary.kept !== undefined) {
       keepRunning = true;
-      console.log(`\nThe local stack stays up. Read the sent previews at ${stack.sesInboxUrl}`);
-      console.log('Environment for the CLI against this stack:');
-      for (const [k, v] of Object.entries({ ...stack.env, ...summary.env }))
-        console.log(`  export ${k}=${v}`);
+      const { pipeline, accounts } = summary.kept;
+      const correctionKey = await putCorrectionDrop(pipeline, accounts, summary.counts.period);
+      // What AWS's event sources do all the time: a drop run from the CLI is billed and its previews sent.
+      loop = startPipelineLoop(pipeline, {
+        onRound: (r) =>
+          step(
+            `pipeline: ${r.chunks} bill chunk(s), ${r.newBills} new bill(s) planned, ${r.notices} notice(s) handled`,
+          ),
+        onError: (error) => step(`pipeline round failed (retried next round): ${(error as Error).message}`),
+      });
+      console.log(
+        `\nThe local stack stays up, its pipeline running. Read the sent previews at ${stack.sesInboxUrl}`,
+      );
+      const envFile = join(OUT, 'local-stack.env');
+      const env = Object.entries({ ...stack.env, ...summary.env }).map(([k, v]) => `${k}=${v}`);
+      await writeFile(envFile, `${env.join('\n')}\n`);
+      console.log(`Environment for the CLI against this stack, also in ${envFile}:`);
+      for (const line of env) console.log(`  export ${line}`);
+      console.log(`In another terminal: set -a && . ${envFile} && set +a`);
+      console.log('A correction of three accounts waits in the bucket; run it, then follow its run:');
+      console.log(`  npm run cli -- run-drop --bucket ${LOCAL_NAMES.bucket} --key ${correctionKey}`);
+      console.log('  npm run cli -- get-run --run-id <runId from its answer>');
       console.log('Press Ctrl-C to stop.');
       await new Promise<void>((resolve) => {
         process.once('SIGINT', resolve);
@@ -90,7 +117,9 @@ async function main() {
       });
     }
   } finally {
-    if (keepRunning) step('stopping the local stack');
+    if (keepRunning) step('stopping the pipeline and the local stack');
+    await loop?.stop();
+    closePipeline();
     await stack.stop();
   }
   step('done');

@@ -9,12 +9,17 @@ const deps = operatorDeps();
 
 /**
  * Operators invoke this from the Lambda console with a test event such as
- * {"command":"run-drop","bucket":"…","key":"drops/reads/2026-10.csv"}. A malformed command gets an
- * answer that says what is wrong, not a stack trace.
+ * {"command":"run-drop","bucket":"…","key":"drops/reads/2026-10.csv"}. Every event gets an answer: a
+ * malformed or refused command says what is wrong, and a command that fails says which one failed; the
+ * failure's stack goes to the log, never into the answer.
  */
 export const handler = middy(async (event: unknown) => {
-  const response = await runOperatorCommand(event, deps);
-  if (!response.ok) logger.warn('operator command rejected', { error: response.error });
+  const response = await runOperatorCommand(event, deps, {
+    onUnexpectedError: (command, error) => logger.error('operator command failed', { command, error }),
+  });
+  if (!response.ok && response.kind !== 'failed') {
+    logger.warn(`operator command ${response.kind}`, { command: response.command, error: response.error });
+  }
   return response;
 })
   .use(captureLambdaHandler(tracer))

@@ -8,8 +8,8 @@ import type { StoredNotice } from '#domain/notices.ts';
 import { formatMoney } from '#notify/index.ts';
 import type { MeterReadDropResult } from '#services/run-meter-read-drop.ts';
 import type { LocalStack } from '../stack.ts';
-import { generateAccounts, generateMeterReadRows, toCsv } from './fixtures.ts';
-import { LOCAL_NAMES, prepareLocalPipeline } from './local-pipeline.ts';
+import { type GeneratedAccount, generateAccounts, generateMeterReadRows, toCsv } from './fixtures.ts';
+import { LOCAL_NAMES, type LocalPipeline, prepareLocalPipeline } from './local-pipeline.ts';
 
 export { isNewBill, LOCAL_NAMES } from './local-pipeline.ts';
 
@@ -44,6 +44,8 @@ export interface BillingCycleSummary {
   /** The key-account reports (CSV and HTML) the ranking wrote to the bucket. */
   reports: { fileName: string; body: string }[];
   env: Record<string, string>;
+  /** With `keepPipeline`: the pipeline, still open (the caller closes it), and the accounts it billed. */
+  kept?: { pipeline: LocalPipeline; accounts: GeneratedAccount[] };
 }
 
 /** Last month in Asia/Shanghai: the period a billing cycle run today closes. */
@@ -60,6 +62,8 @@ export async function runBillingCycle(options: {
   accounts: number;
   period?: string;
   progress?: (message: string) => void;
+  /** Leave the pipeline open for more drops (`npm run demo -- --keep`). */
+  keepPipeline?: boolean;
 }): Promise<BillingCycleSummary> {
   const progress = options.progress ?? (() => {});
   const period = options.period ?? previousPeriod();
@@ -170,7 +174,7 @@ export async function runBillingCycle(options: {
       body: await new Response(Readable.toWeb(opened.body) as ReadableStream).text(),
     });
   }
-  pipeline.close();
+  if (options.keepPipeline !== true) pipeline.close();
 
   return {
     counts,
@@ -205,5 +209,21 @@ export async function runBillingCycle(options: {
     rejectReport,
     reports,
     env,
+    ...(options.keepPipeline === true ? { kept: { pipeline, accounts: generated } } : {}),
   };
+}
+
+/**
+ * A second reading of the period for a few accounts, put in the bucket and left there (locally no
+ * EventBridge rule runs it): for a person to run with the CLI's `run-drop` against the kept stack, which
+ * bills it and sends the corrected previews. Answers its key.
+ */
+export async function putCorrectionDrop(
+  pipeline: Pick<LocalPipeline, 'putDrop'>,
+  accounts: readonly GeneratedAccount[],
+  period: string,
+): Promise<string> {
+  const key = `drops/reads/${period}/meter-reads-${period}-correction.csv`;
+  await pipeline.putDrop(key, toCsv(generateMeterReadRows(accounts.slice(0, 3), period, { seed: 2 })));
+  return key;
 }

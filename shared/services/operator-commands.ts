@@ -1,161 +1,219 @@
-import { z } from 'zod';
+import type { z } from 'zod';
 import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '#domain/arrears/index.ts';
-import { OperatorOverrideSchema } from '#domain/key-accounts/index.ts';
-import { AccountId, IsoDate, Period } from '#domain/primitives.ts';
-import { RUN_STATUSES } from '#domain/run.ts';
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
+import {
+  clip,
+  describeIssues,
+  OperatorCommand,
+  type OperatorCommandName,
+} from './operator-command-schema.ts';
+import { type OperatorDropDeps, OperatorRefusal, runDropForOperator } from './operator-run-drop.ts';
 import type {
-  BillChunkQueue,
+  AccountStore,
   BillStore,
   KeyAccountStore,
   NoticeQueue,
   NoticeStore,
   RunStore,
 } from './ports/index.ts';
-import { type RunDropDeps, runMeterReadDrop } from './run-meter-read-drop.ts';
 
-export interface OperatorDeps extends Omit<RunDropDeps, 'chunks' | 'runs'> {
-  runs: Pick<RunStore, 'getRun' | 'listRunsByPeriod' | 'listRunsByStatus'> & RunDropDeps['runs'];
+export {
+  OPERATOR_LIMITS,
+  OperatorCommand,
+  type OperatorCommandName,
+  RUN_DROP_PREFIXES,
+} from './operator-command-schema.ts';
+
+export interface OperatorDeps extends Omit<OperatorDropDeps, 'runs'> {
+  runs: Pick<RunStore, 'getRun' | 'listRunsByPeriod' | 'listRunsByStatus'> & OperatorDropDeps['runs'];
+  accounts: Pick<AccountStore, 'getAccount' | 'getAccounts'>;
   bills: Pick<BillStore, 'getLatestBill' | 'getBill'>;
   notices: Pick<NoticeStore, 'listNotices' | 'listNoticesByStatus' | 'transitionNotice'>;
   keyAccounts: Pick<KeyAccountStore, 'putKeyOverride'>;
   /** Needed by release-deferred only. */
   queue?: NoticeQueue | undefined;
-  /** Needed by run-drop only (a meter-read drop's accounts are billed by bill-chunk). */
-  chunks?: BillChunkQueue | undefined;
   /** Needed by the disconnection-plan commands only. */
   arrears?: ArrearsDeps | undefined;
 }
 
 /**
- * The commands operators run, from a Lambda console test event or from the CLI: one schema, one
- * dispatcher, so both surfaces behave the same.
+ * The operator's answer. Not ok: `malformed` (the event does not match a command; `issues` name the
+ * fields), `refused` (a well-formed command that names something that is not there, or that the state
+ * does not allow; `refused` holds the code), `failed` (something went wrong while carrying it out).
  */
-export const OperatorCommand = z.discriminatedUnion('command', [
-  z.object({ command: z.literal('run-drop'), bucket: z.string().min(3), key: z.string().min(1) }).strict(),
-  z.object({ command: z.literal('get-run'), runId: z.string().min(1) }).strict(),
-  z
-    .object({
-      command: z.literal('list-runs'),
-      period: Period.optional(),
-      status: z.enum(RUN_STATUSES).optional(),
-    })
-    .strict()
-    .refine((c) => (c.period === undefined) !== (c.status === undefined), {
-      message: 'give exactly one of period or status',
-    }),
-  z
-    .object({
-      command: z.literal('show-bill'),
-      accountId: AccountId,
-      period: Period,
-      version: z.number().int().positive().optional(),
-    })
-    .strict(),
-  z.object({ command: z.literal('list-notices'), accountId: AccountId }).strict(),
-  z.object({ command: z.literal('release-deferred') }).strict(),
-  z.object({ command: z.literal('set-key-override'), override: OperatorOverrideSchema }).strict(),
-  z
-    .object({
-      command: z.literal('approve-disconnection'),
-      accountId: AccountId,
-      planId: z.string().min(1).optional(),
-      by: z.string().min(1),
-      note: z.string().optional(),
-    })
-    .strict(),
-  z
-    .object({
-      command: z.literal('defer-disconnection'),
-      accountId: AccountId,
-      planId: z.string().min(1).optional(),
-      newDate: IsoDate,
-      by: z.string().min(1),
-      reason: z.string().min(1),
-    })
-    .strict(),
-  z
-    .object({
-      command: z.literal('exempt-disconnection'),
-      accountId: AccountId,
-      planId: z.string().min(1).optional(),
-      by: z.string().min(1),
-      reason: z.string().min(1),
-      until: IsoDate.optional(),
-    })
-    .strict(),
-]);
-export type OperatorCommand = z.infer<typeof OperatorCommand>;
-
 export type OperatorResponse =
-  | { ok: true; command: string; result: unknown }
-  | { ok: false; error: string; issues?: { path: string; message: string }[] };
+  | { ok: true; command: OperatorCommandName; result: unknown }
+  | {
+      ok: false;
+      kind: 'malformed' | 'refused' | 'failed';
+      command?: OperatorCommandName;
+      error: string;
+      refused?: string;
+      issues?: { path: string; message: string }[];
+    };
 
-export async function runOperatorCommand(input: unknown, deps: OperatorDeps): Promise<OperatorResponse> {
+export interface OperatorOptions {
+  /** Told of a failure the operator did not foresee (to log it with its stack); the answer carries only its message. */
+  onUnexpectedError?: (command: OperatorCommandName, error: unknown) => void;
+}
+
+/** Longest error message an answer repeats (an AWS or stored-data error can be long). */
+const MAX_ERROR_CHARS = 500;
+
+/**
+ * Validates an operator event and carries out its command: one dispatcher for the console and the CLI.
+ * Whatever happens, the answer is a response, never a thrown error: a malformed command touches nothing,
+ * a refused one says why, and a failure names the command.
+ */
+export async function runOperatorCommand(
+  input: unknown,
+  deps: OperatorDeps,
+  options: OperatorOptions = {},
+): Promise<OperatorResponse> {
   const parsed = OperatorCommand.safeParse(input);
-  if (!parsed.success) {
+  if (!parsed.success) return malformed(parsed.error, commandNamed(input));
+  const command = parsed.data;
+  try {
+    return { ok: true, command: command.command, result: await carryOut(command, deps) };
+  } catch (error) {
+    if (error instanceof OperatorRefusal) {
+      return {
+        ok: false,
+        kind: 'refused',
+        command: command.command,
+        error: `${command.command} refused: ${clip(error.message, MAX_ERROR_CHARS)}`,
+        ...(error.code === undefined ? {} : { refused: error.code }),
+      };
+    }
+    try {
+      options.onUnexpectedError?.(command.command, error);
+    } catch {
+      // A failing log must not turn the answer into a thrown error.
+    }
+    const message = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     return {
       ok: false,
-      error: `malformed operator command: ${parsed.error.issues.map((i) => `${i.path.join('.') || '(event)'}: ${i.message}`).join('; ')}`,
-      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      kind: 'failed',
+      command: command.command,
+      error: `${command.command} failed: ${clip(message, MAX_ERROR_CHARS)}`,
     };
   }
-  const command = parsed.data;
+}
+
+function malformed(error: z.ZodError, command: OperatorCommandName | undefined): OperatorResponse {
+  const issues = describeIssues(error);
+  return {
+    ok: false,
+    kind: 'malformed',
+    ...(command === undefined ? {} : { command }),
+    error: `malformed operator command: ${issues.map((i) => `${i.path || '(event)'}: ${i.message}`).join('; ')}`,
+    issues,
+  };
+}
+
+const COMMAND_NAMES: ReadonlySet<string> = new Set(
+  OperatorCommand.options.map((option) => option.shape.command.value),
+);
+
+/** The command a malformed event meant, when it names one. */
+function commandNamed(input: unknown): OperatorCommandName | undefined {
+  const name = (input as { command?: unknown } | null)?.command;
+  return typeof name === 'string' && COMMAND_NAMES.has(name) ? (name as OperatorCommandName) : undefined;
+}
+
+async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<unknown> {
   const { runs, bills, notices } = deps;
-  const result = await (async () => {
-    switch (command.command) {
-      case 'run-drop':
-        if (deps.chunks === undefined)
-          throw new Error('run-drop needs the bill-chunk queue (BILL_CHUNK_QUEUE_URL)');
-        return runMeterReadDrop(
-          { bucket: command.bucket, key: command.key },
-          { ...deps, chunks: deps.chunks },
-        );
-      case 'get-run':
-        return (await runs.getRun(command.runId)) ?? null;
-      case 'list-runs':
-        return command.period !== undefined
-          ? runs.listRunsByPeriod(command.period)
-          : runs.listRunsByStatus(command.status!);
-      case 'show-bill':
-        return command.version === undefined
-          ? ((await bills.getLatestBill(command.accountId, command.period)) ?? null)
-          : ((await bills.getBill(command.accountId, command.period, command.version)) ?? null);
-      case 'list-notices':
-        // Addresses stay out of the operator's answer as they stay out of logs.
-        return (await notices.listNotices(command.accountId)).map(({ recipient, ...notice }) => ({
-          ...notice,
-          recipient: { role: recipient.role, name: recipient.name, language: recipient.language },
-        }));
-      case 'approve-disconnection':
-      case 'defer-disconnection':
-      case 'exempt-disconnection': {
-        if (deps.arrears === undefined)
-          throw new Error(`${command.command} needs the arrears configuration (REMINDER_*)`);
-        const { command: name, ...fields } = command;
-        const action = name.replace('-disconnection', '') as 'approve' | 'defer' | 'exempt';
-        const at = (deps.now ?? (() => new Date()))().toISOString();
-        try {
-          return await applyOperatorArrearsCommand(
-            command.accountId,
-            ArrearsOperatorCommandSchema.parse({ ...fields, command: action, at }),
-            deps.arrears,
-          );
-        } catch (error) {
-          if (error instanceof ArrearsCommandError) return { refused: error.code, reason: error.message };
-          throw error;
-        }
-      }
-      case 'set-key-override':
-        // Applied by the next ranking run, from its setOn day until its expiry.
-        await deps.keyAccounts.putKeyOverride(command.override);
-        return { stored: command.override };
-      case 'release-deferred': {
-        if (deps.queue === undefined) throw new Error('release-deferred needs NOTICE_QUEUE_URL');
-        return { released: await releaseDeferredNotices({ notices, queue: deps.queue }) };
-      }
+  switch (command.command) {
+    case 'run-drop':
+      return runDropForOperator({ bucket: command.bucket, key: command.key }, deps);
+    case 'get-run':
+      return found(await runs.getRun(command.runId), `no run ${command.runId}`, 'no-such-run');
+    case 'list-runs':
+      return command.period !== undefined
+        ? runs.listRunsByPeriod(command.period)
+        : runs.listRunsByStatus(command.status!);
+    case 'show-bill': {
+      const bill =
+        command.version === undefined
+          ? await bills.getLatestBill(command.accountId, command.period)
+          : await bills.getBill(command.accountId, command.period, command.version);
+      const version = command.version === undefined ? '' : ` version ${command.version}`;
+      return found(
+        bill,
+        `no bill of account ${command.accountId} for ${command.period}${version}`,
+        'no-such-bill',
+      );
     }
-  })();
-  return { ok: true, command: command.command, result };
+    case 'list-notices':
+      await requireAccount(command.accountId, deps);
+      // Addresses stay out of the operator's answer as they stay out of logs.
+      return (await notices.listNotices(command.accountId)).map(({ recipient, ...notice }) => ({
+        ...notice,
+        recipient: { role: recipient.role, name: recipient.name, language: recipient.language },
+      }));
+    case 'approve-disconnection':
+    case 'defer-disconnection':
+    case 'exempt-disconnection':
+      return decideOnDisconnection(command, deps);
+    case 'set-key-override':
+      await requireAccount(command.override.accountId, deps);
+      // Applied by the next ranking run, from its setOn day until its expiry.
+      await deps.keyAccounts.putKeyOverride(command.override);
+      return { stored: command.override };
+    case 'release-deferred': {
+      if (deps.queue === undefined) {
+        throw new OperatorRefusal(
+          'release-deferred needs the notices queue (NOTICE_QUEUE_URL)',
+          'not-configured',
+        );
+      }
+      return { released: await releaseDeferredNotices({ notices, queue: deps.queue }) };
+    }
+  }
+}
+
+type DisconnectionCommand = Extract<
+  OperatorCommand,
+  { command: 'approve-disconnection' | 'defer-disconnection' | 'exempt-disconnection' }
+>;
+
+/** approve / defer / exempt: applied only to an account that exists, answered ok only when applied. */
+async function decideOnDisconnection(command: DisconnectionCommand, deps: OperatorDeps) {
+  if (deps.arrears === undefined) {
+    throw new OperatorRefusal(
+      `${command.command} needs the arrears configuration (REMINDER_SCHEDULE_GROUP and the REMINDER_* settings)`,
+      'not-configured',
+    );
+  }
+  await requireAccount(command.accountId, deps);
+  const { command: name, ...fields } = command;
+  const action = name.replace('-disconnection', '') as 'approve' | 'defer' | 'exempt';
+  const at = (deps.now ?? (() => new Date()))().toISOString();
+  try {
+    const applied = await applyOperatorArrearsCommand(
+      command.accountId,
+      ArrearsOperatorCommandSchema.parse({ ...fields, command: action, at }),
+      deps.arrears,
+    );
+    // The ladder finds no account: it vanished since it was looked up. Nothing was applied.
+    if (applied === undefined) throw noSuchAccount(command.accountId);
+    return applied;
+  } catch (error) {
+    // No plan, a plan in the wrong state, a date refused: nothing was applied, so the answer is not ok.
+    if (error instanceof ArrearsCommandError) throw new OperatorRefusal(error.message, error.code);
+    throw error;
+  }
+}
+
+const noSuchAccount = (accountId: string) =>
+  new OperatorRefusal(`account ${accountId} does not exist`, 'no-such-account');
+
+async function requireAccount(accountId: string, deps: Pick<OperatorDeps, 'accounts'>): Promise<void> {
+  if ((await deps.accounts.getAccount(accountId)) === undefined) throw noSuchAccount(accountId);
+}
+
+function found<T>(value: T | undefined, message: string, code: string): T {
+  if (value === undefined) throw new OperatorRefusal(message, code);
+  return value;
 }

@@ -1,4 +1,5 @@
 import { documentClient } from '#adapters/clients.ts';
+import { s3DropObjectLookup } from '#adapters/drop-object-lookup.ts';
 import { s3DropObjectStore } from '#adapters/drop-objects.ts';
 import { dynamoStores } from '#adapters/dynamodb/index.ts';
 import { logFields } from '#adapters/observability.ts';
@@ -138,15 +139,25 @@ export const rankingDeps = (): RankingDeps & { reportBucket: string; reportPrefi
 });
 
 /**
- * The operator's commands, from the console or the CLI: each command's optional parts (queues, the
- * arrears ladder) are present where the environment configures them, and a command that needs a missing
- * one says which variable it needs.
+ * The operator's commands, from the console or the CLI: each command's optional parts (the drop bucket,
+ * queues, the arrears ladder) are present where the environment configures them, and a command that
+ * needs a missing one says which variable it needs. run-drop reads only DROP_BUCKET, as ingest-drop
+ * reads only the bucket whose events reach it.
  */
-export const operatorDeps = ({ log }: { log?: Log } = { log: logFields }): OperatorDeps => ({
-  ...tableStores(),
-  objects: s3DropObjectStore,
-  queue: optionalQueue('NOTICE_QUEUE_URL', sqsNoticeQueue),
-  chunks: optionalQueue('BILL_CHUNK_QUEUE_URL', sqsBillChunkQueue),
-  arrears: arrearsDepsIfConfigured({ ...(log === undefined ? {} : { log }) }),
-  ...(log === undefined ? {} : { log }),
-});
+export function operatorDeps({ log }: { log?: Log } = { log: logFields }): OperatorDeps {
+  const arrears = arrearsDepsIfConfigured({ ...(log === undefined ? {} : { log }) });
+  return {
+    ...tableStores(),
+    objects: s3DropObjectStore,
+    dropObjects: s3DropObjectLookup,
+    dropBucket: optionalEnv('DROP_BUCKET'),
+    queue: optionalQueue('NOTICE_QUEUE_URL', sqsNoticeQueue),
+    chunks: optionalQueue('BILL_CHUNK_QUEUE_URL', sqsBillChunkQueue),
+    arrears,
+    // A payment drop run by hand settles arrears as one delivered by S3 does.
+    ...(arrears === undefined
+      ? {}
+      : { onPaymentsStored: (accounts: string[], at: string) => settlePayments(accounts, at, arrears) }),
+    ...(log === undefined ? {} : { log }),
+  };
+}

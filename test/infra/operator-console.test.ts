@@ -1,10 +1,17 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { synthKeybill } from './synth.ts';
+import { dropBucketOf, functionNamed, synthKeybill } from './synth.ts';
 
 const { template } = synthKeybill();
 
 describe('operator console', () => {
+  it('tells the operator function the drop bucket, the only bucket run-drop reads', () => {
+    const [bucketId] = dropBucketOf(template);
+    expect(functionNamed(template, 'operator').properties.Environment).toMatchObject({
+      Variables: { DROP_BUCKET: { Ref: bucketId } },
+    });
+  });
+
   it('re-queues SMS deferred for quiet hours when they end, through the operator function', () => {
     template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 8 * * ? *)',

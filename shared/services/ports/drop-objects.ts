@@ -19,3 +19,9 @@ export interface DropObjectStore {
   open(ref: DropRef): Promise<OpenedDrop>;
   put(ref: DropRef, body: string, contentType: string): Promise<void>;
 }
+
+/** Whether an object is there, without reading it (the operator checks a drop it is asked to run). */
+export interface DropObjectLookup {
+  /** False when there is no such object, or none this function may read. */
+  exists(ref: DropRef): Promise<boolean>;
+}

@@ -49,6 +49,15 @@ describe('stack commands', () => {
     expect(JSON.parse(raw.stdout)).toMatchObject({ ok: false });
   });
 
+  it('refuses run-drop where DROP_BUCKET is not set, before any AWS call', async () => {
+    vi.stubEnv('TABLE_NAME', 'keybill-test');
+    vi.stubEnv('AWS_REGION', 'us-east-1');
+    vi.stubEnv('DROP_BUCKET', '');
+    const { code, stdout } = await cli('run-drop', '--bucket', 'keybill-drops', '--key', 'drops/reads/x.csv');
+    expect(code).toBe(1);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: false, kind: 'refused', refused: 'not-configured' });
+  });
+
   it('refuses an --event that is not JSON, and says which environment variable is missing', async () => {
     expect((await cli('operator', '--event', 'not json')).stderr).toMatch(/^error: --event is not JSON: /);
     vi.stubEnv('TABLE_NAME', '');
