@@ -30,8 +30,9 @@ const SesEvent = EventBridgeSchema.extend({
     ]),
     mail: z.object({
       messageId: z.string().min(1),
-      // SES tags: name → values. Only the notice's own tag is read, and it is checked as input.
-      tags: z.record(z.string(), z.array(z.string())).optional(),
+      // SES tags: name → values. Only the notice's own tag is read, and it is checked as input; malformed
+      // tags are dropped, not a reason to lose the event (its message id may still find its notice).
+      tags: z.record(z.string(), z.array(z.string())).optional().catch(undefined),
     }),
     bounce: z.object({ bounceType: z.string(), bounceSubType: z.string().optional() }).optional(),
     reject: z.object({ reason: z.string() }).optional(),

@@ -643,3 +643,27 @@ describe('deliverNotice: a send whose answer is lost', () => {
     ]);
   });
 });
+
+describe('the claim lease from the environment the stack sets (NOTICE_CLAIM_LEASE_SECONDS)', () => {
+  it('reads whole seconds, and leaves the default when unset', async () => {
+    const { claimLeaseFromEnv } = await import('#wiring/index.ts');
+    expect(claimLeaseFromEnv('60')).toEqual({ claimLeaseMs: 60_000 });
+    expect(claimLeaseFromEnv(undefined)).toEqual({});
+    expect(claimLeaseFromEnv('')).toEqual({});
+  });
+
+  it.each([
+    ['zero', '0'],
+    ['negative', '-60'],
+    ['fractional', '1.5'],
+    ['exponent', '6e1'],
+    ['padded', ' 60'],
+    ['words', 'sixty'],
+    ['over 12 hours', '99999'],
+    ['100,000 digits', '1'.repeat(100_000)],
+    ['hostile', '60; rm -rf /'],
+  ])('refuses a %s value at cold start, naming the variable', async (_what, value) => {
+    const { claimLeaseFromEnv } = await import('#wiring/index.ts');
+    expect(() => claimLeaseFromEnv(value)).toThrow(/^NOTICE_CLAIM_LEASE_SECONDS must be a whole number/);
+  });
+});
