@@ -51,11 +51,16 @@ export const s3Client = once(() =>
  * outcome instead of a killed invocation. The opt-out check is a read and keeps the SDK's retries.
  */
 const SEND_TIMEOUT_MS = 10_000;
-const oneAttempt = { maxAttempts: 1, requestHandler: { requestTimeout: SEND_TIMEOUT_MS } } as const;
+/** A sending client's options: one attempt, given up (an error, not the SDK's warning) after `timeoutMs`. */
+export const sendingClientOptions = (timeoutMs = SEND_TIMEOUT_MS) =>
+  ({
+    maxAttempts: 1,
+    requestHandler: { requestTimeout: timeoutMs, throwOnRequestTimeout: true },
+  }) as const;
 const preparedSender = <C extends Parameters<typeof withSendOutcomeErrors>[0]>(client: C): C =>
   tracer().captureAWSv3Client(withSendOutcomeErrors(client));
-export const sesSendClient = once(() => preparedSender(new SESv2Client(oneAttempt)));
-export const snsSendClient = once(() => preparedSender(new SNSClient(oneAttempt)));
+export const sesSendClient = once(() => preparedSender(new SESv2Client(sendingClientOptions())));
+export const snsSendClient = once(() => preparedSender(new SNSClient(sendingClientOptions())));
 export const snsClient = once(() => prepared(new SNSClient({})));
 export const sqsClient = once(() => prepared(new SQSClient({})));
 export const schedulerClient = once(() => prepared(new SchedulerClient({})));

@@ -1,7 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { classifySendFailure } from '#adapters/aws-errors.ts';
+import { classifySendFailure, withSendOutcomeErrors } from '#adapters/aws-errors.ts';
+import { sendingClientOptions } from '#adapters/clients.ts';
 import { AmbiguousSendError, TransientError } from '#services/ports/index.ts';
 
 /*
@@ -67,7 +69,7 @@ describe('what a failed send tells about the message', () => {
   });
 });
 
-type Answer = 'accept-and-reset' | 'throttle' | 'internal-failure' | 'accept';
+type Answer = 'accept-and-reset' | 'throttle' | 'internal-failure' | 'accept' | 'never';
 
 describe('the sending clients against a provider that loses its answers', () => {
   let server: Server;
@@ -82,6 +84,7 @@ describe('the sending clients against a provider that loses its answers', () => 
         const sns = (req.headers['content-type'] ?? '').includes('x-www-form-urlencoded');
         const action = sns ? new URLSearchParams(Buffer.concat(chunks).toString()).get('Action') : req.url;
         requests.push(action ?? '');
+        if (answer === 'never') return; // holds the request: no answer, no reset
         if (answer === 'accept-and-reset') {
           // The provider has the whole request (it may have accepted it); its answer never arrives.
           req.socket.destroy();
@@ -180,6 +183,31 @@ describe('the sending clients against a provider that loses its answers', () => 
     const error = await (await providers()).sendEmail(email).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AmbiguousSendError);
     expect(requests).toHaveLength(1);
+  });
+
+  it('SES: a provider that never answers is given up after the send timeout, as ambiguous', async () => {
+    answer = 'never';
+    const client = withSendOutcomeErrors(
+      new SESv2Client({
+        ...sendingClientOptions(300),
+        region: 'us-east-1',
+        endpoint: process.env.AWS_ENDPOINT_URL_SESV2!,
+        credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      }),
+    );
+    const error = await client
+      .send(
+        new SendEmailCommand({
+          FromEmailAddress: email.from,
+          Destination: { ToAddresses: [email.to] },
+          Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } },
+        }),
+      )
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AmbiguousSendError);
+    expect((error as Error).message).toMatch(/^TimeoutError: .*requestTimeout/);
+    expect(requests).toHaveLength(1);
+    client.destroy();
   });
 
   it('sends and returns the message id when the provider answers', async () => {
