@@ -93,7 +93,9 @@ export function classifySendFailure(error: unknown): SendFailure {
   if (status === undefined) {
     // No answer at all: it depends on whether the request had left.
     if (NOT_SENT_NETWORK_CODES.has(e.code ?? '')) return 'refused-transient';
-    if (/without establishing a connection/i.test(e.message ?? '')) return 'refused-transient';
+    // The SDK's connection timeout: the socket never connected, so nothing was sent.
+    if (/did not establish a connection|without establishing a connection/i.test(e.message ?? ''))
+      return 'refused-transient';
     if (AFTER_SEND_NETWORK_CODES.has(e.code ?? '') || IN_FLIGHT_ERROR_NAMES.has(e.name ?? ''))
       return 'ambiguous';
     if (/socket hang up|other side closed|premature close/i.test(e.message ?? '')) return 'ambiguous';

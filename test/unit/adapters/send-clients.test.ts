@@ -37,6 +37,13 @@ describe('what a failed send tells about the message', () => {
         message: 'Socket timed out without establishing a connection within 1000 ms',
       }),
     ],
+    [
+      'the SDK’s connection timeout (the socket never connected)',
+      sdkError('TimeoutError', undefined, {
+        message:
+          '@smithy/node-http-handler - the request socket did not establish a connection with the server within the configured timeout of 1000 ms.',
+      }),
+    ],
   ])('%s is a clear refusal, worth another try', (_what, error) => {
     expect(classifySendFailure(error)).toBe('refused-transient');
   });
