@@ -1,13 +1,19 @@
 import { isQuietTime, type QuietHours, quietHoursEnd } from '#domain/calendar/index.ts';
 import {
   MAX_UNCERTAIN_RESENDS,
-  type NoticeChannel,
   recipientKey,
   resendWhenUncertain,
   type StoredNotice,
 } from '#domain/notices.ts';
 import { maskEmail, maskPhone } from '#notify/index.ts';
-import { type Outgoing, prepareSend, readSendInputs, type SendInputs } from './notice-request.ts';
+import {
+  type Outgoing,
+  prepareSend,
+  readAhead,
+  readSendInputs,
+  type SendInputs,
+  settledLater,
+} from './notice-request.ts';
 import type { Lookahead, TokenBucket } from './pacing.ts';
 import {
   type AccountStore,
@@ -112,7 +118,7 @@ async function claimAndSend(
   const staleBefore = new Date(now().getTime() - lease).toISOString();
   const claim = notices.claimNotice(message, staleBefore);
   const ahead = readAhead(message, deps);
-  const notice = await claim;
+  let notice = await claim;
   if (notice === undefined) {
     const current = await notices.getNotice(message.accountId, message.noticeId);
     if (current === undefined) return { outcome: 'missing' };
@@ -121,7 +127,8 @@ async function claimAndSend(
     if (current.status === 'SENDING' || current.status === 'QUEUED') {
       throw new RetryableDeliveryError('notice is being sent by another delivery');
     }
-    return { outcome: 'already-handled', status: current.status };
+    notice = await resumeUncertainResend(current, deps);
+    if (notice === undefined) return { outcome: 'already-handled', status: current.status };
   }
 
   const recipientForLogs =
@@ -246,7 +253,7 @@ async function settleUncertain(
   if (!resend) return { outcome: 'uncertain', reason, resent: false };
 
   const resumed = await notices.transitionNotice(notice, ['UNCERTAIN'], 'SENDING', {
-    detail: `resent after an uncertain send (${notice.kind} must reach the customer; may be a duplicate)`,
+    detail: RESEND_DETAIL(notice.kind),
     countUncertainResend: true,
   });
   if (!resumed) return { outcome: 'uncertain', reason, resent: false };
@@ -287,6 +294,30 @@ async function settleFailure(
 }
 
 /**
+ * An UNCERTAIN notice whose kind is resent (resendWhenUncertain) but whose resend never started (its sender
+ * died between recording UNCERTAIN and sending again): its message's re-delivery claims it for that resend,
+ * counted as the resend it is. Undefined for any other notice, which this delivery leaves as it is.
+ */
+async function resumeUncertainResend(
+  current: StoredNotice,
+  deps: SenderDeps,
+): Promise<StoredNotice | undefined> {
+  const resends = current.uncertainResends ?? 0;
+  if (current.status !== 'UNCERTAIN' || !resendWhenUncertain(current.kind)) return undefined;
+  if (resends >= MAX_UNCERTAIN_RESENDS) return undefined;
+  const claimed = await deps.notices.transitionNotice(current, ['UNCERTAIN'], 'SENDING', {
+    detail: RESEND_DETAIL(current.kind),
+    countUncertainResend: true,
+  });
+  if (!claimed) return undefined;
+  deps.count?.('NoticesResentAfterUncertain');
+  return { ...current, status: 'SENDING', uncertainResends: resends + 1 };
+}
+
+const RESEND_DETAIL = (kind: string) =>
+  `resent after an uncertain send (${kind} must reach the customer; may be a duplicate)`;
+
+/**
  * When a claimed notice must wait instead of going out now: a preview planned for a later day (the
  * segment's days before the due date) waits for the daily release, an SMS in quiet hours for their end.
  * Warnings are produced when due (by the scan or their schedule) and go out at once.
@@ -307,54 +338,6 @@ function deferral(
     return { until, detail: `quiet hours until ${until}` };
   }
   return undefined;
-}
-
-/** A bill preview's notice id: `<period>#V<version>#bill-preview#<channel>#<recipient key>`. */
-const BILL_PREVIEW_ID =
-  /^(?<period>\d{4}-\d{2})#V(?<version>\d+)#bill-preview#(?<channel>email|sms)#(?<key>[0-9a-f]{16})$/;
-
-interface ReadsAhead {
-  /** Whether the reads are the claimed notice's (its id told the truth). */
-  matches(notice: StoredNotice): boolean;
-  suppression: Promise<string | undefined>;
-  inputs: Promise<SendInputs>;
-}
-
-/**
- * A bill preview's id names everything its send reads (the period and version of its bill, the channel,
- * the recipient's suppression key), so those reads start with the claim instead of after it: the first
- * notice of an invocation is ready one round trip sooner. They are used only if the claimed notice is that
- * preview; a lost claim or a deferral wastes a few reads.
- */
-function readAhead(message: NoticeMessage, deps: SenderDeps): ReadsAhead | undefined {
-  const groups = BILL_PREVIEW_ID.exec(message.noticeId)?.groups;
-  if (groups === undefined) return undefined;
-  const { period = '', key = '' } = groups;
-  const billVersion = Number(groups.version);
-  const channel = groups.channel as NoticeChannel;
-  return {
-    matches: (notice) =>
-      notice.kind === 'bill-preview' &&
-      notice.content === undefined &&
-      notice.accountId === message.accountId &&
-      notice.period === period &&
-      notice.billVersion === billVersion &&
-      notice.channel === channel &&
-      recipientKey(notice.channel, notice.recipient.address) === key,
-    suppression: settledLater(deps.suppressions.suppressionOf(channel, key)),
-    inputs: settledLater(
-      readSendInputs(
-        { accountId: message.accountId, period, billVersion, channel, content: undefined },
-        deps,
-      ),
-    ),
-  };
-}
-
-/** A promise that may be dropped unawaited (a step before it returned first) without an unhandled rejection. */
-function settledLater<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {});
-  return promise;
 }
 
 /**

@@ -514,6 +514,37 @@ describe('deliverNotice: a send whose answer is lost', () => {
     expect(w.delivered).toHaveLength(2);
   });
 
+  it('resends a warning left UNCERTAIN by a sender that died before its resend, on the message’s re-delivery', async () => {
+    const w = world();
+    const counted: string[] = [];
+    // As the dead sender left it: UNCERTAIN recorded, the resend never started, the message not deleted.
+    const sms = warning('sms');
+    w.notices.set(sms.noticeId, {
+      ...sms,
+      status: 'UNCERTAIN',
+      attempts: 1,
+      lastError: 'Error: socket hang up',
+    });
+    const outcome = await redeliver(w, sms, { count: (m) => counted.push(m) });
+    expect(outcome.outcome).toBe('sent');
+    expect(w.notices.get(sms.noticeId)).toMatchObject({ status: 'SENT', uncertainResends: 1 });
+    expect(counted).toEqual(['NoticesResentAfterUncertain']);
+    // Once: a further re-delivery finds it SENT.
+    expect(await redeliver(w, sms)).toEqual({ outcome: 'already-handled', status: 'SENT' });
+    expect(w.delivered).toHaveLength(1);
+  });
+
+  it('does not resume a preview or an already resent warning left UNCERTAIN', async () => {
+    const w = world();
+    const email = notice('email', { status: 'UNCERTAIN', attempts: 1 });
+    const resent = warning('email');
+    w.notices.set(email.noticeId, email);
+    w.notices.set(resent.noticeId, { ...resent, status: 'UNCERTAIN', attempts: 1, uncertainResends: 1 });
+    expect(await redeliver(w, email)).toEqual({ outcome: 'already-handled', status: 'UNCERTAIN' });
+    expect(await redeliver(w, resent)).toEqual({ outcome: 'already-handled', status: 'UNCERTAIN' });
+    expect(w.delivered).toHaveLength(0);
+  });
+
   it('counts a resend throttled back to the queue once: the queue’s retry of it is not another resend', async () => {
     const w = world();
     w.loseAnswers.count = 1;
