@@ -26,7 +26,10 @@ export type NoticeStatus =
   | 'COMPLAINED'
   | 'FAILED'
   | 'SUPPRESSED'
-  /** The provider may have accepted it, but its answer was lost (see `resendWhenUncertain`). */
+  /**
+   * The provider may have accepted it, but its answer was lost. Its delivery events move it on (to SENT,
+   * DELIVERED, …); a kind that is resent (`resendWhenUncertain`) goes back to SENDING once for the resend.
+   */
   | 'UNCERTAIN';
 
 export interface NoticeRecipient {
