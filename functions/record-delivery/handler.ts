@@ -7,6 +7,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import { z } from 'zod';
 import { logger, metrics, tracer } from '#adapters/observability.ts';
+import { NOTICE_TAG, noticeRefOfTag } from '#domain/notices.ts';
 import { recordDeliveryEvent } from '#services/record-delivery.ts';
 import { deliveryEventDeps } from '#wiring/index.ts';
 
@@ -27,7 +28,12 @@ const SesEvent = EventBridgeSchema.extend({
       'Click',
       'Subscription',
     ]),
-    mail: z.object({ messageId: z.string().min(1) }),
+    mail: z.object({
+      messageId: z.string().min(1),
+      // SES tags: name → values. Only the notice's own tag is read, and it is checked as input; malformed
+      // tags are dropped, not a reason to lose the event (its message id may still find its notice).
+      tags: z.record(z.string(), z.array(z.string())).optional().catch(undefined),
+    }),
     bounce: z.object({ bounceType: z.string(), bounceSubType: z.string().optional() }).optional(),
     reject: z.object({ reason: z.string() }).optional(),
   }),
@@ -41,6 +47,7 @@ export const handler = middy(async (event: z.infer<typeof SesEvent>) => {
   const result = await recordDeliveryEvent(
     {
       providerMessageId: detail.mail.messageId,
+      noticeRef: noticeRefOfTag(detail.mail.tags?.[NOTICE_TAG]?.[0]),
       eventType: detail.eventType,
       bounceType: detail.bounce?.bounceType,
       detail:

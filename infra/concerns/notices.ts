@@ -20,6 +20,13 @@ import { DeadLetterQueue, secureQueue, watchBacklog } from '../constructs/queues
 
 export const CONFIGURATION_SET_NAME = 'keybill-previews';
 
+/**
+ * The sender's timeout, from which its claim lease (2×) and its queue's visibility timeout (6×) derive:
+ * the lease must outlast a live sender and lapse before a re-delivery (deliver-notice.ts says why).
+ */
+const SENDER_TIMEOUT = Duration.seconds(30);
+const SENDER_CLAIM_LEASE_TIMEOUTS = 2;
+
 /** The SES events the delivery recorder needs, with the EventBridge detail-type each arrives under. */
 const DELIVERY_EVENTS: ReadonlyArray<[EmailSendingEvent, string]> = [
   [EmailSendingEvent.SEND, 'Email Sent'],
@@ -91,9 +98,13 @@ export class Notices extends Construct {
         // Each instance paces to its share of the quota, so all instances together stay under it.
         EMAIL_RATE_PER_SECOND: String((props.sesMaxSendRate ?? 14) / maxConcurrency),
         SMS_RATE_PER_SECOND: String((props.smsMaxSendRate ?? 20) / maxConcurrency),
+        // A claim outlives any live sender (its timeout) and lapses well before the message's visibility
+        // timeout (below): the first re-delivery after a crash takes the claim over (deliver-notice.ts).
+        NOTICE_CLAIM_LEASE_SECONDS: String(SENDER_CLAIM_LEASE_TIMEOUTS * SENDER_TIMEOUT.toSeconds()),
       },
+      timeout: SENDER_TIMEOUT,
     });
-    const senderTimeout = this.sender.function.timeout ?? Duration.seconds(30);
+    const senderTimeout = SENDER_TIMEOUT;
     this.noticeDeadLetters = new DeadLetterQueue(this, 'NoticeDeadLetters', {
       purpose: 'Notices queue: a notice message failed 5 receives',
     });

@@ -4,7 +4,7 @@ import {
   isThrottlingError,
   isTransientError,
 } from '@smithy/service-error-classification';
-import { TransientError } from '#services/ports/errors.ts';
+import { AmbiguousSendError, TransientError } from '#services/ports/errors.ts';
 
 /**
  * Whether an AWS call failed in a way worth another try, by the SDK's own classification: throttling,
@@ -40,6 +40,94 @@ export function withTypedTransientErrors<C extends HasMiddlewareStack>(client: C
       }
     },
     { step: 'initialize', name: 'keybillTypedTransientErrors' },
+  );
+  return client;
+}
+
+/** Network failures that happen before a request leaves this machine: the provider never saw it. */
+const NOT_SENT_NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+]);
+/** Network failures that may happen after the request was written: the provider may have accepted it. */
+const AFTER_SEND_NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'ECONNABORTED',
+  'ERR_STREAM_PREMATURE_CLOSE',
+]);
+/** Timeouts and aborts of a request in flight (the SDK's request timeout names its error TimeoutError). */
+const IN_FLIGHT_ERROR_NAMES = new Set([
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+  'AbortError',
+]);
+/** 5xx answers whose body says the request was turned away before it was processed. */
+const REFUSED_SERVER_ERROR_NAMES = new Set(['ServiceUnavailable', 'ServiceUnavailableException']);
+
+/**
+ * What a failed provider send (SES SendEmail, SNS Publish) tells about the message:
+ * - `refused-transient`: a clear non-acceptance worth another try later (throttling, a 4xx the service
+ *   models as retryable, a refusal before the request left this machine, a 503 that says it is unavailable);
+ * - `ambiguous`: the provider may have accepted it (a reset or a timeout after the request was sent, a 5xx
+ *   that does not say it refused the request, a 2xx whose answer could not be read);
+ * - `refused`: a permanent refusal (a rejected address, a malformed request, a programming error).
+ */
+export type SendFailure = 'refused-transient' | 'ambiguous' | 'refused';
+
+export function classifySendFailure(error: unknown): SendFailure {
+  if (typeof error !== 'object' || error === null) return 'refused';
+  const e = error as {
+    name?: string;
+    code?: string;
+    message?: string;
+    $metadata?: { httpStatusCode?: number };
+    $response?: { statusCode?: number };
+  };
+  const status = e.$metadata?.httpStatusCode ?? e.$response?.statusCode;
+  if (status === undefined) {
+    // No answer at all: it depends on whether the request had left.
+    if (NOT_SENT_NETWORK_CODES.has(e.code ?? '')) return 'refused-transient';
+    // The SDK's connection timeout: the socket never connected, so nothing was sent.
+    if (/did not establish a connection|without establishing a connection/i.test(e.message ?? ''))
+      return 'refused-transient';
+    if (AFTER_SEND_NETWORK_CODES.has(e.code ?? '') || IN_FLIGHT_ERROR_NAMES.has(e.name ?? ''))
+      return 'ambiguous';
+    if (/socket hang up|other side closed|premature close/i.test(e.message ?? '')) return 'ambiguous';
+    return 'refused';
+  }
+  if (status < 300) return 'ambiguous';
+  if (status >= 500) {
+    const refused = isThrottlingError(e as never) || REFUSED_SERVER_ERROR_NAMES.has(e.name ?? '');
+    return refused ? 'refused-transient' : 'ambiguous';
+  }
+  return isTransientAwsError(error) ? 'refused-transient' : 'refused';
+}
+
+/**
+ * Makes a sending client (one attempt: clients.ts) throw AmbiguousSendError when the provider may have
+ * accepted the message and TransientError for a clear refusal worth another try; a permanent refusal
+ * passes through unchanged. The sender decides on these types (shared/services/deliver-notice.ts).
+ */
+export function withSendOutcomeErrors<C extends HasMiddlewareStack>(client: C): C {
+  (client.middlewareStack.add as AddMiddleware).call(
+    client.middlewareStack,
+    (next) => async (args) => {
+      try {
+        return await next(args);
+      } catch (error) {
+        const failure = classifySendFailure(error);
+        if (failure === 'ambiguous') throw new AmbiguousSendError(error);
+        if (failure === 'refused-transient') throw new TransientError(error);
+        throw error;
+      }
+    },
+    { step: 'initialize', name: 'keybillSendOutcomeErrors' },
   );
   return client;
 }

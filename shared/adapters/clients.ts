@@ -6,7 +6,7 @@ import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { withTypedTransientErrors } from './aws-errors.ts';
+import { withSendOutcomeErrors, withTypedTransientErrors } from './aws-errors.ts';
 
 /*
  * Clients are created once per process (Lambda execution environment), lazily so that a process that
@@ -42,9 +42,25 @@ export const s3Client = once(() =>
   prepared(new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' })),
 );
 
-// AWS_MAX_ATTEMPTS overrides the provider retries (a constructor value would otherwise win over it).
-const providerAttempts = () => Number(process.env.AWS_MAX_ATTEMPTS ?? 5);
-export const sesClient = once(() => prepared(new SESv2Client({ maxAttempts: providerAttempts() })));
-export const snsClient = once(() => prepared(new SNSClient({ maxAttempts: providerAttempts() })));
+/*
+ * The clients that send (SES SendEmail, SNS Publish) make exactly one attempt: an SDK retry after a lost
+ * answer would send the message a second time, unseen. A clear refusal (throttling) is a TransientError
+ * the queue retries; an answer lost after the request left is an AmbiguousSendError the sender settles by
+ * the notice's kind (aws-errors.ts classifies them). A request still unanswered after SEND_TIMEOUT_MS is
+ * given up as ambiguous, well inside the sender's function timeout, so a hung provider ends in a recorded
+ * outcome instead of a killed invocation. The opt-out check is a read and keeps the SDK's retries.
+ */
+const SEND_TIMEOUT_MS = 10_000;
+/** A sending client's options: one attempt, given up (an error, not the SDK's warning) after `timeoutMs`. */
+export const sendingClientOptions = (timeoutMs = SEND_TIMEOUT_MS) =>
+  ({
+    maxAttempts: 1,
+    requestHandler: { requestTimeout: timeoutMs, throwOnRequestTimeout: true },
+  }) as const;
+const preparedSender = <C extends Parameters<typeof withSendOutcomeErrors>[0]>(client: C): C =>
+  tracer().captureAWSv3Client(withSendOutcomeErrors(client));
+export const sesSendClient = once(() => preparedSender(new SESv2Client(sendingClientOptions())));
+export const snsSendClient = once(() => preparedSender(new SNSClient(sendingClientOptions())));
+export const snsClient = once(() => prepared(new SNSClient({})));
 export const sqsClient = once(() => prepared(new SQSClient({})));
 export const schedulerClient = once(() => prepared(new SchedulerClient({})));

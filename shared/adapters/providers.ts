@@ -1,12 +1,16 @@
 import { SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { CheckIfPhoneNumberIsOptedOutCommand, PublishCommand } from '@aws-sdk/client-sns';
+import { AmbiguousSendError } from '#services/ports/errors.ts';
 import type { MessageProviders } from '#services/ports/providers.ts';
-import { sesClient, snsClient } from './clients.ts';
+import { sesSendClient, snsClient, snsSendClient } from './clients.ts';
 
-/** SES v2 for email, SNS for SMS. */
+/**
+ * SES v2 for email, SNS for SMS. A send makes one attempt and throws AmbiguousSendError when the message
+ * may have been accepted though no answer says so (clients.ts, aws-errors.ts).
+ */
 export const awsMessageProviders: MessageProviders = {
   async sendEmail(message) {
-    const out = await sesClient().send(
+    const out = await sesSendClient().send(
       new SendEmailCommand({
         FromEmailAddress: message.from,
         Destination: { ToAddresses: [message.to], CcAddresses: message.cc },
@@ -26,7 +30,8 @@ export const awsMessageProviders: MessageProviders = {
         })),
       }),
     );
-    if (out.MessageId === undefined) throw new Error('SES returned no MessageId');
+    // Accepted (2xx) but without the id that ties its events to the notice: the message is out.
+    if (out.MessageId === undefined) throw new AmbiguousSendError(new Error('SES returned no MessageId'));
     return { messageId: out.MessageId };
   },
   async sendSms(message) {
@@ -36,14 +41,14 @@ export const awsMessageProviders: MessageProviders = {
     if (message.senderId !== undefined && message.senderId !== '') {
       attributes['AWS.SNS.SMS.SenderID'] = { DataType: 'String', StringValue: message.senderId };
     }
-    const out = await snsClient().send(
+    const out = await snsSendClient().send(
       new PublishCommand({
         PhoneNumber: message.phoneNumber,
         Message: message.text,
         MessageAttributes: attributes,
       }),
     );
-    if (out.MessageId === undefined) throw new Error('SNS returned no MessageId');
+    if (out.MessageId === undefined) throw new AmbiguousSendError(new Error('SNS returned no MessageId'));
     return { messageId: out.MessageId };
   },
   async isPhoneOptedOut(phoneNumber) {

@@ -25,7 +25,12 @@ export type NoticeStatus =
   | 'BOUNCED'
   | 'COMPLAINED'
   | 'FAILED'
-  | 'SUPPRESSED';
+  | 'SUPPRESSED'
+  /**
+   * The provider may have accepted it, but its answer was lost. Its delivery events move it on (to SENT,
+   * DELIVERED, …); a kind that is resent (`resendWhenUncertain`) goes back to SENDING once for the resend.
+   */
+  | 'UNCERTAIN';
 
 export interface NoticeRecipient {
   role: 'customer' | 'account-manager' | 'authority';
@@ -60,6 +65,8 @@ export interface StoredNotice extends NoticePlan {
   attempts: number;
   providerMessageId?: string;
   lastError?: string;
+  /** Sends repeated after an uncertain one (each may be a duplicate the customer received). */
+  uncertainResends?: number;
   timeline: { at: string; status: NoticeStatus; detail?: string }[];
 }
 
@@ -104,4 +111,42 @@ export function planBillPreviewNotices(
     }
   }
   return [...plans.values()];
+}
+
+/**
+ * Whether a notice whose send is uncertain (the provider may have accepted it; its answer was lost) is
+ * sent again. An arrears warning is: the customer must be warned before a disconnection, and a second copy
+ * is the lesser harm (it is counted). Anything else is not: a bill preview, a confirmation or a digest
+ * twice is a visible defect, and an email's delivery events reconcile it (record-delivery).
+ */
+export const resendWhenUncertain = (kind: NoticeKind): boolean => kind === 'arrears-warning';
+
+/** How many times an uncertain notice is sent again, at most: a customer gets at most two copies. */
+export const MAX_UNCERTAIN_RESENDS = 1;
+
+/** The message tag that names a notice, so a provider event finds it without a recorded message id. */
+export const NOTICE_TAG = 'keybillNotice';
+
+/**
+ * The notice's reference as an SES tag value (letters, digits, `_ - . @`, at most 256 characters):
+ * base64url of `[accountId, noticeId]`. Undefined when it would be too long to be a tag.
+ */
+export function noticeTagValue(ref: Pick<StoredNotice, 'accountId' | 'noticeId'>): string | undefined {
+  const value = Buffer.from(JSON.stringify([ref.accountId, ref.noticeId]), 'utf8').toString('base64url');
+  return value.length <= 256 ? value : undefined;
+}
+
+/** The notice a tag value names; undefined for anything that is not such a value (events are input). */
+export function noticeRefOfTag(value: unknown): { accountId: string; noticeId: string } | undefined {
+  if (typeof value !== 'string' || value.length > 256 || !/^[A-Za-z0-9_-]+$/.test(value)) return undefined;
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(value, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
+    const [accountId, noticeId] = parsed as unknown[];
+    if (typeof accountId !== 'string' || typeof noticeId !== 'string') return undefined;
+    if (accountId === '' || noticeId === '') return undefined;
+    return { accountId, noticeId };
+  } catch {
+    return undefined;
+  }
 }

@@ -1,25 +1,28 @@
-import type { Account } from '#domain/account.ts';
-import type { StoredBill } from '#domain/bill-version.ts';
-import { billSummary } from '#domain/billing/index.ts';
 import { isQuietTime, type QuietHours, quietHoursEnd } from '#domain/calendar/index.ts';
-import { type NoticeChannel, recipientKey, type StoredNotice } from '#domain/notices.ts';
 import {
-  maskEmail,
-  maskPhone,
-  normalisePhoneNumber,
-  renderBillPreviewEmail,
-  renderBillPreviewSms,
-} from '#notify/index.ts';
+  MAX_UNCERTAIN_RESENDS,
+  recipientKey,
+  resendWhenUncertain,
+  type StoredNotice,
+} from '#domain/notices.ts';
+import { maskEmail, maskPhone } from '#notify/index.ts';
+import {
+  type Outgoing,
+  prepareSend,
+  readAhead,
+  readSendInputs,
+  type SendInputs,
+  settledLater,
+} from './notice-request.ts';
 import type { Lookahead, TokenBucket } from './pacing.ts';
 import {
   type AccountStore,
+  AmbiguousSendError,
   type BillStore,
-  type EmailMessage,
   type MessageProviders,
   type NoticeMessage,
   type NoticeQueue,
   type NoticeStore,
-  type SmsMessage,
   type SuppressionStore,
   TransientError,
 } from './ports/index.ts';
@@ -30,7 +33,12 @@ export interface SenderConfig {
   smsSenderId?: string;
   /** SMS inside these hours are deferred to their end, never dropped. */
   smsQuietHours?: QuietHours | null;
+  /** How long a SENDING claim is honoured (see DEFAULT_CLAIM_LEASE_MS). */
+  claimLeaseMs?: number;
 }
+
+/** What the sender counts beyond its outcomes: uncertain sends, and the resends that may be duplicates. */
+export type SenderMetric = 'NoticesUncertain' | 'NoticesResentAfterUncertain';
 
 export interface SenderDeps {
   notices: Pick<NoticeStore, 'claimNotice' | 'getNotice' | 'transitionNotice'>;
@@ -45,10 +53,12 @@ export interface SenderDeps {
   lookahead?: Lookahead;
   now?: () => Date;
   log?: (message: string, fields?: Record<string, unknown>) => void;
+  count?: (metric: SenderMetric) => void;
 }
 
 export type DeliveryOutcome =
-  | { outcome: 'sent'; providerMessageId: string }
+  | { outcome: 'sent'; providerMessageId: string; resentAfterUncertain?: true }
+  | { outcome: 'uncertain'; reason: string; resent: boolean }
   | { outcome: 'deferred'; until: string }
   | { outcome: 'suppressed'; reason: string }
   | { outcome: 'already-handled'; status: string }
@@ -60,12 +70,16 @@ export class RetryableDeliveryError extends Error {
   override readonly name = 'RetryableDeliveryError';
 }
 
-class PermanentDeliveryError extends Error {
-  override readonly name = 'PermanentDeliveryError';
-}
-
-/** A SENDING claim older than this belongs to a sender that died; another delivery may take it over. */
-const CLAIM_LEASE_MS = 5 * 60 * 1000;
+/**
+ * A SENDING claim older than the lease belongs to a sender that died; another delivery may take it over.
+ * The lease must outlast any live sender (at least the sender's function timeout: past it the invocation
+ * that claimed is gone), else a re-delivery could send a notice that is still being sent; and it must end
+ * before the queue's visibility timeout, so that the first re-delivery after a crash takes the claim over
+ * instead of finding it live and spending one of the message's receives. The stack derives both from the
+ * sender's timeout (infra/concerns/notices.ts: lease 2×, visibility 6×) and passes the lease as
+ * NOTICE_CLAIM_LEASE_SECONDS; this default is the same 2 × 30 s, for a sender run without it.
+ */
+export const DEFAULT_CLAIM_LEASE_MS = 60_000;
 
 /**
  * Sends one notice at most once per successful claim: the conditional move to SENDING is the claim, so of
@@ -77,7 +91,8 @@ const CLAIM_LEASE_MS = 5 * 60 * 1000;
  * token is granted: the wait for the token overlaps the preparation, nothing CPU-heavy runs while the
  * bucket's timer is due, and the paced instant is the instant of the provider call. A claimed notice that
  * is not sent ends in a final status, or back in QUEUED with its message failed so that the queue retries
- * it (were the table itself failing, its claim lapses after CLAIM_LEASE_MS and a re-delivery takes it over).
+ * it (were the table itself failing, its claim lapses after the lease and a re-delivery takes it over).
+ * A send whose outcome is unknown (AmbiguousSendError) is never retried blindly: see `settleUncertain`.
  */
 export async function deliverNotice(message: NoticeMessage, deps: SenderDeps): Promise<DeliveryOutcome> {
   const leave = await deps.lookahead?.enter();
@@ -99,10 +114,11 @@ async function claimAndSend(
   const log = deps.log ?? (() => {});
   // One round trip in the common case: the conditional update is the claim and returns the notice, and a
   // bill preview's reads go with it.
-  const staleBefore = new Date(now().getTime() - CLAIM_LEASE_MS).toISOString();
+  const lease = deps.config.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
+  const staleBefore = new Date(now().getTime() - lease).toISOString();
   const claim = notices.claimNotice(message, staleBefore);
   const ahead = readAhead(message, deps);
-  const notice = await claim;
+  let notice = await claim;
   if (notice === undefined) {
     const current = await notices.getNotice(message.accountId, message.noticeId);
     if (current === undefined) return { outcome: 'missing' };
@@ -111,7 +127,8 @@ async function claimAndSend(
     if (current.status === 'SENDING' || current.status === 'QUEUED') {
       throw new RetryableDeliveryError('notice is being sent by another delivery');
     }
-    return { outcome: 'already-handled', status: current.status };
+    notice = await resumeUncertainResend(current, deps);
+    if (notice === undefined) return { outcome: 'already-handled', status: current.status };
   }
 
   const recipientForLogs =
@@ -144,8 +161,8 @@ async function claimAndSend(
 }
 
 /**
- * The send of a claimed notice that is due: SENT, or SUPPRESSED (opted out), or FAILED for good, or back
- * to QUEUED with a RetryableDeliveryError for its message to be retried.
+ * The send of a claimed notice that is due: SENT, or SUPPRESSED (opted out), or FAILED for good, or
+ * UNCERTAIN, or back to QUEUED with a RetryableDeliveryError for its message to be retried.
  */
 async function sendClaimed(
   notice: StoredNotice,
@@ -156,8 +173,9 @@ async function sendClaimed(
 ): Promise<DeliveryOutcome> {
   const { notices, suppressions } = deps;
   const log = deps.log ?? (() => {});
+  let outgoing: Outgoing;
   try {
-    const outgoing = prepareSend(notice, await inputs, deps);
+    outgoing = prepareSend(notice, await inputs, deps);
     if (outgoing.channel === 'sms' && (await deps.providers.isPhoneOptedOut(outgoing.sms.phoneNumber))) {
       await suppressions.suppressRecipient('sms', recipientKey('sms', notice.recipient.address), 'opted-out');
       await notices.transitionNotice(notice, ['SENDING'], 'SUPPRESSED', { detail: 'opted-out' });
@@ -168,35 +186,136 @@ async function sendClaimed(
       });
       return { outcome: 'suppressed', reason: 'opted-out' };
     }
-    // Ready to send: the token now, and the provider call the moment it is granted.
-    await deps.pace?.[notice.channel]?.take();
-    ready();
-    const sent =
+  } catch (error) {
+    return settleFailure(notice, error, recipientForLogs, deps);
+  }
+  // Ready to send: the token now, and the provider call the moment it is granted.
+  await deps.pace?.[notice.channel]?.take();
+  ready();
+  return sendNow(notice, outgoing, recipientForLogs, deps, false);
+}
+
+/** One provider call for a claimed (SENDING) notice, and the status it leaves the notice in. */
+async function sendNow(
+  notice: StoredNotice,
+  outgoing: Outgoing,
+  recipientForLogs: string,
+  deps: SenderDeps,
+  resend: boolean,
+): Promise<DeliveryOutcome> {
+  const log = deps.log ?? (() => {});
+  let sent: { messageId: string };
+  try {
+    sent =
       outgoing.channel === 'email'
         ? await deps.providers.sendEmail(outgoing.email)
         : await deps.providers.sendSms(outgoing.sms);
-    await notices.transitionNotice(notice, ['SENDING'], 'SENT', { providerMessageId: sent.messageId });
-    log('notice sent', { noticeId: notice.noticeId, channel: notice.channel, recipient: recipientForLogs });
-    return { outcome: 'sent', providerMessageId: sent.messageId };
   } catch (error) {
-    // A transient error's message already names the original error.
-    const reason =
-      error instanceof TransientError
-        ? error.message
-        : `${(error as Error).name}: ${(error as Error).message}`;
-    if (error instanceof TransientError) {
-      await notices.transitionNotice(notice, ['SENDING'], 'QUEUED', {
-        lastError: reason,
-        detail: 'retry',
-      });
-      log('notice send throttled or failed transiently', { noticeId: notice.noticeId, reason });
-      throw new RetryableDeliveryError(reason);
-    }
-    await notices.transitionNotice(notice, ['SENDING'], 'FAILED', { lastError: reason, detail: reason });
-    log('notice failed permanently', { noticeId: notice.noticeId, recipient: recipientForLogs, reason });
-    return { outcome: 'failed', reason };
+    if (error instanceof AmbiguousSendError)
+      return settleUncertain(notice, outgoing, error, recipientForLogs, deps);
+    return settleFailure(notice, error, recipientForLogs, deps);
   }
+  // Outside the try: the provider accepted the message, so a failure to record it must never put the
+  // notice back to QUEUED (a send again); it fails the delivery and the claim's lease decides.
+  await deps.notices.transitionNotice(notice, ['SENDING'], 'SENT', { providerMessageId: sent.messageId });
+  log('notice sent', { noticeId: notice.noticeId, channel: notice.channel, recipient: recipientForLogs });
+  return {
+    outcome: 'sent',
+    providerMessageId: sent.messageId,
+    ...(resend ? { resentAfterUncertain: true as const } : {}),
+  };
 }
+
+/**
+ * The provider may have accepted the notice, but its answer was lost: UNCERTAIN, with the reason. A kind
+ * that must reach the customer (resendWhenUncertain) is sent once more at once, the possible duplicate
+ * counted on the notice (`uncertainResends`) and as a metric; any other kind stays UNCERTAIN, never resent
+ * (its message is done with), until its delivery events reconcile it (record-delivery).
+ */
+async function settleUncertain(
+  notice: StoredNotice,
+  outgoing: Outgoing,
+  error: AmbiguousSendError,
+  recipientForLogs: string,
+  deps: SenderDeps,
+): Promise<DeliveryOutcome> {
+  const { notices } = deps;
+  const log = deps.log ?? (() => {});
+  const reason = error.message;
+  await notices.transitionNotice(notice, ['SENDING'], 'UNCERTAIN', {
+    lastError: reason,
+    detail: `answer lost, may have been accepted: ${reason}`,
+  });
+  deps.count?.('NoticesUncertain');
+  const resends = notice.uncertainResends ?? 0;
+  const resend = resendWhenUncertain(notice.kind) && resends < MAX_UNCERTAIN_RESENDS;
+  log('notice send uncertain', { noticeId: notice.noticeId, kind: notice.kind, reason, resend });
+  if (!resend) return { outcome: 'uncertain', reason, resent: false };
+
+  const resumed = await notices.transitionNotice(notice, ['UNCERTAIN'], 'SENDING', {
+    detail: RESEND_DETAIL(notice.kind),
+    countUncertainResend: true,
+  });
+  if (!resumed) return { outcome: 'uncertain', reason, resent: false };
+  deps.count?.('NoticesResentAfterUncertain');
+  await deps.pace?.[notice.channel]?.take();
+  const again = await sendNow(
+    { ...notice, uncertainResends: resends + 1 },
+    outgoing,
+    recipientForLogs,
+    deps,
+    true,
+  );
+  return again.outcome === 'uncertain' ? { ...again, resent: true } : again;
+}
+
+/** A send that failed for sure: back to QUEUED and retried by the queue if transient, else FAILED. */
+async function settleFailure(
+  notice: StoredNotice,
+  error: unknown,
+  recipientForLogs: string,
+  deps: SenderDeps,
+): Promise<DeliveryOutcome> {
+  const log = deps.log ?? (() => {});
+  // A transient error's message already names the original error.
+  const reason =
+    error instanceof TransientError ? error.message : `${(error as Error).name}: ${(error as Error).message}`;
+  if (error instanceof TransientError) {
+    await deps.notices.transitionNotice(notice, ['SENDING'], 'QUEUED', {
+      lastError: reason,
+      detail: 'retry',
+    });
+    log('notice send throttled or failed transiently', { noticeId: notice.noticeId, reason });
+    throw new RetryableDeliveryError(reason);
+  }
+  await deps.notices.transitionNotice(notice, ['SENDING'], 'FAILED', { lastError: reason, detail: reason });
+  log('notice failed permanently', { noticeId: notice.noticeId, recipient: recipientForLogs, reason });
+  return { outcome: 'failed', reason };
+}
+
+/**
+ * An UNCERTAIN notice whose kind is resent (resendWhenUncertain) but whose resend never started (its sender
+ * died between recording UNCERTAIN and sending again): its message's re-delivery claims it for that resend,
+ * counted as the resend it is. Undefined for any other notice, which this delivery leaves as it is.
+ */
+async function resumeUncertainResend(
+  current: StoredNotice,
+  deps: SenderDeps,
+): Promise<StoredNotice | undefined> {
+  const resends = current.uncertainResends ?? 0;
+  if (current.status !== 'UNCERTAIN' || !resendWhenUncertain(current.kind)) return undefined;
+  if (resends >= MAX_UNCERTAIN_RESENDS) return undefined;
+  const claimed = await deps.notices.transitionNotice(current, ['UNCERTAIN'], 'SENDING', {
+    detail: RESEND_DETAIL(current.kind),
+    countUncertainResend: true,
+  });
+  if (!claimed) return undefined;
+  deps.count?.('NoticesResentAfterUncertain');
+  return { ...current, status: 'SENDING', uncertainResends: resends + 1 };
+}
+
+const RESEND_DETAIL = (kind: string) =>
+  `resent after an uncertain send (${kind} must reach the customer; may be a duplicate)`;
 
 /**
  * When a claimed notice must wait instead of going out now: a preview planned for a later day (the
@@ -220,158 +339,6 @@ function deferral(
   }
   return undefined;
 }
-
-/** A bill preview's notice id: `<period>#V<version>#bill-preview#<channel>#<recipient key>`. */
-const BILL_PREVIEW_ID =
-  /^(?<period>\d{4}-\d{2})#V(?<version>\d+)#bill-preview#(?<channel>email|sms)#(?<key>[0-9a-f]{16})$/;
-
-interface ReadsAhead {
-  /** Whether the reads are the claimed notice's (its id told the truth). */
-  matches(notice: StoredNotice): boolean;
-  suppression: Promise<string | undefined>;
-  inputs: Promise<SendInputs>;
-}
-
-/**
- * A bill preview's id names everything its send reads (the period and version of its bill, the channel,
- * the recipient's suppression key), so those reads start with the claim instead of after it: the first
- * notice of an invocation is ready one round trip sooner. They are used only if the claimed notice is that
- * preview; a lost claim or a deferral wastes a few reads.
- */
-function readAhead(message: NoticeMessage, deps: SenderDeps): ReadsAhead | undefined {
-  const groups = BILL_PREVIEW_ID.exec(message.noticeId)?.groups;
-  if (groups === undefined) return undefined;
-  const { period = '', key = '' } = groups;
-  const billVersion = Number(groups.version);
-  const channel = groups.channel as NoticeChannel;
-  return {
-    matches: (notice) =>
-      notice.kind === 'bill-preview' &&
-      notice.content === undefined &&
-      notice.accountId === message.accountId &&
-      notice.period === period &&
-      notice.billVersion === billVersion &&
-      notice.channel === channel &&
-      recipientKey(notice.channel, notice.recipient.address) === key,
-    suppression: settledLater(deps.suppressions.suppressionOf(channel, key)),
-    inputs: settledLater(
-      readSendInputs(
-        { accountId: message.accountId, period, billVersion, channel, content: undefined },
-        deps,
-      ),
-    ),
-  };
-}
-
-/** A promise that may be dropped unawaited (a step before it returned first) without an unhandled rejection. */
-function settledLater<T>(promise: Promise<T>): Promise<T> {
-  promise.catch(() => {});
-  return promise;
-}
-
-/** What a bill preview is rendered from; a warning carries its content and needs no reads. */
-interface SendInputs {
-  bill?: StoredBill;
-  account?: Account;
-  history?: StoredBill[];
-}
-
-function readSendInputs(
-  notice: Pick<StoredNotice, 'accountId' | 'period' | 'billVersion' | 'channel' | 'content'>,
-  deps: SenderDeps,
-): Promise<SendInputs> {
-  if (notice.content !== undefined) return Promise.resolve({});
-  return Promise.all([
-    deps.bills.getBill(notice.accountId, notice.period, notice.billVersion),
-    deps.accounts.getAccount(notice.accountId),
-    notice.channel === 'email'
-      ? deps.bills.getBillHistory(notice.accountId, notice.period, 12)
-      : Promise.resolve(undefined),
-  ]).then(([bill, account, history]) => ({ bill, account, history }));
-}
-
-type Outgoing = { channel: 'email'; email: EmailMessage } | { channel: 'sms'; sms: SmsMessage };
-
-/** The provider request of a notice, rendered (CPU work done before the pacing token is taken). */
-function prepareSend(notice: StoredNotice, inputs: SendInputs, deps: SenderDeps): Outgoing {
-  const { content } = notice;
-  if (content === undefined && (inputs.bill === undefined || inputs.account === undefined)) {
-    throw new PermanentDeliveryError(`notice ${notice.noticeId}: its bill or account is gone`);
-  }
-  const tags = { accountId: notice.accountId, kind: notice.kind, period: notice.period };
-  if (notice.channel === 'email') {
-    if (content !== undefined) {
-      // A warning goes out exactly as it was planned and hashed: its text is evidence.
-      return {
-        channel: 'email',
-        email: {
-          from: deps.config.fromAddress,
-          to: notice.recipient.address,
-          subject: content.subject ?? content.text.split('\n')[0]!.slice(0, 120),
-          html:
-            content.html ??
-            `<pre style="font-family:inherit;white-space:pre-wrap">${escapeHtml(content.text)}</pre>`,
-          text: content.text,
-          configurationSet: deps.config.configurationSet,
-          tags,
-        },
-      };
-    }
-    const stored = inputs.bill!;
-    // The account's service plan decides which advice the preview leads with.
-    const lead = (notice.evidence?.servicePlan as { leadAdvice?: string | null } | undefined)?.leadAdvice;
-    const bill =
-      lead == null
-        ? stored.document
-        : {
-            ...stored.document,
-            advice: [...stored.document.advice].sort(
-              (x, y) => Number(y.kind === lead) - Number(x.kind === lead),
-            ),
-          };
-    const email = renderBillPreviewEmail({
-      bill,
-      account: inputs.account!,
-      language: notice.recipient.language,
-      history: (inputs.history ?? []).map((b) => billSummary(b.document)),
-      corrected: notice.billVersion > 1,
-      version: notice.billVersion,
-    });
-    return {
-      channel: 'email',
-      email: {
-        from: deps.config.fromAddress,
-        to: notice.recipient.address,
-        subject: email.subject,
-        html: email.html,
-        text: email.text,
-        configurationSet: deps.config.configurationSet,
-        tags,
-      },
-    };
-  }
-  const phone = normalisePhoneNumber(notice.recipient.address, 'CN', { requireMobile: true });
-  if (!phone.ok)
-    throw new PermanentDeliveryError(`phone number is not a valid mobile number: ${phone.reason}`);
-  const text =
-    content?.text ??
-    renderBillPreviewSms({
-      bill: inputs.bill!.document,
-      account: inputs.account!,
-      language: notice.recipient.language,
-      corrected: notice.billVersion > 1,
-    }).text;
-  return {
-    channel: 'sms',
-    sms: { phoneNumber: phone.e164, text, senderId: deps.config.smsSenderId },
-  };
-}
-
-const escapeHtml = (text: string): string =>
-  text.replace(
-    /[&<>"']/g,
-    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
-  );
 
 /**
  * Puts SMS deferred for quiet hours back on the queue once the hours are over (run by a schedule at their

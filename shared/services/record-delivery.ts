@@ -13,6 +13,11 @@ export type SesEventType =
 
 export interface DeliveryEvent {
   providerMessageId: string;
+  /**
+   * The notice named by the message's tag (NOTICE_TAG): how an event finds a notice whose send was
+   * uncertain, as the answer carrying the message id never arrived.
+   */
+  noticeRef?: { accountId: string; noticeId: string };
   eventType: SesEventType;
   /** For Bounce: Permanent (hard) or Transient (soft). */
   bounceType?: string;
@@ -21,22 +26,25 @@ export interface DeliveryEvent {
 
 /**
  * Which status a provider event moves a notice to, and from which statuses. Status only moves forward:
- * a late Delivery never overwrites a Bounce, a re-delivered event changes nothing.
+ * a late Delivery never overwrites a Bounce, a re-delivered event changes nothing. An UNCERTAIN notice
+ * (the provider may have accepted it) is reconciled by the first event SES publishes for it: Send says
+ * SES accepted it, so it is SENT; a later event moves it on as for any sent notice.
  */
 const TRANSITIONS: Partial<
   Record<SesEventType, { from: NoticeStatus[]; to: NoticeStatus; transient?: true }>
 > = {
-  Delivery: { from: ['SENDING', 'SENT'], to: 'DELIVERED' },
-  Bounce: { from: ['SENDING', 'SENT', 'DELIVERED'], to: 'BOUNCED' },
-  Complaint: { from: ['SENDING', 'SENT', 'DELIVERED'], to: 'COMPLAINED' },
-  Reject: { from: ['SENDING', 'SENT'], to: 'FAILED' },
-  RenderingFailure: { from: ['SENDING', 'SENT'], to: 'FAILED' },
+  Send: { from: ['UNCERTAIN'], to: 'SENT' },
+  Delivery: { from: ['SENDING', 'SENT', 'UNCERTAIN'], to: 'DELIVERED' },
+  Bounce: { from: ['SENDING', 'SENT', 'DELIVERED', 'UNCERTAIN'], to: 'BOUNCED' },
+  Complaint: { from: ['SENDING', 'SENT', 'DELIVERED', 'UNCERTAIN'], to: 'COMPLAINED' },
+  Reject: { from: ['SENDING', 'SENT', 'UNCERTAIN'], to: 'FAILED' },
+  RenderingFailure: { from: ['SENDING', 'SENT', 'UNCERTAIN'], to: 'FAILED' },
 };
 
 export async function recordDeliveryEvent(
   event: DeliveryEvent,
   deps: {
-    notices: Pick<NoticeStore, 'findNoticeByProviderMessageId' | 'transitionNotice'>;
+    notices: Pick<NoticeStore, 'findNoticeByProviderMessageId' | 'getNotice' | 'transitionNotice'>;
     suppressions: Pick<SuppressionStore, 'suppressRecipient'>;
   },
 ): Promise<{ outcome: 'updated' | 'unchanged' | 'unknown-message' | 'ignored'; status?: NoticeStatus }> {
@@ -45,10 +53,23 @@ export async function recordDeliveryEvent(
   if (transition === undefined || (event.eventType === 'Bounce' && event.bounceType !== 'Permanent')) {
     return { outcome: 'ignored' };
   }
-  const notice = await deps.notices.findNoticeByProviderMessageId(event.providerMessageId);
+  const byMessageId = await deps.notices.findNoticeByProviderMessageId(event.providerMessageId);
+  // A Send event only matters to a notice whose send was uncertain, and such a notice has no message id.
+  if (event.eventType === 'Send' && byMessageId !== undefined)
+    return { outcome: 'unchanged', status: byMessageId.status };
+  const byTag =
+    byMessageId === undefined && event.noticeRef !== undefined
+      ? await deps.notices.getNotice(event.noticeRef.accountId, event.noticeRef.noticeId)
+      : undefined;
+  const notice = byMessageId ?? byTag;
   if (notice === undefined) return { outcome: 'unknown-message' };
   const moved = await deps.notices.transitionNotice(notice, transition.from, transition.to, {
     detail: event.detail ?? event.eventType,
+    // Found by its tag with no message id of its own (its send was uncertain): this message is its send,
+    // and its later events find it by this id. A notice sent again keeps the id of the send it recorded.
+    ...(byTag !== undefined && byTag.providerMessageId === undefined
+      ? { providerMessageId: event.providerMessageId }
+      : {}),
   });
   if (transition.to === 'BOUNCED' || transition.to === 'COMPLAINED') {
     // A hard bounce or a complaint ends sending to that address for every later notice.

@@ -1,8 +1,9 @@
+import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { documentClient } from '#adapters/clients.ts';
 import { s3DropObjectLookup } from '#adapters/drop-object-lookup.ts';
 import { s3DropObjectStore } from '#adapters/drop-objects.ts';
 import { dynamoStores } from '#adapters/dynamodb/index.ts';
-import { logFields } from '#adapters/observability.ts';
+import { logFields, metrics } from '#adapters/observability.ts';
 import { awsMessageProviders } from '#adapters/providers.ts';
 import { eventBridgeReminderScheduler } from '#adapters/reminder-scheduler.ts';
 import { sqsArrearsChunkQueue, sqsBillChunkQueue, sqsNoticeQueue } from '#adapters/sqs-queues.ts';
@@ -122,11 +123,29 @@ export function senderDeps(): SenderDeps {
       configurationSet: process.env.SES_CONFIGURATION_SET,
       smsSenderId: process.env.SMS_SENDER_ID,
       smsQuietHours: parseQuietHours(process.env.QUIET_HOURS, timeZoneFromEnv()),
+      ...claimLeaseFromEnv(process.env.NOTICE_CLAIM_LEASE_SECONDS),
     },
     pace,
     ...(pacedChannels === 0 ? {} : { lookahead: new Lookahead(2 * pacedChannels) }),
     log: logFields,
+    count: (metric) => metrics.addMetric(metric, MetricUnit.Count, 1),
   };
+}
+
+/**
+ * NOTICE_CLAIM_LEASE_SECONDS: how long a sender's claim on a notice holds; the stack derives it from the
+ * sender's timeout, as it does the queue's visibility timeout (deliver-notice.ts DEFAULT_CLAIM_LEASE_MS
+ * says why). Unset: the service's default.
+ */
+export function claimLeaseFromEnv(value: string | undefined): { claimLeaseMs?: number } {
+  if (value === undefined || value === '') return {};
+  const seconds = Number(value);
+  if (!/^\d{1,5}$/.test(value) || seconds < 1 || seconds > 43_200) {
+    throw new Error(
+      `NOTICE_CLAIM_LEASE_SECONDS must be a whole number of seconds from 1 to 43200, got "${value.slice(0, 40)}"`,
+    );
+  }
+  return { claimLeaseMs: seconds * 1000 };
 }
 
 /** rank-accounts: the stores, the report bucket, and (where configured) the managers' digests' queue. */

@@ -35,6 +35,7 @@ describe('functions', () => {
         'TIME_ZONE',
         'EMAIL_RATE_PER_SECOND',
         'SMS_RATE_PER_SECOND',
+        'NOTICE_CLAIM_LEASE_SECONDS',
       ],
     ],
     ['record-delivery', ['TABLE_NAME']],

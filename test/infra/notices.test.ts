@@ -23,6 +23,25 @@ describe('notices queue and sender', () => {
     expect(queue?.Properties.VisibilityTimeout).toBeGreaterThanOrEqual(6 * senderTimeout);
   });
 
+  /*
+   * The sender's claim lease and the queue's visibility timeout come from the same timeout: a lease shorter
+   * than the function timeout would let a re-delivery take over a claim whose sender may still be sending
+   * (a duplicate); one at or past the visibility timeout would make the first re-delivery after a crash
+   * find the claim live and spend a receive (once it was 300 s against 180 s).
+   */
+  it('gives send-notice a claim lease that outlasts its timeout and lapses before the message is re-delivered', () => {
+    const sender = functionNamed(template, 'send-notice').properties;
+    const lease = Number(
+      (sender.Environment as { Variables: Record<string, string> }).Variables.NOTICE_CLAIM_LEASE_SECONDS,
+    );
+    const queues = template.findResources('AWS::SQS::Queue', {
+      Properties: { RedrivePolicy: { maxReceiveCount: 5 } },
+    });
+    const [queue] = Object.values(queues) as Array<{ Properties: { VisibilityTimeout: number } }>;
+    expect(lease).toBeGreaterThanOrEqual(sender.Timeout as number);
+    expect(lease).toBeLessThan(queue!.Properties.VisibilityTimeout);
+  });
+
   it('alarms as soon as one notice lands in the dead-letter queue', () => {
     const [dlqId] = Object.keys(template.findResources('AWS::SQS::Queue')).filter((id) =>
       JSON.stringify(template.toJSON().Resources).includes(

@@ -241,6 +241,35 @@ describe('SES delivery events via EventBridge → record-delivery (local stack)'
     expect(await deliver(sesEvent(stranger, 'Delivery'))).toEqual({ outcome: 'unknown-message' });
   });
 
+  it('changes nothing on SES’s Send event for a notice that recorded its message id', async () => {
+    const event = sesEvent(await sentEmail(accounts.softBounced), 'Delivery');
+    const send = {
+      ...event,
+      'detail-type': 'Email Sent',
+      detail: { eventType: 'Send', mail: event.detail.mail },
+    };
+    expect(await deliver(send)).toEqual({ outcome: 'unchanged', status: 'SENT' });
+  });
+
+  it('reads a notice tag as input: a malformed, oversized or foreign one finds nothing and fails nothing', async () => {
+    const stranger = { ...(await sentEmail(accounts.delivered)), messageId: `local-${randomUUID()}` };
+    const event = sesEvent(stranger, 'Delivery');
+    const mail = event.detail.mail as Record<string, unknown>;
+    for (const tags of [
+      { keybillNotice: ['A'.repeat(100_000)] },
+      { keybillNotice: ['%%%not-base64%%%'] },
+      { keybillNotice: [Buffer.from(JSON.stringify(['nobody', 'none'])).toString('base64url')] },
+      { keybillNotice: [Buffer.from('["<script>", 42]').toString('base64url')] },
+      { keybillNotice: 'not a list' },
+      'not an object',
+    ]) {
+      expect(
+        await deliver({ ...event, detail: { ...event.detail, mail: { ...mail, tags } } }),
+        JSON.stringify(tags).slice(0, 60),
+      ).toEqual({ outcome: 'unknown-message' });
+    }
+  });
+
   it('ends the next bill version’s email to a suppressed address SUPPRESSED, without it reaching SES', async () => {
     const { delivered, hardBounced, complained } = accounts;
     const emailsBefore = await stack.ses!.listEmails();

@@ -1,6 +1,6 @@
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { NoticeChannel, NoticePlan, NoticeStatus, StoredNotice } from '#domain/notices.ts';
-import type { NoticeStore, SuppressionStore } from '#services/ports/stores.ts';
+import type { NoticeStore, NoticeTransitionExtra, SuppressionStore } from '#services/ports/stores.ts';
 import { keys, keysOfIndexes } from './keys.ts';
 import { type DynamoTable, isConditionFailure, withoutKeys } from './table.ts';
 
@@ -70,7 +70,7 @@ export class DynamoNoticeStore implements NoticeStore {
     notice: NoticeRef,
     from: readonly NoticeStatus[],
     to: NoticeStatus,
-    extra: { detail?: string; providerMessageId?: string; lastError?: string; countAttempt?: boolean } = {},
+    extra: NoticeTransitionExtra = {},
   ): Promise<boolean> {
     const now = new Date().toISOString();
     const values: Record<string, unknown> = {
@@ -103,6 +103,11 @@ export class DynamoNoticeStore implements NoticeStore {
     if (extra.countAttempt === true) {
       sets.push('attempts = attempts + :one');
       values[':one'] = 1;
+    }
+    if (extra.countUncertainResend === true) {
+      sets.push('uncertainResends = if_not_exists(uncertainResends, :zero) + :oneResend');
+      values[':zero'] = 0;
+      values[':oneResend'] = 1;
     }
     return this.updateIf({
       Key: keys.notice(notice.accountId, notice.noticeId),

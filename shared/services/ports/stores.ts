@@ -91,6 +91,8 @@ export interface NoticeTransitionExtra {
   providerMessageId?: string;
   lastError?: string;
   countAttempt?: boolean;
+  /** Adds one to `uncertainResends`: this transition starts a send that may duplicate an earlier one. */
+  countUncertainResend?: boolean;
 }
 
 export interface NoticeStore {
