@@ -1,4 +1,5 @@
 import type { Account } from '#domain/account.ts';
+import type { BillDocument } from '#domain/bill.ts';
 import type { StoredBill } from '#domain/bill-version.ts';
 import { billSummary } from '#domain/billing/index.ts';
 import {
@@ -82,20 +83,8 @@ export function prepareSend(
         },
       };
     }
-    const stored = inputs.bill!;
-    // The account's service plan decides which advice the preview leads with.
-    const lead = (notice.evidence?.servicePlan as { leadAdvice?: string | null } | undefined)?.leadAdvice;
-    const bill =
-      lead == null
-        ? stored.document
-        : {
-            ...stored.document,
-            advice: [...stored.document.advice].sort(
-              (x, y) => Number(y.kind === lead) - Number(x.kind === lead),
-            ),
-          };
     const email = renderBillPreviewEmail({
-      bill,
+      bill: billLeadingWithPlannedAdvice(notice, inputs.bill!),
       account: inputs.account!,
       language: notice.recipient.language,
       history: (inputs.history ?? []).map((b) => billSummary(b.document)),
@@ -130,6 +119,17 @@ export function prepareSend(
     channel: 'sms',
     sms: { phoneNumber: phone.e164, text, senderId: deps.config.smsSenderId },
   };
+}
+
+/** The account's service plan decides which advice the preview leads with. */
+function billLeadingWithPlannedAdvice(notice: StoredNotice, stored: StoredBill): BillDocument {
+  const lead = (notice.evidence?.servicePlan as { leadAdvice?: string | null } | undefined)?.leadAdvice;
+  return lead == null
+    ? stored.document
+    : {
+        ...stored.document,
+        advice: [...stored.document.advice].sort((x, y) => Number(y.kind === lead) - Number(x.kind === lead)),
+      };
 }
 
 const escapeHtml = (text: string): string =>
