@@ -50,22 +50,27 @@ export function integerDigits(value: string): number {
 
 /** Sign of a − b for two unsigned decimal strings (digits, an optional point and decimals). */
 export function compareDecimals(a: string, b: string): number {
-  const aDot = a.indexOf('.');
-  const bDot = b.indexOf('.');
-  const aInt = aDot === -1 ? a : a.slice(0, aDot);
-  const bInt = bDot === -1 ? b : b.slice(0, bDot);
-  const aDigits = integerDigits(aInt);
-  const bDigits = integerDigits(bInt);
-  if (aDigits !== bDigits) return aDigits < bDigits ? -1 : 1;
-  const aSig = aInt.slice(aInt.length - aDigits);
-  const bSig = bInt.slice(bInt.length - bDigits);
-  if (aSig !== bSig) return aSig < bSig ? -1 : 1;
-  const aFrac = aDot === -1 ? '' : a.slice(aDot + 1);
-  const bFrac = bDot === -1 ? '' : b.slice(bDot + 1);
-  const width = Math.max(aFrac.length, bFrac.length);
-  const aPadded = aFrac.padEnd(width, '0');
-  const bPadded = bFrac.padEnd(width, '0');
-  return aPadded === bPadded ? 0 : aPadded < bPadded ? -1 : 1;
+  // Written without slicing: it runs on six register pairs of every row of a drop.
+  let aDot = a.indexOf('.');
+  if (aDot === -1) aDot = a.length;
+  let bDot = b.indexOf('.');
+  if (bDot === -1) bDot = b.length;
+  let i = 0;
+  while (i < aDot && a.charCodeAt(i) === 48) i++;
+  let j = 0;
+  while (j < bDot && b.charCodeAt(j) === 48) j++;
+  if (aDot - i !== bDot - j) return aDot - i < bDot - j ? -1 : 1;
+  for (; i < aDot; i++, j++) {
+    const d = a.charCodeAt(i) - b.charCodeAt(j);
+    if (d !== 0) return d < 0 ? -1 : 1;
+  }
+  // Decimals, a missing digit read as 0.
+  for (let k = 1; aDot + k < a.length || bDot + k < b.length; k++) {
+    const x = aDot + k < a.length ? a.charCodeAt(aDot + k) : 48;
+    const y = bDot + k < b.length ? b.charCodeAt(bDot + k) : 48;
+    if (x !== y) return x < y ? -1 : 1;
+  }
+  return 0;
 }
 
 /** An unsigned decimal with at most 4 decimals as an integer number of 1/10,000 units. */
@@ -75,20 +80,25 @@ function units(value: string): bigint {
   return BigInt(value.slice(0, dot) + value.slice(dot + 1).padEnd(4, '0'));
 }
 
-/** The cumulative registers of a row with their column prefix (`kwh_total` → kwh_total_start/_end). */
-function cumulativeRegisters(row: MeterReadRow): [string, RegisterPair][] {
-  const pairs: [string, RegisterPair][] = [['kwh_total', row.kwhTotal]];
-  for (const band of ['sharp', 'peak', 'flat', 'valley'] as const) {
-    const pair = row.kwhBands[band];
-    if (pair !== undefined) pairs.push([`kwh_${band}`, pair]);
-  }
-  pairs.push(['kvarh', row.kvarh]);
-  if (row.kvarhExport !== undefined) pairs.push(['kvarh_export', row.kvarhExport]);
-  return pairs;
+type PairCheck = (prefix: string, pair: RegisterPair) => RowBreach | undefined;
+
+/** The first breach `check` finds among the cumulative registers (prefix `kwh_total` → kwh_total_start/_end). */
+function firstRegisterBreach(row: MeterReadRow, check: PairCheck): RowBreach | undefined {
+  const { kwhBands } = row;
+  return (
+    check('kwh_total', row.kwhTotal) ??
+    (kwhBands.sharp === undefined ? undefined : check('kwh_sharp', kwhBands.sharp)) ??
+    (kwhBands.peak === undefined ? undefined : check('kwh_peak', kwhBands.peak)) ??
+    (kwhBands.flat === undefined ? undefined : check('kwh_flat', kwhBands.flat)) ??
+    (kwhBands.valley === undefined ? undefined : check('kwh_valley', kwhBands.valley)) ??
+    check('kvarh', row.kvarh) ??
+    (row.kvarhExport === undefined ? undefined : check('kvarh_export', row.kvarhExport))
+  );
 }
 
 function oversizedReading(
-  column: string,
+  prefix: string,
+  side: string,
   value: string,
   registerDigits: number | undefined,
 ): RowBreach | undefined {
@@ -97,7 +107,10 @@ function oversizedReading(
   if (digits <= max) return undefined;
   const size =
     registerDigits === undefined ? 'the largest register read (no register_digits)' : 'register_digits';
-  return { column, reason: `reading ${value} has ${digits} integer digits, more than the ${max} of ${size}` };
+  return {
+    column: prefix + side,
+    reason: `reading ${value} has ${digits} integer digits, more than the ${max} of ${size}`,
+  };
 }
 
 /**
@@ -136,20 +149,16 @@ export function meterReadMagnitudeBreach(row: MeterReadRow): RowBreach | undefin
       reason: `multiplier ${row.multiplier} is implausible: at most ${MAX_MULTIPLIER_INTEGER_DIGITS} integer digits (below 10,000,000)`,
     };
   }
-  const registers = cumulativeRegisters(row);
-  for (const [prefix, pair] of registers) {
-    const breach =
-      oversizedReading(`${prefix}_start`, pair.start, digits) ??
-      oversizedReading(`${prefix}_end`, pair.end, digits);
-    if (breach !== undefined) return breach;
-  }
-  const demand = oversizedReading('max_demand_kw', row.maxDemandKw, undefined);
-  if (demand !== undefined) return demand;
-  for (const [prefix, pair] of registers) {
-    const breach = reversedReading(prefix, pair, digits);
-    if (breach !== undefined) return breach;
-  }
-  return undefined;
+  return (
+    firstRegisterBreach(
+      row,
+      (prefix, pair) =>
+        oversizedReading(prefix, '_start', pair.start, digits) ??
+        oversizedReading(prefix, '_end', pair.end, digits),
+    ) ??
+    oversizedReading('max_demand_kw', '', row.maxDemandKw, undefined) ??
+    firstRegisterBreach(row, (prefix, pair) => reversedReading(prefix, pair, digits))
+  );
 }
 
 /** `YYYY-MM` of the Asia/Shanghai month an instant falls in. */
