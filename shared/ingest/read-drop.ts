@@ -358,7 +358,7 @@ export async function* readDrop<T>(
 }
 
 /** Refuses a file whose rows do not account for its lines, or that a feed needing rows has none of. */
-function checkAccounting(
+export function checkAccounting(
   fileName: string,
   counts: DropCounts,
   dataLines: number,

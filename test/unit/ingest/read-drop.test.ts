@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { DropFileError, MAX_RECORD_BYTES, METER_READ_FEED, rawSplitRows, readDrop } from '#ingest/index.ts';
+import { checkAccounting } from '#ingest/read-drop.ts';
 import { collect, csvText, METER_HEADER, meterCells, rejectionOf, source } from './fixtures.ts';
 
 const header = METER_HEADER.join(',');
@@ -293,5 +294,35 @@ describe('reading a meter-read drop', () => {
     expect(records).toHaveLength(3);
     expect(records[0]).toEqual([...METER_HEADER]);
     expect(records[2]?.[2]).toBe('bad');
+  });
+});
+
+describe('row accounting (issue #11)', () => {
+  it('refuses a file whose rows do not account for its data lines, with the counts in the reason', () => {
+    const counts = { rows: 7, accepted: 2, rejected: 5 };
+    expect(() => checkAccounting('drop.csv', counts, 7, {})).not.toThrow();
+    const err = (() => {
+      try {
+        checkAccounting('drop.csv', { rows: 2, accepted: 1, rejected: 1 }, 7, {});
+      } catch (error) {
+        return error as DropFileError;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(DropFileError);
+    expect(err).toMatchObject({
+      code: 'row-count-mismatch',
+      message: 'drop.csv: row accounting does not add up: 7 data lines, 2 rows read, 1 accepted + 1 rejected',
+    });
+    expect(() => checkAccounting('drop.csv', { rows: 7, accepted: 2, rejected: 4 }, 7, {})).toThrow(
+      /does not add up/,
+    );
+  });
+
+  it('counts the data lines from the bytes: blank lines and lines of commas are not rows, CR/LF/CRLF all end lines', async () => {
+    const text = `\n\r\n${header}\r\r\n${line()}\r,,\r \n${line()}\r\n\n${line({ period: 'x' })}`;
+    for (const chunkSize of [undefined, 1, 2, 5]) {
+      expect((await read(text, chunkSize)).counts).toEqual({ rows: 3, accepted: 2, rejected: 1 });
+    }
   });
 });
