@@ -11,17 +11,30 @@ export interface OfflineReject {
   reason: string;
 }
 
+/** Rows of the reads file, as the pipeline's run counts them: accepted + rejected = rows. */
+export interface OfflineCounts {
+  rows: number;
+  accepted: number;
+  rejected: number;
+}
+
 /** Bills computed from files, with the same parser and engine as the pipeline, and no AWS at all. */
 export async function computeOfflineBills(input: {
   accounts: readonly Account[];
   tariffs: readonly Tariff[];
   reads: DropSource;
   period: string;
-}): Promise<{ period: string; bills: BillDocument[]; rejects: OfflineReject[] }> {
+  /** The caller's clock for the period and read_at window (as the pipeline's run clock). */
+  now: Date;
+}): Promise<{ period: string; counts: OfflineCounts; bills: BillDocument[]; rejects: OfflineReject[] }> {
   const accounts = new Map(input.accounts.map((a) => [a.accountId, a]));
   const rowsByAccount = new Map<string, { rowNumber: number; row: MeterReadRow }[]>();
   const rejects: OfflineReject[] = [];
-  for await (const item of readDrop(input.reads, METER_READ_FEED)) {
+  const drop = readDrop(input.reads, METER_READ_FEED, { now: input.now });
+  let rows = 0;
+  for (let next = await drop.next(); !next.done; next = await drop.next()) {
+    const item = next.value;
+    rows++;
     if (item.kind === 'reject') {
       rejects.push({ rowNumber: item.rowNumber, column: item.column, reason: item.reason });
       continue;
@@ -64,5 +77,7 @@ export async function computeOfflineBills(input: {
     }
   }
   rejects.sort((a, b) => a.rowNumber - b.rowNumber);
-  return { period: input.period, bills, rejects };
+  const rejectedRows = new Set(rejects.map((r) => r.rowNumber)).size;
+  const counts = { rows, accepted: rows - rejectedRows, rejected: rejectedRows };
+  return { period: input.period, counts, bills, rejects };
 }

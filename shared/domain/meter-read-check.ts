@@ -6,6 +6,7 @@ import {
   type ReadType,
   type RegisterPair,
 } from './meter-read.ts';
+import { meterReadMagnitudeBreach } from './meter-read-bounds.ts';
 import type { TouBand } from './primitives.ts';
 
 /*
@@ -183,7 +184,7 @@ export function certainMeterRead(cells: readonly unknown[]): MeterReadRow | unde
     valley: pair(valleyStart, valleyEnd),
   };
   if (sharpStart !== null && sharpEnd !== null) kwhBands.sharp = pair(sharpStart, sharpEnd);
-  return {
+  const row: MeterReadRow = {
     accountId,
     meterId,
     period,
@@ -197,4 +198,6 @@ export function certainMeterRead(cells: readonly unknown[]): MeterReadRow | unde
     maxDemandKw,
     registerDigits: digits === null ? undefined : digits,
   };
+  // The schema's last refinement, the same function: a breach is zod's to word.
+  return meterReadMagnitudeBreach(row) === undefined ? row : undefined;
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { meterReadMagnitudeBreach } from './meter-read-bounds.ts';
 import {
   AccountId,
   MeterId,
@@ -64,10 +65,10 @@ export interface RegisterPair {
 }
 
 /**
- * One validated row of a meter-read drop. Input: the row's cells keyed by canonical column name
- * (strings, as the CSV parser delivers them); output: typed fields with registers paired.
+ * The shape of a meter-read row. Input: the row's cells keyed by canonical column name (strings, as the
+ * CSV parser delivers them); output: typed fields with registers paired.
  */
-export const MeterReadRowSchema = z
+export const MeterReadRowShapeSchema = z
   .object({
     account_id: AccountId,
     meter_id: MeterId,
@@ -146,6 +147,17 @@ export const MeterReadRowSchema = z
       registerDigits: r.register_digits,
     };
   });
+
+/**
+ * One validated row of a meter-read drop: the shape, then the magnitudes (register sizes, the
+ * multiplier's range, reversed readings) on the typed row, so that the fast path (meter-read-check.ts)
+ * applies the very same function. The shape alone (MeterReadRowShapeSchema) is for tests of the billing
+ * engine, which stays defensive about rows these bounds would have rejected.
+ */
+export const MeterReadRowSchema = MeterReadRowShapeSchema.superRefine((row, ctx) => {
+  const breach = meterReadMagnitudeBreach(row);
+  if (breach !== undefined) ctx.addIssue({ code: 'custom', path: [breach.column], message: breach.reason });
+});
 export type MeterReadRow = z.output<typeof MeterReadRowSchema>;
 export type MeterReadCells = z.input<typeof MeterReadRowSchema>;
 

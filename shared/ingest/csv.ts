@@ -2,24 +2,37 @@ import { pipeline, Readable } from 'node:stream';
 import { CsvError, type Options, type Parser, parse } from 'csv-parse';
 import { DropFileError } from './errors.ts';
 
-/** One record as csv-parse produced it (the header record included). */
+/**
+ * One physical line of the file as a CSV record (the header line included). A record never runs across
+ * lines: no field of a feed may hold a line break, and a quote left open would otherwise swallow the
+ * valid rows after it (issue #11). So a quote not closed on its line makes that line a reject, and
+ * reading goes on with the next line.
+ */
 export interface CsvRecord {
   readonly fields: string[];
-  /** The record's text in the file, without blank lines before it and without its line end. */
+  /** The line's text, without its line end. */
   readonly text: string;
-  /** Physical line (1-based) on which the record starts. */
+  /** Physical line (1-based): `\n`, `\r\n` and a lone `\r` each end a line. */
   readonly line: number;
-  /**
-   * Set when csv-parse could not finish the record: a quote opened and never closed, so the record
-   * runs to the end of the file. `fields` is then empty.
-   */
+  /** Set when a quote opened on this line is not closed on it. `fields` is then empty. */
   readonly unterminated: boolean;
 }
 
 /**
- * Input taken without any field or record ending before the file is refused: a real record is a few
- * hundred bytes, so this only trips on an unclosed quote (or a binary file), and it bounds memory.
- * Measured on the feeding side, so it is exact to within a slice or two (≈ 128 KiB).
+ * What the byte stream held, counted apart from the parser so that the row accounting can be checked
+ * against it (readDrop: accepted + rejected must equal the data lines).
+ */
+export interface LineStats {
+  /** Physical lines with at least one character (empty lines are not counted). */
+  nonEmptyLines: number;
+  /** Non-empty lines of only commas and blanks, which carry no data and are not rows. */
+  blankLines: number;
+}
+
+/**
+ * Input taken without any line ending before the file is refused: a real line is a few hundred bytes,
+ * so this only trips on a binary file, and it bounds memory. Measured on the feeding side, so it is
+ * exact to within a slice or two (≈ 128 KiB).
  */
 export const MAX_RECORD_BYTES = 1024 * 1024;
 
@@ -31,37 +44,61 @@ interface RawRecord {
   raw: string;
 }
 
-interface SkippedRecord {
-  /** Records the parser had pushed when this one was given up: it goes between those and the next. */
-  readonly recordsBefore: number;
-  readonly raw: string;
-}
-
 /** csv-parse options for drop files (exported so tests can parse a whole text the same way). */
 export const CSV_PARSE_OPTIONS = {
-  // The spec says `\n` or `\r\n`; naming both (instead of auto-discovery from the first line)
-  // keeps a file with mixed line ends readable. A lone `\r` stays inside the field.
-  record_delimiter: ['\r\n', '\n'],
+  // The spec says `\n` or `\r\n`; a lone `\r` (old Mac files) ends a line too rather than gluing the
+  // whole file into its header, which once made such a drop "succeed" with no rows. `\r\n` first.
+  record_delimiter: ['\r\n', '\n', '\r'],
   raw: true,
+  // csv-parse splits lines at commas only; quotes are read per line (splitQuotedLine), so an unclosed
+  // quote costs its own line and nothing after it.
+  quote: false,
   // A row with the wrong number of fields is a reject for that row, not a parse failure.
   relax_column_count: true,
-  // A stray quote inside a field is kept as text; the row check reports it as malformed quoting.
-  relax_quotes: true,
   skip_empty_lines: true,
-  // With relax_quotes the only error left is a quote still open at the end of the file: that record
-  // goes to on_skip instead of failing the stream (and losing the records buffered before it).
-  skip_records_with_error: true,
 } as const satisfies Options;
 
-function createParser(onSkip: (err: CsvError | undefined, raw: string | undefined) => void): Parser {
-  return parse({
-    ...CSV_PARSE_OPTIONS,
-    record_delimiter: [...CSV_PARSE_OPTIONS.record_delimiter],
-    on_skip: (err, raw) => {
-      onSkip(err, raw);
-      return undefined;
-    },
-  });
+function createParser(): Parser {
+  return parse({ ...CSV_PARSE_OPTIONS, record_delimiter: [...CSV_PARSE_OPTIONS.record_delimiter] });
+}
+
+/**
+ * The fields of one line read with RFC 4180 quoting: a field starting with `"` runs to its closing
+ * quote, inner quotes doubled. Lenient like csv-parse's relax_quotes (a stray quote elsewhere stays
+ * text; readDrop rejects such a line as malformed quoting). `unterminated` when a quote is not closed.
+ */
+export function splitQuotedLine(text: string): { fields: string[]; unterminated: boolean } {
+  const fields: string[] = [];
+  let i = 0;
+  for (;;) {
+    if (text.charCodeAt(i) === 34) {
+      let value = '';
+      let from = i + 1;
+      for (;;) {
+        const quote = text.indexOf('"', from);
+        if (quote === -1) return { fields: [], unterminated: true };
+        value += text.slice(from, quote);
+        if (text.charCodeAt(quote + 1) === 34) {
+          value += '"';
+          from = quote + 2;
+          continue;
+        }
+        i = quote + 1;
+        break;
+      }
+      const comma = text.indexOf(',', i);
+      // Text after the closing quote (malformed) is kept, as csv-parse's relax_quotes keeps it.
+      value += text.slice(i, comma === -1 ? text.length : comma);
+      fields.push(value);
+      if (comma === -1) return { fields, unterminated: false };
+      i = comma + 1;
+    } else {
+      const comma = text.indexOf(',', i);
+      fields.push(text.slice(i, comma === -1 ? text.length : comma));
+      if (comma === -1) return { fields, unterminated: false };
+      i = comma + 1;
+    }
+  }
 }
 
 /** Count of line breaks (`\n`, `\r\n` or a lone `\r`) in `text[from, to)`. */
@@ -75,14 +112,13 @@ function countLineBreaks(text: string, from: number, to: number): number {
 }
 
 /**
- * csv-parse's `raw` holds, before the record, the blank lines it skipped, and after it the first
- * character of the record delimiter; this strips both and follows the physical line count.
+ * csv-parse's `raw` holds, before the record, the blank lines it skipped, and after it the record
+ * delimiter; this strips both and follows the physical line count.
  */
 class LineTracker {
   private breaksSoFar = 0;
 
-  /** `unterminated`: the raw text runs to the end of the file, so every trailing line end goes. */
-  place(raw: string, unterminated = false): { text: string; line: number } {
+  place(raw: string): { text: string; line: number } {
     let start = 0;
     while (start < raw.length) {
       const c = raw.charCodeAt(start);
@@ -92,11 +128,11 @@ class LineTracker {
     const line = 1 + this.breaksSoFar + (start > 0 ? countLineBreaks(raw, 0, start) : 0);
     this.breaksSoFar += countLineBreaks(raw, 0, raw.length);
     let end = raw.length;
-    do {
+    while (end > start) {
       const last = raw.charCodeAt(end - 1);
-      if (end <= start || (last !== 10 && last !== 13)) break;
+      if (last !== 10 && last !== 13) break;
       end--;
-    } while (unterminated);
+    }
     return { text: start === 0 && end === raw.length ? raw : raw.slice(start, end), line };
   }
 }
@@ -106,17 +142,77 @@ function isBlank(fields: readonly string[]): boolean {
   return true;
 }
 
+/** Counts non-empty physical lines in the bytes as they pass (`\n`, `\r\n`, lone `\r`). */
+class ByteLineCounter {
+  nonEmptyLines = 0;
+  /** The line being read has at least one byte. */
+  private lineHasContent = false;
+  private lastWasCr = false;
+
+  count(bytes: Buffer): void {
+    if (bytes.length === 0) return;
+    // The common case, no CR at all: native indexOf from LF to LF.
+    if (bytes.indexOf(13) === -1) {
+      let from = 0;
+      let lines = 0;
+      let content = this.lineHasContent;
+      for (let lf = bytes.indexOf(10); lf !== -1; lf = bytes.indexOf(10, from)) {
+        // The `\n` of a `\r\n` cut between chunks ends the line the `\r` already ended.
+        if (lf > from || (content && !(lf === 0 && this.lastWasCr))) lines++;
+        content = false;
+        from = lf + 1;
+      }
+      this.nonEmptyLines += lines;
+      this.lineHasContent = from < bytes.length || content;
+      this.lastWasCr = false;
+      return;
+    }
+    this.countByByte(bytes);
+  }
+
+  private countByByte(bytes: Buffer): void {
+    let content = this.lineHasContent;
+    let lastWasCr = this.lastWasCr;
+    let lines = 0;
+    for (let i = 0; i < bytes.length; i++) {
+      const b = bytes[i]!;
+      if (b === 10) {
+        if (!lastWasCr && content) lines++;
+        content = false;
+        lastWasCr = false;
+      } else if (b === 13) {
+        if (content) lines++;
+        content = false;
+        lastWasCr = true;
+      } else {
+        content = true;
+        lastWasCr = false;
+      }
+    }
+    this.nonEmptyLines += lines;
+    this.lineHasContent = content;
+    this.lastWasCr = lastWasCr;
+  }
+
+  end(): void {
+    if (this.lineHasContent) this.nonEmptyLines++;
+    this.lineHasContent = false;
+  }
+}
+
 async function* feedWithRecordBound(
   chunks: AsyncIterable<Buffer>,
   parser: Parser,
   fileName: string,
+  counter: ByteLineCounter,
 ): AsyncGenerator<Buffer> {
   let progressMark = -1;
   let progressLine = 1;
   let bytesWithoutProgress = 0;
   for await (const chunk of chunks) {
+    counter.count(chunk);
     for (let offset = 0; offset < chunk.length; offset += FEED_SLICE_BYTES) {
-      // info.bytes moves at every delimiter outside quotes; empty lines are counted separately.
+      // info.bytes moves at every delimiter; empty lines are counted separately.
       const mark = parser.info.bytes + parser.info.empty_lines;
       if (mark !== progressMark) {
         progressMark = mark;
@@ -132,50 +228,56 @@ async function* feedWithRecordBound(
         throw new DropFileError(
           fileName,
           'record-too-large',
-          `a field runs on for more than ${MAX_RECORD_BYTES / 1024 / 1024} MiB from around line ${progressLine} ` +
-            '(an unclosed quote?)',
+          `line ${progressLine} runs on for more than ${MAX_RECORD_BYTES / 1024 / 1024} MiB without a line end ` +
+            '(is this a text file?)',
         );
       }
       yield slice;
     }
   }
+  counter.end();
+}
+
+/** The record of one line: csv-parse's comma split, or the quote-aware split when the line has a quote. */
+function recordOf(fields: string[], text: string, line: number): CsvRecord {
+  if (text.indexOf('"') === -1) return { fields, text, line, unterminated: false };
+  const quoted = splitQuotedLine(text);
+  return { fields: quoted.fields, text, line, unterminated: quoted.unterminated };
 }
 
 /**
- * Splits UTF-8 bytes into CSV records (RFC 4180), streaming, with each record's text and start line.
- * Empty lines and records whose cells are all empty or blank are not yielded.
+ * Splits UTF-8 bytes into CSV records, one per physical line, streaming, with each line's text and
+ * number. Empty lines and lines whose cells are all empty or blank are not yielded (they are counted
+ * in `stats`, filled as the file is read and complete once the generator is done).
  */
 export async function* csvRecords(
   chunks: AsyncIterable<Buffer>,
   fileName: string,
+  stats: LineStats = { nonEmptyLines: 0, blankLines: 0 },
 ): AsyncGenerator<CsvRecord> {
-  const skipped: SkippedRecord[] = [];
-  const parser: Parser = createParser((_err, raw) => {
-    skipped.push({ recordsBefore: parser.info.records, raw: raw ?? '' });
-  });
+  const parser: Parser = createParser();
   const lines = new LineTracker();
-  const unterminated = (skip: SkippedRecord): CsvRecord => {
-    const { text, line } = lines.place(skip.raw, true);
-    return { fields: [], text, line, unterminated: true };
-  };
+  const counter = new ByteLineCounter();
   // A read-ahead of one slice keeps the parser's progress, seen from the feeding side, close to current.
-  const feed = Readable.from(feedWithRecordBound(chunks, parser, fileName), { highWaterMark: 1 });
+  const feed = Readable.from(feedWithRecordBound(chunks, parser, fileName, counter), { highWaterMark: 1 });
   const records = pipeline(feed, parser, () => {});
-  let pushed = 0;
   try {
     for await (const { record, raw } of records as AsyncIterable<RawRecord>) {
-      pushed++;
-      while (skipped.length > 0 && skipped[0]!.recordsBefore < pushed) yield unterminated(skipped.shift()!);
       const { text, line } = lines.place(raw);
+      const item = recordOf(record, text, line);
       // Records of only empty cells (`,,,,`, as spreadsheets export) carry no data. Skipped here
       // rather than with csv-parse's skip_records_with_empty_values, whose skips hide line breaks.
-      if (isBlank(record)) continue;
-      yield { fields: record, text, line, unterminated: false };
+      if (!item.unterminated && isBlank(item.fields)) {
+        stats.blankLines++;
+        continue;
+      }
+      yield item;
     }
   } catch (err) {
     if (err instanceof CsvError)
       throw new DropFileError(fileName, 'not-csv', `not readable as CSV: ${err.message}`);
     throw err;
+  } finally {
+    stats.nonEmptyLines = counter.nonEmptyLines;
   }
-  for (const skip of skipped) yield unterminated(skip);
 }

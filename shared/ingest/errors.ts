@@ -6,7 +6,9 @@ export type DropFileErrorCode =
   | 'duplicate-column'
   | 'unsupported-charset'
   | 'corrupt-gzip'
-  | 'record-too-large';
+  | 'record-too-large'
+  | 'no-rows'
+  | 'row-count-mismatch';
 
 /**
  * A file-level problem: nothing in the file can be trusted row by row. It can arrive after rows were

@@ -5,6 +5,7 @@ import {
   MeterReadRowSchema,
   REQUIRED_METER_READ_COLUMNS,
 } from '#domain/meter-read.ts';
+import { MAX_METER_READ_CELL_CHARS, meterReadWindowBreach } from '#domain/meter-read-bounds.ts';
 import { certainMeterRead } from '#domain/meter-read-check.ts';
 import {
   PAYMENT_COLUMNS,
@@ -29,6 +30,15 @@ export interface FeedDefinition<T> {
    * rather than the schema's object, which costs more to build than this check).
    */
   readonly certainRow?: (cells: readonly (string | undefined)[]) => T | undefined;
+  /** Longest cell of `columns` read at all (longer is a reject before any parsing). @default DEFAULT_MAX_CELL_CHARS */
+  readonly maxCellChars?: number;
+  /** A file with a header and no data row is refused whole (nothing to do would hide a broken file). */
+  readonly requireRows?: boolean;
+  /**
+   * A check of a valid row against policy that depends on the caller's clock (readDrop's `now`); the
+   * column at fault and the reason, or undefined when the row is within policy.
+   */
+  readonly rowPolicy?: (row: T, now: Date) => { column: string; reason: string } | undefined;
 }
 
 export const METER_READ_FEED: FeedDefinition<MeterReadRow> = {
@@ -37,6 +47,9 @@ export const METER_READ_FEED: FeedDefinition<MeterReadRow> = {
   requiredColumns: REQUIRED_METER_READ_COLUMNS,
   schema: MeterReadRowSchema,
   certainRow: certainMeterRead,
+  maxCellChars: MAX_METER_READ_CELL_CHARS,
+  requireRows: true,
+  rowPolicy: (row, now) => meterReadWindowBreach(row, now),
 };
 
 export const PAYMENT_FEED: FeedDefinition<PaymentRow> = {

@@ -8,12 +8,17 @@
  *   utf-8 / ascii → UTF-8, anything else → DropFileError); else detection: ASCII passes through
  *   undecided, and the first ENCODING_SNIFF_BYTES from the first non-ASCII byte decide (valid UTF-8 →
  *   UTF-8, otherwise GB18030). Bytes invalid in the chosen encoding later on make that row a reject.
- * - CSV: RFC 4180 via csv-parse, `\n` or `\r\n` (mixed allowed). Empty lines and lines of only
- *   commas/blanks are not rows. A row with the wrong field count, malformed quotes or undecodable bytes
- *   is a reject; a quote left open runs to the end of the file as one rejected row, unless it runs past
- *   MAX_RECORD_BYTES, which refuses the file.
+ * - CSV: one record per physical line (`\n`, `\r\n` or a lone `\r`; mixed allowed), RFC 4180 quoting
+ *   within the line. Empty lines and lines of only commas/blanks are not rows. A row with the wrong field
+ *   count, malformed quotes, a quote not closed on its line, undecodable bytes or a cell longer than the
+ *   feed's maxCellChars is a reject; the lines after it are read. A line running past MAX_RECORD_BYTES
+ *   refuses the file.
+ * - Policy: a feed's rowPolicy (meter reads: the period and read_at window) is applied with the caller's
+ *   `now` (ReadDropOptions), never the clock read here.
  * - Numbering: `rowNumber` is the 1-based data record number (header = row 0); `line` is the physical
- *   line the record starts on. readDrop's return value is the DropCounts (accepted + rejected = rows).
+ *   line the record starts on. readDrop's return value is the DropCounts (accepted + rejected = rows =
+ *   the data lines counted from the bytes, or the file is refused: row-count-mismatch); a feed with
+ *   requireRows refuses a file with no rows (no-rows).
  */
 export { MAX_RECORD_BYTES } from './csv.ts';
 export {

@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { type CsvRecord, csvRecords } from './csv.ts';
+import { type CsvRecord, csvRecords, type LineStats } from './csv.ts';
 import {
   bodyChunks,
   type DropBody,
@@ -46,7 +46,11 @@ export interface DropReject {
 
 export type DropItem<T> = DropRow<T> | DropReject;
 
-/** Always `accepted + rejected === rows`. */
+/**
+ * Always `accepted + rejected === rows`, and `rows` is the number of data lines in the file, counted from
+ * its bytes apart from the parser (non-empty, non-blank lines after the header): readDrop refuses the
+ * file (DropFileError `row-count-mismatch`) rather than return counts that do not add up.
+ */
 export interface DropCounts {
   rows: number;
   accepted: number;
@@ -56,20 +60,32 @@ export interface DropCounts {
 export interface ReadDropOptions {
   /** Told once how the text encoding was decided (for logs). */
   onEncoding?: OnEncoding;
+  /**
+   * The caller's clock, for the feed's rowPolicy (e.g. the period window of meter reads). Without it the
+   * policy is not applied: the domain never reads the clock itself.
+   */
+  now?: Date;
 }
 
-/** Longer raw text (an unclosed quote swallows the rest of the file) is cut in rejects. */
+/** Longer raw text (a line of a binary file, a huge cell) is cut in rejects. */
 export const MAX_REJECT_RAW_CHARS = 4096;
+
+/** Longest cell of a feed's columns read at all, unless the feed says otherwise (FeedDefinition.maxCellChars). */
+export const DEFAULT_MAX_CELL_CHARS = 256;
 
 function clip(text: string, max: number): string {
   return text.length <= max ? text : `${text.slice(0, max)}… [${text.length - max} more characters]`;
 }
 
 /** The file's records, decoded, whatever the compression and encoding. */
-function dropRecords(source: DropSource, options: ReadDropOptions): AsyncGenerator<CsvRecord> {
+function dropRecords(
+  source: DropSource,
+  options: ReadDropOptions,
+  stats?: LineStats,
+): AsyncGenerator<CsvRecord> {
   const declared = declaredEncoding(source.charset, source.fileName);
   const inflated = gunzipIfCompressed(bodyChunks(source.body), source.fileName);
-  return csvRecords(decodeToUtf8(inflated, declared, options.onEncoding), source.fileName);
+  return csvRecords(decodeToUtf8(inflated, declared, options.onEncoding), source.fileName, stats);
 }
 
 interface Header {
@@ -85,7 +101,11 @@ interface Header {
 // biome-ignore lint/suspicious/noControlCharactersInRegex: that is the point of this pattern
 const NOT_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/;
 
-function readHeader(record: CsvRecord, feed: FeedDefinition<unknown>, fileName: string): Header {
+function readHeader(
+  record: CsvRecord,
+  feed: Pick<FeedDefinition<unknown>, 'columns' | 'requiredColumns'>,
+  fileName: string,
+): Header {
   if (record.unterminated) {
     throw new DropFileError(fileName, 'not-csv', 'the header row opens a quote that is never closed');
   }
@@ -190,7 +210,7 @@ function recordProblem(record: CsvRecord, rowNumber: number, header: Header): Dr
       record,
       rowNumber,
       columnAt(header, malformedQuoteField(text)),
-      'a quote opened in this row is never closed, so the row runs to the end of the file',
+      'a quote opened in this field is not closed on its line (a field cannot run across lines)',
     );
   }
   if (text.includes('\uFFFD')) {
@@ -244,24 +264,59 @@ function cellsByColumn(fields: readonly string[], header: Header): Record<string
   return cells;
 }
 
+/**
+ * A cell of the feed's columns longer than the feed allows, as a reject, before anything parses it: a
+ * 100,000-digit register costs a length check, not a decimal.
+ */
+function oversizedCell<T>(
+  record: CsvRecord,
+  rowNumber: number,
+  header: Header,
+  feed: FeedDefinition<T>,
+): DropReject | undefined {
+  const max = feed.maxCellChars ?? DEFAULT_MAX_CELL_CHARS;
+  const { fields } = record;
+  for (const { column, index } of header.bindings) {
+    const length = fields[index]!.length;
+    if (length > max) {
+      return rejectOf(record, rowNumber, column, `the cell is ${length} characters long, more than ${max}`);
+    }
+  }
+  return undefined;
+}
+
+/** The row, or its reject when the feed's policy (given the caller's clock) refuses it. */
+function withinPolicy<T>(
+  record: CsvRecord,
+  rowNumber: number,
+  row: T,
+  feed: FeedDefinition<T>,
+  now: Date | undefined,
+): DropItem<T> {
+  const breach = now === undefined ? undefined : feed.rowPolicy?.(row, now);
+  if (breach === undefined) return { kind: 'row', rowNumber, line: record.line, row };
+  return rejectOf(record, rowNumber, breach.column, breach.reason);
+}
+
 // Plain functions rather than closures made per row: this runs a million times a drop.
 function checkRecord<T>(
   record: CsvRecord,
   rowNumber: number,
   header: Header,
   feed: FeedDefinition<T>,
+  now: Date | undefined,
 ): DropItem<T> {
-  const problem = recordProblem(record, rowNumber, header);
+  const problem = recordProblem(record, rowNumber, header) ?? oversizedCell(record, rowNumber, header, feed);
   if (problem !== undefined) return problem;
 
   // The feed's fast path takes the rows its schema certainly accepts; zod decides (and words) the rest.
   if (feed.certainRow !== undefined) {
     const row = feed.certainRow(cellsInFeedOrder(record.fields, header));
-    if (row !== undefined) return { kind: 'row', rowNumber, line: record.line, row };
+    if (row !== undefined) return withinPolicy(record, rowNumber, row, feed, now);
   }
   const cells = cellsByColumn(record.fields, header);
   const result = feed.schema.safeParse(cells);
-  if (result.success) return { kind: 'row', rowNumber, line: record.line, row: result.data };
+  if (result.success) return withinPolicy(record, rowNumber, result.data, feed, now);
   const issue = result.error.issues[0]!;
   const column = typeof issue.path[0] === 'string' ? issue.path[0] : null;
   return rejectOf(
@@ -283,21 +338,43 @@ export async function* readDrop<T>(
   options: ReadDropOptions = {},
 ): AsyncGenerator<DropItem<T>, DropCounts, undefined> {
   const counts: DropCounts = { rows: 0, accepted: 0, rejected: 0 };
+  const stats: LineStats = { nonEmptyLines: 0, blankLines: 0 };
   let header: Header | undefined;
-  for await (const record of dropRecords(source, options)) {
+  for await (const record of dropRecords(source, options, stats)) {
     if (header === undefined) {
       header = readHeader(record, feed, source.fileName);
       continue;
     }
     counts.rows++;
-    const item = checkRecord(record, counts.rows, header, feed);
+    const item = checkRecord(record, counts.rows, header, feed, options.now);
     if (item.kind === 'row') counts.accepted++;
     else counts.rejected++;
     yield item;
   }
   if (header === undefined)
     throw new DropFileError(source.fileName, 'empty', 'the file is empty (no header row)');
+  checkAccounting(source.fileName, counts, stats.nonEmptyLines - stats.blankLines - 1, feed);
   return counts;
+}
+
+/** Refuses a file whose rows do not account for its lines, or that a feed needing rows has none of. */
+export function checkAccounting(
+  fileName: string,
+  counts: DropCounts,
+  dataLines: number,
+  feed: Pick<FeedDefinition<unknown>, 'requireRows'>,
+): void {
+  if (counts.rows !== dataLines || counts.accepted + counts.rejected !== counts.rows) {
+    throw new DropFileError(
+      fileName,
+      'row-count-mismatch',
+      `row accounting does not add up: ${dataLines} data lines, ${counts.rows} rows read, ` +
+        `${counts.accepted} accepted + ${counts.rejected} rejected`,
+    );
+  }
+  if (feed.requireRows === true && counts.rows === 0) {
+    throw new DropFileError(fileName, 'no-rows', 'the file has a header but no data rows');
+  }
 }
 
 /**

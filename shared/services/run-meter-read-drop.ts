@@ -182,6 +182,8 @@ async function stageValidRows(ref: DropRef, drop: OpenedDrop, runId: string, dep
   for await (const item of readDrop(
     { fileName: ref.key, body: drop.body, charset: drop.charset, contentEncoding: drop.contentEncoding },
     METER_READ_FEED,
+    // The period and read_at window is measured from the run's clock, never from inside the parser.
+    { now: deps.now() },
   )) {
     rows++;
     if (item.kind === 'reject') {

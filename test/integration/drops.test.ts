@@ -1,12 +1,15 @@
+import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
 import { dec } from '#domain/money.ts';
 import type { MeterReadDropResult } from '#services/run-meter-read-drop.ts';
 import type { PaymentDropResult } from '#services/run-payment-drop.ts';
+import { computeOfflineBills } from '../../cli/offline-bills.ts';
 import { generateAccounts, generateMeterReadRows, toCsv } from '../../local/runner/fixtures.ts';
-import { type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
+import { LOCAL_NAMES, type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 
 const tariffIds = [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))];
@@ -134,6 +137,76 @@ describe('meter-read and payment drops through S3 and the ingest handler (local 
     const result = await drop('drops/reads/2026-10/partial.csv', toCsv(rows));
     expect(result).toMatchObject({ outcome: 'processed', rows: 4, accepted: 2, rejected: 2 });
     expect(result.accepted + result.rejected).toBe(result.rows);
+  });
+
+  // Issue #11: the same bad files through the pipeline and the offline CLI give the same counts.
+  const offlineCounts = async (text: string) =>
+    (
+      await computeOfflineBills({
+        accounts: generated.map((g) => g.account),
+        tariffs: SAMPLE_TARIFFS,
+        reads: { fileName: 'reads.csv', body: Readable.from([text]) },
+        period: '2026-10',
+        now: new Date(),
+      })
+    ).counts;
+  const reportOf = async (key: string) => {
+    const got = await new S3Client({}).send(new GetObjectCommand({ Bucket: LOCAL_NAMES.bucket, Key: key }));
+    return got.Body!.transformToString();
+  };
+
+  it('reads a drop whose lines end in CR alone instead of letting it vanish (issue #11)', async () => {
+    const text = toCsv(october).replaceAll('\r\n', '\n').replaceAll('\n', '\r');
+    const result = await drop('drops/reads/2026-10/cr-only.csv', text);
+    expect(result).toMatchObject({
+      outcome: 'processed',
+      rows: october.length,
+      accepted: october.length,
+      rejected: 0,
+      accountsBilled: 4,
+    });
+    expect(await offlineCounts(text)).toEqual({
+      rows: october.length,
+      accepted: october.length,
+      rejected: 0,
+    });
+  });
+
+  it('rejects whole, with a reject report, a drop that yields no rows from a non-empty file (issue #11)', async () => {
+    const text = `${toCsv(october).split('\n')[0]}\n,,,\n`;
+    const result = await drop('drops/reads/2026-10/header-only.csv', text);
+    expect(result).toMatchObject({ outcome: 'rejected', reason: expect.stringMatching(/no data rows/) });
+    expect(await reportOf(result.rejectReportKey!)).toMatch(/no data rows/);
+    const runs = await pipeline.stores.runs.listRunsByStatus('REJECTED');
+    expect(runs.map((r) => r.key)).toContain('drops/reads/2026-10/header-only.csv');
+    await expect(offlineCounts(text)).rejects.toThrow(/no data rows/);
+  });
+
+  it('accounts for every line of a drop with a stray quote, out-of-window periods and huge registers (issue #11)', async () => {
+    const stray = 'STRAY-QUOTE';
+    const rows = [
+      october[0]!,
+      { ...october[1]!, meter_id: stray },
+      october[2]!,
+      october[3]!,
+      { ...october[0]!, period: '2099-12', read_at: '2099-12-31T23:45:00+08:00' },
+      { ...october[1]!, read_at: '2019-10-31T23:45:00+08:00' },
+      { ...october[2]!, kwh_total_end: `1${'0'.repeat(60)}` },
+      { ...october[3]!, kwh_total_start: '5000', kwh_total_end: '4000' },
+      { ...october[3]!, kwh_peak_end: '9'.repeat(100_000) },
+    ];
+    // A stray quote before row 2's meter_id, opened and never closed.
+    const text = toCsv(rows).replace(stray, `"${october[1]!.meter_id}`);
+    const result = await drop('drops/reads/2026-10/mixed-bad.csv', text);
+    expect(result).toMatchObject({ outcome: 'processed', rows: 9, accepted: 3, rejected: 6 });
+    const report = await reportOf(result.rejectReportKey!);
+    expect(report).toMatch(/^2,meter_id,a quote opened in this field is not closed on its line/m);
+    expect(report).toMatch(/^5,period,period 2099-12 is in the future/m);
+    expect(report).toMatch(/^6,read_at,read_at 2019-10-31T23:45:00\+08:00 is outside period 2026-10/m);
+    expect(report).toMatch(/^7,kwh_total_end,"reading 10+ has 61 integer digits/m);
+    expect(report).toMatch(/^8,kwh_total_end,"reversed reading/m);
+    expect(report).toMatch(/^9,kwh_peak_end,"the cell is 100000 characters long/m);
+    expect(await offlineCounts(text)).toEqual({ rows: 9, accepted: 3, rejected: 6 });
   });
 
   it('stores each payment once, however often the collection system sends it', async () => {

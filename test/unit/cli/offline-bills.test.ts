@@ -14,6 +14,7 @@ const bills = (reads: string, period = '2026-10', only = accounts) =>
     tariffs: SAMPLE_TARIFFS,
     reads: { fileName: 'reads.csv', body: Readable.from([reads]) },
     period,
+    now: new Date('2026-11-02T01:00:00Z'),
   });
 
 describe('offline bills', () => {

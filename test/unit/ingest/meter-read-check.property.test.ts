@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { METER_READ_COLUMNS, MeterReadRowSchema } from '#domain/meter-read.ts';
+import { compareDecimals } from '#domain/meter-read-bounds.ts';
 import { certainMeterRead } from '#domain/meter-read-check.ts';
 import { meterCells } from './fixtures.ts';
 
@@ -72,6 +73,12 @@ const readAt = fc
   })
   .map(({ date, fraction, zone }) => `${date.toISOString().slice(0, 19)}${fraction}${zone}`);
 
+function orderPair(cells: Cells, start: string, end: string): void {
+  const a = cells[start] as string;
+  const b = cells[end] as string;
+  if (compareDecimals(b.trim(), a.trim()) < 0) [cells[start], cells[end]] = [b, a];
+}
+
 /** Cells of a row the schema accepts: every column of the feed, or the required ones only. */
 const validCells: fc.Arbitrary<Cells> = fc
   .record({
@@ -80,7 +87,13 @@ const validCells: fc.Arbitrary<Cells> = fc
     period: fc.stringMatching(/^\d{4}-(0[1-9]|1[0-2])$/),
     read_at: readAt,
     read_type: fc.constantFrom('actual', 'estimated', 'meter_out', 'meter_in'),
-    multiplier: padded(decimal(6).filter((v) => /[1-9]/.test(v))),
+    // At most MAX_MULTIPLIER_INTEGER_DIGITS (7) integer digits.
+    multiplier: padded(
+      fc
+        .tuple(digits(1, 7), digits(0, 6))
+        .map(([int, fraction]) => (fraction === '' ? int : `${int}.${fraction}`))
+        .filter((v) => /[1-9]/.test(v)),
+    ),
     kwh_total_start: register,
     kwh_total_end: register,
     sharp: optionalPair,
@@ -95,15 +108,24 @@ const validCells: fc.Arbitrary<Cells> = fc
     export: optionalPair,
     max_demand_kw: register,
     register_digits: fc.option(
-      fc.oneof(fc.integer({ min: 1, max: 15 }).map(String), fc.constantFrom('', ' ', '07', ' 9 ')),
+      // Registers here have up to 9 integer digits, so a register size of at least 9 fits them all.
+      fc.oneof(fc.integer({ min: 9, max: 15 }).map(String), fc.constantFrom('', ' ', '09', ' 9 ')),
       { nil: undefined },
     ),
   })
   .map(({ sharp, export: kvarhExport, register_digits, ...required }) => {
     const cells: Cells = { ...required };
+    // A valid row's readings do not go backwards: each pair ordered start ≤ end.
+    for (const prefix of ['kwh_total', 'kwh_peak', 'kwh_flat', 'kwh_valley', 'kvarh'])
+      orderPair(cells, `${prefix}_start`, `${prefix}_end`);
     if ('start' in sharp) Object.assign(cells, { kwh_sharp_start: sharp.start, kwh_sharp_end: sharp.end });
     if ('start' in kvarhExport)
       Object.assign(cells, { kvarh_export_start: kvarhExport.start, kvarh_export_end: kvarhExport.end });
+    for (const prefix of ['kwh_sharp', 'kvarh_export']) {
+      const start = cells[`${prefix}_start`];
+      if (typeof start === 'string' && start.trim() !== '')
+        orderPair(cells, `${prefix}_start`, `${prefix}_end`);
+    }
     if (register_digits !== undefined) cells.register_digits = register_digits;
     return cells;
   });

@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { DropFileError, MAX_RECORD_BYTES, METER_READ_FEED, rawSplitRows, readDrop } from '#ingest/index.ts';
+import { checkAccounting } from '#ingest/read-drop.ts';
 import { collect, csvText, METER_HEADER, meterCells, rejectionOf, source } from './fixtures.ts';
 
 const header = METER_HEADER.join(',');
@@ -57,7 +58,7 @@ describe('reading a meter-read drop', () => {
     expect(rows.map((r) => r.row.meterId)).toEqual(['A', 'B']);
   });
 
-  it('keeps quoted commas and quoted line breaks inside their field, and counts physical lines', async () => {
+  it('keeps quoted commas inside their field; a quoted line break is not a field, each line is accounted for', async () => {
     const head = `${header},note`;
     const text = [
       head,
@@ -65,17 +66,25 @@ describe('reading a meter-read drop', () => {
       `${line({ meter_id: 'B' })},"first line\nsecond ""quoted"" line\r\nthird"`,
       `"3100012345","M-C",2026-10,2026-10-31T23:45:00+08:00,actual,"2000",1,2,,,1,2,1,2,1,2,1,2,1,plain`,
     ].join('\n');
-    const { rows, counts } = await read(text, 7);
-    expect(counts).toEqual({ rows: 3, accepted: 3, rejected: 0 });
-    expect(rows.map((r) => [r.rowNumber, r.line, r.row.meterId])).toEqual([
-      [1, 2, 'A'],
-      [2, 3, 'B'],
-      [3, 6, 'M-C'],
+    const { items, counts } = await read(text, 7);
+    // Issue #11: a quote running across lines used to make one row of several; now every physical line
+    // is a row of its own, and the broken ones are rejects naming line and column.
+    expect(counts).toEqual({ rows: 5, accepted: 2, rejected: 3 });
+    expect(items.map((i) => [i.kind, i.rowNumber, i.line])).toEqual([
+      ['row', 1, 2],
+      ['reject', 2, 3],
+      ['reject', 3, 4],
+      ['reject', 4, 5],
+      ['row', 5, 6],
     ]);
+    expect(items[1]).toMatchObject({
+      column: 'note',
+      reason: expect.stringMatching(/not closed on its line/),
+    });
     const records: string[][] = [];
     for await (const r of rawSplitRows(source(text))) records.push(r);
     expect(records[1]?.at(-1)).toBe('north, gate 2');
-    expect(records[2]?.at(-1)).toBe('first line\nsecond "quoted" line\r\nthird');
+    expect(records.at(-1)?.at(-1)).toBe('plain');
   });
 
   it('skips empty lines and lines of only commas or spaces without counting them as rows', async () => {
@@ -134,8 +143,36 @@ describe('reading a meter-read drop', () => {
     expect((await fileError(text)).code).toBe('empty');
   });
 
-  it('reads a header without rows as zero rows', async () => {
-    expect((await read(`${header}\n`)).counts).toEqual({ rows: 0, accepted: 0, rejected: 0 });
+  it('refuses a header without rows: a meter-read drop with nothing in it is not a success', async () => {
+    const err = await fileError(`${header}\n\n,,,\n`);
+    expect(err.code).toBe('no-rows');
+    expect(err.message).toMatch(/no data rows/);
+  });
+
+  it('reads a file whose lines end in CR alone, line by line (it used to vanish into its header)', async () => {
+    const text = [header, line({ meter_id: 'A' }), line({ meter_id: 'B' }), line({ period: 'x' })].join('\r');
+    for (const chunkSize of [undefined, 1, 7]) {
+      const { items, counts } = await read(`${text}\r`, chunkSize);
+      expect(counts).toEqual({ rows: 3, accepted: 2, rejected: 1 });
+      expect(items.map((i) => [i.kind, i.rowNumber, i.line])).toEqual([
+        ['row', 1, 2],
+        ['row', 2, 3],
+        ['reject', 3, 4],
+      ]);
+    }
+  });
+
+  it('reads a file mixing CR, LF and CRLF line ends, cut anywhere, with physical line numbers', async () => {
+    const text = `${header}\r\n${line({ meter_id: 'A' })}\r\r\n${line({ meter_id: 'B' })}\n\r${line({ meter_id: 'C' })}`;
+    for (const chunkSize of [undefined, 1, 2, 3]) {
+      const { items, counts } = await read(text, chunkSize);
+      expect(counts).toEqual({ rows: 3, accepted: 3, rejected: 0 });
+      expect(items.map((i) => [i.kind, i.line])).toEqual([
+        ['row', 2],
+        ['row', 4],
+        ['row', 6],
+      ]);
+    }
   });
 
   it('refuses a binary file as not CSV', async () => {
@@ -204,19 +241,27 @@ describe('reading a meter-read drop', () => {
     expect(items[0]).toMatchObject({ reason: expect.stringMatching(/malformed quoting/) });
   });
 
-  it('rejects a quote left open at the end of the file as one row running to the end', async () => {
-    const text = [
-      header,
-      line({ meter_id: 'A' }),
-      line().replace('M-88001', '"M-88001'),
-      line(),
-      line(),
-    ].join('\n');
-    const { items, counts } = await read(text, 100);
-    expect(counts).toEqual({ rows: 2, accepted: 1, rejected: 1 });
-    expect(items[1]).toMatchObject({ kind: 'reject', rowNumber: 2, line: 3, column: 'meter_id' });
-    expect(items[1]).toMatchObject({ reason: expect.stringMatching(/never closed/) });
-    expect((items[1] as { raw: string }).raw.split('\n')).toHaveLength(3);
+  it('rejects a quote left open as its own line only, and reads the rows after it (issue #11, 7 rows)', async () => {
+    const rows = Array.from({ length: 7 }, (_, i) => line({ meter_id: `M-${i + 1}` }));
+    rows[1] = rows[1]!.replace('M-2', '"M-2');
+    for (const chunkSize of [undefined, 1, 100]) {
+      const { items, counts } = await read([header, ...rows].join('\n'), chunkSize);
+      expect(counts).toEqual({ rows: 7, accepted: 6, rejected: 1 });
+      expect(items[1]).toMatchObject({ kind: 'reject', rowNumber: 2, line: 3, column: 'meter_id' });
+      expect(items[1]).toMatchObject({ reason: expect.stringMatching(/not closed on its line/) });
+      expect((items[1] as { raw: string }).raw).toBe(rows[1]);
+      const accepted = items
+        .filter((i) => i.kind === 'row')
+        .map((i) => (i.kind === 'row' ? i.row.meterId : ''));
+      expect(accepted).toEqual(['M-1', 'M-3', 'M-4', 'M-5', 'M-6', 'M-7']);
+    }
+  });
+
+  it('rejects a stray quote early in a large file as one row, without refusing the file', async () => {
+    const rows = Array.from({ length: 20_000 }, (_, i) => line({ meter_id: `M-${i + 1}` }));
+    rows[1] = rows[1]!.replace('M-2', '"M-2');
+    const { counts } = await read([header, ...rows].join('\n'), 64 * 1024);
+    expect(counts).toEqual({ rows: 20_000, accepted: 19_999, rejected: 1 });
   });
 
   it('refuses a file where one field runs on for more than MAX_RECORD_BYTES', async () => {
@@ -249,5 +294,35 @@ describe('reading a meter-read drop', () => {
     expect(records).toHaveLength(3);
     expect(records[0]).toEqual([...METER_HEADER]);
     expect(records[2]?.[2]).toBe('bad');
+  });
+});
+
+describe('row accounting (issue #11)', () => {
+  it('refuses a file whose rows do not account for its data lines, with the counts in the reason', () => {
+    const counts = { rows: 7, accepted: 2, rejected: 5 };
+    expect(() => checkAccounting('drop.csv', counts, 7, {})).not.toThrow();
+    const err = (() => {
+      try {
+        checkAccounting('drop.csv', { rows: 2, accepted: 1, rejected: 1 }, 7, {});
+      } catch (error) {
+        return error as DropFileError;
+      }
+      return undefined;
+    })();
+    expect(err).toBeInstanceOf(DropFileError);
+    expect(err).toMatchObject({
+      code: 'row-count-mismatch',
+      message: 'drop.csv: row accounting does not add up: 7 data lines, 2 rows read, 1 accepted + 1 rejected',
+    });
+    expect(() => checkAccounting('drop.csv', { rows: 7, accepted: 2, rejected: 4 }, 7, {})).toThrow(
+      /does not add up/,
+    );
+  });
+
+  it('counts the data lines from the bytes: blank lines and lines of commas are not rows, CR/LF/CRLF all end lines', async () => {
+    const text = `\n\r\n${header}\r\r\n${line()}\r,,\r \n${line()}\r\n\n${line({ period: 'x' })}`;
+    for (const chunkSize of [undefined, 1, 2, 5]) {
+      expect((await read(text, chunkSize)).counts).toEqual({ rows: 3, accepted: 2, rejected: 1 });
+    }
   });
 });

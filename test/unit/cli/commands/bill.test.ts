@@ -17,6 +17,9 @@ const inputs = (period = '2026-10') => [
   file('reads.csv'),
   '--period',
   period,
+  // The clock the period window is measured from: the sample's period stays in it whatever the date.
+  '--now',
+  '2026-11-02T09:00:00+08:00',
 ];
 
 beforeAll(async () => {
@@ -72,5 +75,41 @@ describe('bill command', () => {
     expect(bad.stderr).toContain(`${file('bad-accounts.json')}: accounts.0.accountId:`);
     const noReads = await cli('bill', '--accounts', file('accounts.json'), '--tariffs', file('tariffs.json'));
     expect(noReads.stderr).toBe('error: bill: --reads is required\n');
+  });
+
+  it('bills a reads file whose lines end in CR alone, as the pipeline does (issue #11)', async () => {
+    const reads = await readFile(file('reads.csv'), 'utf-8');
+    await writeFile(file('reads-cr.csv'), reads.replaceAll('\r\n', '\n').replaceAll('\n', '\r'));
+    const withCr = inputs().map((a) => (a === file('reads.csv') ? file('reads-cr.csv') : a));
+    const { code, stdout } = await cli('bill', ...withCr);
+    expect(code).toBe(0);
+    expect((JSON.parse(stdout) as { bills: unknown[] }).bills).toHaveLength(3);
+  });
+
+  it('refuses a reads file with no rows, exit 2 with the reason (it used to exit 0 with no bills)', async () => {
+    const reads = await readFile(file('reads.csv'), 'utf-8');
+    await writeFile(file('reads-empty.csv'), `${reads.split('\n')[0]}\n`);
+    const empty = inputs().map((a) => (a === file('reads.csv') ? file('reads-empty.csv') : a));
+    const { code, stdout, stderr } = await cli('bill', ...empty);
+    expect(code).toBe(2);
+    expect(stdout).toBe('');
+    expect(stderr).toBe(`error: ${file('reads-empty.csv')}: the file has a header but no data rows\n`);
+  });
+
+  it('rejects rows of a period after --now, and stale read times, by row and column, exit 1', async () => {
+    const { code, stdout } = await cli('bill', ...inputs().slice(0, -1), '2026-09-15T00:00:00+08:00');
+    expect(code).toBe(1);
+    const result = JSON.parse(stdout) as { counts: unknown; rejects: { column: string; reason: string }[] };
+    expect(result.counts).toEqual({ rows: 3, accepted: 0, rejected: 3 });
+    expect(result.rejects[0]).toMatchObject({
+      column: 'period',
+      reason: expect.stringMatching(/in the future/),
+    });
+  });
+
+  it('refuses a --now that is not an instant', async () => {
+    const { code, stderr } = await cli('bill', ...inputs().slice(0, -1), 'tomorrow');
+    expect(code).toBe(2);
+    expect(stderr).toBe('error: bill: --now is not an ISO 8601 instant: tomorrow\n');
   });
 });

@@ -1,12 +1,13 @@
 import { type Account, AccountSchema } from '#domain/account.ts';
 import type { BillDocument, BillLine } from '#domain/bill.ts';
 import { BillingInputError, computeBill, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
-import { METER_READ_COLUMNS, type MeterReadRow, MeterReadRowSchema } from '#domain/meter-read.ts';
+import { METER_READ_COLUMNS, type MeterReadRow, MeterReadRowShapeSchema } from '#domain/meter-read.ts';
 import type { Tariff } from '#domain/tariff.ts';
 
 /*
- * Builders for bill tests. Reads go through the real MeterReadRowSchema, so a test states its registers
- * as the upstream CSV would carry them.
+ * Builders for bill tests. Reads go through the real row shape (MeterReadRowShapeSchema), so a test
+ * states its registers as the upstream CSV would carry them; not through the row bounds (a reversed
+ * reading, a register too large), which the ingest rejects but the engine must still handle safely.
  */
 
 export type Registers = readonly [start: string, end: string];
@@ -60,7 +61,7 @@ export function readRow(spec: ReadSpec): MeterReadRow {
     cells.kvarh_export_start = spec.kvarhExport[0];
     cells.kvarh_export_end = spec.kvarhExport[1];
   }
-  return MeterReadRowSchema.parse(cells);
+  return MeterReadRowShapeSchema.parse(cells);
 }
 
 export function testAccount(overrides: Record<string, unknown> = {}): Account {
