@@ -106,6 +106,9 @@ export async function prepareLocalPipeline(
     REMINDER_TARGET_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:keybill-arrears-scan',
     REMINDER_ROLE_ARN: 'arn:aws:iam::000000000000:role/keybill-reminders',
     TIME_ZONE: 'Asia/Shanghai',
+    // The integration tests replay drops of fixed 2026 periods whatever today's date: a local stack
+    // accepts periods up to ten years old (the window's other bounds, and its unit tests, are unchanged).
+    METER_READ_MAX_AGE_MONTHS: '120',
     ...extraEnv,
   };
   applyEnv(env);

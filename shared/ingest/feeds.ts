@@ -5,7 +5,11 @@ import {
   MeterReadRowSchema,
   REQUIRED_METER_READ_COLUMNS,
 } from '#domain/meter-read.ts';
-import { MAX_METER_READ_CELL_CHARS, meterReadWindowBreach } from '#domain/meter-read-bounds.ts';
+import {
+  MAX_METER_READ_CELL_CHARS,
+  meterReadWindowBreach,
+  type ReadWindow,
+} from '#domain/meter-read-bounds.ts';
 import { certainMeterRead } from '#domain/meter-read-check.ts';
 import {
   PAYMENT_COLUMNS,
@@ -40,6 +44,12 @@ export interface FeedDefinition<T> {
    */
   readonly rowPolicy?: (row: T, now: Date) => { column: string; reason: string } | undefined;
 }
+
+/** The meter-read feed whose rows must fall in this window of periods and read times. */
+export const meterReadFeed = (window: ReadWindow): FeedDefinition<MeterReadRow> => ({
+  ...METER_READ_FEED,
+  rowPolicy: (row, now) => meterReadWindowBreach(row, now, window),
+});
 
 export const METER_READ_FEED: FeedDefinition<MeterReadRow> = {
   name: 'meter-read',

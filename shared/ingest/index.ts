@@ -29,7 +29,7 @@ export {
   type OnEncoding,
 } from './decode.ts';
 export { DropFileError, type DropFileErrorCode } from './errors.ts';
-export { type FeedDefinition, METER_READ_FEED, PAYMENT_FEED } from './feeds.ts';
+export { type FeedDefinition, METER_READ_FEED, meterReadFeed, PAYMENT_FEED } from './feeds.ts';
 export {
   type DropCounts,
   type DropItem,

@@ -1,6 +1,7 @@
 import { meterReadRowToCsvLine } from '#domain/meter-read.ts';
+import type { ReadWindow } from '#domain/meter-read-bounds.ts';
 import type { RunRecord, StagedRead } from '#domain/run.ts';
-import { DropFileError, METER_READ_FEED, readDrop } from '#ingest/index.ts';
+import { DropFileError, METER_READ_FEED, meterReadFeed, readDrop } from '#ingest/index.ts';
 import { type RowReject, rejectWholeDrop, writeRejectReport } from './drop-reports.ts';
 import type {
   AccountStore,
@@ -47,6 +48,8 @@ export interface RunDropDeps {
   chunks: BillChunkQueue;
   /** Accounts per chunk message. @default DEFAULT_ACCOUNTS_PER_CHUNK */
   accountsPerChunk?: number;
+  /** The periods and read times a drop may carry. @default DEFAULT_READ_WINDOW */
+  readWindow?: ReadWindow;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   now?: () => Date;
 }
@@ -181,7 +184,7 @@ async function stageValidRows(ref: DropRef, drop: OpenedDrop, runId: string, dep
   let rows = 0;
   for await (const item of readDrop(
     { fileName: ref.key, body: drop.body, charset: drop.charset, contentEncoding: drop.contentEncoding },
-    METER_READ_FEED,
+    deps.readWindow === undefined ? METER_READ_FEED : meterReadFeed(deps.readWindow),
     // The period and read_at window is measured from the run's clock, never from inside the parser.
     { now: deps.now() },
   )) {

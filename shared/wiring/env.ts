@@ -1,5 +1,6 @@
 import type { ArrearsPolicy } from '#domain/arrears/index.ts';
 import { ArrearsPolicySchema, DEFAULT_ARREARS_POLICY } from '#domain/arrears/index.ts';
+import { DEFAULT_READ_WINDOW, type ReadWindow } from '#domain/meter-read-bounds.ts';
 
 /*
  * The environment the CDK stack gives each function (README "Configuration"), read and validated in one
@@ -26,6 +27,23 @@ export function accountsPerChunkFromEnv(value: string | undefined): number | und
     throw new Error(`BILL_CHUNK_ACCOUNTS must be an integer from 1 to 500, got "${value}"`);
   }
   return count;
+}
+
+/**
+ * METER_READ_MAX_AGE_MONTHS: how many months before the current one a drop's period may be (unset: the
+ * policy's default, DEFAULT_READ_WINDOW). A replay of old drops, or a local stack replaying fixed test
+ * periods, widens it; the other bounds of the window stay as they are.
+ */
+export function readWindowFromEnv(value: string | undefined): ReadWindow | undefined {
+  if (value === undefined || value === '') return undefined;
+  // Digits only: Number() would also take '1e2', ' 12' or '0x10'.
+  const months = /^[1-9]\d{0,3}$/.test(value) ? Number(value) : Number.NaN;
+  if (!(months >= 1 && months <= 1200)) {
+    throw new Error(
+      `METER_READ_MAX_AGE_MONTHS must be an integer from 1 to 1200, got "${value.slice(0, 40)}"`,
+    );
+  }
+  return { ...DEFAULT_READ_WINDOW, maxPeriodAgeMonths: months };
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   accountsPerChunkFromEnv,
   arrearsPolicyFromEnv,
   optionalEnv,
+  readWindowFromEnv,
   requiredEnv,
   timeZoneFromEnv,
 } from './env.ts';
@@ -78,6 +79,7 @@ export function dropIngestDeps() {
     objects: s3DropObjectStore,
     chunks: sqsBillChunkQueue(requiredEnv('BILL_CHUNK_QUEUE_URL')),
     accountsPerChunk: accountsPerChunkFromEnv(process.env.BILL_CHUNK_ACCOUNTS),
+    readWindow: readWindowFromEnv(process.env.METER_READ_MAX_AGE_MONTHS),
     log: logFields,
   };
   const payments = {
@@ -172,6 +174,7 @@ export function operatorDeps({ log }: { log?: Log } = { log: logFields }): Opera
     dropBucket: optionalEnv('DROP_BUCKET'),
     queue: optionalQueue('NOTICE_QUEUE_URL', sqsNoticeQueue),
     chunks: optionalQueue('BILL_CHUNK_QUEUE_URL', sqsBillChunkQueue),
+    readWindow: readWindowFromEnv(process.env.METER_READ_MAX_AGE_MONTHS),
     arrears,
     // A payment drop run by hand settles arrears as one delivered by S3 does.
     ...(arrears === undefined
