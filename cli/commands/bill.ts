@@ -34,7 +34,8 @@ export const billCli = defineCommand(
     const tariffs = await readJsonFile(need('tariffs'), TariffFileSchema);
     const readsPath = need('reads');
     const now = values.now === undefined ? new Date() : new Date(values.now);
-    if (Number.isNaN(now.getTime())) throw new CliError(`bill: --now is not an ISO 8601 instant: ${values.now}`);
+    if (Number.isNaN(now.getTime()))
+      throw new CliError(`bill: --now is not an ISO 8601 instant: ${values.now}`);
     const { computeOfflineBills } = await import('../offline-bills.ts');
     const result = await computeOfflineBills({
       accounts: accounts.accounts,
