@@ -29,17 +29,27 @@ interface HasMiddlewareStack {
  * Makes a client throw the ports' TransientError for transient failures, once its own retries are spent
  * (the outermost step sees the final outcome), so the services decide on a type, never on a name.
  */
-export function withTypedTransientErrors<C extends HasMiddlewareStack>(client: C): C {
+export const withTypedTransientErrors = <C extends HasMiddlewareStack>(client: C): C =>
+  withErrorsMapped(client, 'keybillTypedTransientErrors', (error) =>
+    isTransientAwsError(error) ? new TransientError(error) : error,
+  );
+
+/** Puts `map` on whatever a client's call finally throws (the outermost step: after the SDK's retries). */
+function withErrorsMapped<C extends HasMiddlewareStack>(
+  client: C,
+  name: string,
+  map: (error: unknown) => unknown,
+): C {
   (client.middlewareStack.add as AddMiddleware).call(
     client.middlewareStack,
     (next) => async (args) => {
       try {
         return await next(args);
       } catch (error) {
-        throw isTransientAwsError(error) ? new TransientError(error) : error;
+        throw map(error);
       }
     },
-    { step: 'initialize', name: 'keybillTypedTransientErrors' },
+    { step: 'initialize', name },
   );
   return client;
 }
@@ -115,19 +125,10 @@ export function classifySendFailure(error: unknown): SendFailure {
  * passes through unchanged. The sender decides on these types (shared/services/deliver-notice.ts).
  */
 export function withSendOutcomeErrors<C extends HasMiddlewareStack>(client: C): C {
-  (client.middlewareStack.add as AddMiddleware).call(
-    client.middlewareStack,
-    (next) => async (args) => {
-      try {
-        return await next(args);
-      } catch (error) {
-        const failure = classifySendFailure(error);
-        if (failure === 'ambiguous') throw new AmbiguousSendError(error);
-        if (failure === 'refused-transient') throw new TransientError(error);
-        throw error;
-      }
-    },
-    { step: 'initialize', name: 'keybillSendOutcomeErrors' },
-  );
-  return client;
+  return withErrorsMapped(client, 'keybillSendOutcomeErrors', (error) => {
+    const failure = classifySendFailure(error);
+    if (failure === 'ambiguous') return new AmbiguousSendError(error);
+    if (failure === 'refused-transient') return new TransientError(error);
+    return error;
+  });
 }
