@@ -59,9 +59,14 @@ export function metersWithoutRead(
   return [...known].filter((m) => !read.has(m)).sort();
 }
 
+/** Meters a reason names; the rest are counted, so that an account of hundreds of meters keeps its reason short. */
+const NAMED_METERS = 10;
+
 /** Why an account-period with unread meters is not billed: the reject reason of each of its rows. */
 export function partialBillReason(accountId: string, period: string, missing: readonly string[]): string {
-  const meters = missing.length === 1 ? `meter ${missing[0]}` : `meters ${missing.join(', ')}`;
+  const named = missing.slice(0, NAMED_METERS).join(', ');
+  const more = missing.length > NAMED_METERS ? ` and ${missing.length - NAMED_METERS} more` : '';
+  const meters = missing.length === 1 ? `meter ${missing[0]}` : `meters ${named}${more}`;
   const verb = missing.length === 1 ? 'has' : 'have';
   return `${meters} of account ${accountId} ${verb} no read for ${period}: a partial bill is never sent`;
 }

@@ -149,12 +149,17 @@ describe('an account-period is billed only when every known meter is read', () =
     expect(metersWithoutRead(merged, before)).toEqual(missing);
   });
 
-  it('says which meters are missing and that no partial bill is sent', () => {
+  it('says which meters are missing (ten at most, the rest counted) and that no partial bill is sent', () => {
     expect(partialBillReason('A', '2026-10', ['M-1'])).toBe(
       'meter M-1 of account A has no read for 2026-10: a partial bill is never sent',
     );
     expect(partialBillReason('A', '2026-10', ['M-1', 'M-3'])).toBe(
       'meters M-1, M-3 of account A have no read for 2026-10: a partial bill is never sent',
+    );
+    const many = Array.from({ length: 250 }, (_, i) => `M-${String(i).padStart(3, '0')}`);
+    const reason = partialBillReason('A', '2026-10', many);
+    expect(reason).toBe(
+      `meters ${many.slice(0, 10).join(', ')} and 240 more of account A have no read for 2026-10: a partial bill is never sent`,
     );
   });
 });
