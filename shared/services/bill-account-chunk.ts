@@ -178,7 +178,9 @@ async function billOneAccount(
     bill.findings.push(...breaks);
     const saved = await stores.bills.saveBill(bill, runId);
     await stores.meterReads.putMeterReads(carried, runId);
+    // After the put: a retry after a crash between the two still finds and deletes what was superseded.
     await stores.meterReads.deleteMeterReads(supersededReads(storedReads, carried));
+    // A bill this run stored on an earlier attempt at the chunk is still this run's new bill.
     const created = saved.outcome === 'created' || saved.runId === runId;
     return { kind: 'billed', created, continuityBreaks: breaks.length };
   } catch (error) {
