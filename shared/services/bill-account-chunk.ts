@@ -3,7 +3,14 @@ import { BillingInputError, billSummary, computeBill } from '#domain/billing/ind
 import { shiftPeriod } from '#domain/calendar/index.ts';
 import { checkReadContinuity } from '#domain/continuity.ts';
 import { meterReadRowToCsvLine } from '#domain/meter-read.ts';
-import type { BillChunkTally, BillingReject, RunRecord, StagedRead } from '#domain/run.ts';
+import {
+  collapseIdenticalRows,
+  mergeMeterReads,
+  metersWithoutRead,
+  partialBillReason,
+  supersededReads,
+} from '#domain/meter-set.ts';
+import type { BillChunkTally, BillingReject, RunRecord } from '#domain/run.ts';
 import type { Tariff } from '#domain/tariff.ts';
 import { appendBillingRejects } from './drop-reports.ts';
 import type {
@@ -23,7 +30,7 @@ export interface BillChunkDeps {
   tariffs: Pick<TariffStore, 'getTariffs'>;
   staging: Pick<StagedReadStore, 'getStagedMeterReads'>;
   bills: Pick<BillStore, 'getBillHistory' | 'saveBill'>;
-  meterReads: Pick<MeterReadStore, 'getMeterReads' | 'putMeterReads'>;
+  meterReads: Pick<MeterReadStore, 'getMeterReads' | 'putMeterReads' | 'deleteMeterReads'>;
   objects: DropObjectStore;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   now?: () => Date;
@@ -145,12 +152,21 @@ async function billOneAccount(
   if (account === undefined)
     return rejectAll('account_id', `account ${accountId} is not a known key account`);
 
-  const reads = staged.map((e: StagedRead) => e.row);
+  // The same row twice in a drop is one read; two different rows of one meter and read type stay, and
+  // the engine refuses them.
+  const carried = collapseIdenticalRows(staged).map((e) => e.row);
   try {
-    const [history, previousReads] = await Promise.all([
+    const [history, previousReads, storedReads] = await Promise.all([
       stores.bills.getBillHistory(accountId, period, HISTORY_PERIODS),
       stores.meterReads.getMeterReads(accountId, shiftPeriod(period, -1)),
+      stores.meterReads.getMeterReads(accountId, period),
     ]);
+    // A drop may carry some of the account's meters only (a correction, or a row of another meter rejected
+    // at reading): the bill is of every meter, from the stored reads with the carried ones replaced, and
+    // no bill at all while a meter the account is known to have is unread.
+    const reads = mergeMeterReads(storedReads, carried);
+    const missing = metersWithoutRead(reads, previousReads);
+    if (missing.length > 0) return rejectAll('meter_id', partialBillReason(accountId, period, missing));
     const bill = computeBill({
       account,
       tariffs,
@@ -161,7 +177,9 @@ async function billOneAccount(
     const breaks = checkReadContinuity(reads, previousReads);
     bill.findings.push(...breaks);
     const saved = await stores.bills.saveBill(bill, runId);
-    await stores.meterReads.putMeterReads(reads, runId);
+    await stores.meterReads.putMeterReads(carried, runId);
+    // After the put: a retry after a crash between the two still finds and deletes what was superseded.
+    await stores.meterReads.deleteMeterReads(supersededReads(storedReads, carried));
     // A bill this run stored on an earlier attempt at the chunk is still this run's new bill.
     const created = saved.outcome === 'created' || saved.runId === runId;
     return { kind: 'billed', created, continuityBreaks: breaks.length };

@@ -76,8 +76,9 @@ describe('a meter-read drop billed through the bill-chunk fan-out (local stack, 
     const refusedAccountRows = rows.filter((r) => r.account_id === accountIds[0]).length + 1;
     const withProblems = [
       ...rows,
-      // Billing refuses account 0: the same meter read twice in one period.
-      { ...rows[first]! },
+      // Billing refuses account 0: the same meter read twice in one period, differently (an exact
+      // duplicate row is one read and is billed).
+      { ...rows[first]!, max_demand_kw: '0.0001' },
       // Reading refuses these two: an impossible period, an account that is not a key account.
       { ...rows[1]!, period: '2026-13' },
       { ...rows[2]!, account_id: '3100099999' },

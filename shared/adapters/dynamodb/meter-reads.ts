@@ -1,3 +1,4 @@
+import { DeleteCommand } from '@aws-sdk/lib-dynamodb';
 import type { MeterReadRow } from '#domain/meter-read.ts';
 import type { StagedRead } from '#domain/run.ts';
 import type { MeterReadStore, StagedReadStore } from '#services/ports/stores.ts';
@@ -22,6 +23,18 @@ export class DynamoMeterReadStore implements MeterReadStore {
   async getMeterReads(accountId: string, period: string): Promise<MeterReadRow[]> {
     const items = await this.table.queryPrefix(keys.account(accountId).pk, keys.meterReadPrefix(period));
     return items.map((i) => i.row as MeterReadRow);
+  }
+
+  async deleteMeterReads(rows: readonly MeterReadRow[]): Promise<void> {
+    // One or two reads a correction superseded, rarely any: single deletes, idempotent as they are.
+    for (const row of rows) {
+      await this.table.client.send(
+        new DeleteCommand({
+          TableName: this.table.name,
+          Key: keys.meterRead(row.accountId, row.period, row.meterId, row.readType),
+        }),
+      );
+    }
   }
 }
 

@@ -31,6 +31,8 @@ export interface TariffStore {
 export interface MeterReadStore {
   putMeterReads(rows: readonly MeterReadRow[], runId: string): Promise<void>;
   getMeterReads(accountId: string, period: string): Promise<MeterReadRow[]>;
+  /** Deletes these reads (by account, period, meter and read type): reads a later drop superseded. */
+  deleteMeterReads(rows: readonly MeterReadRow[]): Promise<void>;
 }
 
 export interface PaymentStore {
