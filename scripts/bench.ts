@@ -12,6 +12,7 @@ type Bench = () => Promise<Record<string, number>>;
 
 const BENCHES: Record<string, () => Promise<Bench>> = {
   engine: async () => (await import('./bench/engine.ts')).benchEngine,
+  faults: async () => (await import('./bench/faults.ts')).benchFaults,
   ingest: async () => (await import('./bench/ingest.ts')).benchIngest,
   notify: async () => (await import('./bench/notify.ts')).benchNotify,
   scale: async () => (await import('./bench/scale.ts')).benchScale,

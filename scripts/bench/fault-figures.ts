@@ -107,7 +107,7 @@ export function countDeliveries(
       allowed += take;
       figures.allowedBecause.push(
         `${notice.kind} ${notice.channel} of account ${notice.accountId}: ${take} resend(s) after an UNCERTAIN send ` +
-          `(the provider may have accepted it; a ${notice.kind} is resent once by policy, counted on the notice), now ${notice.status}`,
+          `(the provider may have accepted it; policy resends this kind once, counted on the notice), now ${notice.status}`,
       );
     }
     figures.allowedDuplicates += allowed;
