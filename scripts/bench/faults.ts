@@ -17,6 +17,9 @@
  *   throttled  SES answers 429 TooManyRequests and SNS Throttled to 30 % of sends (seeded; at most 2 per
  *              recipient, within the queue's 5 receives)
  *   rejected   SES answers 400 MessageRejected and SNS InvalidParameter to every send: FAILED, not lost
+ *   deadLettered  every send is throttled until the queue dead-letters the messages (5 receives); the
+ *              operator then moves them back to the queue (redrive), the throttling has stopped, each is
+ *              sent once (faults.deadLettered.messagesDeadLettered / messagesRedriven)
  * It runs in a child process (this file with `run`): handlers and their clients are configured once per
  * process (see notify.ts).
  */
@@ -30,7 +33,7 @@ import { countDeliveries, type ReceivedMessage, recipientKey } from './fault-fig
 
 const PERIOD = '2026-10';
 const SEED = 20261211;
-const SCENARIOS = { replyLost: 6, throttled: 10, rejected: 3 } as const;
+const SCENARIOS = { replyLost: 6, throttled: 10, rejected: 3, deadLettered: 2 } as const;
 type Scenario = keyof typeof SCENARIOS;
 type WarningCase = 'lost-once' | 'lost-always' | 'answered';
 const WARNING_CASES: readonly WarningCase[] = ['lost-once', 'lost-always', 'answered'];
@@ -94,6 +97,8 @@ class FaultPlan {
   readonly injected = { lostAnswers: 0, throttles: 0, rejects: 0 };
   readonly loseFirst = new Set<string>();
   readonly loseAlways = new Set<string>();
+  /** Whether the dead-lettered messages were moved back (the provider has recovered by then). */
+  redriven = false;
   private readonly random: () => number;
 
   constructor(random: () => number) {
@@ -106,6 +111,11 @@ class FaultPlan {
       this.injected.rejects++;
       return permanent();
     }
+    if (scenario === 'deadLettered' && !this.redriven) {
+      this.injected.throttles++;
+      return throttled();
+    }
+    if (scenario === 'deadLettered') return undefined;
     if (scenario === 'throttled') {
       const so = this.throttles.get(key) ?? 0;
       if (this.random() >= 0.3 || so >= 2) return undefined;
@@ -219,6 +229,12 @@ export async function runFaultSuite(): Promise<Record<string, number>> {
         },
       });
 
+      // The operator's redrive, once the provider has recovered: the dead-lettered messages back to the queue.
+      const messagesDeadLettered = await redrive(pipeline.queues.dlqUrl, pipeline.queues.queueUrl, () => {
+        plan.redriven = true;
+      });
+      await pipeline.sendNotices();
+
       const notices: StoredNotice[] = [];
       for (const g of accounts)
         notices.push(...(await pipeline.stores.notices.listNotices(g.account.accountId)));
@@ -239,6 +255,8 @@ export async function runFaultSuite(): Promise<Record<string, number>> {
         'faults.injectedThrottles': plan.injected.throttles,
         'faults.injectedRejects': plan.injected.rejects,
         'faults.duplicatedDeliveries': duplicatedDeliveries,
+        'faults.deadLettered.messagesDeadLettered': messagesDeadLettered.moved,
+        'faults.deadLettered.messagesLeftOnDeadLetterQueue': messagesDeadLettered.left,
       };
     } finally {
       pipeline.close();
@@ -246,6 +264,67 @@ export async function runFaultSuite(): Promise<Record<string, number>> {
   } finally {
     await Promise.all(proxies.map((p) => p.stop()));
     await stack.stop();
+  }
+}
+
+/**
+ * Moves every message of the dead-letter queue back to its queue, as `aws sqs start-message-move-task` does
+ * (body and attributes unchanged), after `recovered`; answers how many moved and how many are left.
+ */
+async function redrive(
+  dlqUrl: string,
+  queueUrl: string,
+  recovered: () => void,
+): Promise<{ moved: number; left: number }> {
+  const {
+    DeleteMessageCommand,
+    GetQueueAttributesCommand,
+    ReceiveMessageCommand,
+    SendMessageCommand,
+    SQSClient,
+  } = await import('@aws-sdk/client-sqs');
+  const client = new SQSClient({});
+  try {
+    recovered();
+    let moved = 0;
+    for (;;) {
+      const { Messages = [] } = await client.send(
+        new ReceiveMessageCommand({
+          QueueUrl: dlqUrl,
+          MaxNumberOfMessages: 10,
+          MessageAttributeNames: ['All'],
+          WaitTimeSeconds: 0,
+        }),
+      );
+      if (Messages.length === 0) break;
+      for (const message of Messages) {
+        await client.send(
+          new SendMessageCommand({
+            QueueUrl: queueUrl,
+            MessageBody: message.Body ?? '',
+            ...(message.MessageAttributes === undefined
+              ? {}
+              : { MessageAttributes: message.MessageAttributes }),
+          }),
+        );
+        await client.send(
+          new DeleteMessageCommand({ QueueUrl: dlqUrl, ReceiptHandle: message.ReceiptHandle }),
+        );
+        moved++;
+      }
+    }
+    const { Attributes = {} } = await client.send(
+      new GetQueueAttributesCommand({
+        QueueUrl: dlqUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'],
+      }),
+    );
+    const left =
+      Number(Attributes.ApproximateNumberOfMessages ?? 0) +
+      Number(Attributes.ApproximateNumberOfMessagesNotVisible ?? 0);
+    return { moved, left };
+  } finally {
+    client.destroy();
   }
 }
 
