@@ -53,10 +53,20 @@ export async function benchFaults(): Promise<Record<string, number>> {
     out += chunk.toString('utf8');
   });
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
-  const lines = out.trim().split('\n');
+  const lines = out.trimEnd().split('\n');
   for (const line of lines.slice(0, -1)) console.log(line);
   if (code !== 0) throw new Error(`the fault suite's run exited with ${code}`);
-  return JSON.parse(lines.at(-1)!) as Record<string, number>;
+  const figures = JSON.parse(lines.at(-1)!) as Record<string, number>;
+  // A figure, not a threshold: said in words so a reader of the output cannot miss it.
+  const wrong = ['faults.lost', 'faults.unexplainedDuplicates', 'faults.unplanned'].filter(
+    (key) => figures[key] !== 0,
+  );
+  console.log(
+    wrong.length === 0
+      ? '  verdict: nothing lost, every duplicate allowed by policy, nothing sent to anyone unplanned'
+      : `  VERDICT: not 0: ${wrong.map((key) => `${key} = ${figures[key]}`).join(', ')}`,
+  );
+  return figures;
 }
 
 export async function runFaultSuite(): Promise<Record<string, number>> {
