@@ -12,6 +12,7 @@ type Bench = () => Promise<Record<string, number>>;
 
 const BENCHES: Record<string, () => Promise<Bench>> = {
   engine: async () => (await import('./bench/engine.ts')).benchEngine,
+  faults: async () => (await import('./bench/faults.ts')).benchFaults,
   ingest: async () => (await import('./bench/ingest.ts')).benchIngest,
   notify: async () => (await import('./bench/notify.ts')).benchNotify,
   scale: async () => (await import('./bench/scale.ts')).benchScale,
@@ -33,7 +34,7 @@ async function main() {
       throw new Error(`unknown benchmark ${name}; known: ${Object.keys(BENCHES).join(', ')}`);
     console.log(`\n== ${name}`);
     const result = await (await load())();
-    for (const [key, value] of Object.entries(result)) console.log(`  ${key.padEnd(36)} ${value}`);
+    for (const [key, value] of Object.entries(result)) console.log(`  ${key.padEnd(48)} ${value}`);
     figures = { ...figures, ...result };
     await writeFile('out/bench.json', `${JSON.stringify(figures, null, 2)}\n`);
   }
