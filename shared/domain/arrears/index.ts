@@ -16,18 +16,6 @@ export {
   shanghaiInstant,
   type WorkingCalendar,
 } from '../calendar/index.ts';
-export {
-  type AccruedPenaltyInput,
-  accruedPenalty,
-  type BalanceStep,
-  computeLatePaymentPenalty,
-  DEFAULT_PENALTY_RATES,
-  type LatePaymentInput,
-  type LatePaymentPenalty,
-  type PenaltyRates,
-  PenaltyRatesSchema,
-  type PenaltySegment,
-} from '../penalty/index.ts';
 export * from './disconnection/index.ts';
 export * from './evidence.ts';
 export * from './inputs.ts';

@@ -1,13 +1,3 @@
-// The late-payment penalty lives in ../penalty/ (one rates shape with the arrears ledger).
-export {
-  computeLatePaymentPenalty,
-  DEFAULT_PENALTY_RATES,
-  type LatePaymentInput,
-  type LatePaymentPenalty,
-  type PenaltyRates,
-  PenaltyRatesSchema,
-  type PenaltySegment,
-} from '../penalty/index.ts';
 export {
   type BillInput,
   type BillSummary,
