@@ -1,4 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
+import { CfnSchema } from 'aws-cdk-lib/aws-eventschemas';
 import { type CfnSchedule, type Schedule, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -9,6 +10,12 @@ import { KeybillFunction } from '../constructs/keybill-function.ts';
 import type { RecurringSchedules } from '../constructs/recurring-schedules.ts';
 import type { ArrearsLadder } from './arrears-ladder.ts';
 import { WHOLE_DROP_SIZING } from './drop-ingest.ts';
+import {
+  operatorTestEvents,
+  TEST_EVENT_REGISTRY,
+  testEventSchemaDocument,
+  testEventSchemaName,
+} from './operator-test-events.ts';
 
 export interface OperatorConsoleProps {
   readonly table: DataTable;
@@ -32,6 +39,8 @@ export interface OperatorConsoleProps {
 export class OperatorConsole extends Construct {
   readonly operator: KeybillFunction;
   readonly releaseDeferredSms: Schedule;
+  /** The operator function's shareable console test events, one per command. */
+  readonly testEvents: CfnSchema;
 
   constructor(scope: Construct, id: string, props: OperatorConsoleProps) {
     super(scope, id);
@@ -58,6 +67,22 @@ export class OperatorConsole extends Construct {
     props.drops.grantWriteRejects(fn);
     props.noticeQueue.grantSendMessages(fn);
     props.arrears.grantArrearsSteps(this.operator);
+
+    // The commands, ready to click in the console's Test tab: a schema in the registry the console reads
+    // shareable test events from. Only the schema, not the registry: the registry is one per account and
+    // region, shared by every function, and the console creates it the first time anyone saves a
+    // shareable event; CloudFormation cannot create it "if absent", so owning it here would fail the
+    // deployment wherever it exists and delete every other function's events with this stack. Where it was
+    // never created, save one shareable event in the console (or create the registry) before deploying.
+    this.testEvents = new CfnSchema(this, 'TestEvents', {
+      registryName: TEST_EVENT_REGISTRY,
+      schemaName: testEventSchemaName(this.operator.physicalName),
+      type: 'OpenApi3',
+      description: 'keybill operator commands, one shareable test event per command',
+      content: Stack.of(this).toJsonString(
+        testEventSchemaDocument(operatorTestEvents(props.drops.bucketName)),
+      ),
+    });
 
     // SMS deferred for quiet hours go back on the queue when the quiet hours end (08:00 by default).
     const quietEnd = quietHoursEnd(props.quietHours, props.calendar.timeZone.timezoneName);

@@ -1,5 +1,7 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
+import { OperatorCommand } from '#services/operator-command-schema.ts';
+import { operatorTestEvents } from '../../infra/concerns/operator-test-events.ts';
 import { dropBucketOf, functionNamed, synthKeybill } from './synth.ts';
 
 const { template } = synthKeybill();
@@ -37,5 +39,55 @@ describe('operator console', () => {
 
   it.each([['25:00-08:00'], ['21:00'], ['nine-eight']])('refuses quietHours %s', (value) => {
     expect(() => synthKeybill({ quietHours: value })).toThrow(/quietHours must be HH:MM-HH:MM/);
+  });
+
+  describe('shareable console test events', () => {
+    const schemas = template.findResources('AWS::EventSchemas::Schema');
+    const [bucketId] = dropBucketOf(template);
+    /** A name for the drop bucket, put where the template refers to it. */
+    const DROP_BUCKET = 'keybill-dropsbucket-0a1b2c3d4e5f';
+
+    /** The schema's content with the bucket's Ref resolved: what the console shows once deployed. */
+    function contentOf(properties: { Content: unknown }): {
+      components: { examples: Record<string, { value: unknown }> };
+    } {
+      const content = properties.Content;
+      if (typeof content === 'string') return JSON.parse(content);
+      const [separator, parts] = (content as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+      const text = parts
+        .map((part) => {
+          if (typeof part === 'string') return part;
+          expect(part).toEqual({ Ref: bucketId });
+          return DROP_BUCKET;
+        })
+        .join(separator);
+      return JSON.parse(text);
+    }
+
+    it('saves one schema, in the registry the console reads, named after the operator function', () => {
+      expect(Object.keys(schemas)).toHaveLength(1);
+      template.hasResourceProperties('AWS::EventSchemas::Schema', {
+        RegistryName: 'lambda-testevent-schemas',
+        SchemaName: '_keybill-operator-schema',
+        Type: 'OpenApi3',
+      });
+      expect(functionNamed(template, 'operator').properties.FunctionName).toBe('keybill-operator');
+    });
+
+    it('does not create the registry: the account owns it, shared by every function', () => {
+      template.resourceCountIs('AWS::EventSchemas::Registry', 0);
+    });
+
+    it('holds every event, each parsing with the operator schema, run-drop naming the stack bucket', () => {
+      const [schema] = Object.values(schemas) as { Properties: { Content: unknown } }[];
+      const examples = contentOf(schema!.Properties).components.examples;
+      const expected = operatorTestEvents(DROP_BUCKET);
+      expect(Object.keys(examples)).toEqual(expected.map((e) => e.name));
+      for (const { name, event } of expected) {
+        expect(examples[name]).toEqual({ value: event });
+        expect(OperatorCommand.safeParse(examples[name]!.value).error?.issues ?? []).toEqual([]);
+      }
+      expect(examples['run-drop']!.value).toMatchObject({ bucket: DROP_BUCKET });
+    });
   });
 });
