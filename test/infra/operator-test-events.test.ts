@@ -4,7 +4,7 @@ import {
   operatorTestEvents,
   testEventSchemaDocument,
   testEventSchemaName,
-} from '../../../infra/concerns/operator-test-events.ts';
+} from '../../infra/concerns/operator-test-events.ts';
 
 /** A drop bucket's name as CloudFormation generates it for the stack (the stack passes its own). */
 const DROP_BUCKET = 'keybill-dropsbucket1a2b3c4d-0a1b2c3d4e5f';
