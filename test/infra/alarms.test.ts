@@ -53,8 +53,8 @@ describe('alarm topic', () => {
 
   it('is notified by every alarm of the template, on ALARM and on OK', () => {
     const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
-    // Nine dead-letter queues and one errors alarm per function.
-    expect(alarms).toHaveLength(9 + HANDLERS.length);
+    // Nine dead-letter queues, one errors alarm per function, failing notices.
+    expect(alarms).toHaveLength(9 + HANDLERS.length + 1);
     expect(alarmsNotNotifying(template)).toEqual([]);
   });
 
@@ -70,6 +70,19 @@ describe('alarm topic', () => {
         AlarmActions: [{ Ref: alarmTopicId(template) }],
       });
     }
+  });
+
+  it('is notified when send-notice reports a failed notice (metric NoticesFailed of service send-notice)', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'keybill',
+      MetricName: 'NoticesFailed',
+      Dimensions: [{ Name: 'service', Value: 'send-notice' }],
+      Statistic: 'Sum',
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: alarmTopicId(template) }],
+    });
   });
 
   it('is notified by alarms added after the observability concern, L2 or raw CloudFormation', () => {
@@ -91,7 +104,7 @@ describe('alarm topic', () => {
     });
     const template = Template.fromStack(keybill.stack);
     expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(
-      9 + HANDLERS.length + 4,
+      9 + HANDLERS.length + 1 + 4,
     );
     expect(alarmsNotNotifying(template)).toEqual([]);
     const rawActions = (template.findResources('AWS::CloudWatch::Alarm') as Resources)[
