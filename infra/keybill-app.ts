@@ -45,6 +45,8 @@ export function settingsFromContext(app: App): KeybillSettings {
     smsSenderId: contextString(app, 'smsSenderId', DEFAULT_SETTINGS.smsSenderId),
     quietHours: contextString(app, 'quietHours', DEFAULT_SETTINGS.quietHours),
     senderMaxConcurrency: contextNumber(app, 'senderMaxConcurrency', DEFAULT_SETTINGS.senderMaxConcurrency),
+    // Optional: validated where the subscription is made (infra/constructs/alarm-topic.ts).
+    alarmEmail: contextString(app, 'alarmEmail', ''),
   };
 }
 

@@ -22,6 +22,8 @@ export interface KeybillStackProps extends StackProps {
   readonly quietHours: string;
   /** Sender concurrency, the pace of SES/SNS sends (context `senderMaxConcurrency`). */
   readonly senderMaxConcurrency: number;
+  /** Subscribed by e-mail to the alarm topic (context `alarmEmail`); undefined or empty for none. */
+  readonly alarmEmail?: string;
 }
 
 /** Customers and operators live in China Standard Time; every schedule and local date uses it. */
@@ -103,12 +105,14 @@ export class KeybillStack extends Stack {
     });
 
     // The dashboard finds every function, watched queue and dead-letter queue of the stack itself.
-    this.observability = new Observability(this, 'Operations');
+    // Every alarm of the stack notifies one topic (an aspect finds them, wherever they are created).
+    this.observability = new Observability(this, 'Operations', { alarmEmail: props.alarmEmail });
 
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'DropBucketName', { value: drops.bucketName });
     new CfnOutput(this, 'NoticeQueueUrl', { value: noticeQueue.queueUrl });
     new CfnOutput(this, 'OperatorFunctionName', { value: this.operatorConsole.operator.functionName });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.observability.alarmTopic.topic.topicArn });
     new CfnOutput(this, 'DashboardName', { value: this.observability.dashboard.dashboardName });
   }
 }

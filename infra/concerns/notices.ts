@@ -1,4 +1,5 @@
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
@@ -15,7 +16,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../constructs/acknowledge.ts';
 import type { DataTable } from '../constructs/data-table.ts';
-import { KeybillFunction } from '../constructs/keybill-function.ts';
+import { KeybillFunction, METRICS_NAMESPACE } from '../constructs/keybill-function.ts';
 import { DeadLetterQueue, secureQueue, watchBacklog } from '../constructs/queues.ts';
 
 export const CONFIGURATION_SET_NAME = 'keybill-previews';
@@ -119,6 +120,23 @@ export class Notices extends Construct {
       new SqsEventSource(this.noticeQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency }),
     );
     watchBacklog(this.noticeQueue, 'Notices queue');
+    // A failed notice is a customer who was not told (SES or SNS refused it for good); the sender counts
+    // them as NoticesFailed under its Powertools service dimension.
+    new Alarm(this, 'NoticesFailing', {
+      alarmDescription:
+        'send-notice: at least one notice failed for good (SES or SNS refused it); see its logs.',
+      metric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'NoticesFailed',
+        dimensionsMap: { service: this.sender.serviceName },
+        statistic: 'Sum',
+        period: Duration.minutes(5),
+      }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
     table.grantReadWrite(this.sender.function);
     this.grantSendAsPreviewSender(props.sesFromAddress, fromDomain);
 

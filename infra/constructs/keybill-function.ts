@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -64,6 +65,8 @@ export class KeybillFunction extends Construct {
   /** `<stack name>-<handler name>`: operators find the function by it in the console. */
   readonly physicalName: string;
   readonly deadLetterQueue?: DeadLetterQueue;
+  /** Fires when an invocation fails (an unhandled error, a timeout, running out of memory). */
+  readonly errorsAlarm: Alarm;
 
   constructor(scope: Construct, id: string, props: KeybillFunctionProps) {
     super(scope, id);
@@ -124,6 +127,17 @@ export class KeybillFunction extends Construct {
         bundleAwsSDK: true,
         logLevel: LogLevel.ERROR,
       },
+    });
+
+    // Handlers catch what they expect and report partial batch failures; an invocation error is a bug,
+    // a timeout or a crash, so the first one is worth a person's look.
+    this.errorsAlarm = new Alarm(this, 'Errors', {
+      alarmDescription: `${props.handlerName}: at least one invocation failed (error, timeout or crash); see its logs.`,
+      metric: this.function.metricErrors({ period: Duration.minutes(5), statistic: 'Sum' }),
+      threshold: 0,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
 
     acknowledge(

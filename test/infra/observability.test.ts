@@ -29,7 +29,11 @@ describe('operations dashboard', () => {
 
   it('shows every dead-letter queue of the stack', () => {
     const body = dashboardBody(template);
-    const alarmedQueues = Object.values(template.findResources('AWS::CloudWatch::Alarm')).map(
+    // The queue alarms; the functions' error alarms are shown in each function's widget.
+    const queueAlarms = template.findResources('AWS::CloudWatch::Alarm', {
+      Properties: { Namespace: 'AWS/SQS' },
+    });
+    const alarmedQueues = Object.values(queueAlarms).map(
       (alarm) =>
         (alarm as { Properties: { Dimensions: Array<{ Value: { 'Fn::GetAtt': [string, string] } }> } })
           .Properties.Dimensions[0]!.Value['Fn::GetAtt'][0],
