@@ -7,36 +7,17 @@
  */
 import { createHash } from 'node:crypto';
 import { parseArgs } from 'node:util';
-import { computeBill, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
-import { type MeterReadRow, MeterReadRowSchema } from '#domain/meter-read.ts';
-import { generateAccounts, generateMeterReadRows } from '../local/runner/fixtures.ts';
+import { computeBill } from '#domain/billing/index.ts';
+import { engineBenchInputs } from './bench/engine.ts';
 
-const PERIOD = '2026-10';
 const { values } = parseArgs({ options: { accounts: { type: 'string', default: '100000' } } });
 const accounts = Number(values.accounts);
-
-const generated = generateAccounts(accounts, {
-  tariffIds: [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))],
-});
-const reads = new Map<string, MeterReadRow[]>();
-for (const cells of generateMeterReadRows(generated, PERIOD)) {
-  const row = MeterReadRowSchema.parse(cells);
-  const list = reads.get(row.accountId);
-  if (list === undefined) reads.set(row.accountId, [row]);
-  else list.push(row);
-}
+const inputs = engineBenchInputs(accounts);
 
 const digest = (advice: boolean): string => {
   const hash = createHash('sha256');
-  for (const g of generated) {
-    const bill = computeBill({
-      account: g.account,
-      tariffs: SAMPLE_TARIFFS,
-      reads: reads.get(g.account.accountId) ?? [],
-      period: PERIOD,
-      advice: { enabled: advice },
-    });
-    hash.update(JSON.stringify(bill));
+  for (const input of inputs) {
+    hash.update(JSON.stringify(computeBill({ ...input, advice: { enabled: advice } })));
     hash.update('\n');
   }
   return hash.digest('hex');

@@ -9,7 +9,8 @@ import { generateAccounts, generateMeterReadRows } from '../../local/runner/fixt
 
 const PERIOD = '2026-10';
 
-export async function benchEngine(accounts = 100_000): Promise<Record<string, number>> {
+/** The benchmark's population: generated accounts on the sample tariffs, each with its period's reads. */
+export function engineBenchInputs(accounts: number) {
   const generated = generateAccounts(accounts, {
     tariffIds: [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))],
   });
@@ -20,13 +21,16 @@ export async function benchEngine(accounts = 100_000): Promise<Record<string, nu
     if (list === undefined) reads.set(row.accountId, [row]);
     else list.push(row);
   }
-  const inputs = generated.map((g) => ({
+  return generated.map((g) => ({
     account: g.account,
     tariffs: SAMPLE_TARIFFS,
     reads: reads.get(g.account.accountId)!,
     period: PERIOD,
   }));
+}
 
+export async function benchEngine(accounts = 100_000): Promise<Record<string, number>> {
+  const inputs = engineBenchInputs(accounts);
   const run = (adviceEnabled: boolean): number => {
     // A checksum of the results keeps the work observable (and the loop from being optimised away).
     let printed = 0;
