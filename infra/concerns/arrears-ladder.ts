@@ -106,6 +106,7 @@ export class ArrearsLadder extends Construct {
     this.reminderRole.addToPolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.reminderFailures.queueArn] }),
     );
+    this.arrearsScan.requireDeadLetterQueue().grantKeyToSenders(this.reminderRole);
 
     this.dailyScan = props.calendar.add('DailyArrearsScan', {
       name: 'daily-arrears-scan',

@@ -9,6 +9,7 @@ import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-n
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge.ts';
+import { ContactDataKey } from './data-key.ts';
 import { DeadLetterQueue } from './queues.ts';
 
 /** The repository root: handlers live in `functions/<name>/handler.ts`, the lock file next to package.json. */
@@ -74,7 +75,11 @@ export class KeybillFunction extends Construct {
     this.physicalName = `${Stack.of(this).stackName}-${props.handlerName}`;
 
     // Created explicitly so the retention is set by CloudFormation, not by a log-retention custom resource.
-    this.logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
+    // Encrypted with the contact-data key: a log line may carry a masked contact or a notice id.
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.ONE_MONTH,
+      encryptionKey: ContactDataKey.of(this).key,
+    });
 
     // An own role instead of the AWSLambdaBasicExecutionRole managed policy: logs go to one known group.
     this.role = new Role(this, 'Role', {
