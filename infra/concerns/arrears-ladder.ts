@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { acknowledge } from '../constructs/acknowledge.ts';
 import type { DataTable } from '../constructs/data-table.ts';
 import { KeybillFunction } from '../constructs/keybill-function.ts';
+import type { NamedSecret } from '../constructs/named-secret.ts';
 import { ChunkQueue, type DeadLetterQueue } from '../constructs/queues.ts';
 import type { RecurringSchedules } from '../constructs/recurring-schedules.ts';
 
@@ -22,6 +23,8 @@ export interface ArrearsLadderProps {
   readonly noticeQueue: IQueue;
   /** The daily scan goes on this calendar, in its time zone. */
   readonly calendar: RecurringSchedules;
+  /** Warnings name their recipients by these keys. */
+  readonly recipientKey: NamedSecret;
 }
 
 /**
@@ -43,11 +46,13 @@ export class ArrearsLadder extends Construct {
   private readonly table: DataTable;
   private readonly noticeQueue: IQueue;
   private readonly timeZoneName: string;
+  private readonly recipientKey: NamedSecret;
 
   constructor(scope: Construct, id: string, props: ArrearsLadderProps) {
     super(scope, id);
     this.table = props.table;
     this.noticeQueue = props.noticeQueue;
+    this.recipientKey = props.recipientKey;
     this.timeZoneName = props.calendar.timeZone.timezoneName;
 
     this.reminderGroup = new ScheduleGroup(this, 'ReminderGroup', {
@@ -143,6 +148,7 @@ export class ArrearsLadder extends Construct {
     fn.function.addEnvironment('TIME_ZONE', this.timeZoneName);
     this.table.grantReadWrite(fn.function);
     this.noticeQueue.grantSendMessages(fn.function);
+    this.recipientKey.grantRead(fn);
     const reminderSchedules = stack.formatArn({
       service: 'scheduler',
       resource: 'schedule',

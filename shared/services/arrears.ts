@@ -23,6 +23,7 @@ import type {
   NoticeQueue,
   NoticeStore,
   PaymentStore,
+  RecipientKeyer,
   ReminderScheduler,
 } from './ports/index.ts';
 
@@ -35,6 +36,8 @@ export interface ArrearsDeps {
   queue: NoticeQueue;
   scheduler: ReminderScheduler;
   policy: ArrearsPolicy;
+  /** Names each warning's recipient in its id (and notice id) without the address. */
+  recipientKeys: Pick<RecipientKeyer, 'current'>;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -87,14 +90,15 @@ class ConcurrentArrearsStepError extends Error {
 
 async function loadSnapshot(
   accountId: string,
-  deps: Pick<ArrearsDeps, 'accounts' | 'bills' | 'payments' | 'arrearsStates'>,
+  deps: Pick<ArrearsDeps, 'accounts' | 'bills' | 'payments' | 'arrearsStates' | 'recipientKeys'>,
 ): Promise<{ snapshot: ArrearsSnapshot; version: number | undefined } | undefined> {
   const account = await deps.accounts.getAccount(accountId);
   if (account === undefined) return undefined;
-  const [history, payments, stored] = await Promise.all([
+  const [history, payments, stored, recipientKeyOf] = await Promise.all([
     deps.bills.getBillHistory(accountId, '9999-12', 36),
     deps.payments.listPayments(accountId),
     deps.arrearsStates.getArrearsState<AccountArrearsState>(accountId),
+    deps.recipientKeys.current(),
   ]);
   const bills = history.map((b) => ({
     accountId,
@@ -105,7 +109,7 @@ async function loadSnapshot(
   }));
   const ledger = buildLedger({ accountId, bills, payments });
   return {
-    snapshot: { account, ledger, state: stored?.state ?? emptyArrearsState(accountId) },
+    snapshot: { account, ledger, state: stored?.state ?? emptyArrearsState(accountId), recipientKeyOf },
     version: stored?.version,
   };
 }

@@ -4,8 +4,21 @@ import {
   type KeySelectionRecord,
   planPreviewService,
 } from '#domain/key-accounts/index.ts';
-import { planBillPreviewNotices } from '#domain/notices.ts';
-import type { AccountStore, BillStore, KeyAccountStore, NoticeQueue, NoticeStore } from './ports/index.ts';
+import {
+  billPreviewIdPrefix,
+  type NoticePlan,
+  planBillPreviewNotices,
+  type StoredNotice,
+} from '#domain/notices.ts';
+import { canonicalAddress } from '#domain/recipient-key.ts';
+import type {
+  AccountStore,
+  BillStore,
+  KeyAccountStore,
+  NoticeQueue,
+  NoticeStore,
+  RecipientKeyer,
+} from './ports/index.ts';
 
 export interface BillRef {
   accountId: string;
@@ -31,8 +44,9 @@ export async function planBillNotices(
     accounts: Pick<AccountStore, 'getAccount'>;
     bills: Pick<BillStore, 'getBill'>;
     keyAccounts: Pick<KeyAccountStore, 'getKeySelectionBefore'>;
-    notices: Pick<NoticeStore, 'createNotice'>;
+    notices: Pick<NoticeStore, 'createNotice' | 'listNotices'>;
     queue: NoticeQueue;
+    recipientKeys: Pick<RecipientKeyer, 'current'>;
     now?: () => Date;
   },
 ): Promise<{ planned: number; enqueued: number }> {
@@ -53,7 +67,7 @@ export async function planBillNotices(
           selections: [selection],
           config: DEFAULT_KEY_ACCOUNT_CONFIG,
         });
-  const plans = planBillPreviewNotices(account, bill)
+  const plans = planBillPreviewNotices(account, bill, await deps.recipientKeys.current())
     .filter((plan) => service === undefined || service.channels.includes(plan.channel))
     .map((plan) =>
       service === undefined
@@ -72,11 +86,29 @@ export async function planBillNotices(
             },
           },
     );
+  const planned = await alreadyPlanned(bill, deps.notices);
   const toEnqueue = [];
   for (const plan of plans) {
-    const { notice } = await deps.notices.createNotice(plan);
-    if (notice.status === 'QUEUED') toEnqueue.push({ accountId: plan.accountId, noticeId: plan.noticeId });
+    const notice = planned(plan) ?? (await deps.notices.createNotice(plan)).notice;
+    if (notice.status === 'QUEUED')
+      toEnqueue.push({ accountId: notice.accountId, noticeId: notice.noticeId });
   }
   await deps.queue.enqueue(toEnqueue);
   return { planned: plans.length, enqueued: toEnqueue.length };
+}
+
+/**
+ * The bill version's previews planned before, found by channel and address rather than by id: one planned
+ * under an earlier recipient key (the unkeyed hash before #11, or a secret value before a rotation) has
+ * another id, and a re-delivered bill record must not plan that recipient a second preview.
+ */
+async function alreadyPlanned(
+  bill: BillRef,
+  notices: Pick<NoticeStore, 'listNotices'>,
+): Promise<(plan: NoticePlan) => StoredNotice | undefined> {
+  const existing = await notices.listNotices(bill.accountId, billPreviewIdPrefix(bill));
+  const recipientOf = (n: Pick<NoticePlan, 'channel' | 'recipient'>) =>
+    `${n.channel}#${canonicalAddress(n.channel, n.recipient.address)}`;
+  const byRecipient = new Map(existing.map((n) => [recipientOf(n), n]));
+  return (plan) => byRecipient.get(recipientOf(plan));
 }

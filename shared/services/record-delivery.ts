@@ -1,5 +1,5 @@
-import { type NoticeStatus, recipientKey } from '#domain/notices.ts';
-import type { NoticeStore, SuppressionStore } from './ports/index.ts';
+import type { NoticeStatus } from '#domain/notices.ts';
+import type { NoticeStore, RecipientKeyer, SuppressionStore } from './ports/index.ts';
 
 /** The SES configuration-set event types the product acts on (SES → EventBridge `detail.eventType`). */
 export type SesEventType =
@@ -46,6 +46,7 @@ export async function recordDeliveryEvent(
   deps: {
     notices: Pick<NoticeStore, 'findNoticeByProviderMessageId' | 'getNotice' | 'transitionNotice'>;
     suppressions: Pick<SuppressionStore, 'suppressRecipient'>;
+    recipientKeys: Pick<RecipientKeyer, 'current'>;
   },
 ): Promise<{ outcome: 'updated' | 'unchanged' | 'unknown-message' | 'ignored'; status?: NoticeStatus }> {
   const transition = TRANSITIONS[event.eventType];
@@ -73,9 +74,10 @@ export async function recordDeliveryEvent(
   });
   if (transition.to === 'BOUNCED' || transition.to === 'COMPLAINED') {
     // A hard bounce or a complaint ends sending to that address for every later notice.
+    const keyOf = await deps.recipientKeys.current();
     await deps.suppressions.suppressRecipient(
       notice.channel,
-      recipientKey(notice.channel, notice.recipient.address),
+      keyOf(notice.channel, notice.recipient.address),
       event.eventType,
     );
   }

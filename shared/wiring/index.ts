@@ -6,6 +6,7 @@ import { dynamoStores } from '#adapters/dynamodb/index.ts';
 import { logFields, metrics } from '#adapters/observability.ts';
 import { awsMessageProviders } from '#adapters/providers.ts';
 import { eventBridgeReminderScheduler } from '#adapters/reminder-scheduler.ts';
+import { secretsManagerStore } from '#adapters/secrets.ts';
 import { sqsArrearsChunkQueue, sqsBillChunkQueue, sqsNoticeQueue } from '#adapters/sqs-queues.ts';
 import { parseQuietHours } from '#domain/calendar/index.ts';
 import { type ArrearsDeps, settlePayments } from '#services/arrears.ts';
@@ -13,8 +14,9 @@ import type { BillChunkDeps } from '#services/bill-account-chunk.ts';
 import type { SenderDeps } from '#services/deliver-notice.ts';
 import type { OperatorDeps } from '#services/operator-commands.ts';
 import { Lookahead, paceFromEnv } from '#services/pacing.ts';
-import type { Stores } from '#services/ports/index.ts';
+import type { RecipientKeyer, SecretStore, Stores } from '#services/ports/index.ts';
 import type { RankingDeps } from '#services/rank-key-accounts.ts';
+import { secretRecipientKeyer } from '#services/recipient-keys.ts';
 import type { RunDropDeps } from '#services/run-meter-read-drop.ts';
 import {
   accountsPerChunkFromEnv,
@@ -37,6 +39,20 @@ type Log = (message: string, fields?: Record<string, unknown>) => void;
 export const tableStores = (): Stores => dynamoStores(documentClient(), requiredEnv('TABLE_NAME'));
 
 const noticeQueue = () => sqsNoticeQueue(requiredEnv('NOTICE_QUEUE_URL'));
+
+let secretStore: SecretStore | undefined;
+/**
+ * Recipient keys under the named secret RECIPIENT_KEY_SECRET_ID (its ARN in AWS; the value is read from
+ * Secrets Manager, never from the environment). One secret store, so one cache, per process.
+ */
+export function recipientKeysFromEnv(): RecipientKeyer {
+  // Read at first use: a function whose commands never name a recipient needs no secret.
+  const keyer = () => {
+    secretStore ??= secretsManagerStore();
+    return secretRecipientKeyer(secretStore, requiredEnv('RECIPIENT_KEY_SECRET_ID'));
+  };
+  return { current: () => keyer().current(), previous: () => keyer().previous() };
+}
 const optionalQueue = <Q>(variable: string, make: (url: string) => Q): Q | undefined => {
   const url = optionalEnv(variable);
   return url === undefined ? undefined : make(url);
@@ -57,6 +73,7 @@ export function arrearsDeps({ log }: { log?: Log } = { log: logFields }): Arrear
       timeZone: timeZoneFromEnv(),
     }),
     policy: arrearsPolicyFromEnv(),
+    recipientKeys: recipientKeysFromEnv(),
     ...(log === undefined ? {} : { log }),
   };
 }
@@ -99,9 +116,13 @@ export const billChunkDeps = (): BillChunkDeps => ({
   log: logFields,
 });
 
-export const planNoticesDeps = () => ({ ...tableStores(), queue: noticeQueue() });
+export const planNoticesDeps = () => ({
+  ...tableStores(),
+  queue: noticeQueue(),
+  recipientKeys: recipientKeysFromEnv(),
+});
 
-export const deliveryEventDeps = () => tableStores();
+export const deliveryEventDeps = () => ({ ...tableStores(), recipientKeys: recipientKeysFromEnv() });
 
 /**
  * send-notice: the providers and this instance's pace, the account's SES / SNS quota divided by the
@@ -120,6 +141,7 @@ export function senderDeps(): SenderDeps {
   return {
     ...tableStores(),
     providers: awsMessageProviders,
+    recipientKeys: recipientKeysFromEnv(),
     config: {
       fromAddress: requiredEnv('SES_FROM_ADDRESS'),
       configurationSet: process.env.SES_CONFIGURATION_SET,

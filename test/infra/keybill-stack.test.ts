@@ -20,10 +20,11 @@ describe('functions', () => {
         'REMINDER_ROLE_ARN',
         'REMINDER_DLQ_ARN',
         'TIME_ZONE',
+        'RECIPIENT_KEY_SECRET_ID',
       ],
     ],
     ['bill-chunk', ['TABLE_NAME']],
-    ['plan-notices', ['TABLE_NAME', 'NOTICE_QUEUE_URL']],
+    ['plan-notices', ['TABLE_NAME', 'NOTICE_QUEUE_URL', 'RECIPIENT_KEY_SECRET_ID']],
     [
       'send-notice',
       [
@@ -37,9 +38,10 @@ describe('functions', () => {
         'SMS_RATE_PER_SECOND',
         'NOTICE_CLAIM_LEASE_SECONDS',
         'LINK_SIGNING_SECRET_ID',
+        'RECIPIENT_KEY_SECRET_ID',
       ],
     ],
-    ['record-delivery', ['TABLE_NAME']],
+    ['record-delivery', ['TABLE_NAME', 'RECIPIENT_KEY_SECRET_ID']],
     [
       'operator',
       [
@@ -52,6 +54,7 @@ describe('functions', () => {
         'REMINDER_ROLE_ARN',
         'REMINDER_DLQ_ARN',
         'TIME_ZONE',
+        'RECIPIENT_KEY_SECRET_ID',
       ],
     ],
     [
@@ -65,6 +68,7 @@ describe('functions', () => {
         'REMINDER_ROLE_ARN',
         'REMINDER_DLQ_ARN',
         'TIME_ZONE',
+        'RECIPIENT_KEY_SECRET_ID',
       ],
     ],
     ['rank-accounts', ['TABLE_NAME', 'REPORT_BUCKET', 'REPORT_PREFIX', 'TIME_ZONE', 'NOTICE_QUEUE_URL']],

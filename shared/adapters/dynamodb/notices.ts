@@ -47,8 +47,8 @@ export class DynamoNoticeStore implements NoticeStore {
     return out.Item === undefined ? undefined : withoutKeys<StoredNotice>(out.Item);
   }
 
-  async listNotices(accountId: string): Promise<StoredNotice[]> {
-    const items = await this.table.queryPrefix(keys.account(accountId).pk, keys.noticePrefix);
+  async listNotices(accountId: string, idPrefix = ''): Promise<StoredNotice[]> {
+    const items = await this.table.queryPrefix(keys.account(accountId).pk, `${keys.noticePrefix}${idPrefix}`);
     return items.map((i) => withoutKeys<StoredNotice>(i));
   }
 

@@ -1,6 +1,7 @@
 import type { Account } from '../account.ts';
 import { addDays, daysBetween, instantMs, shanghaiInstant, startOfDayMs } from '../calendar/index.ts';
 import type { PaymentRow } from '../payment.ts';
+import { canonicalAddress, type RecipientKeyOf } from '../recipient-key.ts';
 import {
   ArrearsCommandError,
   applyArrearsCommand,
@@ -53,6 +54,11 @@ export interface ReplayInput {
   policy: ArrearsPolicy;
   approvals?: readonly DisconnectionApproval[];
   commands?: readonly ArrearsOperatorCommand[];
+  /**
+   * Names recipients in warning ids. @default the canonical address: a what-if's output lists the
+   * recipients' addresses anyway, and needs no secret to stay the same from one replay to the next.
+   */
+  recipientKeyOf?: RecipientKeyOf;
 }
 
 export type DisconnectionOutcome =
@@ -213,9 +219,10 @@ function replayAccount(
   window: ReplayWindow,
   policy: ArrearsPolicy,
   result: ReplayResult,
+  recipientKeyOf: RecipientKeyOf,
 ): AccountArrearsState {
   let state = emptyArrearsState(account.accountId);
-  const snapshot = (): ArrearsSnapshot => ({ account, ledger, state });
+  const snapshot = (): ArrearsSnapshot => ({ account, ledger, state, recipientKeyOf });
   const apply = (outcome: ArrearsOutcome) => {
     state = outcome.state;
     for (const w of outcome.warnings)
@@ -332,7 +339,15 @@ export function replayArrears(input: ReplayInput): ReplayResult {
     });
     findings.push(...ledger.findings);
     const statics = staticEvents(ledger, commands, account.accountId, window, policy);
-    const state = replayAccount(account, ledger, statics, window, policy, result);
+    const state = replayAccount(
+      account,
+      ledger,
+      statics,
+      window,
+      policy,
+      result,
+      input.recipientKeyOf ?? canonicalAddress,
+    );
     reportPlans(state, result);
     result.accounts.push({
       accountId: account.accountId,

@@ -1,6 +1,7 @@
 import type { Account } from '../account.ts';
 import { daysBetween, shanghaiDateOfMs, shanghaiInstant } from '../calendar/index.ts';
 import { type Dec, dec } from '../money.ts';
+import type { RecipientKeyOf } from '../recipient-key.ts';
 import { type ArrearsWarning, buildWarnings, type WarningLevel } from './evidence.ts';
 import { type AccountLedger, billPenalty, type LedgerBill, openBalanceAt } from './ledger/index.ts';
 import type { ArrearsMessageKind, ArrearsMessageModel } from './messages.ts';
@@ -32,6 +33,7 @@ export class ArrearsRun {
   };
   readonly account: Account;
   readonly ledger: AccountLedger;
+  private readonly recipientKeyOf: RecipientKeyOf;
 
   constructor(
     snapshot: ArrearsSnapshot,
@@ -39,6 +41,7 @@ export class ArrearsRun {
   ) {
     this.account = snapshot.account;
     this.ledger = snapshot.ledger;
+    this.recipientKeyOf = snapshot.recipientKeyOf;
     this.state = cloneState(snapshot.state);
   }
 
@@ -117,6 +120,7 @@ export class ArrearsRun {
       billIds,
       sendAt: shanghaiInstant(ms),
       policy: this.policy,
+      recipientKeyOf: this.recipientKeyOf,
       ...options,
     });
     this.out.warnings.push(...warnings);

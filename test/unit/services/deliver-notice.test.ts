@@ -2,13 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { Account } from '#domain/account.ts';
 import type { StoredBill } from '#domain/bill-version.ts';
 import type { NoticeStatus, StoredNotice } from '#domain/notices.ts';
-import {
-  NOTICE_TAG,
-  noticeRefOfTag,
-  noticeTagValue,
-  planBillPreviewNotices,
-  recipientKey,
-} from '#domain/notices.ts';
+import { NOTICE_TAG, noticeRefOfTag, noticeTagValue, planBillPreviewNotices } from '#domain/notices.ts';
 import {
   DEFAULT_CLAIM_LEASE_MS,
   type DeliveryOutcome,
@@ -25,6 +19,7 @@ import {
   TransientError,
 } from '#services/ports/index.ts';
 import { recordDeliveryEvent } from '#services/record-delivery.ts';
+import { testRecipientKeyer, testRecipientKeys } from '../domain/recipient-key.fixtures.ts';
 import { sampleAccount, sampleBill } from '../notify/fixtures.ts';
 
 /*
@@ -72,7 +67,7 @@ async function until(condition: () => boolean): Promise<void> {
 
 /** A bill-preview notice as the planner makes it (its id names its bill, channel and recipient). */
 function notice(channel: 'email' | 'sms', extra: Partial<StoredNotice> = {}): StoredNotice {
-  const plan = planBillPreviewNotices(ACCOUNT, { period: PERIOD, version: 1 }).find(
+  const plan = planBillPreviewNotices(ACCOUNT, { period: PERIOD, version: 1 }, testRecipientKeys).find(
     (p) => p.channel === channel,
   )!;
   return {
@@ -217,6 +212,7 @@ function depsOf(w: World, extra: Partial<SenderDeps> = {}): SenderDeps {
     accounts: w.table,
     providers: w.providers,
     config: { fromAddress: 'billing@keybill-power.example.cn', smsQuietHours: null },
+    recipientKeys: testRecipientKeyer,
     pace: { email: w.pace, sms: w.pace },
     now: () => NOW,
     ...extra,
@@ -369,7 +365,7 @@ describe('deliverNotice: the pacing token between a prepared message and its sen
   it('records a suppressed recipient without taking a token', async () => {
     const w = world();
     const email = notice('email');
-    w.suppressed.set(`email#${recipientKey('email', email.recipient.address)}`, 'bounced');
+    w.suppressed.set(`email#${testRecipientKeys('email', email.recipient.address)}`, 'bounced');
     expect(await deliver(w, email)).toEqual({ outcome: 'suppressed', reason: 'bounced' });
     expect(w.events).not.toContain('take');
     expect(w.notices.get(email.noticeId)?.status).toBe('SUPPRESSED');
@@ -391,7 +387,7 @@ describe('deliverNotice with a lookahead: only the next few notices are claimed 
     const emails = ['a', 'b', 'c'].map((who) => {
       const address = `${who}@example.cn`;
       return notice('email', {
-        noticeId: `${PERIOD}#V1#bill-preview#email#${recipientKey('email', address)}`,
+        noticeId: `${PERIOD}#V1#bill-preview#email#${testRecipientKeys('email', address)}`,
         recipient: { role: 'customer', name: who, address, language: 'en' },
       });
     });
@@ -587,7 +583,7 @@ describe('deliverNotice: a send whose answer is lost', () => {
     const email = notice('email');
     await deliver(w, email);
     const noticeRef = noticeRefOfTag(w.delivered[0]?.tags?.[NOTICE_TAG]);
-    const deps = { notices: w.table, suppressions: w.table };
+    const deps = { notices: w.table, suppressions: w.table, recipientKeys: testRecipientKeyer };
     // SES's Send event says it accepted the message: SENT, with the id the lost answer carried.
     expect(
       await recordDeliveryEvent(
@@ -613,7 +609,13 @@ describe('deliverNotice: a send whose answer is lost', () => {
       await deliver(w, email);
       const noticeRef = noticeRefOfTag(w.delivered[0]?.tags?.[NOTICE_TAG])!;
       const event = { providerMessageId: 'ses-lost-2', eventType, noticeRef, bounceType: 'Permanent' };
-      expect(await recordDeliveryEvent(event, { notices: w.table, suppressions: w.table })).toEqual({
+      expect(
+        await recordDeliveryEvent(event, {
+          notices: w.table,
+          suppressions: w.table,
+          recipientKeys: testRecipientKeyer,
+        }),
+      ).toEqual({
         outcome: 'updated',
         status,
       });
@@ -638,7 +640,7 @@ describe('deliverNotice: a send whose answer is lost', () => {
       expect(
         await recordDeliveryEvent(
           { providerMessageId: 'ses-other', eventType: 'Delivery' },
-          { notices: w.table, suppressions: w.table },
+          { notices: w.table, suppressions: w.table, recipientKeys: testRecipientKeyer },
         ),
       ).toEqual({ outcome: 'unknown-message' });
     }
@@ -647,7 +649,7 @@ describe('deliverNotice: a send whose answer is lost', () => {
     expect(
       await recordDeliveryEvent(
         { providerMessageId: 'ses-ghost', eventType: 'Delivery', noticeRef: ghost },
-        { notices: w.table, suppressions: w.table },
+        { notices: w.table, suppressions: w.table, recipientKeys: testRecipientKeyer },
       ),
     ).toEqual({ outcome: 'unknown-message' });
     expect(w.notices.get(email.noticeId)?.status).toBe('UNCERTAIN');

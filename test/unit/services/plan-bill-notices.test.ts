@@ -5,6 +5,7 @@ import type { KeySelectionRecord } from '#domain/key-accounts/index.ts';
 import type { NoticePlan, StoredNotice } from '#domain/notices.ts';
 import { planBillNotices } from '#services/plan-bill-notices.ts';
 import type { KeyAccountStore, NoticeMessage, NoticeQueue } from '#services/ports/index.ts';
+import { testRecipientKeyer } from '../domain/recipient-key.fixtures.ts';
 
 const account: Account = {
   accountId: '3100012345',
@@ -37,9 +38,10 @@ function fakes(selection: KeySelectionRecord | undefined) {
       created.push(plan);
       return { created: true, notice: { ...plan, status: 'QUEUED' } as StoredNotice };
     },
+    listNotices: async () => [],
   };
   const queue: NoticeQueue = { enqueue: async (m) => void queued.push(...m) };
-  return { accounts, bills, keyAccounts, notices, queue, created, queued };
+  return { accounts, bills, keyAccounts, notices, queue, created, queued, recipientKeys: testRecipientKeyer };
 }
 
 const bill = { accountId: account.accountId, period: '2026-11', version: 1 };
