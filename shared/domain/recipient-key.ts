@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto';
+import { createHash, createHmac } from 'node:crypto';
 import type { Key } from './keyring.ts';
 import type { NoticeChannel } from './notices.ts';
 
@@ -37,4 +37,15 @@ export function keyedRecipientKeys(key: Key): RecipientKeyOf {
       .digest('hex');
     return `${key.id}.${mac.slice(0, KEY_HEX_LENGTH)}`;
   };
+}
+
+/**
+ * The key before #11: an unkeyed SHA-256 of the canonical address, which anyone can recompute. Used only
+ * to find what was stored under it (migrate-recipient-keys); nothing is named with it any more.
+ */
+export function unkeyedRecipientKey(channel: NoticeChannel, address: string): string {
+  return createHash('sha256')
+    .update(`${channel}:${canonicalAddress(channel, address)}`)
+    .digest('hex')
+    .slice(0, 16);
 }
