@@ -55,7 +55,9 @@ describe('logs of a billing cycle (local stack, demo run)', () => {
   });
 
   it('captured the handlers’ lines, notices named by their keyed id among them (the check is not vacuous)', () => {
-    const previewsSent = lines.filter((line) => line.includes('notice sent') && line.includes('bill-preview'));
+    const previewsSent = lines.filter(
+      (line) => line.includes('notice sent') && line.includes('bill-preview'),
+    );
     expect(previewsSent.length).toBeGreaterThanOrEqual(12);
     for (const line of previewsSent) expect(line).toMatch(RECIPIENT_KEY);
   });
