@@ -85,6 +85,7 @@ export function operatorTestEvents(dropBucket: string): readonly OperatorTestEve
         until: '2027-01-31',
       },
     },
+    { name: 'migrate-recipient-keys', event: { command: 'migrate-recipient-keys' } },
   ];
 }
 

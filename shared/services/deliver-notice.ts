@@ -39,7 +39,7 @@ export type SenderMetric = 'NoticesUncertain' | 'NoticesResentAfterUncertain';
 
 export interface SenderDeps {
   notices: Pick<NoticeStore, 'claimNotice' | 'getNotice' | 'transitionNotice'>;
-  suppressions: SuppressionStore;
+  suppressions: Pick<SuppressionStore, 'suppressRecipient' | 'suppressionOf'>;
   bills: Pick<BillStore, 'getBill' | 'getBillHistory'>;
   accounts: Pick<AccountStore, 'getAccount'>;
   providers: MessageProviders;

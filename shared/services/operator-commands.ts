@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '#domain/arrears/index.ts';
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
+import { migrateRecipientKeys, type RecipientKeyMigrationDeps } from './migrate-recipient-keys.ts';
 import {
   clip,
   describeIssues,
@@ -35,6 +36,8 @@ export interface OperatorDeps extends Omit<OperatorDropDeps, 'runs'> {
   queue?: NoticeQueue | undefined;
   /** Needed by the disconnection-plan commands only. */
   arrears?: ArrearsDeps | undefined;
+  /** Needed by migrate-recipient-keys only. */
+  recipientKeyMigration?: RecipientKeyMigrationDeps | undefined;
 }
 
 /**
@@ -170,6 +173,14 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
       }
       return { released: await releaseDeferredNotices({ notices, queue: deps.queue }) };
     }
+    case 'migrate-recipient-keys':
+      return migrateRecipientKeys(
+        found(
+          deps.recipientKeyMigration,
+          'migrate-recipient-keys needs the recipient key secret (RECIPIENT_KEY_SECRET_ID)',
+          'not-configured',
+        ),
+      );
   }
 }
 

@@ -198,6 +198,9 @@ export function operatorDeps({ log }: { log?: Log } = { log: logFields }): Opera
     chunks: optionalQueue('BILL_CHUNK_QUEUE_URL', sqsBillChunkQueue),
     readWindow: readWindowFromEnv(process.env.METER_READ_MAX_AGE_MONTHS),
     arrears,
+    ...(optionalEnv('RECIPIENT_KEY_SECRET_ID') === undefined
+      ? {}
+      : { recipientKeyMigration: { ...tableStores(), recipientKeys: recipientKeysFromEnv() } }),
     // A payment drop run by hand settles arrears as one delivered by S3 does.
     ...(arrears === undefined
       ? {}

@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { NoticeChannel, NoticePlan, NoticeStatus, StoredNotice } from '#domain/notices.ts';
 import type { NoticeStore, NoticeTransitionExtra, SuppressionStore } from '#services/ports/stores.ts';
 import { keys, keysOfIndexes } from './keys.ts';
@@ -182,5 +182,11 @@ export class DynamoSuppressionStore implements SuppressionStore {
       new GetCommand({ TableName: this.table.name, Key: keys.suppression(channel, recipient) }),
     );
     return out.Item?.reason as string | undefined;
+  }
+
+  async removeSuppression(channel: NoticeChannel, recipient: string): Promise<void> {
+    await this.table.client.send(
+      new DeleteCommand({ TableName: this.table.name, Key: keys.suppression(channel, recipient) }),
+    );
   }
 }

@@ -126,6 +126,8 @@ export interface NoticeStore {
 export interface SuppressionStore {
   suppressRecipient(channel: NoticeChannel, recipient: string, reason: string): Promise<void>;
   suppressionOf(channel: NoticeChannel, recipient: string): Promise<string | undefined>;
+  /** Forgets a suppression (the key migration, once it is stored under the current key). */
+  removeSuppression(channel: NoticeChannel, recipient: string): Promise<void>;
 }
 
 export interface KeyAccountStore {
