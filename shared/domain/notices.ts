@@ -67,6 +67,12 @@ export interface StoredNotice extends NoticePlan {
   lastError?: string;
   /** Sends repeated after an uncertain one (each may be a duplicate the customer received). */
   uncertainResends?: number;
+  /**
+   * A provider call of the current SENDING claim started and its outcome is not recorded yet. Found on a
+   * lapsed claim, it means the sender stopped (crashed, timed out, lost the table) after the provider may
+   * have accepted the notice: the outcome is uncertain, not "never sent". Cleared by every transition.
+   */
+  providerCallPending?: boolean;
   timeline: { at: string; status: NoticeStatus; detail?: string }[];
 }
 

@@ -41,7 +41,7 @@ export interface SenderConfig {
 export type SenderMetric = 'NoticesUncertain' | 'NoticesResentAfterUncertain';
 
 export interface SenderDeps {
-  notices: Pick<NoticeStore, 'claimNotice' | 'getNotice' | 'transitionNotice'>;
+  notices: Pick<NoticeStore, 'claimNotice' | 'getNotice' | 'transitionNotice' | 'markProviderCallStarted'>;
   suppressions: SuppressionStore;
   bills: Pick<BillStore, 'getBill' | 'getBillHistory'>;
   accounts: Pick<AccountStore, 'getAccount'>;
@@ -129,6 +129,11 @@ async function claimAndSend(
     }
     notice = await resumeUncertainResend(current, deps);
     if (notice === undefined) return { outcome: 'already-handled', status: current.status };
+  } else if (notice.providerCallPending === true) {
+    // A lapsed claim whose sender had called the provider: that call's outcome is unknown.
+    const abandoned = await settleAbandonedCall(notice, deps);
+    notice = await resumeUncertainResend(abandoned.notice, deps);
+    if (notice === undefined) return { outcome: 'uncertain', reason: abandoned.reason, resent: false };
   }
 
   const recipientForLogs =
@@ -204,6 +209,11 @@ async function sendNow(
   resend: boolean,
 ): Promise<DeliveryOutcome> {
   const log = deps.log ?? (() => {});
+  // Recorded first, so that a sender that stops before recording the answer leaves the notice uncertain
+  // (not "never sent") for whoever takes its claim over; a notice no longer SENDING is not ours to send.
+  if (!(await deps.notices.markProviderCallStarted(notice))) {
+    return { outcome: 'already-handled', status: 'claim lost before the send' };
+  }
   let sent: { messageId: string };
   try {
     sent =
@@ -267,6 +277,26 @@ async function settleUncertain(
     true,
   );
   return again.outcome === 'uncertain' ? { ...again, resent: true } : again;
+}
+
+/**
+ * The claim taken over was left by a sender that stopped between calling the provider and recording its
+ * answer (a crash, a timeout, the table failing after the send): UNCERTAIN, with the same policy as a lost
+ * answer — a kind that must reach the customer is resent once (resumeUncertainResend), any other waits for
+ * its delivery events.
+ */
+async function settleAbandonedCall(
+  notice: StoredNotice,
+  deps: SenderDeps,
+): Promise<{ notice: StoredNotice; reason: string }> {
+  const reason = 'the sender stopped after calling the provider, before recording its answer';
+  await deps.notices.transitionNotice(notice, ['SENDING'], 'UNCERTAIN', {
+    lastError: reason,
+    detail: `claim lapsed, may have been accepted: ${reason}`,
+  });
+  deps.count?.('NoticesUncertain');
+  deps.log?.('notice send uncertain', { noticeId: notice.noticeId, kind: notice.kind, reason });
+  return { notice: { ...notice, status: 'UNCERTAIN', providerCallPending: false }, reason };
 }
 
 /** A send that failed for sure: back to QUEUED and retried by the queue if transient, else FAILED. */
