@@ -127,6 +127,25 @@ export function planBillPreviewNotices(
  */
 export const resendWhenUncertain = (kind: NoticeKind): boolean => kind === 'arrears-warning';
 
+/** Why a notice is UNCERTAIN when the delivery that took its lapsed claim over found its call started. */
+export const ABANDONED_CALL_REASON =
+  'the sender stopped after calling the provider, before recording its answer';
+
+/**
+ * Whether an UNCERTAIN notice is sent again. A warning always is (resendWhenUncertain). An SMS whose
+ * sender stopped mid-call (ABANDONED_CALL_REASON) is too: unlike a lost answer, which comes after the
+ * provider had the request, a stopped sender may have stopped before the request left, and no event will
+ * ever tell (SNS reports SMS delivery only to CloudWatch Logs, by message id) — so a possible second copy,
+ * counted, is chosen over a possibly lost one. An email is settled by its Send event (reconcile-uncertain).
+ */
+export const resendsWhenUncertain = (notice: Pick<StoredNotice, 'kind' | 'channel' | 'lastError'>): boolean =>
+  resendWhenUncertain(notice.kind) ||
+  (notice.channel === 'sms' && notice.lastError === ABANDONED_CALL_REASON);
+
+/** Whether policy may ever send this kind on this channel a second time (the fault suite's allowance). */
+export const mayResendWhenUncertain = (kind: NoticeKind, channel: NoticeChannel): boolean =>
+  resendWhenUncertain(kind) || channel === 'sms';
+
 /** How many times an uncertain notice is sent again, at most: a customer gets at most two copies. */
 export const MAX_UNCERTAIN_RESENDS = 1;
 

@@ -38,7 +38,7 @@ async function redeliver(w: World, n: StoredNotice, extra: Partial<SenderDeps> =
 }
 
 describe('deliverNotice: taking over the claim of a sender that stopped', () => {
-  it('leaves a bill preview whose provider call had started UNCERTAIN, never sending it again', async () => {
+  it('leaves an email preview whose provider call had started UNCERTAIN, for its Send event to settle', async () => {
     const w = world();
     const counted: string[] = [];
     const email = leftSending(notice('email'), LAPSED, true);
@@ -54,6 +54,32 @@ describe('deliverNotice: taking over the claim of a sender that stopped', () => 
     expect(stored.timeline.at(-1)?.detail).toMatch(/^claim lapsed, may have been accepted/);
     expect(w.delivered).toHaveLength(0);
     expect(counted).toEqual(['NoticesUncertain']);
+  });
+
+  it('resends an SMS preview whose provider call had started, once, counted: no event could ever settle it', async () => {
+    const w = world();
+    const counted: string[] = [];
+    const sms = leftSending(notice('sms'), LAPSED, true);
+    expect(await redeliver(w, sms, { count: (m) => counted.push(m) })).toMatchObject({ outcome: 'sent' });
+    expect(w.delivered).toHaveLength(1);
+    const stored = w.notices.get(sms.noticeId)!;
+    expect(stored).toMatchObject({ status: 'SENT', uncertainResends: 1 });
+    expect(stored.timeline.map((t) => t.detail ?? t.status)).toContain(
+      'resent after its sender stopped mid-call (no event can tell whether the sms left; may be a duplicate)',
+    );
+    expect(counted).toEqual(['NoticesUncertain', 'NoticesResentAfterUncertain']);
+  });
+
+  it('does not resend an SMS preview whose answer was lost: the provider had the request', async () => {
+    const w = world();
+    w.loseAnswers.count = 1;
+    const sms = notice('sms');
+    expect(await redeliver(w, sms)).toMatchObject({ outcome: 'uncertain', resent: false });
+    expect(await redeliver(w, w.notices.get(sms.noticeId)!)).toEqual({
+      outcome: 'already-handled',
+      status: 'UNCERTAIN',
+    });
+    expect(w.delivered).toHaveLength(1);
   });
 
   it('resends a warning whose provider call had started, once, counting the possible duplicate', async () => {

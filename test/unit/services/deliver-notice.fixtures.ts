@@ -9,6 +9,7 @@ import {
   type MessageProviders,
   type NoticeStore,
   type NoticeTransitionExtra,
+  type SendHooks,
 } from '#services/ports/index.ts';
 import { sampleAccount, sampleBill } from '../notify/fixtures.ts';
 
@@ -170,7 +171,9 @@ export function world(
   } as unknown as TableFake;
   const loseAnswers = { count: 0 };
   const delivered: World['delivered'] = [];
-  const send = async (kind: string, message: { tags?: Record<string, string> }) => {
+  const send = async (kind: string, message: { tags?: Record<string, string> }, hooks?: SendHooks) => {
+    // As the adapter: the hook runs once the request is ready to leave, and a throw keeps it here.
+    await hooks?.beforeTransmit?.();
     events.push(kind);
     await tick();
     const failure = failSends.shift();
@@ -184,8 +187,8 @@ export function world(
     return { messageId: `${kind}-${events.length}` };
   };
   const providers: MessageProviders = {
-    sendEmail: (email) => send('sendEmail', { ...(email.tags ? { tags: email.tags } : {}) }),
-    sendSms: () => send('sendSms', {}),
+    sendEmail: (email, hooks) => send('sendEmail', { ...(email.tags ? { tags: email.tags } : {}) }, hooks),
+    sendSms: (_sms, hooks) => send('sendSms', {}, hooks),
     isPhoneOptedOut: async (phone) => log('isPhoneOptedOut', optedOut.has(phone)),
   };
   const pace = {
