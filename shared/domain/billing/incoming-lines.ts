@@ -58,39 +58,41 @@ function demandOfMeteringPoint(
   reads.sort(byReadAt);
   let demand = reads[0]!.demandKw;
   for (let i = 1; i < reads.length; i++) demand = maxOf(demand, reads[i]!.demandKw);
-  const last = reads.length - 1;
-  reads.forEach(({ row }, i) => {
-    const why = outOfSequence(row, i, last, reads, point, period, newConnection);
+  // The changed meters in reading order make the sequence; a meter in service all period stands apart.
+  const sequence = reads.filter(({ row }) => row.readType === 'meter_out' || row.readType === 'meter_in');
+  for (const { row } of reads) {
+    const why = outOfSequence(row, sequence, reads.length, point, period, newConnection);
     if (why !== undefined)
       findings.push(unpaired(row, why, `its demand counts in the line of metering point ${point}`));
-  });
+  }
   return demand;
 }
 
-/** Why the read at `i` of a metering point's reads (in reading order) is not where a sequence has it. */
+/** Why a read of a metering point is not where a sequence of successive meters has it, or undefined. */
 function outOfSequence(
   row: MeterReadRow,
-  i: number,
-  last: number,
-  reads: readonly LineRead[],
+  sequence: readonly LineRead[],
+  meters: number,
   point: string,
   period: string,
   newConnection: boolean,
 ): string | undefined {
   const at = `metering point ${point} in ${period}`;
   if (row.readType === 'actual' || row.readType === 'estimated')
-    return last === 0
+    return meters === 1
       ? undefined
-      : `it is read as in service the whole period, yet ${at} has ${reads.length} meters: which meter it followed or preceded cannot be told`;
+      : `it is read as in service the whole period, yet ${at} has ${meters} meters: which meter it followed or preceded cannot be told`;
+  const i = sequence.findIndex((r) => r.row === row);
+  const last = sequence.length - 1;
   if (row.readType === 'meter_out')
     return i === last
       ? `no meter_in follows it at ${at}: the meter that replaced it is not in the reads`
       : undefined;
   if (i < last) {
-    const next = reads[i + 1]!.row;
+    const next = sequence[i + 1]!.row;
     return `it is read before ${next.readType} of meter ${next.meterId} (read_at ${next.readAt}) at ${at}: a new meter's first period ends the sequence`;
   }
-  if (last === 0 && !newConnection)
+  if (meters === 1 && !newConnection)
     return `it is the only read of ${at} and not the account's first period: the meter it replaced has no meter_out`;
   return undefined;
 }

@@ -171,7 +171,7 @@ const unpairedFinding = (row: MeterReadRow, why: string, demand: string): DataFi
 });
 
 /**
- * A metering point's meters in reading order must be removed meters (meter_out) and then at most one new
+ * A metering point's changed meters in reading order must be removed meters (meter_out) and then one new
  * meter (meter_in); a meter in service all period (actual, estimated) only when it is the point's only one.
  */
 function chainFindings(
@@ -183,22 +183,26 @@ function chainFindings(
   const at = `metering point ${point} in ${period}`;
   const demand = `its demand counts in the line of metering point ${point}`;
   const found: DataFinding[] = [];
-  chain.forEach((c, i) => {
-    const isLast = i === chain.length - 1;
+  const changes = chain.filter((c) => c.readType === 'meter_out' || c.readType === 'meter_in');
+  for (const c of chain) {
     let why: string | undefined;
     if (c.readType === 'actual' || c.readType === 'estimated') {
       if (chain.length > 1)
         why = `it is read as in service the whole period, yet ${at} has ${chain.length} meters: which meter it followed or preceded cannot be told`;
-    } else if (c.readType === 'meter_out') {
-      if (isLast) why = `no meter_in follows it at ${at}: the meter that replaced it is not in the reads`;
-    } else if (!isLast) {
-      const next = chain[i + 1]!;
-      why = `it is read before ${next.readType} of meter ${next.meterId} (read_at ${next.readAt}) at ${at}: a new meter's first period ends the sequence`;
-    } else if (chain.length === 1 && !firstPeriod) {
-      why = `it is the only read of ${at} and not the account's first period: the meter it replaced has no meter_out`;
+    } else {
+      const i = changes.indexOf(c);
+      const isLast = i === changes.length - 1;
+      if (c.readType === 'meter_out') {
+        if (isLast) why = `no meter_in follows it at ${at}: the meter that replaced it is not in the reads`;
+      } else if (!isLast) {
+        const next = changes[i + 1]!;
+        why = `it is read before ${next.readType} of meter ${next.meterId} (read_at ${next.readAt}) at ${at}: a new meter's first period ends the sequence`;
+      } else if (chain.length === 1 && !firstPeriod) {
+        why = `it is the only read of ${at} and not the account's first period: the meter it replaced has no meter_out`;
+      }
     }
     if (why !== undefined) found.push(unpairedFinding(c.row, why, demand));
-  });
+  }
   return found;
 }
 
