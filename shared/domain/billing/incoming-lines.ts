@@ -7,9 +7,10 @@ import type { MeterReadRow } from '../meter-read.ts';
  * (billing-rules.md §3, upstream-feeds.md §1): the account's demand is the sum over its lines, and a line
  * served by successive meters in the period has the largest of their demands, however many changes it had.
  *
- * - With `metering_point_id`, the meters of one point are one line. Read in reading order they must be
- *   removed meters (`meter_out`) then at most one new meter (`meter_in`) last; a read out of that order is
- *   reported as an unpaired meter change (which meter, which reads, why), its demand still in the line.
+ * - With `metering_point_id`, the meters of one point are one line. Its changed meters in reading order
+ *   must be removed meters (`meter_out`) and then one new meter (`meter_in`); a read out of that order, or
+ *   a meter in service all period beside a change, is reported as an unpaired meter change (which meter,
+ *   which reads, why), its demand still in the line. Nothing is guessed, so nothing is held.
  * - Without it, a `meter_out` and a `meter_in` of the account are one line. When there are several of
  *   either, nothing says which old meter a new one replaced: they are paired in reading order, and each
  *   such pairing is a guess that holds the bill for an operator.
