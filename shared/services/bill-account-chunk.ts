@@ -172,6 +172,8 @@ async function billOneAccount(
       tariffs,
       reads,
       period,
+      // Nothing held before this period: a meter_in with no meter_out to pair is a new connection.
+      firstPeriod: previousReads.length === 0 && history.length === 0,
       history: history.map((b) => billSummary(b.document)),
     });
     const breaks = checkReadContinuity(reads, previousReads);

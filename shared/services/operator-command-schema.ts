@@ -122,6 +122,7 @@ export const OperatorCommand = z.discriminatedUnion('command', [
     .strict(),
   z.object({ command: z.literal('list-notices'), accountId: AccountId }).strict(),
   z.object({ command: z.literal('release-deferred') }).strict(),
+  z.object({ command: z.literal('reconcile-uncertain') }).strict(),
   z.object({ command: z.literal('set-key-override'), override: BoundedOverride }).strict(),
   z
     .object({

@@ -18,6 +18,7 @@ import type {
   NoticeStore,
   RunStore,
 } from './ports/index.ts';
+import { reconcileUncertainNotices } from './reconcile-uncertain.ts';
 
 export {
   OPERATOR_LIMITS,
@@ -164,15 +165,10 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
       // Applied by the next ranking run, from its setOn day until its expiry.
       await deps.keyAccounts.putKeyOverride(command.override);
       return { stored: command.override };
-    case 'release-deferred': {
-      if (deps.queue === undefined) {
-        throw new OperatorRefusal(
-          'release-deferred needs the notices queue (NOTICE_QUEUE_URL)',
-          'not-configured',
-        );
-      }
-      return { released: await releaseDeferredNotices({ notices, queue: deps.queue }) };
-    }
+    case 'release-deferred':
+      return { released: await releaseDeferredNotices({ notices, queue: noticeQueue(command, deps) }) };
+    case 'reconcile-uncertain':
+      return reconcileUncertainNotices({ notices, queue: noticeQueue(command, deps) });
     case 'migrate-recipient-keys':
       return migrateRecipientKeys(
         found(
@@ -215,6 +211,14 @@ async function decideOnDisconnection(command: DisconnectionCommand, deps: Operat
     if (error instanceof ArrearsCommandError) throw new OperatorRefusal(error.message, error.code);
     throw error;
   }
+}
+
+function noticeQueue(command: OperatorCommand, deps: OperatorDeps): NoticeQueue {
+  if (deps.queue !== undefined) return deps.queue;
+  throw new OperatorRefusal(
+    `${command.command} needs the notices queue (NOTICE_QUEUE_URL)`,
+    'not-configured',
+  );
 }
 
 const noSuchAccount = (accountId: string) =>

@@ -70,7 +70,8 @@ export const DEFAULT_ACCOUNTS_PER_CHUNK = 50;
  * Reads one meter-read drop (phase one of two): streams and validates the rows, stages every valid row
  * of a known account in the table, writes the reject report, and hands the drop's accounts to the bill
  * fan-out in chunks (billAccountChunk is phase two). Memory stays flat in the number of rows: only the
- * set of account-periods is kept.
+ * set of account-periods is kept (and, for a drop with metering points, each point's account and each
+ * meter's point).
  *
  * Exactly once: the run is keyed by the object's ETag (same content, any key); a re-delivered drop
  * finds its run and does nothing.

@@ -142,7 +142,12 @@ const DEPLOYED_LOGICAL_IDS: ReadonlyArray<[string, string[]]> = [
   ['AWS::IAM::Role', ['SchedulesReminderRole75556B48']],
   [
     'AWS::Scheduler::Schedule',
-    ['SchedulesDailyArrearsScan765E8A31', 'SchedulesMonthlyRanking0FB940E6', 'ReleaseDeferredSms936C03D5'],
+    [
+      'SchedulesDailyArrearsScan765E8A31',
+      'SchedulesMonthlyRanking0FB940E6',
+      'ReleaseDeferredSms936C03D5',
+      'SchedulesReconcileUncertain12122096',
+    ],
   ],
   [
     'AWS::Lambda::Function',

@@ -120,6 +120,11 @@ export interface NoticeStore {
     ref: Pick<StoredNotice, 'accountId' | 'noticeId'>,
     staleBefore: string,
   ): Promise<StoredNotice | undefined>;
+  /**
+   * Records, just before the provider is called, that a call of this SENDING claim has started
+   * (`providerCallPending`). False when the notice is no longer SENDING: the caller must not send.
+   */
+  markProviderCallStarted(ref: Pick<StoredNotice, 'accountId' | 'noticeId'>): Promise<boolean>;
 }
 
 /** Addresses that must not be sent to again (hard bounce, complaint, opt-out), by recipientKey. */
