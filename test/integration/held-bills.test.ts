@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
 import type { MeterReadColumn } from '#domain/meter-read.ts';
 import type { OperatorResponse } from '#services/operator-commands.ts';
 import type { MeterReadDropResult } from '#services/run-meter-read-drop.ts';
@@ -202,5 +204,41 @@ describe('a held bill (local stack)', () => {
       ok: false,
       refused: 'superseded',
     });
+  });
+
+  it('gives the same counts as the offline bill on the same bad file', async () => {
+    const [swappedRow, steadyRow] = readsOf('2026-08', 4) as [Row, Row];
+    const lines = [
+      withMultiplierTimesTen(swappedRow), // held
+      { ...steadyRow },
+      { ...steadyRow, kwh_total_end: String(Number(steadyRow.kwh_total_end) + 1) }, // conflicting: not billed
+      { ...swappedRow, meter_id: 'M-BROKEN', multiplier: '-40' }, // rejected at reading
+      { ...swappedRow, account_id: '3100099999', meter_id: 'M-STRANGER' }, // no such account
+      withMultiplierTimesTen(swappedRow), // the same row twice: one read
+    ];
+    const csv = toCsv(lines);
+    await pipeline.putDrop('drops/reads/2026-08/bad.csv', csv);
+    const piped = (await pipeline.deliverDrop('drops/reads/2026-08/bad.csv')) as MeterReadDropResult;
+    const { computeOfflineBills } = await import('../../cli/offline-bills.ts');
+    const offline = await computeOfflineBills({
+      accounts: [swapped.account, steady.account],
+      tariffs: SAMPLE_TARIFFS,
+      reads: { fileName: 'bad.csv', body: Readable.from([csv]) },
+      period: '2026-08',
+      now: new Date(),
+    });
+    const pipelineCounts = {
+      rows: piped.rows,
+      accepted: piped.accepted,
+      rejected: piped.rejected,
+      accountsBilled: piped.accountsBilled,
+      billsHeld: piped.billsHeld,
+    };
+    expect(pipelineCounts).toEqual({ rows: 6, accepted: 2, rejected: 4, accountsBilled: 1, billsHeld: 1 });
+    expect(offline.counts).toEqual(pipelineCounts);
+    expect(offline.accountsNotBilled).toEqual(piped.notBilled);
+    expect(offline.bills.map((b) => ('held' in b ? b.holdReasons.map((r) => r.rule) : []))).toEqual(
+      piped.held?.map((h) => h.reasons.map((r) => r.rule)),
+    );
   });
 });
