@@ -47,8 +47,9 @@ export class DynamoBillHoldStore implements BillHoldStore {
     return out.Item === undefined ? undefined : toBillHold(out.Item);
   }
 
-  async listHolds(accountId: string, period: string): Promise<BillHold[]> {
-    const items = await this.table.queryPrefix(keys.account(accountId).pk, keys.billHoldPrefix(period), {
+  async listHolds(accountId: string, period?: string): Promise<BillHold[]> {
+    const prefix = period === undefined ? keys.billHoldsPrefix : keys.billHoldPrefix(period);
+    const items = await this.table.queryPrefix(keys.account(accountId).pk, prefix, {
       consistent: true,
     });
     return items.map(toBillHold);

@@ -57,6 +57,7 @@ export const keys = {
     sk: `${HOLD_PREFIX}${period}#${versionKey(version)}`,
   }),
   billHoldPrefix: (period: string) => `${HOLD_PREFIX}${period}#`,
+  billHoldsPrefix: HOLD_PREFIX,
   billHoldIndex: (status: string, accountId: string, period: string, version: number) => ({
     gsi2pk: keysOfIndexes.billHoldsWithStatus(status),
     gsi2sk: `${period}#${accountId}#${versionKey(version)}`,

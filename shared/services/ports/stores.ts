@@ -65,8 +65,8 @@ export interface BillStore {
 /** Bill versions held for review (issue #12 item 3), beside the versions, never in their documents. */
 export interface BillHoldStore {
   getHold(accountId: string, period: string, version: number): Promise<BillHold | undefined>;
-  /** The holds of every version of an account's period, oldest version first. */
-  listHolds(accountId: string, period: string): Promise<BillHold[]>;
+  /** The holds of every version of an account's period (of every period without one), oldest first. */
+  listHolds(accountId: string, period?: string): Promise<BillHold[]>;
   /** Holds in a status (HELD: waiting for an operator), optionally of one period, by period and account. */
   listHoldsByStatus(status: BillHoldStatus, period?: string): Promise<BillHold[]>;
   /** HELD → RELEASED with who, why and when; false when the hold was not HELD. */
