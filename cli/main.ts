@@ -32,6 +32,9 @@ against the deployed or local stack (TABLE_NAME, DROP_BUCKET and AWS_* from the 
   list-notices --account-id A
   release-deferred                                      re-queue SMS deferred for quiet hours (NOTICE_QUEUE_URL)
   reconcile-uncertain                                   re-queue UNCERTAIN emails no Send event confirmed in an hour
+  list-held-bills [--period YYYY-MM]                    bills held for review, with the reasons
+  release-bill --account-id A --period YYYY-MM --by NAME --reason T [--version N]
+                                                        send a held bill's preview (once), recorded
   operator --event JSON                                 any operator Lambda event, e.g. '{"command":"set-key-override",…}'
   approve-disconnection --account-id A --by NAME [--plan-id P] [--note T]
   defer-disconnection --account-id A --new-date YYYY-MM-DD --by NAME --reason T [--plan-id P]

@@ -75,6 +75,15 @@ async function main() {
       `Emails (HTML): ${join(OUT, 'emails')}/  SMS texts: ${join(OUT, 'sms')}/  Summary: ${join(OUT, 'summary.json')}`,
     );
     console.log(`Key-account report: ${summary.reports.map((r) => join(OUT, r.fileName)).join(', ')}`);
+    for (const held of summary.heldBills) {
+      console.log(
+        `Held for review: account ${held.accountId} ${held.period} version ${held.version}, ¥${held.total} — no preview sent, its account manager told:`,
+      );
+      for (const reason of held.reasons) console.log(`  - ${reason}`);
+      console.log(
+        `  release it with: npm run cli -- release-bill --account-id ${held.accountId} --period ${held.period} --by <name> --reason <why>`,
+      );
+    }
     if (summary.counts.rejectReportKey !== undefined) {
       console.log(
         `Reject report: s3://${summary.counts.bucket}/${summary.counts.rejectReportKey} (copy in ${join(OUT, 'rejects.csv')})`,

@@ -40,6 +40,8 @@ const STACK_COMMAND_OPTIONS = {
   'approve-disconnection': ['account-id', 'by', 'plan-id', 'note'],
   'defer-disconnection': ['account-id', 'new-date', 'by', 'reason', 'plan-id'],
   'exempt-disconnection': ['account-id', 'by', 'reason', 'until', 'plan-id'],
+  'release-bill': ['account-id', 'period', 'version', 'by', 'reason'],
+  'list-held-bills': ['period'],
   'migrate-recipient-keys': [],
 } as const satisfies Record<string, readonly EventOption[]>;
 

@@ -86,6 +86,18 @@ export function operatorTestEvents(dropBucket: string): readonly OperatorTestEve
         until: '2027-01-31',
       },
     },
+    { name: 'list-held-bills', event: { command: 'list-held-bills', period: PERIOD } },
+    {
+      name: 'release-bill',
+      event: {
+        command: 'release-bill',
+        accountId: ACCOUNT,
+        period: PERIOD,
+        version: 1,
+        by: BY,
+        reason: 'Checked with metering: the new CT (multiplier 4000) was fitted on 10-12, reads are right',
+      },
+    },
     { name: 'migrate-recipient-keys', event: { command: 'migrate-recipient-keys' } },
   ];
 }

@@ -3,6 +3,7 @@ import type { ReadableStream } from 'node:stream/web';
 import { s3DropObjectStore } from '#adapters/drop-objects.ts';
 import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
 import { periodBefore, shanghaiDate } from '#domain/calendar/index.ts';
+import type { MeterReadColumn } from '#domain/meter-read.ts';
 import { dec, formatYuan } from '#domain/money.ts';
 import type { StoredNotice } from '#domain/notices.ts';
 import { formatMoney } from '#notify/index.ts';
@@ -27,6 +28,8 @@ export interface BillingCycleSummary {
     emailsSent: number;
     smsSent: number;
     noticesFailed: number;
+    /** Bills held for review by the plausibility policy: no preview sent, the account manager told. */
+    billsHeld: number;
     redeliveredDropOutcome: string;
     emailsAfterRedelivery: number;
     managerDigestsSent: number;
@@ -41,6 +44,8 @@ export interface BillingCycleSummary {
   emails: { fileName: string; html: string }[];
   sms: { fileName: string; text: string }[];
   rejectReport?: string;
+  /** The bills held for review, for the demo to print (account, version, total, reasons). */
+  heldBills: { accountId: string; period: string; version: number; total: string; reasons: string[] }[];
   /** The key-account reports (CSV and HTML) the ranking wrote to the bucket. */
   reports: { fileName: string; body: string }[];
   env: Record<string, string>;
@@ -81,7 +86,7 @@ export async function runBillingCycle(options: {
   await stores.accounts.putAccounts(generated.map((g) => g.account));
   progress(`loaded ${generated.length} key accounts and ${SAMPLE_TARIFFS.length} tariff versions`);
 
-  const rows = generateMeterReadRows(generated, period);
+  const rows = withOneEstimatedRead(generated, generateMeterReadRows(generated, period));
   // Two rows the metering system gets wrong, to show that a bad row is reported and nothing valid is lost.
   const broken = [
     { ...rows[0]!, meter_id: 'M-UNKNOWN-1', account_id: '3100099999' },
@@ -132,7 +137,11 @@ export async function runBillingCycle(options: {
   const recordedSms = stack.sms!.messages();
   const byMessageId = new Map(sent.map((n) => [n.providerMessageId, n]));
   const fileNameOf = (n: StoredNotice | undefined, fallback: string) =>
-    n === undefined ? fallback : `${n.accountId}-${n.channel}-${n.recipient.language}-v${n.billVersion}`;
+    n === undefined
+      ? fallback
+      : n.kind === 'bill-held'
+        ? `${n.accountId}-held-v${n.billVersion}-to-account-manager`
+        : `${n.accountId}-${n.channel}-${n.recipient.language}-v${n.billVersion}`;
 
   const totalBilled = bills.reduce((acc, b) => acc.plus(b.document.total), dec(0));
   const counts: BillingCycleSummary['counts'] = {
@@ -148,6 +157,7 @@ export async function runBillingCycle(options: {
     emailsSent: sent.filter((n) => n.channel === 'email' && n.kind === 'bill-preview').length,
     smsSent: sent.filter((n) => n.channel === 'sms' && n.kind === 'bill-preview').length,
     noticesFailed: notices.filter((n) => n.status === 'FAILED').length,
+    billsHeld: result.billsHeld ?? 0,
     redeliveredDropOutcome: again.outcome,
     emailsAfterRedelivery,
     managerDigestsSent: ranking.digestsSent,
@@ -187,6 +197,7 @@ export async function runBillingCycle(options: {
       'bill-preview emails sent': { value: counts.emailsSent },
       'bill-preview SMS sent': { value: counts.smsSent },
       'notices failed': { value: counts.noticesFailed },
+      'bills held for review': { value: `${counts.billsHeld} (no preview sent; account manager told)` },
       'same drop re-delivered': { value: `${counts.redeliveredDropOutcome}, nothing re-sent` },
       'manager digests sent': { value: counts.managerDigestsSent },
       'key accounts (Pareto)': {
@@ -207,10 +218,33 @@ export async function runBillingCycle(options: {
       text: m.message,
     })),
     rejectReport,
+    heldBills: (result.held ?? []).map((h) => ({
+      accountId: h.accountId,
+      period: h.period,
+      version: h.version,
+      total: bills.find((b) => b.accountId === h.accountId && b.version === h.version)?.document.total ?? '',
+      reasons: h.reasons.map((r) => r.message),
+    })),
     reports,
     env,
     ...(options.keepPipeline === true ? { kept: { pipeline, accounts: generated } } : {}),
   };
+}
+
+/**
+ * The metering system estimated one account's read this month (its meter could not be read): the
+ * plausibility policy holds that bill for review, so the demo shows a held bill. The amounts are those of
+ * an actual read (an estimate is billed the same way), so every other figure of the demo stays as it was.
+ */
+function withOneEstimatedRead(
+  accounts: readonly GeneratedAccount[],
+  rows: Record<MeterReadColumn, string>[],
+): Record<MeterReadColumn, string>[] {
+  const estimated = accounts.findLast((g) => g.meters.length === 1);
+  if (estimated === undefined) return rows;
+  return rows.map((r) =>
+    r.account_id === estimated.account.accountId ? { ...r, read_type: 'estimated' } : r,
+  );
 }
 
 /**

@@ -4,7 +4,13 @@ import type { RecipientKeyOf } from './recipient-key.ts';
 
 export type NoticeChannel = 'email' | 'sms';
 /** Bill previews are rendered at send time from the stored bill; warnings carry their exact text. */
-export type NoticeKind = 'bill-preview' | 'arrears-warning' | 'arrears-confirmation' | 'manager-digest';
+export type NoticeKind =
+  | 'bill-preview'
+  | 'arrears-warning'
+  | 'arrears-confirmation'
+  | 'manager-digest'
+  /** To the account manager: a bill of their account is held for review (no preview went out). */
+  | 'bill-held';
 
 /** The exact message of a notice whose wording is evidence (arrears warnings): sent as stored. */
 export interface NoticeContent {

@@ -19,6 +19,7 @@ import type {
   ArrearsChunkMessage,
   ArrearsChunkQueue,
   ArrearsStore,
+  BillHoldStore,
   BillStore,
   NoticeQueue,
   NoticeStore,
@@ -30,6 +31,8 @@ import type {
 export interface ArrearsDeps {
   accounts: Pick<AccountStore, 'getAccount'>;
   bills: Pick<BillStore, 'getBillHistory'>;
+  /** Held bill versions are not owed until released: the customer was never sent them. */
+  holds?: Pick<BillHoldStore, 'listHolds'>;
   payments: Pick<PaymentStore, 'listPayments'>;
   arrearsStates: ArrearsStore;
   notices: Pick<NoticeStore, 'createNotice' | 'transitionNotice'>;
@@ -90,23 +93,27 @@ class ConcurrentArrearsStepError extends Error {
 
 async function loadSnapshot(
   accountId: string,
-  deps: Pick<ArrearsDeps, 'accounts' | 'bills' | 'payments' | 'arrearsStates' | 'recipientKeys'>,
+  deps: Pick<ArrearsDeps, 'accounts' | 'bills' | 'holds' | 'payments' | 'arrearsStates' | 'recipientKeys'>,
 ): Promise<{ snapshot: ArrearsSnapshot; version: number | undefined } | undefined> {
   const account = await deps.accounts.getAccount(accountId);
   if (account === undefined) return undefined;
-  const [history, payments, stored, recipientKeyOf] = await Promise.all([
+  const [history, holds, payments, stored, recipientKeyOf] = await Promise.all([
     deps.bills.getBillHistory(accountId, '9999-12', 36),
+    deps.holds?.listHolds(accountId) ?? [],
     deps.payments.listPayments(accountId),
     deps.arrearsStates.getArrearsState<AccountArrearsState>(accountId),
     deps.recipientKeys.current(),
   ]);
-  const bills = history.map((b) => ({
-    accountId,
-    period: b.period,
-    total: b.document.total,
-    dueDate: b.document.dueDate,
-    version: b.version,
-  }));
+  const held = new Set(holds.filter((h) => h.status === 'HELD').map((h) => `${h.period}#${h.version}`));
+  const bills = history
+    .filter((b) => !held.has(`${b.period}#${b.version}`))
+    .map((b) => ({
+      accountId,
+      period: b.period,
+      total: b.document.total,
+      dueDate: b.document.dueDate,
+      version: b.version,
+    }));
   const ledger = buildLedger({ accountId, bills, payments });
   return {
     snapshot: { account, ledger, state: stored?.state ?? emptyArrearsState(accountId), recipientKeyOf },

@@ -153,6 +153,17 @@ export const OperatorCommand = z.discriminatedUnion('command', [
       until: IsoDate.optional(),
     })
     .strict(),
+  z
+    .object({
+      command: z.literal('release-bill'),
+      accountId: AccountId,
+      period: Period,
+      version: z.number().int().positive().max(1_000_000).optional(),
+      by: Name,
+      reason: Text,
+    })
+    .strict(),
+  z.object({ command: z.literal('list-held-bills'), period: Period.optional() }).strict(),
   MigrateRecipientKeysCommand,
 ]);
 export type OperatorCommand = z.infer<typeof OperatorCommand>;

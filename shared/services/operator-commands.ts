@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '#domain/arrears/index.ts';
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
+import { type HeldBillDeps, listHeldBills, releaseHeldBill } from './held-bills.ts';
 import { migrateRecipientKeys, type RecipientKeyMigrationDeps } from './migrate-recipient-keys.ts';
 import {
   clip,
@@ -12,10 +13,12 @@ import {
 import { type OperatorDropDeps, OperatorRefusal, runDropForOperator } from './operator-run-drop.ts';
 import type {
   AccountStore,
+  BillHoldStore,
   BillStore,
   KeyAccountStore,
   NoticeQueue,
   NoticeStore,
+  RecipientKeyer,
   RunStore,
 } from './ports/index.ts';
 import { reconcileUncertainNotices } from './reconcile-uncertain.ts';
@@ -31,14 +34,17 @@ export interface OperatorDeps extends Omit<OperatorDropDeps, 'runs'> {
   runs: Pick<RunStore, 'getRun' | 'listRunsByPeriod' | 'listRunsByStatus'> & OperatorDropDeps['runs'];
   accounts: Pick<AccountStore, 'getAccount' | 'getAccounts'>;
   bills: Pick<BillStore, 'getLatestBill' | 'getBill'>;
-  notices: Pick<NoticeStore, 'listNotices' | 'listNoticesByStatus' | 'transitionNotice'>;
-  keyAccounts: Pick<KeyAccountStore, 'putKeyOverride'>;
+  holds: HeldBillDeps['holds'] & Pick<BillHoldStore, 'getHold'>;
+  notices: Pick<NoticeStore, 'listNotices' | 'listNoticesByStatus' | 'transitionNotice' | 'createNotice'>;
+  keyAccounts: Pick<KeyAccountStore, 'putKeyOverride' | 'getKeySelectionBefore'>;
   /** Needed by release-deferred only. */
   queue?: NoticeQueue | undefined;
   /** Needed by the disconnection-plan commands only. */
   arrears?: ArrearsDeps | undefined;
   /** Needed by migrate-recipient-keys only. */
   recipientKeyMigration?: RecipientKeyMigrationDeps | undefined;
+  /** The keys a released bill's previews are named with (release-bill). */
+  recipientKeys: Pick<RecipientKeyer, 'current'>;
 }
 
 /**
@@ -169,6 +175,10 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
       return { released: await releaseDeferredNotices({ notices, queue: noticeQueue(command, deps) }) };
     case 'reconcile-uncertain':
       return reconcileUncertainNotices({ notices, queue: noticeQueue(command, deps) });
+    case 'release-bill':
+      return releaseHeldBill(command, deps);
+    case 'list-held-bills':
+      return listHeldBills(command.period, deps);
     case 'migrate-recipient-keys':
       return migrateRecipientKeys(
         found(

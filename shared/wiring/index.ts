@@ -198,6 +198,7 @@ export function operatorDeps({ log }: { log?: Log } = { log: logFields }): Opera
     chunks: optionalQueue('BILL_CHUNK_QUEUE_URL', sqsBillChunkQueue),
     readWindow: readWindowFromEnv(process.env.METER_READ_MAX_AGE_MONTHS),
     arrears,
+    recipientKeys: recipientKeysFromEnv(),
     ...(optionalEnv('RECIPIENT_KEY_SECRET_ID') === undefined
       ? {}
       : { recipientKeyMigration: { ...tableStores(), recipientKeys: recipientKeysFromEnv() } }),

@@ -61,9 +61,9 @@ describe('paced bill-preview emails from a prefetching queue pump (local stack)'
     );
 
     const sendEmail = awsMessageProviders.sendEmail;
-    awsMessageProviders.sendEmail = (message) => {
+    awsMessageProviders.sendEmail = (message, hooks) => {
       calls.push(performance.now());
-      return sendEmail(message);
+      return sendEmail(message, hooks);
     };
     // Grants are where the pace is enforced; a call follows its grant by however long the event loop
     // takes to get back to it, which on a loaded machine varies by a millisecond or more.
@@ -101,7 +101,10 @@ describe('paced bill-preview emails from a prefetching queue pump (local stack)'
 
   it('handed some messages over twice, and drained the queue', () => {
     expect(duplicated).toBeGreaterThan(0);
-    expect(handled).toBe(EMAILS);
+    // Deliveries, not sends: on a loaded machine a batch can outlive the local queue's 2 s visibility
+    // timeout and come back while it runs, so their number depends on timing. Sending once does not, and
+    // is checked on what reached SES below.
+    expect(handled).toBeGreaterThanOrEqual(EMAILS);
   });
 
   it('sends every notice once: SENT, one email each in SES, one SendEmail call each', async () => {

@@ -50,6 +50,7 @@ async function billChunk(staged: readonly MeterReadRow[], stored: readonly Meter
           return 'recorded';
         },
         listBillingRejects: async () => [],
+        listBillingOutcomes: async () => ({ held: [], notBilled: [] }),
         finishBilling: async () => false,
       },
       accounts: { getAccounts: async () => new Map([[account.accountId, account]]) },
@@ -62,6 +63,7 @@ async function billChunk(staged: readonly MeterReadRow[], stored: readonly Meter
           return { outcome: 'created', version: 1 };
         },
       },
+      holds: { getHold: async () => undefined, listHolds: async () => [], supersedeHold: async () => true },
       meterReads: {
         getMeterReads: async (_id, period) => stored.filter((r) => r.period === period),
         putMeterReads: async (rows) => void put.push(...rows),
