@@ -58,7 +58,8 @@ describe('logs of a billing cycle (local stack, demo run)', () => {
     const previewsSent = lines.filter(
       (line) => line.includes('notice sent') && line.includes('bill-preview'),
     );
-    expect(previewsSent.length).toBeGreaterThanOrEqual(12);
+    // Six accounts with an email and a phone each, less any bill held for review (no preview).
+    expect(previewsSent.length).toBeGreaterThanOrEqual(8);
     for (const line of previewsSent) expect(line).toMatch(RECIPIENT_KEY);
   });
 
