@@ -39,6 +39,8 @@ const STACK_COMMAND_OPTIONS = {
   'approve-disconnection': ['account-id', 'by', 'plan-id', 'note'],
   'defer-disconnection': ['account-id', 'new-date', 'by', 'reason', 'plan-id'],
   'exempt-disconnection': ['account-id', 'by', 'reason', 'until', 'plan-id'],
+  'waive-penalty': ['account-id', 'by', 'reason'],
+  'list-pending-approvals': [],
 } as const satisfies Record<string, readonly EventOption[]>;
 
 export type StackCommandName = keyof typeof STACK_COMMAND_OPTIONS;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '#domain/arrears/index.ts';
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
+import { listPendingApprovalsForOperator, waivePenalty } from './operator/arrears-commands.ts';
 import {
   clip,
   describeIssues,
@@ -161,6 +162,11 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
       // Applied by the next ranking run, from its setOn day until its expiry.
       await deps.keyAccounts.putKeyOverride(command.override);
       return { stored: command.override };
+    case 'waive-penalty':
+      await requireAccount(command.accountId, deps);
+      return waivePenalty(command, deps);
+    case 'list-pending-approvals':
+      return listPendingApprovalsForOperator(deps);
     case 'release-deferred': {
       if (deps.queue === undefined) {
         throw new OperatorRefusal(

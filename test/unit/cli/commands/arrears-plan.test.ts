@@ -26,7 +26,12 @@ beforeAll(async () => {
     file('events.json'),
     JSON.stringify({
       events: [
-        { type: 'approve-disconnection', accountId: '3100012345', by: '李主任', at: '2026-12-21T10:00:00+08:00' },
+        {
+          type: 'approve-disconnection',
+          accountId: '3100012345',
+          by: '李主任',
+          at: '2026-12-21T10:00:00+08:00',
+        },
       ],
     }),
   );
