@@ -88,7 +88,6 @@ function approve(run: ArrearsRun, command: Command<'approve'>, ms: number) {
     );
   }
   plan.approval = { by: command.by, at, ...note };
-  setStatus(plan, 'notice-pending', ms, `approved by ${command.by}`);
   run.event('plan-approved', ms, { planId: plan.planId, detail: command.by });
   schedulePlan(run, plan, ms);
 }

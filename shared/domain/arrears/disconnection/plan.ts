@@ -165,7 +165,6 @@ export function planDisconnection(
   run.state.plans.push(plan);
   run.event('plan-created', ms, { planId: plan.planId, detail: eligible.join(' ') });
   if (!approvalRequired) {
-    setStatus(plan, 'notice-pending', ms);
     schedulePlan(run, plan, ms);
     return;
   }
@@ -177,7 +176,6 @@ export function planDisconnection(
       preApproved: true,
       ...(pre.note === undefined ? {} : { note: pre.note }),
     };
-    setStatus(plan, 'notice-pending', ms, `approved in advance by ${pre.by}`);
     run.event('plan-approved', ms, { planId: plan.planId, detail: `${pre.by} (in advance)` });
     schedulePlan(run, plan, ms);
     return;

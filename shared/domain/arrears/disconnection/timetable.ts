@@ -40,6 +40,11 @@ const SEARCH_HORIZON_DAYS = 120;
 const HOUR_MS = 60 * MINUTE_MS;
 /** Disconnection times fall on whole five minutes. */
 const SLOT_MS = 5 * MINUTE_MS;
+/**
+ * Planned before its delivery is known, a disconnection allows the notice this long to be delivered:
+ * a notice delivered promptly keeps the time it states; a later delivery moves the plan (./delivery.ts).
+ */
+export const DELIVERY_ALLOWANCE_MS = 15 * MINUTE_MS;
 
 /** The instant of the daily scan on a day: notices are sent at scan times. */
 export const scanMsOn = (date: string, policy: ArrearsPolicy): number => msAt(date, policy.scanTime);
@@ -111,7 +116,7 @@ export function planDisconnectionTimes(
   const reminderMs = policy.disconnection.finalReminderMinutesBefore * MINUTE_MS;
   const earliest =
     countFromMs === undefined
-      ? earliestNoticeMs + minimumLeadMs(policy)
+      ? earliestNoticeMs + minimumLeadMs(policy) + DELIVERY_ALLOWANCE_MS
       : Math.max(countFromMs + minimumLeadMs(policy), earliestNoticeMs + reminderMs + SLOT_MS);
   const first = shanghaiDateOfMs(earliest);
   for (let k = 0; k <= SEARCH_HORIZON_DAYS; k++) {

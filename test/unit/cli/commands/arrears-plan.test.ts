@@ -67,7 +67,7 @@ describe('arrears-plan command', () => {
     expect(result.cancellations.map((c) => [c.planId, c.reason, c.at])).toEqual([
       ['3100012345#DP1', 'paid', '2026-12-22T14:00:00+08:00'],
     ]);
-    expect(result.disconnections[0]?.disconnectAt).toBe('2026-12-24T12:00:00+08:00');
+    expect(result.disconnections[0]?.disconnectAt).toBe('2026-12-24T12:15:00+08:00');
     expect(stderr).toContain(`${file('payments.csv')}: row 2 (line 3), column amount:`);
     expect(code).toBe(1);
   });
@@ -77,7 +77,7 @@ describe('arrears-plan command', () => {
     expect(stdout).toContain('Planned disconnections (1)');
     expect(stdout).toMatch(/2026-12-21 10:00\s+3100012345\s+disconnection-notice\s+customer\s+email/);
     expect(stdout).toMatch(
-      /3100012345#DP1\s+1\s+2026-12-21 10:00\s+2026-12-24 11:30\s+2026-12-24 12:00\s+paid/,
+      /3100012345#DP1\s+1\s+2026-12-21 10:00\s+2026-12-24 11:45\s+2026-12-24 12:15\s+paid/,
     );
   });
 

@@ -37,7 +37,7 @@ describe('daily arrears scan', () => {
         scheduleName: `dp-${ACCOUNT_ID}-DP1-r1`,
         planId: `${ACCOUNT_ID}#DP1`,
         revision: 1,
-        at: '2026-12-24T10:30:00+08:00',
+        at: '2026-12-24T10:45:00+08:00',
       },
     ]);
   });

@@ -60,8 +60,8 @@ describe('arrears over a 60-day timeline', () => {
       expect.objectContaining({
         planId: `${ACCOUNT_ID}#DP1`,
         noticeAt: '2026-12-21T09:00:00+08:00',
-        reminderAt: '2026-12-24T10:30:00+08:00',
-        disconnectAt: '2026-12-24T11:00:00+08:00',
+        reminderAt: '2026-12-24T10:45:00+08:00',
+        disconnectAt: '2026-12-24T11:15:00+08:00',
         outcome: 'paid',
       }),
     ]);
@@ -73,7 +73,7 @@ describe('arrears over a 60-day timeline', () => {
           {
             stepId: `${ACCOUNT_ID}#DP1#r1#final-reminder`,
             step: 'final-reminder',
-            scheduledAt: '2026-12-24T10:30:00+08:00',
+            scheduledAt: '2026-12-24T10:45:00+08:00',
           },
         ],
       }),
@@ -88,7 +88,7 @@ describe('arrears over a 60-day timeline', () => {
       'account-manager email am@power.example.cn',
     ]);
     expect(result.confirmations[0]?.text).toContain(
-      '原定于 2026-12-24 11:00（北京时间）的停电已取消：欠费已缴清',
+      '原定于 2026-12-24 11:15（北京时间）的停电已取消：欠费已缴清',
     );
     expect(result.notices.some((w) => w.kind === 'disconnection-reminder')).toBe(false);
   });
@@ -98,7 +98,7 @@ describe('arrears over a 60-day timeline', () => {
       payments: [
         payment('100000.00', '2026-12-01T10:00:00+08:00'),
         payment('28000.00', '2026-12-22T10:00:00+08:00'),
-        payment('5000.00', '2026-12-24T10:45:00+08:00'),
+        payment('5000.00', '2026-12-24T11:00:00+08:00'),
       ],
     });
     expect(timeline(result)).toEqual([
@@ -106,8 +106,8 @@ describe('arrears over a 60-day timeline', () => {
       '2026-11-21 09:00 overdue-notice',
       '2026-12-05 09:00 payment-demand',
       '2026-12-21 09:00 disconnection-notice',
-      '2026-12-24 10:30 disconnection-reminder',
-      '2026-12-24 10:45 disconnection-cancelled',
+      '2026-12-24 10:45 disconnection-reminder',
+      '2026-12-24 11:00 disconnection-cancelled',
     ]);
     const stated = (kind: ArrearsWarning['kind']) => customerSends(result, kind)[0]?.amounts;
     // Demand on 12-05: 11 days (21 Nov–1 Dec) on 128,000.50 = 2,816.011 → 2,816.01,
@@ -134,7 +134,7 @@ describe('arrears over a 60-day timeline', () => {
       '2026-11-21 09:00 overdue-notice',
       '2026-12-05 09:00 payment-demand',
       '2026-12-21 09:00 disconnection-notice',
-      '2026-12-24 10:30 disconnection-reminder',
+      '2026-12-24 10:45 disconnection-reminder',
     ]);
     expect(result.disconnections[0]?.outcome).toBe('disconnect-due');
   });
@@ -151,7 +151,7 @@ describe('arrears over a 60-day timeline', () => {
     ]);
     // Planned again on 12-29: 3 days and 2 hours later is 2027, which the official calendar does not cover.
     expect(result.disconnections.map((d) => [d.planId, d.disconnectAt, d.outcome])).toEqual([
-      [`${ACCOUNT_ID}#DP1`, '2026-12-24T11:00:00+08:00', 'paid'],
+      [`${ACCOUNT_ID}#DP1`, '2026-12-24T11:15:00+08:00', 'paid'],
     ]);
     expect(result.plans[1]).toMatchObject({ planId: `${ACCOUNT_ID}#DP2`, status: 'awaiting-calendar' });
     expect(result.events.find((e) => e.type === 'calendar-gap')).toMatchObject({
@@ -188,8 +188,8 @@ describe('arrears over a 60-day timeline', () => {
     expect(result.disconnections).toEqual([
       expect.objectContaining({
         noticeAt: '2026-12-22T11:00:00+08:00',
-        disconnectAt: '2026-12-25T13:00:00+08:00',
-        reminderAt: '2026-12-25T12:30:00+08:00',
+        disconnectAt: '2026-12-25T13:15:00+08:00',
+        reminderAt: '2026-12-25T12:45:00+08:00',
         outcome: 'disconnect-due',
       }),
     ]);
@@ -250,7 +250,7 @@ describe('arrears over a 60-day timeline', () => {
       '2026-12-30 09:30 disconnection-reminder',
     ]);
     expect(result.disconnections.map((d) => [d.revision, d.noticeAt, d.disconnectAt, d.outcome])).toEqual([
-      [1, '2026-12-21T09:00:00+08:00', '2026-12-24T11:00:00+08:00', 'deferred'],
+      [1, '2026-12-21T09:00:00+08:00', '2026-12-24T11:15:00+08:00', 'deferred'],
       // 12-22 15:00 is more than 7 days ahead of 12-30 10:00: the notice waits for the first morning
       // scan inside the window, 12-24 09:00 (6 days 1 hour ahead).
       [2, '2026-12-24T09:00:00+08:00', '2026-12-30T10:00:00+08:00', 'disconnect-due'],

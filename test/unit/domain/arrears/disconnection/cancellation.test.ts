@@ -12,7 +12,7 @@ describe('after a disconnection notice: payments cancel or restore', () => {
     const paid = [payment('140000.00', '2026-12-23T16:20:00+08:00')];
     const outcome = recordPayments(snapshotOf(notified, paid), '2026-12-23T16:20:00+08:00', POLICY);
     expect(outcome.remindersToCancel).toEqual([
-      { scheduleName: `dp-${ACCOUNT_ID}-DP1-r1`, ...target, at: '2026-12-24T10:30:00+08:00' },
+      { scheduleName: `dp-${ACCOUNT_ID}-DP1-r1`, ...target, at: '2026-12-24T10:45:00+08:00' },
     ]);
     expect(outcome.cancellations[0]?.pendingWarningIds).toHaveLength(4);
     expect(outcome.warnings.map((w) => w.kind)).toEqual(Array(4).fill('disconnection-cancelled'));
@@ -21,7 +21,7 @@ describe('after a disconnection notice: payments cancel or restore', () => {
     const late = fireFinalReminder(
       snapshotOf(outcome.state, paid),
       target,
-      '2026-12-24T10:30:00+08:00',
+      '2026-12-24T10:45:00+08:00',
       POLICY,
     );
     expect(late.warnings).toEqual([]);
@@ -35,7 +35,7 @@ describe('after a disconnection notice: payments cancel or restore', () => {
     const reminder = fireFinalReminder(
       snapshotOf(outcome.state, partial),
       target,
-      '2026-12-24T10:30:00+08:00',
+      '2026-12-24T10:45:00+08:00',
       POLICY,
     );
     expect(reminder.warnings.find((w) => w.recipient.role === 'customer')?.amounts.arrears).toBe('28000.50');
@@ -50,12 +50,12 @@ describe('after a disconnection notice: payments cancel or restore', () => {
     expect(customer?.kind).toBe('penalty-outstanding');
     expect(customer?.amounts).toEqual({ arrears: '0.00', penalty: '8448.03', asOf: '2026-12-23' });
     expect(customer?.text).toContain('违约金 ¥8,448.03 尚未缴纳');
-    expect(customer?.text).toContain('2026-12-24 11:00');
+    expect(customer?.text).toContain('2026-12-24 11:15');
   });
 
   it('restores within 2 working days of clearing and tells the customer when supply returns', () => {
-    const reminded = fireFinalReminder(snapshotOf(notified), target, '2026-12-24T10:30:00+08:00', POLICY);
-    const due = reachDisconnectionTime(snapshotOf(reminded.state), '2026-12-24T11:00:00+08:00', POLICY);
+    const reminded = fireFinalReminder(snapshotOf(notified), target, '2026-12-24T10:45:00+08:00', POLICY);
+    const due = reachDisconnectionTime(snapshotOf(reminded.state), '2026-12-24T11:15:00+08:00', POLICY);
     expect(due.state.plans[0]?.status).toBe('disconnect-due');
     // Paid on Saturday: Monday 28 and Tuesday 29 December are the two working days.
     const paid = [payment('140000.00', '2026-12-26T11:00:00+08:00')];

