@@ -94,6 +94,50 @@ describe('arrears-plan command', () => {
     expect(stderr).toContain(`${file('bad-bills.json')}: bills.0.dueDate:`);
   });
 
+  it.each([
+    [
+      'an unknown outcome',
+      {
+        type: 'delivery',
+        accountId: '3100012345',
+        kind: 'disconnection-notice',
+        channel: 'email',
+        outcome: 'read',
+        at: '2026-12-21T10:00:00+08:00',
+      },
+      'events.0.outcome',
+    ],
+    [
+      'an unknown event',
+      { type: 'cut-now', accountId: '3100012345', at: '2026-12-21T10:00:00+08:00' },
+      'events.0.type',
+    ],
+    [
+      'an oversized name',
+      {
+        type: 'approve-disconnection',
+        accountId: '3100012345',
+        by: 'x'.repeat(101),
+        at: '2026-12-21T10:00:00+08:00',
+      },
+      'events.0.by',
+    ],
+    [
+      'a time without its offset',
+      { type: 'waive-penalty', accountId: '3100012345', by: 'op', reason: 'r', at: '2026-12-21T10:00:00' },
+      'events.0.at',
+    ],
+  ])(
+    'refuses an events file with %s, naming the file and the field, and plans nothing',
+    async (_what, event, field) => {
+      await writeFile(file('bad-events.json'), JSON.stringify({ events: [event] }));
+      const { code, stdout, stderr } = await run({ events: file('bad-events.json') });
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`${file('bad-events.json')}: ${field}:`);
+    },
+  );
+
   it('names a missing file', async () => {
     const { code, stderr } = await run({ payments: file('nope.csv') });
     expect(code).toBe(2);
