@@ -8,7 +8,6 @@ import {
   fireFinalReminder,
   type NoticeDelivery,
   type PlanCancellation,
-  type PlanRevision,
   reachDisconnectionTime,
   recordNoticeDelivery,
   recordPayments,
@@ -32,6 +31,7 @@ import {
   statementOn,
 } from './ledger/index.ts';
 import type { ArrearsPolicy } from './policy.ts';
+import { messageOf, reportPlans } from './replay-report.ts';
 import { ledgerUnderTerms } from './run.ts';
 import {
   type AccountArrearsState,
@@ -321,50 +321,6 @@ function replayAccount(
   return state;
 }
 
-function revisionOutcome(plan: DisconnectionPlan, rev: PlanRevision, last: boolean): DisconnectionOutcome {
-  return (
-    rev.ended?.reason ??
-    (last && plan.status === 'restored'
-      ? 'restored'
-      : last && plan.status === 'disconnect-due'
-        ? 'disconnect-due'
-        : last && plan.status === 'reminded'
-          ? 'reminded'
-          : last && plan.status === 'notified'
-            ? 'notified'
-            : 'notice-pending')
-  );
-}
-
-/** The plans an account ends the window with: those awaiting approval, and every revision's outcome. */
-function reportPlans(state: AccountArrearsState, result: ReplayResult) {
-  for (const plan of state.plans) {
-    result.plans.push(plan);
-    if (plan.status === 'awaiting-approval') {
-      result.awaitingApproval.push({
-        planId: plan.planId,
-        accountId: plan.accountId,
-        createdAt: plan.createdAt,
-        billIds: plan.billIds,
-      });
-    }
-    plan.revisions.forEach((rev, index) => {
-      result.disconnections.push({
-        planId: plan.planId,
-        accountId: plan.accountId,
-        revision: rev.revision,
-        noticeAt: rev.noticeAt,
-        reminderAt: rev.reminderAt,
-        disconnectAt: rev.disconnectAt,
-        ...(rev.noticeSentAt === undefined ? {} : { noticeSentAt: rev.noticeSentAt }),
-        ...(rev.reminderSentAt === undefined ? {} : { reminderSentAt: rev.reminderSentAt }),
-        ...(rev.countedFrom === undefined ? {} : { countedFrom: rev.countedFrom }),
-        outcome: revisionOutcome(plan, rev, index === plan.revisions.length - 1),
-      });
-    });
-  }
-}
-
 export function replayArrears(input: ReplayInput): ReplayResult {
   const { policy, from, to } = input;
   if (daysBetween(from, to) < 0) throw new RangeError(`the window ends (${to}) before it starts (${from})`);
@@ -421,17 +377,4 @@ export function replayArrears(input: ReplayInput): ReplayResult {
   result.confirmations.sort(bySendTime);
   result.messages = [...result.notices, ...result.confirmations].sort(bySendTime).map(messageOf);
   return result;
-}
-
-function messageOf(w: ArrearsWarning): ReplayMessage {
-  return {
-    sendAt: w.sendAt,
-    accountId: w.accountId,
-    kind: w.kind,
-    channel: w.channel,
-    recipientRole: w.recipient.role,
-    ...(w.planId === undefined ? {} : { planId: w.planId, planRevision: w.planRevision }),
-    amounts: w.amounts,
-    ...(w.disconnectAt === undefined ? {} : { disconnectAt: w.disconnectAt }),
-  };
 }
