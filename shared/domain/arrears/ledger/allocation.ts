@@ -37,6 +37,11 @@ export class Allocation {
   private readonly creditQueue: string[] = [];
   /** Penalty paid and waived per bill so far. */
   private readonly penaltySettled = new Map<string, Dec>();
+  /**
+   * The accrued penalty of a bill whose charges are paid: it no longer grows, so it is computed once
+   * (until the bill's next entry), which keeps a long history of paid bills cheap to allocate over.
+   */
+  private readonly finalPenalty = new Map<string, string>();
 
   constructor(
     private readonly accountId: string,
@@ -49,6 +54,7 @@ export class Allocation {
   }
 
   private record(kind: LedgerEntryKind, paymentId: string, amount: Dec, extra: Partial<LedgerEntry> = {}) {
+    if (extra.billId !== undefined) this.finalPenalty.delete(extra.billId);
     this.entries.push({
       kind,
       paymentId,
