@@ -198,7 +198,7 @@ export function formatReplayTable(result: ReplayResult): string {
     result.disconnections.length === 0
       ? '  none'
       : table(
-          ['plan', 'rev', 'notice at', 'reminder at', 'disconnect at', 'outcome'],
+          ['plan', 'rev', 'notice at', 'reminder at', 'disconnect at', 'outcome', 'lead counted from'],
           result.disconnections.map((d) => [
             d.planId,
             String(d.revision),
@@ -206,6 +206,9 @@ export function formatReplayTable(result: ReplayResult): string {
             d.reminderAt.replace('T', ' ').slice(0, 16),
             d.disconnectAt.replace('T', ' ').slice(0, 16),
             d.outcome,
+            d.countedFrom === undefined
+              ? '-'
+              : `${d.countedFrom.channel} ${d.countedFrom.at.replace('T', ' ').slice(0, 16)} (${d.countedFrom.source})`,
           ]),
         ),
   );
@@ -222,6 +225,11 @@ export function formatReplayTable(result: ReplayResult): string {
         ]),
       ),
     );
+  }
+  const waitingForCalendar = result.plans.filter((p) => p.status === 'awaiting-calendar');
+  if (waitingForCalendar.length > 0) {
+    out.push('', 'Waiting for an operator (the official calendar does not cover the day yet)');
+    for (const p of waitingForCalendar) out.push(`  ${p.planId}: ${p.billIds.join(', ')}`);
   }
   if (result.awaitingApproval.length > 0) {
     out.push('', 'Awaiting approval (no notice is sent until a manager approves)');
