@@ -39,6 +39,8 @@ against the deployed or local stack (TABLE_NAME, DROP_BUCKET and AWS_* from the 
   approve-disconnection --account-id A --by NAME [--plan-id P] [--note T]
   defer-disconnection --account-id A --new-date YYYY-MM-DD --by NAME --reason T [--plan-id P]
   exempt-disconnection --account-id A --by NAME --reason T [--until YYYY-MM-DD] [--plan-id P]
+  waive-penalty --account-id A --by NAME --reason T    write off the open late-payment penalty (recorded)
+  list-pending-approvals                                disconnection plans waiting for approval
 `;
 
 /** The commands, loaded when run so that an offline command never loads the AWS SDK. */

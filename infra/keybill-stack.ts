@@ -83,6 +83,8 @@ export class KeybillStack extends Stack {
     this.calendar = calendar;
     const arrears = new ArrearsLadder(calendar, 'Default', { table, noticeQueue, calendar });
     this.arrears = arrears;
+    // A disconnection notice's delivery event moves its plan (lead time from delivery).
+    arrears.grantArrearsSteps(this.notices.recorder);
     this.ranking = new KeyAccountRanking(calendar, 'RankAccounts', {
       table,
       reports: drops,

@@ -42,6 +42,8 @@ const STACK_COMMAND_OPTIONS = {
   'exempt-disconnection': ['account-id', 'by', 'reason', 'until', 'plan-id'],
   'release-bill': ['account-id', 'period', 'version', 'by', 'reason'],
   'list-held-bills': ['period'],
+  'waive-penalty': ['account-id', 'by', 'reason'],
+  'list-pending-approvals': [],
 } as const satisfies Record<string, readonly EventOption[]>;
 
 export type StackCommandName = keyof typeof STACK_COMMAND_OPTIONS;

@@ -63,6 +63,16 @@ export function operatorTestEvents(dropBucket: string): readonly OperatorTestEve
       },
     },
     {
+      name: 'waive-penalty',
+      event: {
+        command: 'waive-penalty',
+        accountId: ACCOUNT,
+        by: BY,
+        reason: 'Penalty waived: the bank transfer was delayed by the bank, receipt on file',
+      },
+    },
+    { name: 'list-pending-approvals', event: { command: 'list-pending-approvals' } },
+    {
       name: 'approve-disconnection',
       event: { command: 'approve-disconnection', accountId: ACCOUNT, by: BY, note: 'Reminders unanswered' },
     },

@@ -39,7 +39,7 @@ export type NoticeStatus =
   | 'UNCERTAIN';
 
 export interface NoticeRecipient {
-  role: 'customer' | 'account-manager' | 'authority';
+  role: 'customer' | 'account-manager' | 'authority' | 'approver';
   name: string;
   /** Email address or phone number as held on the account. */
   address: string;

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OperatorOverrideSchema } from '#domain/key-accounts/index.ts';
 import { AccountId, IsoDate, Period } from '#domain/primitives.ts';
 import { RUN_STATUSES } from '#domain/run.ts';
+import { ListPendingApprovalsCommand, waivePenaltyCommand } from './operator/arrears-command-schemas.ts';
 
 /*
  * The commands operators run, from a Lambda console test event or from the CLI: one schema, so both
@@ -56,6 +57,8 @@ const boundedText = (max: number) =>
 const Name = boundedText(OPERATOR_LIMITS.nameChars);
 const Text = boundedText(OPERATOR_LIMITS.textChars);
 const Id = boundedId(OPERATOR_LIMITS.idBytes);
+/** The bounded fields, for commands whose schema lives with their area (./operator/). */
+export const OperatorFields = { Name, Text, Id } as const;
 
 /** S3's bucket naming rules (3–63 lower-case letters, digits, dots and hyphens). */
 const BucketName = z
@@ -128,6 +131,8 @@ export const OperatorCommand = z.discriminatedUnion('command', [
       command: z.literal('approve-disconnection'),
       accountId: AccountId,
       planId: Id.optional(),
+      /** Required to approve before the plan exists; with a plan, every bill of it must be named. */
+      billIds: z.array(Id).min(1).max(36).optional(),
       by: Name,
       note: Text.optional(),
     })
@@ -163,6 +168,8 @@ export const OperatorCommand = z.discriminatedUnion('command', [
     })
     .strict(),
   z.object({ command: z.literal('list-held-bills'), period: Period.optional() }).strict(),
+  waivePenaltyCommand(OperatorFields),
+  ListPendingApprovalsCommand,
 ]);
 export type OperatorCommand = z.infer<typeof OperatorCommand>;
 export type OperatorCommandName = OperatorCommand['command'];

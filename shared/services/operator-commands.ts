@@ -3,6 +3,7 @@ import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '#domain/arrea
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
 import { type HeldBillDeps, listHeldBills, releaseHeldBill } from './held-bills.ts';
+import { listPendingApprovalsForOperator, waivePenalty } from './operator/arrears-commands.ts';
 import {
   clip,
   describeIssues,
@@ -165,6 +166,11 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
       // Applied by the next ranking run, from its setOn day until its expiry.
       await deps.keyAccounts.putKeyOverride(command.override);
       return { stored: command.override };
+    case 'waive-penalty':
+      await requireAccount(command.accountId, deps);
+      return waivePenalty(command, deps);
+    case 'list-pending-approvals':
+      return listPendingApprovalsForOperator(deps);
     case 'release-deferred':
       return { released: await releaseDeferredNotices({ notices, queue: noticeQueue(command, deps) }) };
     case 'reconcile-uncertain':

@@ -8,7 +8,8 @@ import { awsMessageProviders } from '#adapters/providers.ts';
 import { eventBridgeReminderScheduler } from '#adapters/reminder-scheduler.ts';
 import { sqsArrearsChunkQueue, sqsBillChunkQueue, sqsNoticeQueue } from '#adapters/sqs-queues.ts';
 import { parseQuietHours } from '#domain/calendar/index.ts';
-import { type ArrearsDeps, settlePayments } from '#services/arrears.ts';
+import type { StoredNotice } from '#domain/notices.ts';
+import { type ArrearsDeps, recordDeliveryOfNotice, settlePayments } from '#services/arrears.ts';
 import type { BillChunkDeps } from '#services/bill-account-chunk.ts';
 import type { SenderDeps } from '#services/deliver-notice.ts';
 import type { OperatorDeps } from '#services/operator-commands.ts';
@@ -101,7 +102,23 @@ export const billChunkDeps = (): BillChunkDeps => ({
 
 export const planNoticesDeps = () => ({ ...tableStores(), queue: noticeQueue() });
 
-export const deliveryEventDeps = () => tableStores();
+/** record-delivery: the stores, and the arrears plans that count a disconnection notice's delivery. */
+export function deliveryEventDeps() {
+  const arrears = arrearsDepsIfConfigured({ log: logFields });
+  return {
+    ...tableStores(),
+    ...(arrears === undefined
+      ? {}
+      : {
+          onDisconnectionNoticeDelivery: (
+            notice: StoredNotice,
+            outcome: 'delivered' | 'bounced',
+            at: string,
+            recordedAt: string,
+          ) => recordDeliveryOfNotice(notice, outcome, at, recordedAt, arrears),
+        }),
+  };
+}
 
 /**
  * send-notice: the providers and this instance's pace, the account's SES / SNS quota divided by the

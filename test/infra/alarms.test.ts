@@ -53,8 +53,8 @@ describe('alarm topic', () => {
 
   it('is notified by every alarm of the template, on ALARM and on OK', () => {
     const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
-    // Nine dead-letter queues, one errors alarm per function, failing notices.
-    expect(alarms).toHaveLength(9 + HANDLERS.length + 1);
+    // Nine dead-letter queues, one errors alarm per function, failing notices, the calendar's coverage.
+    expect(alarms).toHaveLength(9 + HANDLERS.length + 2);
     expect(alarmsNotNotifying(template)).toEqual([]);
   });
 
@@ -104,7 +104,7 @@ describe('alarm topic', () => {
     });
     const template = Template.fromStack(keybill.stack);
     expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(
-      9 + HANDLERS.length + 1 + 4,
+      9 + HANDLERS.length + 2 + 4,
     );
     expect(alarmsNotNotifying(template)).toEqual([]);
     const rawActions = (template.findResources('AWS::CloudWatch::Alarm') as Resources)[

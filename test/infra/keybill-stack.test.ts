@@ -38,7 +38,18 @@ describe('functions', () => {
         'NOTICE_CLAIM_LEASE_SECONDS',
       ],
     ],
-    ['record-delivery', ['TABLE_NAME']],
+    [
+      'record-delivery',
+      [
+        'TABLE_NAME',
+        'NOTICE_QUEUE_URL',
+        'REMINDER_SCHEDULE_GROUP',
+        'REMINDER_TARGET_ARN',
+        'REMINDER_ROLE_ARN',
+        'REMINDER_DLQ_ARN',
+        'TIME_ZONE',
+      ],
+    ],
     [
       'operator',
       [
@@ -95,7 +106,7 @@ describe('least privilege', () => {
       ),
     );
     // ingest-drop queues arrears confirmations when a payment clears a plan.
-    // rank-accounts queues the managers' monthly digests.
+    // rank-accounts queues the managers' monthly digests; record-delivery a moved plan's new notice.
     expect(senders.sort()).toEqual([
       'arrears-chunk',
       'arrears-scan',
@@ -103,6 +114,7 @@ describe('least privilege', () => {
       'operator',
       'plan-notices',
       'rank-accounts',
+      'record-delivery',
     ]);
   });
 });

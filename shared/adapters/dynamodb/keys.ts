@@ -19,6 +19,7 @@ export const keysOfIndexes = {
   runsWithStatus: (status: string) => `RUNSTATUS#${status}`,
   noticesWithStatus: (status: string) => `NOTICESTATUS#${status}`,
   billHoldsWithStatus: (status: string) => `BILLHOLDS#${status}`,
+  arrearsAwaitingApproval: 'ARREARS#AWAITING-APPROVAL',
 } as const;
 
 export const versionKey = (version: number): string => `V#${String(version).padStart(4, '0')}`;
@@ -97,6 +98,11 @@ export const keys = {
   }),
   keyOverridePk: KEY_OVERRIDE_PK,
   arrearsState: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'ARREARS' }),
+  /** An arrears state with a plan waiting for approval, in the order the plans began waiting. */
+  arrearsAwaitingApprovalIndex: (since: string, accountId: string) => ({
+    gsi2pk: 'ARREARS#AWAITING-APPROVAL',
+    gsi2sk: `${since}#${accountId}`,
+  }),
   arrearsEvent: (accountId: string, at: string, id: string) => ({
     pk: `ACCOUNT#${accountId}`,
     sk: `ARREARSEVENT#${at}#${id}`,

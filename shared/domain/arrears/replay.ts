@@ -6,18 +6,21 @@ import {
   applyArrearsCommand,
   type DisconnectionPlan,
   fireFinalReminder,
+  type NoticeDelivery,
   type PlanCancellation,
-  type PlanRevision,
   reachDisconnectionTime,
+  recordNoticeDelivery,
   recordPayments,
   scanMsOn,
 } from './disconnection/index.ts';
 import type { ArrearsWarning, WarningLevel } from './evidence.ts';
-import type {
-  ArrearsBill,
-  ArrearsBillInput,
-  ArrearsOperatorCommand,
-  DisconnectionApproval,
+import {
+  type ArrearsBill,
+  type ArrearsBillInput,
+  type ArrearsOperatorCommand,
+  commandOfWhatIfEvent,
+  type DisconnectionApproval,
+  type WhatIfEvent,
 } from './inputs.ts';
 import { scanAccount } from './ladder.ts';
 import {
@@ -28,6 +31,8 @@ import {
   statementOn,
 } from './ledger/index.ts';
 import type { ArrearsPolicy } from './policy.ts';
+import { messageOf, reportPlans } from './replay-report.ts';
+import { ledgerUnderTerms } from './run.ts';
 import {
   type AccountArrearsState,
   type ArrearsEvent,
@@ -53,7 +58,11 @@ export interface ReplayInput {
   policy: ArrearsPolicy;
   approvals?: readonly DisconnectionApproval[];
   commands?: readonly ArrearsOperatorCommand[];
+  /** Operator commands and delivery outcomes (`--events`). */
+  events?: readonly WhatIfEvent[];
 }
+
+type DeliveryEvent = Extract<WhatIfEvent, { type: 'delivery' }>;
 
 export type DisconnectionOutcome =
   | 'notice-pending'
@@ -64,7 +73,9 @@ export type DisconnectionOutcome =
   | 'paid'
   | 'deferred'
   | 'exempted'
-  | 'lapsed';
+  | 'lapsed'
+  | 'late-delivery'
+  | 'no-delivery';
 
 /** One planned disconnection time (a plan revision). */
 export interface PlannedDisconnection {
@@ -76,7 +87,22 @@ export interface PlannedDisconnection {
   disconnectAt: string;
   noticeSentAt?: string;
   reminderSentAt?: string;
+  /** The delivery the lead time counted from. */
+  countedFrom?: NoticeDelivery;
   outcome: DisconnectionOutcome;
+}
+
+/** One message as the output lists it: what was said to whom, when, on which channel. */
+export interface ReplayMessage {
+  sendAt: string;
+  accountId: string;
+  kind: ArrearsWarning['kind'];
+  channel: ArrearsWarning['channel'];
+  recipientRole: ArrearsWarning['recipient']['role'];
+  planId?: string;
+  planRevision?: number;
+  amounts: ArrearsWarning['amounts'];
+  disconnectAt?: string;
 }
 
 export type ReplayFinding = LedgerFinding | { code: 'unknown-account'; accountId: string; message: string };
@@ -87,8 +113,10 @@ export interface ReplayResult {
   policyId: string;
   /** Ladder warnings, disconnection notices and final reminders, in send order. */
   notices: ArrearsWarning[];
-  /** Cancellation and restoration confirmations, in send order. */
+  /** Cancellation, restoration and payment confirmations, in send order. */
   confirmations: ArrearsWarning[];
+  /** Every message of both lists, in send order, with what it stated. */
+  messages: ReplayMessage[];
   disconnections: PlannedDisconnection[];
   cancellations: PlanCancellation[];
   /** Plans still waiting for a manager's approval at the end of the window. */
@@ -105,10 +133,11 @@ export interface ReplayResult {
   }[];
 }
 
-const CONFIRMATION_KINDS = new Set(['disconnection-cancelled', 'supply-restoration']);
+const CONFIRMATION_KINDS = new Set(['disconnection-cancelled', 'supply-restoration', 'penalty-outstanding']);
 
 type StaticEvent =
   | { ms: number; order: 0; kind: 'payments' }
+  | { ms: number; order: 1; kind: 'delivery'; delivery: DeliveryEvent }
   | { ms: number; order: 1; kind: 'command'; command: ArrearsOperatorCommand }
   | { ms: number; order: 2; kind: 'scan'; day: string };
 
@@ -172,8 +201,12 @@ function commandsOf(input: ReplayInput): ArrearsOperatorCommand[] {
       }),
     ),
     ...(input.commands ?? []),
+    ...(input.events ?? []).flatMap((e) => commandOfWhatIfEvent(e) ?? []),
   ];
 }
+
+const deliveriesOf = (input: ReplayInput): DeliveryEvent[] =>
+  (input.events ?? []).filter((e): e is DeliveryEvent => e.type === 'delivery');
 
 interface ReplayWindow {
   from: string;
@@ -186,6 +219,7 @@ interface ReplayWindow {
 function staticEvents(
   ledger: AccountLedger,
   commands: readonly ArrearsOperatorCommand[],
+  deliveries: readonly DeliveryEvent[],
   accountId: string,
   window: ReplayWindow,
   policy: ArrearsPolicy,
@@ -198,6 +232,9 @@ function staticEvents(
     ...commands
       .filter((c) => c.accountId === accountId && inWindow(instantMs(c.at)))
       .map((command): StaticEvent => ({ ms: instantMs(command.at), order: 1, kind: 'command', command })),
+    ...deliveries
+      .filter((d) => d.accountId === accountId && inWindow(instantMs(d.at)))
+      .map((delivery): StaticEvent => ({ ms: instantMs(delivery.at), order: 1, kind: 'delivery', delivery })),
   ];
   for (let day = window.from; day <= window.to; day = addDays(day, 1)) {
     statics.push({ ms: scanMsOn(day, policy), order: 2, kind: 'scan', day });
@@ -213,6 +250,7 @@ function replayAccount(
   window: ReplayWindow,
   policy: ArrearsPolicy,
   result: ReplayResult,
+  reportedChannels: ReadonlySet<string>,
 ): AccountArrearsState {
   let state = emptyArrearsState(account.accountId);
   const snapshot = (): ArrearsSnapshot => ({ account, ledger, state });
@@ -222,6 +260,29 @@ function replayAccount(
       (CONFIRMATION_KINDS.has(w.kind) ? result.confirmations : result.notices).push(w);
     result.cancellations.push(...outcome.cancellations);
     result.events.push(...outcome.events);
+    assumeDelivered(outcome.warnings);
+  };
+  /** Without a delivery event for its channel, a disconnection notice counts as delivered when sent. */
+  const assumeDelivered = (warnings: readonly ArrearsWarning[]) => {
+    for (const w of warnings) {
+      if (w.kind !== 'disconnection-notice' || w.recipient.role !== 'customer') continue;
+      if (reportedChannels.has(w.channel)) continue;
+      apply(
+        recordNoticeDelivery(
+          snapshot(),
+          {
+            channel: w.channel,
+            at: w.sendAt,
+            outcome: 'delivered',
+            source: 'assumed-at-send',
+            ...(w.planId === undefined ? {} : { planId: w.planId }),
+            ...(w.planRevision === undefined ? {} : { revision: w.planRevision }),
+          },
+          w.sendAt,
+          policy,
+        ),
+      );
+    }
   };
 
   let i = 0;
@@ -245,7 +306,10 @@ function replayAccount(
     cursor = s!.ms;
     if (s!.kind === 'scan') apply(scanAccount(snapshot(), s!.day, policy));
     else if (s!.kind === 'payments') apply(recordPayments(snapshot(), shanghaiInstant(s!.ms), policy));
-    else {
+    else if (s!.kind === 'delivery') {
+      const { channel, at, outcome } = s!.delivery;
+      apply(recordNoticeDelivery(snapshot(), { channel, at, outcome, source: 'what-if' }, at, policy));
+    } else {
       try {
         apply(applyArrearsCommand(snapshot(), s!.command, policy));
       } catch (error) {
@@ -257,49 +321,6 @@ function replayAccount(
   return state;
 }
 
-function revisionOutcome(plan: DisconnectionPlan, rev: PlanRevision, last: boolean): DisconnectionOutcome {
-  return (
-    rev.ended?.reason ??
-    (last && plan.status === 'restored'
-      ? 'restored'
-      : last && plan.status === 'disconnect-due'
-        ? 'disconnect-due'
-        : last && plan.status === 'reminded'
-          ? 'reminded'
-          : last && plan.status === 'notified'
-            ? 'notified'
-            : 'notice-pending')
-  );
-}
-
-/** The plans an account ends the window with: those awaiting approval, and every revision's outcome. */
-function reportPlans(state: AccountArrearsState, result: ReplayResult) {
-  for (const plan of state.plans) {
-    result.plans.push(plan);
-    if (plan.status === 'awaiting-approval') {
-      result.awaitingApproval.push({
-        planId: plan.planId,
-        accountId: plan.accountId,
-        createdAt: plan.createdAt,
-        billIds: plan.billIds,
-      });
-    }
-    plan.revisions.forEach((rev, index) => {
-      result.disconnections.push({
-        planId: plan.planId,
-        accountId: plan.accountId,
-        revision: rev.revision,
-        noticeAt: rev.noticeAt,
-        reminderAt: rev.reminderAt,
-        disconnectAt: rev.disconnectAt,
-        ...(rev.noticeSentAt === undefined ? {} : { noticeSentAt: rev.noticeSentAt }),
-        ...(rev.reminderSentAt === undefined ? {} : { reminderSentAt: rev.reminderSentAt }),
-        outcome: revisionOutcome(plan, rev, index === plan.revisions.length - 1),
-      });
-    });
-  }
-}
-
 export function replayArrears(input: ReplayInput): ReplayResult {
   const { policy, from, to } = input;
   if (daysBetween(from, to) < 0) throw new RangeError(`the window ends (${to}) before it starts (${from})`);
@@ -307,6 +328,7 @@ export function replayArrears(input: ReplayInput): ReplayResult {
   const accounts = new Map(input.accounts.map((a) => [a.accountId, a]));
   const findings = unknownAccounts(input, accounts);
   const commands = commandsOf(input);
+  const deliveries = deliveriesOf(input);
 
   const result: ReplayResult = {
     from,
@@ -314,6 +336,7 @@ export function replayArrears(input: ReplayInput): ReplayResult {
     policyId: policy.policyId,
     notices: [],
     confirmations: [],
+    messages: [],
     disconnections: [],
     cancellations: [],
     awaitingApproval: [],
@@ -329,22 +352,29 @@ export function replayArrears(input: ReplayInput): ReplayResult {
       accountId: account.accountId,
       bills: input.bills.filter((b) => b.accountId === account.accountId),
       payments: input.payments.filter((p) => p.accountId === account.accountId),
+      penalty: { rates: policy.penalty, order: policy.paymentAllocation, waivers: [] },
     });
     findings.push(...ledger.findings);
-    const statics = staticEvents(ledger, commands, account.accountId, window, policy);
-    const state = replayAccount(account, ledger, statics, window, policy, result);
+    const statics = staticEvents(ledger, commands, deliveries, account.accountId, window, policy);
+    const reported = new Set(
+      deliveries.filter((d) => d.accountId === account.accountId).map((d) => d.channel),
+    );
+    const state = replayAccount(account, ledger, statics, window, policy, result, reported);
     reportPlans(state, result);
     result.accounts.push({
       accountId: account.accountId,
-      bills: statementOn(ledger, to, policy.penalty).map((b) => ({
-        ...b,
-        level: state.bills.find((p) => p.billId === b.billId)?.reached.at(-1)?.level ?? null,
-      })),
+      bills: statementOn(ledgerUnderTerms(ledger, state.penaltyWaivers, policy), to, policy.penalty).map(
+        (b) => ({
+          ...b,
+          level: state.bills.find((p) => p.billId === b.billId)?.reached.at(-1)?.level ?? null,
+        }),
+      ),
       state,
     });
   }
   const bySendTime = (a: ArrearsWarning, b: ArrearsWarning) => instantMs(a.sendAt) - instantMs(b.sendAt);
   result.notices.sort(bySendTime);
   result.confirmations.sort(bySendTime);
+  result.messages = [...result.notices, ...result.confirmations].sort(bySendTime).map(messageOf);
   return result;
 }

@@ -174,8 +174,18 @@ export interface KeyAccountStore {
 export interface ArrearsStore {
   /** An account's arrears state and its version, for a conditional write-back. */
   getArrearsState<T>(accountId: string): Promise<{ state: T; version: number } | undefined>;
-  /** Writes the state only if nobody else did since it was read (version); false when someone did. */
-  putArrearsState(accountId: string, state: unknown, readVersion: number | undefined): Promise<boolean>;
+  /**
+   * Writes the state only if nobody else did since it was read (version); false when someone did. A
+   * state with a plan awaiting approval is indexed by when it began waiting.
+   */
+  putArrearsState(
+    accountId: string,
+    state: unknown,
+    readVersion: number | undefined,
+    index?: { awaitingApprovalSince?: string },
+  ): Promise<boolean>;
+  /** Every state with a plan awaiting approval (operators' list-pending-approvals). */
+  listAwaitingApproval<T>(): Promise<T[]>;
   /** Appends audit events (the dispute trail): idempotent by their natural ids. */
   putArrearsEvents(
     accountId: string,
