@@ -3,6 +3,7 @@ import type { Construct } from 'constructs';
 import { ArrearsLadder } from './concerns/arrears-ladder.ts';
 import { BillingFanOut } from './concerns/billing-fan-out.ts';
 import { DropIngest } from './concerns/drop-ingest.ts';
+import { FeedWatch } from './concerns/feed-watch.ts';
 import { KeyAccountRanking } from './concerns/key-account-ranking.ts';
 import { Notices } from './concerns/notices.ts';
 import { Observability } from './concerns/observability.ts';
@@ -24,6 +25,8 @@ export interface KeybillStackProps extends StackProps {
   readonly senderMaxConcurrency: number;
   /** Subscribed by e-mail to the alarm topic (context `alarmEmail`); undefined or empty for none. */
   readonly alarmEmail?: string;
+  /** Which drops are expected when (context `feedCalendar`, JSON); undefined for the default calendar. */
+  readonly feedCalendar?: unknown;
 }
 
 /** Customers and operators live in China Standard Time; every schedule and local date uses it. */
@@ -52,6 +55,7 @@ export class KeybillStack extends Stack {
   readonly ranking: KeyAccountRanking;
   readonly ingest: DropIngest;
   readonly operatorConsole: OperatorConsole;
+  readonly feedWatch: FeedWatch;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: KeybillStackProps) {
@@ -102,6 +106,14 @@ export class KeybillStack extends Stack {
       arrears,
       quietHours: props.quietHours,
       calendar,
+    });
+
+    // Late and partial drops, stuck runs: checked hourly by the operator function, alarmed, mailed.
+    this.feedWatch = new FeedWatch(calendar, 'FeedWatch', {
+      operator: this.operatorConsole.operator,
+      calendar,
+      feedCalendar: props.feedCalendar,
+      ...(props.alarmEmail === undefined ? {} : { operationsEmail: props.alarmEmail }),
     });
 
     // The dashboard finds every function, watched queue and dead-letter queue of the stack itself.

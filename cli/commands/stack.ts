@@ -36,6 +36,7 @@ const STACK_COMMAND_OPTIONS = {
   'show-bill': ['account-id', 'period', 'version'],
   'list-notices': ['account-id'],
   'release-deferred': [],
+  'check-drops': [],
   'approve-disconnection': ['account-id', 'by', 'plan-id', 'note'],
   'defer-disconnection': ['account-id', 'new-date', 'by', 'reason', 'plan-id'],
   'exempt-disconnection': ['account-id', 'by', 'reason', 'until', 'plan-id'],

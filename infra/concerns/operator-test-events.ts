@@ -46,6 +46,7 @@ export function operatorTestEvents(dropBucket: string): readonly OperatorTestEve
     { name: 'show-bill', event: { command: 'show-bill', accountId: ACCOUNT, period: PERIOD } },
     { name: 'list-notices', event: { command: 'list-notices', accountId: ACCOUNT } },
     { name: 'release-deferred', event: { command: 'release-deferred' } },
+    { name: 'check-drops', event: { command: 'check-drops' } },
     {
       name: 'set-key-override',
       event: {

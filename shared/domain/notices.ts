@@ -4,7 +4,13 @@ import type { Language, Period } from './primitives.ts';
 
 export type NoticeChannel = 'email' | 'sms';
 /** Bill previews are rendered at send time from the stored bill; warnings carry their exact text. */
-export type NoticeKind = 'bill-preview' | 'arrears-warning' | 'arrears-confirmation' | 'manager-digest';
+export type NoticeKind =
+  | 'bill-preview'
+  | 'arrears-warning'
+  | 'arrears-confirmation'
+  | 'manager-digest'
+  /** To the operations address: a late or partial drop (filed under the pseudo-account OPERATIONS). */
+  | 'operations-notice';
 
 /** The exact message of a notice whose wording is evidence (arrears warnings): sent as stored. */
 export interface NoticeContent {
@@ -33,7 +39,7 @@ export type NoticeStatus =
   | 'UNCERTAIN';
 
 export interface NoticeRecipient {
-  role: 'customer' | 'account-manager' | 'authority';
+  role: 'customer' | 'account-manager' | 'authority' | 'operations';
   name: string;
   /** Email address or phone number as held on the account. */
   address: string;

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '#domain/arrears/index.ts';
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
+import { checkDrops, type DropCheckDeps } from './operator/drop-check.ts';
 import {
   clip,
   describeIssues,
@@ -27,14 +28,16 @@ export {
 
 export interface OperatorDeps extends Omit<OperatorDropDeps, 'runs'> {
   runs: Pick<RunStore, 'getRun' | 'listRunsByPeriod' | 'listRunsByStatus'> & OperatorDropDeps['runs'];
-  accounts: Pick<AccountStore, 'getAccount' | 'getAccounts'>;
-  bills: Pick<BillStore, 'getLatestBill' | 'getBill'>;
-  notices: Pick<NoticeStore, 'listNotices' | 'listNoticesByStatus' | 'transitionNotice'>;
+  accounts: Pick<AccountStore, 'getAccount' | 'getAccounts' | 'listAccounts'>;
+  bills: Pick<BillStore, 'getLatestBill' | 'getBill' | 'listBillsForPeriod'>;
+  notices: Pick<NoticeStore, 'listNotices' | 'listNoticesByStatus' | 'transitionNotice' | 'createNotice'>;
   keyAccounts: Pick<KeyAccountStore, 'putKeyOverride'>;
   /** Needed by release-deferred only. */
   queue?: NoticeQueue | undefined;
   /** Needed by the disconnection-plan commands only. */
   arrears?: ArrearsDeps | undefined;
+  /** check-drops: the feed calendar, where its notices go, and how its metrics are published. */
+  dropCheck?: Pick<DropCheckDeps, 'feedCalendar' | 'operationsEmail' | 'count'> | undefined;
 }
 
 /**
@@ -170,6 +173,11 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
       }
       return { released: await releaseDeferredNotices({ notices, queue: deps.queue }) };
     }
+    case 'check-drops':
+      if (deps.dropCheck === undefined) {
+        throw new OperatorRefusal('check-drops needs the feed calendar (FEED_CALENDAR)', 'not-configured');
+      }
+      return checkDrops({ ...deps, ...deps.dropCheck });
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ArrearsPolicy } from '#domain/arrears/index.ts';
 import { ArrearsPolicySchema, DEFAULT_ARREARS_POLICY } from '#domain/arrears/index.ts';
+import { DEFAULT_FEED_CALENDAR, type FeedCalendar, FeedCalendarSchema } from '#domain/feed-calendar.ts';
 import { DEFAULT_READ_WINDOW, type ReadWindow } from '#domain/meter-read-bounds.ts';
 
 /*
@@ -53,6 +54,19 @@ export function readWindowFromEnv(value: string | undefined): ReadWindow | undef
 export function arrearsPolicyFromEnv(): ArrearsPolicy {
   const json = optionalEnv('ARREARS_POLICY');
   return json === undefined ? DEFAULT_ARREARS_POLICY : ArrearsPolicySchema.parse(JSON.parse(json));
+}
+
+/** FEED_CALENDAR: which drops are expected when (JSON, validated by its schema); unset means the default. */
+export function feedCalendarFromEnv(): FeedCalendar {
+  const json = optionalEnv('FEED_CALENDAR');
+  if (json === undefined) return DEFAULT_FEED_CALENDAR;
+  const parsed = FeedCalendarSchema.safeParse(JSON.parse(json));
+  if (!parsed.success) {
+    throw new Error(
+      `FEED_CALENDAR is not a feed calendar: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data;
 }
 
 /** The time zone of every schedule and local date (customers and operators live in China Standard Time). */

@@ -19,6 +19,7 @@ import type { RunDropDeps } from '#services/run-meter-read-drop.ts';
 import {
   accountsPerChunkFromEnv,
   arrearsPolicyFromEnv,
+  feedCalendarFromEnv,
   optionalEnv,
   readWindowFromEnv,
   requiredEnv,
@@ -176,6 +177,11 @@ export function operatorDeps({ log }: { log?: Log } = { log: logFields }): Opera
     chunks: optionalQueue('BILL_CHUNK_QUEUE_URL', sqsBillChunkQueue),
     readWindow: readWindowFromEnv(process.env.METER_READ_MAX_AGE_MONTHS),
     arrears,
+    dropCheck: {
+      feedCalendar: feedCalendarFromEnv(),
+      operationsEmail: optionalEnv('OPERATIONS_EMAIL'),
+      count: (metric, value) => metrics.addMetric(metric, MetricUnit.Count, value),
+    },
     // A payment drop run by hand settles arrears as one delivered by S3 does.
     ...(arrears === undefined
       ? {}

@@ -51,6 +51,7 @@ describe('functions', () => {
         'REMINDER_ROLE_ARN',
         'REMINDER_DLQ_ARN',
         'TIME_ZONE',
+        'FEED_CALENDAR',
       ],
     ],
     [
@@ -137,7 +138,12 @@ const DEPLOYED_LOGICAL_IDS: ReadonlyArray<[string, string[]]> = [
   ['AWS::IAM::Role', ['SchedulesReminderRole75556B48']],
   [
     'AWS::Scheduler::Schedule',
-    ['SchedulesDailyArrearsScan765E8A31', 'SchedulesMonthlyRanking0FB940E6', 'ReleaseDeferredSms936C03D5'],
+    [
+      'SchedulesDailyArrearsScan765E8A31',
+      'SchedulesMonthlyRanking0FB940E6',
+      'ReleaseDeferredSms936C03D5',
+      'SchedulesCheckDrops0A67B963',
+    ],
   ],
   [
     'AWS::Lambda::Function',

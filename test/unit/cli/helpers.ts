@@ -25,6 +25,7 @@ export const COMMANDS = [
   ['show-bill', null],
   ['list-notices', null],
   ['release-deferred', null],
+  ['check-drops', null],
   ['approve-disconnection', null],
   ['defer-disconnection', null],
   ['exempt-disconnection', null],
