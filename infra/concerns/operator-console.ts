@@ -65,6 +65,9 @@ export class OperatorConsole extends Construct {
     props.billChunks.grantSendMessages(fn);
     props.drops.grantReadDrops(fn);
     props.drops.grantWriteRejects(fn);
+    // get-run and check-drops write the run report (reports/runs/), from the reject report.
+    props.drops.grantReadRejects(fn);
+    props.drops.grantWriteReports(fn);
     props.noticeQueue.grantSendMessages(fn);
     props.arrears.grantArrearsSteps(this.operator);
 

@@ -1,5 +1,6 @@
 import type { z } from 'zod';
 import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '#domain/arrears/index.ts';
+import type { RunRecord } from '#domain/run.ts';
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
 import { checkDrops, type DropCheckDeps } from './operator/drop-check.ts';
@@ -18,6 +19,7 @@ import type {
   NoticeStore,
   RunStore,
 } from './ports/index.ts';
+import { writeRunReport } from './run-report.ts';
 
 export {
   OPERATOR_LIMITS,
@@ -131,7 +133,10 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
     case 'run-drop':
       return runDropForOperator({ bucket: command.bucket, key: command.key }, deps);
     case 'get-run':
-      return found(await runs.getRun(command.runId), `no run ${command.runId}`, 'no-such-run');
+      return withRunReport(
+        found(await runs.getRun(command.runId), `no run ${command.runId}`, 'no-such-run'),
+        deps,
+      );
     case 'list-runs':
       return command.period !== undefined
         ? runs.listRunsByPeriod(command.period)
@@ -178,6 +183,26 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
         throw new OperatorRefusal('check-drops needs the feed calendar (FEED_CALENDAR)', 'not-configured');
       }
       return checkDrops({ ...deps, ...deps.dropCheck });
+  }
+}
+
+/** The run with its report, written afresh (notices move on after the run ends); a failure to write it is said, not thrown. */
+async function withRunReport(run: RunRecord, deps: OperatorDeps) {
+  if (run.status !== 'SUCCEEDED' && run.status !== 'BILLING') return run;
+  try {
+    const written = await writeRunReport(run, deps);
+    return {
+      ...run,
+      report: {
+        html: `s3://${written.bucket}/${written.html}`,
+        csv: `s3://${written.bucket}/${written.csv}`,
+      },
+    };
+  } catch (error) {
+    return {
+      ...run,
+      report: { error: clip(`the run report could not be written: ${String(error)}`, MAX_ERROR_CHARS) },
+    };
   }
 }
 

@@ -10,8 +10,16 @@ import {
 } from '#domain/feed-calendar.ts';
 import type { NoticePlan } from '#domain/notices.ts';
 import type { RunRecord } from '#domain/run.ts';
-import type { AccountStore, BillStore, NoticeQueue, NoticeStore, RunStore } from '../ports/index.ts';
+import type {
+  AccountStore,
+  BillStore,
+  DropObjectStore,
+  NoticeQueue,
+  NoticeStore,
+  RunStore,
+} from '../ports/index.ts';
 import { STALE_RUN_MS } from '../run-meter-read-drop.ts';
+import { writeRunReport } from '../run-report.ts';
 
 /*
  * The scheduled check of the feeds against the feed calendar, and of runs that stopped moving: a drop that
@@ -31,7 +39,9 @@ export interface DropCheckDeps {
   runs: Pick<RunStore, 'listRunsByPeriod' | 'listRunsByStatus'>;
   accounts: Pick<AccountStore, 'listAccounts'>;
   bills: Pick<BillStore, 'listBillsForPeriod'>;
-  notices: Pick<NoticeStore, 'createNotice'>;
+  notices: Pick<NoticeStore, 'createNotice' | 'listNotices'>;
+  /** Where the run reports are written: the latest run of the period due gets its report refreshed. */
+  objects?: DropObjectStore | undefined;
   feedCalendar: FeedCalendar;
   /** Where operations notices go (OPERATIONS_EMAIL); without it, the alarm alone tells. */
   operationsEmail?: string | undefined;
@@ -79,6 +89,7 @@ export async function checkDrops(deps: DropCheckDeps): Promise<DropCheckResult> 
       const found = await missingFromPeriod(drop.covers, deps);
       const latest = finished.reduce((a, b) => (a.startedAt > b.startedAt ? a : b));
       if (found.missing.length > 0) partial.push({ period: drop.covers, runId: latest.runId, ...found });
+      if (deps.objects !== undefined) await writeRunReport(latest, { ...deps, objects: deps.objects });
     }
   }
   const stuck = await stuckRuns(deps, now.getTime());

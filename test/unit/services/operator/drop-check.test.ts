@@ -29,6 +29,7 @@ function deps(runs: RunRecord[], billed: string[], options: { email?: string } =
       listBillsForPeriod: async () => billed.map((accountId) => ({ document: { accountId } }) as never),
     },
     notices: {
+      listNotices: async () => [],
       createNotice: async (plan: NoticePlan) => {
         const existing = notices.get(plan.noticeId);
         if (existing) return { created: false, notice: { ...existing, status: 'SENT' } };
