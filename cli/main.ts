@@ -32,6 +32,8 @@ against the deployed or local stack (TABLE_NAME, DROP_BUCKET and AWS_* from the 
   list-notices --account-id A
   release-deferred                                      re-queue SMS deferred for quiet hours (NOTICE_QUEUE_URL)
   check-drops                                           late and partial drops (feed calendar), stuck runs
+  list-dead-letters [--queue Q] [--sample N]            messages in each dead-letter queue (DEAD_LETTER_QUEUES)
+  redrive --queue Q                                     move a dead-letter queue's messages back to their queue
   operator --event JSON                                 any operator Lambda event, e.g. '{"command":"set-key-override",…}'
   approve-disconnection --account-id A --by NAME [--plan-id P] [--note T]
   defer-disconnection --account-id A --new-date YYYY-MM-DD --by NAME --reason T [--plan-id P]

@@ -6,8 +6,8 @@ import { DropIngest } from './concerns/drop-ingest.ts';
 import { FeedWatch } from './concerns/feed-watch.ts';
 import { KeyAccountRanking } from './concerns/key-account-ranking.ts';
 import { Notices } from './concerns/notices.ts';
-import { Observability } from './concerns/observability.ts';
-import { OperatorConsole } from './concerns/operator-console.ts';
+import { deadLetterLabel, findWatched, Observability } from './concerns/observability.ts';
+import { manageDeadLetters, OperatorConsole } from './concerns/operator-console.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { DropBucket } from './constructs/drop-bucket.ts';
 import { RecurringSchedules } from './constructs/recurring-schedules.ts';
@@ -115,6 +115,13 @@ export class KeybillStack extends Stack {
       feedCalendar: props.feedCalendar,
       ...(props.alarmEmail === undefined ? {} : { operationsEmail: props.alarmEmail }),
     });
+
+    // list-dead-letters and redrive reach every dead-letter queue built so far (every concern is built).
+    manageDeadLetters(
+      this.operatorConsole,
+      findWatched(this).deadLetterQueues.map((dlq) => ({ dlq, name: deadLetterLabel(dlq) })),
+      this,
+    );
 
     // The dashboard finds every function, watched queue and dead-letter queue of the stack itself.
     // Every alarm of the stack notifies one topic (an aspect finds them, wherever they are created).

@@ -24,9 +24,14 @@ const EVENT_FIELDS = [
   ['reason', 'reason'],
   ['new-date', 'newDate'],
   ['until', 'until'],
+  ['queue', 'queue'],
+  ['sample', 'sample'],
 ] as const;
 
 type EventOption = (typeof EVENT_FIELDS)[number][0];
+
+/** Options whose event field is a number (the schema refuses anything else, e.g. NaN). */
+const NUMERIC_OPTIONS: ReadonlySet<EventOption> = new Set(['version', 'sample']);
 
 /** The options of each stack command: the fields its operator command takes. */
 const STACK_COMMAND_OPTIONS = {
@@ -37,6 +42,8 @@ const STACK_COMMAND_OPTIONS = {
   'list-notices': ['account-id'],
   'release-deferred': [],
   'check-drops': [],
+  'list-dead-letters': ['queue', 'sample'],
+  redrive: ['queue'],
   'approve-disconnection': ['account-id', 'by', 'plan-id', 'note'],
   'defer-disconnection': ['account-id', 'new-date', 'by', 'reason', 'plan-id'],
   'exempt-disconnection': ['account-id', 'by', 'reason', 'until', 'plan-id'],
@@ -52,7 +59,7 @@ export function operatorEvent(
   const event: Record<string, unknown> = { command };
   for (const [option, field] of EVENT_FIELDS) {
     const value = values[option];
-    if (value !== undefined) event[field] = option === 'version' ? Number(value) : value;
+    if (value !== undefined) event[field] = NUMERIC_OPTIONS.has(option) ? Number(value) : value;
   }
   return event;
 }

@@ -47,6 +47,8 @@ export function operatorTestEvents(dropBucket: string): readonly OperatorTestEve
     { name: 'list-notices', event: { command: 'list-notices', accountId: ACCOUNT } },
     { name: 'release-deferred', event: { command: 'release-deferred' } },
     { name: 'check-drops', event: { command: 'check-drops' } },
+    { name: 'list-dead-letters', event: { command: 'list-dead-letters', sample: 3 } },
+    { name: 'redrive', event: { command: 'redrive', queue: 'Notifications/NoticeDeadLetters' } },
     {
       name: 'set-key-override',
       event: {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OperatorOverrideSchema } from '#domain/key-accounts/index.ts';
 import { AccountId, IsoDate, Period } from '#domain/primitives.ts';
 import { RUN_STATUSES } from '#domain/run.ts';
+import { ListDeadLettersCommand, RedriveCommand } from './operator/dead-letter-commands.ts';
 import { CheckDropsCommand } from './operator/drop-check.ts';
 
 /*
@@ -153,6 +154,8 @@ export const OperatorCommand = z.discriminatedUnion('command', [
     })
     .strict(),
   CheckDropsCommand,
+  ListDeadLettersCommand,
+  RedriveCommand,
 ]);
 export type OperatorCommand = z.infer<typeof OperatorCommand>;
 export type OperatorCommandName = OperatorCommand['command'];

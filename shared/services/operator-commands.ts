@@ -3,6 +3,7 @@ import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '#domain/arrea
 import type { RunRecord } from '#domain/run.ts';
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
+import { listDeadLetters, redriveDeadLetters } from './operator/dead-letter-commands.ts';
 import { checkDrops, type DropCheckDeps } from './operator/drop-check.ts';
 import {
   clip,
@@ -14,6 +15,7 @@ import { type OperatorDropDeps, OperatorRefusal, runDropForOperator } from './op
 import type {
   AccountStore,
   BillStore,
+  DeadLetterQueues,
   KeyAccountStore,
   NoticeQueue,
   NoticeStore,
@@ -40,6 +42,8 @@ export interface OperatorDeps extends Omit<OperatorDropDeps, 'runs'> {
   arrears?: ArrearsDeps | undefined;
   /** check-drops: the feed calendar, where its notices go, and how its metrics are published. */
   dropCheck?: Pick<DropCheckDeps, 'feedCalendar' | 'operationsEmail' | 'count'> | undefined;
+  /** list-dead-letters and redrive: the stack's dead-letter queues. */
+  deadLetters?: DeadLetterQueues | undefined;
 }
 
 /**
@@ -183,6 +187,10 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
         throw new OperatorRefusal('check-drops needs the feed calendar (FEED_CALENDAR)', 'not-configured');
       }
       return checkDrops({ ...deps, ...deps.dropCheck });
+    case 'list-dead-letters':
+      return listDeadLetters(command, deps);
+    case 'redrive':
+      return redriveDeadLetters(command, deps);
   }
 }
 

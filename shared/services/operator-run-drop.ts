@@ -1,3 +1,4 @@
+import { OperatorRefusal } from './operator/refusal.ts';
 import { RUN_DROP_PREFIXES } from './operator-command-schema.ts';
 import type {
   AccountStore,
@@ -10,16 +11,7 @@ import type {
 import { type RunDropDeps, runMeterReadDrop } from './run-meter-read-drop.ts';
 import { runPaymentDrop } from './run-payment-drop.ts';
 
-/** A well-formed command the operator will not carry out, with the reason (and a code for scripts). */
-export class OperatorRefusal extends Error {
-  override readonly name = 'OperatorRefusal';
-  constructor(
-    message: string,
-    readonly code?: string,
-  ) {
-    super(message);
-  }
-}
+export { OperatorRefusal } from './operator/refusal.ts';
 
 export interface OperatorDropDeps extends Omit<RunDropDeps, 'chunks' | 'runs' | 'accounts'> {
   runs: Pick<RunStore, 'claimRun' | 'finishRun' | 'startBilling'>;

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import type { ArrearsPolicy } from '#domain/arrears/index.ts';
 import { ArrearsPolicySchema, DEFAULT_ARREARS_POLICY } from '#domain/arrears/index.ts';
 import { DEFAULT_FEED_CALENDAR, type FeedCalendar, FeedCalendarSchema } from '#domain/feed-calendar.ts';
@@ -67,6 +68,16 @@ export function feedCalendarFromEnv(): FeedCalendar {
     );
   }
   return parsed.data;
+}
+
+const DeadLetterQueuesSchema = z
+  .array(z.object({ name: z.string().min(1).max(100), url: z.url(), redrivable: z.boolean() }).strict())
+  .max(50);
+
+/** DEAD_LETTER_QUEUES: the stack's dead-letter queues (JSON: name, url, redrivable), set by the stack. */
+export function deadLetterQueuesFromEnv(): z.infer<typeof DeadLetterQueuesSchema> | undefined {
+  const json = optionalEnv('DEAD_LETTER_QUEUES');
+  return json === undefined ? undefined : DeadLetterQueuesSchema.parse(JSON.parse(json));
 }
 
 /** The time zone of every schedule and local date (customers and operators live in China Standard Time). */

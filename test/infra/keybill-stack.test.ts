@@ -52,6 +52,7 @@ describe('functions', () => {
         'REMINDER_DLQ_ARN',
         'TIME_ZONE',
         'FEED_CALENDAR',
+        'DEAD_LETTER_QUEUES',
       ],
     ],
     [

@@ -26,6 +26,8 @@ export const COMMANDS = [
   ['list-notices', null],
   ['release-deferred', null],
   ['check-drops', null],
+  ['list-dead-letters', null],
+  ['redrive', null],
   ['approve-disconnection', null],
   ['defer-disconnection', null],
   ['exempt-disconnection', null],
