@@ -25,7 +25,7 @@ offline (no AWS):
                [--policy FILE] [--approvals FILE] [--json]   replay arrears warnings and disconnection plans
 
 against the deployed or local stack (TABLE_NAME, DROP_BUCKET and AWS_* from the environment):
-  run-drop --bucket B --key K
+  run-drop --bucket B --key K [--dry-run]               --dry-run: the run report only, nothing stored or sent
   get-run --run-id ID
   list-runs (--period YYYY-MM | --status RUNNING|SUCCEEDED|REJECTED|FAILED)
   show-bill --account-id A --period YYYY-MM [--version N]

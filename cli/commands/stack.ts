@@ -26,16 +26,19 @@ const EVENT_FIELDS = [
   ['until', 'until'],
   ['queue', 'queue'],
   ['sample', 'sample'],
+  ['dry-run', 'dryRun'],
 ] as const;
 
 type EventOption = (typeof EVENT_FIELDS)[number][0];
 
 /** Options whose event field is a number (the schema refuses anything else, e.g. NaN). */
 const NUMERIC_OPTIONS: ReadonlySet<EventOption> = new Set(['version', 'sample']);
+/** Flags: present is true. */
+const FLAG_OPTIONS: ReadonlySet<EventOption> = new Set(['dry-run']);
 
 /** The options of each stack command: the fields its operator command takes. */
 const STACK_COMMAND_OPTIONS = {
-  'run-drop': ['bucket', 'key'],
+  'run-drop': ['bucket', 'key', 'dry-run'],
   'get-run': ['run-id'],
   'list-runs': ['period', 'status'],
   'show-bill': ['account-id', 'period', 'version'],
@@ -54,7 +57,7 @@ export type StackCommandName = keyof typeof STACK_COMMAND_OPTIONS;
 /** The operator event for a stack command: the command and the options given (version as a number). */
 export function operatorEvent(
   command: StackCommandName,
-  values: Partial<Record<EventOption, string>>,
+  values: Partial<Record<EventOption, string | boolean>>,
 ): Record<string, unknown> {
   const event: Record<string, unknown> = { command };
   for (const [option, field] of EVENT_FIELDS) {
@@ -66,10 +69,13 @@ export function operatorEvent(
 
 function stackCommand(command: StackCommandName): CliCommand {
   const options = Object.fromEntries(
-    STACK_COMMAND_OPTIONS[command].map((option) => [option, { type: 'string' as const }]),
+    STACK_COMMAND_OPTIONS[command].map((option: EventOption) => [
+      option,
+      { type: FLAG_OPTIONS.has(option) ? ('boolean' as const) : ('string' as const) },
+    ]),
   );
   return defineCommand(command, options, ({ values }, io) =>
-    runOnStack(operatorEvent(command, values as Partial<Record<EventOption, string>>), io),
+    runOnStack(operatorEvent(command, values as Partial<Record<EventOption, string | boolean>>), io),
   );
 }
 

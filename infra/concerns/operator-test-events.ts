@@ -40,6 +40,15 @@ export function operatorTestEvents(dropBucket: string): readonly OperatorTestEve
         key: `drops/reads/${PERIOD}/meter-reads-${PERIOD}.csv`,
       },
     },
+    {
+      name: 'run-drop-dry-run',
+      event: {
+        command: 'run-drop',
+        bucket: dropBucket,
+        key: `drops/reads/${PERIOD}/meter-reads-${PERIOD}.csv`,
+        dryRun: true,
+      },
+    },
     { name: 'get-run', event: { command: 'get-run', runId: 'meter-reads#0123456789abcdef0123456789abcdef' } },
     { name: 'list-runs-by-period', event: { command: 'list-runs', period: PERIOD } },
     { name: 'list-runs-by-status', event: { command: 'list-runs', status: 'FAILED' } },

@@ -26,13 +26,23 @@ export function sqsDeadLetterQueues(queues: readonly DeadLetterQueueConfig[]): D
       await sqsClient().send(
         new GetQueueAttributesCommand({
           QueueUrl: urlOf(name),
-          AttributeNames: ['ApproximateNumberOfMessages', 'QueueArn'],
+          AttributeNames: [
+            'ApproximateNumberOfMessages',
+            'ApproximateNumberOfMessagesNotVisible',
+            'QueueArn',
+          ],
         }),
       )
     ).Attributes ?? {};
   return {
     list: () => queues.map(({ name, redrivable }) => ({ name, redrivable })),
-    count: async (name) => Number((await attributes(name)).ApproximateNumberOfMessages ?? 0),
+    // In flight too: a message being sampled or moved is still in the queue.
+    count: async (name) => {
+      const a = await attributes(name);
+      return (
+        Number(a.ApproximateNumberOfMessages ?? 0) + Number(a.ApproximateNumberOfMessagesNotVisible ?? 0)
+      );
+    },
     sample: async (name, max) => {
       const { Messages = [] } = await sqsClient().send(
         new ReceiveMessageCommand({

@@ -101,7 +101,15 @@ const BoundedOverride = OperatorOverrideSchema.superRefine((override, ctx) => {
 });
 
 export const OperatorCommand = z.discriminatedUnion('command', [
-  z.object({ command: z.literal('run-drop'), bucket: BucketName, key: DropKey }).strict(),
+  z
+    .object({
+      command: z.literal('run-drop'),
+      bucket: BucketName,
+      key: DropKey,
+      /** Compute the run report without storing bills or sending anything (meter-read drops). */
+      dryRun: z.boolean().optional(),
+    })
+    .strict(),
   z.object({ command: z.literal('get-run'), runId: Id }).strict(),
   z
     .object({

@@ -5,6 +5,7 @@ import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
 import { listDeadLetters, redriveDeadLetters } from './operator/dead-letter-commands.ts';
 import { checkDrops, type DropCheckDeps } from './operator/drop-check.ts';
+import { dryRunDropForOperator } from './operator/dry-run.ts';
 import {
   clip,
   describeIssues,
@@ -17,9 +18,11 @@ import type {
   BillStore,
   DeadLetterQueues,
   KeyAccountStore,
+  MeterReadStore,
   NoticeQueue,
   NoticeStore,
   RunStore,
+  TariffStore,
 } from './ports/index.ts';
 import { writeRunReport } from './run-report.ts';
 
@@ -33,7 +36,10 @@ export {
 export interface OperatorDeps extends Omit<OperatorDropDeps, 'runs'> {
   runs: Pick<RunStore, 'getRun' | 'listRunsByPeriod' | 'listRunsByStatus'> & OperatorDropDeps['runs'];
   accounts: Pick<AccountStore, 'getAccount' | 'getAccounts' | 'listAccounts'>;
-  bills: Pick<BillStore, 'getLatestBill' | 'getBill' | 'listBillsForPeriod'>;
+  bills: Pick<BillStore, 'getLatestBill' | 'getBill' | 'listBillsForPeriod' | 'getBillHistory'>;
+  /** run-drop --dry-run bills in memory from the stored tariffs and reads. */
+  tariffs: Pick<TariffStore, 'getTariffs'>;
+  meterReads: Pick<MeterReadStore, 'getMeterReads'>;
   notices: Pick<NoticeStore, 'listNotices' | 'listNoticesByStatus' | 'transitionNotice' | 'createNotice'>;
   keyAccounts: Pick<KeyAccountStore, 'putKeyOverride'>;
   /** Needed by release-deferred only. */
@@ -135,7 +141,9 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
   const { runs, bills, notices } = deps;
   switch (command.command) {
     case 'run-drop':
-      return runDropForOperator({ bucket: command.bucket, key: command.key }, deps);
+      return command.dryRun === true
+        ? dryRunDropForOperator({ bucket: command.bucket, key: command.key }, deps)
+        : runDropForOperator({ bucket: command.bucket, key: command.key }, deps);
     case 'get-run':
       return withRunReport(
         found(await runs.getRun(command.runId), `no run ${command.runId}`, 'no-such-run'),

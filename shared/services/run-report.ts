@@ -62,10 +62,11 @@ export async function writeRunReport(
 export async function gatherRunReport(
   run: RunRecord,
   deps: RunReportDeps,
-  dryRun?: Pick<RunReportInput, 'bills' | 'rejects'>,
+  /** A dry run: the bills it computed (nothing stored); its reject report is read from `objects` too. */
+  dryRun?: Pick<RunReportInput, 'bills'>,
 ): Promise<RunReport> {
   const now = deps.now ?? (() => new Date());
-  const rejects = dryRun?.rejects ?? (await readRejects(run, deps.objects));
+  const rejects = await readRejects(run, deps.objects);
   const period = run.feed === 'meter-reads' ? run.period : undefined;
   if (period === undefined) {
     return buildRunReport({ ...EMPTY, run, rejects, generatedAt: now().toISOString() });

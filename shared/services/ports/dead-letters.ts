@@ -16,7 +16,7 @@ export interface DeadLetterSample {
 /** The stack's dead-letter queues: how full, what is in them, and moving them back to their queues. */
 export interface DeadLetterQueues {
   list(): readonly DeadLetterQueueInfo[];
-  /** Messages waiting (approximate, as SQS counts them). */
+  /** Messages in the queue, visible or in flight (approximate, as SQS counts them). */
   count(name: string): Promise<number>;
   /** Up to `max` messages, left where they are (visible again at once). */
   sample(name: string, max: number): Promise<DeadLetterSample[]>;

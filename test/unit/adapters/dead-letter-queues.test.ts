@@ -9,9 +9,9 @@ import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { sqsDeadLetterQueues } from '#adapters/dead-letter-queues.ts';
 
 /*
- * The SQS side of list-dead-letters and redrive. The local stack's fauxqs has no message-move tasks, so
- * StartMessageMoveTask is checked here against the SDK's own request shape; listing is also tested on
- * fauxqs (test/integration/dead-letters.test.ts).
+ * The SQS side of list-dead-letters and redrive, against the SDK's own request shapes. fauxqs has no
+ * message-move tasks: the local stack adds a stand-in (local/fauxqs-server.ts), on which
+ * test/integration/operations.test.ts lists and redrives a message end to end.
  */
 
 const sqs = mockClient(SQSClient);
@@ -35,9 +35,11 @@ describe('dead-letter queues on SQS', () => {
     ]);
   });
 
-  it('counts the messages waiting', async () => {
-    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { ApproximateNumberOfMessages: '7' } });
-    expect(await queues.count('Notifications/NoticeDeadLetters')).toBe(7);
+  it('counts the messages in the queue, visible or in flight', async () => {
+    sqs.on(GetQueueAttributesCommand).resolves({
+      Attributes: { ApproximateNumberOfMessages: '7', ApproximateNumberOfMessagesNotVisible: '2' },
+    });
+    expect(await queues.count('Notifications/NoticeDeadLetters')).toBe(9);
     expect(sqs).toHaveReceivedCommandWith(GetQueueAttributesCommand, { QueueUrl: DLQ_URL });
   });
 
