@@ -119,4 +119,7 @@ export const HOSTILE: [string, Record<string, unknown>, string][] = [
   ['an exemption reason of 501 characters', { ...exempt, reason: '医'.repeat(501) }, 'reason'],
   ['an exemption until tomorrow', { ...exempt, until: 'tomorrow' }, 'until'],
   ['an exemption with a 1 MB field name', { ...exempt, [MB]: 1 }, ''],
+  ['a dry run given as text', { ...runDrop, dryRun: 'true' }, 'dryRun'],
+  ['a dry run given as 1', { ...runDrop, dryRun: 1 }, 'dryRun'],
+  ['check-drops with a field', { command: 'check-drops', period: '2026-10' }, ''],
 ];
