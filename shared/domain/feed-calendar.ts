@@ -74,11 +74,7 @@ export function dropsDueBy(calendar: FeedCalendar, today: string, time: string):
   const dueThisMonth = dateOf(parsePeriod(thisPeriod), meterReads.dueDay);
   const period = shiftPeriod(thisPeriod, passed(dueThisMonth, meterReads.dueTime) ? -1 : -2);
   const expected: ExpectedDrop[] = [
-    {
-      feed: 'meter-reads',
-      covers: period,
-      due: `${dateOf(parsePeriod(shiftPeriod(period, 1)), meterReads.dueDay)} ${meterReads.dueTime}`,
-    },
+    { feed: 'meter-reads', covers: period, due: meterReadsDue(calendar, period) },
   ];
   const workingCalendar = { ...payments, workingHours: { start: '00:00', end: '23:59' } };
   for (let back = calendar.lookbackDays; back >= 0; back--) {
@@ -88,6 +84,10 @@ export function dropsDueBy(calendar: FeedCalendar, today: string, time: string):
   }
   return expected;
 }
+
+/** When the meter reads of `period` are due: `YYYY-MM-DD HH:MM` in Asia/Shanghai. */
+export const meterReadsDue = (calendar: FeedCalendar, period: string): string =>
+  `${dateOf(parsePeriod(shiftPeriod(period, 1)), calendar.meterReads.dueDay)} ${calendar.meterReads.dueTime}`;
 
 /**
  * The accounts a meter-read drop of `period` should bill: every account connected before the period

@@ -51,9 +51,10 @@ export interface RejectReason {
 }
 
 export const CHANGE_BUCKETS = [
-  { label: '≤ -50%', below: -50 },
-  { label: '-50…-20%', below: -20 },
-  { label: '-20…-5%', below: -5 },
+  // U+2212 minus: a label a spreadsheet would not take for a formula (the CSV would prefix a '-').
+  { label: '≤ −50%', below: -50 },
+  { label: '−50…−20%', below: -20 },
+  { label: '−20…−5%', below: -5 },
   { label: '±5%', below: 5 },
   { label: '5…20%', below: 20 },
   { label: '20…50%', below: 50 },
