@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AccountFileSchema } from './account.ts';
 import { ArrearsBillFileSchema, ArrearsPolicySchema } from './arrears/index.ts';
+import { FeedCalendarSchema } from './feed-calendar.ts';
 import { KeyAccountConfigFileSchema, OverrideFileSchema } from './key-accounts/index.ts';
 import { TariffFileSchema } from './tariff.ts';
 
@@ -12,4 +13,5 @@ export const documentedSchemas = (): Record<string, unknown> => ({
   'arrears-policy.schema.json': z.toJSONSchema(ArrearsPolicySchema, { io: 'input' }),
   'key-account-config.schema.json': z.toJSONSchema(KeyAccountConfigFileSchema, { io: 'input' }),
   'key-account-overrides.schema.json': z.toJSONSchema(OverrideFileSchema, { io: 'input' }),
+  'feed-calendar.schema.json': z.toJSONSchema(FeedCalendarSchema, { io: 'input' }),
 });
