@@ -34,6 +34,10 @@ against the deployed or local stack (TABLE_NAME, DROP_BUCKET and AWS_* from the 
   check-drops                                           late and partial drops (feed calendar), stuck runs
   list-dead-letters [--queue Q] [--sample N]            messages in each dead-letter queue (DEAD_LETTER_QUEUES)
   redrive --queue Q                                     move a dead-letter queue's messages back to their queue
+  reconcile-uncertain                                   re-queue UNCERTAIN emails no Send event confirmed in an hour
+  list-held-bills [--period YYYY-MM]                    bills held for review, with the reasons
+  release-bill --account-id A --period YYYY-MM --by NAME --reason T [--version N]
+                                                        send a held bill's preview (once), recorded
   operator --event JSON                                 any operator Lambda event, e.g. '{"command":"set-key-override",…}'
   approve-disconnection --account-id A --by NAME [--plan-id P] [--note T]
   defer-disconnection --account-id A --new-date YYYY-MM-DD --by NAME --reason T [--plan-id P]

@@ -11,6 +11,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { seededRandom } from '#domain/seeded-random.ts';
 
 export interface SmsMessageAttribute {
   dataType: string;
@@ -193,7 +194,7 @@ export async function startSmsRecorder(opts: { port?: number; host?: string } = 
       if (!(fraction >= 0 && fraction <= 1))
         throw new RangeError(`throttle rate must be in [0, 1], got ${fraction}`);
       throttleRate = fraction;
-      random = seed === undefined ? Math.random : mulberry32(seed);
+      random = seed === undefined ? Math.random : seededRandom(seed);
     },
     setOptedOut(phoneNumber, isOptedOut) {
       if (isOptedOut) optedOut.add(phoneNumber);
@@ -254,16 +255,4 @@ function reply(res: ServerResponse, status: number, xml: string): void {
 
 function escapeXml(text: string): string {
   return text.replace(/[<>&'"]/g, (c) => `&#${c.charCodeAt(0)};`);
-}
-
-/** Small seeded PRNG so a throttling pattern can be replayed. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }

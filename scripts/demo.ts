@@ -86,6 +86,15 @@ async function main() {
     console.log(
       `Run report: s3://${summary.counts.bucket}/${summary.runReport.keys.html} (copies in ${runReport} and ${join(OUT, 'run-report.csv')})`,
     );
+    for (const held of summary.heldBills) {
+      console.log(
+        `Held for review: account ${held.accountId} ${held.period} version ${held.version}, ¥${held.total} — no preview sent, its account manager told:`,
+      );
+      for (const reason of held.reasons) console.log(`  - ${reason}`);
+      console.log(
+        `  release it with: npm run cli -- release-bill --account-id ${held.accountId} --period ${held.period} --by <name> --reason <why>`,
+      );
+    }
     if (summary.counts.rejectReportKey !== undefined) {
       console.log(
         `Reject report: s3://${summary.counts.bucket}/${summary.counts.rejectReportKey} (copy in ${join(OUT, 'rejects.csv')})`,

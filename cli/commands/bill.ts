@@ -5,8 +5,12 @@
  *                       [--now ISO-INSTANT]
  *
  * `--now` is the clock the period and read_at window is measured from (default: this machine's clock).
- * Exit codes: 0 every row billed; 1 billed, but rows were rejected; 2 unusable input, or a reads file
- * refused whole (no rows, rows that do not account for its lines…), with the reason.
+ * The bills are checked with the pipeline's plausibility policy: a held bill carries `held: true` and its
+ * `holdReasons` (the pipeline would send no preview of it until an operator releases it), and an account
+ * whose reads the engine refuses is listed under `accountsNotBilled` with the reason.
+ * Exit codes: 0 every row billed and no bill held; 1 rows rejected, an account not billed or a bill held;
+ * 2 unusable input, or a reads file refused whole (no rows, rows that do not account for its lines…),
+ * with the reason.
  */
 import { createReadStream } from 'node:fs';
 import { z } from 'zod';
@@ -48,13 +52,24 @@ export const billCli = defineCommand(
       io.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
     } else {
       const { formatBillTable } = await import('#domain/billing/index.ts');
-      for (const bill of result.bills) io.stdout.write(`${formatBillTable(bill, language)}\n\n`);
+      for (const bill of result.bills) {
+        io.stdout.write(`${formatBillTable(bill, language)}\n`);
+        if ('held' in bill) {
+          const reasons = bill.holdReasons.map((r) => `  - ${r.message}`).join('\n');
+          io.stdout.write(`HELD for review (the pipeline sends no preview until released):\n${reasons}\n`);
+        }
+        io.stdout.write('\n');
+      }
+      for (const n of result.accountsNotBilled) {
+        io.stderr.write(`account ${n.accountId} not billed for ${n.period}: ${n.reason}\n`);
+      }
       for (const r of result.rejects) {
         io.stderr.write(
           `${readsPath}: row ${r.rowNumber}${r.column ? `, column ${r.column}` : ''}: ${r.reason}\n`,
         );
       }
     }
-    return result.rejects.length > 0 ? 1 : 0;
+    const clean = result.rejects.length === 0 && result.counts.billsHeld === 0;
+    return clean && result.accountsNotBilled.length === 0 ? 0 : 1;
   },
 );

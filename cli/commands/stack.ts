@@ -47,9 +47,12 @@ const STACK_COMMAND_OPTIONS = {
   'check-drops': [],
   'list-dead-letters': ['queue', 'sample'],
   redrive: ['queue'],
+  'reconcile-uncertain': [],
   'approve-disconnection': ['account-id', 'by', 'plan-id', 'note'],
   'defer-disconnection': ['account-id', 'new-date', 'by', 'reason', 'plan-id'],
   'exempt-disconnection': ['account-id', 'by', 'reason', 'until', 'plan-id'],
+  'release-bill': ['account-id', 'period', 'version', 'by', 'reason'],
+  'list-held-bills': ['period'],
 } as const satisfies Record<string, readonly EventOption[]>;
 
 export type StackCommandName = keyof typeof STACK_COMMAND_OPTIONS;

@@ -21,9 +21,15 @@ const planForRecord = async (record: DynamoDBRecord) => {
     period: image.period?.S ?? '',
     version: Number(image.version?.N),
   };
-  const { planned, enqueued } = await planBillNotices(bill, deps);
+  const { planned, enqueued, held } = await planBillNotices(bill, deps);
   metrics.addMetric('NoticesPlanned', MetricUnit.Count, planned);
-  logger.info('notices planned', { ...bill, planned, enqueued });
+  // A held version planned its manager's notice only: its previews wait for release-bill.
+  if (held === true) metrics.addMetric('BillsHeld', MetricUnit.Count, 1);
+  logger.info(held === true ? 'bill held: manager notified' : 'notices planned', {
+    ...bill,
+    planned,
+    enqueued,
+  });
 };
 
 export const handler = middy(async (event: DynamoDBStreamEvent, context: Context) =>

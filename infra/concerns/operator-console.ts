@@ -41,6 +41,7 @@ export interface OperatorConsoleProps {
 export class OperatorConsole extends Construct {
   readonly operator: KeybillFunction;
   readonly releaseDeferredSms: Schedule;
+  readonly reconcileUncertain: Schedule;
   /** The operator function's shareable console test events, one per command. */
   readonly testEvents: CfnSchema;
 
@@ -105,6 +106,16 @@ export class OperatorConsole extends Construct {
     (this.releaseDeferredSms.node.defaultChild as CfnSchedule).overrideLogicalId(
       'ReleaseDeferredSms936C03D5',
     );
+
+    // Emails left UNCERTAIN that no Send event confirmed within the hour go out again (reconcile-uncertain).
+    this.reconcileUncertain = props.calendar.add('ReconcileUncertain', {
+      name: 'reconcile-uncertain',
+      description: 'Re-queue UNCERTAIN emails that no SES Send event confirmed within an hour, hourly',
+      cron: { minute: '20', hour: '*' },
+      target: this.operator,
+      maxEventAge: Duration.hours(1),
+      input: ScheduleTargetInput.fromObject({ command: 'reconcile-uncertain' }),
+    });
   }
 }
 

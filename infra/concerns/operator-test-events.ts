@@ -58,6 +58,7 @@ export function operatorTestEvents(dropBucket: string): readonly OperatorTestEve
     { name: 'check-drops', event: { command: 'check-drops' } },
     { name: 'list-dead-letters', event: { command: 'list-dead-letters', sample: 3 } },
     { name: 'redrive', event: { command: 'redrive', queue: 'Notifications/NoticeDeadLetters' } },
+    { name: 'reconcile-uncertain', event: { command: 'reconcile-uncertain' } },
     {
       name: 'set-key-override',
       event: {
@@ -95,6 +96,18 @@ export function operatorTestEvents(dropBucket: string): readonly OperatorTestEve
         by: BY,
         reason: 'Hospital: supply must not be interrupted',
         until: '2027-01-31',
+      },
+    },
+    { name: 'list-held-bills', event: { command: 'list-held-bills', period: PERIOD } },
+    {
+      name: 'release-bill',
+      event: {
+        command: 'release-bill',
+        accountId: ACCOUNT,
+        period: PERIOD,
+        version: 1,
+        by: BY,
+        reason: 'Checked with metering: the new CT (multiplier 4000) was fitted on 10-12, reads are right',
       },
     },
   ];

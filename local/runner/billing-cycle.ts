@@ -3,6 +3,7 @@ import type { ReadableStream } from 'node:stream/web';
 import { s3DropObjectStore } from '#adapters/drop-objects.ts';
 import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
 import { periodBefore, shanghaiDate } from '#domain/calendar/index.ts';
+import type { MeterReadColumn } from '#domain/meter-read.ts';
 import { dec, formatYuan } from '#domain/money.ts';
 import type { StoredNotice } from '#domain/notices.ts';
 import { formatMoney } from '#notify/index.ts';
@@ -28,6 +29,8 @@ export interface BillingCycleSummary {
     emailsSent: number;
     smsSent: number;
     noticesFailed: number;
+    /** Bills held for review by the plausibility policy: no preview sent, the account manager told. */
+    billsHeld: number;
     redeliveredDropOutcome: string;
     emailsAfterRedelivery: number;
     managerDigestsSent: number;
@@ -47,6 +50,8 @@ export interface BillingCycleSummary {
   emails: { fileName: string; html: string }[];
   sms: { fileName: string; text: string }[];
   rejectReport?: string;
+  /** The bills held for review, for the demo to print (account, version, total, reasons). */
+  heldBills: { accountId: string; period: string; version: number; total: string; reasons: string[] }[];
   /** The key-account reports (CSV and HTML) the ranking wrote to the bucket. */
   reports: { fileName: string; body: string }[];
   /** The drop's run report (HTML and CSV) check-drops wrote to the bucket. */
@@ -95,9 +100,11 @@ export async function runBillingCycle(options: {
     `check-drops, 1 h after the reads were due: late ${late.late.map((d) => `${d.feed} ${d.covers}`).join(', ')} → DropsLate ${late.metrics.DropsLate} (alarm), operations mailed`,
   );
 
-  // The metering system leaves one key account out of the drop: a partial drop, caught by the next check.
-  const leftOut = generated.at(-1)!;
-  const allRows = generateMeterReadRows(generated, period);
+  const allRows = withOneEstimatedRead(generated, generateMeterReadRows(generated, period));
+  // The metering system leaves one key account out of the drop (not the one whose read is estimated): a
+  // partial drop, caught by the next check.
+  const estimated = new Set(allRows.filter((r) => r.read_type === 'estimated').map((r) => r.account_id));
+  const leftOut = generated.findLast((g) => !estimated.has(g.account.accountId))!;
   const rows = allRows.filter((r) => r.account_id !== leftOut.account.accountId);
   // Two rows the metering system gets wrong, to show that a bad row is reported and nothing valid is lost.
   const broken = [
@@ -168,7 +175,11 @@ export async function runBillingCycle(options: {
   const recordedSms = stack.sms!.messages();
   const byMessageId = new Map(sent.map((n) => [n.providerMessageId, n]));
   const fileNameOf = (n: StoredNotice | undefined, fallback: string) =>
-    n === undefined ? fallback : `${n.accountId}-${n.channel}-${n.recipient.language}-v${n.billVersion}`;
+    n === undefined
+      ? fallback
+      : n.kind === 'bill-held'
+        ? `${n.accountId}-held-v${n.billVersion}-to-account-manager`
+        : `${n.accountId}-${n.channel}-${n.recipient.language}-v${n.billVersion}`;
 
   const totalBilled = bills.reduce((acc, b) => acc.plus(b.document.total), dec(0));
   const counts: BillingCycleSummary['counts'] = {
@@ -185,6 +196,7 @@ export async function runBillingCycle(options: {
     emailsSent: sent.filter((n) => n.channel === 'email' && n.kind === 'bill-preview').length,
     smsSent: sent.filter((n) => n.channel === 'sms' && n.kind === 'bill-preview').length,
     noticesFailed: notices.filter((n) => n.status === 'FAILED').length,
+    billsHeld: result.billsHeld ?? 0,
     redeliveredDropOutcome: again.outcome,
     emailsAfterRedelivery,
     managerDigestsSent: ranking.digestsSent,
@@ -229,6 +241,7 @@ export async function runBillingCycle(options: {
       'bill-preview emails sent': { value: counts.emailsSent },
       'bill-preview SMS sent': { value: counts.smsSent },
       'notices failed': { value: counts.noticesFailed },
+      'bills held for review': { value: `${counts.billsHeld} (no preview sent; account manager told)` },
       'same drop re-delivered': { value: `${counts.redeliveredDropOutcome}, nothing re-sent` },
       'manager digests sent': { value: counts.managerDigestsSent },
       'key accounts (Pareto)': {
@@ -249,11 +262,34 @@ export async function runBillingCycle(options: {
       text: m.message,
     })),
     rejectReport,
+    heldBills: (result.held ?? []).map((h) => ({
+      accountId: h.accountId,
+      period: h.period,
+      version: h.version,
+      total: bills.find((b) => b.accountId === h.accountId && b.version === h.version)?.document.total ?? '',
+      reasons: h.reasons.map((r) => r.message),
+    })),
     reports,
     runReport,
     env,
     ...(options.keepPipeline === true ? { kept: { pipeline, accounts: generated } } : {}),
   };
+}
+
+/**
+ * The metering system estimated one account's read this month (its meter could not be read): the
+ * plausibility policy holds that bill for review, so the demo shows a held bill. The amounts are those of
+ * an actual read (an estimate is billed the same way), so every other figure of the demo stays as it was.
+ */
+function withOneEstimatedRead(
+  accounts: readonly GeneratedAccount[],
+  rows: Record<MeterReadColumn, string>[],
+): Record<MeterReadColumn, string>[] {
+  const estimated = accounts.findLast((g) => g.meters.length === 1);
+  if (estimated === undefined) return rows;
+  return rows.map((r) =>
+    r.account_id === estimated.account.accountId ? { ...r, read_type: 'estimated' } : r,
+  );
 }
 
 /**

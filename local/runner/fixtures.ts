@@ -1,22 +1,14 @@
 import type { Account } from '#domain/account.ts';
 import { METER_READ_COLUMNS, type MeterReadColumn } from '#domain/meter-read.ts';
 import { Dec, dec } from '#domain/money.ts';
+import { seededRandom } from '#domain/seeded-random.ts';
+
+export { seededRandom };
 
 /*
  * Generated but realistic key accounts and meter reads for the demo, the CLI and the benchmarks.
  * Deterministic for a seed, so a demo run can be compared with the previous one.
  */
-
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const PLACES = ['华东', '江南', '蜀川', '岭南', '东海', '西江', '天府', '珠江', '黄河', '长江'];
 const TRADES = [

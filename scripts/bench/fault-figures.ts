@@ -1,8 +1,9 @@
 import {
+  mayResendWhenUncertain,
   type NoticeChannel,
   type NoticeKind,
   type NoticeStatus,
-  resendWhenUncertain,
+  type StoredNotice,
 } from '#domain/notices.ts';
 
 /*
@@ -101,13 +102,15 @@ export function countDeliveries(
     figures.duplicated += extra;
     let allowed = 0;
     for (const notice of group) {
-      const resends = resendWhenUncertain(notice.kind) ? (notice.uncertainResends ?? 0) : 0;
+      const resends = mayResendWhenUncertain(notice.kind, notice.channel)
+        ? (notice.uncertainResends ?? 0)
+        : 0;
       const take = Math.min(resends, extra - allowed);
       if (take <= 0) continue;
       allowed += take;
       figures.allowedBecause.push(
         `${notice.kind} ${notice.channel} of account ${notice.accountId}: ${take} resend(s) after an UNCERTAIN send ` +
-          `(the provider may have accepted it; policy resends this kind once, counted on the notice), now ${notice.status}`,
+          `(the provider may have accepted it; policy resends a ${notice.kind} by ${notice.channel} once, counted on the notice), now ${notice.status}`,
       );
     }
     figures.allowedDuplicates += allowed;
@@ -118,3 +121,76 @@ export function countDeliveries(
 
 /** FAILED and SUPPRESSED notices are the ones that explain a missing copy: they take it first. */
 const rankUnsent = (notice: PlannedNotice): number => (EXPLAINED_UNSENT.has(notice.status) ? 0 : 1);
+
+/** What the counting needs of a stored notice (its address stays inside the suite). */
+export const plannedNotice = (n: StoredNotice): PlannedNotice => ({
+  noticeId: n.noticeId,
+  kind: n.kind,
+  accountId: n.accountId,
+  channel: n.channel,
+  recipient: n.recipient.address,
+  status: n.status,
+  ...(n.uncertainResends === undefined ? {} : { uncertainResends: n.uncertainResends }),
+});
+
+const KINDS: [NoticeKind, string][] = [
+  ['bill-preview', 'previews'],
+  ['arrears-warning', 'warnings'],
+];
+
+/**
+ * The figures per scenario and kind (`faults.<scenario>.<kind>{Expected,Sent,Lost,Failed,Duplicated,
+ * AllowedDuplicates}`), then the totals (`faults.expected`, `faults.lost`…), each recipient in the scenario
+ * `scenarioOf` names for its key; and one printable line each, with why each duplicate was allowed.
+ */
+export function scenarioFigures(
+  planned: readonly PlannedNotice[],
+  received: readonly ReceivedMessage[],
+  scenarioOf: (recipientKey: string) => string | undefined,
+  scenarios: readonly string[],
+): { figures: Record<string, number>; lines: string[] } {
+  const figures: Record<string, number> = {};
+  const lines: string[] = [];
+  for (const scenario of scenarios) {
+    for (const [kind, label] of KINDS) {
+      const mine = planned.filter(
+        (n) => n.kind === kind && scenarioOf(recipientKey(n.channel, n.recipient)) === scenario,
+      );
+      if (mine.length === 0) continue;
+      const keys = new Set(mine.map((n) => recipientKey(n.channel, n.recipient)));
+      const f = countDeliveries(
+        mine,
+        received.filter((m) => keys.has(recipientKey(m.channel, m.recipient))),
+      );
+      const prefix = `faults.${scenario}.${label}`;
+      Object.assign(figures, {
+        [`${prefix}Expected`]: f.expected,
+        [`${prefix}Sent`]: f.sent,
+        [`${prefix}Lost`]: f.lost,
+        [`${prefix}Failed`]: f.failed,
+        [`${prefix}Duplicated`]: f.duplicated,
+        [`${prefix}AllowedDuplicates`]: f.allowedDuplicates,
+      });
+      lines.push(
+        `  ${scenario} ${label}: expected ${f.expected}, sent ${f.sent}, lost ${f.lost}, failed ${f.failed}, ` +
+          `duplicated ${f.duplicated} (${f.allowedDuplicates} allowed by policy, ${f.unexplainedDuplicates} unexplained)`,
+        ...f.allowedBecause.map((because) => `    allowed: ${because}`),
+      );
+    }
+  }
+  const all = countDeliveries(planned, received);
+  lines.push(
+    `  all: expected ${all.expected}, sent ${all.sent}, lost ${all.lost}, failed ${all.failed}, duplicated ${all.duplicated}, unplanned ${all.unplanned}`,
+  );
+  Object.assign(figures, {
+    'faults.expected': all.expected,
+    'faults.sent': all.sent,
+    'faults.lost': all.lost,
+    'faults.failed': all.failed,
+    'faults.duplicated': all.duplicated,
+    'faults.allowedDuplicates': all.allowedDuplicates,
+    'faults.unexplainedDuplicates': all.unexplainedDuplicates,
+    'faults.unplanned': all.unplanned,
+  });
+  return { figures, lines };
+}

@@ -21,22 +21,22 @@ const WARNING_CASES: readonly WarningCase[] = ['lost-once', 'lost-always', 'answ
 const warningEmail = (c: WarningCase) => `warned-${c}@keybill-power.example.cn`;
 const warningPhone = (c: WarningCase) => `1390000${String(WARNING_CASES.indexOf(c) + 1).padStart(4, '0')}`;
 
-/** An arrears warning as the arrears ladder plans it (its text is its content). */
-function warningPlan(accountId: string, c: WarningCase, channel: 'email' | 'sms'): NoticePlan {
-  const text = `尊敬的客户：您的电费已逾期，如未缴清，将于 2026-11-20 09:00 停电。(${c})`;
+/** An arrears warning as the arrears ladder plans it (its text is its content), labelled for the suite. */
+export function benchWarning(
+  accountId: string,
+  label: string,
+  channel: 'email' | 'sms',
+  address: string,
+): NoticePlan {
+  const text = `尊敬的客户：您的电费已逾期，如未缴清，将于 2026-11-20 09:00 停电。(${label})`;
   return {
-    noticeId: `ARREARS#${createHash('sha256').update(`bench-faults#${c}#${channel}`).digest('hex').slice(0, 32)}`,
+    noticeId: `ARREARS#${createHash('sha256').update(`bench-faults#${label}#${channel}`).digest('hex').slice(0, 32)}`,
     kind: 'arrears-warning',
     accountId,
     period: PERIOD,
     billVersion: 0,
     channel,
-    recipient: {
-      role: 'customer',
-      name: c,
-      address: channel === 'email' ? warningEmail(c) : warningPhone(c),
-      language: 'zh-CN',
-    },
+    recipient: { role: 'customer', name: label, address, language: 'zh-CN' },
     content: { subject: '停电预警', text, textSha256: createHash('sha256').update(text).digest('hex') },
     evidence: { level: 2, disconnectAt: '2026-11-20T01:00:00Z' },
   };
@@ -136,7 +136,12 @@ export function planFaults(
     }
   return WARNING_CASES.flatMap((c, i) =>
     (['email', 'sms'] as const).map((channel) =>
-      warningPlan(replyLost[3 + i]!.account.accountId, c, channel),
+      benchWarning(
+        replyLost[3 + i]!.account.accountId,
+        c,
+        channel,
+        channel === 'email' ? warningEmail(c) : warningPhone(c),
+      ),
     ),
   );
 }

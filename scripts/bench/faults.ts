@@ -25,12 +25,12 @@
  */
 import { spawn } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { NoticeKind, NoticePlan, StoredNotice } from '#domain/notices.ts';
+import type { NoticePlan, StoredNotice } from '#domain/notices.ts';
 import type { GeneratedAccount } from '../../local/runner/fixtures.ts';
 import type { LocalPipeline } from '../../local/runner/local-pipeline.ts';
 import type { LocalStack } from '../../local/stack.ts';
 import { redrive } from './dead-letter-redrive.ts';
-import { countDeliveries, type ReceivedMessage, recipientKey } from './fault-figures.ts';
+import { plannedNotice, type ReceivedMessage, scenarioFigures } from './fault-figures.ts';
 import {
   accountsByScenario,
   FaultPlan,
@@ -43,8 +43,48 @@ import {
 
 const SEED = 20261211;
 
+/** The totals summed over both suites: the provider faults (`run`) and the crashes (`run-crashes`). */
+const TOTALS = [
+  'expected',
+  'sent',
+  'lost',
+  'failed',
+  'duplicated',
+  'allowedDuplicates',
+  'unexplainedDuplicates',
+  'unplanned',
+] as const;
+
 export async function benchFaults(): Promise<Record<string, number>> {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), 'run'], {
+  console.log('  provider faults (lost answers, throttles, rejects, dead letters):');
+  const figures = await runSuite('run');
+  console.log('  crashes (bill-chunk and senders killed, the table failing after a send):');
+  const crashes = await runSuite('run-crashes');
+  for (const total of TOTALS) {
+    const key = `faults.${total}`;
+    crashes[key] = (figures[key] ?? 0) + (crashes[`faults.crashes.${total}`] ?? 0);
+  }
+  Object.assign(figures, crashes);
+  // A figure, not a threshold: said in words so a reader of the output cannot miss it.
+  const wrong = [
+    'faults.lost',
+    'faults.unexplainedDuplicates',
+    'faults.unplanned',
+    'faults.billChunkCrash.billVersionsBeyondOne',
+  ].filter((key) => figures[key] !== 0);
+  if (figures['faults.billChunkCrash.accountsBilled'] !== figures['faults.billChunkCrash.accounts'])
+    wrong.push('faults.billChunkCrash.accountsBilled');
+  console.log(
+    wrong.length === 0
+      ? '  verdict: nothing lost, every duplicate allowed by policy, nothing sent to anyone unplanned, every account billed once'
+      : `  VERDICT: not as expected: ${wrong.map((key) => `${key} = ${figures[key]}`).join(', ')}`,
+  );
+  return figures;
+}
+
+/** One suite in a process of its own (handlers and their clients are configured once per process). */
+async function runSuite(mode: 'run' | 'run-crashes'): Promise<Record<string, number>> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), mode], {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, POWERTOOLS_LOG_LEVEL: 'SILENT' },
   });
@@ -55,18 +95,8 @@ export async function benchFaults(): Promise<Record<string, number>> {
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   const lines = out.trimEnd().split('\n');
   for (const line of lines.slice(0, -1)) console.log(line);
-  if (code !== 0) throw new Error(`the fault suite's run exited with ${code}`);
-  const figures = JSON.parse(lines.at(-1)!) as Record<string, number>;
-  // A figure, not a threshold: said in words so a reader of the output cannot miss it.
-  const wrong = ['faults.lost', 'faults.unexplainedDuplicates', 'faults.unplanned'].filter(
-    (key) => figures[key] !== 0,
-  );
-  console.log(
-    wrong.length === 0
-      ? '  verdict: nothing lost, every duplicate allowed by policy, nothing sent to anyone unplanned'
-      : `  VERDICT: not 0: ${wrong.map((key) => `${key} = ${figures[key]}`).join(', ')}`,
-  );
-  return figures;
+  if (code !== 0) throw new Error(`the fault suite's ${mode} exited with ${code}`);
+  return JSON.parse(lines.at(-1)!) as Record<string, number>;
 }
 
 export async function runFaultSuite(): Promise<Record<string, number>> {
@@ -166,74 +196,28 @@ async function playScenarios(
   };
 }
 
-const KINDS: [NoticeKind, string][] = [
-  ['bill-preview', 'previews'],
-  ['arrears-warning', 'warnings'],
-];
-
-/** Per scenario and kind, then the totals; prints one line each and why each duplicate was allowed. */
+/** Per scenario and kind, then the totals, printed one line each with why each duplicate was allowed. */
 function figuresOf(
   notices: readonly StoredNotice[],
   received: readonly ReceivedMessage[],
   plan: FaultPlan,
 ): Record<string, number> {
-  const planned = notices.map((n) => ({
-    noticeId: n.noticeId,
-    kind: n.kind,
-    accountId: n.accountId,
-    channel: n.channel,
-    recipient: n.recipient.address,
-    status: n.status,
-    ...(n.uncertainResends === undefined ? {} : { uncertainResends: n.uncertainResends }),
-  }));
-  const result: Record<string, number> = {};
-  for (const scenario of Object.keys(SCENARIOS) as Scenario[]) {
-    for (const [kind, label] of KINDS) {
-      const mine = planned.filter(
-        (n) => n.kind === kind && plan.scenarioOf.get(recipientKey(n.channel, n.recipient)) === scenario,
-      );
-      if (mine.length === 0) continue;
-      const keys = new Set(mine.map((n) => recipientKey(n.channel, n.recipient)));
-      const f = countDeliveries(
-        mine,
-        received.filter((m) => keys.has(recipientKey(m.channel, m.recipient))),
-      );
-      const prefix = `faults.${scenario}.${label}`;
-      Object.assign(result, {
-        [`${prefix}Expected`]: f.expected,
-        [`${prefix}Sent`]: f.sent,
-        [`${prefix}Lost`]: f.lost,
-        [`${prefix}Failed`]: f.failed,
-        [`${prefix}Duplicated`]: f.duplicated,
-        [`${prefix}AllowedDuplicates`]: f.allowedDuplicates,
-      });
-      console.log(
-        `  ${scenario} ${label}: expected ${f.expected}, sent ${f.sent}, lost ${f.lost}, failed ${f.failed}, ` +
-          `duplicated ${f.duplicated} (${f.allowedDuplicates} allowed by policy, ${f.unexplainedDuplicates} unexplained)`,
-      );
-      for (const because of f.allowedBecause) console.log(`    allowed: ${because}`);
-    }
-  }
-  const all = countDeliveries(planned, received);
-  console.log(
-    `  all: expected ${all.expected}, sent ${all.sent}, lost ${all.lost}, failed ${all.failed}, duplicated ${all.duplicated}, unplanned ${all.unplanned}`,
+  const { figures, lines } = scenarioFigures(
+    notices.map(plannedNotice),
+    received,
+    (key) => plan.scenarioOf.get(key),
+    Object.keys(SCENARIOS),
   );
-  return {
-    ...result,
-    'faults.expected': all.expected,
-    'faults.sent': all.sent,
-    'faults.lost': all.lost,
-    'faults.failed': all.failed,
-    'faults.duplicated': all.duplicated,
-    'faults.allowedDuplicates': all.allowedDuplicates,
-    'faults.unexplainedDuplicates': all.unexplainedDuplicates,
-    'faults.unplanned': all.unplanned,
-  };
+  for (const line of lines) console.log(line);
+  return figures;
 }
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   if (process.argv[2] === 'run') {
     console.log(JSON.stringify(await runFaultSuite()));
+  } else if (process.argv[2] === 'run-crashes') {
+    const { runCrashSuite } = await import('./crash-faults.ts');
+    console.log(JSON.stringify(await runCrashSuite()));
   } else {
     for (const [key, value] of Object.entries(await benchFaults()))
       console.log(`  ${key.padEnd(44)} ${value}`);

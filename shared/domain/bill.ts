@@ -28,11 +28,24 @@ export interface BillLine {
   tariffEffectiveFrom?: string;
 }
 
+/**
+ * What a finding does besides being reported on the bill: `hold` keeps the bill from being sent until an
+ * operator has looked (issue #12: a meter pairing the engine had to guess). Absent: reported only.
+ */
+export type FindingSeverity = 'hold';
+export const FINDING_SEVERITY_HOLD: FindingSeverity = 'hold';
+
 export interface DataFinding {
   code: string;
   meterId?: string;
   message: string;
+  /** Set only when the finding does more than report (every finding without it prints as it always did). */
+  severity?: FindingSeverity;
 }
+
+/** The findings that hold the bill: the generic rule is their severity, whatever their code. */
+export const findingsThatHold = (bill: Pick<BillDocument, 'findings'>): DataFinding[] =>
+  bill.findings.filter((f) => f.severity === FINDING_SEVERITY_HOLD);
 
 export type BillAdviceKind = 'shift-peak-to-valley' | 'raise-power-factor' | 'basic-charge-method';
 

@@ -1,7 +1,7 @@
 import { regexes } from 'zod';
 import {
-  METER_READ_COLUMNS,
-  type MeterReadColumn,
+  METER_READ_FEED_COLUMNS,
+  type MeterReadFeedColumn,
   type MeterReadRow,
   type ReadType,
   type RegisterPair,
@@ -17,7 +17,7 @@ import type { TouBand } from './primitives.ts';
  * MeterReadRowSchema itself, which stays the one source of reject reasons.
  * test/unit/ingest/meter-read-check.property.test.ts compares the two on generated and mutated rows.
  *
- * The cells come as an array in METER_READ_COLUMNS order: the drop reader fills that more cheaply than
+ * The cells come as an array in METER_READ_FEED_COLUMNS order: the drop reader fills that more cheaply than
  * the schema's object keyed by column, which it then builds only for the rows zod has to see.
  */
 
@@ -31,6 +31,8 @@ const READ_AT = regexes.datetime({ offset: true, local: false, precision: null }
 const UNSIGNED_DECIMAL = /^\d+(?:\.\d+)?$/;
 const NONZERO_DIGIT = /[1-9]/;
 const REGISTER_DIGITS = /^\d{1,2}$/;
+/** MeteringPointId's pattern, on the untrimmed cell as the schema tests it. */
+const METERING_POINT_ID = /^[A-Za-z0-9_-]{1,32}$/;
 const isReadType = (v: unknown): v is ReadType =>
   v === 'actual' || v === 'estimated' || v === 'meter_out' || v === 'meter_in';
 
@@ -87,8 +89,16 @@ function registerDigits(cell: unknown): number | null | undefined {
   return digits >= 1 && digits <= 15 ? digits : undefined;
 }
 
+/** metering_point_id as the schema reads it: `null` when absent or blank, the id, or undefined when not valid. */
+function meteringPointId(cell: unknown): string | null | undefined {
+  if (cell === undefined) return null;
+  if (typeof cell !== 'string') return undefined;
+  if (cell.trim() === '') return null;
+  return METERING_POINT_ID.test(cell) ? cell : undefined;
+}
+
 /** Where a column's cell sits in the array certainMeterRead reads. */
-const at = (column: MeterReadColumn): number => METER_READ_COLUMNS.indexOf(column);
+const at = (column: MeterReadFeedColumn): number => METER_READ_FEED_COLUMNS.indexOf(column);
 
 const ACCOUNT_ID_AT = at('account_id');
 const METER_ID_AT = at('meter_id');
@@ -112,12 +122,13 @@ const EXPORT_START_AT = at('kvarh_export_start');
 const EXPORT_END_AT = at('kvarh_export_end');
 const MAX_DEMAND_AT = at('max_demand_kw');
 const REGISTER_DIGITS_AT = at('register_digits');
+const METERING_POINT_AT = at('metering_point_id');
 
 const pair = (start: string, end: string): RegisterPair => ({ start, end });
 
 /**
  * The row as MeterReadRowSchema parses the same cells, when it certainly parses; undefined when zod must
- * decide. `cells`: the row's cells in METER_READ_COLUMNS order, undefined for a column the file lacks.
+ * decide. `cells`: the row's cells in METER_READ_FEED_COLUMNS order, undefined for a column the file lacks.
  */
 export function certainMeterRead(cells: readonly unknown[]): MeterReadRow | undefined {
   const accountId = cells[ACCOUNT_ID_AT];
@@ -173,6 +184,8 @@ export function certainMeterRead(cells: readonly unknown[]): MeterReadRow | unde
     digits === undefined
   )
     return undefined;
+  const meteringPoint = meteringPointId(cells[METERING_POINT_AT]);
+  if (meteringPoint === undefined) return undefined;
   // The schema's superRefine: the sharp pair and the export pair are each given whole or not at all.
   if ((sharpStart === null) !== (sharpEnd === null) || (exportStart === null) !== (exportEnd === null))
     return undefined;
@@ -198,6 +211,7 @@ export function certainMeterRead(cells: readonly unknown[]): MeterReadRow | unde
     maxDemandKw,
     registerDigits: digits === null ? undefined : digits,
   };
+  if (meteringPoint !== null) row.meteringPointId = meteringPoint;
   // The schema's last refinement, the same function: a breach is zod's to word.
   return meterReadMagnitudeBreach(row) === undefined ? row : undefined;
 }

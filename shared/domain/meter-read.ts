@@ -3,6 +3,7 @@ import { meterReadMagnitudeBreach } from './meter-read-bounds.ts';
 import {
   AccountId,
   MeterId,
+  MeteringPointId,
   NonNegativeDecimalString,
   Period,
   PositiveDecimalString,
@@ -35,6 +36,15 @@ export const METER_READ_COLUMNS = [
   'register_digits',
 ] as const;
 export type MeterReadColumn = (typeof METER_READ_COLUMNS)[number];
+
+/**
+ * The optional metering point column (issue #12): kept apart from METER_READ_COLUMNS, the columns every
+ * file and generator has always had, so that files written without it keep their shape byte for byte.
+ */
+export const METERING_POINT_COLUMN = 'metering_point_id';
+/** Every column the meter-read feed knows, in the order the drop reader hands cells to the fast path. */
+export const METER_READ_FEED_COLUMNS = [...METER_READ_COLUMNS, METERING_POINT_COLUMN] as const;
+export type MeterReadFeedColumn = (typeof METER_READ_FEED_COLUMNS)[number];
 
 export const OPTIONAL_METER_READ_COLUMNS: readonly MeterReadColumn[] = [
   'kwh_sharp_start',
@@ -91,6 +101,12 @@ export const MeterReadRowShapeSchema = z
     kvarh_export_start: OptionalRegister.optional(),
     kvarh_export_end: OptionalRegister.optional(),
     max_demand_kw: Register,
+    // Blank is no metering point; an id is not trimmed (blanks around it are a producer's mistake to see).
+    metering_point_id: z
+      .string()
+      .transform((v) => (v.trim() === '' ? undefined : v))
+      .pipe(MeteringPointId.optional())
+      .optional(),
     register_digits: z
       .string()
       .trim()
@@ -145,6 +161,8 @@ export const MeterReadRowShapeSchema = z
           : undefined,
       maxDemandKw: r.max_demand_kw,
       registerDigits: r.register_digits,
+      // Only when given: a row without it is stored and printed exactly as before the column existed.
+      ...(r.metering_point_id === undefined ? {} : { meteringPointId: r.metering_point_id }),
     };
   });
 
@@ -161,7 +179,10 @@ export const MeterReadRowSchema = MeterReadRowShapeSchema.superRefine((row, ctx)
 export type MeterReadRow = z.output<typeof MeterReadRowSchema>;
 export type MeterReadCells = z.input<typeof MeterReadRowSchema>;
 
-/** A validated row back in the upstream column order, e.g. for a reject report written after parsing. */
+/**
+ * A validated row back in the upstream column order, e.g. for a reject report written after parsing; the
+ * metering point follows as one more cell when the row has one.
+ */
 export function meterReadRowToCsvLine(row: MeterReadRow): string {
   const cells: Record<MeterReadColumn, string> = {
     account_id: row.accountId,
@@ -187,5 +208,6 @@ export function meterReadRowToCsvLine(row: MeterReadRow): string {
     max_demand_kw: row.maxDemandKw,
     register_digits: row.registerDigits === undefined ? '' : String(row.registerDigits),
   };
-  return METER_READ_COLUMNS.map((c) => cells[c]).join(',');
+  const line = METER_READ_COLUMNS.map((c) => cells[c]).join(',');
+  return row.meteringPointId === undefined ? line : `${line},${row.meteringPointId}`;
 }

@@ -9,6 +9,8 @@ export type NoticeKind =
   | 'arrears-warning'
   | 'arrears-confirmation'
   | 'manager-digest'
+  /** To the account manager: a bill of their account is held for review (no preview went out). */
+  | 'bill-held'
   /** To the operations address: a late or partial drop (filed under the pseudo-account OPERATIONS). */
   | 'operations-notice';
 
@@ -73,6 +75,12 @@ export interface StoredNotice extends NoticePlan {
   lastError?: string;
   /** Sends repeated after an uncertain one (each may be a duplicate the customer received). */
   uncertainResends?: number;
+  /**
+   * A provider call of the current SENDING claim started and its outcome is not recorded yet. Found on a
+   * lapsed claim, it means the sender stopped (crashed, timed out, lost the table) after the provider may
+   * have accepted the notice: the outcome is uncertain, not "never sent". Cleared by every transition.
+   */
+  providerCallPending?: boolean;
   timeline: { at: string; status: NoticeStatus; detail?: string }[];
 }
 
@@ -126,6 +134,25 @@ export function planBillPreviewNotices(
  * twice is a visible defect, and an email's delivery events reconcile it (record-delivery).
  */
 export const resendWhenUncertain = (kind: NoticeKind): boolean => kind === 'arrears-warning';
+
+/** Why a notice is UNCERTAIN when the delivery that took its lapsed claim over found its call started. */
+export const ABANDONED_CALL_REASON =
+  'the sender stopped after calling the provider, before recording its answer';
+
+/**
+ * Whether an UNCERTAIN notice is sent again. A warning always is (resendWhenUncertain). An SMS whose
+ * sender stopped mid-call (ABANDONED_CALL_REASON) is too: unlike a lost answer, which comes after the
+ * provider had the request, a stopped sender may have stopped before the request left, and no event will
+ * ever tell (SNS reports SMS delivery only to CloudWatch Logs, by message id) — so a possible second copy,
+ * counted, is chosen over a possibly lost one. An email is settled by its Send event (reconcile-uncertain).
+ */
+export const resendsWhenUncertain = (notice: Pick<StoredNotice, 'kind' | 'channel' | 'lastError'>): boolean =>
+  resendWhenUncertain(notice.kind) ||
+  (notice.channel === 'sms' && notice.lastError === ABANDONED_CALL_REASON);
+
+/** Whether policy may ever send this kind on this channel a second time (the fault suite's allowance). */
+export const mayResendWhenUncertain = (kind: NoticeKind, channel: NoticeChannel): boolean =>
+  resendWhenUncertain(kind) || channel === 'sms';
 
 /** How many times an uncertain notice is sent again, at most: a customer gets at most two copies. */
 export const MAX_UNCERTAIN_RESENDS = 1;

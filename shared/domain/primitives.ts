@@ -23,6 +23,10 @@ export const IsoDate = z.iso.date();
 
 export const AccountId = z.string().regex(/^[A-Za-z0-9]{1,20}$/, 'expected 1–20 letters or digits');
 export const MeterId = z.string().regex(/^[A-Za-z0-9_-]{1,32}$/, 'expected 1–32 letters, digits, - or _');
+/** A metering point (计量点): the incoming line a meter serves; successive meters of one point are one line. */
+export const MeteringPointId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,32}$/, 'expected a metering point id of 1–32 letters, digits, - or _');
 
 export const Language = z.enum(['zh-CN', 'en']);
 export type Language = z.infer<typeof Language>;

@@ -23,6 +23,10 @@ export interface RunRecord {
     billsCreated?: number;
     billsUnchanged?: number;
     continuityBreaks?: number;
+    /** Accounts whose bill is held for review (its preview not sent): the length of `held`, uncut. */
+    billsHeld?: number;
+    /** Accounts of the drop that got no bill (unknown, a meter unread, reads refused): `notBilled`, uncut. */
+    accountsNotBilled?: number;
     paymentsCreated?: number;
     paymentsDuplicate?: number;
   };
@@ -35,6 +39,52 @@ export interface RunRecord {
   reason?: string;
   /** Meter-read runs: the billing fan-out's progress, while BILLING and after. */
   billing?: BillingProgress;
+  /** Meter-read runs, once billed: the accounts whose bill is held, with the reasons (at most RUN_LIST_LIMIT). */
+  held?: HeldAccount[];
+  /** Meter-read runs, once billed: the accounts of the drop that got no bill, with the reason (at most RUN_LIST_LIMIT). */
+  notBilled?: NotBilledAccount[];
+  /** Set when `held` or `notBilled` was cut at RUN_LIST_LIMIT (the counts are whole; the chunks keep every entry). */
+  listsTruncated?: boolean;
+}
+
+/** How many held and not-billed accounts a run record lists (a run item stays far below 400 KB). */
+export const RUN_LIST_LIMIT = 100;
+/** The longest reason a run record repeats (the chunk markers and the holds keep them whole). */
+export const RUN_REASON_CHARS = 200;
+
+const clipReason = (text: string): string =>
+  text.length > RUN_REASON_CHARS ? `${text.slice(0, RUN_REASON_CHARS)}…` : text;
+
+/** The held and not-billed accounts as a run record lists them: the first RUN_LIST_LIMIT, reasons clipped. */
+export function outcomesForRunRecord(
+  outcomes: BillingOutcomes,
+): Pick<RunRecord, 'held' | 'notBilled' | 'listsTruncated'> {
+  const truncated = outcomes.held.length > RUN_LIST_LIMIT || outcomes.notBilled.length > RUN_LIST_LIMIT;
+  return {
+    held: outcomes.held.slice(0, RUN_LIST_LIMIT).map((h) => ({
+      ...h,
+      reasons: h.reasons.map((r) => ({ rule: r.rule, message: clipReason(r.message) })),
+    })),
+    notBilled: outcomes.notBilled
+      .slice(0, RUN_LIST_LIMIT)
+      .map((n) => ({ ...n, reason: clipReason(n.reason) })),
+    ...(truncated ? { listsTruncated: true } : {}),
+  };
+}
+
+/** An account of a drop whose new bill version is held for review: no preview is sent. */
+export interface HeldAccount {
+  accountId: string;
+  period: string;
+  version: number;
+  reasons: { rule: string; message: string }[];
+}
+
+/** An account of a drop that got no bill: never a partial or refused bill sent. */
+export interface NotBilledAccount {
+  accountId: string;
+  period: string;
+  reason: string;
 }
 
 export const RUN_STATUSES = ['RUNNING', 'BILLING', 'SUCCEEDED', 'REJECTED', 'FAILED'] as const;
@@ -48,6 +98,10 @@ export interface BillChunkTally {
   continuityBreaks: number;
   /** Rows of accounts that could not be billed (they move from accepted to rejected). */
   rowsRejected: number;
+  /** Accounts whose bill is held for review. */
+  billsHeld: number;
+  /** Accounts that could not be billed. */
+  accountsNotBilled: number;
 }
 
 export interface BillingProgress extends BillChunkTally {
@@ -55,6 +109,12 @@ export interface BillingProgress extends BillChunkTally {
   attempt: string;
   chunksTotal: number;
   chunksDone: number;
+}
+
+/** The accounts billing held or could not bill: kept on each chunk's marker, listed on the run. */
+export interface BillingOutcomes {
+  held: HeldAccount[];
+  notBilled: NotBilledAccount[];
 }
 
 /** A valid row staged between reading a drop and billing its account. */

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import {
-  METER_READ_COLUMNS,
+  METER_READ_FEED_COLUMNS,
   type MeterReadRow,
   MeterReadRowSchema,
   REQUIRED_METER_READ_COLUMNS,
@@ -9,8 +9,10 @@ import {
   MAX_METER_READ_CELL_CHARS,
   meterReadWindowBreach,
   type ReadWindow,
+  type RowBreach,
 } from '#domain/meter-read-bounds.ts';
 import { certainMeterRead } from '#domain/meter-read-check.ts';
+import { meteringPointConsistency } from '#domain/metering-point-check.ts';
 import {
   PAYMENT_COLUMNS,
   type PaymentRow,
@@ -42,7 +44,15 @@ export interface FeedDefinition<T> {
    * A check of a valid row against policy that depends on the caller's clock (readDrop's `now`); the
    * column at fault and the reason, or undefined when the row is within policy.
    */
-  readonly rowPolicy?: (row: T, now: Date) => { column: string; reason: string } | undefined;
+  readonly rowPolicy?: (row: T, now: Date) => RowBreach | undefined;
+  /**
+   * A check of each valid row against the drop's earlier valid rows, for what two rows can contradict (a
+   * metering point named by two accounts): made fresh for each drop from its header's column names, or
+   * undefined when that drop needs none.
+   */
+  readonly acrossRows?: (
+    columns: readonly string[],
+  ) => ((row: T, rowNumber: number) => RowBreach | undefined) | undefined;
 }
 
 /** The meter-read feed whose rows must fall in this window of periods and read times. */
@@ -53,10 +63,11 @@ export const meterReadFeed = (window: ReadWindow): FeedDefinition<MeterReadRow> 
 
 export const METER_READ_FEED: FeedDefinition<MeterReadRow> = {
   name: 'meter-read',
-  columns: METER_READ_COLUMNS,
+  columns: METER_READ_FEED_COLUMNS,
   requiredColumns: REQUIRED_METER_READ_COLUMNS,
   schema: MeterReadRowSchema,
   certainRow: certainMeterRead,
+  acrossRows: meteringPointConsistency,
   maxCellChars: MAX_METER_READ_CELL_CHARS,
   requireRows: true,
   rowPolicy: (row, now) => meterReadWindowBreach(row, now),

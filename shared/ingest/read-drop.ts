@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import type { RowBreach } from '#domain/meter-read-bounds.ts';
 import { type CsvRecord, csvRecords, type LineStats } from './csv.ts';
 import {
   bodyChunks,
@@ -285,15 +286,22 @@ function oversizedCell<T>(
   return undefined;
 }
 
-/** The row, or its reject when the feed's policy (given the caller's clock) refuses it. */
+/** A drop's check of each valid row against the rows before it (FeedDefinition.acrossRows). */
+type AcrossRows<T> = ((row: T, rowNumber: number) => RowBreach | undefined) | undefined;
+
+/**
+ * The row, or its reject when the feed's policy (given the caller's clock) refuses it or it contradicts
+ * an earlier row of the drop.
+ */
 function withinPolicy<T>(
   record: CsvRecord,
   rowNumber: number,
   row: T,
   feed: FeedDefinition<T>,
   now: Date | undefined,
+  across: AcrossRows<T>,
 ): DropItem<T> {
-  const breach = now === undefined ? undefined : feed.rowPolicy?.(row, now);
+  const breach = (now === undefined ? undefined : feed.rowPolicy?.(row, now)) ?? across?.(row, rowNumber);
   if (breach === undefined) return { kind: 'row', rowNumber, line: record.line, row };
   return rejectOf(record, rowNumber, breach.column, breach.reason);
 }
@@ -305,6 +313,7 @@ function checkRecord<T>(
   header: Header,
   feed: FeedDefinition<T>,
   now: Date | undefined,
+  across: AcrossRows<T>,
 ): DropItem<T> {
   const problem = recordProblem(record, rowNumber, header) ?? oversizedCell(record, rowNumber, header, feed);
   if (problem !== undefined) return problem;
@@ -312,11 +321,11 @@ function checkRecord<T>(
   // The feed's fast path takes the rows its schema certainly accepts; zod decides (and words) the rest.
   if (feed.certainRow !== undefined) {
     const row = feed.certainRow(cellsInFeedOrder(record.fields, header));
-    if (row !== undefined) return withinPolicy(record, rowNumber, row, feed, now);
+    if (row !== undefined) return withinPolicy(record, rowNumber, row, feed, now, across);
   }
   const cells = cellsByColumn(record.fields, header);
   const result = feed.schema.safeParse(cells);
-  if (result.success) return withinPolicy(record, rowNumber, result.data, feed, now);
+  if (result.success) return withinPolicy(record, rowNumber, result.data, feed, now, across);
   const issue = result.error.issues[0]!;
   const column = typeof issue.path[0] === 'string' ? issue.path[0] : null;
   return rejectOf(
@@ -340,13 +349,15 @@ export async function* readDrop<T>(
   const counts: DropCounts = { rows: 0, accepted: 0, rejected: 0 };
   const stats: LineStats = { nonEmptyLines: 0, blankLines: 0 };
   let header: Header | undefined;
+  let across: AcrossRows<T>;
   for await (const record of dropRecords(source, options, stats)) {
     if (header === undefined) {
       header = readHeader(record, feed, source.fileName);
+      across = feed.acrossRows?.(header.names);
       continue;
     }
     counts.rows++;
-    const item = checkRecord(record, counts.rows, header, feed, options.now);
+    const item = checkRecord(record, counts.rows, header, feed, options.now, across);
     if (item.kind === 'row') counts.accepted++;
     else counts.rejected++;
     yield item;

@@ -19,6 +19,7 @@ import type {
   ArrearsChunkMessage,
   ArrearsChunkQueue,
   ArrearsStore,
+  BillHoldStore,
   BillStore,
   NoticeQueue,
   NoticeStore,
@@ -29,6 +30,8 @@ import type {
 export interface ArrearsDeps {
   accounts: Pick<AccountStore, 'getAccount'>;
   bills: Pick<BillStore, 'getBillHistory'>;
+  /** Held bill versions are not owed until released: the customer was never sent them. */
+  holds?: Pick<BillHoldStore, 'listHolds'>;
   payments: Pick<PaymentStore, 'listPayments'>;
   arrearsStates: ArrearsStore;
   notices: Pick<NoticeStore, 'createNotice' | 'transitionNotice'>;
@@ -87,22 +90,26 @@ class ConcurrentArrearsStepError extends Error {
 
 async function loadSnapshot(
   accountId: string,
-  deps: Pick<ArrearsDeps, 'accounts' | 'bills' | 'payments' | 'arrearsStates'>,
+  deps: Pick<ArrearsDeps, 'accounts' | 'bills' | 'holds' | 'payments' | 'arrearsStates'>,
 ): Promise<{ snapshot: ArrearsSnapshot; version: number | undefined } | undefined> {
   const account = await deps.accounts.getAccount(accountId);
   if (account === undefined) return undefined;
-  const [history, payments, stored] = await Promise.all([
+  const [history, holds, payments, stored] = await Promise.all([
     deps.bills.getBillHistory(accountId, '9999-12', 36),
+    deps.holds?.listHolds(accountId) ?? [],
     deps.payments.listPayments(accountId),
     deps.arrearsStates.getArrearsState<AccountArrearsState>(accountId),
   ]);
-  const bills = history.map((b) => ({
-    accountId,
-    period: b.period,
-    total: b.document.total,
-    dueDate: b.document.dueDate,
-    version: b.version,
-  }));
+  const held = new Set(holds.filter((h) => h.status === 'HELD').map((h) => `${h.period}#${h.version}`));
+  const bills = history
+    .filter((b) => !held.has(`${b.period}#${b.version}`))
+    .map((b) => ({
+      accountId,
+      period: b.period,
+      total: b.document.total,
+      dueDate: b.document.dueDate,
+      version: b.version,
+    }));
   const ledger = buildLedger({ accountId, bills, payments });
   return {
     snapshot: { account, ledger, state: stored?.state ?? emptyArrearsState(accountId) },

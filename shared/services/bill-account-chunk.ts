@@ -1,5 +1,6 @@
 import type { Account } from '#domain/account.ts';
 import { BillingInputError, billSummary, computeBill } from '#domain/billing/index.ts';
+import { checkPlausibility, plausibilityPolicyFor } from '#domain/billing/plausibility/index.ts';
 import { shiftPeriod } from '#domain/calendar/index.ts';
 import { checkReadContinuity } from '#domain/continuity.ts';
 import { meterReadRowToCsvLine } from '#domain/meter-read.ts';
@@ -10,12 +11,19 @@ import {
   partialBillReason,
   supersededReads,
 } from '#domain/meter-set.ts';
-import type { BillChunkTally, BillingReject, RunRecord } from '#domain/run.ts';
+import {
+  type BillChunkTally,
+  type BillingOutcomes,
+  type BillingReject,
+  outcomesForRunRecord,
+  type RunRecord,
+} from '#domain/run.ts';
 import type { Tariff } from '#domain/tariff.ts';
 import { appendBillingRejects } from './drop-reports.ts';
 import type {
   AccountStore,
   BillChunkMessage,
+  BillHoldStore,
   BillStore,
   DropObjectStore,
   MeterReadStore,
@@ -25,11 +33,15 @@ import type {
 } from './ports/index.ts';
 
 export interface BillChunkDeps {
-  runs: Pick<RunStore, 'getRun' | 'recordBillChunk' | 'listBillingRejects' | 'finishBilling'>;
+  runs: Pick<
+    RunStore,
+    'getRun' | 'recordBillChunk' | 'listBillingRejects' | 'listBillingOutcomes' | 'finishBilling'
+  >;
   accounts: Pick<AccountStore, 'getAccounts'>;
   tariffs: Pick<TariffStore, 'getTariffs'>;
   staging: Pick<StagedReadStore, 'getStagedMeterReads'>;
   bills: Pick<BillStore, 'getBillHistory' | 'saveBill'>;
+  holds: Pick<BillHoldStore, 'getHold' | 'listHolds' | 'supersedeHold'>;
   meterReads: Pick<MeterReadStore, 'getMeterReads' | 'putMeterReads' | 'deleteMeterReads'>;
   objects: DropObjectStore;
   log?: (message: string, fields?: Record<string, unknown>) => void;
@@ -83,8 +95,11 @@ export async function billAccountChunk(
     billsUnchanged: 0,
     continuityBreaks: 0,
     rowsRejected: 0,
+    billsHeld: 0,
+    accountsNotBilled: 0,
   };
   const rejects: BillingReject[] = [];
+  const outcomes: BillingOutcomes = { held: [], notBilled: [] };
   let next = 0;
   const worker = async () => {
     while (next < message.accounts.length) {
@@ -100,17 +115,30 @@ export async function billAccountChunk(
       if (outcome.kind === 'rejected') {
         tally.rowsRejected += outcome.rejects.length;
         rejects.push(...outcome.rejects);
+        tally.accountsNotBilled++;
+        outcomes.notBilled.push({ accountId, period, reason: outcome.rejects[0]?.reason ?? '' });
         continue;
       }
       tally.accountsBilled++;
       tally.continuityBreaks += outcome.continuityBreaks;
       if (outcome.created) tally.billsCreated++;
       else tally.billsUnchanged++;
+      if (outcome.held !== undefined) {
+        tally.billsHeld++;
+        outcomes.held.push({ accountId, period, version: outcome.version, reasons: outcome.held });
+      }
     }
   };
   await Promise.all(Array.from({ length: ACCOUNTS_IN_PARALLEL }, worker));
 
-  const recorded = await runs.recordBillChunk(message.runId, message.attempt, message.chunk, tally, rejects);
+  const recorded = await runs.recordBillChunk(
+    message.runId,
+    message.attempt,
+    message.chunk,
+    tally,
+    rejects,
+    outcomes,
+  );
   if (recorded === 'stale') return { outcome: 'stale' };
   const finishedRun = await finishRunIfComplete(message.runId, message.attempt, deps);
   log('chunk billed', { runId: message.runId, chunk: message.chunk, recorded, ...tally });
@@ -122,7 +150,14 @@ export async function billAccountChunk(
 }
 
 type AccountOutcome =
-  | { kind: 'billed'; created: boolean; continuityBreaks: number }
+  | {
+      kind: 'billed';
+      created: boolean;
+      continuityBreaks: number;
+      version: number;
+      /** The reasons its latest version is held for review; undefined when it is not held. */
+      held?: { rule: string; message: string }[];
+    }
   | { kind: 'rejected'; rejects: BillingReject[] };
 
 async function billOneAccount(
@@ -131,7 +166,7 @@ async function billOneAccount(
   period: string,
   account: Account | undefined,
   tariffs: Tariff[],
-  stores: Pick<BillChunkDeps, 'staging' | 'bills' | 'meterReads'>,
+  stores: Pick<BillChunkDeps, 'staging' | 'bills' | 'meterReads' | 'holds'>,
 ): Promise<AccountOutcome> {
   const staged = await stores.staging.getStagedMeterReads(runId, accountId, period);
   if (staged.length === 0) {
@@ -172,21 +207,63 @@ async function billOneAccount(
       tariffs,
       reads,
       period,
+      // Nothing held before this period: a meter_in with no meter_out to pair is a new connection.
+      firstPeriod: previousReads.length === 0 && history.length === 0,
       history: history.map((b) => billSummary(b.document)),
     });
     const breaks = checkReadContinuity(reads, previousReads);
     bill.findings.push(...breaks);
-    const saved = await stores.bills.saveBill(bill, runId);
+    // Checked before the version is stored, and stored with it: no preview is planned for a held bill.
+    const policy = plausibilityPolicyFor(period);
+    const reasons = checkPlausibility({ bill, account, reads, policy });
+    const hold = reasons.length === 0 ? undefined : { reasons, policyVersion: policy.version };
+    const saved = await stores.bills.saveBill(bill, runId, hold);
     await stores.meterReads.putMeterReads(carried, runId);
     // After the put: a retry after a crash between the two still finds and deletes what was superseded.
     await stores.meterReads.deleteMeterReads(supersededReads(storedReads, carried));
+    await supersedeEarlierHolds(accountId, period, saved.version, stores.holds);
     // A bill this run stored on an earlier attempt at the chunk is still this run's new bill.
     const created = saved.outcome === 'created' || saved.runId === runId;
-    return { kind: 'billed', created, continuityBreaks: breaks.length };
+    const held = await heldReasons(accountId, period, saved.version, stores.holds);
+    return {
+      kind: 'billed',
+      created,
+      continuityBreaks: breaks.length,
+      version: saved.version,
+      ...(held === undefined ? {} : { held }),
+    };
   } catch (error) {
     if (!(error instanceof BillingInputError)) throw error;
     return rejectAll(error.field, error.message);
   }
+}
+
+/**
+ * A corrected drop replaces a held version: the newer version was checked on its own, and the older one
+ * can no longer be released (its preview would be of a superseded bill).
+ */
+async function supersedeEarlierHolds(
+  accountId: string,
+  period: string,
+  version: number,
+  holds: BillChunkDeps['holds'],
+): Promise<void> {
+  if (version === 1) return;
+  for (const hold of await holds.listHolds(accountId, period)) {
+    if (hold.status === 'HELD' && hold.version < version) await holds.supersedeHold(hold, version);
+  }
+}
+
+/** Why the account's current version is held (whoever stored it), undefined when it may be sent. */
+async function heldReasons(
+  accountId: string,
+  period: string,
+  version: number,
+  holds: BillChunkDeps['holds'],
+): Promise<{ rule: string; message: string }[] | undefined> {
+  const hold = await holds.getHold(accountId, period, version);
+  if (hold?.status !== 'HELD') return undefined;
+  return hold.reasons.map((r) => ({ rule: r.rule, message: r.message }));
 }
 
 /** Finishes the run when every chunk is counted; undefined while chunks are outstanding. */
@@ -224,7 +301,10 @@ async function finishRunIfComplete(
       billsCreated: billing.billsCreated,
       billsUnchanged: billing.billsUnchanged,
       continuityBreaks: billing.continuityBreaks,
+      billsHeld: billing.billsHeld,
+      accountsNotBilled: billing.accountsNotBilled,
     },
+    ...outcomesForRunRecord(await runs.listBillingOutcomes(runId, attempt)),
     ...(rejectReportKey === undefined ? {} : { rejectReportKey }),
   };
   return (await runs.finishBilling(finished)) ? finished : undefined;

@@ -1,7 +1,9 @@
 import { isQuietTime, type QuietHours, quietHoursEnd } from '#domain/calendar/index.ts';
 import {
+  ABANDONED_CALL_REASON,
   MAX_UNCERTAIN_RESENDS,
   recipientKey,
+  resendsWhenUncertain,
   resendWhenUncertain,
   type StoredNotice,
 } from '#domain/notices.ts';
@@ -41,7 +43,7 @@ export interface SenderConfig {
 export type SenderMetric = 'NoticesUncertain' | 'NoticesResentAfterUncertain';
 
 export interface SenderDeps {
-  notices: Pick<NoticeStore, 'claimNotice' | 'getNotice' | 'transitionNotice'>;
+  notices: Pick<NoticeStore, 'claimNotice' | 'getNotice' | 'transitionNotice' | 'markProviderCallStarted'>;
   suppressions: SuppressionStore;
   bills: Pick<BillStore, 'getBill' | 'getBillHistory'>;
   accounts: Pick<AccountStore, 'getAccount'>;
@@ -64,6 +66,11 @@ export type DeliveryOutcome =
   | { outcome: 'already-handled'; status: string }
   | { outcome: 'failed'; reason: string }
   | { outcome: 'missing' };
+
+/** The claim was taken from this sender before its request left: nothing was sent. */
+class ClaimLostError extends Error {
+  override readonly name = 'ClaimLostError';
+}
 
 /** Thrown for a failure worth retrying: the queue re-delivers the message after its visibility timeout. */
 export class RetryableDeliveryError extends Error {
@@ -129,6 +136,11 @@ async function claimAndSend(
     }
     notice = await resumeUncertainResend(current, deps);
     if (notice === undefined) return { outcome: 'already-handled', status: current.status };
+  } else if (notice.providerCallPending === true) {
+    // A lapsed claim whose sender had called the provider: that call's outcome is unknown.
+    const abandoned = await settleAbandonedCall(notice, deps);
+    notice = await resumeUncertainResend(abandoned.notice, deps);
+    if (notice === undefined) return { outcome: 'uncertain', reason: abandoned.reason, resent: false };
   }
 
   const recipientForLogs =
@@ -204,13 +216,23 @@ async function sendNow(
   resend: boolean,
 ): Promise<DeliveryOutcome> {
   const log = deps.log ?? (() => {});
+  // Recorded the moment before the request leaves, so that a sender that stops before recording the answer
+  // leaves the notice uncertain (not "never sent") for whoever takes its claim over; a notice no longer
+  // SENDING is not this sender's to send.
+  const hooks = {
+    beforeTransmit: async () => {
+      if (!(await deps.notices.markProviderCallStarted(notice))) throw new ClaimLostError();
+    },
+  };
   let sent: { messageId: string };
   try {
     sent =
       outgoing.channel === 'email'
-        ? await deps.providers.sendEmail(outgoing.email)
-        : await deps.providers.sendSms(outgoing.sms);
+        ? await deps.providers.sendEmail(outgoing.email, hooks)
+        : await deps.providers.sendSms(outgoing.sms, hooks);
   } catch (error) {
+    if (error instanceof ClaimLostError)
+      return { outcome: 'already-handled', status: 'claim lost before the send' };
     if (error instanceof AmbiguousSendError)
       return settleUncertain(notice, outgoing, error, recipientForLogs, deps);
     return settleFailure(notice, error, recipientForLogs, deps);
@@ -253,7 +275,7 @@ async function settleUncertain(
   if (!resend) return { outcome: 'uncertain', reason, resent: false };
 
   const resumed = await notices.transitionNotice(notice, ['UNCERTAIN'], 'SENDING', {
-    detail: RESEND_DETAIL(notice.kind),
+    detail: RESEND_DETAIL(notice),
     countUncertainResend: true,
   });
   if (!resumed) return { outcome: 'uncertain', reason, resent: false };
@@ -267,6 +289,29 @@ async function settleUncertain(
     true,
   );
   return again.outcome === 'uncertain' ? { ...again, resent: true } : again;
+}
+
+/**
+ * The claim taken over was left by a sender that stopped between calling the provider and recording its
+ * answer (a crash, a timeout, the table failing after the send): UNCERTAIN, with the same policy as a lost
+ * answer — a kind that must reach the customer is resent once (resumeUncertainResend), any other waits for
+ * its delivery events.
+ */
+async function settleAbandonedCall(
+  notice: StoredNotice,
+  deps: SenderDeps,
+): Promise<{ notice: StoredNotice; reason: string }> {
+  const reason = ABANDONED_CALL_REASON;
+  await deps.notices.transitionNotice(notice, ['SENDING'], 'UNCERTAIN', {
+    lastError: reason,
+    detail: `claim lapsed, may have been accepted: ${reason}`,
+  });
+  deps.count?.('NoticesUncertain');
+  deps.log?.('notice send uncertain', { noticeId: notice.noticeId, kind: notice.kind, reason });
+  return {
+    notice: { ...notice, status: 'UNCERTAIN', providerCallPending: false, lastError: reason },
+    reason,
+  };
 }
 
 /** A send that failed for sure: back to QUEUED and retried by the queue if transient, else FAILED. */
@@ -294,19 +339,20 @@ async function settleFailure(
 }
 
 /**
- * An UNCERTAIN notice whose kind is resent (resendWhenUncertain) but whose resend never started (its sender
- * died between recording UNCERTAIN and sending again): its message's re-delivery claims it for that resend,
- * counted as the resend it is. Undefined for any other notice, which this delivery leaves as it is.
+ * An UNCERTAIN notice that policy resends (resendsWhenUncertain: a warning, or an SMS whose sender stopped
+ * mid-call) and whose resend has not started: claimed for that resend, counted as the resend it is — right
+ * after settleAbandonedCall, or on the re-delivery of a message whose sender died between recording
+ * UNCERTAIN and sending again. Undefined for any other notice, which this delivery leaves as it is.
  */
 async function resumeUncertainResend(
   current: StoredNotice,
   deps: SenderDeps,
 ): Promise<StoredNotice | undefined> {
   const resends = current.uncertainResends ?? 0;
-  if (current.status !== 'UNCERTAIN' || !resendWhenUncertain(current.kind)) return undefined;
+  if (current.status !== 'UNCERTAIN' || !resendsWhenUncertain(current)) return undefined;
   if (resends >= MAX_UNCERTAIN_RESENDS) return undefined;
   const claimed = await deps.notices.transitionNotice(current, ['UNCERTAIN'], 'SENDING', {
-    detail: RESEND_DETAIL(current.kind),
+    detail: RESEND_DETAIL(current),
     countUncertainResend: true,
   });
   if (!claimed) return undefined;
@@ -314,8 +360,10 @@ async function resumeUncertainResend(
   return { ...current, status: 'SENDING', uncertainResends: resends + 1 };
 }
 
-const RESEND_DETAIL = (kind: string) =>
-  `resent after an uncertain send (${kind} must reach the customer; may be a duplicate)`;
+const RESEND_DETAIL = (notice: Pick<StoredNotice, 'kind' | 'channel'>) =>
+  resendWhenUncertain(notice.kind)
+    ? `resent after an uncertain send (${notice.kind} must reach the customer; may be a duplicate)`
+    : `resent after its sender stopped mid-call (no event can tell whether the ${notice.channel} left; may be a duplicate)`;
 
 /**
  * When a claimed notice must wait instead of going out now: a preview planned for a later day (the

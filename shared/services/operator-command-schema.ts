@@ -131,6 +131,7 @@ export const OperatorCommand = z.discriminatedUnion('command', [
     .strict(),
   z.object({ command: z.literal('list-notices'), accountId: AccountId }).strict(),
   z.object({ command: z.literal('release-deferred') }).strict(),
+  z.object({ command: z.literal('reconcile-uncertain') }).strict(),
   z.object({ command: z.literal('set-key-override'), override: BoundedOverride }).strict(),
   z
     .object({
@@ -164,6 +165,17 @@ export const OperatorCommand = z.discriminatedUnion('command', [
   CheckDropsCommand,
   ListDeadLettersCommand,
   RedriveCommand,
+  z
+    .object({
+      command: z.literal('release-bill'),
+      accountId: AccountId,
+      period: Period,
+      version: z.number().int().positive().max(1_000_000).optional(),
+      by: Name,
+      reason: Text,
+    })
+    .strict(),
+  z.object({ command: z.literal('list-held-bills'), period: Period.optional() }).strict(),
 ]);
 export type OperatorCommand = z.infer<typeof OperatorCommand>;
 export type OperatorCommandName = OperatorCommand['command'];

@@ -3,6 +3,7 @@ import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '#domain/arrea
 import type { RunRecord } from '#domain/run.ts';
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
+import { type HeldBillDeps, listHeldBills, releaseHeldBill } from './held-bills.ts';
 import { listDeadLetters, redriveDeadLetters } from './operator/dead-letter-commands.ts';
 import { checkDrops, type DropCheckDeps } from './operator/drop-check.ts';
 import { dryRunDropForOperator } from './operator/dry-run.ts';
@@ -15,6 +16,7 @@ import {
 import { type OperatorDropDeps, OperatorRefusal, runDropForOperator } from './operator-run-drop.ts';
 import type {
   AccountStore,
+  BillHoldStore,
   BillStore,
   DeadLetterQueues,
   KeyAccountStore,
@@ -24,6 +26,7 @@ import type {
   RunStore,
   TariffStore,
 } from './ports/index.ts';
+import { reconcileUncertainNotices } from './reconcile-uncertain.ts';
 import { writeRunReport } from './run-report.ts';
 
 export {
@@ -40,8 +43,9 @@ export interface OperatorDeps extends Omit<OperatorDropDeps, 'runs'> {
   /** run-drop --dry-run bills in memory from the stored tariffs and reads. */
   tariffs: Pick<TariffStore, 'getTariffs'>;
   meterReads: Pick<MeterReadStore, 'getMeterReads'>;
+  holds: HeldBillDeps['holds'] & Pick<BillHoldStore, 'getHold'>;
   notices: Pick<NoticeStore, 'listNotices' | 'listNoticesByStatus' | 'transitionNotice' | 'createNotice'>;
-  keyAccounts: Pick<KeyAccountStore, 'putKeyOverride'>;
+  keyAccounts: Pick<KeyAccountStore, 'putKeyOverride' | 'getKeySelectionBefore'>;
   /** Needed by release-deferred only. */
   queue?: NoticeQueue | undefined;
   /** Needed by the disconnection-plan commands only. */
@@ -181,15 +185,14 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
       // Applied by the next ranking run, from its setOn day until its expiry.
       await deps.keyAccounts.putKeyOverride(command.override);
       return { stored: command.override };
-    case 'release-deferred': {
-      if (deps.queue === undefined) {
-        throw new OperatorRefusal(
-          'release-deferred needs the notices queue (NOTICE_QUEUE_URL)',
-          'not-configured',
-        );
-      }
-      return { released: await releaseDeferredNotices({ notices, queue: deps.queue }) };
-    }
+    case 'release-deferred':
+      return { released: await releaseDeferredNotices({ notices, queue: noticeQueue(command, deps) }) };
+    case 'reconcile-uncertain':
+      return reconcileUncertainNotices({ notices, queue: noticeQueue(command, deps) });
+    case 'release-bill':
+      return releaseHeldBill(command, deps);
+    case 'list-held-bills':
+      return listHeldBills(command.period, deps);
     case 'check-drops':
       if (deps.dropCheck === undefined) {
         throw new OperatorRefusal('check-drops needs the feed calendar (FEED_CALENDAR)', 'not-configured');
@@ -253,6 +256,14 @@ async function decideOnDisconnection(command: DisconnectionCommand, deps: Operat
     if (error instanceof ArrearsCommandError) throw new OperatorRefusal(error.message, error.code);
     throw error;
   }
+}
+
+function noticeQueue(command: OperatorCommand, deps: OperatorDeps): NoticeQueue {
+  if (deps.queue !== undefined) return deps.queue;
+  throw new OperatorRefusal(
+    `${command.command} needs the notices queue (NOTICE_QUEUE_URL)`,
+    'not-configured',
+  );
 }
 
 const noSuchAccount = (accountId: string) =>

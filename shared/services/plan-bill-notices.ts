@@ -1,11 +1,23 @@
+import { createHash } from 'node:crypto';
+import type { Account } from '#domain/account.ts';
+import type { BillHold } from '#domain/bill-hold.ts';
+import type { StoredBill } from '#domain/bill-version.ts';
 import { shanghaiDate } from '#domain/calendar/index.ts';
 import {
   DEFAULT_KEY_ACCOUNT_CONFIG,
   type KeySelectionRecord,
   planPreviewService,
 } from '#domain/key-accounts/index.ts';
-import { planBillPreviewNotices } from '#domain/notices.ts';
-import type { AccountStore, BillStore, KeyAccountStore, NoticeQueue, NoticeStore } from './ports/index.ts';
+import { type NoticePlan, planBillPreviewNotices } from '#domain/notices.ts';
+import { renderHeldBillNotice } from '#notify/index.ts';
+import type {
+  AccountStore,
+  BillHoldStore,
+  BillStore,
+  KeyAccountStore,
+  NoticeQueue,
+  NoticeStore,
+} from './ports/index.ts';
 
 export interface BillRef {
   accountId: string;
@@ -24,23 +36,76 @@ const nextDay = (date: string): string =>
  * The service plan of the account's usage segment, as selected on the planning day, decides the channels,
  * the send day (N days before the due date) and which advice the preview leads with. Before the first
  * key-account selection every account is served on every channel at once.
+ *
+ * A version held for review (its hold was stored with it) plans no preview: its account manager is told
+ * instead, once. Releasing it (release-bill) plans the previews through here again.
  */
 export async function planBillNotices(
   bill: BillRef,
-  deps: {
-    accounts: Pick<AccountStore, 'getAccount'>;
-    bills: Pick<BillStore, 'getBill'>;
-    keyAccounts: Pick<KeyAccountStore, 'getKeySelectionBefore'>;
-    notices: Pick<NoticeStore, 'createNotice'>;
-    queue: NoticeQueue;
-    now?: () => Date;
-  },
-): Promise<{ planned: number; enqueued: number }> {
+  deps: PlanNoticesDeps,
+): Promise<{ planned: number; enqueued: number; held?: true }> {
   const account = await deps.accounts.getAccount(bill.accountId);
   const stored = await deps.bills.getBill(bill.accountId, bill.period, bill.version);
   if (account === undefined || stored === undefined) {
     throw new Error(`bill ${bill.accountId} ${bill.period} v${bill.version}: account or bill not found`);
   }
+  const hold = await deps.holds.getHold(bill.accountId, bill.period, bill.version);
+  if (hold !== undefined && hold.status !== 'RELEASED') {
+    // SUPERSEDED: a newer version replaced it before this event arrived; that version speaks for the period.
+    if (hold.status === 'SUPERSEDED') return { planned: 0, enqueued: 0, held: true };
+    return { ...(await enqueueAll([heldBillNotice(hold, account, stored)], deps)), held: true };
+  }
+  return enqueueAll(await previewPlans(bill, account, stored, deps), deps);
+}
+
+export interface PlanNoticesDeps {
+  accounts: Pick<AccountStore, 'getAccount'>;
+  bills: Pick<BillStore, 'getBill'>;
+  holds: Pick<BillHoldStore, 'getHold'>;
+  keyAccounts: Pick<KeyAccountStore, 'getKeySelectionBefore'>;
+  notices: Pick<NoticeStore, 'createNotice'>;
+  queue: NoticeQueue;
+  now?: () => Date;
+}
+
+/** Creates the notices (existing ones are not recreated) and enqueues those still waiting. */
+async function enqueueAll(
+  plans: readonly NoticePlan[],
+  deps: Pick<PlanNoticesDeps, 'notices' | 'queue'>,
+): Promise<{ planned: number; enqueued: number }> {
+  const toEnqueue = [];
+  for (const plan of plans) {
+    const { notice } = await deps.notices.createNotice(plan);
+    if (notice.status === 'QUEUED') toEnqueue.push({ accountId: plan.accountId, noticeId: plan.noticeId });
+  }
+  await deps.queue.enqueue(toEnqueue);
+  return { planned: plans.length, enqueued: toEnqueue.length };
+}
+
+/** The manager's notice of a held version: one per version and manager, whatever the re-deliveries. */
+function heldBillNotice(hold: BillHold, account: Account, stored: StoredBill): NoticePlan {
+  const manager = account.accountManager;
+  const { subject, text } = renderHeldBillNotice({ hold, account, bill: stored.document });
+  return {
+    noticeId: `HELD#${hold.period}#V${hold.version}#${manager.id}`,
+    kind: 'bill-held',
+    accountId: hold.accountId,
+    period: hold.period,
+    billVersion: hold.version,
+    channel: 'email',
+    recipient: { role: 'account-manager', name: manager.name, address: manager.email, language: 'zh-CN' },
+    content: { subject, text, textSha256: createHash('sha256').update(text).digest('hex') },
+    evidence: { policyVersion: hold.policyVersion, rules: hold.reasons.map((r) => r.rule) },
+  };
+}
+
+/** The bill-preview notices of a version, on the channels and days of the account's service plan. */
+async function previewPlans(
+  bill: BillRef,
+  account: Account,
+  stored: StoredBill,
+  deps: Pick<PlanNoticesDeps, 'keyAccounts' | 'now'>,
+): Promise<NoticePlan[]> {
   const plannedOn = shanghaiDate((deps.now ?? (() => new Date()))());
   const selection = await deps.keyAccounts.getKeySelectionBefore<KeySelectionRecord>(nextDay(plannedOn));
   const service =
@@ -53,7 +118,7 @@ export async function planBillNotices(
           selections: [selection],
           config: DEFAULT_KEY_ACCOUNT_CONFIG,
         });
-  const plans = planBillPreviewNotices(account, bill)
+  return planBillPreviewNotices(account, bill)
     .filter((plan) => service === undefined || service.channels.includes(plan.channel))
     .map((plan) =>
       service === undefined
@@ -72,11 +137,4 @@ export async function planBillNotices(
             },
           },
     );
-  const toEnqueue = [];
-  for (const plan of plans) {
-    const { notice } = await deps.notices.createNotice(plan);
-    if (notice.status === 'QUEUED') toEnqueue.push({ accountId: plan.accountId, noticeId: plan.noticeId });
-  }
-  await deps.queue.enqueue(toEnqueue);
-  return { planned: plans.length, enqueued: toEnqueue.length };
 }

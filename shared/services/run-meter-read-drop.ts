@@ -1,6 +1,6 @@
 import { meterReadRowToCsvLine } from '#domain/meter-read.ts';
 import type { ReadWindow } from '#domain/meter-read-bounds.ts';
-import type { RunRecord, StagedRead } from '#domain/run.ts';
+import type { HeldAccount, NotBilledAccount, RunRecord, StagedRead } from '#domain/run.ts';
 import { DropFileError, METER_READ_FEED, meterReadFeed, readDrop } from '#ingest/index.ts';
 import { type RowReject, rejectWholeDrop, writeRejectReport } from './drop-reports.ts';
 import type {
@@ -35,6 +35,12 @@ export interface MeterReadDropResult {
   billsUnchanged: number;
   /** Rows whose start readings do not continue the meter's last stored end readings (billed anyway). */
   continuityBreaks?: number;
+  /** Accounts whose new bill is held for review (no preview sent), and which with why (from the run). */
+  billsHeld?: number;
+  held?: HeldAccount[];
+  /** Accounts of the drop that got no bill, and which with why (from the run). */
+  accountsNotBilled?: number;
+  notBilled?: NotBilledAccount[];
   rejectReportKey?: string;
   reason?: string;
 }
@@ -70,7 +76,8 @@ export const DEFAULT_ACCOUNTS_PER_CHUNK = 50;
  * Reads one meter-read drop (phase one of two): streams and validates the rows, stages every valid row
  * of a known account in the table, writes the reject report, and hands the drop's accounts to the bill
  * fan-out in chunks (billAccountChunk is phase two). Memory stays flat in the number of rows: only the
- * set of account-periods is kept.
+ * set of account-periods is kept (and, for a drop with metering points, each point's account and each
+ * meter's point).
  *
  * Exactly once: the run is keyed by the object's ETag (same content, any key); a re-delivered drop
  * finds its run and does nothing.
@@ -234,6 +241,10 @@ export function meterReadDropResultOf(run: RunRecord): MeterReadDropResult {
     billsCreated: counts?.billsCreated ?? 0,
     billsUnchanged: counts?.billsUnchanged ?? 0,
     continuityBreaks: counts?.continuityBreaks ?? 0,
+    ...(counts?.billsHeld === undefined ? {} : { billsHeld: counts.billsHeld }),
+    ...(run.held === undefined ? {} : { held: run.held }),
+    ...(counts?.accountsNotBilled === undefined ? {} : { accountsNotBilled: counts.accountsNotBilled }),
+    ...(run.notBilled === undefined ? {} : { notBilled: run.notBilled }),
     ...(run.rejectReportKey === undefined ? {} : { rejectReportKey: run.rejectReportKey }),
     ...(run.reason === undefined ? {} : { reason: run.reason }),
   };

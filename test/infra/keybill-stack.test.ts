@@ -144,6 +144,7 @@ const DEPLOYED_LOGICAL_IDS: ReadonlyArray<[string, string[]]> = [
       'SchedulesMonthlyRanking0FB940E6',
       'ReleaseDeferredSms936C03D5',
       'SchedulesCheckDrops0A67B963',
+      'SchedulesReconcileUncertain12122096',
     ],
   ],
   [

@@ -21,9 +21,12 @@ describe('one billing cycle from meter-read drop to inbox (local stack)', () => 
     stack = await startLocalStack();
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     summary = await runBillingCycle({ stack, accounts: 6, period: '2026-10' });
-    // Bill previews; the account managers' monthly digests and the operations mail are checked on their own below.
+    // Bill previews; the managers' monthly digests, held-bill notices and the operations mail are checked on their own below.
     emails = (await stack.ses!.listEmails()).filter(
-      (e) => !e.subject.includes('大客户月度简报') && !e.subject.startsWith('【keybill】'),
+      (e) =>
+        !e.subject.includes('大客户月度简报') &&
+        !e.subject.includes('账单暂停发送') &&
+        !e.subject.startsWith('【keybill】'),
     );
   });
 
@@ -39,13 +42,24 @@ describe('one billing cycle from meter-read drop to inbox (local stack)', () => 
     expect(summary.rejectReport).toContain('multiplier');
   });
 
-  it('sends one email and one SMS per contact, and nothing again when the drop is re-delivered', () => {
-    expect(summary.counts.emailsSent).toBe(6);
-    expect(summary.counts.smsSent).toBe(6);
+  it('sends one email and one SMS per contact of every bill not held, and nothing again when the drop is re-delivered', () => {
+    expect(summary.counts.emailsSent).toBe(5);
+    expect(summary.counts.smsSent).toBe(5);
     expect(summary.counts.noticesFailed).toBe(0);
     expect(summary.counts.redeliveredDropOutcome).toBe('duplicate');
-    expect(emails).toHaveLength(6);
-    expect(stack.sms!.messages()).toHaveLength(6);
+    expect(emails).toHaveLength(5);
+    expect(stack.sms!.messages()).toHaveLength(5);
+  });
+
+  it('holds the bill of the account read by estimate: no preview, its account manager told why', async () => {
+    expect(summary.counts.billsHeld).toBe(1);
+    const [held] = summary.heldBills;
+    expect(held?.reasons).toEqual(['1 of 1 meters read by estimate (100 %; policy: at most 50 %)']);
+    expect(emails.some((e) => e.destination.to[0]?.includes(held!.accountId))).toBe(false);
+    const notices = (await stack.ses!.listEmails()).filter((e) => e.subject.includes('账单暂停发送'));
+    expect(notices).toHaveLength(1);
+    expect(notices[0]!.subject).toContain(held!.accountId);
+    expect(notices[0]!.destination.to[0]).toMatch(/^manager\d+@/);
   });
 
   it('shows in each email the total and every line amount of the bill stored in DynamoDB', async () => {
@@ -98,7 +112,7 @@ describe('one billing cycle from meter-read drop to inbox (local stack)', () => 
   it('records every notice as SENT with the provider message id', async () => {
     const stores = dynamoStores(documentClient(), LOCAL_NAMES.table);
     const sent = (await stores.notices.listNoticesByStatus('SENT')).filter((n) => n.kind === 'bill-preview');
-    expect(sent).toHaveLength(12);
+    expect(sent).toHaveLength(10);
     const ids = new Set([
       ...emails.map((e) => e.messageId),
       ...stack.sms!.messages().map((m) => m.messageId),

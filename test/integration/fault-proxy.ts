@@ -14,9 +14,10 @@ export interface CannedResponse {
 /**
  * What the proxy does with one request: answer it itself (an injected fault), or pass it to the provider
  * and lose the provider's answer (the provider accepted it; the connection is reset before the answer
- * reaches the client), or (undefined) pass it through unchanged.
+ * reaches the client; `onAnswered` runs first — e.g. to kill the client's process, a crash between the
+ * provider's acceptance and the client's record of it), or (undefined) pass it through unchanged.
  */
-export type Intercept = CannedResponse | { loseAnswer: true } | undefined;
+export type Intercept = CannedResponse | { loseAnswer: true; onAnswered?: () => void } | undefined;
 
 export interface FaultProxy {
   url: string;
@@ -65,7 +66,10 @@ export async function startFaultProxy(
             // The provider has answered (it accepted the message): read its answer to the end, then
             // reset the client's connection instead of passing it on.
             answer.resume();
-            answer.on('end', () => req.socket.destroy());
+            answer.on('end', () => {
+              canned.onAnswered?.();
+              req.socket.destroy();
+            });
             return;
           }
           res.writeHead(answer.statusCode ?? 502, answer.headers);

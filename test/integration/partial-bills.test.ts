@@ -120,6 +120,15 @@ describe('partial bills: an account is billed from all its meters or not at (loc
     expect(await pipeline.stores.meterReads.getMeterReads(accountId, '2026-11')).toEqual([]);
     const run = await pipeline.stores.runs.getRun(result.runId);
     expect(run?.status).toBe('SUCCEEDED');
+    // Listed on the run (get-run shows it; the run report reads it): not billed, and why.
+    expect(run?.counts?.accountsNotBilled).toBe(1);
+    expect(run?.notBilled).toEqual([
+      {
+        accountId,
+        period: '2026-11',
+        reason: `meter ${meter1} of account ${accountId} has no read for 2026-11: a partial bill is never sent`,
+      },
+    ]);
     const lines = await rejectLines(result);
     expect(lines).toHaveLength(1);
     expect(lines[0]).toContain(
@@ -131,7 +140,14 @@ describe('partial bills: an account is billed from all its meters or not at (loc
   it('does not bill the rest of an account whose other meter’s row was rejected at reading', async () => {
     const rows = readsOf('2026-11', 4).map((r) => (r.meter_id === meter1 ? { ...r, multiplier: 'x' } : r));
     const result = await drop('drops/reads/2026-11/meter-1-broken.csv', rows);
-    expect(result).toMatchObject({ rows: 3, accepted: 1, rejected: 2, accountsBilled: 1 });
+    expect(result).toMatchObject({
+      rows: 3,
+      accepted: 1,
+      rejected: 2,
+      accountsBilled: 1,
+      accountsNotBilled: 1,
+    });
+    expect(result.notBilled?.map((n) => n.accountId)).toEqual([accountId]);
     expect(await latest('2026-11')).toBeUndefined();
     const lines = await rejectLines(result);
     expect(lines).toHaveLength(2);

@@ -1,7 +1,9 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { BillDocument } from '#domain/bill.ts';
+import type { NewBillHold } from '#domain/bill-hold.ts';
 import { billContentHash, type SaveBillResult, type StoredBill } from '#domain/bill-version.ts';
 import type { BillStore } from '#services/ports/stores.ts';
+import { billHoldItem } from './bill-holds.ts';
 import { keys, keysOfIndexes } from './keys.ts';
 import type { DynamoTable } from './table.ts';
 
@@ -54,9 +56,10 @@ export class DynamoBillStore implements BillStore {
 
   /**
    * Stores a bill as a new version unless the latest version has the same content. Versions are kept,
-   * never overwritten: a corrected drop supersedes, and the notices can say "corrected".
+   * never overwritten: a corrected drop supersedes, and the notices can say "corrected". A new version
+   * with a hold is written with its hold in one transaction: the stream's planner never sees it unheld.
    */
-  async saveBill(bill: BillDocument, runId: string): Promise<SaveBillResult> {
+  async saveBill(bill: BillDocument, runId: string, hold?: NewBillHold): Promise<SaveBillResult> {
     const contentHash = billContentHash(bill);
     for (let attempt = 0; attempt < MAX_VERSION_ATTEMPTS; attempt++) {
       const latest = await this.getLatestBill(bill.accountId, bill.period);
@@ -68,29 +71,60 @@ export class DynamoBillStore implements BillStore {
         };
       }
       const version = (latest?.version ?? 0) + 1;
-      const created = await this.table.putIf({
-        Item: {
-          ...keys.bill(bill.accountId, bill.period, version),
-          ...keys.billIndex(bill.accountId, bill.period, version),
-          entity: 'BILL',
-          accountId: bill.accountId,
-          period: bill.period,
-          version,
-          contentHash,
-          total: bill.total,
-          dueDate: bill.dueDate,
-          runId,
-          createdAt: new Date().toISOString(),
-          // A string, not a map: the document is read whole, and a string keeps decimals exact.
-          document: JSON.stringify(bill),
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
-      });
+      const createdAt = new Date().toISOString();
+      const item = {
+        ...keys.bill(bill.accountId, bill.period, version),
+        ...keys.billIndex(bill.accountId, bill.period, version),
+        entity: 'BILL',
+        accountId: bill.accountId,
+        period: bill.period,
+        version,
+        contentHash,
+        total: bill.total,
+        dueDate: bill.dueDate,
+        runId,
+        createdAt,
+        // A string, not a map: the document is read whole, and a string keeps decimals exact.
+        document: JSON.stringify(bill),
+      };
+      const created =
+        hold === undefined
+          ? await this.table.putIf({ Item: item, ConditionExpression: 'attribute_not_exists(pk)' })
+          : await this.putWithHold(
+              item,
+              billHoldItem(
+                { accountId: bill.accountId, period: bill.period, version },
+                hold,
+                runId,
+                createdAt,
+              ),
+            );
       if (created) return { outcome: 'created', version };
     }
     throw new Error(
       `could not store a new version of bill ${bill.accountId} ${bill.period}: too much contention`,
     );
+  }
+
+  /** The version and its hold, both or neither; false when the version number was taken meanwhile. */
+  private async putWithHold(bill: Record<string, unknown>, hold: Record<string, unknown>): Promise<boolean> {
+    const absent = 'attribute_not_exists(pk)';
+    try {
+      await this.table.client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: this.table.name, Item: bill, ConditionExpression: absent } },
+            { Put: { TableName: this.table.name, Item: hold, ConditionExpression: absent } },
+          ],
+        }),
+      );
+      return true;
+    } catch (error) {
+      if ((error as Error).name !== 'TransactionCanceledException') throw error;
+      const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+      if (reasons[0]?.Code === 'ConditionalCheckFailed') return false;
+      throw error;
+    }
   }
 
   async listBillsForPeriod(period: string): Promise<StoredBill[]> {

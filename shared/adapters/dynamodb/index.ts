@@ -1,6 +1,7 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountStore } from './accounts.ts';
 import { DynamoArrearsStore } from './arrears.ts';
+import { DynamoBillHoldStore } from './bill-holds.ts';
 import { DynamoBillStore } from './bills.ts';
 import { DynamoKeyAccountStore } from './key-accounts.ts';
 import { DynamoMeterReadStore, DynamoStagedReadStore } from './meter-reads.ts';
@@ -19,6 +20,7 @@ export function dynamoStores(client: DynamoDBDocumentClient, tableName: string) 
     meterReads: new DynamoMeterReadStore(table),
     payments: new DynamoPaymentStore(table),
     bills: new DynamoBillStore(table),
+    holds: new DynamoBillHoldStore(table),
     runs: new DynamoRunStore(table),
     staging: new DynamoStagedReadStore(table),
     notices: new DynamoNoticeStore(table),

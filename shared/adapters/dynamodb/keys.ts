@@ -5,6 +5,7 @@
 
 const PAYMENT_PREFIX = 'PAYMENT#';
 const BILL_PREFIX = 'BILL#';
+const HOLD_PREFIX = 'HOLD#';
 const NOTICE_PREFIX = 'NOTICE#';
 const KEY_SELECTION_PK = 'KEYSELECTION';
 const KEY_OVERRIDE_PK = 'KEYOVERRIDE';
@@ -17,6 +18,7 @@ export const keysOfIndexes = {
   runsOfPeriod: (period: string) => `RUNS#${period}`,
   runsWithStatus: (status: string) => `RUNSTATUS#${status}`,
   noticesWithStatus: (status: string) => `NOTICESTATUS#${status}`,
+  billHoldsWithStatus: (status: string) => `BILLHOLDS#${status}`,
 } as const;
 
 export const versionKey = (version: number): string => `V#${String(version).padStart(4, '0')}`;
@@ -48,6 +50,17 @@ export const keys = {
   billIndex: (accountId: string, period: string, version: number) => ({
     gsi1pk: keysOfIndexes.billsOfPeriod(period),
     gsi1sk: `${accountId}#${versionKey(version)}`,
+  }),
+  /** A bill version's hold for review, beside the version (never in its document). */
+  billHold: (accountId: string, period: string, version: number) => ({
+    pk: `ACCOUNT#${accountId}`,
+    sk: `${HOLD_PREFIX}${period}#${versionKey(version)}`,
+  }),
+  billHoldPrefix: (period: string) => `${HOLD_PREFIX}${period}#`,
+  billHoldsPrefix: HOLD_PREFIX,
+  billHoldIndex: (status: string, accountId: string, period: string, version: number) => ({
+    gsi2pk: keysOfIndexes.billHoldsWithStatus(status),
+    gsi2sk: `${period}#${accountId}#${versionKey(version)}`,
   }),
   run: (runId: string) => ({ pk: `RUN#${runId}`, sk: 'RUN' }),
   /** One billing chunk of a run's attempt, recorded once (its counts and the rows it rejected). */

@@ -111,7 +111,8 @@ export class DynamoNoticeStore implements NoticeStore {
     }
     return this.updateIf({
       Key: keys.notice(notice.accountId, notice.noticeId),
-      UpdateExpression: `SET ${sets.join(', ')}`,
+      // Any move ends the provider call the claim had started: its outcome is now recorded.
+      UpdateExpression: `SET ${sets.join(', ')} REMOVE providerCallPending`,
       ConditionExpression: `attribute_exists(pk) AND #status IN (${from.map((_, i) => `:from${i}`).join(', ')})`,
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: values,
@@ -143,6 +144,17 @@ export class DynamoNoticeStore implements NoticeStore {
       ReturnValues: 'ALL_NEW',
     });
     return out?.Attributes === undefined ? undefined : withoutKeys<StoredNotice>(out.Attributes);
+  }
+
+  async markProviderCallStarted(ref: NoticeRef): Promise<boolean> {
+    const out = await this.updateIf({
+      Key: keys.notice(ref.accountId, ref.noticeId),
+      UpdateExpression: 'SET providerCallPending = :true',
+      ConditionExpression: 'attribute_exists(pk) AND #status = :sending',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':true': true, ':sending': 'SENDING' },
+    });
+    return out !== undefined;
   }
 
   /** A conditional update; undefined when its condition failed. */

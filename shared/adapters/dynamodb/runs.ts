@@ -1,5 +1,12 @@
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { BillChunkTally, BillingProgress, BillingReject, RunRecord, RunStatus } from '#domain/run.ts';
+import type {
+  BillChunkTally,
+  BillingOutcomes,
+  BillingProgress,
+  BillingReject,
+  RunRecord,
+  RunStatus,
+} from '#domain/run.ts';
 import type { RunStore } from '#services/ports/stores.ts';
 import { keys, keysOfIndexes } from './keys.ts';
 import type { DynamoTable } from './table.ts';
@@ -10,6 +17,8 @@ const BILLING_COUNTERS = [
   'billsUnchanged',
   'continuityBreaks',
   'rowsRejected',
+  'billsHeld',
+  'accountsNotBilled',
 ] as const satisfies readonly (keyof BillChunkTally)[];
 
 /** What a chunk marker may hold of its rejected rows: well inside DynamoDB's 400 KB item limit. */
@@ -28,6 +37,30 @@ export function rejectsThatFit(rejects: readonly BillingReject[]): BillingReject
     if (Buffer.byteLength(JSON.stringify(cut)) <= MAX_STORED_REJECTS_BYTES) return cut;
   }
   throw new Error(`${rejects.length} rejected rows do not fit in one chunk marker; use smaller chunks`);
+}
+
+/** What a chunk marker may hold of its held and not-billed accounts, beside its rejects. */
+const MAX_STORED_OUTCOMES_BYTES = 80_000;
+const MAX_OUTCOME_TEXT = [500, 200, 80];
+
+/**
+ * A chunk's held and not-billed accounts as stored: reasons are cut shorter until they fit (ids,
+ * periods, versions and rules are never cut).
+ */
+export function outcomesThatFit(outcomes: BillingOutcomes): BillingOutcomes {
+  const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max)}…` : text);
+  let cut = outcomes;
+  for (const max of MAX_OUTCOME_TEXT) {
+    cut = {
+      held: outcomes.held.map((h) => ({
+        ...h,
+        reasons: h.reasons.map((r) => ({ rule: r.rule, message: clip(r.message, max) })),
+      })),
+      notBilled: outcomes.notBilled.map((n) => ({ ...n, reason: clip(n.reason, max) })),
+    };
+    if (Buffer.byteLength(JSON.stringify(cut)) <= MAX_STORED_OUTCOMES_BYTES) return cut;
+  }
+  return cut;
 }
 
 /** Runs and their billing chunks: a drop's processing, claimed by its content. */
@@ -98,6 +131,8 @@ export class DynamoRunStore implements RunStore {
       billsUnchanged: 0,
       continuityBreaks: 0,
       rowsRejected: 0,
+      billsHeld: 0,
+      accountsNotBilled: 0,
     };
     const started: RunRecord = { ...run, status: 'BILLING', billing };
     await this.table.client.send(
@@ -117,6 +152,7 @@ export class DynamoRunStore implements RunStore {
     chunk: number,
     tally: BillChunkTally,
     rejects: readonly BillingReject[],
+    outcomes: BillingOutcomes = { held: [], notBilled: [] },
   ): Promise<'recorded' | 'already-recorded' | 'stale'> {
     const marker = {
       ...keys.runChunk(runId, attempt, chunk),
@@ -124,6 +160,7 @@ export class DynamoRunStore implements RunStore {
       chunk,
       tally,
       rejects: JSON.stringify(rejectsThatFit(rejects)),
+      outcomes: JSON.stringify(outcomesThatFit(outcomes)),
       recordedAt: new Date().toISOString(),
     };
     try {
@@ -175,6 +212,22 @@ export class DynamoRunStore implements RunStore {
       .sort((a, b) => a.rowNumber - b.rowNumber);
   }
 
+  /** The accounts every chunk of an attempt held or could not bill, by account. */
+  async listBillingOutcomes(runId: string, attempt: string): Promise<BillingOutcomes> {
+    const items = await this.table.queryPrefix(keys.run(runId).pk, keys.runChunkPrefix(attempt), {
+      consistent: true,
+    });
+    const chunks = items
+      .filter((i) => typeof i.outcomes === 'string')
+      .map((i) => JSON.parse(i.outcomes as string) as BillingOutcomes);
+    const byAccount = <T extends { accountId: string; period: string }>(a: T, b: T) =>
+      a.accountId < b.accountId ? -1 : a.accountId > b.accountId ? 1 : a.period < b.period ? -1 : 1;
+    return {
+      held: chunks.flatMap((c) => c.held).sort(byAccount),
+      notBilled: chunks.flatMap((c) => c.notBilled).sort(byAccount),
+    };
+  }
+
   /** Ends a billing run; false when another chunk's finisher got there first. */
   finishBilling(run: RunRecord): Promise<boolean> {
     return this.table.putIf({
@@ -214,6 +267,8 @@ function toRunRecord(item: Record<string, unknown>): RunRecord {
       billsUnchanged: count('billsUnchanged'),
       continuityBreaks: count('continuityBreaks'),
       rowsRejected: count('rowsRejected'),
+      billsHeld: count('billsHeld'),
+      accountsNotBilled: count('accountsNotBilled'),
     },
   };
 }

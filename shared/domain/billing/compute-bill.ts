@@ -39,6 +39,12 @@ export interface BillInput {
   /** This account's meter reads for the period (several meters, meter_out + meter_in). */
   reads: readonly MeterReadRow[];
   period: Period;
+  /**
+   * The account has no earlier period (no read or bill before this one): a meter_in with no meter_out
+   * to pair is then a new connection, not a finding. A period holding the account's `connectedOn` is
+   * its first whatever this says.
+   */
+  firstPeriod?: boolean;
   /** Earlier bills of the account, for the comparison with the previous period and last year. */
   history?: readonly BillSummary[];
   /** Advice settings; `enabled: false` computes the bill alone (advice re-runs the engine that way). */
@@ -85,7 +91,8 @@ export function billWithContext(input: BillInput): { bill: BillDocument; ctx: Bi
   const month = monthOf(input.period);
   const versions = tariffVersions(input.tariffs, account.tariffId);
   const segments = tariffSegments(versions, month, account.tariffId);
-  const consumption = consumptionOf(input.reads, account.accountId, input.period);
+  const newConnection = input.firstPeriod === true || account.connectedOn?.startsWith(input.period) === true;
+  const consumption = consumptionOf(input.reads, account.accountId, input.period, newConnection);
   const findings: DataFinding[] = [...consumption.findings];
 
   // Basic charge by the account's method, over the days it is due; then the energy charge by ToU band.

@@ -17,11 +17,12 @@ import {
 import type { MeterReadRow, RegisterPair } from '../meter-read.ts';
 import type { TouBand } from '../primitives.ts';
 import { BillingInputError } from './errors.ts';
+import { demandOfChangedLines, type LineRead } from './incoming-lines.ts';
 
 /*
  * Consumption from register reads (billing-rules.md §2): register deltas × multiplier, roll-over at
  * 10^digits, meter changes as two segments, several meters summed, maximum demand summed over incoming
- * lines with a changed meter taking the larger of its two meters.
+ * lines (incoming-lines.ts: successive meters of one line take the largest of their demands).
  */
 
 export const BANDS: readonly TouBand[] = ['sharp', 'peak', 'flat', 'valley'];
@@ -185,33 +186,20 @@ function meterConsumption(row: MeterReadRow, findings: DataFinding[]): MeterCons
   };
 }
 
-interface ChangedMeter {
-  meter: MeterConsumption;
-  readAt: string;
-}
-
-const byReadAt = (a: ChangedMeter, b: ChangedMeter): number =>
-  a.readAt < b.readAt
-    ? -1
-    : a.readAt > b.readAt
-      ? 1
-      : a.meter.meterId < b.meter.meterId
-        ? -1
-        : a.meter.meterId > b.meter.meterId
-          ? 1
-          : 0;
-
-/** Sums an account's reads for one period. Throws BillingInputError for reads that cannot be billed. */
+/**
+ * Sums an account's reads for one period. Throws BillingInputError for reads that cannot be billed.
+ * `newConnection`: the period is the account's first, so a meter_in with nothing to replace is new.
+ */
 export function consumptionOf(
   reads: readonly MeterReadRow[],
   accountId: string,
   period: string,
+  newConnection = false,
 ): Consumption {
   if (reads.length === 0) throw new BillingInputError('reads', `no meter reads for account ${accountId}`);
   const findings: DataFinding[] = [];
   const meters: MeterConsumption[] = [];
-  const outs: ChangedMeter[] = [];
-  const ins: ChangedMeter[] = [];
+  const changing: LineRead[] = [];
   let maxDemandKw = FX_ZERO;
   for (let i = 0; i < reads.length; i++) {
     const row = reads[i]!;
@@ -236,28 +224,13 @@ export function consumptionOf(
     }
     const m = meterConsumption(row, findings);
     meters.push(m);
-    if (row.readType === 'meter_out') outs.push({ meter: m, readAt: row.readAt });
-    else if (row.readType === 'meter_in') ins.push({ meter: m, readAt: row.readAt });
+    // A meter that is its own incoming line adds its demand; the others' lines are worked out together.
+    if (row.meteringPointId !== undefined || row.readType === 'meter_out' || row.readType === 'meter_in')
+      changing.push({ row, demandKw: m.demandKw });
     else maxDemandKw = plus(maxDemandKw, m.demandKw);
   }
-  if (outs.length > 0 || ins.length > 0) {
-    // A changed meter is one incoming line: its demand is the larger of the old and the new meter's.
-    const o = outs;
-    const n = ins;
-    o.sort(byReadAt);
-    n.sort(byReadAt);
-    const pairs = Math.min(o.length, n.length);
-    for (let i = 0; i < pairs; i++)
-      maxDemandKw = plus(maxDemandKw, maxOf(o[i]!.meter.demandKw, n[i]!.meter.demandKw));
-    for (const { meter: unpaired } of [...o.slice(pairs), ...n.slice(pairs)]) {
-      maxDemandKw = plus(maxDemandKw, unpaired.demandKw);
-      findings.push({
-        code: 'UNPAIRED_METER_CHANGE',
-        meterId: unpaired.meterId,
-        message: `${unpaired.readType} read without a matching ${unpaired.readType === 'meter_out' ? 'meter_in' : 'meter_out'}; its demand is added as a separate line`,
-      });
-    }
-  }
+  if (changing.length > 0)
+    maxDemandKw = plus(maxDemandKw, demandOfChangedLines(changing, period, newConnection, findings));
   let totalKwh = FX_ZERO;
   let kvarhImport = FX_ZERO;
   let kvarhExport = FX_ZERO;
@@ -306,9 +279,6 @@ export function sumBands(
   if (valley !== undefined) bands.valley = valley;
   return bands;
 }
-
-/** The larger of two demands, the first when equal (as the engine always compared them). */
-const maxOf = (a: Fx, b: Fx): Fx => (cmp(a, b) >= 0 ? a : b);
 
 /**
  * The end reading of a register that advanced by `advance` from `start`: wraps at 10^register_digits when

@@ -52,6 +52,7 @@ const T = {
     advice: '节电建议',
     saving: '可节省',
     findings: '数据核查',
+    holds: '暂缓出账',
     explanations: '计算说明',
   },
   en: {
@@ -83,6 +84,7 @@ const T = {
     advice: 'Advice',
     saving: 'saving',
     findings: 'Data findings',
+    holds: 'holds the bill',
     explanations: 'How each line is computed',
   },
 } as const;
@@ -162,7 +164,9 @@ export function formatBillTable(bill: BillDocument, language: Language): string 
   if (bill.findings.length > 0) {
     out.push('', `${t.findings}${sep}`.trimEnd());
     for (const f of bill.findings)
-      out.push(`  - [${f.code}]${f.meterId === undefined ? '' : ` ${f.meterId}`} ${f.message}`);
+      out.push(
+        `  - [${f.code}]${f.severity === 'hold' ? ` (${t.holds})` : ''}${f.meterId === undefined ? '' : ` ${f.meterId}`} ${f.message}`,
+      );
   }
   out.push('', `${t.explanations}${sep}`.trimEnd());
   for (const l of bill.lines) out.push(`  ${l.label[language]}${sep}${l.explanation}`);

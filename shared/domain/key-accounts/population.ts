@@ -1,7 +1,10 @@
 import type { Account, AccountManager } from '../account.ts';
 import { daysInPeriod, shiftPeriod } from '../calendar/index.ts';
 import { divideHalfUp, Fx, toFixed } from '../decimal/fixed-point.ts';
+import { seededRandom } from '../seeded-random.ts';
 import type { UsageBill } from './usage.ts';
+
+export { seededRandom };
 
 /*
  * A generated population of key-account candidates with bill-like history, for tests, the CLI and demos.
@@ -33,18 +36,6 @@ export interface Population {
   accounts: Account[];
   bills: UsageBill[];
   managers: AccountManager[];
-}
-
-/** mulberry32: small, fast, good enough for test data; the same seed gives the same sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function normal(random: () => number): number {

@@ -1,12 +1,14 @@
 import { Readable } from 'node:stream';
+import type { BillHold, NewBillHold } from '#domain/bill-hold.ts';
 import { billContentHash, type SaveBillResult } from '#domain/bill-version.ts';
-import type { BillChunkTally, BillingReject, RunRecord, StagedRead } from '#domain/run.ts';
+import type { BillChunkTally, BillingOutcomes, BillingReject, RunRecord, StagedRead } from '#domain/run.ts';
 import type { RunReport } from '#domain/run-report/model.ts';
 import { type BillChunkDeps, billAccountChunk } from '../bill-account-chunk.ts';
 import { RUN_DROP_PREFIXES } from '../operator-command-schema.ts';
 import { checkOperatorDrop, type OperatorDropDeps } from '../operator-run-drop.ts';
 import type {
   BillChunkMessage,
+  BillHoldStore,
   BillStore,
   DropObjectStore,
   DropRef,
@@ -31,6 +33,7 @@ import { OperatorRefusal } from './refusal.ts';
 export type DryRunDeps = Pick<RunDropDeps, 'accounts' | 'readWindow' | 'accountsPerChunk' | 'now'> &
   Pick<BillChunkDeps, 'tariffs'> & { meterReads: Pick<MeterReadStore, 'getMeterReads'> } & RunReportDeps & {
     bills: Pick<BillStore, 'getBillHistory' | 'getLatestBill' | 'listBillsForPeriod'>;
+    holds: Pick<BillHoldStore, 'getHold' | 'listHolds'>;
   };
 
 /** `run-drop --dry-run`: the same checks as run-drop, for a meter-read drop; answers the run report. */
@@ -49,7 +52,7 @@ export async function dryRunMeterReadDrop(ref: DropRef, deps: DryRunDeps): Promi
   const runs = new MemoryRuns();
   const staging = new MemoryStaging();
   const objects = memoryWrites(deps.objects);
-  const bills = new MemoryBills(deps.bills);
+  const bills = new MemoryBills(deps.bills, deps.holds);
   const chunks: BillChunkMessage[] = [];
   const now = deps.now ?? (() => new Date());
   const read = await runMeterReadDrop(ref, {
@@ -69,6 +72,7 @@ export async function dryRunMeterReadDrop(ref: DropRef, deps: DryRunDeps): Promi
       tariffs: deps.tariffs,
       staging,
       bills,
+      holds: bills,
       meterReads: {
         getMeterReads: deps.meterReads.getMeterReads.bind(deps.meterReads),
         putMeterReads: async () => {},
@@ -107,6 +111,7 @@ type RunsUsed = Pick<
   | 'startBilling'
   | 'recordBillChunk'
   | 'listBillingRejects'
+  | 'listBillingOutcomes'
   | 'finishBilling'
 >;
 
@@ -114,6 +119,7 @@ type RunsUsed = Pick<
 class MemoryRuns implements RunsUsed {
   private readonly runs = new Map<string, RunRecord>();
   private readonly rejects: BillingReject[] = [];
+  private readonly outcomes: BillingOutcomes = { held: [], notBilled: [] };
 
   get(runId: string): RunRecord | undefined {
     return this.runs.get(runId);
@@ -138,6 +144,8 @@ class MemoryRuns implements RunsUsed {
       billsUnchanged: 0,
       continuityBreaks: 0,
       rowsRejected: 0,
+      billsHeld: 0,
+      accountsNotBilled: 0,
     };
     const started: RunRecord = { ...run, status: 'BILLING', billing };
     this.runs.set(run.runId, started);
@@ -149,6 +157,7 @@ class MemoryRuns implements RunsUsed {
     _chunk: number,
     tally: BillChunkTally,
     rejects: readonly BillingReject[],
+    outcomes?: BillingOutcomes,
   ) {
     const run = this.runs.get(runId)!;
     const billing = run.billing!;
@@ -162,13 +171,20 @@ class MemoryRuns implements RunsUsed {
         billsUnchanged: billing.billsUnchanged + tally.billsUnchanged,
         continuityBreaks: billing.continuityBreaks + tally.continuityBreaks,
         rowsRejected: billing.rowsRejected + tally.rowsRejected,
+        billsHeld: billing.billsHeld + tally.billsHeld,
+        accountsNotBilled: billing.accountsNotBilled + tally.accountsNotBilled,
       },
     });
     this.rejects.push(...rejects);
+    this.outcomes.held.push(...(outcomes?.held ?? []));
+    this.outcomes.notBilled.push(...(outcomes?.notBilled ?? []));
     return 'recorded' as const;
   }
   async listBillingRejects() {
     return [...this.rejects].sort((a, b) => a.rowNumber - b.rowNumber);
+  }
+  async listBillingOutcomes() {
+    return { held: [...this.outcomes.held], notBilled: [...this.outcomes.notBilled] };
   }
   async finishBilling(run: RunRecord) {
     this.runs.set(run.runId, run);
@@ -189,15 +205,43 @@ class MemoryStaging implements Pick<StagedReadStore, 'stageMeterReads' | 'getSta
   }
 }
 
-/** Bills compared with the stored latest version, as saveBill would, and kept here. */
-class MemoryBills implements Pick<BillStore, 'getBillHistory' | 'saveBill'> {
+/**
+ * Bills compared with the stored latest version, as saveBill would, and kept here with their holds; the
+ * holds of stored versions are read from the table, and superseding one is a write, so it is not done.
+ */
+class MemoryBills
+  implements
+    Pick<BillStore, 'getBillHistory' | 'saveBill'>,
+    Pick<BillHoldStore, 'getHold' | 'listHolds' | 'supersedeHold'>
+{
   private readonly saved: { runId: string; accountId: string; version: number; total: string }[] = [];
-  constructor(private readonly real: DryRunDeps['bills']) {}
+  private readonly holds = new Map<string, BillHold>();
+  constructor(
+    private readonly real: DryRunDeps['bills'],
+    private readonly realHolds: DryRunDeps['holds'],
+  ) {}
+
+  async getHold(accountId: string, period: string, version: number) {
+    return (
+      this.holds.get(`${accountId}|${period}|${version}`) ??
+      this.realHolds.getHold(accountId, period, version)
+    );
+  }
+  listHolds(accountId: string, period?: string) {
+    return this.realHolds.listHolds(accountId, period);
+  }
+  async supersedeHold() {
+    return true;
+  }
 
   getBillHistory(accountId: string, beforePeriod: string, limit?: number) {
     return this.real.getBillHistory(accountId, beforePeriod, limit);
   }
-  async saveBill(bill: Parameters<BillStore['saveBill']>[0], runId: string): Promise<SaveBillResult> {
+  async saveBill(
+    bill: Parameters<BillStore['saveBill']>[0],
+    runId: string,
+    hold?: NewBillHold,
+  ): Promise<SaveBillResult> {
     const latest = await this.real.getLatestBill(bill.accountId, bill.period);
     if (latest !== undefined && latest.contentHash === billContentHash(bill)) {
       return {
@@ -208,6 +252,17 @@ class MemoryBills implements Pick<BillStore, 'getBillHistory' | 'saveBill'> {
     }
     const version = (latest?.version ?? 0) + 1;
     this.saved.push({ runId, accountId: bill.accountId, version, total: bill.total });
+    if (hold !== undefined) {
+      this.holds.set(`${bill.accountId}|${bill.period}|${version}`, {
+        ...hold,
+        accountId: bill.accountId,
+        period: bill.period,
+        version,
+        status: 'HELD',
+        heldAt: new Date().toISOString(),
+        runId,
+      });
+    }
     return { outcome: 'created', version };
   }
   created(runId: string) {

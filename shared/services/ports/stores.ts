@@ -1,10 +1,18 @@
 import type { Account } from '#domain/account.ts';
 import type { BillDocument } from '#domain/bill.ts';
+import type { BillHold, BillHoldStatus, NewBillHold } from '#domain/bill-hold.ts';
 import type { SaveBillResult, StoredBill } from '#domain/bill-version.ts';
 import type { MeterReadRow } from '#domain/meter-read.ts';
 import type { NoticeChannel, NoticePlan, NoticeStatus, StoredNotice } from '#domain/notices.ts';
 import type { PaymentRow } from '#domain/payment.ts';
-import type { BillChunkTally, BillingReject, RunRecord, RunStatus, StagedRead } from '#domain/run.ts';
+import type {
+  BillChunkTally,
+  BillingOutcomes,
+  BillingReject,
+  RunRecord,
+  RunStatus,
+  StagedRead,
+} from '#domain/run.ts';
 import type { Tariff } from '#domain/tariff.ts';
 
 /*
@@ -42,13 +50,32 @@ export interface PaymentStore {
 }
 
 export interface BillStore {
-  /** Stores a new version unless the latest version has the same content. */
-  saveBill(bill: BillDocument, runId: string): Promise<SaveBillResult>;
+  /**
+   * Stores a new version unless the latest version has the same content; a new version with a hold is
+   * stored with its hold in one write, so nothing ever sees the version without it.
+   */
+  saveBill(bill: BillDocument, runId: string, hold?: NewBillHold): Promise<SaveBillResult>;
   getLatestBill(accountId: string, period: string): Promise<StoredBill | undefined>;
   getBill(accountId: string, period: string, version: number): Promise<StoredBill | undefined>;
   /** Earlier bills of an account (latest version of each period), newest first. */
   getBillHistory(accountId: string, beforePeriod: string, limit?: number): Promise<StoredBill[]>;
   listBillsForPeriod(period: string): Promise<StoredBill[]>;
+}
+
+/** Bill versions held for review (issue #12 item 3), beside the versions, never in their documents. */
+export interface BillHoldStore {
+  getHold(accountId: string, period: string, version: number): Promise<BillHold | undefined>;
+  /** The holds of every version of an account's period (of every period without one), oldest first. */
+  listHolds(accountId: string, period?: string): Promise<BillHold[]>;
+  /** Holds in a status (HELD: waiting for an operator), optionally of one period, by period and account. */
+  listHoldsByStatus(status: BillHoldStatus, period?: string): Promise<BillHold[]>;
+  /** HELD → RELEASED with who, why and when; false when the hold was not HELD. */
+  releaseHold(
+    hold: Pick<BillHold, 'accountId' | 'period' | 'version'>,
+    release: NonNullable<BillHold['release']>,
+  ): Promise<boolean>;
+  /** HELD → SUPERSEDED by a newer version; false when the hold was not HELD. */
+  supersedeHold(hold: Pick<BillHold, 'accountId' | 'period' | 'version'>, by: number): Promise<boolean>;
 }
 
 export type ChunkRecordOutcome = 'recorded' | 'already-recorded' | 'stale';
@@ -75,9 +102,12 @@ export interface RunStore {
     chunk: number,
     tally: BillChunkTally,
     rejects: readonly BillingReject[],
+    outcomes?: BillingOutcomes,
   ): Promise<ChunkRecordOutcome>;
   /** The rows every chunk of an attempt rejected while billing, in row order. */
   listBillingRejects(runId: string, attempt: string): Promise<BillingReject[]>;
+  /** The accounts every chunk of an attempt held or could not bill (whole lists; the run record's are cut). */
+  listBillingOutcomes(runId: string, attempt: string): Promise<BillingOutcomes>;
   /** Ends a billing run; false when another chunk's finisher got there first. */
   finishBilling(run: RunRecord): Promise<boolean>;
 }
@@ -119,6 +149,11 @@ export interface NoticeStore {
     ref: Pick<StoredNotice, 'accountId' | 'noticeId'>,
     staleBefore: string,
   ): Promise<StoredNotice | undefined>;
+  /**
+   * Records, just before the provider is called, that a call of this SENDING claim has started
+   * (`providerCallPending`). False when the notice is no longer SENDING: the caller must not send.
+   */
+  markProviderCallStarted(ref: Pick<StoredNotice, 'accountId' | 'noticeId'>): Promise<boolean>;
 }
 
 /** Addresses that must not be sent to again (hard bounce, complaint, opt-out), by recipientKey. */
@@ -155,6 +190,7 @@ export interface Stores {
   meterReads: MeterReadStore;
   payments: PaymentStore;
   bills: BillStore;
+  holds: BillHoldStore;
   runs: RunStore;
   staging: StagedReadStore;
   notices: NoticeStore;

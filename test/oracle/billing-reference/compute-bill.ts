@@ -30,6 +30,8 @@ export interface BillInput {
   /** This account's meter reads for the period (several meters, meter_out + meter_in). */
   reads: readonly MeterReadRow[];
   period: Period;
+  /** No earlier period: a meter_in with nothing to replace is a new connection (so is connectedOn's period). */
+  firstPeriod?: boolean;
   /** Earlier bills of the account, for the comparison with the previous period and last year. */
   history?: readonly BillSummary[];
   /** Advice settings; `enabled: false` computes the bill alone (advice re-runs the engine that way). */
@@ -512,7 +514,10 @@ export function computeBillWithoutAdvice(input: BillInput): BillDocument {
   const month = parsePeriod(input.period);
   const versions = tariffVersions(input.tariffs, account.tariffId);
   const segments = tariffSegments(versions, month, account.tariffId);
-  const consumption = consumptionOf(input.reads, account.accountId, input.period);
+  const firstPeriod =
+    input.firstPeriod === true ||
+    (account.connectedOn !== undefined && account.connectedOn.slice(0, 7) === input.period);
+  const consumption = consumptionOf(input.reads, account.accountId, input.period, firstPeriod);
   const findings: DataFinding[] = [...consumption.findings];
 
   const periods = basicPeriods(acc, month, segments, findings);

@@ -159,7 +159,54 @@ function meterConsumption(row: MeterReadRow, findings: DataFinding[]): MeterCons
   };
 }
 
-const byReadAt = (a: MeterConsumption & { readAt: string }, b: MeterConsumption & { readAt: string }) =>
+type Changed = MeterConsumption & { readAt: string; row: MeterReadRow };
+
+const described = (row: MeterReadRow): string =>
+  `${row.readType} of meter ${row.meterId} (read_at ${row.readAt}, kwh_total ${row.kwhTotal.start} → ${row.kwhTotal.end})`;
+
+const unpairedFinding = (row: MeterReadRow, why: string, demand: string): DataFinding => ({
+  code: 'UNPAIRED_METER_CHANGE',
+  meterId: row.meterId,
+  message: `${described(row)} cannot be paired: ${why}; ${demand}`,
+});
+
+/**
+ * A metering point's changed meters in reading order must be removed meters (meter_out) and then one new
+ * meter (meter_in); a meter in service all period (actual, estimated) only when it is the point's only one.
+ */
+function chainFindings(
+  point: string,
+  chain: readonly Changed[],
+  period: string,
+  firstPeriod: boolean,
+): DataFinding[] {
+  const at = `metering point ${point} in ${period}`;
+  const demand = `its demand counts in the line of metering point ${point}`;
+  const found: DataFinding[] = [];
+  const changes = chain.filter((c) => c.readType === 'meter_out' || c.readType === 'meter_in');
+  for (const c of chain) {
+    let why: string | undefined;
+    if (c.readType === 'actual' || c.readType === 'estimated') {
+      if (chain.length > 1)
+        why = `it is read as in service the whole period, yet ${at} has ${chain.length} meters: which meter it followed or preceded cannot be told`;
+    } else {
+      const i = changes.indexOf(c);
+      const isLast = i === changes.length - 1;
+      if (c.readType === 'meter_out') {
+        if (isLast) why = `no meter_in follows it at ${at}: the meter that replaced it is not in the reads`;
+      } else if (!isLast) {
+        const next = changes[i + 1]!;
+        why = `it is read before ${next.readType} of meter ${next.meterId} (read_at ${next.readAt}) at ${at}: a new meter's first period ends the sequence`;
+      } else if (chain.length === 1 && !firstPeriod) {
+        why = `it is the only read of ${at} and not the account's first period: the meter it replaced has no meter_out`;
+      }
+    }
+    if (why !== undefined) found.push(unpairedFinding(c.row, why, demand));
+  }
+  return found;
+}
+
+const byReadAt = (a: Changed, b: Changed) =>
   a.readAt < b.readAt
     ? -1
     : a.readAt > b.readAt
@@ -175,13 +222,15 @@ export function consumptionOf(
   reads: readonly MeterReadRow[],
   accountId: string,
   period: string,
+  firstPeriod = false,
 ): Consumption {
   if (reads.length === 0) throw new BillingInputError('reads', `no meter reads for account ${accountId}`);
   const findings: DataFinding[] = [];
   const seen = new Set<string>();
   const meters: MeterConsumption[] = [];
-  const outs: (MeterConsumption & { readAt: string })[] = [];
-  const ins: (MeterConsumption & { readAt: string })[] = [];
+  const outs: Changed[] = [];
+  const ins: Changed[] = [];
+  const points = new Map<string, Changed[]>();
   let maxDemandKw = dec(0);
   for (const row of reads) {
     if (row.accountId !== accountId)
@@ -203,22 +252,43 @@ export function consumptionOf(
     seen.add(key);
     const m = meterConsumption(row, findings);
     meters.push(m);
-    if (row.readType === 'meter_out') outs.push({ ...m, readAt: row.readAt });
-    else if (row.readType === 'meter_in') ins.push({ ...m, readAt: row.readAt });
+    const changed = { ...m, readAt: row.readAt, row };
+    if (row.meteringPointId !== undefined)
+      points.set(row.meteringPointId, [...(points.get(row.meteringPointId) ?? []), changed]);
+    else if (row.readType === 'meter_out') outs.push(changed);
+    else if (row.readType === 'meter_in') ins.push(changed);
     else maxDemandKw = maxDemandKw.plus(m.demandKw);
   }
-  // A changed meter is one incoming line: its demand is the larger of the old and the new meter's.
+  // A metering point is one incoming line: the largest demand of its meters, however many there were.
+  for (const point of [...points.keys()].sort()) {
+    const chain = points.get(point)!.sort(byReadAt);
+    maxDemandKw = maxDemandKw.plus(chain.map((c) => c.demandKw).reduce((a, b) => maxOf(a, b)));
+    findings.push(...chainFindings(point, chain, period, firstPeriod));
+  }
+  // Without metering points a meter_out and a meter_in are one line: the larger of the two demands.
   outs.sort(byReadAt);
   ins.sort(byReadAt);
+  const counts = `the account has ${outs.length} meter_out and ${ins.length} meter_in reads in ${period} without a metering_point_id`;
+  const guessing = outs.length > 1 || ins.length > 1;
   const pairs = Math.min(outs.length, ins.length);
-  for (let i = 0; i < pairs; i++) maxDemandKw = maxDemandKw.plus(maxOf(outs[i]!.demandKw, ins[i]!.demandKw));
+  for (let i = 0; i < pairs; i++) {
+    maxDemandKw = maxDemandKw.plus(maxOf(outs[i]!.demandKw, ins[i]!.demandKw));
+    if (guessing)
+      findings.push({
+        code: 'METER_PAIRING_GUESSED',
+        meterId: outs[i]!.meterId,
+        message: `${described(outs[i]!.row)} paired with ${described(ins[i]!.row)} by reading time, a guess: ${counts}, so nothing says which meters share an incoming line; the line's demand is the larger of the two. The bill is held until an operator checks the pairing`,
+        severity: 'hold',
+      });
+  }
   for (const unpaired of [...outs.slice(pairs), ...ins.slice(pairs)]) {
     maxDemandKw = maxDemandKw.plus(unpaired.demandKw);
-    findings.push({
-      code: 'UNPAIRED_METER_CHANGE',
-      meterId: unpaired.meterId,
-      message: `${unpaired.readType} read without a matching ${unpaired.readType === 'meter_out' ? 'meter_in' : 'meter_out'}; its demand is added as a separate line`,
-    });
+    if (unpaired.readType === 'meter_in' && firstPeriod && outs.length === 0) continue;
+    const why =
+      unpaired.readType === 'meter_out'
+        ? `no meter_in is left to pair it with: ${counts}`
+        : `no meter_out is left to pair it with and it is not the account's first period: ${counts}`;
+    findings.push(unpairedFinding(unpaired.row, why, 'its demand is added as a line of its own'));
   }
   let totalKwh = dec(0);
   let kvarhImport = dec(0);

@@ -4,7 +4,7 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { classifySendFailure, withSendOutcomeErrors } from '#adapters/aws-errors.ts';
 import { sendingClientOptions } from '#adapters/clients.ts';
-import { AmbiguousSendError, TransientError } from '#services/ports/index.ts';
+import { AmbiguousSendError, type SendHooks, TransientError } from '#services/ports/index.ts';
 
 /*
  * The clients that send make one attempt, and say whether a failed send may have reached the customer:
@@ -183,6 +183,36 @@ describe('the sending clients against a provider that loses its answers', () => 
     expect(error).toBeInstanceOf(TransientError);
     expect(error).not.toBeInstanceOf(AmbiguousSendError);
     expect(requests).toHaveLength(1);
+  });
+
+  it.each([
+    ['SES', (hooks: SendHooks) => providers().then((p) => p.sendEmail(email, hooks))],
+    ['SNS', (hooks: SendHooks) => providers().then((p) => p.sendSms(sms, hooks))],
+  ])('%s: runs beforeTransmit once the request is signed, before it leaves', async (_p, send) => {
+    answer = 'accept';
+    const seen: string[] = [];
+    await send({
+      beforeTransmit: async () => {
+        seen.push(`hook with ${requests.length} requests at the provider`);
+      },
+    });
+    expect(seen).toEqual(['hook with 0 requests at the provider']);
+    expect(requests).toHaveLength(1);
+  });
+
+  it.each([
+    ['SES', (hooks: SendHooks) => providers().then((p) => p.sendEmail(email, hooks))],
+    ['SNS', (hooks: SendHooks) => providers().then((p) => p.sendSms(sms, hooks))],
+  ])('%s: a beforeTransmit that throws keeps the request here, its error thrown as is', async (_p, send) => {
+    answer = 'accept';
+    class ClaimGone extends Error {}
+    const error = await send({
+      beforeTransmit: async () => {
+        throw new ClaimGone('claim lost');
+      },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ClaimGone);
+    expect(requests).toHaveLength(0);
   });
 
   it('SES: an internal failure (5xx that does not say it refused) is ambiguous, after one attempt', async () => {

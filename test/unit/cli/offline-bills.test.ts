@@ -43,3 +43,53 @@ describe('offline bills', () => {
     }
   });
 });
+
+describe('offline bills follow the pipeline’s plausibility policy', () => {
+  const rows = generateMeterReadRows(generated, '2026-10');
+  const swapped = () =>
+    toCsv(rows.map((r, i) => (i === 0 ? { ...r, multiplier: String(Number(r.multiplier) * 10) } : r)));
+
+  it('marks a bill read with a multiplier ten times too large held, with the reasons, and bills the rest', async () => {
+    const result = await bills(swapped());
+    const [first, ...others] = result.bills;
+    expect(first).toMatchObject({ accountId: accounts[0]!.accountId, held: true });
+    expect('held' in first! && first.holdReasons.map((r) => r.rule)).toEqual([
+      expect.stringMatching(/^demand-over-(contract|capacity)$/),
+    ]);
+    expect(others.every((b) => !('held' in b))).toBe(true);
+    expect(result.counts).toMatchObject({
+      rows: 3,
+      accepted: 3,
+      rejected: 0,
+      accountsBilled: 3,
+      billsHeld: 1,
+    });
+    expect(result.plausibilityPolicy).toBe('2026-12.1');
+  });
+
+  it('lists an account whose reads the engine refuses under accountsNotBilled, its rows rejected', async () => {
+    const conflicting = { ...rows[0]!, kwh_total_end: String(Number(rows[0]!.kwh_total_end) + 1) };
+    const result = await bills(toCsv([...rows, conflicting]));
+    expect(result.accountsNotBilled).toEqual([
+      {
+        accountId: accounts[0]!.accountId,
+        period: '2026-10',
+        reason: expect.stringContaining('has two actual reads in 2026-10'),
+      },
+    ]);
+    expect(result.rejects.map((r) => r.rowNumber)).toEqual([1, 4]);
+    expect(result.counts).toMatchObject({
+      rows: 4,
+      accepted: 2,
+      rejected: 2,
+      accountsBilled: 2,
+      billsHeld: 0,
+    });
+  });
+
+  it('bills an exact duplicate row once, as the pipeline does', async () => {
+    const result = await bills(toCsv([...rows, rows[0]!]));
+    expect(result.accountsNotBilled).toEqual([]);
+    expect(result.counts).toMatchObject({ rows: 4, accepted: 4, rejected: 0, accountsBilled: 3 });
+  });
+});

@@ -1,19 +1,19 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { METER_READ_COLUMNS, MeterReadRowSchema } from '#domain/meter-read.ts';
+import { METER_READ_FEED_COLUMNS, MeterReadRowSchema } from '#domain/meter-read.ts';
 import { compareDecimals } from '#domain/meter-read-bounds.ts';
 import { certainMeterRead } from '#domain/meter-read-check.ts';
 import { meterCells } from './fixtures.ts';
 
 /*
  * The ingest fast path (certainMeterRead) against the schema it stands in for. A row's cells are given to
- * the schema as its object keyed by column and to the fast path as the array in METER_READ_COLUMNS order
+ * the schema as its object keyed by column and to the fast path as the array in METER_READ_FEED_COLUMNS order
  * that the drop reader builds from the same record.
  */
 
 type Cells = Record<string, unknown>;
 
-const inColumnOrder = (cells: Cells): unknown[] => METER_READ_COLUMNS.map((column) => cells[column]);
+const inColumnOrder = (cells: Cells): unknown[] => METER_READ_FEED_COLUMNS.map((column) => cells[column]);
 
 type Outcome = 'fast' | 'zod only' | 'rejected';
 
@@ -112,8 +112,13 @@ const validCells: fc.Arbitrary<Cells> = fc
       fc.oneof(fc.integer({ min: 9, max: 15 }).map(String), fc.constantFrom('', ' ', '09', ' 9 ')),
       { nil: undefined },
     ),
+    // The optional metering point (issue #12): absent column, blank cell, or an id.
+    metering_point_id: fc.option(
+      fc.oneof(fc.stringMatching(/^[A-Za-z0-9_-]{1,32}$/), fc.constantFrom('', ' ', '\u3000')),
+      { nil: undefined },
+    ),
   })
-  .map(({ sharp, export: kvarhExport, register_digits, ...required }) => {
+  .map(({ sharp, export: kvarhExport, register_digits, metering_point_id, ...required }) => {
     const cells: Cells = { ...required };
     // A valid row's readings do not go backwards: each pair ordered start ≤ end.
     for (const prefix of ['kwh_total', 'kwh_peak', 'kwh_flat', 'kwh_valley', 'kvarh'])
@@ -127,6 +132,7 @@ const validCells: fc.Arbitrary<Cells> = fc
         orderPair(cells, `${prefix}_start`, `${prefix}_end`);
     }
     if (register_digits !== undefined) cells.register_digits = register_digits;
+    if (metering_point_id !== undefined) cells.metering_point_id = metering_point_id;
     return cells;
   });
 
@@ -184,6 +190,14 @@ const TRICKY = [
   'A'.repeat(21),
   'M_1-2',
   'B'.repeat(33),
+  'MP-0001',
+  'P'.repeat(32),
+  'P'.repeat(33),
+  ' MP-1',
+  'MP-1 ',
+  'MP\u00071',
+  'MP\u202e1',
+  'MP.1',
 ];
 
 type Mutation =
@@ -193,7 +207,7 @@ type Mutation =
   | { kind: 'drop'; column: number }
   | { kind: 'not a string'; column: number; value: unknown };
 
-const column = fc.nat({ max: METER_READ_COLUMNS.length - 1 });
+const column = fc.nat({ max: METER_READ_FEED_COLUMNS.length - 1 });
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   {
     weight: 4,
@@ -223,7 +237,7 @@ const mutation: fc.Arbitrary<Mutation> = fc.oneof(
 function mutate(cells: Cells, mutations: readonly Mutation[]): Cells {
   const out = { ...cells };
   for (const m of mutations) {
-    const name = METER_READ_COLUMNS[m.column]!;
+    const name = METER_READ_FEED_COLUMNS[m.column]!;
     const value = typeof out[name] === 'string' ? (out[name] as string) : '';
     switch (m.kind) {
       case 'set':
@@ -279,5 +293,19 @@ describe('the fast meter-read row check (property, against MeterReadRowSchema)',
     expect(compare({ ...example, kwh_sharp_end: ' ' })).toBe('rejected');
     expect(compare({ ...example, register_digits: '16' })).toBe('rejected');
     expect(compare({ ...example, register_digits: ' 6 ' })).toBe('fast');
+  });
+
+  it('takes a metering point with the row, blank as none, and leaves a malformed one to the schema to reject', () => {
+    const example: Cells = meterCells();
+    expect(compare({ ...example, metering_point_id: 'MP-0001' })).toBe('fast');
+    expect(
+      certainMeterRead(inColumnOrder({ ...example, metering_point_id: 'MP-0001' }))?.meteringPointId,
+    ).toBe('MP-0001');
+    expect(compare({ ...example, metering_point_id: '' })).toBe('fast');
+    expect(certainMeterRead(inColumnOrder({ ...example, metering_point_id: ' ' }))).not.toHaveProperty(
+      'meteringPointId',
+    );
+    for (const bad of ['P'.repeat(33), 'MP\u00071', ' MP-1', 'MP.1', '计量点1'])
+      expect(compare({ ...example, metering_point_id: bad }), bad).toBe('rejected');
   });
 });

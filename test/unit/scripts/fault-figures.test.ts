@@ -51,6 +51,14 @@ describe('countDeliveries (fault suite figures)', () => {
     expect(figures).toMatchObject({ lost: 0, failed: 1 });
   });
 
+  it('allows the counted resend of an SMS preview (its sender stopped mid-call), not of an email one', () => {
+    const figures = countDeliveries(
+      [preview(1, 'sms', { uncertainResends: 1 })],
+      [sms('13900000001'), sms('13900000001')],
+    );
+    expect(figures).toMatchObject({ sent: 2, duplicated: 1, allowedDuplicates: 1, unexplainedDuplicates: 0 });
+  });
+
   it('counts a duplicate preview as unexplained, even if the notice claims resends', () => {
     const figures = countDeliveries(
       [preview(1, 'email', { uncertainResends: 1 })],

@@ -50,6 +50,7 @@ async function billChunk(staged: readonly MeterReadRow[], stored: readonly Meter
           return 'recorded';
         },
         listBillingRejects: async () => [],
+        listBillingOutcomes: async () => ({ held: [], notBilled: [] }),
         finishBilling: async () => false,
       },
       accounts: { getAccounts: async () => new Map([[account.accountId, account]]) },
@@ -62,6 +63,7 @@ async function billChunk(staged: readonly MeterReadRow[], stored: readonly Meter
           return { outcome: 'created', version: 1 };
         },
       },
+      holds: { getHold: async () => undefined, listHolds: async () => [], supersedeHold: async () => true },
       meterReads: {
         getMeterReads: async (_id, period) => stored.filter((r) => r.period === period),
         putMeterReads: async (rows) => void put.push(...rows),
@@ -124,5 +126,29 @@ describe('bill-chunk bills an account from all its meters or not at all', () => 
     const out = await billChunk([estimate], [...september, ...october]);
     expect(out.tally).toMatchObject({ accountsBilled: 1 });
     expect(out.deleted).toEqual([ofMeter(october, meter1)]);
+  });
+});
+
+describe('bill-chunk tells a new connection from an unpaired meter change (issue #12)', () => {
+  const newMeters = october.map((r) => ({ ...r, readType: 'meter_in' as const }));
+
+  it('bills new meters (meter_in, nothing held before) of the account’s first period without a finding', async () => {
+    const out = await billChunk(newMeters, []);
+    expect(out.tally).toMatchObject({ accountsBilled: 1, rowsRejected: 0 });
+    expect(out.saved[0]!.findings.map((f) => f.code)).not.toContain('UNPAIRED_METER_CHANGE');
+  });
+
+  it('reports a meter_in with no meter_out when the account was read before', async () => {
+    const replaced = [
+      ofMeter(october, meter1),
+      { ...ofMeter(october, meter2), readType: 'meter_in' as const },
+    ];
+    const september1 = september.map((r) =>
+      r.meterId === meter2 ? { ...r, readType: 'meter_out' as const } : r,
+    );
+    const out = await billChunk(replaced, september1);
+    expect(out.saved[0]!.findings).toContainEqual(
+      expect.objectContaining({ code: 'UNPAIRED_METER_CHANGE', meterId: meter2 }),
+    );
   });
 });

@@ -18,6 +18,13 @@ export const defer = {
   reason: 'plant restart',
 };
 export const exempt = { ...approve, command: 'exempt-disconnection', reason: 'hospital supply' };
+export const releaseBill = {
+  command: 'release-bill',
+  accountId: '3100012345',
+  period: '2026-10',
+  by: '王经理',
+  reason: 'new CT fitted: the multiplier is right',
+};
 
 /** Broken, oversized and hostile values for every command, and the field each answer must name. */
 export const HOSTILE: [string, Record<string, unknown>, string][] = [
@@ -122,4 +129,19 @@ export const HOSTILE: [string, Record<string, unknown>, string][] = [
   ['a dry run given as text', { ...runDrop, dryRun: 'true' }, 'dryRun'],
   ['a dry run given as 1', { ...runDrop, dryRun: 1 }, 'dryRun'],
   ['check-drops with a field', { command: 'check-drops', period: '2026-10' }, ''],
+  ['a 1 MB account id to release', { ...releaseBill, accountId: MB }, 'accountId'],
+  ['a release of a 1 MB period', { ...releaseBill, period: MB }, 'period'],
+  ['a release of period 2026-13', { ...releaseBill, period: '2026-13' }, 'period'],
+  ['a release of version 0', { ...releaseBill, version: 0 }, 'version'],
+  ['a release of version 1e300', { ...releaseBill, version: 1e300 }, 'version'],
+  ['a release of a version as text', { ...releaseBill, version: '1' }, 'version'],
+  ['a release by a 1 MB name', { ...releaseBill, by: MB }, 'by'],
+  ['a release by a blank name', { ...releaseBill, by: '  ' }, 'by'],
+  ['a release with a 1 MB reason', { ...releaseBill, reason: MB }, 'reason'],
+  ['a release with a reason of 501 characters', { ...releaseBill, reason: '核'.repeat(501) }, 'reason'],
+  ['a release with a forged log line', { ...releaseBill, reason: 'ok\n{"level":"ERROR"}' }, 'reason'],
+  ['a release without a reason', { ...releaseBill, reason: undefined }, 'reason'],
+  ['a release with an extra field', { ...releaseBill, force: true }, ''],
+  ['held bills of a 1 MB period', { command: 'list-held-bills', period: MB }, 'period'],
+  ['held bills of an account', { command: 'list-held-bills', accountId: '3100012345' }, ''],
 ];

@@ -32,6 +32,18 @@ describe('operator commands', () => {
     [{ command: 'show-bill', accountId: '3100012345', period: '2026-10', version: 2 }],
     [{ command: 'list-notices', accountId: '3100012345' }],
     [{ command: 'release-deferred' }],
+    [{ command: 'list-held-bills' }],
+    [{ command: 'list-held-bills', period: '2026-10' }],
+    [
+      {
+        command: 'release-bill',
+        accountId: '3100012345',
+        period: '2026-10',
+        version: 2,
+        by: '王经理',
+        reason: 'checked with metering',
+      },
+    ],
     [
       {
         command: 'set-key-override',

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Account } from '#domain/account.ts';
+import type { BillHold } from '#domain/bill-hold.ts';
 import type { StoredBill } from '#domain/bill-version.ts';
 import type { KeySelectionRecord } from '#domain/key-accounts/index.ts';
 import type { NoticePlan, StoredNotice } from '#domain/notices.ts';
@@ -23,11 +24,17 @@ const account: Account = {
 };
 
 /** A table with one account, one bill due 2026-12-20, and (maybe) a key-account selection. */
-function fakes(selection: KeySelectionRecord | undefined) {
+function fakes(selection: KeySelectionRecord | undefined, hold?: BillHold) {
   const created: NoticePlan[] = [];
   const queued: NoticeMessage[] = [];
   const accounts = { getAccount: async () => account };
-  const bills = { getBill: async () => ({ document: { dueDate: '2026-12-20' } }) as StoredBill };
+  const bills = {
+    getBill: async () =>
+      ({
+        document: { dueDate: '2026-12-20', total: '1234.50', consumption: { totalKwh: '5000' } },
+      }) as StoredBill,
+  };
+  const holds = { getHold: async () => hold };
   const keyAccounts = { getKeySelectionBefore: async () => selection } as Pick<
     KeyAccountStore,
     'getKeySelectionBefore'
@@ -39,7 +46,7 @@ function fakes(selection: KeySelectionRecord | undefined) {
     },
   };
   const queue: NoticeQueue = { enqueue: async (m) => void queued.push(...m) };
-  return { accounts, bills, keyAccounts, notices, queue, created, queued };
+  return { accounts, bills, holds, keyAccounts, notices, queue, created, queued };
 }
 
 const bill = { accountId: account.accountId, period: '2026-11', version: 1 };
@@ -80,5 +87,58 @@ describe('bill-preview planning by service plan', () => {
     await planBillNotices(bill, { ...f, now });
     expect(f.created.map((p) => p.channel)).toEqual(['email']);
     expect(f.created[0]!.evidence).toMatchObject({ servicePlan: { isKey: false } });
+  });
+});
+
+describe('planning for a held bill', () => {
+  const hold: BillHold = {
+    accountId: account.accountId,
+    period: '2026-11',
+    version: 1,
+    status: 'HELD',
+    heldAt: '2026-12-01T01:00:00Z',
+    policyVersion: '2026-12.1',
+    reasons: [{ rule: 'total-vs-previous-period', message: "total ¥123450.00 is 10× 2026-10's ¥12345.00" }],
+  };
+
+  it('plans no preview and tells the account manager once, by email, why it is held', async () => {
+    const f = fakes(undefined, hold);
+    const answer = await planBillNotices(bill, { ...f, now });
+    expect(answer).toEqual({ planned: 1, enqueued: 1, held: true });
+    expect(f.created).toHaveLength(1);
+    const [notice] = f.created;
+    expect(notice).toMatchObject({
+      kind: 'bill-held',
+      noticeId: 'HELD#2026-11#V1#AM001',
+      channel: 'email',
+      recipient: { role: 'account-manager', address: 'am@example.cn' },
+    });
+    expect(notice!.content!.text).toContain("total ¥123450.00 is 10× 2026-10's ¥12345.00");
+    expect(notice!.content!.text).toContain(
+      'release-bill --account-id 3100012345 --period 2026-11 --version 1',
+    );
+  });
+
+  it("keeps the customer's contacts out of the manager's notice", async () => {
+    const f = fakes(undefined, hold);
+    await planBillNotices(bill, { ...f, now });
+    const text = JSON.stringify(f.created[0]!.content);
+    expect(text).not.toContain('zw@plant.example.cn');
+    expect(text).not.toContain('13812345678');
+  });
+
+  it('plans the previews once the hold is released', async () => {
+    const f = fakes(undefined, { ...hold, status: 'RELEASED' });
+    await planBillNotices(bill, { ...f, now });
+    expect(f.created.map((p) => [p.kind, p.channel])).toEqual([
+      ['bill-preview', 'email'],
+      ['bill-preview', 'sms'],
+    ]);
+  });
+
+  it('plans nothing for a version a corrected drop superseded before its event arrived', async () => {
+    const f = fakes(undefined, { ...hold, status: 'SUPERSEDED', supersededBy: 2 });
+    expect(await planBillNotices(bill, { ...f, now })).toEqual({ planned: 0, enqueued: 0, held: true });
+    expect(f.created).toEqual([]);
   });
 });

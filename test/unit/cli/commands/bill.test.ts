@@ -100,7 +100,7 @@ describe('bill command', () => {
     const { code, stdout } = await cli('bill', ...inputs().slice(0, -1), '2026-09-15T00:00:00+08:00');
     expect(code).toBe(1);
     const result = JSON.parse(stdout) as { counts: unknown; rejects: { column: string; reason: string }[] };
-    expect(result.counts).toEqual({ rows: 3, accepted: 0, rejected: 3 });
+    expect(result.counts).toEqual({ rows: 3, accepted: 0, rejected: 3, accountsBilled: 0, billsHeld: 0 });
     expect(result.rejects[0]).toMatchObject({
       column: 'period',
       reason: expect.stringMatching(/in the future/),
@@ -111,5 +111,28 @@ describe('bill command', () => {
     const { code, stderr } = await cli('bill', ...inputs().slice(0, -1), 'tomorrow');
     expect(code).toBe(2);
     expect(stderr).toBe('error: bill: --now is not an ISO 8601 instant: tomorrow\n');
+  });
+
+  it('says which bill the pipeline would hold and why, in JSON and in the table, exit 1', async () => {
+    const reads = (await readFile(file('reads.csv'), 'utf-8')).split('\n');
+    const header = reads[0]!.split(',');
+    const cells = reads[1]!.split(',');
+    const at = header.indexOf('multiplier');
+    cells[at] = String(Number(cells[at]) * 10);
+    await writeFile(file('reads-x10.csv'), [reads[0], cells.join(','), ...reads.slice(2)].join('\n'));
+    const swapped = inputs().map((a) => (a === file('reads.csv') ? file('reads-x10.csv') : a));
+    const json = await cli('bill', ...swapped, '--json');
+    expect(json.code).toBe(1);
+    const result = JSON.parse(json.stdout) as {
+      counts: { billsHeld: number };
+      bills: { held?: boolean; holdReasons?: { rule: string }[] }[];
+    };
+    expect(result.counts.billsHeld).toBe(1);
+    expect(result.bills.filter((b) => b.held === true)).toHaveLength(1);
+    const table = await cli('bill', ...swapped, '--format', 'table', '--language', 'en');
+    expect(table.code).toBe(1);
+    expect(table.stdout).toMatch(
+      /HELD for review \(the pipeline sends no preview until released\):\n {2}- maximum demand/,
+    );
   });
 });

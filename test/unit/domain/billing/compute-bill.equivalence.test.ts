@@ -177,7 +177,13 @@ describe('optimised bill engine', () => {
 
   const reading = (units: number): string => new Dec(units).div(10_000).toFixed();
 
-  function row(spec: MeterSpec, meterId: string, readType: MeterReadRow['readType'], period: string) {
+  function row(
+    spec: MeterSpec,
+    meterId: string,
+    readType: MeterReadRow['readType'],
+    period: string,
+    line: { day?: number; point?: string } = {},
+  ) {
     const cells = Object.fromEntries(METER_READ_COLUMNS.map((c) => [c, ''])) as Record<string, string>;
     // Without register_digits a register wraps at its start reading's integer digits: 10^7 here.
     const wrap = 10 ** (spec.digits ?? 7) * 10_000;
@@ -194,8 +200,9 @@ describe('optimised bill engine', () => {
       account_id: 'A1',
       meter_id: meterId,
       period,
-      read_at: `${period}-20T12:00:00+08:00`,
+      read_at: `${period}-${String(line.day ?? 20).padStart(2, '0')}T12:00:00+08:00`,
       read_type: readType === 'actual' && spec.estimated ? 'estimated' : readType,
+      metering_point_id: line.point ?? '',
       multiplier: spec.multiplier,
       max_demand_kw: reading(spec.demand),
       register_digits: spec.digits === undefined ? '' : String(spec.digits),
@@ -228,7 +235,17 @@ describe('optimised bill engine', () => {
         { nil: undefined },
       ),
       meters: fc.array(meterArb, { minLength: 1, maxLength: 3 }),
-      meterChange: fc.constantFrom('none', 'none', 'pair', 'out-only'),
+      meterChange: fc.constantFrom('none', 'none', 'pair', 'out-only', 'lines'),
+      // Successive meters (issue #12): each meter's read type, reading day and metering point, if any.
+      lines: fc.array(
+        fc.record({
+          readType: fc.constantFrom('actual', 'meter_out', 'meter_out', 'meter_in', 'meter_in'),
+          day: fc.integer({ min: 1, max: 28 }),
+          point: fc.constantFrom(undefined, 'P1', 'P1', 'P2'),
+        }),
+        { minLength: 3, maxLength: 3 },
+      ),
+      firstPeriod: fc.boolean(),
       share: fc.constantFrom(
         undefined,
         '0',
@@ -268,9 +285,12 @@ describe('optimised bill engine', () => {
           ? [row(r.meters[0]!, 'OLD', 'meter_out', r.period), row(r.meters[1]!, 'NEW', 'meter_in', r.period)]
           : r.meterChange === 'out-only'
             ? r.meters.map((m, i) => row(m, `M${i}`, i === 0 ? 'meter_out' : 'actual', r.period))
-            : r.meters.map((m, i) => row(m, `M${i}`, 'actual', r.period));
+            : r.meterChange === 'lines'
+              ? r.meters.map((m, i) => row(m, `M${i}`, r.lines[i]!.readType, r.period, r.lines[i]!))
+              : r.meters.map((m, i) => row(m, `M${i}`, 'actual', r.period));
       return {
         account,
+        ...(r.firstPeriod ? { firstPeriod: true } : {}),
         tariffs: TARIFFS,
         reads,
         period: r.period,

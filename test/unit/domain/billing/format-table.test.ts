@@ -62,3 +62,34 @@ describe('bill as a fixed-width table', () => {
     expect(zh).toContain(bill.advice[0]!.message['zh-CN']);
   });
 });
+
+describe('findings in the table', () => {
+  it('says which finding holds the bill (a guessed meter pairing), in the reader’s language', () => {
+    const changes = (['O1', 'O2', 'I1', 'I2'] as const).map((meterId, i) =>
+      readRow({
+        period: '2026-06',
+        meterId,
+        readType: i < 2 ? 'meter_out' : 'meter_in',
+        readAt: `2026-06-${10 + i}T10:00:00+08:00`,
+        multiplier: '1',
+        total: ['0', '300'],
+        peak: ['0', '100'],
+        flat: ['0', '100'],
+        valley: ['0', '100'],
+        kvarh: ['0', '100'],
+        demand: '10',
+      }),
+    );
+    const held = computeBill({
+      account: testAccount(),
+      tariffs: SAMPLE_TARIFFS,
+      period: '2026-06',
+      reads: changes,
+    });
+    expect(formatBillTable(held, 'en')).toContain(
+      '  - [METER_PAIRING_GUESSED] (holds the bill) O1 meter_out of meter O1',
+    );
+    expect(formatBillTable(held, 'zh-CN')).toContain('[METER_PAIRING_GUESSED] (暂缓出账) O2');
+    expect(formatBillTable(bill, 'en')).not.toContain('holds the bill');
+  });
+});
