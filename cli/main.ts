@@ -25,12 +25,15 @@ offline (no AWS):
                [--policy FILE] [--approvals FILE] [--json]   replay arrears warnings and disconnection plans
 
 against the deployed or local stack (TABLE_NAME, DROP_BUCKET and AWS_* from the environment):
-  run-drop --bucket B --key K
+  run-drop --bucket B --key K [--dry-run]               --dry-run: the run report only, nothing stored or sent
   get-run --run-id ID
   list-runs (--period YYYY-MM | --status RUNNING|SUCCEEDED|REJECTED|FAILED)
   show-bill --account-id A --period YYYY-MM [--version N]
   list-notices --account-id A
   release-deferred                                      re-queue SMS deferred for quiet hours (NOTICE_QUEUE_URL)
+  check-drops                                           late and partial drops (feed calendar), stuck runs
+  list-dead-letters [--queue Q] [--sample N]            messages in each dead-letter queue (DEAD_LETTER_QUEUES)
+  redrive --queue Q                                     move a dead-letter queue's messages back to their queue
   reconcile-uncertain                                   re-queue UNCERTAIN emails no Send event confirmed in an hour
   list-held-bills [--period YYYY-MM]                    bills held for review, with the reasons
   release-bill --account-id A --period YYYY-MM --by NAME --reason T [--version N]

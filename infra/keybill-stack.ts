@@ -3,10 +3,11 @@ import type { Construct } from 'constructs';
 import { ArrearsLadder } from './concerns/arrears-ladder.ts';
 import { BillingFanOut } from './concerns/billing-fan-out.ts';
 import { DropIngest } from './concerns/drop-ingest.ts';
+import { FeedWatch } from './concerns/feed-watch.ts';
 import { KeyAccountRanking } from './concerns/key-account-ranking.ts';
 import { Notices } from './concerns/notices.ts';
-import { Observability } from './concerns/observability.ts';
-import { OperatorConsole } from './concerns/operator-console.ts';
+import { deadLetterLabel, findWatched, Observability } from './concerns/observability.ts';
+import { manageDeadLetters, OperatorConsole } from './concerns/operator-console.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { DropBucket } from './constructs/drop-bucket.ts';
 import { RecurringSchedules } from './constructs/recurring-schedules.ts';
@@ -24,6 +25,8 @@ export interface KeybillStackProps extends StackProps {
   readonly senderMaxConcurrency: number;
   /** Subscribed by e-mail to the alarm topic (context `alarmEmail`); undefined or empty for none. */
   readonly alarmEmail?: string;
+  /** Which drops are expected when (context `feedCalendar`, JSON); undefined for the default calendar. */
+  readonly feedCalendar?: unknown;
 }
 
 /** Customers and operators live in China Standard Time; every schedule and local date uses it. */
@@ -52,6 +55,7 @@ export class KeybillStack extends Stack {
   readonly ranking: KeyAccountRanking;
   readonly ingest: DropIngest;
   readonly operatorConsole: OperatorConsole;
+  readonly feedWatch: FeedWatch;
   readonly observability: Observability;
 
   constructor(scope: Construct, id: string, props: KeybillStackProps) {
@@ -105,6 +109,21 @@ export class KeybillStack extends Stack {
       quietHours: props.quietHours,
       calendar,
     });
+
+    // Late and partial drops, stuck runs: checked hourly by the operator function, alarmed, mailed.
+    this.feedWatch = new FeedWatch(calendar, 'FeedWatch', {
+      operator: this.operatorConsole.operator,
+      calendar,
+      feedCalendar: props.feedCalendar,
+      ...(props.alarmEmail === undefined ? {} : { operationsEmail: props.alarmEmail }),
+    });
+
+    // list-dead-letters and redrive reach every dead-letter queue built so far (every concern is built).
+    manageDeadLetters(
+      this.operatorConsole,
+      findWatched(this).deadLetterQueues.map((dlq) => ({ dlq, name: deadLetterLabel(dlq) })),
+      this,
+    );
 
     // The dashboard finds every function, watched queue and dead-letter queue of the stack itself.
     // Every alarm of the stack notifies one topic (an aspect finds them, wherever they are created).

@@ -106,6 +106,14 @@ export async function prepareLocalPipeline(
     REMINDER_TARGET_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:keybill-arrears-scan',
     REMINDER_ROLE_ARN: 'arn:aws:iam::000000000000:role/keybill-reminders',
     TIME_ZONE: 'Asia/Shanghai',
+    // list-dead-letters and redrive, as the stack names its queues (infra/concerns/operator-console.ts).
+    DEAD_LETTER_QUEUES: JSON.stringify([
+      { name: 'Notifications/NoticeDeadLetters', url: queues.dlqUrl, redrivable: true },
+      { name: 'Chunks/DeadLetters', url: chunkQueues.dlqUrl, redrivable: true },
+      { name: 'ArrearsChunks/DeadLetters', url: arrearsQueues.dlqUrl, redrivable: true },
+    ]),
+    // Late and partial drops are mailed here (the SES emulator's inbox).
+    OPERATIONS_EMAIL: 'ops@keybill-power.example.cn',
     // The integration tests replay drops of fixed 2026 periods whatever today's date: a local stack
     // accepts periods up to ten years old (the window's other bounds, and its unit tests, are unchanged).
     METER_READ_MAX_AGE_MONTHS: '120',

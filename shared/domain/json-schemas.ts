@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AccountFileSchema } from './account.ts';
 import { ArrearsBillFileSchema, ArrearsPolicySchema, WhatIfEventFileSchema } from './arrears/index.ts';
+import { FeedCalendarSchema } from './feed-calendar.ts';
 import { KeyAccountConfigFileSchema, OverrideFileSchema } from './key-accounts/index.ts';
 import { PaymentRowSchema } from './payment.ts';
 import { TariffFileSchema } from './tariff.ts';
@@ -16,4 +17,5 @@ export const documentedSchemas = (): Record<string, unknown> => ({
   'arrears-events.schema.json': z.toJSONSchema(WhatIfEventFileSchema, { io: 'input' }),
   'key-account-config.schema.json': z.toJSONSchema(KeyAccountConfigFileSchema, { io: 'input' }),
   'key-account-overrides.schema.json': z.toJSONSchema(OverrideFileSchema, { io: 'input' }),
+  'feed-calendar.schema.json': z.toJSONSchema(FeedCalendarSchema, { io: 'input' }),
 });

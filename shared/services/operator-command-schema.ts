@@ -3,6 +3,8 @@ import { OperatorOverrideSchema } from '#domain/key-accounts/index.ts';
 import { AccountId, IsoDate, Period } from '#domain/primitives.ts';
 import { RUN_STATUSES } from '#domain/run.ts';
 import { ListPendingApprovalsCommand, waivePenaltyCommand } from './operator/arrears-command-schemas.ts';
+import { ListDeadLettersCommand, RedriveCommand } from './operator/dead-letter-commands.ts';
+import { CheckDropsCommand } from './operator/drop-check.ts';
 
 /*
  * The commands operators run, from a Lambda console test event or from the CLI: one schema, so both
@@ -102,7 +104,15 @@ const BoundedOverride = OperatorOverrideSchema.superRefine((override, ctx) => {
 });
 
 export const OperatorCommand = z.discriminatedUnion('command', [
-  z.object({ command: z.literal('run-drop'), bucket: BucketName, key: DropKey }).strict(),
+  z
+    .object({
+      command: z.literal('run-drop'),
+      bucket: BucketName,
+      key: DropKey,
+      /** Compute the run report without storing bills or sending anything (meter-read drops). */
+      dryRun: z.boolean().optional(),
+    })
+    .strict(),
   z.object({ command: z.literal('get-run'), runId: Id }).strict(),
   z
     .object({
@@ -157,6 +167,9 @@ export const OperatorCommand = z.discriminatedUnion('command', [
       until: IsoDate.optional(),
     })
     .strict(),
+  CheckDropsCommand,
+  ListDeadLettersCommand,
+  RedriveCommand,
   z
     .object({
       command: z.literal('release-bill'),

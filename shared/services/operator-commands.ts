@@ -1,9 +1,13 @@
 import type { z } from 'zod';
 import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '#domain/arrears/index.ts';
+import type { RunRecord } from '#domain/run.ts';
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
 import { type HeldBillDeps, listHeldBills, releaseHeldBill } from './held-bills.ts';
 import { listPendingApprovalsForOperator, waivePenalty } from './operator/arrears-commands.ts';
+import { listDeadLetters, redriveDeadLetters } from './operator/dead-letter-commands.ts';
+import { checkDrops, type DropCheckDeps } from './operator/drop-check.ts';
+import { dryRunDropForOperator } from './operator/dry-run.ts';
 import {
   clip,
   describeIssues,
@@ -15,12 +19,16 @@ import type {
   AccountStore,
   BillHoldStore,
   BillStore,
+  DeadLetterQueues,
   KeyAccountStore,
+  MeterReadStore,
   NoticeQueue,
   NoticeStore,
   RunStore,
+  TariffStore,
 } from './ports/index.ts';
 import { reconcileUncertainNotices } from './reconcile-uncertain.ts';
+import { writeRunReport } from './run-report.ts';
 
 export {
   OPERATOR_LIMITS,
@@ -31,8 +39,11 @@ export {
 
 export interface OperatorDeps extends Omit<OperatorDropDeps, 'runs'> {
   runs: Pick<RunStore, 'getRun' | 'listRunsByPeriod' | 'listRunsByStatus'> & OperatorDropDeps['runs'];
-  accounts: Pick<AccountStore, 'getAccount' | 'getAccounts'>;
-  bills: Pick<BillStore, 'getLatestBill' | 'getBill'>;
+  accounts: Pick<AccountStore, 'getAccount' | 'getAccounts' | 'listAccounts'>;
+  bills: Pick<BillStore, 'getLatestBill' | 'getBill' | 'listBillsForPeriod' | 'getBillHistory'>;
+  /** run-drop --dry-run bills in memory from the stored tariffs and reads. */
+  tariffs: Pick<TariffStore, 'getTariffs'>;
+  meterReads: Pick<MeterReadStore, 'getMeterReads'>;
   holds: HeldBillDeps['holds'] & Pick<BillHoldStore, 'getHold'>;
   notices: Pick<NoticeStore, 'listNotices' | 'listNoticesByStatus' | 'transitionNotice' | 'createNotice'>;
   keyAccounts: Pick<KeyAccountStore, 'putKeyOverride' | 'getKeySelectionBefore'>;
@@ -40,6 +51,10 @@ export interface OperatorDeps extends Omit<OperatorDropDeps, 'runs'> {
   queue?: NoticeQueue | undefined;
   /** Needed by the disconnection-plan commands only. */
   arrears?: ArrearsDeps | undefined;
+  /** check-drops: the feed calendar, where its notices go, and how its metrics are published. */
+  dropCheck?: Pick<DropCheckDeps, 'feedCalendar' | 'operationsEmail' | 'count'> | undefined;
+  /** list-dead-letters and redrive: the stack's dead-letter queues. */
+  deadLetters?: DeadLetterQueues | undefined;
 }
 
 /**
@@ -131,9 +146,14 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
   const { runs, bills, notices } = deps;
   switch (command.command) {
     case 'run-drop':
-      return runDropForOperator({ bucket: command.bucket, key: command.key }, deps);
+      return command.dryRun === true
+        ? dryRunDropForOperator({ bucket: command.bucket, key: command.key }, deps)
+        : runDropForOperator({ bucket: command.bucket, key: command.key }, deps);
     case 'get-run':
-      return found(await runs.getRun(command.runId), `no run ${command.runId}`, 'no-such-run');
+      return withRunReport(
+        found(await runs.getRun(command.runId), `no run ${command.runId}`, 'no-such-run'),
+        deps,
+      );
     case 'list-runs':
       return command.period !== undefined
         ? runs.listRunsByPeriod(command.period)
@@ -179,6 +199,35 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
       return releaseHeldBill(command, deps);
     case 'list-held-bills':
       return listHeldBills(command.period, deps);
+    case 'check-drops':
+      if (deps.dropCheck === undefined) {
+        throw new OperatorRefusal('check-drops needs the feed calendar (FEED_CALENDAR)', 'not-configured');
+      }
+      return checkDrops({ ...deps, ...deps.dropCheck });
+    case 'list-dead-letters':
+      return listDeadLetters(command, deps);
+    case 'redrive':
+      return redriveDeadLetters(command, deps);
+  }
+}
+
+/** The run with its report, written afresh (notices move on after the run ends); a failure to write it is said, not thrown. */
+async function withRunReport(run: RunRecord, deps: OperatorDeps) {
+  if (run.status !== 'SUCCEEDED' && run.status !== 'BILLING') return run;
+  try {
+    const written = await writeRunReport(run, deps);
+    return {
+      ...run,
+      report: {
+        html: `s3://${written.bucket}/${written.html}`,
+        csv: `s3://${written.bucket}/${written.csv}`,
+      },
+    };
+  } catch (error) {
+    return {
+      ...run,
+      report: { error: clip(`the run report could not be written: ${String(error)}`, MAX_ERROR_CHARS) },
+    };
   }
 }
 

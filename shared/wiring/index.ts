@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { documentClient } from '#adapters/clients.ts';
+import { sqsDeadLetterQueues } from '#adapters/dead-letter-queues.ts';
 import { s3DropObjectLookup } from '#adapters/drop-object-lookup.ts';
 import { s3DropObjectStore } from '#adapters/drop-objects.ts';
 import { dynamoStores } from '#adapters/dynamodb/index.ts';
@@ -20,6 +21,8 @@ import type { RunDropDeps } from '#services/run-meter-read-drop.ts';
 import {
   accountsPerChunkFromEnv,
   arrearsPolicyFromEnv,
+  deadLetterQueuesFromEnv,
+  feedCalendarFromEnv,
   optionalEnv,
   readWindowFromEnv,
   requiredEnv,
@@ -193,6 +196,12 @@ export function operatorDeps({ log }: { log?: Log } = { log: logFields }): Opera
     chunks: optionalQueue('BILL_CHUNK_QUEUE_URL', sqsBillChunkQueue),
     readWindow: readWindowFromEnv(process.env.METER_READ_MAX_AGE_MONTHS),
     arrears,
+    deadLetters: optionalQueue('DEAD_LETTER_QUEUES', () => sqsDeadLetterQueues(deadLetterQueuesFromEnv()!)),
+    dropCheck: {
+      feedCalendar: feedCalendarFromEnv(),
+      operationsEmail: optionalEnv('OPERATIONS_EMAIL'),
+      count: (metric, value) => metrics.addMetric(metric, MetricUnit.Count, value),
+    },
     // A payment drop run by hand settles arrears as one delivered by S3 does.
     ...(arrears === undefined
       ? {}

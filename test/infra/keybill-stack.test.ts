@@ -62,6 +62,8 @@ describe('functions', () => {
         'REMINDER_ROLE_ARN',
         'REMINDER_DLQ_ARN',
         'TIME_ZONE',
+        'FEED_CALENDAR',
+        'DEAD_LETTER_QUEUES',
       ],
     ],
     [
@@ -153,6 +155,7 @@ const DEPLOYED_LOGICAL_IDS: ReadonlyArray<[string, string[]]> = [
       'SchedulesDailyArrearsScan765E8A31',
       'SchedulesMonthlyRanking0FB940E6',
       'ReleaseDeferredSms936C03D5',
+      'SchedulesCheckDrops0A67B963',
       'SchedulesReconcileUncertain12122096',
     ],
   ],
