@@ -36,6 +36,7 @@ describe('functions', () => {
         'EMAIL_RATE_PER_SECOND',
         'SMS_RATE_PER_SECOND',
         'NOTICE_CLAIM_LEASE_SECONDS',
+        'LINK_SIGNING_SECRET_ID',
       ],
     ],
     ['record-delivery', ['TABLE_NAME']],

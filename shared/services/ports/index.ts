@@ -7,4 +7,5 @@ export * from './errors.ts';
 export * from './providers.ts';
 export * from './queues.ts';
 export * from './scheduler.ts';
+export * from './secrets.ts';
 export * from './stores.ts';
