@@ -57,6 +57,7 @@ async function main() {
       progress: step,
       stack,
       keepPipeline: values.keep,
+      simulateAnswers: true,
     });
     if (summary.kept !== undefined) closePipeline = () => summary.kept?.pipeline.close();
 
@@ -75,6 +76,19 @@ async function main() {
       `Emails (HTML): ${join(OUT, 'emails')}/  SMS texts: ${join(OUT, 'sms')}/  Summary: ${join(OUT, 'summary.json')}`,
     );
     console.log(`Key-account report: ${summary.reports.map((r) => join(OUT, r.fileName)).join(', ')}`);
+    console.log(
+      `\nCustomers' answers: ${summary.counts.answersRecorded ?? 0} recorded; the managers' worklist:`,
+    );
+    console.table(
+      (summary.worklist ?? []).map((f) => ({
+        account: f.accountId,
+        answer: f.action,
+        manager: f.managerName,
+        due: f.dueAt,
+        overdue: f.overdue,
+        close: `npm run cli -- close-follow-up --account-id ${f.accountId} --follow-up-id '${f.followUpId}' --by '${f.managerName}'`,
+      })),
+    );
     if (summary.counts.rejectReportKey !== undefined) {
       console.log(
         `Reject report: s3://${summary.counts.bucket}/${summary.counts.rejectReportKey} (copy in ${join(OUT, 'rejects.csv')})`,

@@ -24,6 +24,8 @@ const EVENT_FIELDS = [
   ['reason', 'reason'],
   ['new-date', 'newDate'],
   ['until', 'until'],
+  ['manager-id', 'managerId'],
+  ['follow-up-id', 'followUpId'],
 ] as const;
 
 type EventOption = (typeof EVENT_FIELDS)[number][0];
@@ -39,6 +41,9 @@ const STACK_COMMAND_OPTIONS = {
   'approve-disconnection': ['account-id', 'by', 'plan-id', 'note'],
   'defer-disconnection': ['account-id', 'new-date', 'by', 'reason', 'plan-id'],
   'exempt-disconnection': ['account-id', 'by', 'reason', 'until', 'plan-id'],
+  'list-follow-ups': ['manager-id'],
+  'close-follow-up': ['account-id', 'follow-up-id', 'by', 'note'],
+  'escalate-follow-ups': [],
 } as const satisfies Record<string, readonly EventOption[]>;
 
 export type StackCommandName = keyof typeof STACK_COMMAND_OPTIONS;

@@ -46,6 +46,18 @@ export function operatorTestEvents(dropBucket: string): readonly OperatorTestEve
     { name: 'show-bill', event: { command: 'show-bill', accountId: ACCOUNT, period: PERIOD } },
     { name: 'list-notices', event: { command: 'list-notices', accountId: ACCOUNT } },
     { name: 'release-deferred', event: { command: 'release-deferred' } },
+    { name: 'list-follow-ups', event: { command: 'list-follow-ups', overdueOnly: false } },
+    {
+      name: 'close-follow-up',
+      event: {
+        command: 'close-follow-up',
+        accountId: ACCOUNT,
+        followUpId: `${PERIOD}#V1#bill-preview#email#0123456789abcdef#call-me`,
+        by: '王经理',
+        note: '已致电客户，解释了需量合同调整建议',
+      },
+    },
+    { name: 'escalate-follow-ups', event: { command: 'escalate-follow-ups' } },
     {
       name: 'set-key-override',
       event: {

@@ -10,6 +10,7 @@ import type { MeterReadDropResult } from '#services/run-meter-read-drop.ts';
 import type { LocalStack } from '../stack.ts';
 import { type GeneratedAccount, generateAccounts, generateMeterReadRows, toCsv } from './fixtures.ts';
 import { LOCAL_NAMES, type LocalPipeline, prepareLocalPipeline } from './local-pipeline.ts';
+import { type SimulatedAnswers, simulateAnswers } from './simulated-answers.ts';
 
 export { isNewBill, LOCAL_NAMES } from './local-pipeline.ts';
 
@@ -36,7 +37,12 @@ export interface BillingCycleSummary {
     bucket: string;
     dropKey: string;
     rejectReportKey?: string;
+    /** With `simulateAnswers`: customers' answers recorded and follow-ups opened. */
+    answersRecorded?: number;
+    followUpsOpened?: number;
   };
+  /** With `simulateAnswers`: the managers' open follow-ups after the answers. */
+  worklist?: SimulatedAnswers['worklist'];
   table: Record<string, { value: string | number }>;
   emails: { fileName: string; html: string }[];
   sms: { fileName: string; text: string }[];
@@ -64,6 +70,8 @@ export async function runBillingCycle(options: {
   progress?: (message: string) => void;
   /** Leave the pipeline open for more drops (`npm run demo -- --keep`). */
   keepPipeline?: boolean;
+  /** Customers answer three previews (a rating, a call request, a receipt) before the ranking. */
+  simulateAnswers?: boolean;
 }): Promise<BillingCycleSummary> {
   const progress = options.progress ?? (() => {});
   const period = options.period ?? previousPeriod();
@@ -118,6 +126,12 @@ export async function runBillingCycle(options: {
   const nextMonth = new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5, 7)), 1))
     .toISOString()
     .slice(0, 10);
+  const answered =
+    options.simulateAnswers === true ? await simulateAnswers(stack, pipeline, period) : undefined;
+  if (answered !== undefined)
+    progress(
+      `customers answered: ${answered.answersRecorded} answers, ${answered.followUpsOpened} follow-ups opened`,
+    );
   const ranking = await pipeline.rankAccounts({ asOf: nextMonth, period });
   await pipeline.sendNotices();
   progress(
@@ -160,6 +174,9 @@ export async function runBillingCycle(options: {
     bucket: LOCAL_NAMES.bucket,
     dropKey,
     ...(result.rejectReportKey === undefined ? {} : { rejectReportKey: result.rejectReportKey }),
+    ...(answered === undefined
+      ? {}
+      : { answersRecorded: answered.answersRecorded, followUpsOpened: answered.followUpsOpened }),
   };
   let rejectReport: string | undefined;
   if (result.rejectReportKey !== undefined) {
@@ -210,6 +227,7 @@ export async function runBillingCycle(options: {
     reports,
     env,
     ...(options.keepPipeline === true ? { kept: { pipeline, accounts: generated } } : {}),
+    ...(answered === undefined ? {} : { worklist: answered.worklist }),
   };
 }
 

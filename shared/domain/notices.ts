@@ -4,7 +4,13 @@ import type { Language, Period } from './primitives.ts';
 
 export type NoticeChannel = 'email' | 'sms';
 /** Bill previews are rendered at send time from the stored bill; warnings carry their exact text. */
-export type NoticeKind = 'bill-preview' | 'arrears-warning' | 'arrears-confirmation' | 'manager-digest';
+export type NoticeKind =
+  | 'bill-preview'
+  | 'arrears-warning'
+  | 'arrears-confirmation'
+  | 'manager-digest'
+  /** A customer's answer that needs the account manager, or one overdue. */
+  | 'follow-up';
 
 /** The exact message of a notice whose wording is evidence (arrears warnings): sent as stored. */
 export interface NoticeContent {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OperatorOverrideSchema } from '#domain/key-accounts/index.ts';
 import { AccountId, IsoDate, Period } from '#domain/primitives.ts';
 import { RUN_STATUSES } from '#domain/run.ts';
+import { FOLLOW_UP_COMMANDS } from './answers/follow-up-commands.ts';
 
 /*
  * The commands operators run, from a Lambda console test event or from the CLI: one schema, so both
@@ -151,6 +152,7 @@ export const OperatorCommand = z.discriminatedUnion('command', [
       until: IsoDate.optional(),
     })
     .strict(),
+  ...FOLLOW_UP_COMMANDS,
 ]);
 export type OperatorCommand = z.infer<typeof OperatorCommand>;
 export type OperatorCommandName = OperatorCommand['command'];

@@ -1,5 +1,10 @@
 import type { z } from 'zod';
 import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '#domain/arrears/index.ts';
+import {
+  carryOutFollowUpCommand,
+  type FollowUpCommandDeps,
+  FollowUpRefusal,
+} from './answers/follow-up-commands.ts';
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
 import {
@@ -29,12 +34,15 @@ export interface OperatorDeps extends Omit<OperatorDropDeps, 'runs'> {
   runs: Pick<RunStore, 'getRun' | 'listRunsByPeriod' | 'listRunsByStatus'> & OperatorDropDeps['runs'];
   accounts: Pick<AccountStore, 'getAccount' | 'getAccounts'>;
   bills: Pick<BillStore, 'getLatestBill' | 'getBill'>;
-  notices: Pick<NoticeStore, 'listNotices' | 'listNoticesByStatus' | 'transitionNotice'>;
+  notices: Pick<NoticeStore, 'listNotices' | 'listNoticesByStatus' | 'transitionNotice' | 'createNotice'>;
   keyAccounts: Pick<KeyAccountStore, 'putKeyOverride'>;
   /** Needed by release-deferred only. */
   queue?: NoticeQueue | undefined;
   /** Needed by the disconnection-plan commands only. */
   arrears?: ArrearsDeps | undefined;
+  /** The managers' worklist (list-follow-ups, close-follow-up, escalate-follow-ups). */
+  followUps?: FollowUpCommandDeps['followUps'];
+  escalationEmail?: string | undefined;
 }
 
 /**
@@ -161,6 +169,12 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
       // Applied by the next ranking run, from its setOn day until its expiry.
       await deps.keyAccounts.putKeyOverride(command.override);
       return { stored: command.override };
+    case 'list-follow-ups':
+    case 'close-follow-up':
+    case 'escalate-follow-ups':
+      return carryOutFollowUpCommand(command, deps).catch((error: unknown) => {
+        throw error instanceof FollowUpRefusal ? new OperatorRefusal(error.message, error.code) : error;
+      });
     case 'release-deferred': {
       if (deps.queue === undefined) {
         throw new OperatorRefusal(

@@ -37,6 +37,7 @@ describe('functions', () => {
         'SMS_RATE_PER_SECOND',
         'NOTICE_CLAIM_LEASE_SECONDS',
         'LINK_SIGNING_SECRET_ID',
+        'ANSWER_BASE_URL',
       ],
     ],
     ['record-delivery', ['TABLE_NAME']],
@@ -68,6 +69,7 @@ describe('functions', () => {
       ],
     ],
     ['rank-accounts', ['TABLE_NAME', 'REPORT_BUCKET', 'REPORT_PREFIX', 'TIME_ZONE', 'NOTICE_QUEUE_URL']],
+    ['answers', ['TABLE_NAME', 'TIME_ZONE', 'LINK_SIGNING_SECRET_ID']],
   ])('%s gets the environment its handler reads', (name, keys) => {
     const variables = (
       functionNamed(template, name).properties.Environment as { Variables: Record<string, unknown> }
@@ -138,7 +140,12 @@ const DEPLOYED_LOGICAL_IDS: ReadonlyArray<[string, string[]]> = [
   ['AWS::IAM::Role', ['SchedulesReminderRole75556B48']],
   [
     'AWS::Scheduler::Schedule',
-    ['SchedulesDailyArrearsScan765E8A31', 'SchedulesMonthlyRanking0FB940E6', 'ReleaseDeferredSms936C03D5'],
+    [
+      'SchedulesDailyArrearsScan765E8A31',
+      'SchedulesMonthlyRanking0FB940E6',
+      'ReleaseDeferredSms936C03D5',
+      'SchedulesEscalateFollowUpsA8EFAAF7',
+    ],
   ],
   [
     'AWS::Lambda::Function',
@@ -152,6 +159,7 @@ const DEPLOYED_LOGICAL_IDS: ReadonlyArray<[string, string[]]> = [
       'SchedulesArrearsScanFunctionB1E7CA81',
       'SchedulesArrearsChunkFunction100F72E3',
       'SchedulesRankAccountsFunctionC5F8B72A',
+      'CustomerAnswersFunction5DDF2993',
     ],
   ],
   ['AWS::SES::ConfigurationSet', ['NotificationsPreviewConfigurationSetAD410CAB']],

@@ -6,6 +6,13 @@ import type { NoticeChannel, NoticePlan, NoticeStatus, StoredNotice } from '#dom
 import type { PaymentRow } from '#domain/payment.ts';
 import type { BillChunkTally, BillingReject, RunRecord, RunStatus, StagedRead } from '#domain/run.ts';
 import type { Tariff } from '#domain/tariff.ts';
+import type {
+  AnswerStore,
+  BillReviewPort,
+  DeliveryConfirmationPort,
+  FollowUpStore,
+  SmsLinkStore,
+} from './answers.ts';
 
 /*
  * What the services need of the system of record, one store per entity. A service's deps name only the
@@ -161,4 +168,9 @@ export interface Stores {
   suppressions: SuppressionStore;
   keyAccounts: KeyAccountStore;
   arrearsStates: ArrearsStore;
+  answers: AnswerStore;
+  followUps: FollowUpStore;
+  smsLinks: SmsLinkStore;
+  billReviews: BillReviewPort;
+  deliveryConfirmations: DeliveryConfirmationPort;
 }
