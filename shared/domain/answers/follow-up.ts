@@ -47,7 +47,8 @@ export function addWorkingHours(fromMs: number, hours: number, calendar: Working
   let left = Math.round(hours * 60);
   // Bounded: at most a year of minutes, which no calendar with a working day can need.
   for (let guard = 0; left > 0 && guard < 366 * 24 * 60; guard++) {
-    if (isInsideWorkingHours(at, calendar)) left--;
+    // The minute from `at` counts when it starts and ends inside working hours (the end is the last instant).
+    if (isInsideWorkingHours(at, calendar) && isInsideWorkingHours(at + MINUTE_MS, calendar)) left--;
     at += MINUTE_MS;
   }
   return at;

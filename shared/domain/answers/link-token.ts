@@ -54,7 +54,7 @@ export type TokenCheck =
  * in constant time, then the claims, then the expiry at `nowMs`.
  */
 export function checkLinkToken(parsed: ParsedToken, key: Key | undefined, nowMs: number): TokenCheck {
-  if (key === undefined) return { ok: false, reason: 'tampered' };
+  if (key === undefined || key.id !== parsed.keyId) return { ok: false, reason: 'tampered' };
   const expected = Buffer.from(mac(key, parsed.signed));
   const given = Buffer.from(parsed.mac);
   if (expected.length !== given.length || !timingSafeEqual(expected, given))
