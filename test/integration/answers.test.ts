@@ -248,4 +248,62 @@ describe("customers' one-click answers (local stack)", () => {
     );
     expect(stored?.content?.text).toBe(text);
   });
+
+  it('lists the worklist and closes a follow-up once with the operator commands; escalates overdue ones once', async () => {
+    const { operatorDeps } = await import('#wiring/index.ts');
+    const { runOperatorCommand } = await import('#services/operator-commands.ts');
+    const deps = operatorDeps({});
+    const listed = await runOperatorCommand(
+      { command: 'list-follow-ups', managerId: third!.accountManager.id },
+      deps,
+    );
+    expect(listed.ok).toBe(true);
+    const mine = (listed as { result: { accountId: string; followUpId: string }[] }).result.filter(
+      (f) => f.accountId === third!.accountId,
+    );
+    expect(mine).toHaveLength(1);
+    const close = {
+      command: 'close-follow-up',
+      accountId: third!.accountId,
+      followUpId: mine[0]!.followUpId,
+      by: '王经理',
+      note: '已回电',
+    };
+    expect(await runOperatorCommand(close, deps)).toMatchObject({ ok: true });
+    expect(await runOperatorCommand(close, deps)).toMatchObject({
+      ok: false,
+      kind: 'refused',
+      refused: 'already-closed',
+    });
+    expect(await runOperatorCommand({ ...close, followUpId: 'nope' }, deps)).toMatchObject({
+      ok: false,
+      refused: 'no-such-follow-up',
+    });
+    expect(await runOperatorCommand({ ...close, note: 'x'.repeat(501) }, deps)).toMatchObject({
+      ok: false,
+      kind: 'malformed',
+    });
+
+    const later = { ...deps, now: () => new Date(Date.now() + 30 * 86_400_000) };
+    const escalated = await runOperatorCommand({ command: 'escalate-follow-ups' }, later);
+    expect(escalated).toMatchObject({ ok: true, result: { escalated: 1 } });
+    expect(await runOperatorCommand({ command: 'escalate-follow-ups' }, later)).toMatchObject({
+      ok: true,
+      result: { escalated: 0 },
+    });
+  });
+
+  it("puts the answers' KPIs in the managers' monthly digest and the key-account report", async () => {
+    const result = await pipeline.rankAccounts({
+      asOf: new Date().toISOString().slice(0, 10),
+      period: PERIOD,
+    });
+    await pipeline.sendNotices();
+    const digests = (await stack.ses!.listEmails()).filter((e) => e.subject.includes('大客户月度简报'));
+    expect(digests.length).toBeGreaterThan(0);
+    const withAnswers = digests.filter((d) => (d.body.text ?? '').includes('满意度评分'));
+    expect(withAnswers.length).toBeGreaterThan(0);
+    expect(withAnswers.map((d) => d.body.text).join('\n')).toMatch(/平均4\.00分/);
+    expect(result.reportKeys.some((k) => k.endsWith('answer-kpis.csv'))).toBe(true);
+  });
 });
