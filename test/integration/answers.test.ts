@@ -239,6 +239,8 @@ describe("customers' one-click answers (local stack)", () => {
       expect.objectContaining({
         type: 'customer-confirmed-delivery',
         noticeId: notice.noticeId,
+        planId: 'P1',
+        channel: 'email',
         answerId: answerIdOf(notice.noticeId, 'received'),
       }),
     ]);

@@ -5,6 +5,7 @@ import type {
   AnswerStore,
   BillReviewPort,
   CloseFollowUpResult,
+  CustomerConfirmation,
   DeliveryConfirmationPort,
   FollowUpStore,
   SmsLinkStore,
@@ -196,7 +197,7 @@ export class DynamoDeliveryConfirmations implements DeliveryConfirmationPort {
 
   async recordCustomerConfirmedDelivery(
     accountId: string,
-    confirmation: { noticeId: string; answerId: string; at: string },
+    confirmation: CustomerConfirmation,
   ): Promise<void> {
     await this.table.putAll([
       {

@@ -42,10 +42,14 @@ export async function actOnAnswer(answer: Answer, deps: AnswerFollowThroughDeps)
   if (answer.action === 'received' && answer.noticeKind === 'arrears-warning') {
     const notice = await deps.notices.getNotice(answer.accountId, answer.noticeId);
     if (DISCONNECTION_KINDS.has(String(notice?.evidence?.warningKind))) {
+      const { planId, planRevision } = (notice?.evidence ?? {}) as { planId?: string; planRevision?: number };
       await deps.deliveryConfirmations.recordCustomerConfirmedDelivery(answer.accountId, {
         noticeId: answer.noticeId,
         answerId: answer.answerId,
         at: answer.at,
+        channel: answer.channel,
+        ...(planId === undefined ? {} : { planId }),
+        ...(planRevision === undefined ? {} : { revision: planRevision }),
       });
     }
   }

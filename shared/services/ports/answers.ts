@@ -42,16 +42,26 @@ export interface SmsLinkStore {
   getSmsLink(code: string): Promise<SmsLinkTarget | undefined>;
 }
 
+/** A customer's "received" on a disconnection notice: which plan, by which channel, when. */
+export interface CustomerConfirmation {
+  noticeId: string;
+  answerId: string;
+  /** When the customer confirmed (the answer's time): the delivery is no later than this. */
+  at: string;
+  planId?: string;
+  revision?: number;
+  channel: 'email' | 'sms';
+}
+
 /**
- * Customer-confirmed delivery of a disconnection notice, in the plan's evidence trail. A port of its own
- * so that the arrears code can take it over; until then it appends an event to the account's arrears
- * events (the dispute trail), idempotent by the answer.
+ * Customer-confirmed delivery of a disconnection notice, in the plan's evidence. A port of its own so
+ * that the arrears code takes it over: feat/arrears adds `recordCustomerConfirmedDelivery(accountId,
+ * { planId, revision, channel, receivedAt }, arrearsDeps)` (shared/services/arrears.ts), which an adapter
+ * of this port calls once merged. Until then the adapter appends a `customer-confirmed-delivery` event to
+ * the account's arrears events (the dispute trail), idempotent by the answer.
  */
 export interface DeliveryConfirmationPort {
-  recordCustomerConfirmedDelivery(
-    accountId: string,
-    confirmation: { noticeId: string; answerId: string; at: string },
-  ): Promise<void>;
+  recordCustomerConfirmedDelivery(accountId: string, confirmation: CustomerConfirmation): Promise<void>;
 }
 
 /** A bill a customer says is wrong is marked for review; never corrected by the answer itself. */
