@@ -154,6 +154,10 @@ function answerLinksFromEnv(): { answerLinks?: AnswerLinkConfig } {
   const signingSecret = optionalEnv('LINK_SIGNING_SECRET_ID');
   const baseUrl = optionalEnv('ANSWER_BASE_URL');
   if (signingSecret === undefined || baseUrl === undefined) return {};
+  // Read the key at cold start, so the first send does not wait for it (a failure here is retried then).
+  secretStore()
+    .values(signingSecret)
+    .catch(() => {});
   return {
     answerLinks: {
       secrets: secretStore(),
