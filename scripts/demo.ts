@@ -115,6 +115,9 @@ async function main() {
       console.log(
         `\nThe local stack stays up, its pipeline running. Read the sent previews at ${stack.sesInboxUrl}`,
       );
+      console.log(
+        `Their answer links open on ${pipeline.answers.url}; answers reach the worklist (npm run cli -- list-follow-ups).`,
+      );
       const envFile = join(OUT, 'local-stack.env');
       const env = Object.entries({ ...stack.env, ...summary.env }).map(([k, v]) => `${k}=${v}`);
       await writeFile(envFile, `${env.join('\n')}\n`);
