@@ -38,6 +38,9 @@ against the deployed or local stack (TABLE_NAME, DROP_BUCKET and AWS_* from the 
   list-held-bills [--period YYYY-MM]                    bills held for review, with the reasons
   release-bill --account-id A --period YYYY-MM --by NAME --reason T [--version N]
                                                         send a held bill's preview (once), recorded
+  list-follow-ups [--manager-id M]                      the managers' open follow-ups, overdue first
+  close-follow-up --account-id A --follow-up-id F --by NAME [--note TEXT]
+  escalate-follow-ups                                   tell managers of overdue follow-ups, once each
   operator --event JSON                                 any operator Lambda event, e.g. '{"command":"set-key-override",…}'
   approve-disconnection --account-id A --by NAME [--plan-id P] [--note T]
   defer-disconnection --account-id A --new-date YYYY-MM-DD --by NAME --reason T [--plan-id P]

@@ -16,6 +16,7 @@
  * | `ses`      | aws-ses-v2-local, in process                       | AWS_ENDPOINT_URL_SESV2 (and _SES for v1)    |
  * | `sms`      | ./sms-recorder.ts, in process (SNS Publish to phone) | AWS_ENDPOINT_URL_SNS                      |
  * | `scheduler` | ./scheduler-recorder.ts, in process (one-time schedules) | AWS_ENDPOINT_URL_SCHEDULER     |
+ * | `secrets`  | ./secrets-manager.ts, in process (named secrets) | AWS_ENDPOINT_URL_SECRETS_MANAGER, + one name variable per secret |
  *
  * - Every endpoint is `http://127.0.0.1:<free port>`. An IP-literal endpoint makes the S3 client use
  *   path-style addressing by itself (its endpoint rules cannot put a bucket in front of an IP), so S3 code
@@ -32,18 +33,31 @@
  * - The SES emulator keeps its mailbox in module state, one per process; `startLocalStack` empties it.
  *   It answers GetAccount from `process.env.AWS_SES_ACCOUNT`, which the stack sets unless already set.
  *   `sesInboxUrl` is its HTML inbox for a person; `ses.listEmails()` reads `GET /store`.
+ * - Secrets: every secret of LOCAL_SECRETS is created with a fresh random value (as the CDK stack has
+ *   Secrets Manager generate it), and the variable that carries its name is set, as the stack sets it on
+ *   the functions; the value itself is in no variable. `secrets.rotate(name)` plays a rotation.
  */
 import type { FauxqsServer } from 'fauxqs';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
 import { startFauxqsServer } from './fauxqs-server.ts';
 import { type SchedulerRecorder, startSchedulerRecorder } from './scheduler-recorder.ts';
+import { type LocalSecretsManager, randomSecretValue, startLocalSecretsManager } from './secrets-manager.ts';
 import { type SesStoredEmail, startSesEmulator } from './ses-emulator.ts';
 import { type SmsRecorder, startSmsRecorder } from './sms-recorder.ts';
 
+export type { LocalSecretsManager } from './secrets-manager.ts';
 export type { SesStoredEmail } from './ses-emulator.ts';
 export type { RecordedSms, SmsFaultKind, SmsMessageAttribute, SmsRecorder } from './sms-recorder.ts';
 
-export type LocalService = 'dynamodb' | 's3' | 'sqs' | 'ses' | 'sms' | 'scheduler';
+export type LocalService = 'dynamodb' | 's3' | 'sqs' | 'ses' | 'sms' | 'scheduler' | 'secrets';
+
+/**
+ * The named secrets the CDK stack creates, by the variable that gives functions each one's name (its ARN
+ * in AWS). Each is seeded with its own random value when the stack starts.
+ */
+export const LOCAL_SECRETS: Readonly<Record<string, string>> = {
+  LINK_SIGNING_SECRET_ID: 'keybill-link-signing-key',
+};
 
 export const ALL_LOCAL_SERVICES: readonly LocalService[] = [
   'dynamodb',
@@ -52,6 +66,7 @@ export const ALL_LOCAL_SERVICES: readonly LocalService[] = [
   'ses',
   'sms',
   'scheduler',
+  'secrets',
 ];
 
 export interface LocalStack {
@@ -65,6 +80,8 @@ export interface LocalStack {
   sms?: SmsRecorder;
   /** One-time schedules created through EventBridge Scheduler's API. */
   scheduler?: SchedulerRecorder;
+  /** Secrets Manager's stand-in, seeded with every secret of LOCAL_SECRETS (rotate one with `rotate`). */
+  secrets?: LocalSecretsManager;
   /** The in-process S3/SQS emulator, for the local runner and tests (queue inspection, reset). */
   fauxqs?: FauxqsServer;
   /** Stops everything this stack started; safe to call more than once. */
@@ -108,7 +125,9 @@ export async function startLocalStack(opts: StartLocalStackOptions = {}): Promis
     ? timed('scheduler', () => startSchedulerRecorder())
     : undefined;
 
-  const results = await Promise.allSettled([dynamodb, fauxqs, ses, sms, scheduler]);
+  const secrets = services.has('secrets') ? timed('secrets', () => startLocalSecretsManager()) : undefined;
+
+  const results = await Promise.allSettled([dynamodb, fauxqs, ses, sms, scheduler, secrets]);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
   if (failure !== undefined) {
     await Promise.allSettled(running.map((s) => s.stop()));
@@ -161,6 +180,17 @@ export async function startLocalStack(opts: StartLocalStackOptions = {}): Promis
   if (schedulerRecorder !== undefined) {
     env.AWS_ENDPOINT_URL_SCHEDULER = schedulerRecorder.url;
     stack.scheduler = schedulerRecorder;
+  }
+
+  const secretsManager = await secrets;
+  if (secretsManager !== undefined) {
+    endpoints.secrets = secretsManager.url;
+    env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secretsManager.url;
+    for (const [variable, name] of Object.entries(LOCAL_SECRETS)) {
+      secretsManager.put(name, randomSecretValue());
+      env[variable] = name;
+    }
+    stack.secrets = secretsManager;
   }
 
   log(`[stack] ready in ${Date.now() - startedAt} ms (${timings.join(', ')})`);

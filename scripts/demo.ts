@@ -58,6 +58,7 @@ async function main() {
       progress: step,
       stack,
       keepPipeline: values.keep,
+      simulateAnswers: true,
     });
     if (summary.kept !== undefined) closePipeline = () => summary.kept?.pipeline.close();
 
@@ -95,6 +96,19 @@ async function main() {
         `  release it with: npm run cli -- release-bill --account-id ${held.accountId} --period ${held.period} --by <name> --reason <why>`,
       );
     }
+    console.log(
+      `\nCustomers' answers: ${summary.counts.answersRecorded ?? 0} recorded; the managers' worklist:`,
+    );
+    console.table(
+      (summary.worklist ?? []).map((f) => ({
+        account: f.accountId,
+        answer: f.action,
+        manager: f.managerName,
+        due: f.dueAt,
+        overdue: f.overdue,
+        close: `npm run cli -- close-follow-up --account-id ${f.accountId} --follow-up-id '${f.followUpId}' --by '${f.managerName}'`,
+      })),
+    );
     if (summary.counts.rejectReportKey !== undefined) {
       console.log(
         `Reject report: s3://${summary.counts.bucket}/${summary.counts.rejectReportKey} (copy in ${join(OUT, 'rejects.csv')})`,
@@ -120,6 +134,9 @@ async function main() {
       });
       console.log(
         `\nThe local stack stays up, its pipeline running. Read the sent previews at ${stack.sesInboxUrl}`,
+      );
+      console.log(
+        `Their answer links open on ${pipeline.answers.url}; answers reach the worklist (npm run cli -- list-follow-ups).`,
       );
       const envFile = join(OUT, 'local-stack.env');
       const env = Object.entries({ ...stack.env, ...summary.env }).map(([k, v]) => `${k}=${v}`);

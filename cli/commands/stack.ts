@@ -27,6 +27,8 @@ const EVENT_FIELDS = [
   ['queue', 'queue'],
   ['sample', 'sample'],
   ['dry-run', 'dryRun'],
+  ['manager-id', 'managerId'],
+  ['follow-up-id', 'followUpId'],
 ] as const;
 
 type EventOption = (typeof EVENT_FIELDS)[number][0];
@@ -55,6 +57,9 @@ const STACK_COMMAND_OPTIONS = {
   'list-held-bills': ['period'],
   'waive-penalty': ['account-id', 'by', 'reason'],
   'list-pending-approvals': [],
+  'list-follow-ups': ['manager-id'],
+  'close-follow-up': ['account-id', 'follow-up-id', 'by', 'note'],
+  'escalate-follow-ups': [],
 } as const satisfies Record<string, readonly EventOption[]>;
 
 export type StackCommandName = keyof typeof STACK_COMMAND_OPTIONS;

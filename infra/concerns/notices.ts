@@ -309,7 +309,10 @@ function checkedSenderSettings(props: NoticesProps): { maxConcurrency: number; f
   return { maxConcurrency, fromDomain };
 }
 
-/** The table stream as the planner reads it: new bill versions only, failures to a dead-letter queue. */
+/**
+ * The table stream as the planner reads it: new bill versions, and customers' answers and follow-ups
+ * (what follows them: review marks, evidence, the managers' emails), failures to a dead-letter queue.
+ */
 function newBillVersions(table: DataTable, failures: DeadLetterQueue): DynamoEventSource {
   return new DynamoEventSource(table.table, {
     // From the oldest record the stream still holds: a bill must not miss its notices after an outage.
@@ -323,7 +326,7 @@ function newBillVersions(table: DataTable, failures: DeadLetterQueue): DynamoEve
     filters: [
       FilterCriteria.filter({
         eventName: FilterRule.isEqual('INSERT'),
-        dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('BILL') } } },
+        dynamodb: { NewImage: { entity: { S: FilterRule.or('BILL', 'ANSWER', 'FOLLOWUP') } } },
       }),
     ],
   });

@@ -59,6 +59,18 @@ export function operatorTestEvents(dropBucket: string): readonly OperatorTestEve
     { name: 'list-dead-letters', event: { command: 'list-dead-letters', sample: 3 } },
     { name: 'redrive', event: { command: 'redrive', queue: 'Notifications/NoticeDeadLetters' } },
     { name: 'reconcile-uncertain', event: { command: 'reconcile-uncertain' } },
+    { name: 'list-follow-ups', event: { command: 'list-follow-ups', overdueOnly: false } },
+    {
+      name: 'close-follow-up',
+      event: {
+        command: 'close-follow-up',
+        accountId: ACCOUNT,
+        followUpId: `${PERIOD}#V1#bill-preview#email#0123456789abcdef#call-me`,
+        by: '王经理',
+        note: '已致电客户，解释了需量合同调整建议',
+      },
+    },
+    { name: 'escalate-follow-ups', event: { command: 'escalate-follow-ups' } },
     {
       name: 'set-key-override',
       event: {

@@ -12,6 +12,7 @@ import type { LocalStack } from '../stack.ts';
 import { type GeneratedAccount, generateAccounts, generateMeterReadRows, toCsv } from './fixtures.ts';
 import { LOCAL_NAMES, type LocalPipeline, prepareLocalPipeline } from './local-pipeline.ts';
 import { checkDropsAfterDue, readRunReport } from './operations-day.ts';
+import { type SimulatedAnswers, simulateAnswers } from './simulated-answers.ts';
 
 export { isNewBill, LOCAL_NAMES } from './local-pipeline.ts';
 
@@ -45,7 +46,12 @@ export interface BillingCycleSummary {
     /** Meter-read drops that arrived without some key accounts (DropsPartial), and those accounts. */
     partialDrops: number;
     accountsMissingFromDrop: string[];
+    /** With `simulateAnswers`: customers' answers recorded and follow-ups opened. */
+    answersRecorded?: number;
+    followUpsOpened?: number;
   };
+  /** With `simulateAnswers`: the managers' open follow-ups after the answers. */
+  worklist?: SimulatedAnswers['worklist'];
   table: Record<string, { value: string | number }>;
   emails: { fileName: string; html: string }[];
   sms: { fileName: string; text: string }[];
@@ -77,6 +83,8 @@ export async function runBillingCycle(options: {
   progress?: (message: string) => void;
   /** Leave the pipeline open for more drops (`npm run demo -- --keep`). */
   keepPipeline?: boolean;
+  /** Customers answer three previews (a rating, a call request, a receipt) before the ranking. */
+  simulateAnswers?: boolean;
 }): Promise<BillingCycleSummary> {
   const progress = options.progress ?? (() => {});
   const period = options.period ?? previousPeriod();
@@ -161,6 +169,12 @@ export async function runBillingCycle(options: {
   const nextMonth = new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5, 7)), 1))
     .toISOString()
     .slice(0, 10);
+  const answered =
+    options.simulateAnswers === true ? await simulateAnswers(stack, pipeline, period) : undefined;
+  if (answered !== undefined)
+    progress(
+      `customers answered: ${answered.answersRecorded} answers, ${answered.followUpsOpened} follow-ups opened`,
+    );
   const ranking = await pipeline.rankAccounts({ asOf: nextMonth, period });
   await pipeline.sendNotices();
   progress(
@@ -212,6 +226,9 @@ export async function runBillingCycle(options: {
     lateDrops: late.late.length,
     partialDrops: partial.partial.length,
     accountsMissingFromDrop: missing,
+    ...(answered === undefined
+      ? {}
+      : { answersRecorded: answered.answersRecorded, followUpsOpened: answered.followUpsOpened }),
   };
   let rejectReport: string | undefined;
   if (result.rejectReportKey !== undefined) {
@@ -273,6 +290,7 @@ export async function runBillingCycle(options: {
     runReport,
     env,
     ...(options.keepPipeline === true ? { kept: { pipeline, accounts: generated } } : {}),
+    ...(answered === undefined ? {} : { worklist: answered.worklist }),
   };
 }
 

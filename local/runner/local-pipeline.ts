@@ -4,6 +4,7 @@ import type { Message } from '@aws-sdk/client-sqs';
 import type { Stores } from '#services/ports/index.ts';
 import type { KeyAccountRunResult } from '#services/rank-key-accounts.ts';
 import { type MeterReadDropResult, meterReadDropResultOf } from '#services/run-meter-read-drop.ts';
+import { type AnswerEndpoint, startAnswerEndpoint } from '../answer-endpoint.ts';
 import type { LocalStack } from '../stack.ts';
 import { applyEnv } from '../stack.ts';
 import { lambdaContext, s3ObjectCreatedEvent } from './aws-events.ts';
@@ -18,9 +19,13 @@ export const LOCAL_NAMES = {
   arrearsChunkQueue: 'keybill-arrears-chunks-local',
 } as const;
 
+/** The entities whose new items plan-notices takes: bill versions, customers' answers and follow-ups. */
+export const PLANNED_ENTITIES = ['BILL', 'ANSWER', 'FOLLOWUP'] as const;
+
 /** The same filter the CDK stack puts on the stream → plan-notices mapping. */
 export const isNewBill = (r: StreamRecord): boolean =>
-  r.eventName === 'INSERT' && r.dynamodb?.NewImage?.entity?.S === 'BILL';
+  r.eventName === 'INSERT' &&
+  (PLANNED_ENTITIES as readonly string[]).includes(r.dynamodb?.NewImage?.entity?.S ?? '');
 
 export interface LocalPipeline {
   env: Record<string, string>;
@@ -62,6 +67,8 @@ export interface LocalPipeline {
   arrearsScan(input: unknown): Promise<unknown>;
   /** The monthly schedule's invocation of rank-accounts. */
   rankAccounts(input: { asOf: string; period?: string }): Promise<KeyAccountRunResult>;
+  /** The public answer endpoint (the answers handler behind an HTTP API stand-in). */
+  answers: AnswerEndpoint;
   close(): void;
 }
 
@@ -74,6 +81,10 @@ export async function prepareLocalPipeline(
   extraEnv: Record<string, string> = {},
 ): Promise<LocalPipeline> {
   applyEnv(stack.env);
+  // The answer endpoint first: the links the sender renders point at it (ANSWER_BASE_URL).
+  const answerEndpoint = await startAnswerEndpoint(
+    async () => (await import('../../functions/answers/handler.ts')).handler as never,
+  );
   const { streamArn } = await createTable(LOCAL_NAMES.table);
   await createBucket(LOCAL_NAMES.bucket);
   const queues = await createQueueWithDeadLetters(LOCAL_NAMES.queue, {
@@ -117,6 +128,7 @@ export async function prepareLocalPipeline(
     // The integration tests replay drops of fixed 2026 periods whatever today's date: a local stack
     // accepts periods up to ten years old (the window's other bounds, and its unit tests, are unchanged).
     METER_READ_MAX_AGE_MONTHS: '120',
+    ANSWER_BASE_URL: answerEndpoint.url,
     ...extraEnv,
   };
   applyEnv(env);
@@ -211,9 +223,11 @@ export async function prepareLocalPipeline(
       const rank = await import('../../functions/rank-accounts/handler.ts');
       return (await rank.handler(input, lambdaContext('keybill-rank-accounts'))) as KeyAccountRunResult;
     },
+    answers: answerEndpoint,
     close() {
       s3.destroy();
       streamPump.close();
+      void answerEndpoint.stop();
     },
   };
 }

@@ -2,6 +2,7 @@ import { Tracer } from '@aws-lambda-powertools/tracer';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SchedulerClient } from '@aws-sdk/client-scheduler';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
@@ -64,3 +65,4 @@ export const snsSendClient = once(() => preparedSender(new SNSClient(sendingClie
 export const snsClient = once(() => prepared(new SNSClient({})));
 export const sqsClient = once(() => prepared(new SQSClient({})));
 export const schedulerClient = once(() => prepared(new SchedulerClient({})));
+export const secretsManagerClient = once(() => prepared(new SecretsManagerClient({})));

@@ -12,7 +12,10 @@ export type NoticeKind =
   /** To the account manager: a bill of their account is held for review (no preview went out). */
   | 'bill-held'
   /** To the operations address: a late or partial drop (filed under the pseudo-account OPERATIONS). */
-  | 'operations-notice';
+  | 'operations-notice'
+
+  /** A customer's answer that needs the account manager, or one overdue. */
+  | 'follow-up';
 
 /** The exact message of a notice whose wording is evidence (arrears warnings): sent as stored. */
 export interface NoticeContent {

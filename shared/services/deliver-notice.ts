@@ -8,6 +8,7 @@ import {
   type StoredNotice,
 } from '#domain/notices.ts';
 import { maskEmail, maskPhone } from '#notify/index.ts';
+import { type AnswerLinkConfig, answerLinksFor } from './answers/answer-links.ts';
 import {
   type Outgoing,
   prepareSend,
@@ -56,6 +57,8 @@ export interface SenderDeps {
   now?: () => Date;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   count?: (metric: SenderMetric) => void;
+  /** Where configured, customers' previews and warnings carry one-click answer links. */
+  answerLinks?: AnswerLinkConfig;
 }
 
 export type DeliveryOutcome =
@@ -187,7 +190,11 @@ async function sendClaimed(
   const log = deps.log ?? (() => {});
   let outgoing: Outgoing;
   try {
-    outgoing = prepareSend(notice, await inputs, deps);
+    const links =
+      deps.answerLinks === undefined
+        ? undefined
+        : await answerLinksFor(notice, deps.answerLinks, (deps.now ?? (() => new Date()))());
+    outgoing = prepareSend(notice, await inputs, deps, links);
     if (outgoing.channel === 'sms' && (await deps.providers.isPhoneOptedOut(outgoing.sms.phoneNumber))) {
       await suppressions.suppressRecipient('sms', recipientKey('sms', notice.recipient.address), 'opted-out');
       await notices.transitionNotice(notice, ['SENDING'], 'SUPPRESSED', { detail: 'opted-out' });

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { OperatorOverrideSchema } from '#domain/key-accounts/index.ts';
 import { AccountId, IsoDate, Period } from '#domain/primitives.ts';
 import { RUN_STATUSES } from '#domain/run.ts';
+import { FOLLOW_UP_COMMANDS } from './answers/follow-up-commands.ts';
 import { ListPendingApprovalsCommand, waivePenaltyCommand } from './operator/arrears-command-schemas.ts';
 import { ListDeadLettersCommand, RedriveCommand } from './operator/dead-letter-commands.ts';
 import { CheckDropsCommand } from './operator/drop-check.ts';
@@ -183,6 +184,7 @@ export const OperatorCommand = z.discriminatedUnion('command', [
   z.object({ command: z.literal('list-held-bills'), period: Period.optional() }).strict(),
   waivePenaltyCommand(OperatorFields),
   ListPendingApprovalsCommand,
+  ...FOLLOW_UP_COMMANDS,
 ]);
 export type OperatorCommand = z.infer<typeof OperatorCommand>;
 export type OperatorCommandName = OperatorCommand['command'];

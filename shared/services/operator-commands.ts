@@ -1,6 +1,11 @@
 import type { z } from 'zod';
 import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '#domain/arrears/index.ts';
 import type { RunRecord } from '#domain/run.ts';
+import {
+  carryOutFollowUpCommand,
+  type FollowUpCommandDeps,
+  FollowUpRefusal,
+} from './answers/follow-up-commands.ts';
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
 import { type HeldBillDeps, listHeldBills, releaseHeldBill } from './held-bills.ts';
@@ -55,6 +60,9 @@ export interface OperatorDeps extends Omit<OperatorDropDeps, 'runs'> {
   dropCheck?: Pick<DropCheckDeps, 'feedCalendar' | 'operationsEmail' | 'count'> | undefined;
   /** list-dead-letters and redrive: the stack's dead-letter queues. */
   deadLetters?: DeadLetterQueues | undefined;
+  /** The managers' worklist (list-follow-ups, close-follow-up, escalate-follow-ups). */
+  followUps?: FollowUpCommandDeps['followUps'];
+  escalationEmail?: string | undefined;
 }
 
 /**
@@ -186,6 +194,12 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
       // Applied by the next ranking run, from its setOn day until its expiry.
       await deps.keyAccounts.putKeyOverride(command.override);
       return { stored: command.override };
+    case 'list-follow-ups':
+    case 'close-follow-up':
+    case 'escalate-follow-ups':
+      return carryOutFollowUpCommand(command, deps).catch((error: unknown) => {
+        throw error instanceof FollowUpRefusal ? new OperatorRefusal(error.message, error.code) : error;
+      });
     case 'waive-penalty':
       await requireAccount(command.accountId, deps);
       return waivePenalty(command, deps);

@@ -7,9 +7,13 @@ import { dynamoStores } from '#adapters/dynamodb/index.ts';
 import { logFields, metrics } from '#adapters/observability.ts';
 import { awsMessageProviders } from '#adapters/providers.ts';
 import { eventBridgeReminderScheduler } from '#adapters/reminder-scheduler.ts';
+import { secretsManagerStore } from '#adapters/secrets.ts';
 import { sqsArrearsChunkQueue, sqsBillChunkQueue, sqsNoticeQueue } from '#adapters/sqs-queues.ts';
+import { DEFAULT_FOLLOW_UP_HOURS, type FollowUpPolicy } from '#domain/answers/index.ts';
 import { parseQuietHours } from '#domain/calendar/index.ts';
 import type { StoredNotice } from '#domain/notices.ts';
+import type { AnswerLinkConfig } from '#services/answers/answer-links.ts';
+import type { AnswerDeps } from '#services/answers/record-answer.ts';
 import { type ArrearsDeps, recordDeliveryOfNotice, settlePayments } from '#services/arrears.ts';
 import type { BillChunkDeps } from '#services/bill-account-chunk.ts';
 import type { SenderDeps } from '#services/deliver-notice.ts';
@@ -151,6 +155,67 @@ export function senderDeps(): SenderDeps {
     ...(pacedChannels === 0 ? {} : { lookahead: new Lookahead(2 * pacedChannels) }),
     log: logFields,
     count: (metric) => metrics.addMetric(metric, MetricUnit.Count, 1),
+    ...answerLinksFromEnv(),
+  };
+}
+
+/** The secrets of this process: one store, so its cache serves every use. */
+let secrets: ReturnType<typeof secretsManagerStore> | undefined;
+const secretStore = () => {
+  secrets ??= secretsManagerStore();
+  return secrets;
+};
+
+/**
+ * The answer links of the sender, where the stack configures them: the signing key's secret
+ * (LINK_SIGNING_SECRET_ID, a name or ARN, never the key) and the public endpoint (ANSWER_BASE_URL).
+ */
+function answerLinksFromEnv(): { answerLinks?: AnswerLinkConfig } {
+  const signingSecret = optionalEnv('LINK_SIGNING_SECRET_ID');
+  const baseUrl = optionalEnv('ANSWER_BASE_URL');
+  if (signingSecret === undefined || baseUrl === undefined) return {};
+  // Read the key at cold start, so the first send does not wait for it (a failure here is retried then).
+  secretStore()
+    .values(signingSecret)
+    .catch(() => {});
+  return {
+    answerLinks: {
+      secrets: secretStore(),
+      signingSecret,
+      baseUrl: baseUrl.replace(/\/+$/, ''),
+      smsLinks: tableStores().smsLinks,
+    },
+  };
+}
+
+/**
+ * How long a manager has for a follow-up: FOLLOW_UP_DUE_HOURS working hours (default 4) on the arrears
+ * policy's working calendar.
+ */
+export function followUpPolicyFromEnv(): FollowUpPolicy {
+  const value = optionalEnv('FOLLOW_UP_DUE_HOURS');
+  const hours = value === undefined ? DEFAULT_FOLLOW_UP_HOURS : Number(value);
+  if (!/^\d{1,3}$/.test(value ?? '4') || hours < 1 || hours > 200)
+    throw new Error(
+      `FOLLOW_UP_DUE_HOURS must be a whole number of hours from 1 to 200, got "${String(value).slice(0, 40)}"`,
+    );
+  return { dueWithinWorkingHours: hours, calendar: arrearsPolicyFromEnv().disconnection };
+}
+
+/** The public answers function: reads notices, accounts, payments and links; writes answers and follow-ups. */
+export function answerDeps(): AnswerDeps {
+  const stores = tableStores();
+  return {
+    secrets: secretStore(),
+    signingSecret: requiredEnv('LINK_SIGNING_SECRET_ID'),
+    notices: stores.notices,
+    smsLinks: stores.smsLinks,
+    accounts: stores.accounts,
+    answers: stores.answers,
+    followUps: stores.followUps,
+    payments: stores.payments,
+    followUpPolicy: followUpPolicyFromEnv(),
+    now: () => new Date(),
   };
 }
 
@@ -206,6 +271,7 @@ export function operatorDeps({ log }: { log?: Log } = { log: logFields }): Opera
     ...(arrears === undefined
       ? {}
       : { onPaymentsStored: (accounts: string[], at: string) => settlePayments(accounts, at, arrears) }),
+    escalationEmail: optionalEnv('FOLLOW_UP_ESCALATION_EMAIL'),
     ...(log === undefined ? {} : { log }),
   };
 }

@@ -36,6 +36,8 @@ describe('functions', () => {
         'EMAIL_RATE_PER_SECOND',
         'SMS_RATE_PER_SECOND',
         'NOTICE_CLAIM_LEASE_SECONDS',
+        'LINK_SIGNING_SECRET_ID',
+        'ANSWER_BASE_URL',
       ],
     ],
     [
@@ -80,6 +82,7 @@ describe('functions', () => {
       ],
     ],
     ['rank-accounts', ['TABLE_NAME', 'REPORT_BUCKET', 'REPORT_PREFIX', 'TIME_ZONE', 'NOTICE_QUEUE_URL']],
+    ['answers', ['TABLE_NAME', 'TIME_ZONE', 'LINK_SIGNING_SECRET_ID']],
   ])('%s gets the environment its handler reads', (name, keys) => {
     const variables = (
       functionNamed(template, name).properties.Environment as { Variables: Record<string, unknown> }
@@ -157,6 +160,7 @@ const DEPLOYED_LOGICAL_IDS: ReadonlyArray<[string, string[]]> = [
       'ReleaseDeferredSms936C03D5',
       'SchedulesCheckDrops0A67B963',
       'SchedulesReconcileUncertain12122096',
+      'SchedulesEscalateFollowUpsA8EFAAF7',
     ],
   ],
   [
@@ -171,6 +175,7 @@ const DEPLOYED_LOGICAL_IDS: ReadonlyArray<[string, string[]]> = [
       'SchedulesArrearsScanFunctionB1E7CA81',
       'SchedulesArrearsChunkFunction100F72E3',
       'SchedulesRankAccountsFunctionC5F8B72A',
+      'CustomerAnswersFunction5DDF2993',
     ],
   ],
   ['AWS::SES::ConfigurationSet', ['NotificationsPreviewConfigurationSetAD410CAB']],

@@ -105,7 +105,7 @@ describe('notices queue and sender', () => {
 });
 
 describe('notice planner', () => {
-  it('receives only INSERTs of BILL items from the table stream', () => {
+  it('receives only INSERTs of BILL, ANSWER and FOLLOWUP items from the table stream', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionNamed(template, 'plan-notices').id },
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DataTable'), 'StreamArn'] },
@@ -114,7 +114,7 @@ describe('notice planner', () => {
           {
             Pattern: JSON.stringify({
               eventName: ['INSERT'],
-              dynamodb: { NewImage: { entity: { S: ['BILL'] } } },
+              dynamodb: { NewImage: { entity: { S: ['BILL', 'ANSWER', 'FOLLOWUP'] } } },
             }),
           },
         ],

@@ -48,6 +48,7 @@ export const HANDLERS = [
   'arrears-scan',
   'arrears-chunk',
   'rank-accounts',
+  'answers',
 ] as const;
 
 /** The logical id and resource of the drop bucket (the versioned one; its access-log bucket is not). */

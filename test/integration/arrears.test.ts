@@ -86,7 +86,7 @@ describe('arrears warnings through the notification path (local stack, controlle
     expect(await count()).toBe(before);
   });
 
-  it('sends every warning exactly as stored, hashes its text, and copies the account manager', async () => {
+  it("sends every warning as stored (a customer's followed by its answer links), hashes its text, and copies the account manager", async () => {
     const notices = await noticesOf(a!.account.accountId);
     expect(notices.every((n) => n.status === 'SENT')).toBe(true);
     expect(notices.some((n) => n.recipient.role === 'account-manager')).toBe(true);
@@ -97,7 +97,13 @@ describe('arrears warnings through the notification path (local stack, controlle
       );
       if (notice.channel === 'email') {
         const sent = emails.find((e) => e.messageId === notice.providerMessageId);
-        expect(sent?.body.text).toBe(notice.content!.text);
+        const text = sent?.body.text ?? '';
+        expect(text.startsWith(notice.content!.text)).toBe(true);
+        // The answer links follow the evidence text, for the customer only (issue 15).
+        const after = text.slice(notice.content!.text.length);
+        if (notice.recipient.role === 'customer' && notice.kind === 'arrears-warning')
+          expect(after).toMatch(/^\n\n(一键回复|Answer with one click):\n- /);
+        else expect(after).toBe('');
       }
     }
   });

@@ -26,7 +26,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startSmsRecorder } from '../../local/sms-recorder.ts';
-import { applyEnv, type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { applyEnv, LOCAL_SECRETS, type LocalStack, startLocalStack } from '../../local/stack.ts';
 
 /** True when nothing accepts a TCP connection on the port any more. */
 const portRefuses = (port: number): Promise<boolean> =>
@@ -62,12 +62,14 @@ describe('local stack', () => {
         'AWS_ENDPOINT_URL_DYNAMODB_STREAMS',
         'AWS_ENDPOINT_URL_S3',
         'AWS_ENDPOINT_URL_SCHEDULER',
+        'AWS_ENDPOINT_URL_SECRETS_MANAGER',
         'AWS_ENDPOINT_URL_SES',
         'AWS_ENDPOINT_URL_SESV2',
         'AWS_ENDPOINT_URL_SNS',
         'AWS_ENDPOINT_URL_SQS',
         'AWS_REGION',
         'AWS_SECRET_ACCESS_KEY',
+        ...Object.keys(LOCAL_SECRETS),
       ].sort(),
     );
     for (const url of Object.values(stack.endpoints)) expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);

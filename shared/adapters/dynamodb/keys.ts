@@ -111,6 +111,21 @@ export const keys = {
     pk: `SUPPRESSION#${channel}#${recipientKey}`,
     sk: 'SUPPRESSION',
   }),
+  // Answers, follow-ups and SMS links live in partitions of their own (ANSWER#, FOLLOWUP#, ANSWERLINK#),
+  // so the public answers function can be allowed to write those leading keys and nothing else.
+  answer: (accountId: string, answerId: string) => ({ pk: `ANSWER#${accountId}`, sk: answerId }),
+  answersOfMonth: (month: string, at: string, accountId: string) => ({
+    gsi1pk: `ANSWERS#${month}`,
+    gsi1sk: `${at}#${accountId}`,
+  }),
+  followUp: (accountId: string, followUpId: string) => ({ pk: `FOLLOWUP#${accountId}`, sk: followUpId }),
+  followUpIndexes: (status: string, dueAt: string, month: string, openedAt: string, accountId: string) => ({
+    gsi1pk: `FOLLOWUPS#${month}`,
+    gsi1sk: `${openedAt}#${accountId}`,
+    gsi2pk: `FOLLOWUPSTATUS#${status}`,
+    gsi2sk: dueAt,
+  }),
+  smsLink: (code: string) => ({ pk: `ANSWERLINK#${code}`, sk: 'ANSWERLINK' }),
   providerMessage: (providerMessageId: string) => ({ gsi1pk: `MSG#${providerMessageId}`, gsi1sk: 'NOTICE' }),
 } as const;
 

@@ -14,6 +14,13 @@ import type {
   StagedRead,
 } from '#domain/run.ts';
 import type { Tariff } from '#domain/tariff.ts';
+import type {
+  AnswerStore,
+  BillReviewPort,
+  DeliveryConfirmationPort,
+  FollowUpStore,
+  SmsLinkStore,
+} from './answers.ts';
 
 /*
  * What the services need of the system of record, one store per entity. A service's deps name only the
@@ -207,4 +214,9 @@ export interface Stores {
   suppressions: SuppressionStore;
   keyAccounts: KeyAccountStore;
   arrearsStates: ArrearsStore;
+  answers: AnswerStore;
+  followUps: FollowUpStore;
+  smsLinks: SmsLinkStore;
+  billReviews: BillReviewPort;
+  deliveryConfirmations: DeliveryConfirmationPort;
 }

@@ -1,0 +1,202 @@
+/**
+ * A stand-in for AWS Secrets Manager on the local stack (dev tooling; no emulator on the registry covers
+ * it without a container). It speaks the awsJson1_1 protocol @aws-sdk/client-secrets-manager uses (POST /,
+ * `X-Amz-Target: secretsmanager.<Action>`, JSON in and out, errors as `{ "__type": … }`), so code reaches it
+ * through AWS_ENDPOINT_URL_SECRETS_MANAGER alone.
+ *
+ * Calls: GetSecretValue (by VersionStage AWSCURRENT / AWSPREVIOUS or VersionId), CreateSecret and
+ * PutSecretValue. A put makes the new value AWSCURRENT and the one before AWSPREVIOUS, as Secrets Manager
+ * does, so a rotation can be played for real: `rotate(name)` is that put with a fresh random value.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface LocalSecretsManager {
+  /** Base URL to use as AWS_ENDPOINT_URL_SECRETS_MANAGER. */
+  readonly url: string;
+  /** Creates the secret, or puts a new current value (the old one becomes AWSPREVIOUS). */
+  put(name: string, value: string): void;
+  /** Puts a fresh random value (32 bytes, base64url); returns it. */
+  rotate(name: string): string;
+  /** GetSecretValue calls answered so far (a cache that works keeps this low). */
+  reads(): number;
+  stop(): Promise<void>;
+}
+
+interface Version {
+  versionId: string;
+  value: string;
+  stages: Set<string>;
+  createdAt: number;
+}
+
+const MAX_BODY_BYTES = 64 * 1024;
+
+class SecretsManagerError extends Error {
+  constructor(
+    readonly status: number,
+    readonly type: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A random key of 32 bytes: what the local stack seeds each named secret with. */
+export const randomSecretValue = (): string => randomBytes(32).toString('base64url');
+
+export async function startLocalSecretsManager(opts: { host?: string } = {}): Promise<LocalSecretsManager> {
+  const host = opts.host ?? '127.0.0.1';
+  const secrets = new Map<string, Version[]>();
+  let readCount = 0;
+
+  const arnOf = (name: string) => `arn:aws:secretsmanager:us-east-1:000000000000:secret:${name}-AbCdEf`;
+  const nameOf = (secretId: unknown): string => {
+    if (typeof secretId !== 'string' || secretId === '')
+      throw new SecretsManagerError(400, 'InvalidParameterException', 'SecretId is required');
+    const fromArn = /^arn:aws:secretsmanager:[^:]*:[^:]*:secret:(.+)-[A-Za-z0-9]{6}$/.exec(secretId);
+    return fromArn?.[1] ?? secretId;
+  };
+  const versionsOf = (name: string): Version[] => {
+    const versions = secrets.get(name);
+    if (versions === undefined)
+      throw new SecretsManagerError(
+        400,
+        'ResourceNotFoundException',
+        "Secrets Manager can't find the specified secret.",
+      );
+    return versions;
+  };
+
+  const put = (name: string, value: string, versionId: string = randomUUID()): Version => {
+    const versions = secrets.get(name) ?? [];
+    for (const version of versions) {
+      version.stages.delete('AWSPREVIOUS');
+      if (version.stages.delete('AWSCURRENT')) version.stages.add('AWSPREVIOUS');
+    }
+    const version: Version = { versionId, value, stages: new Set(['AWSCURRENT']), createdAt: Date.now() };
+    versions.push(version);
+    secrets.set(name, versions);
+    return version;
+  };
+
+  const actions: Record<string, (body: Record<string, unknown>) => unknown> = {
+    GetSecretValue(body) {
+      readCount++;
+      const name = nameOf(body.SecretId);
+      const versions = versionsOf(name);
+      const wanted =
+        typeof body.VersionId === 'string' ? undefined : String(body.VersionStage ?? 'AWSCURRENT');
+      const version = versions.find((v) =>
+        wanted === undefined ? v.versionId === body.VersionId : v.stages.has(wanted),
+      );
+      if (version === undefined)
+        throw new SecretsManagerError(
+          400,
+          'ResourceNotFoundException',
+          `Secrets Manager can't find the specified secret value for ${wanted === undefined ? 'VersionId' : `staging label: ${wanted}`}`,
+        );
+      return {
+        ARN: arnOf(name),
+        Name: name,
+        VersionId: version.versionId,
+        SecretString: version.value,
+        VersionStages: [...version.stages],
+        CreatedDate: version.createdAt / 1000,
+      };
+    },
+    CreateSecret(body) {
+      const name = nameOf(body.Name);
+      if (secrets.has(name))
+        throw new SecretsManagerError(400, 'ResourceExistsException', `The secret ${name} already exists.`);
+      const version = put(name, stringValue(body), clientToken(body));
+      return { ARN: arnOf(name), Name: name, VersionId: version.versionId };
+    },
+    PutSecretValue(body) {
+      const name = nameOf(body.SecretId);
+      versionsOf(name);
+      const version = put(name, stringValue(body), clientToken(body));
+      return { ARN: arnOf(name), Name: name, VersionId: version.versionId, VersionStages: ['AWSCURRENT'] };
+    },
+  };
+
+  const server = createServer((req, res) => {
+    readBody(req)
+      .then((text) => {
+        const target = String(req.headers['x-amz-target'] ?? '');
+        const action = actions[target.replace(/^secretsmanager\./, '')];
+        if (action === undefined)
+          throw new SecretsManagerError(400, 'InvalidRequestException', `unsupported action ${target}`);
+        reply(res, 200, action(JSON.parse(text || '{}') as Record<string, unknown>));
+      })
+      .catch((error: unknown) => {
+        const e =
+          error instanceof SecretsManagerError
+            ? error
+            : new SecretsManagerError(400, 'InvalidRequestException', String(error));
+        reply(res, e.status, { __type: e.type, message: e.message });
+      });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  let stopped: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${port}`,
+    put: (name, value) => void put(name, value),
+    rotate(name) {
+      const value = randomSecretValue();
+      put(name, value);
+      return value;
+    },
+    reads: () => readCount,
+    stop() {
+      stopped ??= new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      return stopped;
+    },
+  };
+}
+
+function stringValue(body: Record<string, unknown>): string {
+  if (typeof body.SecretString !== 'string' || body.SecretString === '')
+    throw new SecretsManagerError(400, 'InvalidParameterException', 'SecretString is required');
+  return body.SecretString;
+}
+
+function clientToken(body: Record<string, unknown>): string | undefined {
+  return typeof body.ClientRequestToken === 'string' ? body.ClientRequestToken : undefined;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        reject(new SecretsManagerError(413, 'InvalidRequestException', 'Request body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function reply(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'content-type': 'application/x-amz-json-1.1',
+    'content-length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
