@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildKeybillApp } from '../../infra/keybill-app.ts';
+import type { HandlerSource } from './local-pipeline.ts';
 
 /*
  * What `cdk synth` leaves in cdk.out, read as AWS will read it: the template, and per function its
@@ -100,4 +102,16 @@ function deployedFunction(dir: string, logicalId: string, r: TemplateResource): 
     architecture: ((p.Architectures as string[] | undefined) ?? ['x86_64'])[0]!,
     environment,
   };
+}
+
+/**
+ * Node's own loader, as Lambda loads a bundle (`require` of an ES module, Node ≥ 22): not a test runner's
+ * module transform, which would rewrite the very bundle it is meant to prove.
+ */
+const nativeRequire = createRequire(import.meta.url);
+
+/** The handlers of the synthesized bundles, found through the template by handler name. */
+export function handlersFromBundles(stack: SynthesizedStack): HandlerSource {
+  return async (handlerName) =>
+    nativeRequire(stack.functionByHandler(handlerName).bundlePath) as Awaited<ReturnType<HandlerSource>>;
 }
