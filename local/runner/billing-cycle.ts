@@ -14,8 +14,8 @@ import {
   LOCAL_NAMES,
   type LocalPipeline,
   prepareLocalPipeline,
+  type TemplateWiring,
 } from './local-pipeline.ts';
-import type { FunctionWiring } from './template-wiring.ts';
 
 export { isNewBill, LOCAL_NAMES } from './local-pipeline.ts';
 
@@ -73,7 +73,7 @@ export async function runBillingCycle(options: {
   /** Where the handlers come from (default: the sources; the bundle tests: cdk.out). */
   handlers?: HandlerSource;
   /** The template's wiring (the bundle tests); default: the runner's local defaults. */
-  wiring?: (functionName: string) => FunctionWiring;
+  wiring?: TemplateWiring;
 }): Promise<BillingCycleSummary> {
   const progress = options.progress ?? (() => {});
   const period = options.period ?? previousPeriod();

@@ -14,6 +14,13 @@ import { createBucket, createQueueWithDeadLetters, createTable } from './resourc
 import { QueuePump, StreamPump } from './runner.ts';
 import type { FunctionWiring } from './template-wiring.ts';
 
+/** The template's wiring as the runner plays it. */
+export interface TemplateWiring {
+  byFunction: (functionName: string) => FunctionWiring;
+  /** Every function's variables from the template, resolved; the local stack's own values win. */
+  environment: Record<string, string>;
+}
+
 export const LOCAL_NAMES = {
   table: 'keybill-local',
   bucket: 'keybill-drops-local',
@@ -102,9 +109,10 @@ export async function prepareLocalPipeline(
   stack: LocalStack,
   extraEnv: Record<string, string> = {},
   handlers: HandlerSource = handlersFromSources,
-  /** The template's wiring by function name (the bundle tests): rule patterns, filters, batch sizes. */
-  wiring?: (functionName: string) => FunctionWiring,
+  /** The template's wiring (the bundle tests): rule patterns, filters, batch sizes, environment. */
+  template?: TemplateWiring,
 ): Promise<LocalPipeline> {
+  const wiring = template?.byFunction;
   applyEnv(stack.env);
   const { streamArn } = await createTable(LOCAL_NAMES.table);
   await createBucket(LOCAL_NAMES.bucket);
@@ -121,6 +129,8 @@ export async function prepareLocalPipeline(
     maxReceiveCount: 5,
   });
   const env = {
+    // What the template sets and the local stack has no value of its own for (constants, ARNs).
+    ...template?.environment,
     TABLE_NAME: LOCAL_NAMES.table,
     DROP_BUCKET: LOCAL_NAMES.bucket,
     NOTICE_QUEUE_URL: queues.queueUrl,

@@ -17,7 +17,7 @@ function namePairs(stack: SynthesizedStack, values: TemplateValues, localEnv: Re
     for (const [variable, templateValue] of Object.entries(fn.environment)) {
       const local = localEnv[variable];
       const deployed = values.resolve(templateValue);
-      if (local === undefined || typeof deployed !== 'string' || local === deployed) continue;
+      if (!local || typeof deployed !== 'string' || local === deployed) continue;
       if (/^https?:\/\//.test(local) && /^https?:\/\//.test(deployed)) {
         pairs.set(lastSegment(local), lastSegment(deployed));
       } else if (local.includes('@') && deployed.includes('@')) {

@@ -16,6 +16,7 @@ import { type FunctionWiring, functionWiring } from '../../local/runner/template
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 import { DEPLOYED_RUN_FILE, type DeployedRun } from '../../scripts/cost/deployed-run.ts';
 import { deployedArns, inDeployedNames, localNames } from './deployed-names.ts';
+import { impliedKmsCalls } from './implied-kms.ts';
 import { denials, statementsOfRole, unusedGrants } from './role-policies.ts';
 
 /*
@@ -49,11 +50,12 @@ describe('the synthesized bundles on the local stack', () => {
       account: '000000000000',
     });
     // The template's wiring, its names those of the local stack (read once the pipeline set its environment).
-    const wiring = (functionName: string): FunctionWiring => {
+    const byFunction = (functionName: string): FunctionWiring => {
       const local = localNames(synthesized, values, process.env as Record<string, string>);
       const own = functionWiring(synthesized.template, functionName);
       return { ...own, rulePatterns: own.rulePatterns.map((p) => local(values.resolve(p)) as typeof p) };
     };
+    const wiring = { byFunction, environment: templateEnvironment(synthesized, values) };
     const invocationsBefore = invocationsSoFar().length;
     const recording = recordAwsCalls(awsCallsOf, {
       region: process.env.AWS_REGION ?? 'cn-north-1',
@@ -65,15 +67,18 @@ describe('the synthesized bundles on the local stack', () => {
         accounts: ACCOUNTS,
         period: PERIOD,
         handlers,
+        wiring,
         keepPipeline: true,
       });
       const pipeline = summary.kept!.pipeline;
       const recordDelivery = (await handlers('record-delivery')).handler;
       deliveryOutcomes = [];
+      const deliveryRules = byFunction('keybill-record-delivery').rulePatterns;
       for (const email of (await stack.ses!.listEmails()).slice(0, 3)) {
-        deliveryOutcomes.push(
-          await invoke(recordDelivery, sesDeliveryEvent(email.messageId), 'keybill-record-delivery'),
-        );
+        const event = sesDeliveryEvent(email.messageId);
+        // Delivered as EventBridge would: only when a rule of the template routes it to the function.
+        if (!deliveryRules.some((pattern) => matchesPattern(pattern, event))) continue;
+        deliveryOutcomes.push(await invoke(recordDelivery, event, 'keybill-record-delivery'));
       }
       arrearsOutcome = await pipeline.arrearsScan({ task: 'daily-arrears-scan', today: '2026-11-21' });
       await pipeline.sendNotices();
@@ -93,7 +98,8 @@ describe('the synthesized bundles on the local stack', () => {
     } finally {
       recording.stop();
     }
-    calls = inDeployedNames(recording.calls, deployedArns(synthesized, values, summary.env));
+    const made = inDeployedNames(recording.calls, deployedArns(synthesized, values, summary.env));
+    calls = [...made, ...impliedKmsCalls(made, synthesized.template, values)];
     permissionReport = synthesized.functions.map((fn) => {
       const own = calls.filter((c) => c.functionName === fn.functionName);
       const statements = statementsOfRole(synthesized.template, values, fn.roleLogicalId);
@@ -145,6 +151,15 @@ describe('the synthesized bundles on the local stack', () => {
     expect(operatorResponses.map((r) => r.ok)).toEqual([true, true, true, true, true]);
   });
 
+  it('gives every function each variable of its environment in the template', () => {
+    const missing = synthesized.functions.flatMap((fn) =>
+      Object.keys(fn.environment)
+        .filter((variable) => summary.env[variable] === undefined && process.env[variable] === undefined)
+        .map((variable) => `${fn.functionName} ${variable}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
   it('ran every function of the template, each making AWS calls', () => {
     const silent = synthesized.functions
       .map((f) => f.functionName)
@@ -165,6 +180,22 @@ describe('the synthesized bundles on the local stack', () => {
     expect(permissionReport.every((r) => r.calls > 0)).toBe(true);
   });
 });
+
+/**
+ * Every function's environment from the template, resolved, as one process environment (the bundles
+ * share this process). Two values are the local run's own: each function's Powertools service name is
+ * set per invocation by its handler's construct and cannot be one per process, and quiet hours are
+ * emptied so the test does not depend on the time of day (quiet hours have tests of their own).
+ */
+function templateEnvironment(stack: SynthesizedStack, values: TemplateValues): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const fn of stack.functions) {
+    for (const [variable, value] of Object.entries(fn.environment)) {
+      if (variable !== 'POWERTOOLS_SERVICE_NAME') environment[variable] = String(values.resolve(value));
+    }
+  }
+  return { ...environment, QUIET_HOURS: '' };
+}
 
 /** An SES "Email Delivered" configuration-set event as EventBridge delivers it. */
 function sesDeliveryEvent(messageId: string) {
