@@ -280,14 +280,21 @@ export class Notices extends Construct {
       }),
     );
     const smsPublish = new Policy(this, 'SmsPublishPolicy', {
-      statements: [new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] })],
+      // The sender checks a number's opt-out before it publishes (shared/adapters/providers.ts).
+      statements: [
+        new PolicyStatement({
+          actions: ['sns:Publish', 'sns:CheckIfPhoneNumberIsOptedOut'],
+          resources: ['*'],
+        }),
+      ],
     });
     smsPublish.attachToRole(this.sender.role);
     acknowledge(
       smsPublish,
       'AwsSolutions-IAM5[Resource::*]',
       'SMS are published straight to phone numbers, not to a topic; SNS authorises such a Publish only ' +
-        'against Resource "*". The policy grants sns:Publish alone.',
+        'against Resource "*", and CheckIfPhoneNumberIsOptedOut has no resource at all. The policy grants ' +
+        'those two actions alone.',
     );
   }
 

@@ -10,7 +10,13 @@ import { formatMoney } from '#notify/index.ts';
 import type { MeterReadDropResult } from '#services/run-meter-read-drop.ts';
 import type { LocalStack } from '../stack.ts';
 import { type GeneratedAccount, generateAccounts, generateMeterReadRows, toCsv } from './fixtures.ts';
-import { LOCAL_NAMES, type LocalPipeline, prepareLocalPipeline } from './local-pipeline.ts';
+import {
+  type HandlerSource,
+  LOCAL_NAMES,
+  type LocalPipeline,
+  prepareLocalPipeline,
+  type TemplateWiring,
+} from './local-pipeline.ts';
 import { checkDropsAfterDue, readRunReport } from './operations-day.ts';
 import { type SimulatedAnswers, simulateAnswers } from './simulated-answers.ts';
 
@@ -85,12 +91,16 @@ export async function runBillingCycle(options: {
   keepPipeline?: boolean;
   /** Customers answer three previews (a rating, a call request, a receipt) before the ranking. */
   simulateAnswers?: boolean;
+  /** Where the handlers come from (default: the sources; the bundle tests: cdk.out). */
+  handlers?: HandlerSource;
+  /** The template's wiring (the bundle tests); default: the runner's local defaults. */
+  wiring?: TemplateWiring;
 }): Promise<BillingCycleSummary> {
   const progress = options.progress ?? (() => {});
   const period = options.period ?? previousPeriod();
   const { stack } = options;
 
-  const pipeline = await prepareLocalPipeline(stack);
+  const pipeline = await prepareLocalPipeline(stack, {}, options.handlers, options.wiring);
   const { stores, env } = pipeline;
   progress(
     `created table ${LOCAL_NAMES.table}, bucket ${LOCAL_NAMES.bucket}, queue ${LOCAL_NAMES.queue} (+ DLQ)`,
