@@ -25,6 +25,17 @@ export default defineConfig({
       },
       {
         test: {
+          // What AWS will run: the bundles of cdk.out, synthesized once per run, on the local stack.
+          name: 'bundles',
+          include: ['test/bundles/**/*.test.ts'],
+          globalSetup: ['test/bundles/synthesize-once.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 600_000,
+          maxWorkers: 2,
+        },
+      },
+      {
+        test: {
           name: 'infra',
           include: ['test/infra/**/*.test.ts'],
           testTimeout: 60_000,

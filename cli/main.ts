@@ -25,20 +25,28 @@ offline (no AWS):
                [--policy FILE] [--approvals FILE] [--json]   replay arrears warnings and disconnection plans
 
 against the deployed or local stack (TABLE_NAME, DROP_BUCKET and AWS_* from the environment):
-  run-drop --bucket B --key K
+  run-drop --bucket B --key K [--dry-run]               --dry-run: the run report only, nothing stored or sent
   get-run --run-id ID
   list-runs (--period YYYY-MM | --status RUNNING|SUCCEEDED|REJECTED|FAILED)
   show-bill --account-id A --period YYYY-MM [--version N]
   list-notices --account-id A
   release-deferred                                      re-queue SMS deferred for quiet hours (NOTICE_QUEUE_URL)
+  check-drops                                           late and partial drops (feed calendar), stuck runs
+  list-dead-letters [--queue Q] [--sample N]            messages in each dead-letter queue (DEAD_LETTER_QUEUES)
+  redrive --queue Q                                     move a dead-letter queue's messages back to their queue
   reconcile-uncertain                                   re-queue UNCERTAIN emails no Send event confirmed in an hour
   list-held-bills [--period YYYY-MM]                    bills held for review, with the reasons
   release-bill --account-id A --period YYYY-MM --by NAME --reason T [--version N]
                                                         send a held bill's preview (once), recorded
+  list-follow-ups [--manager-id M]                      the managers' open follow-ups, overdue first
+  close-follow-up --account-id A --follow-up-id F --by NAME [--note TEXT]
+  escalate-follow-ups                                   tell managers of overdue follow-ups, once each
   operator --event JSON                                 any operator Lambda event, e.g. '{"command":"set-key-override",…}'
   approve-disconnection --account-id A --by NAME [--plan-id P] [--note T]
   defer-disconnection --account-id A --new-date YYYY-MM-DD --by NAME --reason T [--plan-id P]
   exempt-disconnection --account-id A --by NAME --reason T [--until YYYY-MM-DD] [--plan-id P]
+  waive-penalty --account-id A --by NAME --reason T    write off the open late-payment penalty (recorded)
+  list-pending-approvals                                disconnection plans waiting for approval
 `;
 
 /** The commands, loaded when run so that an offline command never loads the AWS SDK. */

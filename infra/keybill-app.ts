@@ -47,6 +47,7 @@ export function settingsFromContext(app: App): KeybillSettings {
     senderMaxConcurrency: contextNumber(app, 'senderMaxConcurrency', DEFAULT_SETTINGS.senderMaxConcurrency),
     // Optional: validated where the subscription is made (infra/constructs/alarm-topic.ts).
     alarmEmail: contextString(app, 'alarmEmail', ''),
+    feedCalendar: app.node.tryGetContext('feedCalendar'),
   };
 }
 

@@ -18,6 +18,7 @@ export async function startFauxqsServer(
     );
     interceptLocalhostDns();
   }
+  if (!(await addMessageMoveTasks())) log('[fauxqs] no message-move tasks: redrive will fail locally');
   // fauxqs listens on 0.0.0.0 whatever `host` says; `host` only names queue URLs, so it is left out.
   const server = await startFauxqs({ port: 0, logger: false, defaultRegion: region });
   let stopped: Promise<void> | undefined;
@@ -58,4 +59,93 @@ function makeQueueUrlsFollowTheEndpoint(): Promise<boolean> {
     }
   })();
   return queueUrlsPatched;
+}
+
+let moveTasksAdded: Promise<boolean> | undefined;
+
+interface FauxqsQueue {
+  url: string;
+  arn: string;
+  attributes: Record<string, string>;
+}
+type SqsHandler = (body: unknown, store: unknown, request: unknown) => Promise<Record<string, unknown>>;
+interface Router {
+  handlers: Map<string, SqsHandler>;
+  store: { getQueueByArn(arn: string): FauxqsQueue | undefined; allQueues(): Iterable<FauxqsQueue> };
+}
+interface Reply {
+  status(code: number): void;
+  header(name: string, value: string): void;
+}
+
+/**
+ * A stand-in for SQS message-move tasks (`StartMessageMoveTask` without a destination: a dead-letter
+ * queue's messages back to the queue whose redrive policy names it), which fauxqs 2.4.1 does not have.
+ * The move is done before the answer, where SQS moves asynchronously; callers poll the queues either way.
+ * Every other action goes to fauxqs as it is.
+ */
+function addMessageMoveTasks(): Promise<boolean> {
+  moveTasksAdded ??= (async () => {
+    try {
+      const routerModule = pathToFileURL(
+        join(REPO_ROOT, 'node_modules', 'fauxqs', 'dist', 'sqs', 'sqsRouter.js'),
+      );
+      const { SqsRouter } = (await import(routerModule.href)) as {
+        SqsRouter?: { prototype: { handle?: (request: unknown, reply: unknown) => Promise<unknown> } };
+      };
+      const handle = SqsRouter?.prototype.handle;
+      if (SqsRouter === undefined || typeof handle !== 'function') return false;
+      SqsRouter.prototype.handle = async function (this: Router, request: unknown, reply: unknown) {
+        const { headers, body } = request as {
+          headers: Record<string, string>;
+          body: { SourceArn?: string };
+        };
+        if (headers['x-amz-target'] !== 'AmazonSQS.StartMessageMoveTask')
+          return handle.call(this, request, reply);
+        return moveBack(this, body.SourceArn ?? '', request, reply as Reply);
+      };
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  return moveTasksAdded;
+}
+
+async function moveBack(router: Router, sourceArn: string, request: unknown, reply: Reply) {
+  reply.header('content-type', 'application/x-amz-json-1.0');
+  const dlq = router.store.getQueueByArn(sourceArn);
+  const sources = [...router.store.allQueues()].filter((q) => {
+    try {
+      return JSON.parse(q.attributes.RedrivePolicy ?? '{}').deadLetterTargetArn === sourceArn;
+    } catch {
+      return false;
+    }
+  });
+  if (dlq === undefined || sources.length !== 1) {
+    reply.status(400);
+    return {
+      __type: 'com.amazonaws.sqs#InvalidParameterValue',
+      message: `${sourceArn} is not the dead-letter queue of exactly one queue`,
+    };
+  }
+  const call = (action: string, body: unknown) => router.handlers.get(action)!(body, router.store, request);
+  for (;;) {
+    const { Messages = [] } = (await call('ReceiveMessage', {
+      QueueUrl: dlq.url,
+      MaxNumberOfMessages: 10,
+      MessageAttributeNames: ['All'],
+      VisibilityTimeout: 30,
+    })) as { Messages?: { Body: string; ReceiptHandle: string; MessageAttributes?: unknown }[] };
+    if (Messages.length === 0) break;
+    for (const m of Messages) {
+      await call('SendMessage', {
+        QueueUrl: sources[0]!.url,
+        MessageBody: m.Body,
+        ...(m.MessageAttributes === undefined ? {} : { MessageAttributes: m.MessageAttributes }),
+      });
+      await call('DeleteMessage', { QueueUrl: dlq.url, ReceiptHandle: m.ReceiptHandle });
+    }
+  }
+  return { TaskHandle: `local-move-task-${Date.now()}` };
 }

@@ -14,6 +14,7 @@ const BENCHES: Record<string, () => Promise<Bench>> = {
   engine: async () => (await import('./bench/engine.ts')).benchEngine,
   faults: async () => (await import('./bench/faults.ts')).benchFaults,
   ingest: async () => (await import('./bench/ingest.ts')).benchIngest,
+  lambda: async () => (await import('./bench/lambda.ts')).benchLambda,
   notify: async () => (await import('./bench/notify.ts')).benchNotify,
   scale: async () => (await import('./bench/scale.ts')).benchScale,
 };

@@ -22,6 +22,7 @@ import { putCorrectionDrop, runBillingCycle } from '../local/runner/billing-cycl
 import { LOCAL_NAMES } from '../local/runner/local-pipeline.ts';
 import { type PipelineLoop, startPipelineLoop } from '../local/runner/pipeline-loop.ts';
 import { applyEnv, startLocalStack } from '../local/stack.ts';
+import { alarmsWithoutAction } from './alarms-without-action.ts';
 
 const { values } = parseArgs({
   options: {
@@ -57,6 +58,7 @@ async function main() {
       progress: step,
       stack,
       keepPipeline: values.keep,
+      simulateAnswers: true,
     });
     if (summary.kept !== undefined) closePipeline = () => summary.kept?.pipeline.close();
 
@@ -67,7 +69,14 @@ async function main() {
       await writeFile(join(OUT, 'sms', `${sms.fileName}.txt`), `${sms.text}\n`);
     }
     for (const report of summary.reports) await writeFile(join(OUT, report.fileName), report.body);
-    await writeFile(join(OUT, 'summary.json'), `${JSON.stringify(summary.counts, null, 2)}\n`);
+    const runReport = join(OUT, 'run-report.html');
+    await writeFile(runReport, summary.runReport.html);
+    await writeFile(join(OUT, 'run-report.csv'), summary.runReport.csv);
+    step('synthesising the stack to count its alarms without an action');
+    const alarms = alarmsWithoutAction();
+    step(`${alarms.alarms} alarms in the template, ${alarms.withoutAction} without an action`);
+    const counts = { ...summary.counts, runReport, alarmsWithoutAction: alarms.withoutAction };
+    await writeFile(join(OUT, 'summary.json'), `${JSON.stringify(counts, null, 2)}\n`);
 
     console.log('');
     console.table(summary.table);
@@ -75,6 +84,9 @@ async function main() {
       `Emails (HTML): ${join(OUT, 'emails')}/  SMS texts: ${join(OUT, 'sms')}/  Summary: ${join(OUT, 'summary.json')}`,
     );
     console.log(`Key-account report: ${summary.reports.map((r) => join(OUT, r.fileName)).join(', ')}`);
+    console.log(
+      `Run report: s3://${summary.counts.bucket}/${summary.runReport.keys.html} (copies in ${runReport} and ${join(OUT, 'run-report.csv')})`,
+    );
     for (const held of summary.heldBills) {
       console.log(
         `Held for review: account ${held.accountId} ${held.period} version ${held.version}, ¥${held.total} — no preview sent, its account manager told:`,
@@ -84,6 +96,19 @@ async function main() {
         `  release it with: npm run cli -- release-bill --account-id ${held.accountId} --period ${held.period} --by <name> --reason <why>`,
       );
     }
+    console.log(
+      `\nCustomers' answers: ${summary.counts.answersRecorded ?? 0} recorded; the managers' worklist:`,
+    );
+    console.table(
+      (summary.worklist ?? []).map((f) => ({
+        account: f.accountId,
+        answer: f.action,
+        manager: f.managerName,
+        due: f.dueAt,
+        overdue: f.overdue,
+        close: `npm run cli -- close-follow-up --account-id ${f.accountId} --follow-up-id '${f.followUpId}' --by '${f.managerName}'`,
+      })),
+    );
     if (summary.counts.rejectReportKey !== undefined) {
       console.log(
         `Reject report: s3://${summary.counts.bucket}/${summary.counts.rejectReportKey} (copy in ${join(OUT, 'rejects.csv')})`,
@@ -109,6 +134,9 @@ async function main() {
       });
       console.log(
         `\nThe local stack stays up, its pipeline running. Read the sent previews at ${stack.sesInboxUrl}`,
+      );
+      console.log(
+        `Their answer links open on ${pipeline.answers.url}; answers reach the worklist (npm run cli -- list-follow-ups).`,
       );
       const envFile = join(OUT, 'local-stack.env');
       const env = Object.entries({ ...stack.env, ...summary.env }).map(([k, v]) => `${k}=${v}`);

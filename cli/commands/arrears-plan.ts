@@ -3,7 +3,10 @@
  * prints every warning it would send, every planned disconnection, cancellation and confirmation.
  *
  *   npm run cli -- arrears-plan --accounts accounts.json --bills bills.json --payments payments.csv \
- *     --from 2026-11-01 --to 2026-12-31 [--policy policy.json] [--approvals approvals.json] [--json]
+ *     --from 2026-11-01 --to 2026-12-31 [--policy policy.json] [--events events.json] [--json]
+ *
+ * `--events` holds what an operator does and what providers report ({ "events": [...] }, JSON Schema in
+ * docs/schemas/arrears-events.schema.json); `--approvals` (the older file of approvals only) still works.
  *
  * Exit codes: 0 done; 1 done, but payment rows were rejected or commands refused; 2 unusable input.
  */
@@ -19,6 +22,7 @@ import {
   formatYuanAmount,
   type ReplayResult,
   replayArrears,
+  WhatIfEventFileSchema,
 } from '#domain/arrears/index.ts';
 import { isIsoDate } from '#domain/calendar/index.ts';
 import type { PaymentRow } from '#domain/payment.ts';
@@ -35,6 +39,7 @@ export const arrearsPlanCli = defineCommand(
     to: { type: 'string' },
     policy: { type: 'string' },
     approvals: { type: 'string' },
+    events: { type: 'string' },
     json: { type: 'boolean', default: false },
   },
   ({ values, need }, io) =>
@@ -48,6 +53,7 @@ export const arrearsPlanCli = defineCommand(
         json: values.json,
         ...(values.policy === undefined ? {} : { policy: values.policy }),
         ...(values.approvals === undefined ? {} : { approvals: values.approvals }),
+        ...(values.events === undefined ? {} : { events: values.events }),
       },
       io,
     ),
@@ -64,6 +70,8 @@ export interface ArrearsPlanArgs {
   policy?: string;
   /** `{ approvals: [{ accountId, approvedBy, approvedAt, planId? }] }`. */
   approvals?: string;
+  /** `{ events: [...] }`: operator commands and delivery outcomes (WhatIfEventSchema). */
+  events?: string;
 }
 
 const ApprovalFileSchema = z.object({ approvals: z.array(DisconnectionApprovalSchema) });
@@ -88,6 +96,8 @@ export async function arrearsPlanCommand(
         : await readJsonFile(args.policy, ArrearsPolicySchema);
     const approvals =
       args.approvals === undefined ? [] : (await readJsonFile(args.approvals, ApprovalFileSchema)).approvals;
+    const events =
+      args.events === undefined ? [] : (await readJsonFile(args.events, WhatIfEventFileSchema)).events;
 
     const payments: PaymentRow[] = [];
     let rejected = 0;
@@ -113,11 +123,12 @@ export async function arrearsPlanCommand(
       to: args.to,
       policy,
       approvals,
+      events,
     });
     io.stdout.write(args.json ? `${JSON.stringify(result, null, 2)}\n` : formatReplayTable(result));
     for (const r of result.rejectedCommands) {
       io.stderr.write(
-        `${args.approvals ?? 'command'}: ${r.command.command} for ${r.command.accountId}: ${r.error}\n`,
+        `${args.events ?? args.approvals ?? 'command'}: ${r.command.command} for ${r.command.accountId}: ${r.error}\n`,
       );
     }
     return rejected > 0 || result.rejectedCommands.length > 0 ? 1 : 0;
@@ -187,7 +198,7 @@ export function formatReplayTable(result: ReplayResult): string {
     result.disconnections.length === 0
       ? '  none'
       : table(
-          ['plan', 'rev', 'notice at', 'reminder at', 'disconnect at', 'outcome'],
+          ['plan', 'rev', 'notice at', 'reminder at', 'disconnect at', 'outcome', 'lead counted from'],
           result.disconnections.map((d) => [
             d.planId,
             String(d.revision),
@@ -195,6 +206,9 @@ export function formatReplayTable(result: ReplayResult): string {
             d.reminderAt.replace('T', ' ').slice(0, 16),
             d.disconnectAt.replace('T', ' ').slice(0, 16),
             d.outcome,
+            d.countedFrom === undefined
+              ? '-'
+              : `${d.countedFrom.channel} ${d.countedFrom.at.replace('T', ' ').slice(0, 16)} (${d.countedFrom.source})`,
           ]),
         ),
   );
@@ -211,6 +225,11 @@ export function formatReplayTable(result: ReplayResult): string {
         ]),
       ),
     );
+  }
+  const waitingForCalendar = result.plans.filter((p) => p.status === 'awaiting-calendar');
+  if (waitingForCalendar.length > 0) {
+    out.push('', 'Waiting for an operator (the official calendar does not cover the day yet)');
+    for (const p of waitingForCalendar) out.push(`  ${p.planId}: ${p.billIds.join(', ')}`);
   }
   if (result.awaitingApproval.length > 0) {
     out.push('', 'Awaiting approval (no notice is sent until a manager approves)');

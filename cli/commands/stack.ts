@@ -24,24 +24,42 @@ const EVENT_FIELDS = [
   ['reason', 'reason'],
   ['new-date', 'newDate'],
   ['until', 'until'],
+  ['queue', 'queue'],
+  ['sample', 'sample'],
+  ['dry-run', 'dryRun'],
+  ['manager-id', 'managerId'],
+  ['follow-up-id', 'followUpId'],
 ] as const;
 
 type EventOption = (typeof EVENT_FIELDS)[number][0];
 
+/** Options whose event field is a number (the schema refuses anything else, e.g. NaN). */
+const NUMERIC_OPTIONS: ReadonlySet<EventOption> = new Set(['version', 'sample']);
+/** Flags: present is true. */
+const FLAG_OPTIONS: ReadonlySet<EventOption> = new Set(['dry-run']);
+
 /** The options of each stack command: the fields its operator command takes. */
 const STACK_COMMAND_OPTIONS = {
-  'run-drop': ['bucket', 'key'],
+  'run-drop': ['bucket', 'key', 'dry-run'],
   'get-run': ['run-id'],
   'list-runs': ['period', 'status'],
   'show-bill': ['account-id', 'period', 'version'],
   'list-notices': ['account-id'],
   'release-deferred': [],
+  'check-drops': [],
+  'list-dead-letters': ['queue', 'sample'],
+  redrive: ['queue'],
   'reconcile-uncertain': [],
   'approve-disconnection': ['account-id', 'by', 'plan-id', 'note'],
   'defer-disconnection': ['account-id', 'new-date', 'by', 'reason', 'plan-id'],
   'exempt-disconnection': ['account-id', 'by', 'reason', 'until', 'plan-id'],
   'release-bill': ['account-id', 'period', 'version', 'by', 'reason'],
   'list-held-bills': ['period'],
+  'waive-penalty': ['account-id', 'by', 'reason'],
+  'list-pending-approvals': [],
+  'list-follow-ups': ['manager-id'],
+  'close-follow-up': ['account-id', 'follow-up-id', 'by', 'note'],
+  'escalate-follow-ups': [],
   'migrate-recipient-keys': [],
 } as const satisfies Record<string, readonly EventOption[]>;
 
@@ -50,22 +68,25 @@ export type StackCommandName = keyof typeof STACK_COMMAND_OPTIONS;
 /** The operator event for a stack command: the command and the options given (version as a number). */
 export function operatorEvent(
   command: StackCommandName,
-  values: Partial<Record<EventOption, string>>,
+  values: Partial<Record<EventOption, string | boolean>>,
 ): Record<string, unknown> {
   const event: Record<string, unknown> = { command };
   for (const [option, field] of EVENT_FIELDS) {
     const value = values[option];
-    if (value !== undefined) event[field] = option === 'version' ? Number(value) : value;
+    if (value !== undefined) event[field] = NUMERIC_OPTIONS.has(option) ? Number(value) : value;
   }
   return event;
 }
 
 function stackCommand(command: StackCommandName): CliCommand {
   const options = Object.fromEntries(
-    STACK_COMMAND_OPTIONS[command].map((option) => [option, { type: 'string' as const }]),
+    STACK_COMMAND_OPTIONS[command].map((option: EventOption) => [
+      option,
+      { type: FLAG_OPTIONS.has(option) ? ('boolean' as const) : ('string' as const) },
+    ]),
   );
   return defineCommand(command, options, ({ values }, io) =>
-    runOnStack(operatorEvent(command, values as Partial<Record<EventOption, string>>), io),
+    runOnStack(operatorEvent(command, values as Partial<Record<EventOption, string | boolean>>), io),
   );
 }
 

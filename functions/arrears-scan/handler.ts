@@ -42,6 +42,19 @@ export const handler = middy(async (event: unknown) => {
   const today = task.today ?? shanghaiDate(task.scheduledTime ?? new Date().toISOString());
   const result = await fanOutDailyArrearsScan(today, deps);
   metrics.addMetric('ArrearsChunksQueued', MetricUnit.Count, result.chunks);
+  // The official calendar's coverage: an alarm fires 60 days (policy) before it ends.
+  if (result.calendarCoverageDaysLeft !== undefined) {
+    metrics.addMetric('CalendarCoverageDaysLeft', MetricUnit.Count, result.calendarCoverageDaysLeft);
+  }
+  if (result.coverageEndsSoon === true) {
+    logger.warn(
+      'the official working-day calendar ends soon: add the next year (npm run calendar-snapshot)',
+      {
+        coveredUntil: result.calendarCoveredUntil,
+        daysLeft: result.calendarCoverageDaysLeft,
+      },
+    );
+  }
   logger.info('arrears scan fanned out', result);
   return result;
 })

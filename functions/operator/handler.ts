@@ -1,7 +1,8 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { logMetrics } from '@aws-lambda-powertools/metrics/middleware';
 import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
-import { logger, tracer } from '#adapters/observability.ts';
+import { logger, metrics, tracer } from '#adapters/observability.ts';
 import { runOperatorCommand } from '#services/operator-commands.ts';
 import { operatorDeps } from '#wiring/index.ts';
 
@@ -23,4 +24,5 @@ export const handler = middy(async (event: unknown) => {
   return response;
 })
   .use(captureLambdaHandler(tracer))
-  .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }));
+  .use(injectLambdaContext(logger, { resetKeys: true, logEvent: false }))
+  .use(logMetrics(metrics));

@@ -6,16 +6,31 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger, metrics, tracer } from '#adapters/observability.ts';
+import { followThrough } from '#services/answers/act-on-answer.ts';
 import { planBillNotices } from '#services/plan-bill-notices.ts';
 import { planNoticesDeps } from '#wiring/index.ts';
 
 const deps = planNoticesDeps();
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
-/** One new bill version (stream INSERT, filtered to entity BILL in the event source mapping) → its notices. */
+/**
+ * One new item (stream INSERT, filtered in the event source mapping): a bill version → its notices; a
+ * customer's answer or follow-up → what follows it (review mark, evidence, the manager's email).
+ */
 const planForRecord = async (record: DynamoDBRecord) => {
   const image = record.dynamodb?.NewImage;
-  if (record.eventName !== 'INSERT' || image?.entity?.S !== 'BILL') return;
+  if (record.eventName !== 'INSERT' || image === undefined) return;
+  const entity = image.entity?.S;
+  if (entity === 'ANSWER' || entity === 'FOLLOWUP') {
+    const item = {
+      entity,
+      accountId: image?.accountId?.S ?? '',
+      id: (entity === 'ANSWER' ? image?.answerId?.S : image?.followUpId?.S) ?? '',
+    } as const;
+    logger.info('answer followed through', { ...item, outcome: await followThrough(item, deps) });
+    return;
+  }
+  if (entity !== 'BILL') return;
   const bill = {
     accountId: image.accountId?.S ?? '',
     period: image.period?.S ?? '',

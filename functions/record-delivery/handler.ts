@@ -34,7 +34,16 @@ const SesEvent = EventBridgeSchema.extend({
       // tags are dropped, not a reason to lose the event (its message id may still find its notice).
       tags: z.record(z.string(), z.array(z.string())).optional().catch(undefined),
     }),
-    bounce: z.object({ bounceType: z.string(), bounceSubType: z.string().optional() }).optional(),
+    bounce: z
+      .object({
+        bounceType: z.string(),
+        bounceSubType: z.string().optional(),
+        timestamp: z.iso.datetime({ offset: true }).optional().catch(undefined),
+      })
+      .optional(),
+    delivery: z
+      .object({ timestamp: z.iso.datetime({ offset: true }).optional().catch(undefined) })
+      .optional(),
     reject: z.object({ reason: z.string() }).optional(),
   }),
 });
@@ -50,6 +59,8 @@ export const handler = middy(async (event: z.infer<typeof SesEvent>) => {
       noticeRef: noticeRefOfTag(detail.mail.tags?.[NOTICE_TAG]?.[0]),
       eventType: detail.eventType,
       bounceType: detail.bounce?.bounceType,
+      at: detail.delivery?.timestamp ?? detail.bounce?.timestamp ?? event.time,
+      publishedAt: event.time,
       detail:
         detail.bounce !== undefined
           ? `${detail.bounce.bounceType}/${detail.bounce.bounceSubType ?? ''}`

@@ -1,4 +1,5 @@
 import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import {
   ContextAttribute,
@@ -10,7 +11,7 @@ import type { IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { acknowledge } from '../constructs/acknowledge.ts';
 import type { DataTable } from '../constructs/data-table.ts';
-import { KeybillFunction } from '../constructs/keybill-function.ts';
+import { KeybillFunction, METRICS_NAMESPACE } from '../constructs/keybill-function.ts';
 import type { NamedSecret } from '../constructs/named-secret.ts';
 import { ChunkQueue, type DeadLetterQueue } from '../constructs/queues.ts';
 import type { RecurringSchedules } from '../constructs/recurring-schedules.ts';
@@ -40,6 +41,8 @@ export class ArrearsLadder extends Construct {
   readonly chunkQueue: Queue;
   readonly chunkDeadLetters: DeadLetterQueue;
   readonly dailyScan: Schedule;
+  /** Fires when the official working-day calendar covers fewer than 60 more days (or the scan stops reporting). */
+  readonly calendarCoverageAlarm: Alarm;
   readonly reminderGroup: ScheduleGroup;
   /** The role one-time reminder schedules run as; arrears-scan passes it when it creates them. */
   readonly reminderRole: Role;
@@ -123,6 +126,32 @@ export class ArrearsLadder extends Construct {
         task: 'daily-arrears-scan',
         scheduledTime: ContextAttribute.scheduledTime,
       }),
+    });
+    this.calendarCoverageAlarm = this.watchCalendarCoverage();
+  }
+
+  /**
+   * The official working-day calendar (a snapshot per year, shared/domain/calendar/official/) must be
+   * extended before it runs out: a year it does not cover is never planned automatically. The daily scan
+   * reports the days it has left; operators are told 60 days (the policy's coverageWarningDays) ahead.
+   */
+  private watchCalendarCoverage(): Alarm {
+    return new Alarm(this, 'CalendarCoverageEnding', {
+      alarmDescription:
+        'The official working-day calendar covers fewer than 60 more days: add the next year with ' +
+        '`npm run calendar-snapshot -- <year>` and deploy (README "Arrears and disconnection warnings").',
+      metric: new Metric({
+        namespace: METRICS_NAMESPACE,
+        metricName: 'CalendarCoverageDaysLeft',
+        dimensionsMap: { service: this.arrearsScan.serviceName },
+        statistic: 'Minimum',
+        period: Duration.days(1),
+      }),
+      threshold: 60,
+      comparisonOperator: ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      // A scan that does not run is the function's errors alarm's business.
+      treatMissingData: TreatMissingData.NOT_BREACHING,
     });
   }
 

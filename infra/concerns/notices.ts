@@ -1,10 +1,17 @@
 import { CfnOutput, Duration, Stack } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import {
+  Alarm,
+  ComparisonOperator,
+  MathExpression,
+  Metric,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import {
+  CloudWatchDimensionSource,
   ConfigurationSet,
   EmailIdentity,
   EmailSendingEvent,
@@ -28,6 +35,22 @@ export const CONFIGURATION_SET_NAME = 'keybill-previews';
  */
 const SENDER_TIMEOUT = Duration.seconds(30);
 const SENDER_CLAIM_LEASE_TIMEOUTS = 2;
+
+/**
+ * SES reviews an account whose bounce rate reaches 5 % and may pause its sending at 10 %; for complaints
+ * the levels are 0.1 % and 0.5 % (Amazon SES Developer Guide, "Sending review process FAQs" and
+ * "Reputation metrics"). The alarms fire below the review levels, so there is time to act, and only over
+ * enough sends for a rate to mean something.
+ */
+export const SES_RATE_ALARMS = {
+  bounce: { metricName: 'Bounce', thresholdPercent: 4, reviewPercent: 5, pausePercent: 10 },
+  complaint: { metricName: 'Complaint', thresholdPercent: 0.08, reviewPercent: 0.1, pausePercent: 0.5 },
+} as const;
+/** Sends in the alarms' window below which a rate is not computed (one bounce in 20 sends is not 5 %). */
+export const SES_RATE_MINIMUM_SENDS = 100;
+const SES_RATE_WINDOW = Duration.hours(6);
+/** The CloudWatch dimension SES publishes the configuration set's event counts under. */
+const SES_METRIC_DIMENSION = 'ses:configuration-set';
 
 /** The SES events the delivery recorder needs, with the EventBridge detail-type each arrives under. */
 const DELIVERY_EVENTS: ReadonlyArray<[EmailSendingEvent, string]> = [
@@ -190,7 +213,48 @@ export class Notices extends Construct {
       destination: EventDestination.eventBus(EventBus.fromEventBusName(this, 'DefaultBus', 'default')),
       events: DELIVERY_EVENTS.map(([event]) => event),
     });
+    // The same sends, bounces and complaints counted in CloudWatch (AWS/SES, by configuration set), for the
+    // rate alarms: SES judges an account by these rates.
+    configurationSet.addEventDestination('ToCloudWatch', {
+      destination: EventDestination.cloudWatchDimensions([
+        {
+          name: SES_METRIC_DIMENSION,
+          source: CloudWatchDimensionSource.MESSAGE_TAG,
+          defaultValue: CONFIGURATION_SET_NAME,
+        },
+      ]),
+      events: [EmailSendingEvent.SEND, EmailSendingEvent.BOUNCE, EmailSendingEvent.COMPLAINT],
+    });
+    for (const [kind, rate] of Object.entries(SES_RATE_ALARMS)) this.rateAlarm(kind, rate);
     return configurationSet;
+  }
+
+  /** An alarm on the configuration set's bounce or complaint rate, in percent of sends. */
+  private rateAlarm(kind: string, rate: (typeof SES_RATE_ALARMS)[keyof typeof SES_RATE_ALARMS]): Alarm {
+    const count = (metricName: string) =>
+      new Metric({
+        namespace: 'AWS/SES',
+        metricName,
+        dimensionsMap: { [SES_METRIC_DIMENSION]: CONFIGURATION_SET_NAME },
+        statistic: 'Sum',
+        period: SES_RATE_WINDOW,
+      });
+    const title = kind[0]!.toUpperCase() + kind.slice(1);
+    return new Alarm(this, `Ses${title}Rate`, {
+      alarmDescription:
+        `SES ${kind} rate of ${CONFIGURATION_SET_NAME} above ${rate.thresholdPercent} % over ${SES_RATE_WINDOW.toHours()} h ` +
+        `(SES reviews the account at ${rate.reviewPercent} % and may pause sending at ${rate.pausePercent} %).`,
+      metric: new MathExpression({
+        expression: `IF(sends >= ${SES_RATE_MINIMUM_SENDS}, 100 * FILL(events, 0) / sends, 0)`,
+        usingMetrics: { sends: count('Send'), events: count(rate.metricName) },
+        period: SES_RATE_WINDOW,
+        label: `${kind} rate (%)`,
+      }),
+      threshold: rate.thresholdPercent,
+      comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      evaluationPeriods: 1,
+      treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
   }
 
   /** The SES domain identity of the From address, with the DKIM records to add to its DNS as outputs. */
@@ -222,14 +286,21 @@ export class Notices extends Construct {
       }),
     );
     const smsPublish = new Policy(this, 'SmsPublishPolicy', {
-      statements: [new PolicyStatement({ actions: ['sns:Publish'], resources: ['*'] })],
+      // The sender checks a number's opt-out before it publishes (shared/adapters/providers.ts).
+      statements: [
+        new PolicyStatement({
+          actions: ['sns:Publish', 'sns:CheckIfPhoneNumberIsOptedOut'],
+          resources: ['*'],
+        }),
+      ],
     });
     smsPublish.attachToRole(this.sender.role);
     acknowledge(
       smsPublish,
       'AwsSolutions-IAM5[Resource::*]',
       'SMS are published straight to phone numbers, not to a topic; SNS authorises such a Publish only ' +
-        'against Resource "*". The policy grants sns:Publish alone.',
+        'against Resource "*", and CheckIfPhoneNumberIsOptedOut has no resource at all. The policy grants ' +
+        'those two actions alone.',
     );
   }
 
@@ -251,7 +322,10 @@ function checkedSenderSettings(props: NoticesProps): { maxConcurrency: number; f
   return { maxConcurrency, fromDomain };
 }
 
-/** The table stream as the planner reads it: new bill versions only, failures to a dead-letter queue. */
+/**
+ * The table stream as the planner reads it: new bill versions, and customers' answers and follow-ups
+ * (what follows them: review marks, evidence, the managers' emails), failures to a dead-letter queue.
+ */
 function newBillVersions(table: DataTable, failures: DeadLetterQueue): DynamoEventSource {
   return new DynamoEventSource(table.table, {
     // From the oldest record the stream still holds: a bill must not miss its notices after an outage.
@@ -265,7 +339,7 @@ function newBillVersions(table: DataTable, failures: DeadLetterQueue): DynamoEve
     filters: [
       FilterCriteria.filter({
         eventName: FilterRule.isEqual('INSERT'),
-        dynamodb: { NewImage: { entity: { S: FilterRule.isEqual('BILL') } } },
+        dynamodb: { NewImage: { entity: { S: FilterRule.or('BILL', 'ANSWER', 'FOLLOWUP') } } },
       }),
     ],
   });

@@ -110,7 +110,7 @@ export function findWatched(root: IConstruct): Watched {
 }
 
 /** `<owner>/<queue>`, e.g. `IngestDrop/FailedEvents`; a 'Default' id names nothing (see KeybillStack). */
-function deadLetterLabel(dlq: DeadLetterQueue): string {
+export function deadLetterLabel(dlq: DeadLetterQueue): string {
   return dlq.node.path
     .split('/')
     .filter((id) => id !== 'Default')

@@ -1,12 +1,14 @@
 import { Duration, Stack } from 'aws-cdk-lib';
 import { CfnSchema } from 'aws-cdk-lib/aws-eventschemas';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { type CfnSchedule, type Schedule, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
-import type { IQueue } from 'aws-cdk-lib/aws-sqs';
+import { type IQueue, Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULT_QUIET_HOURS, parseQuietHours } from '#domain/calendar/index.ts';
 import type { DataTable } from '../constructs/data-table.ts';
 import type { DropBucket } from '../constructs/drop-bucket.ts';
 import { KeybillFunction } from '../constructs/keybill-function.ts';
+import type { DeadLetterQueue } from '../constructs/queues.ts';
 import type { RecurringSchedules } from '../constructs/recurring-schedules.ts';
 import type { ArrearsLadder } from './arrears-ladder.ts';
 import { WHOLE_DROP_SIZING } from './drop-ingest.ts';
@@ -66,6 +68,9 @@ export class OperatorConsole extends Construct {
     props.billChunks.grantSendMessages(fn);
     props.drops.grantReadDrops(fn);
     props.drops.grantWriteRejects(fn);
+    // get-run and check-drops write the run report (reports/runs/), from the reject report.
+    props.drops.grantReadRejects(fn);
+    props.drops.grantWriteReports(fn);
     props.noticeQueue.grantSendMessages(fn);
     props.arrears.grantArrearsSteps(this.operator);
 
@@ -112,6 +117,35 @@ export class OperatorConsole extends Construct {
       input: ScheduleTargetInput.fromObject({ command: 'reconcile-uncertain' }),
     });
   }
+}
+
+/**
+ * The dead-letter queues `list-dead-letters` reads and `redrive` empties (DEAD_LETTER_QUEUES), each by
+ * its label; a queue is redrivable when it is the dead-letter queue of an SQS queue of `root` (SQS moves
+ * its messages back there), not of a function's failed invocations or a stream's records.
+ */
+export function manageDeadLetters(
+  console: OperatorConsole,
+  deadLetterQueues: readonly { dlq: DeadLetterQueue; name: string }[],
+  root: Construct,
+): void {
+  const sources = new Map<IQueue, Queue>();
+  for (const c of root.node.findAll()) {
+    if (c instanceof Queue && c.deadLetterQueue !== undefined) sources.set(c.deadLetterQueue.queue, c);
+  }
+  const fn = console.operator.function;
+  const entries = deadLetterQueues.map(({ dlq, name }) => {
+    const source = sources.get(dlq.queue);
+    dlq.queue.grant(fn, 'sqs:GetQueueAttributes', 'sqs:ReceiveMessage');
+    if (source !== undefined) {
+      // A message-move task: started on the dead-letter queue, which SQS then reads, deletes from and
+      // sends to the source queue on the caller's behalf.
+      dlq.queue.grant(fn, 'sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:DeleteMessage');
+      fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [source.queueArn] }));
+    }
+    return { name, url: dlq.queue.queueUrl, redrivable: source !== undefined };
+  });
+  fn.addEnvironment('DEAD_LETTER_QUEUES', Stack.of(console).toJsonString(entries));
 }
 
 /** When the quiet hours end, HH:MM; the domain's parser validates the setting (the sender reads the same). */

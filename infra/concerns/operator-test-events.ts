@@ -40,13 +40,37 @@ export function operatorTestEvents(dropBucket: string): readonly OperatorTestEve
         key: `drops/reads/${PERIOD}/meter-reads-${PERIOD}.csv`,
       },
     },
+    {
+      name: 'run-drop-dry-run',
+      event: {
+        command: 'run-drop',
+        bucket: dropBucket,
+        key: `drops/reads/${PERIOD}/meter-reads-${PERIOD}.csv`,
+        dryRun: true,
+      },
+    },
     { name: 'get-run', event: { command: 'get-run', runId: 'meter-reads#0123456789abcdef0123456789abcdef' } },
     { name: 'list-runs-by-period', event: { command: 'list-runs', period: PERIOD } },
     { name: 'list-runs-by-status', event: { command: 'list-runs', status: 'FAILED' } },
     { name: 'show-bill', event: { command: 'show-bill', accountId: ACCOUNT, period: PERIOD } },
     { name: 'list-notices', event: { command: 'list-notices', accountId: ACCOUNT } },
     { name: 'release-deferred', event: { command: 'release-deferred' } },
+    { name: 'check-drops', event: { command: 'check-drops' } },
+    { name: 'list-dead-letters', event: { command: 'list-dead-letters', sample: 3 } },
+    { name: 'redrive', event: { command: 'redrive', queue: 'Notifications/NoticeDeadLetters' } },
     { name: 'reconcile-uncertain', event: { command: 'reconcile-uncertain' } },
+    { name: 'list-follow-ups', event: { command: 'list-follow-ups', overdueOnly: false } },
+    {
+      name: 'close-follow-up',
+      event: {
+        command: 'close-follow-up',
+        accountId: ACCOUNT,
+        followUpId: `${PERIOD}#V1#bill-preview#email#0123456789abcdef#call-me`,
+        by: '王经理',
+        note: '已致电客户，解释了需量合同调整建议',
+      },
+    },
+    { name: 'escalate-follow-ups', event: { command: 'escalate-follow-ups' } },
     {
       name: 'set-key-override',
       event: {
@@ -62,6 +86,16 @@ export function operatorTestEvents(dropBucket: string): readonly OperatorTestEve
         },
       },
     },
+    {
+      name: 'waive-penalty',
+      event: {
+        command: 'waive-penalty',
+        accountId: ACCOUNT,
+        by: BY,
+        reason: 'Penalty waived: the bank transfer was delayed by the bank, receipt on file',
+      },
+    },
+    { name: 'list-pending-approvals', event: { command: 'list-pending-approvals' } },
     {
       name: 'approve-disconnection',
       event: { command: 'approve-disconnection', accountId: ACCOUNT, by: BY, note: 'Reminders unanswered' },

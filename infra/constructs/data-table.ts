@@ -64,6 +64,14 @@ export class DataTable extends Construct {
     }
   }
 
+  /**
+   * The key actions DynamoDB takes on a caller's behalf for the table's items: for a grantee whose item
+   * actions are granted otherwise (narrower than grantReadWrite).
+   */
+  grantKeyUse(grantee: IGrantable): void {
+    this.table.encryptionKey?.grant(grantee, ...TABLE_KEY_ACTIONS);
+  }
+
   get tableName(): string {
     return this.table.tableName;
   }
@@ -73,7 +81,7 @@ export class DataTable extends Construct {
    * `index/*` wildcard; with the key actions DynamoDB takes on the caller's behalf.
    */
   grantReadWrite(grantee: IGrantable): Grant {
-    this.table.encryptionKey?.grant(grantee, ...TABLE_KEY_ACTIONS);
+    this.grantKeyUse(grantee);
     return Grant.addToPrincipal({
       grantee,
       actions: READ_WRITE_ACTIONS,

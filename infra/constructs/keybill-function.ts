@@ -1,15 +1,21 @@
 import { fileURLToPath } from 'node:url';
-import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { ArnFormat, AssetHashType, DockerImage, Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import {
+  Architecture,
+  Code,
+  Function as LambdaFunctionResource,
+  Runtime,
+  Tracing,
+} from 'aws-cdk-lib/aws-lambda';
 import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
-import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge.ts';
 import { ContactDataKey } from './data-key.ts';
+import { buildBundleSync } from './function-bundle.ts';
 import { DeadLetterQueue } from './queues.ts';
 
 /** The repository root: handlers live in `functions/<name>/handler.ts`, the lock file next to package.json. */
@@ -19,13 +25,6 @@ export const METRICS_NAMESPACE = 'keybill';
 
 /** Lambda gives a function one full vCPU at 1,769 MB: the size of the functions that stream a whole drop. */
 export const ONE_VCPU_MB = 1769;
-
-/**
- * ESM bundles cannot `require`, but some CommonJS dependencies (the X-Ray SDK under the Powertools tracer)
- * still call it; esbuild's shim falls back to a global `require`, which this banner provides.
- */
-const ESM_REQUIRE_BANNER =
-  "import{createRequire as __keybillCreateRequire}from'node:module';const require=__keybillCreateRequire(import.meta.url);";
 
 export interface AsyncInvokeOptions {
   /** Lambda's own retries of a failed asynchronous event. @default 2 */
@@ -59,7 +58,7 @@ export interface KeybillFunctionProps {
  * timeout, environment, triggers and grants. The operations dashboard finds every one of them.
  */
 export class KeybillFunction extends Construct {
-  readonly function: NodejsFunction;
+  readonly function: LambdaFunctionResource;
   readonly role: Role;
   readonly logGroup: LogGroup;
   readonly serviceName: string;
@@ -94,13 +93,11 @@ export class KeybillFunction extends Construct {
       });
     }
 
-    this.function = new NodejsFunction(this, 'Function', {
+    this.function = new LambdaFunctionResource(this, 'Function', {
       functionName: this.physicalName,
       description: props.description,
-      entry: `${REPO_ROOT}functions/${props.handlerName}/handler.ts`,
-      handler: 'handler',
-      projectRoot: REPO_ROOT,
-      depsLockFilePath: `${REPO_ROOT}package-lock.json`,
+      code: bundledHandler(props.handlerName),
+      handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
       memorySize: props.memorySize ?? 1024,
@@ -118,20 +115,6 @@ export class KeybillFunction extends Construct {
       retryAttempts: props.asyncInvoke?.retryAttempts ?? (props.asyncInvoke ? 2 : undefined),
       maxEventAge: props.asyncInvoke ? (props.asyncInvoke.maxEventAge ?? Duration.hours(6)) : undefined,
       onFailure: this.deadLetterQueue ? new SqsDestination(this.deadLetterQueue.queue) : undefined,
-      bundling: {
-        forceDockerBundling: false,
-        format: OutputFormat.ESM,
-        // Prefer the ESM builds of dependencies so esbuild can drop what the handler never imports.
-        mainFields: ['module', 'main'],
-        banner: ESM_REQUIRE_BANNER,
-        target: 'node24',
-        minify: true,
-        sourceMap: true,
-        sourcesContent: false,
-        // The handlers are tested against the SDK version in package-lock.json, not the runtime's copy.
-        bundleAwsSDK: true,
-        logLevel: LogLevel.ERROR,
-      },
     });
 
     // Handlers catch what they expect and report partial batch failures; an invocation error is a bug,
@@ -190,4 +173,26 @@ export class KeybillFunction extends Construct {
       arnFormat: ArnFormat.COLON_RESOURCE_NAME,
     });
   }
+}
+
+/**
+ * The handler `functions/<name>/handler.ts` bundled by `function-bundle.ts` (esbuild, locally: no Docker)
+ * into the asset's `index.mjs`, hashed by its output. Synthesis without bundling (context
+ * `aws:cdk:bundling-stacks: []`, the assertion tests) skips the build.
+ */
+function bundledHandler(handlerName: string): Code {
+  const entry = `${REPO_ROOT}functions/${handlerName}/handler.ts`;
+  return Code.fromAsset(`${REPO_ROOT}functions/${handlerName}`, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Never pulled: the local build below always succeeds or throws.
+      image: DockerImage.fromRegistry('local-bundling-only'),
+      local: {
+        tryBundle(outputDir) {
+          buildBundleSync(entry, outputDir);
+          return true;
+        },
+      },
+    },
+  });
 }

@@ -10,7 +10,15 @@ import { formatMoney } from '#notify/index.ts';
 import type { MeterReadDropResult } from '#services/run-meter-read-drop.ts';
 import type { LocalStack } from '../stack.ts';
 import { type GeneratedAccount, generateAccounts, generateMeterReadRows, toCsv } from './fixtures.ts';
-import { LOCAL_NAMES, type LocalPipeline, prepareLocalPipeline } from './local-pipeline.ts';
+import {
+  type HandlerSource,
+  LOCAL_NAMES,
+  type LocalPipeline,
+  prepareLocalPipeline,
+  type TemplateWiring,
+} from './local-pipeline.ts';
+import { checkDropsAfterDue, readRunReport } from './operations-day.ts';
+import { type SimulatedAnswers, simulateAnswers } from './simulated-answers.ts';
 
 export { isNewBill, LOCAL_NAMES } from './local-pipeline.ts';
 
@@ -39,7 +47,17 @@ export interface BillingCycleSummary {
     bucket: string;
     dropKey: string;
     rejectReportKey?: string;
+    /** Drops check-drops found late an hour after the reads were due, before the drop came (DropsLate). */
+    lateDrops: number;
+    /** Meter-read drops that arrived without some key accounts (DropsPartial), and those accounts. */
+    partialDrops: number;
+    accountsMissingFromDrop: string[];
+    /** With `simulateAnswers`: customers' answers recorded and follow-ups opened. */
+    answersRecorded?: number;
+    followUpsOpened?: number;
   };
+  /** With `simulateAnswers`: the managers' open follow-ups after the answers. */
+  worklist?: SimulatedAnswers['worklist'];
   table: Record<string, { value: string | number }>;
   emails: { fileName: string; html: string }[];
   sms: { fileName: string; text: string }[];
@@ -48,6 +66,8 @@ export interface BillingCycleSummary {
   heldBills: { accountId: string; period: string; version: number; total: string; reasons: string[] }[];
   /** The key-account reports (CSV and HTML) the ranking wrote to the bucket. */
   reports: { fileName: string; body: string }[];
+  /** The drop's run report (HTML and CSV) check-drops wrote to the bucket. */
+  runReport: { html: string; csv: string; keys: { html: string; csv: string } };
   env: Record<string, string>;
   /** With `keepPipeline`: the pipeline, still open (the caller closes it), and the accounts it billed. */
   kept?: { pipeline: LocalPipeline; accounts: GeneratedAccount[] };
@@ -69,12 +89,18 @@ export async function runBillingCycle(options: {
   progress?: (message: string) => void;
   /** Leave the pipeline open for more drops (`npm run demo -- --keep`). */
   keepPipeline?: boolean;
+  /** Customers answer three previews (a rating, a call request, a receipt) before the ranking. */
+  simulateAnswers?: boolean;
+  /** Where the handlers come from (default: the sources; the bundle tests: cdk.out). */
+  handlers?: HandlerSource;
+  /** The template's wiring (the bundle tests); default: the runner's local defaults. */
+  wiring?: TemplateWiring;
 }): Promise<BillingCycleSummary> {
   const progress = options.progress ?? (() => {});
   const period = options.period ?? previousPeriod();
   const { stack } = options;
 
-  const pipeline = await prepareLocalPipeline(stack);
+  const pipeline = await prepareLocalPipeline(stack, {}, options.handlers, options.wiring);
   const { stores, env } = pipeline;
   progress(
     `created table ${LOCAL_NAMES.table}, bucket ${LOCAL_NAMES.bucket}, queue ${LOCAL_NAMES.queue} (+ DLQ)`,
@@ -86,7 +112,18 @@ export async function runBillingCycle(options: {
   await stores.accounts.putAccounts(generated.map((g) => g.account));
   progress(`loaded ${generated.length} key accounts and ${SAMPLE_TARIFFS.length} tariff versions`);
 
-  const rows = withOneEstimatedRead(generated, generateMeterReadRows(generated, period));
+  // The hourly check an hour after the reads were due, before they came: a late drop (alarm, operations mail).
+  const late = await checkDropsAfterDue(pipeline, period);
+  progress(
+    `check-drops, 1 h after the reads were due: late ${late.late.map((d) => `${d.feed} ${d.covers}`).join(', ')} → DropsLate ${late.metrics.DropsLate} (alarm), operations mailed`,
+  );
+
+  const allRows = withOneEstimatedRead(generated, generateMeterReadRows(generated, period));
+  // The metering system leaves one key account out of the drop (not the one whose read is estimated): a
+  // partial drop, caught by the next check.
+  const estimated = new Set(allRows.filter((r) => r.read_type === 'estimated').map((r) => r.account_id));
+  const leftOut = generated.findLast((g) => !estimated.has(g.account.accountId))!;
+  const rows = allRows.filter((r) => r.account_id !== leftOut.account.accountId);
   // Two rows the metering system gets wrong, to show that a bad row is reported and nothing valid is lost.
   const broken = [
     { ...rows[0]!, meter_id: 'M-UNKNOWN-1', account_id: '3100099999' },
@@ -113,6 +150,25 @@ export async function runBillingCycle(options: {
     },
   });
 
+  const partial = await checkDropsAfterDue(pipeline, period);
+  const missing = partial.partial.flatMap((p) => p.missing);
+  const runReport = await readRunReport(dropKey);
+  progress(
+    `check-drops: partial drop, ${missing.length} key account(s) without a bill (${missing.join(', ')}) → DropsPartial ${partial.metrics.DropsPartial} (alarm); run report s3://${LOCAL_NAMES.bucket}/${runReport.keys.html}`,
+  );
+  // Its reads follow in a drop of their own, which bills it.
+  const supplementKey = `drops/reads/${period}/meter-reads-${period}-supplement.csv`;
+  await pipeline.putDrop(
+    supplementKey,
+    toCsv(allRows.filter((r) => r.account_id === leftOut.account.accountId)),
+  );
+  await pipeline.deliverDrop(supplementKey);
+  await pipeline.planNotices();
+  await pipeline.sendNotices();
+  progress(
+    `supplement drop s3://${LOCAL_NAMES.bucket}/${supplementKey}: ${leftOut.account.accountId} billed`,
+  );
+
   // Exactly once: EventBridge may deliver the same event again; nothing new may happen.
   const again = (await pipeline.deliverDrop(dropKey)) as MeterReadDropResult;
   await pipeline.planNotices();
@@ -123,6 +179,12 @@ export async function runBillingCycle(options: {
   const nextMonth = new Date(Date.UTC(Number(period.slice(0, 4)), Number(period.slice(5, 7)), 1))
     .toISOString()
     .slice(0, 10);
+  const answered =
+    options.simulateAnswers === true ? await simulateAnswers(stack, pipeline, period) : undefined;
+  if (answered !== undefined)
+    progress(
+      `customers answered: ${answered.answersRecorded} answers, ${answered.followUpsOpened} follow-ups opened`,
+    );
   const ranking = await pipeline.rankAccounts({ asOf: nextMonth, period });
   await pipeline.sendNotices();
   progress(
@@ -147,7 +209,8 @@ export async function runBillingCycle(options: {
   const counts: BillingCycleSummary['counts'] = {
     period,
     accountsGenerated: generated.length,
-    accountsBilled: result.accountsBilled,
+    // Every account billed once over the drop and its supplement.
+    accountsBilled: new Set(bills.map((b) => b.accountId)).size,
     rows: result.rows,
     rowsAccepted: result.accepted,
     rowsRejected: result.rejected,
@@ -170,6 +233,12 @@ export async function runBillingCycle(options: {
     bucket: LOCAL_NAMES.bucket,
     dropKey,
     ...(result.rejectReportKey === undefined ? {} : { rejectReportKey: result.rejectReportKey }),
+    lateDrops: late.late.length,
+    partialDrops: partial.partial.length,
+    accountsMissingFromDrop: missing,
+    ...(answered === undefined
+      ? {}
+      : { answersRecorded: answered.answersRecorded, followUpsOpened: answered.followUpsOpened }),
   };
   let rejectReport: string | undefined;
   if (result.rejectReportKey !== undefined) {
@@ -193,6 +262,8 @@ export async function runBillingCycle(options: {
       'accounts billed': { value: `${counts.accountsBilled} / ${counts.accountsGenerated}` },
       'meter-read rows': { value: counts.rows },
       'rows rejected': { value: counts.rowsRejected },
+      'late drops (alarm)': { value: counts.lateDrops },
+      'partial drop: accounts missing': { value: counts.accountsMissingFromDrop.join(', ') },
       'total billed': { value: formatMoney(counts.totalBilled) },
       'bill-preview emails sent': { value: counts.emailsSent },
       'bill-preview SMS sent': { value: counts.smsSent },
@@ -226,8 +297,10 @@ export async function runBillingCycle(options: {
       reasons: h.reasons.map((r) => r.message),
     })),
     reports,
+    runReport,
     env,
     ...(options.keepPipeline === true ? { kept: { pipeline, accounts: generated } } : {}),
+    ...(answered === undefined ? {} : { worklist: answered.worklist }),
   };
 }
 

@@ -1,14 +1,26 @@
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Message } from '@aws-sdk/client-sqs';
+import type { Context } from 'aws-lambda';
 import type { Stores } from '#services/ports/index.ts';
 import type { KeyAccountRunResult } from '#services/rank-key-accounts.ts';
 import { type MeterReadDropResult, meterReadDropResultOf } from '#services/run-meter-read-drop.ts';
+import { type AnswerEndpoint, startAnswerEndpoint } from '../answer-endpoint.ts';
 import type { LocalStack } from '../stack.ts';
 import { applyEnv } from '../stack.ts';
-import { lambdaContext, s3ObjectCreatedEvent } from './aws-events.ts';
+import { invokeAs } from './aws-call-recorder.ts';
+import { dynamoDbStreamEvent, lambdaContext, s3ObjectCreatedEvent } from './aws-events.ts';
+import { matchesPattern } from './event-pattern.ts';
 import { createBucket, createQueueWithDeadLetters, createTable } from './resources.ts';
 import { QueuePump, StreamPump } from './runner.ts';
+import type { FunctionWiring } from './template-wiring.ts';
+
+/** The template's wiring as the runner plays it. */
+export interface TemplateWiring {
+  byFunction: (functionName: string) => FunctionWiring;
+  /** Every function's variables from the template, resolved; the local stack's own values win. */
+  environment: Record<string, string>;
+}
 
 export const LOCAL_NAMES = {
   table: 'keybill-local',
@@ -18,9 +30,23 @@ export const LOCAL_NAMES = {
   arrearsChunkQueue: 'keybill-arrears-chunks-local',
 } as const;
 
-/** The same filter the CDK stack puts on the stream → plan-notices mapping. */
+/**
+ * The batch sizes the runner plays without a template (the demo, the source-level tests); the bundle
+ * tests take the template's, and test/bundles/template-wiring.test.ts fails when these disagree with it.
+ */
+export const LOCAL_BATCH_SIZES: Readonly<Record<string, number>> = {
+  'keybill-bill-chunk': 1,
+  'keybill-send-notice': 10,
+  'keybill-arrears-chunk': 1,
+};
+
+/** The entities whose new items plan-notices takes: bill versions, customers' answers and follow-ups. */
+export const PLANNED_ENTITIES = ['BILL', 'ANSWER', 'FOLLOWUP'] as const;
+
+/** The filter the CDK stack puts on the stream → plan-notices mapping (checked against the template's). */
 export const isNewBill = (r: StreamRecord): boolean =>
-  r.eventName === 'INSERT' && r.dynamodb?.NewImage?.entity?.S === 'BILL';
+  r.eventName === 'INSERT' &&
+  (PLANNED_ENTITIES as readonly string[]).includes(r.dynamodb?.NewImage?.entity?.S ?? '');
 
 export interface LocalPipeline {
   env: Record<string, string>;
@@ -62,18 +88,43 @@ export interface LocalPipeline {
   arrearsScan(input: unknown): Promise<unknown>;
   /** The monthly schedule's invocation of rank-accounts. */
   rankAccounts(input: { asOf: string; period?: string }): Promise<KeyAccountRunResult>;
+  /** The public answer endpoint (the answers handler behind an HTTP API stand-in). */
+  answers: AnswerEndpoint;
   close(): void;
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: handlers take each their own event type.
+type AnyHandler = (event: any, context: Context) => Promise<unknown>;
+
+/** Where the pipeline loads a function's handler from, by its folder under `functions/`. */
+export type HandlerSource = (handlerName: string) => Promise<{ handler: AnyHandler }>;
+
+/** The TypeScript sources, as the demo and the integration tests run them. */
+export const handlersFromSources: HandlerSource = (name) => import(`../../functions/${name}/handler.ts`);
+
+/** Invokes a handler as Lambda would, the AWS calls it makes recorded as this function's. */
+export function invoke(handler: AnyHandler, event: unknown, functionName: string): Promise<unknown> {
+  return invokeAs(functionName, () => handler(event, lambdaContext(functionName)));
+}
+
 /**
- * Creates locally what the stack creates in AWS and loads the deployed handlers against it. The runner
- * plays EventBridge, the stream mapping and the SQS event source with the real event shapes.
+ * Creates locally what the stack creates in AWS and loads the deployed handlers against it (from the
+ * sources, or from the synthesized bundles with `handlers`). The runner plays EventBridge, the stream
+ * mapping and the SQS event source with the real event shapes.
  */
 export async function prepareLocalPipeline(
   stack: LocalStack,
   extraEnv: Record<string, string> = {},
+  handlers: HandlerSource = handlersFromSources,
+  /** The template's wiring (the bundle tests): rule patterns, filters, batch sizes, environment. */
+  template?: TemplateWiring,
 ): Promise<LocalPipeline> {
+  const wiring = template?.byFunction;
   applyEnv(stack.env);
+  // The answer endpoint first: the links the sender renders point at it (ANSWER_BASE_URL).
+  const answerEndpoint = await startAnswerEndpoint(
+    async () => (await import('../../functions/answers/handler.ts')).handler as never,
+  );
   const { streamArn } = await createTable(LOCAL_NAMES.table);
   await createBucket(LOCAL_NAMES.bucket);
   const queues = await createQueueWithDeadLetters(LOCAL_NAMES.queue, {
@@ -89,6 +140,8 @@ export async function prepareLocalPipeline(
     maxReceiveCount: 5,
   });
   const env = {
+    // What the template sets and the local stack has no value of its own for (constants, ARNs).
+    ...template?.environment,
     TABLE_NAME: LOCAL_NAMES.table,
     DROP_BUCKET: LOCAL_NAMES.bucket,
     NOTICE_QUEUE_URL: queues.queueUrl,
@@ -106,26 +159,47 @@ export async function prepareLocalPipeline(
     REMINDER_TARGET_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:keybill-arrears-scan',
     REMINDER_ROLE_ARN: 'arn:aws:iam::000000000000:role/keybill-reminders',
     TIME_ZONE: 'Asia/Shanghai',
+    // list-dead-letters and redrive, as the stack names its queues (infra/concerns/operator-console.ts).
+    DEAD_LETTER_QUEUES: JSON.stringify([
+      { name: 'Notifications/NoticeDeadLetters', url: queues.dlqUrl, redrivable: true },
+      { name: 'Chunks/DeadLetters', url: chunkQueues.dlqUrl, redrivable: true },
+      { name: 'ArrearsChunks/DeadLetters', url: arrearsQueues.dlqUrl, redrivable: true },
+    ]),
+    // Late and partial drops are mailed here (the SES emulator's inbox).
+    OPERATIONS_EMAIL: 'ops@keybill-power.example.cn',
     // The integration tests replay drops of fixed 2026 periods whatever today's date: a local stack
     // accepts periods up to ten years old (the window's other bounds, and its unit tests, are unchanged).
     METER_READ_MAX_AGE_MONTHS: '120',
+    ANSWER_BASE_URL: answerEndpoint.url,
     ...extraEnv,
   };
   applyEnv(env);
 
   // Handlers read their configuration when loaded, as in Lambda: import them after the environment is set.
-  const ingestDrop = await import('../../functions/ingest-drop/handler.ts');
-  const planNotices = await import('../../functions/plan-notices/handler.ts');
-  const sendNotice = await import('../../functions/send-notice/handler.ts');
-  const billChunk = await import('../../functions/bill-chunk/handler.ts');
+  const ingestDrop = await handlers('ingest-drop');
+  const planNotices = await handlers('plan-notices');
+  const sendNotice = await handlers('send-notice');
+  const billChunk = await handlers('bill-chunk');
 
   const s3 = new S3Client({});
   const { tableStores } = await import('#wiring/index.ts');
   const stores = tableStores();
+  const planner = wiring?.('keybill-plan-notices').eventSources[0];
   const streamPump = new StreamPump(streamArn, planNotices.handler, {
-    filter: isNewBill,
+    // The mapping's filter criteria as Lambda applies them: to the record as it would be delivered.
+    filter:
+      planner === undefined
+        ? isNewBill
+        : (r) => {
+            const delivered = dynamoDbStreamEvent([r], streamArn).Records[0];
+            return planner.filters.length === 0 || planner.filters.some((f) => matchesPattern(f, delivered));
+          },
+    ...(planner === undefined ? {} : { batchSize: planner.batchSize }),
     functionName: 'keybill-plan-notices',
   });
+  /** The batch size of a function's (first) event source: the template's, else the local default. */
+  const batchSizeOf = (functionName: string) =>
+    wiring?.(functionName).eventSources[0]?.batchSize ?? LOCAL_BATCH_SIZES[functionName];
   const heads = new Map<string, { size: number; etag: string }>();
   const billChunks: LocalPipeline['billChunks'] = async (options = {}) => {
     return drainQueue(
@@ -134,7 +208,7 @@ export async function prepareLocalPipeline(
       {
         functionName: 'keybill-bill-chunk',
         // As the stack's event source: one chunk per invocation.
-        batchSize: 1,
+        batchSize: batchSizeOf('keybill-bill-chunk'),
         ...(options.duplicate === undefined ? {} : { duplicate: options.duplicate }),
       },
       { timeoutMs: 600_000 },
@@ -164,7 +238,13 @@ export async function prepareLocalPipeline(
       const head = heads.get(key);
       if (head === undefined) throw new Error(`${key} was not put through this pipeline`);
       const event = s3ObjectCreatedEvent({ bucket: LOCAL_NAMES.bucket, key, ...head });
-      const read = (await ingestDrop.handler(event, lambdaContext('keybill-ingest-drop'))) as
+      const rules = wiring?.('keybill-ingest-drop').rulePatterns;
+      if (rules !== undefined && !rules.some((pattern) => matchesPattern(pattern, event))) {
+        throw new Error(
+          `no EventBridge rule of the template routes the Object Created event of ${key} to ingest-drop`,
+        );
+      }
+      const read = (await invoke(ingestDrop.handler, event, 'keybill-ingest-drop')) as
         | MeterReadDropResult
         | undefined;
       if (read?.outcome !== 'billing' || options.leaveChunks === true) return read;
@@ -181,31 +261,34 @@ export async function prepareLocalPipeline(
         sendNotice.handler,
         {
           functionName: 'keybill-send-notice',
+          batchSize: batchSizeOf('keybill-send-notice'),
           ...(options.duplicate === undefined ? {} : { duplicate: options.duplicate }),
         },
         options.onBatch === undefined ? {} : { onBatch: options.onBatch },
       );
     },
     async arrearsScan(input) {
-      const arrears = await import('../../functions/arrears-scan/handler.ts');
-      const result = await arrears.handler(input, lambdaContext('keybill-arrears-scan'));
+      const arrears = await handlers('arrears-scan');
+      const result = await invoke(arrears.handler, input, 'keybill-arrears-scan');
       if ((input as { task?: string }).task !== 'daily-arrears-scan') return result;
-      const arrearsChunk = await import('../../functions/arrears-chunk/handler.ts');
+      const arrearsChunk = await handlers('arrears-chunk');
       await drainQueue(
         arrearsQueues,
         arrearsChunk.handler,
-        { functionName: 'keybill-arrears-chunk', batchSize: 1 },
+        { functionName: 'keybill-arrears-chunk', batchSize: batchSizeOf('keybill-arrears-chunk') },
         { timeoutMs: 600_000 },
       );
       return result;
     },
     async rankAccounts(input) {
-      const rank = await import('../../functions/rank-accounts/handler.ts');
-      return (await rank.handler(input, lambdaContext('keybill-rank-accounts'))) as KeyAccountRunResult;
+      const rank = await handlers('rank-accounts');
+      return (await invoke(rank.handler, input, 'keybill-rank-accounts')) as KeyAccountRunResult;
     },
+    answers: answerEndpoint,
     close() {
       s3.destroy();
       streamPump.close();
+      void answerEndpoint.stop();
     },
   };
 }

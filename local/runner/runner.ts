@@ -14,6 +14,7 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
+import { asFunction, invokeAs } from './aws-call-recorder.ts';
 import { dynamoDbStreamEvent, lambdaContext, sqsEvent } from './aws-events.ts';
 
 type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<unknown>;
@@ -42,7 +43,8 @@ export class StreamPump {
   async drain(): Promise<number> {
     let delivered = 0;
     for (let idle = 0; idle < 2; ) {
-      const records = await this.poll();
+      // The mapping reads the stream under the function's role: its calls are the function's.
+      const records = await asFunction(this.options.functionName, () => this.poll());
       if (records.length === 0) {
         idle++;
         continue;
@@ -60,9 +62,9 @@ export class StreamPump {
 
   private async deliver(batch: StreamRecord[]) {
     for (let attempt = 1; ; attempt++) {
-      const response = (await this.handler(
-        dynamoDbStreamEvent(batch, this.streamArn),
-        lambdaContext(this.options.functionName),
+      const { functionName } = this.options;
+      const response = (await invokeAs(functionName, () =>
+        this.handler(dynamoDbStreamEvent(batch, this.streamArn), lambdaContext(functionName)),
       )) as { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
       const failed = response?.batchItemFailures ?? [];
       if (failed.length === 0) return;
@@ -158,9 +160,9 @@ export class QueuePump {
         }
         const delivered = messages.flatMap((m) => (this.options.duplicate?.(m) === true ? [m, m] : [m]));
         // A thrown error (e.g. Powertools' FullBatchFailureError) fails the whole batch, as in Lambda.
-        const response = (await this.handler(
-          sqsEvent(delivered, this.queueArn),
-          lambdaContext(this.options.functionName),
+        const { functionName } = this.options;
+        const response = (await invokeAs(functionName, async () =>
+          this.handler(sqsEvent(delivered, this.queueArn), lambdaContext(functionName)),
         ).catch(() => ({
           batchItemFailures: messages.map((m) => ({ itemIdentifier: m.MessageId ?? '' })),
         }))) as SQSBatchResponse | undefined;
@@ -183,8 +185,10 @@ export class QueuePump {
     return handled;
   }
 
+  // The event source polls, deletes and inspects the queue under the function's role: its calls are the
+  // function's (receive, delete and isEmpty).
   private async receive(): Promise<Message[]> {
-    const out = await this.client.send(
+    const out = await this.send(
       new ReceiveMessageCommand({
         QueueUrl: this.queueUrl,
         MaxNumberOfMessages: this.options.batchSize ?? 10,
@@ -197,7 +201,7 @@ export class QueuePump {
 
   private async delete(messages: readonly Message[]): Promise<void> {
     if (messages.length === 0) return;
-    await this.client.send(
+    await this.send(
       new DeleteMessageBatchCommand({
         QueueUrl: this.queueUrl,
         Entries: messages.map((m, i) => ({ Id: String(i), ReceiptHandle: m.ReceiptHandle })),
@@ -206,7 +210,7 @@ export class QueuePump {
   }
 
   private async isEmpty(): Promise<boolean> {
-    const out = await this.client.send(
+    const out = await this.send(
       new GetQueueAttributesCommand({
         QueueUrl: this.queueUrl,
         AttributeNames: [
@@ -224,6 +228,9 @@ export class QueuePump {
       0
     );
   }
+
+  private send: SQSClient['send'] = ((command: Parameters<SQSClient['send']>[0]) =>
+    asFunction(this.options.functionName, () => this.client.send(command))) as SQSClient['send'];
 
   close(): void {
     this.client.destroy();

@@ -16,6 +16,8 @@ import { withSendOutcomeErrors, withTypedTransientErrors } from './aws-errors.ts
  * subsegments in X-Ray; a no-op where tracing is off) and throws TransientError for transient failures.
  */
 
+// Every `once(…)` below is marked pure: a function bundle then keeps only the clients its handler reaches
+// (esbuild cannot know that calling `once` does nothing until the client is asked for).
 const once = <T>(make: () => T): (() => T) => {
   let value: T | undefined;
   return () => {
@@ -27,18 +29,18 @@ const once = <T>(make: () => T): (() => T) => {
 // Made with the first client, not on import: a tracer reads its environment when constructed, and
 // importing this module must not fix the configuration of a process that sets it up later (the local
 // stack, tests). Its subsegments join the handler's segment like those of observability's tracer.
-const tracer = once(() => new Tracer());
+const tracer = /* @__PURE__ */ once(() => new Tracer());
 
 const prepared = <C extends Parameters<typeof withTypedTransientErrors>[0]>(client: C): C =>
   tracer().captureAWSv3Client(withTypedTransientErrors(client));
 
-export const documentClient = once(() =>
+export const documentClient = /* @__PURE__ */ once(() =>
   DynamoDBDocumentClient.from(prepared(new DynamoDBClient({ maxAttempts: 8 })), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   }),
 );
 
-export const s3Client = once(() =>
+export const s3Client = /* @__PURE__ */ once(() =>
   // Path-style addressing is a configuration knob for S3-compatible endpoints, not a local switch.
   prepared(new S3Client({ forcePathStyle: process.env.S3_FORCE_PATH_STYLE === 'true' })),
 );
@@ -60,9 +62,13 @@ export const sendingClientOptions = (timeoutMs = SEND_TIMEOUT_MS) =>
   }) as const;
 const preparedSender = <C extends Parameters<typeof withSendOutcomeErrors>[0]>(client: C): C =>
   tracer().captureAWSv3Client(withSendOutcomeErrors(client));
-export const sesSendClient = once(() => preparedSender(new SESv2Client(sendingClientOptions())));
-export const snsSendClient = once(() => preparedSender(new SNSClient(sendingClientOptions())));
-export const snsClient = once(() => prepared(new SNSClient({})));
-export const sqsClient = once(() => prepared(new SQSClient({})));
-export const schedulerClient = once(() => prepared(new SchedulerClient({})));
-export const secretsManagerClient = once(() => prepared(new SecretsManagerClient({})));
+export const sesSendClient = /* @__PURE__ */ once(() =>
+  preparedSender(new SESv2Client(sendingClientOptions())),
+);
+export const snsSendClient = /* @__PURE__ */ once(() =>
+  preparedSender(new SNSClient(sendingClientOptions())),
+);
+export const snsClient = /* @__PURE__ */ once(() => prepared(new SNSClient({})));
+export const sqsClient = /* @__PURE__ */ once(() => prepared(new SQSClient({})));
+export const schedulerClient = /* @__PURE__ */ once(() => prepared(new SchedulerClient({})));
+export const secretsManagerClient = /* @__PURE__ */ once(() => prepared(new SecretsManagerClient({})));

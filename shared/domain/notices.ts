@@ -10,7 +10,12 @@ export type NoticeKind =
   | 'arrears-confirmation'
   | 'manager-digest'
   /** To the account manager: a bill of their account is held for review (no preview went out). */
-  | 'bill-held';
+  | 'bill-held'
+  /** To the operations address: a late or partial drop (filed under the pseudo-account OPERATIONS). */
+  | 'operations-notice'
+
+  /** A customer's answer that needs the account manager, or one overdue. */
+  | 'follow-up';
 
 /** The exact message of a notice whose wording is evidence (arrears warnings): sent as stored. */
 export interface NoticeContent {
@@ -39,7 +44,7 @@ export type NoticeStatus =
   | 'UNCERTAIN';
 
 export interface NoticeRecipient {
-  role: 'customer' | 'account-manager' | 'authority';
+  role: 'customer' | 'account-manager' | 'authority' | 'approver' | 'operations';
   name: string;
   /** Email address or phone number as held on the account. */
   address: string;

@@ -47,6 +47,8 @@ export interface BillPreviewSmsInput {
   account: Account;
   language: Language;
   corrected?: boolean;
+  /** The short answer link, appended to the text when given (the budget counts it). */
+  answerLink?: string;
 }
 
 export interface RenderedSms {
@@ -95,7 +97,10 @@ export function renderBillPreviewSms(input: BillPreviewSmsInput): RenderedSms {
     () => phrases.sms.short(values),
     () => phrases.sms.minimal(values),
   ];
-  for (const draft of drafts) {
+  // With a link, the first draft that fits with it; only if none does, the text alone.
+  const withLink =
+    input.answerLink === undefined ? [] : drafts.map((d) => () => `${d()} ${input.answerLink}`);
+  for (const draft of [...withLink, ...drafts]) {
     const text = draft();
     const { encoding, segments } = smsSegments(text);
     if (segments <= MAX_SMS_SEGMENTS) return { text, encoding, segments };
@@ -107,4 +112,16 @@ export function renderBillPreviewSms(input: BillPreviewSmsInput): RenderedSms {
 function truncate(text: string, maxChars: number): string {
   const chars = Array.from(text);
   return chars.length <= maxChars ? text : `${chars.slice(0, maxChars - 3).join('')}...`;
+}
+
+/**
+ * A warning's SMS with its answer link appended, when the link keeps it within the budget (or within the
+ * parts the warning's own text already takes); else the warning alone, which is the evidence.
+ */
+export function smsWithAnswerLink(text: string, link: string | undefined): string {
+  if (link === undefined) return text;
+  const linked = `${text} ${link}`;
+  return smsSegments(linked).segments <= Math.max(MAX_SMS_SEGMENTS, smsSegments(text).segments)
+    ? linked
+    : text;
 }

@@ -8,12 +8,17 @@ import {
   type ArrearsWarning,
   applyArrearsCommand,
   buildLedger,
+  type DeliveryReport,
+  type DisconnectionPlan,
+  daysOfCoverageLeft,
   emptyArrearsState,
   fireFinalReminder,
+  officialCoverageEnd,
+  recordNoticeDelivery,
   recordPayments,
   scanAccount,
 } from '#domain/arrears/index.ts';
-import type { NoticePlan } from '#domain/notices.ts';
+import type { NoticePlan, StoredNotice } from '#domain/notices.ts';
 import type {
   AccountStore,
   ArrearsChunkMessage,
@@ -93,7 +98,10 @@ class ConcurrentArrearsStepError extends Error {
 
 async function loadSnapshot(
   accountId: string,
-  deps: Pick<ArrearsDeps, 'accounts' | 'bills' | 'holds' | 'payments' | 'arrearsStates' | 'recipientKeys'>,
+  deps: Pick<
+    ArrearsDeps,
+    'accounts' | 'bills' | 'holds' | 'payments' | 'arrearsStates' | 'policy' | 'recipientKeys'
+  >,
 ): Promise<{ snapshot: ArrearsSnapshot; version: number | undefined } | undefined> {
   const account = await deps.accounts.getAccount(accountId);
   if (account === undefined) return undefined;
@@ -114,9 +122,19 @@ async function loadSnapshot(
       dueDate: b.document.dueDate,
       version: b.version,
     }));
-  const ledger = buildLedger({ accountId, bills, payments });
+  const state = stored?.state ?? emptyArrearsState(accountId);
+  const ledger = buildLedger({
+    accountId,
+    bills,
+    payments,
+    penalty: {
+      rates: deps.policy.penalty,
+      order: deps.policy.paymentAllocation,
+      waivers: state.penaltyWaivers ?? [],
+    },
+  });
   return {
-    snapshot: { account, ledger, state: stored?.state ?? emptyArrearsState(accountId), recipientKeyOf },
+    snapshot: { account, ledger, state, recipientKeyOf },
     version: stored?.version,
   };
 }
@@ -162,7 +180,12 @@ async function applyOutcome(
   }
   await deps.queue.enqueue(toEnqueue);
   if (outcome.events.length > 0) await arrearsStates.putArrearsEvents(accountId, outcome.events as never);
-  if (!(await arrearsStates.putArrearsState(accountId, outcome.state, version))) {
+  const waitingSince = outcome.state.plans
+    .filter((p) => p.status === 'awaiting-approval')
+    .map((p) => p.createdAt)
+    .sort()[0];
+  const index = waitingSince === undefined ? {} : { awaitingApprovalSince: waitingSince };
+  if (!(await arrearsStates.putArrearsState(accountId, outcome.state, version, index))) {
     throw new ConcurrentArrearsStepError(
       `arrears state of ${accountId} changed while it was processed; the step will be retried`,
     );
@@ -211,6 +234,7 @@ export async function fanOutDailyArrearsScan(
     accounts: Pick<AccountStore, 'listAccounts'>;
     chunks: ArrearsChunkQueue;
     accountsPerChunk?: number;
+    policy?: ArrearsPolicy;
   },
 ) {
   const accountIds = (await deps.accounts.listAccounts()).map((a) => a.accountId);
@@ -220,7 +244,27 @@ export async function fanOutDailyArrearsScan(
     messages.push({ today, chunk: messages.length, accountIds: accountIds.slice(i, i + perChunk) });
   }
   await deps.chunks.enqueue(messages);
-  return { today, accounts: accountIds.length, chunks: messages.length };
+  return {
+    today,
+    accounts: accountIds.length,
+    chunks: messages.length,
+    ...calendarCoverage(today, deps.policy),
+  };
+}
+
+/**
+ * How long the official working-day calendar still covers (billing-rules.md §8): the scan reports it
+ * every day, a metric alarms `coverageWarningDays` (60) before it ends, and `coverageEndsSoon` says so.
+ */
+export function calendarCoverage(today: string, policy: ArrearsPolicy | undefined) {
+  if (policy === undefined) return {};
+  const left = daysOfCoverageLeft(today, policy.disconnection);
+  if (left === null) return {};
+  return {
+    calendarCoveredUntil: officialCoverageEnd(),
+    calendarCoverageDaysLeft: left,
+    coverageEndsSoon: left <= policy.disconnection.coverageWarningDays,
+  };
 }
 
 /** The daily scan, second half: each account's next step on the ladder today, and plans due. */
@@ -271,4 +315,92 @@ export async function applyOperatorArrearsCommand(
   deps: ArrearsDeps,
 ) {
   return step(accountId, deps, (snapshot) => applyArrearsCommand(snapshot, command, deps.policy));
+}
+
+/**
+ * A disconnection notice's delivery outcome on one channel (the provider's delivery or bounce event),
+ * recorded on its plan at `recordedAt`: a delivery too late for the planned time moves the plan and its
+ * final reminder's schedule later.
+ */
+export async function recordDisconnectionNoticeDelivery(
+  accountId: string,
+  report: DeliveryReport,
+  recordedAt: string,
+  deps: ArrearsDeps,
+) {
+  return step(accountId, deps, (snapshot) => recordNoticeDelivery(snapshot, report, recordedAt, deps.policy));
+}
+
+/**
+ * The customer confirmed (an answer to the notice, issue 15) that they received the disconnection
+ * notice of `planId` at `receivedAt`: evidence of delivery like a provider's event, on the channel the
+ * answer came by. The lead time counts from the earliest delivery, so a confirmation never shortens it.
+ */
+export async function recordCustomerConfirmedDelivery(
+  accountId: string,
+  confirmation: { planId: string; revision?: number; channel: 'email' | 'sms'; receivedAt: string },
+  deps: ArrearsDeps,
+) {
+  const { receivedAt, ...where } = confirmation;
+  return recordDisconnectionNoticeDelivery(
+    accountId,
+    { ...where, at: receivedAt, outcome: 'delivered', source: 'customer-confirmed' },
+    receivedAt,
+    deps,
+  );
+}
+
+/** A plan waiting for the responsible manager's approval, as operators see it. */
+export interface PendingApproval {
+  accountId: string;
+  planId: string;
+  billIds: string[];
+  waitingSince: string;
+  approver?: { name: string };
+  requestsSent: number;
+  lastRequestAt?: string;
+}
+
+/** Every plan waiting for approval, longest waiting first (no addresses). */
+export async function listPendingApprovals(
+  deps: Pick<ArrearsDeps, 'arrearsStates'>,
+): Promise<PendingApproval[]> {
+  const states = await deps.arrearsStates.listAwaitingApproval<AccountArrearsState>();
+  return states
+    .flatMap((state) => state.plans.filter((p) => p.status === 'awaiting-approval'))
+    .map((p: DisconnectionPlan) => ({
+      accountId: p.accountId,
+      planId: p.planId,
+      billIds: p.billIds,
+      waitingSince: p.createdAt,
+      ...(p.approver === undefined ? {} : { approver: { name: p.approver.name } }),
+      requestsSent: p.approvalRequestedAt?.length ?? 0,
+      ...(p.approvalRequestedAt === undefined ? {} : { lastRequestAt: p.approvalRequestedAt.at(-1) }),
+    }))
+    .sort((a, b) => (a.waitingSince < b.waitingSince ? -1 : a.waitingSince > b.waitingSince ? 1 : 0));
+}
+
+/** A stored disconnection notice's provider event, as its plan records it (record-delivery calls this). */
+export async function recordDeliveryOfNotice(
+  notice: StoredNotice,
+  outcome: 'delivered' | 'bounced',
+  at: string,
+  recordedAt: string,
+  deps: ArrearsDeps,
+) {
+  const planId = notice.evidence?.planId;
+  const revision = notice.evidence?.planRevision;
+  return recordDisconnectionNoticeDelivery(
+    notice.accountId,
+    {
+      channel: notice.channel,
+      at,
+      outcome,
+      source: 'provider',
+      ...(typeof planId === 'string' ? { planId } : {}),
+      ...(typeof revision === 'number' ? { revision } : {}),
+    },
+    recordedAt,
+    deps,
+  );
 }

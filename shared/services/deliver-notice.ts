@@ -8,6 +8,7 @@ import {
 } from '#domain/notices.ts';
 import type { RecipientKeyOf } from '#domain/recipient-key.ts';
 import { withoutContacts } from '#notify/index.ts';
+import { type AnswerLinkConfig, answerLinksFor } from './answers/answer-links.ts';
 import {
   type Outgoing,
   prepareSend,
@@ -59,6 +60,8 @@ export interface SenderDeps {
   now?: () => Date;
   log?: (message: string, fields?: Record<string, unknown>) => void;
   count?: (metric: SenderMetric) => void;
+  /** Where configured, customers' previews and warnings carry one-click answer links. */
+  answerLinks?: AnswerLinkConfig;
 }
 
 export type DeliveryOutcome =
@@ -202,7 +205,11 @@ async function sendClaimed(
   const log = deps.log ?? (() => {});
   let outgoing: Outgoing;
   try {
-    outgoing = prepareSend(notice, await inputs, deps);
+    const links =
+      deps.answerLinks === undefined
+        ? undefined
+        : await answerLinksFor(notice, deps.answerLinks, (deps.now ?? (() => new Date()))());
+    outgoing = prepareSend(notice, await inputs, deps, links);
     if (outgoing.channel === 'sms' && (await deps.providers.isPhoneOptedOut(outgoing.sms.phoneNumber))) {
       await suppressions.suppressRecipient('sms', keyOf('sms', notice.recipient.address), 'opted-out');
       await notices.transitionNotice(notice, ['SENDING'], 'SUPPRESSED', { detail: 'opted-out' });

@@ -4,7 +4,15 @@ import type { StoredBill } from '#domain/bill-version.ts';
 import { billSummary } from '#domain/billing/index.ts';
 import { NOTICE_TAG, type NoticeChannel, noticeTagValue, type StoredNotice } from '#domain/notices.ts';
 import { RECIPIENT_KEY_PATTERN, type RecipientKeyOf } from '#domain/recipient-key.ts';
-import { normalisePhoneNumber, renderBillPreviewEmail, renderBillPreviewSms } from '#notify/index.ts';
+import {
+  normalisePhoneNumber,
+  renderAnswerLinks,
+  renderBillPreviewEmail,
+  renderBillPreviewSms,
+  smsWithAnswerLink,
+  withAnswerLinks,
+} from '#notify/index.ts';
+import type { NoticeLinks } from './answers/answer-links.ts';
 import type { SenderDeps } from './deliver-notice.ts';
 import type { EmailMessage, NoticeMessage, SmsMessage } from './ports/index.ts';
 
@@ -47,8 +55,15 @@ export function prepareSend(
   notice: StoredNotice,
   inputs: SendInputs,
   deps: Pick<SenderDeps, 'config'>,
+  links?: NoticeLinks,
 ): Outgoing {
   const { content } = notice;
+  // The answer links go under the message; a warning's stored text (its evidence) is not changed.
+  const linked = (email: { html: string; text: string }) =>
+    links?.channel === 'email'
+      ? withAnswerLinks(email, renderAnswerLinks(links.links, notice.recipient.language, notice.kind))
+      : email;
+  const smsLink = links?.channel === 'sms' ? links.url : undefined;
   if (content === undefined && (inputs.bill === undefined || inputs.account === undefined)) {
     throw new PermanentDeliveryError(`notice ${notice.noticeId}: its bill or account is gone`);
   }
@@ -63,22 +78,26 @@ export function prepareSend(
   if (notice.channel === 'email') {
     if (content !== undefined) {
       // A warning goes out exactly as it was planned and hashed: its text is evidence.
+      const body = linked({
+        html:
+          content.html ??
+          `<pre style="font-family:inherit;white-space:pre-wrap">${escapeHtml(content.text)}</pre>`,
+        text: content.text,
+      });
       return {
         channel: 'email',
         email: {
           from: deps.config.fromAddress,
           to: notice.recipient.address,
           subject: content.subject ?? content.text.split('\n')[0]!.slice(0, 120),
-          html:
-            content.html ??
-            `<pre style="font-family:inherit;white-space:pre-wrap">${escapeHtml(content.text)}</pre>`,
-          text: content.text,
+          html: body.html,
+          text: body.text,
           configurationSet: deps.config.configurationSet,
           tags,
         },
       };
     }
-    const email = renderBillPreviewEmail({
+    const rendered = renderBillPreviewEmail({
       bill: billLeadingWithPlannedAdvice(notice, inputs.bill!),
       account: inputs.account!,
       language: notice.recipient.language,
@@ -86,6 +105,7 @@ export function prepareSend(
       corrected: notice.billVersion > 1,
       version: notice.billVersion,
     });
+    const email = { subject: rendered.subject, ...linked(rendered) };
     return {
       channel: 'email',
       email: {
@@ -103,13 +123,15 @@ export function prepareSend(
   if (!phone.ok)
     throw new PermanentDeliveryError(`phone number is not a valid mobile number: ${phone.reason}`);
   const text =
-    content?.text ??
-    renderBillPreviewSms({
-      bill: inputs.bill!.document,
-      account: inputs.account!,
-      language: notice.recipient.language,
-      corrected: notice.billVersion > 1,
-    }).text;
+    content === undefined
+      ? renderBillPreviewSms({
+          bill: inputs.bill!.document,
+          account: inputs.account!,
+          language: notice.recipient.language,
+          corrected: notice.billVersion > 1,
+          ...(smsLink === undefined ? {} : { answerLink: smsLink }),
+        }).text
+      : smsWithAnswerLink(content.text, smsLink);
   return {
     channel: 'sms',
     sms: { phoneNumber: phone.e164, text, senderId: deps.config.smsSenderId },

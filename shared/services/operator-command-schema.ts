@@ -2,7 +2,11 @@ import { z } from 'zod';
 import { OperatorOverrideSchema } from '#domain/key-accounts/index.ts';
 import { AccountId, IsoDate, Period } from '#domain/primitives.ts';
 import { RUN_STATUSES } from '#domain/run.ts';
+import { FOLLOW_UP_COMMANDS } from './answers/follow-up-commands.ts';
 import { MigrateRecipientKeysCommand } from './migrate-recipient-keys.ts';
+import { ListPendingApprovalsCommand, waivePenaltyCommand } from './operator/arrears-command-schemas.ts';
+import { ListDeadLettersCommand, RedriveCommand } from './operator/dead-letter-commands.ts';
+import { CheckDropsCommand } from './operator/drop-check.ts';
 
 /*
  * The commands operators run, from a Lambda console test event or from the CLI: one schema, so both
@@ -57,6 +61,8 @@ const boundedText = (max: number) =>
 const Name = boundedText(OPERATOR_LIMITS.nameChars);
 const Text = boundedText(OPERATOR_LIMITS.textChars);
 const Id = boundedId(OPERATOR_LIMITS.idBytes);
+/** The bounded fields, for commands whose schema lives with their area (./operator/). */
+export const OperatorFields = { Name, Text, Id } as const;
 
 /** S3's bucket naming rules (3–63 lower-case letters, digits, dots and hyphens). */
 const BucketName = z
@@ -100,7 +106,15 @@ const BoundedOverride = OperatorOverrideSchema.superRefine((override, ctx) => {
 });
 
 export const OperatorCommand = z.discriminatedUnion('command', [
-  z.object({ command: z.literal('run-drop'), bucket: BucketName, key: DropKey }).strict(),
+  z
+    .object({
+      command: z.literal('run-drop'),
+      bucket: BucketName,
+      key: DropKey,
+      /** Compute the run report without storing bills or sending anything (meter-read drops). */
+      dryRun: z.boolean().optional(),
+    })
+    .strict(),
   z.object({ command: z.literal('get-run'), runId: Id }).strict(),
   z
     .object({
@@ -129,6 +143,8 @@ export const OperatorCommand = z.discriminatedUnion('command', [
       command: z.literal('approve-disconnection'),
       accountId: AccountId,
       planId: Id.optional(),
+      /** Required to approve before the plan exists; with a plan, every bill of it must be named. */
+      billIds: z.array(Id).min(1).max(36).optional(),
       by: Name,
       note: Text.optional(),
     })
@@ -153,6 +169,9 @@ export const OperatorCommand = z.discriminatedUnion('command', [
       until: IsoDate.optional(),
     })
     .strict(),
+  CheckDropsCommand,
+  ListDeadLettersCommand,
+  RedriveCommand,
   z
     .object({
       command: z.literal('release-bill'),
@@ -164,6 +183,9 @@ export const OperatorCommand = z.discriminatedUnion('command', [
     })
     .strict(),
   z.object({ command: z.literal('list-held-bills'), period: Period.optional() }).strict(),
+  waivePenaltyCommand(OperatorFields),
+  ListPendingApprovalsCommand,
+  ...FOLLOW_UP_COMMANDS,
   MigrateRecipientKeysCommand,
 ]);
 export type OperatorCommand = z.infer<typeof OperatorCommand>;

@@ -1,9 +1,19 @@
 import type { z } from 'zod';
 import { ArrearsCommandError, ArrearsOperatorCommandSchema } from '#domain/arrears/index.ts';
+import type { RunRecord } from '#domain/run.ts';
+import {
+  carryOutFollowUpCommand,
+  type FollowUpCommandDeps,
+  FollowUpRefusal,
+} from './answers/follow-up-commands.ts';
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
 import { type HeldBillDeps, listHeldBills, releaseHeldBill } from './held-bills.ts';
 import { migrateRecipientKeys, type RecipientKeyMigrationDeps } from './migrate-recipient-keys.ts';
+import { listPendingApprovalsForOperator, waivePenalty } from './operator/arrears-commands.ts';
+import { listDeadLetters, redriveDeadLetters } from './operator/dead-letter-commands.ts';
+import { checkDrops, type DropCheckDeps } from './operator/drop-check.ts';
+import { dryRunDropForOperator } from './operator/dry-run.ts';
 import {
   clip,
   describeIssues,
@@ -15,13 +25,17 @@ import type {
   AccountStore,
   BillHoldStore,
   BillStore,
+  DeadLetterQueues,
   KeyAccountStore,
+  MeterReadStore,
   NoticeQueue,
   NoticeStore,
   RecipientKeyer,
   RunStore,
+  TariffStore,
 } from './ports/index.ts';
 import { reconcileUncertainNotices } from './reconcile-uncertain.ts';
+import { writeRunReport } from './run-report.ts';
 
 export {
   OPERATOR_LIMITS,
@@ -32,8 +46,11 @@ export {
 
 export interface OperatorDeps extends Omit<OperatorDropDeps, 'runs'> {
   runs: Pick<RunStore, 'getRun' | 'listRunsByPeriod' | 'listRunsByStatus'> & OperatorDropDeps['runs'];
-  accounts: Pick<AccountStore, 'getAccount' | 'getAccounts'>;
-  bills: Pick<BillStore, 'getLatestBill' | 'getBill'>;
+  accounts: Pick<AccountStore, 'getAccount' | 'getAccounts' | 'listAccounts'>;
+  bills: Pick<BillStore, 'getLatestBill' | 'getBill' | 'listBillsForPeriod' | 'getBillHistory'>;
+  /** run-drop --dry-run bills in memory from the stored tariffs and reads. */
+  tariffs: Pick<TariffStore, 'getTariffs'>;
+  meterReads: Pick<MeterReadStore, 'getMeterReads'>;
   holds: HeldBillDeps['holds'] & Pick<BillHoldStore, 'getHold'>;
   notices: Pick<NoticeStore, 'listNotices' | 'listNoticesByStatus' | 'transitionNotice' | 'createNotice'>;
   keyAccounts: Pick<KeyAccountStore, 'putKeyOverride' | 'getKeySelectionBefore'>;
@@ -45,6 +62,13 @@ export interface OperatorDeps extends Omit<OperatorDropDeps, 'runs'> {
   recipientKeyMigration?: RecipientKeyMigrationDeps | undefined;
   /** The keys a released bill's previews are named with (release-bill). */
   recipientKeys: Pick<RecipientKeyer, 'current'>;
+  /** check-drops: the feed calendar, where its notices go, and how its metrics are published. */
+  dropCheck?: Pick<DropCheckDeps, 'feedCalendar' | 'operationsEmail' | 'count'> | undefined;
+  /** list-dead-letters and redrive: the stack's dead-letter queues. */
+  deadLetters?: DeadLetterQueues | undefined;
+  /** The managers' worklist (list-follow-ups, close-follow-up, escalate-follow-ups). */
+  followUps?: FollowUpCommandDeps['followUps'];
+  escalationEmail?: string | undefined;
 }
 
 /**
@@ -136,9 +160,14 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
   const { runs, bills, notices } = deps;
   switch (command.command) {
     case 'run-drop':
-      return runDropForOperator({ bucket: command.bucket, key: command.key }, deps);
+      return command.dryRun === true
+        ? dryRunDropForOperator({ bucket: command.bucket, key: command.key }, deps)
+        : runDropForOperator({ bucket: command.bucket, key: command.key }, deps);
     case 'get-run':
-      return found(await runs.getRun(command.runId), `no run ${command.runId}`, 'no-such-run');
+      return withRunReport(
+        found(await runs.getRun(command.runId), `no run ${command.runId}`, 'no-such-run'),
+        deps,
+      );
     case 'list-runs':
       return command.period !== undefined
         ? runs.listRunsByPeriod(command.period)
@@ -171,6 +200,17 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
       // Applied by the next ranking run, from its setOn day until its expiry.
       await deps.keyAccounts.putKeyOverride(command.override);
       return { stored: command.override };
+    case 'list-follow-ups':
+    case 'close-follow-up':
+    case 'escalate-follow-ups':
+      return carryOutFollowUpCommand(command, deps).catch((error: unknown) => {
+        throw error instanceof FollowUpRefusal ? new OperatorRefusal(error.message, error.code) : error;
+      });
+    case 'waive-penalty':
+      await requireAccount(command.accountId, deps);
+      return waivePenalty(command, deps);
+    case 'list-pending-approvals':
+      return listPendingApprovalsForOperator(deps);
     case 'release-deferred':
       return { released: await releaseDeferredNotices({ notices, queue: noticeQueue(command, deps) }) };
     case 'reconcile-uncertain':
@@ -179,6 +219,15 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
       return releaseHeldBill(command, deps);
     case 'list-held-bills':
       return listHeldBills(command.period, deps);
+    case 'check-drops':
+      if (deps.dropCheck === undefined) {
+        throw new OperatorRefusal('check-drops needs the feed calendar (FEED_CALENDAR)', 'not-configured');
+      }
+      return checkDrops({ ...deps, ...deps.dropCheck });
+    case 'list-dead-letters':
+      return listDeadLetters(command, deps);
+    case 'redrive':
+      return redriveDeadLetters(command, deps);
     case 'migrate-recipient-keys':
       return migrateRecipientKeys(
         found(
@@ -187,6 +236,26 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
           'not-configured',
         ),
       );
+  }
+}
+
+/** The run with its report, written afresh (notices move on after the run ends); a failure to write it is said, not thrown. */
+async function withRunReport(run: RunRecord, deps: OperatorDeps) {
+  if (run.status !== 'SUCCEEDED' && run.status !== 'BILLING') return run;
+  try {
+    const written = await writeRunReport(run, deps);
+    return {
+      ...run,
+      report: {
+        html: `s3://${written.bucket}/${written.html}`,
+        csv: `s3://${written.bucket}/${written.csv}`,
+      },
+    };
+  } catch (error) {
+    return {
+      ...run,
+      report: { error: clip(`the run report could not be written: ${String(error)}`, MAX_ERROR_CHARS) },
+    };
   }
 }
 

@@ -1,3 +1,4 @@
+import { OperatorRefusal } from './operator/refusal.ts';
 import { RUN_DROP_PREFIXES } from './operator-command-schema.ts';
 import type {
   AccountStore,
@@ -10,16 +11,7 @@ import type {
 import { type RunDropDeps, runMeterReadDrop } from './run-meter-read-drop.ts';
 import { runPaymentDrop } from './run-payment-drop.ts';
 
-/** A well-formed command the operator will not carry out, with the reason (and a code for scripts). */
-export class OperatorRefusal extends Error {
-  override readonly name = 'OperatorRefusal';
-  constructor(
-    message: string,
-    readonly code?: string,
-  ) {
-    super(message);
-  }
-}
+export { OperatorRefusal } from './operator/refusal.ts';
 
 export interface OperatorDropDeps extends Omit<RunDropDeps, 'chunks' | 'runs' | 'accounts'> {
   runs: Pick<RunStore, 'claimRun' | 'finishRun' | 'startBilling'>;
@@ -42,6 +34,26 @@ export interface OperatorDropDeps extends Omit<RunDropDeps, 'chunks' | 'runs' | 
  * the object is found to be there.
  */
 export async function runDropForOperator(ref: DropRef, deps: OperatorDropDeps) {
+  await checkOperatorDrop(ref, deps);
+  if (ref.key.startsWith(RUN_DROP_PREFIXES.payments)) {
+    if (deps.payments === undefined) throw new Error('run-drop of a payment drop needs the payment store');
+    return runPaymentDrop(ref, {
+      ...deps,
+      payments: deps.payments,
+      ...(deps.onPaymentsStored === undefined ? {} : { onPaymentsStored: deps.onPaymentsStored }),
+    });
+  }
+  if (deps.chunks === undefined) {
+    throw new OperatorRefusal('run-drop needs the bill-chunk queue (BILL_CHUNK_QUEUE_URL)', 'not-configured');
+  }
+  return runMeterReadDrop(ref, { ...deps, chunks: deps.chunks });
+}
+
+/** run-drop reads only the stack's drop bucket, and only a drop that is there (asked before anything is read). */
+export async function checkOperatorDrop(
+  ref: DropRef,
+  deps: Pick<OperatorDropDeps, 'dropBucket' | 'dropObjects'>,
+): Promise<void> {
   if (deps.dropBucket === undefined) {
     throw new OperatorRefusal('run-drop needs the drop bucket (DROP_BUCKET)', 'not-configured');
   }
@@ -57,16 +69,4 @@ export async function runDropForOperator(ref: DropRef, deps: OperatorDropDeps) {
       'no-such-drop',
     );
   }
-  if (ref.key.startsWith(RUN_DROP_PREFIXES.payments)) {
-    if (deps.payments === undefined) throw new Error('run-drop of a payment drop needs the payment store');
-    return runPaymentDrop(ref, {
-      ...deps,
-      payments: deps.payments,
-      ...(deps.onPaymentsStored === undefined ? {} : { onPaymentsStored: deps.onPaymentsStored }),
-    });
-  }
-  if (deps.chunks === undefined) {
-    throw new OperatorRefusal('run-drop needs the bill-chunk queue (BILL_CHUNK_QUEUE_URL)', 'not-configured');
-  }
-  return runMeterReadDrop(ref, { ...deps, chunks: deps.chunks });
 }

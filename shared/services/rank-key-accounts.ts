@@ -1,5 +1,12 @@
 import { createHash } from 'node:crypto';
 import type { Account } from '#domain/account.ts';
+import {
+  type AnswerKpis,
+  answerKpis,
+  renderAnswerKpisCsv,
+  renderAnswerKpisText,
+  withAnswerKpisSection,
+} from '#domain/answers/index.ts';
 import type { BillDocument } from '#domain/bill.ts';
 import {
   buildManagerDigests,
@@ -17,8 +24,10 @@ import {
 } from '#domain/key-accounts/index.ts';
 import type {
   AccountStore,
+  AnswerStore,
   BillStore,
   DropObjectStore,
+  FollowUpStore,
   KeyAccountStore,
   NoticeQueue,
   NoticeStore,
@@ -31,6 +40,10 @@ export interface RankingDeps {
   notices: Pick<NoticeStore, 'listNotices' | 'createNotice'>;
   objects?: DropObjectStore;
   queue?: NoticeQueue;
+  /** Where present, the customers' answers' KPIs join the digests and the report. */
+  answers?: Pick<AnswerStore, 'listAnswersOfMonth'>;
+  followUps?: Pick<FollowUpStore, 'listFollowUpsOpenedInMonth'>;
+  now?: () => Date;
 }
 
 export interface KeyAccountRunResult {
@@ -54,6 +67,7 @@ async function sendManagerDigests(
   bills: readonly BillDocument[],
   store: RankingDeps['notices'],
   queue: NoticeQueue,
+  kpis: readonly AnswerKpis[] | undefined,
 ): Promise<number> {
   const notices: NoticeRecord[] = [];
   for (const accountId of ranking.keyAccountIds) {
@@ -84,7 +98,9 @@ async function sendManagerDigests(
   for (const digest of digests) {
     const manager = managers.get(digest.managerId);
     if (manager === undefined) continue;
-    const text = renderManagerDigestText(digest, reports.get(digest.managerId));
+    const text =
+      renderManagerDigestText(digest, reports.get(digest.managerId)) +
+      (kpis === undefined ? '' : renderAnswerKpisText(kpis.find((k) => k.managerId === digest.managerId)));
     const { notice } = await store.createNotice({
       noticeId: `DIGEST#${digest.period}#${digest.managerId}`,
       kind: 'manager-digest',
@@ -138,6 +154,8 @@ export async function runKeyAccountRanking(
     ...(previous === undefined ? {} : { previous }),
   });
   const selection = await deps.keyAccounts.putKeySelection(ranking.selection);
+  const kpis = await answerKpisOf(ranking.period, input.asOf, deps);
+  const managerNames = new Map(accounts.map((a) => [a.accountManager.id, a.accountManager.name]));
   const reportKeys: string[] = [];
   if (deps.objects !== undefined && input.reportBucket !== undefined) {
     const prefix = `${input.reportPrefix ?? 'reports/'}key-accounts/${ranking.period}/`;
@@ -146,9 +164,16 @@ export async function runKeyAccountRanking(
       ['key-accounts.csv', renderKeyAccountCsv(ranking), 'text/csv; charset=utf-8'],
       [
         'key-accounts.html',
-        renderKeyAccountHtml(ranking, { accountNames: names }),
+        kpis === undefined
+          ? renderKeyAccountHtml(ranking, { accountNames: names })
+          : withAnswerKpisSection(renderKeyAccountHtml(ranking, { accountNames: names }), kpis, managerNames),
         'text/html; charset=utf-8',
       ],
+      ...(kpis === undefined
+        ? []
+        : ([
+            ['answer-kpis.csv', renderAnswerKpisCsv(kpis, managerNames), 'text/csv; charset=utf-8'],
+          ] as const)),
     ] as const) {
       await deps.objects.put({ bucket: input.reportBucket, key: prefix + name }, body, type);
       reportKeys.push(prefix + name);
@@ -157,7 +182,7 @@ export async function runKeyAccountRanking(
   const digestsSent =
     deps.queue === undefined
       ? 0
-      : await sendManagerDigests(ranking, accounts, bills, deps.notices, deps.queue);
+      : await sendManagerDigests(ranking, accounts, bills, deps.notices, deps.queue, kpis);
   return {
     digestsSent,
     period: ranking.period,
@@ -170,3 +195,28 @@ export async function runKeyAccountRanking(
     reportKeys,
   };
 }
+
+/**
+ * The answers' KPIs from the billing period's month to the report's: the answers to that period's
+ * previews arrive after it. Undefined where the stores are not given.
+ */
+async function answerKpisOf(
+  period: string,
+  asOf: string,
+  deps: RankingDeps,
+): Promise<AnswerKpis[] | undefined> {
+  if (deps.answers === undefined || deps.followUps === undefined) return undefined;
+  const months: string[] = [];
+  for (let month = period; month <= asOf.slice(0, 7) && months.length < 3; month = nextMonth(month))
+    months.push(month);
+  const answers = (await Promise.all(months.map((m) => deps.answers!.listAnswersOfMonth(m)))).flat();
+  const followUps = (
+    await Promise.all(months.map((m) => deps.followUps!.listFollowUpsOpenedInMonth(m)))
+  ).flat();
+  return answerKpis(answers, followUps, (deps.now ?? (() => new Date()))().getTime());
+}
+
+const nextMonth = (month: string): string => {
+  const [year, m] = month.split('-').map(Number) as [number, number];
+  return m === 12 ? `${year + 1}-01` : `${year}-${String(m + 1).padStart(2, '0')}`;
+};

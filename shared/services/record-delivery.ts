@@ -1,4 +1,4 @@
-import type { NoticeStatus } from '#domain/notices.ts';
+import type { NoticeStatus, StoredNotice } from '#domain/notices.ts';
 import type { NoticeStore, RecipientKeyer, SuppressionStore } from './ports/index.ts';
 
 /** The SES configuration-set event types the product acts on (SES → EventBridge `detail.eventType`). */
@@ -22,7 +22,19 @@ export interface DeliveryEvent {
   /** For Bounce: Permanent (hard) or Transient (soft). */
   bounceType?: string;
   detail?: string;
+  /** When the provider says it happened (SES `delivery.timestamp` / `bounce.timestamp`). */
+  at?: string;
+  /** When the event was published (EventBridge `time`): when the product learns of it. */
+  publishedAt?: string;
 }
+
+/** Told when a customer's disconnection notice was delivered or bounced (the arrears plan counts from it). */
+export type DisconnectionNoticeDeliveryListener = (
+  notice: StoredNotice,
+  outcome: 'delivered' | 'bounced',
+  at: string,
+  recordedAt: string,
+) => Promise<unknown>;
 
 /**
  * Which status a provider event moves a notice to, and from which statuses. Status only moves forward:
@@ -47,6 +59,7 @@ export async function recordDeliveryEvent(
     notices: Pick<NoticeStore, 'findNoticeByProviderMessageId' | 'getNotice' | 'transitionNotice'>;
     suppressions: Pick<SuppressionStore, 'suppressRecipient'>;
     recipientKeys: Pick<RecipientKeyer, 'current'>;
+    onDisconnectionNoticeDelivery?: DisconnectionNoticeDeliveryListener | undefined;
   },
 ): Promise<{ outcome: 'updated' | 'unchanged' | 'unknown-message' | 'ignored'; status?: NoticeStatus }> {
   const transition = TRANSITIONS[event.eventType];
@@ -81,5 +94,24 @@ export async function recordDeliveryEvent(
       event.eventType,
     );
   }
+  await tellArrears(notice, transition.to, event, deps.onDisconnectionNoticeDelivery);
   return { outcome: moved ? 'updated' : 'unchanged', status: moved ? transition.to : notice.status };
+}
+
+/** A customer's disconnection notice delivered or bounced: its plan hears of it (again, harmlessly, on a re-delivery). */
+async function tellArrears(
+  notice: StoredNotice,
+  to: NoticeStatus,
+  event: DeliveryEvent,
+  listener: DisconnectionNoticeDeliveryListener | undefined,
+) {
+  if (listener === undefined || (to !== 'DELIVERED' && to !== 'BOUNCED')) return;
+  if (notice.evidence?.warningKind !== 'disconnection-notice' || notice.recipient.role !== 'customer') return;
+  const now = new Date().toISOString();
+  await listener(
+    notice,
+    to === 'DELIVERED' ? 'delivered' : 'bounced',
+    event.at ?? event.publishedAt ?? now,
+    event.publishedAt ?? now,
+  );
 }

@@ -61,7 +61,7 @@ export interface RunDropDeps {
 }
 
 /** A run that has been reading or billing longer than it can take crashed; a re-delivery may take it over. */
-const STALE_RUN_MS = 20 * 60 * 1000;
+export const STALE_RUN_MS = 20 * 60 * 1000;
 /** Staged rows outlive any billing (a chunk retried from the dead-letter queue after a holiday) and then go. */
 const STAGED_READ_DAYS = 14;
 /** Rows staged per write round: bounds memory whatever the drop's size. */

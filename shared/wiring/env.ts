@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { ArrearsPolicy } from '#domain/arrears/index.ts';
 import { ArrearsPolicySchema, DEFAULT_ARREARS_POLICY } from '#domain/arrears/index.ts';
+import { DEFAULT_FEED_CALENDAR, type FeedCalendar, FeedCalendarSchema } from '#domain/feed-calendar.ts';
 import { DEFAULT_READ_WINDOW, type ReadWindow } from '#domain/meter-read-bounds.ts';
 
 /*
@@ -53,6 +55,29 @@ export function readWindowFromEnv(value: string | undefined): ReadWindow | undef
 export function arrearsPolicyFromEnv(): ArrearsPolicy {
   const json = optionalEnv('ARREARS_POLICY');
   return json === undefined ? DEFAULT_ARREARS_POLICY : ArrearsPolicySchema.parse(JSON.parse(json));
+}
+
+/** FEED_CALENDAR: which drops are expected when (JSON, validated by its schema); unset means the default. */
+export function feedCalendarFromEnv(): FeedCalendar {
+  const json = optionalEnv('FEED_CALENDAR');
+  if (json === undefined) return DEFAULT_FEED_CALENDAR;
+  const parsed = FeedCalendarSchema.safeParse(JSON.parse(json));
+  if (!parsed.success) {
+    throw new Error(
+      `FEED_CALENDAR is not a feed calendar: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+    );
+  }
+  return parsed.data;
+}
+
+const DeadLetterQueuesSchema = z
+  .array(z.object({ name: z.string().min(1).max(100), url: z.url(), redrivable: z.boolean() }).strict())
+  .max(50);
+
+/** DEAD_LETTER_QUEUES: the stack's dead-letter queues (JSON: name, url, redrivable), set by the stack. */
+export function deadLetterQueuesFromEnv(): z.infer<typeof DeadLetterQueuesSchema> | undefined {
+  const json = optionalEnv('DEAD_LETTER_QUEUES');
+  return json === undefined ? undefined : DeadLetterQueuesSchema.parse(JSON.parse(json));
 }
 
 /** The time zone of every schedule and local date (customers and operators live in China Standard Time). */

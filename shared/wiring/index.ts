@@ -1,5 +1,6 @@
 import { MetricUnit } from '@aws-lambda-powertools/metrics';
 import { documentClient } from '#adapters/clients.ts';
+import { sqsDeadLetterQueues } from '#adapters/dead-letter-queues.ts';
 import { s3DropObjectLookup } from '#adapters/drop-object-lookup.ts';
 import { s3DropObjectStore } from '#adapters/drop-objects.ts';
 import { dynamoStores } from '#adapters/dynamodb/index.ts';
@@ -8,19 +9,25 @@ import { awsMessageProviders } from '#adapters/providers.ts';
 import { eventBridgeReminderScheduler } from '#adapters/reminder-scheduler.ts';
 import { secretsManagerStore } from '#adapters/secrets.ts';
 import { sqsArrearsChunkQueue, sqsBillChunkQueue, sqsNoticeQueue } from '#adapters/sqs-queues.ts';
+import { DEFAULT_FOLLOW_UP_HOURS, type FollowUpPolicy } from '#domain/answers/index.ts';
 import { parseQuietHours } from '#domain/calendar/index.ts';
-import { type ArrearsDeps, settlePayments } from '#services/arrears.ts';
+import type { StoredNotice } from '#domain/notices.ts';
+import type { AnswerLinkConfig } from '#services/answers/answer-links.ts';
+import type { AnswerDeps } from '#services/answers/record-answer.ts';
+import { type ArrearsDeps, recordDeliveryOfNotice, settlePayments } from '#services/arrears.ts';
 import type { BillChunkDeps } from '#services/bill-account-chunk.ts';
 import type { SenderDeps } from '#services/deliver-notice.ts';
 import type { OperatorDeps } from '#services/operator-commands.ts';
 import { Lookahead, paceFromEnv } from '#services/pacing.ts';
-import type { RecipientKeyer, SecretStore, Stores } from '#services/ports/index.ts';
+import type { RecipientKeyer, Stores } from '#services/ports/index.ts';
 import type { RankingDeps } from '#services/rank-key-accounts.ts';
 import { secretRecipientKeyer } from '#services/recipient-keys.ts';
 import type { RunDropDeps } from '#services/run-meter-read-drop.ts';
 import {
   accountsPerChunkFromEnv,
   arrearsPolicyFromEnv,
+  deadLetterQueuesFromEnv,
+  feedCalendarFromEnv,
   optionalEnv,
   readWindowFromEnv,
   requiredEnv,
@@ -40,17 +47,13 @@ export const tableStores = (): Stores => dynamoStores(documentClient(), required
 
 const noticeQueue = () => sqsNoticeQueue(requiredEnv('NOTICE_QUEUE_URL'));
 
-let secretStore: SecretStore | undefined;
 /**
  * Recipient keys under the named secret RECIPIENT_KEY_SECRET_ID (its ARN in AWS; the value is read from
- * Secrets Manager, never from the environment). One secret store, so one cache, per process.
+ * Secrets Manager, never from the environment), through the process's one secret store.
  */
 export function recipientKeysFromEnv(): RecipientKeyer {
   // Read at first use: a function whose commands never name a recipient needs no secret.
-  const keyer = () => {
-    secretStore ??= secretsManagerStore();
-    return secretRecipientKeyer(secretStore, requiredEnv('RECIPIENT_KEY_SECRET_ID'));
-  };
+  const keyer = () => secretRecipientKeyer(secretStore(), requiredEnv('RECIPIENT_KEY_SECRET_ID'));
   return { current: () => keyer().current(), previous: () => keyer().previous() };
 }
 const optionalQueue = <Q>(variable: string, make: (url: string) => Q): Q | undefined => {
@@ -122,7 +125,24 @@ export const planNoticesDeps = () => ({
   recipientKeys: recipientKeysFromEnv(),
 });
 
-export const deliveryEventDeps = () => ({ ...tableStores(), recipientKeys: recipientKeysFromEnv() });
+/** record-delivery: the stores, and the arrears plans that count a disconnection notice's delivery. */
+export function deliveryEventDeps() {
+  const arrears = arrearsDepsIfConfigured({ log: logFields });
+  return {
+    ...tableStores(),
+    recipientKeys: recipientKeysFromEnv(),
+    ...(arrears === undefined
+      ? {}
+      : {
+          onDisconnectionNoticeDelivery: (
+            notice: StoredNotice,
+            outcome: 'delivered' | 'bounced',
+            at: string,
+            recordedAt: string,
+          ) => recordDeliveryOfNotice(notice, outcome, at, recordedAt, arrears),
+        }),
+  };
+}
 
 /**
  * send-notice: the providers and this instance's pace, the account's SES / SNS quota divided by the
@@ -153,6 +173,67 @@ export function senderDeps(): SenderDeps {
     ...(pacedChannels === 0 ? {} : { lookahead: new Lookahead(2 * pacedChannels) }),
     log: logFields,
     count: (metric) => metrics.addMetric(metric, MetricUnit.Count, 1),
+    ...answerLinksFromEnv(),
+  };
+}
+
+/** The secrets of this process: one store, so its cache serves every use. */
+let secrets: ReturnType<typeof secretsManagerStore> | undefined;
+const secretStore = () => {
+  secrets ??= secretsManagerStore();
+  return secrets;
+};
+
+/**
+ * The answer links of the sender, where the stack configures them: the signing key's secret
+ * (LINK_SIGNING_SECRET_ID, a name or ARN, never the key) and the public endpoint (ANSWER_BASE_URL).
+ */
+function answerLinksFromEnv(): { answerLinks?: AnswerLinkConfig } {
+  const signingSecret = optionalEnv('LINK_SIGNING_SECRET_ID');
+  const baseUrl = optionalEnv('ANSWER_BASE_URL');
+  if (signingSecret === undefined || baseUrl === undefined) return {};
+  // Read the key at cold start, so the first send does not wait for it (a failure here is retried then).
+  secretStore()
+    .values(signingSecret)
+    .catch(() => {});
+  return {
+    answerLinks: {
+      secrets: secretStore(),
+      signingSecret,
+      baseUrl: baseUrl.replace(/\/+$/, ''),
+      smsLinks: tableStores().smsLinks,
+    },
+  };
+}
+
+/**
+ * How long a manager has for a follow-up: FOLLOW_UP_DUE_HOURS working hours (default 4) on the arrears
+ * policy's working calendar.
+ */
+export function followUpPolicyFromEnv(): FollowUpPolicy {
+  const value = optionalEnv('FOLLOW_UP_DUE_HOURS');
+  const hours = value === undefined ? DEFAULT_FOLLOW_UP_HOURS : Number(value);
+  if (!/^\d{1,3}$/.test(value ?? '4') || hours < 1 || hours > 200)
+    throw new Error(
+      `FOLLOW_UP_DUE_HOURS must be a whole number of hours from 1 to 200, got "${String(value).slice(0, 40)}"`,
+    );
+  return { dueWithinWorkingHours: hours, calendar: arrearsPolicyFromEnv().disconnection };
+}
+
+/** The public answers function: reads notices, accounts, payments and links; writes answers and follow-ups. */
+export function answerDeps(): AnswerDeps {
+  const stores = tableStores();
+  return {
+    secrets: secretStore(),
+    signingSecret: requiredEnv('LINK_SIGNING_SECRET_ID'),
+    notices: stores.notices,
+    smsLinks: stores.smsLinks,
+    accounts: stores.accounts,
+    answers: stores.answers,
+    followUps: stores.followUps,
+    payments: stores.payments,
+    followUpPolicy: followUpPolicyFromEnv(),
+    now: () => new Date(),
   };
 }
 
@@ -202,10 +283,17 @@ export function operatorDeps({ log }: { log?: Log } = { log: logFields }): Opera
     ...(optionalEnv('RECIPIENT_KEY_SECRET_ID') === undefined
       ? {}
       : { recipientKeyMigration: { ...tableStores(), recipientKeys: recipientKeysFromEnv() } }),
+    deadLetters: optionalQueue('DEAD_LETTER_QUEUES', () => sqsDeadLetterQueues(deadLetterQueuesFromEnv()!)),
+    dropCheck: {
+      feedCalendar: feedCalendarFromEnv(),
+      operationsEmail: optionalEnv('OPERATIONS_EMAIL'),
+      count: (metric, value) => metrics.addMetric(metric, MetricUnit.Count, value),
+    },
     // A payment drop run by hand settles arrears as one delivered by S3 does.
     ...(arrears === undefined
       ? {}
       : { onPaymentsStored: (accounts: string[], at: string) => settlePayments(accounts, at, arrears) }),
+    escalationEmail: optionalEnv('FOLLOW_UP_ESCALATION_EMAIL'),
     ...(log === undefined ? {} : { log }),
   };
 }

@@ -11,6 +11,9 @@ import { buildKeybill, functionNamed, HANDLERS, synthKeybill } from './synth.ts'
 
 type Resources = Record<string, { Properties: Record<string, unknown> }>;
 
+/** Dead-letter queues, errors per function, failing notices, SES bounce + complaint, late + partial drops and stuck runs, calendar coverage. */
+const STACK_ALARMS = 9 + HANDLERS.length + 1 + 2 + 3 + 1;
+
 function alarmTopicId(template: Template): string {
   const topics = Object.keys(
     template.findResources('AWS::SNS::Topic', { Properties: { DisplayName: 'keybill alarms' } }),
@@ -53,8 +56,9 @@ describe('alarm topic', () => {
 
   it('is notified by every alarm of the template, on ALARM and on OK', () => {
     const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
-    // Nine dead-letter queues, one errors alarm per function, failing notices.
-    expect(alarms).toHaveLength(9 + HANDLERS.length + 1);
+    // Nine dead-letter queues, one errors alarm per function, failing notices, SES bounce and complaint
+    // rates, late and partial drops, stuck runs, the calendar's coverage.
+    expect(alarms).toHaveLength(STACK_ALARMS);
     expect(alarmsNotNotifying(template)).toEqual([]);
   });
 
@@ -85,6 +89,63 @@ describe('alarm topic', () => {
     });
   });
 
+  it.each([
+    ['Bounce', 4, 5],
+    ['Complaint', 0.08, 0.1],
+  ])(
+    'is notified when the SES %s rate of the configuration set nears the level SES reviews an account at',
+    (metricName, threshold, review) => {
+      expect(threshold).toBeLessThan(review);
+      const alarms = Object.values(template.findResources('AWS::CloudWatch::Alarm') as Resources).filter(
+        (a) => JSON.stringify(a.Properties.Metrics ?? []).includes(`"MetricName":"${metricName}"`),
+      );
+      expect(alarms).toHaveLength(1);
+      const alarm = alarms[0]!.Properties;
+      expect(alarm).toMatchObject({
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [{ Ref: alarmTopicId(template) }],
+      });
+      const metrics = JSON.stringify(alarm.Metrics);
+      expect(metrics).toContain('"Namespace":"AWS/SES"');
+      expect(metrics).toContain('{"Name":"ses:configuration-set","Value":"keybill-previews"}');
+      expect(metrics).toContain('IF(sends >= 100, 100 * FILL(events, 0) / sends, 0)');
+    },
+  );
+
+  it('gets the SES counts from a CloudWatch event destination of the configuration set', () => {
+    template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {
+      EventDestination: {
+        Enabled: true,
+        MatchingEventTypes: ['send', 'bounce', 'complaint'],
+        CloudWatchDestination: {
+          DimensionConfigurations: [
+            {
+              DimensionName: 'ses:configuration-set',
+              DimensionValueSource: 'messageTag',
+              DefaultDimensionValue: 'keybill-previews',
+            },
+          ],
+        },
+      },
+    });
+  });
+
+  it.each(['DropsLate', 'DropsPartial', 'RunsStuck'])(
+    'is notified when check-drops reports %s',
+    (metricName) => {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'keybill',
+        MetricName: metricName,
+        Dimensions: [{ Name: 'service', Value: 'operator' }],
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [{ Ref: alarmTopicId(template) }],
+      });
+    },
+  );
+
   it('is notified by alarms added after the observability concern, L2 or raw CloudFormation', () => {
     const keybill = buildKeybill();
     const later = new Construct(keybill.stack, 'LaterConcern');
@@ -103,9 +164,7 @@ describe('alarm topic', () => {
       alarmActions: ['arn:aws:sns:cn-north-1:111122223333:somebody-else'],
     });
     const template = Template.fromStack(keybill.stack);
-    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(
-      9 + HANDLERS.length + 1 + 4,
-    );
+    expect(Object.keys(template.findResources('AWS::CloudWatch::Alarm'))).toHaveLength(STACK_ALARMS + 4);
     expect(alarmsNotNotifying(template)).toEqual([]);
     const rawActions = (template.findResources('AWS::CloudWatch::Alarm') as Resources)[
       keybill.stack.getLogicalId(raw)

@@ -48,3 +48,28 @@ describe('reminder schedules', () => {
     expect(JSON.stringify(env.REMINDER_TARGET_ARN)).toContain(':function:keybill-arrears-scan');
   });
 });
+
+describe('the official working-day calendar', () => {
+  it('alarms when the daily scan reports 60 days or fewer of coverage left', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'CalendarCoverageDaysLeft',
+      Dimensions: [{ Name: 'service', Value: 'arrears-scan' }],
+      Statistic: 'Minimum',
+      Threshold: 60,
+      ComparisonOperator: 'LessThanOrEqualToThreshold',
+    });
+  });
+});
+
+describe('record-delivery', () => {
+  it('may take arrears steps: a late delivery of a disconnection notice moves its plan and reminder', () => {
+    expect(Object.keys(environmentOf(template, 'record-delivery'))).toEqual(
+      expect.arrayContaining([
+        'TABLE_NAME',
+        'NOTICE_QUEUE_URL',
+        'REMINDER_SCHEDULE_GROUP',
+        'REMINDER_ROLE_ARN',
+      ]),
+    );
+  });
+});

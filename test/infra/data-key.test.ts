@@ -46,8 +46,9 @@ describe('contact-data key', () => {
     const queues = Object.values(resources('AWS::SQS::Queue'));
     expect(queues.length).toBeGreaterThanOrEqual(10);
     for (const queue of queues) expect(queue.Properties.KmsMasterKeyId).toEqual(keyArn);
+    // One per function, and the answers API's access log.
     const logGroups = Object.values(resources('AWS::Logs::LogGroup'));
-    expect(logGroups).toHaveLength(HANDLERS.length);
+    expect(logGroups).toHaveLength(HANDLERS.length + 1);
     for (const logGroup of logGroups) expect(logGroup.Properties.KmsKeyId).toEqual(keyArn);
   });
 

@@ -38,10 +38,23 @@ describe('functions', () => {
         'SMS_RATE_PER_SECOND',
         'NOTICE_CLAIM_LEASE_SECONDS',
         'LINK_SIGNING_SECRET_ID',
+        'ANSWER_BASE_URL',
         'RECIPIENT_KEY_SECRET_ID',
       ],
     ],
-    ['record-delivery', ['TABLE_NAME', 'RECIPIENT_KEY_SECRET_ID']],
+    [
+      'record-delivery',
+      [
+        'TABLE_NAME',
+        'NOTICE_QUEUE_URL',
+        'REMINDER_SCHEDULE_GROUP',
+        'REMINDER_TARGET_ARN',
+        'REMINDER_ROLE_ARN',
+        'REMINDER_DLQ_ARN',
+        'TIME_ZONE',
+        'RECIPIENT_KEY_SECRET_ID',
+      ],
+    ],
     [
       'operator',
       [
@@ -55,6 +68,8 @@ describe('functions', () => {
         'REMINDER_DLQ_ARN',
         'TIME_ZONE',
         'RECIPIENT_KEY_SECRET_ID',
+        'FEED_CALENDAR',
+        'DEAD_LETTER_QUEUES',
       ],
     ],
     [
@@ -72,6 +87,7 @@ describe('functions', () => {
       ],
     ],
     ['rank-accounts', ['TABLE_NAME', 'REPORT_BUCKET', 'REPORT_PREFIX', 'TIME_ZONE', 'NOTICE_QUEUE_URL']],
+    ['answers', ['TABLE_NAME', 'TIME_ZONE', 'LINK_SIGNING_SECRET_ID']],
   ])('%s gets the environment its handler reads', (name, keys) => {
     const variables = (
       functionNamed(template, name).properties.Environment as { Variables: Record<string, unknown> }
@@ -100,7 +116,7 @@ describe('least privilege', () => {
       ),
     );
     // ingest-drop queues arrears confirmations when a payment clears a plan.
-    // rank-accounts queues the managers' monthly digests.
+    // rank-accounts queues the managers' monthly digests; record-delivery a moved plan's new notice.
     expect(senders.sort()).toEqual([
       'arrears-chunk',
       'arrears-scan',
@@ -108,6 +124,7 @@ describe('least privilege', () => {
       'operator',
       'plan-notices',
       'rank-accounts',
+      'record-delivery',
     ]);
   });
 });
@@ -146,7 +163,9 @@ const DEPLOYED_LOGICAL_IDS: ReadonlyArray<[string, string[]]> = [
       'SchedulesDailyArrearsScan765E8A31',
       'SchedulesMonthlyRanking0FB940E6',
       'ReleaseDeferredSms936C03D5',
+      'SchedulesCheckDrops0A67B963',
       'SchedulesReconcileUncertain12122096',
+      'SchedulesEscalateFollowUpsA8EFAAF7',
     ],
   ],
   [
@@ -161,6 +180,7 @@ const DEPLOYED_LOGICAL_IDS: ReadonlyArray<[string, string[]]> = [
       'SchedulesArrearsScanFunctionB1E7CA81',
       'SchedulesArrearsChunkFunction100F72E3',
       'SchedulesRankAccountsFunctionC5F8B72A',
+      'CustomerAnswersFunction5DDF2993',
     ],
   ],
   ['AWS::SES::ConfigurationSet', ['NotificationsPreviewConfigurationSetAD410CAB']],

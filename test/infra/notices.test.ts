@@ -71,11 +71,13 @@ describe('notices queue and sender', () => {
     expect(ses[0]!.Condition).toEqual({ StringEquals: { 'ses:FromAddress': 'billing@example.com' } });
   });
 
-  it('lets send-notice publish SMS (sns:Publish alone on "*", which phone-number publishes require)', () => {
+  it('lets send-notice check opt-outs and publish SMS (alone, on "*", which phone-number publishes require)', () => {
     const sns = statementsOfFunction(template, 'send-notice').filter((s) =>
       actionsOf([s]).some((a) => a.startsWith('sns:')),
     );
-    expect(sns).toEqual([{ Effect: 'Allow', Action: 'sns:Publish', Resource: '*' }]);
+    expect(sns).toEqual([
+      { Effect: 'Allow', Action: ['sns:CheckIfPhoneNumberIsOptedOut', 'sns:Publish'], Resource: '*' },
+    ]);
   });
 
   it('paces each sender instance to its share of the SES and SNS quotas', () => {
@@ -105,7 +107,7 @@ describe('notices queue and sender', () => {
 });
 
 describe('notice planner', () => {
-  it('receives only INSERTs of BILL items from the table stream', () => {
+  it('receives only INSERTs of BILL, ANSWER and FOLLOWUP items from the table stream', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
       FunctionName: { Ref: functionNamed(template, 'plan-notices').id },
       EventSourceArn: { 'Fn::GetAtt': [Match.stringLikeRegexp('DataTable'), 'StreamArn'] },
@@ -114,7 +116,7 @@ describe('notice planner', () => {
           {
             Pattern: JSON.stringify({
               eventName: ['INSERT'],
-              dynamodb: { NewImage: { entity: { S: ['BILL'] } } },
+              dynamodb: { NewImage: { entity: { S: ['BILL', 'ANSWER', 'FOLLOWUP'] } } },
             }),
           },
         ],

@@ -27,7 +27,7 @@ describe('recurring schedules', () => {
     const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')) as Array<{
       Properties: { Target: { RoleArn: { 'Fn::GetAtt': [string, string] } } };
     }>;
-    expect(schedules).toHaveLength(4);
+    expect(schedules).toHaveLength(6);
     const roleIds = new Set(schedules.map((s) => s.Properties.Target.RoleArn['Fn::GetAtt'][0]));
     expect(roleIds.size).toBe(1);
     const statements = statementsOfRole(template, [...roleIds][0]!);

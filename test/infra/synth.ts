@@ -48,6 +48,7 @@ export const HANDLERS = [
   'arrears-scan',
   'arrears-chunk',
   'rank-accounts',
+  'answers',
 ] as const;
 
 /** The logical id of the customer-managed key of the contact data (one per stack). */

@@ -1,16 +1,19 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { s3DropObjectStore } from '#adapters/drop-objects.ts';
+import type { AccountArrearsState } from '#domain/arrears/index.ts';
 import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
 import type { StoredNotice } from '#domain/notices.ts';
 import { runPaymentDrop } from '#services/run-payment-drop.ts';
+import { lambdaContext } from '../../local/runner/aws-events.ts';
 import { generateAccounts, generateMeterReadRows, toCsv } from '../../local/runner/fixtures.ts';
 import { LOCAL_NAMES, type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 
 const tariffIds = [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))];
-// Two key accounts billed for 2026-09, due 2026-10-20; A never pays, B pays after the disconnection notice.
-const [a, b] = generateAccounts(2, { tariffIds, seed: 99 }).map((g) => ({
+// Three key accounts billed for 2026-09, due 2026-10-20; A never pays, B pays after the disconnection
+// notice, C's notice is reported delivered 20 hours late.
+const [a, b, c] = generateAccounts(3, { tariffIds, seed: 99 }).map((g) => ({
   ...g,
   account: { ...g.account, important: false },
 }));
@@ -35,19 +38,28 @@ describe('arrears warnings through the notification path (local stack, controlle
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     pipeline = await prepareLocalPipeline(stack);
     await pipeline.stores.tariffs.putTariffs(SAMPLE_TARIFFS);
-    await pipeline.stores.accounts.putAccounts([a!.account, b!.account]);
+    await pipeline.stores.accounts.putAccounts([a!.account, b!.account, c!.account]);
     await pipeline.putDrop(
       'drops/reads/2026-09/reads.csv',
-      toCsv(generateMeterReadRows([a!, b!], '2026-09')),
+      toCsv(generateMeterReadRows([a!, b!, c!], '2026-09')),
     );
     await pipeline.deliverDrop('drops/reads/2026-09/reads.csv');
     await pipeline.planNotices();
     await pipeline.sendNotices();
     const { arrearsDeps } = await import('#wiring/index.ts');
+    const { applyOperatorArrearsCommand } = await import('#services/arrears.ts');
     deps = arrearsDeps({});
-    // The daily schedule, from three days before the due date to the day after the disconnection notice.
+    // The daily schedule, from three days before the due date to the day after the disconnection notice;
+    // the responsible manager approves the three plans half an hour after the scan that made them.
     for (const today of days('2026-10-17', '2026-11-21')) {
       await pipeline.arrearsScan({ task: 'daily-arrears-scan', today });
+      if (today === '2026-11-20') {
+        for (const { account } of [a!, b!, c!]) {
+          const at = '2026-11-20T09:30:00+08:00';
+          const approval = { command: 'approve' as const, accountId: account.accountId, by: '李主任', at };
+          await applyOperatorArrearsCommand(account.accountId, approval, deps);
+        }
+      }
       await pipeline.sendNotices();
     }
   });
@@ -70,11 +82,11 @@ describe('arrears warnings through the notification path (local stack, controlle
       (await noticesOf(a!.account.accountId)).length + (await noticesOf(b!.account.accountId)).length;
     const before = await count();
     const fanOut = await pipeline.arrearsScan({ task: 'daily-arrears-scan', today: '2026-11-21' });
-    expect(fanOut).toMatchObject({ accounts: 2, chunks: 1 });
+    expect(fanOut).toMatchObject({ accounts: 3, chunks: 1 });
     expect(await count()).toBe(before);
   });
 
-  it('sends every warning exactly as stored, hashes its text, and copies the account manager', async () => {
+  it("sends every warning as stored (a customer's followed by its answer links), hashes its text, and copies the account manager", async () => {
     const notices = await noticesOf(a!.account.accountId);
     expect(notices.every((n) => n.status === 'SENT')).toBe(true);
     expect(notices.some((n) => n.recipient.role === 'account-manager')).toBe(true);
@@ -85,7 +97,13 @@ describe('arrears warnings through the notification path (local stack, controlle
       );
       if (notice.channel === 'email') {
         const sent = emails.find((e) => e.messageId === notice.providerMessageId);
-        expect(sent?.body.text).toBe(notice.content!.text);
+        const text = sent?.body.text ?? '';
+        expect(text.startsWith(notice.content!.text)).toBe(true);
+        // The answer links follow the evidence text, for the customer only (issue 15).
+        const after = text.slice(notice.content!.text.length);
+        if (notice.recipient.role === 'customer' && notice.kind === 'arrears-warning')
+          expect(after).toMatch(/^\n\n(一键回复|Answer with one click):\n- /);
+        else expect(after).toBe('');
       }
     }
   });
@@ -103,6 +121,83 @@ describe('arrears warnings through the notification path (local stack, controlle
     };
     expect(Number(evidence.amounts.penalty)).toBeGreaterThan(0);
     expect(notice.content!.text).toContain(evidence.disconnectAt.slice(0, 10));
+  });
+
+  it('moves the disconnection and its reminder schedule when the notice is reported delivered 20 hours late', async () => {
+    const accountId = c!.account.accountId;
+    const notice = (await noticesOf(accountId)).find(
+      (n) =>
+        n.evidence?.warningKind === 'disconnection-notice' &&
+        n.channel === 'email' &&
+        n.recipient.role === 'customer',
+    )!;
+    const planned = notice.evidence as { disconnectAt: string; planId: string };
+    // Sent at 09:30 on Friday 20 November: Monday 23 November 11:45 is 3 days, 2 hours and the 15-minute delivery allowance after it.
+    expect(notice.sendAt).toBe('2026-11-20T09:30:00+08:00');
+    expect(planned.disconnectAt).toBe('2026-11-23T11:45:00+08:00');
+    const before = stack
+      .scheduler!.schedules()
+      .filter((s) => (s.input as { accountId: string }).accountId === accountId);
+    expect(before.map((s) => s.expression)).toEqual(['at(2026-11-23T11:15:00)']);
+
+    // SES reports the delivery 20 hours after the send (Saturday 05:30 Beijing time).
+    const deliveredAt = '2026-11-20T21:30:00.000Z';
+    const { handler } = await import('../../functions/record-delivery/handler.ts');
+    await (handler as unknown as (event: unknown, context: unknown) => Promise<unknown>)(
+      {
+        version: '0',
+        id: 'late-delivery-1',
+        'detail-type': 'Email Delivered',
+        source: 'aws.ses',
+        account: '000000000000',
+        time: deliveredAt,
+        region: 'us-east-1',
+        resources: [],
+        detail: {
+          eventType: 'Delivery',
+          mail: {
+            timestamp: '2026-11-20T01:30:00.000Z',
+            messageId: notice.providerMessageId,
+            tags: { 'ses:configuration-set': ['keybill-previews'] },
+          },
+          delivery: { timestamp: deliveredAt },
+        },
+      },
+      lambdaContext('keybill-record-delivery'),
+    );
+    await pipeline.sendNotices();
+
+    const state = (await pipeline.stores.arrearsStates.getArrearsState<AccountArrearsState>(accountId))!
+      .state;
+    const plan = state.plans.find((p) => p.planId === planned.planId)!;
+    // At least 3 days and 2 hours after the delivery (Tuesday 07:30): Tuesday 24 November at 10:00.
+    expect(plan.revisions.map((r) => [r.revision, r.disconnectAt, r.ended?.reason])).toEqual([
+      [1, '2026-11-23T11:45:00+08:00', 'late-delivery'],
+      [2, '2026-11-24T10:00:00+08:00', undefined],
+    ]);
+    expect(plan.revisions[1]!.countedFrom).toMatchObject({
+      channel: 'email',
+      outcome: 'delivered',
+      source: 'provider',
+      at: deliveredAt,
+    });
+    // The reminder schedule follows: the first revision's is deleted, the second's created 30 minutes before.
+    expect(stack.scheduler!.deleted()).toContain(before[0]!.name);
+    const after = stack
+      .scheduler!.schedules()
+      .filter((s) => (s.input as { accountId: string }).accountId === accountId);
+    expect(after.map((s) => s.expression)).toContain('at(2026-11-24T09:30:00)');
+    // The customer is told the new time.
+    const rescheduled = (await noticesOf(accountId)).filter(
+      (n) =>
+        n.evidence?.warningKind === 'disconnection-notice' &&
+        (n.evidence as { planRevision?: number }).planRevision === 2 &&
+        n.recipient.role === 'customer' &&
+        n.channel === 'email',
+    );
+    expect(rescheduled).toHaveLength(1);
+    expect(rescheduled[0]!.content!.text).toContain('改期通知');
+    expect(rescheduled[0]!.content!.text).toContain('2026-11-24 10:00');
   });
 
   it('creates the final reminder as a one-time schedule 30 minutes before the disconnection, and sends it when it fires', async () => {
@@ -130,12 +225,14 @@ describe('arrears warnings through the notification path (local stack, controlle
       .scheduler!.schedules()
       .filter((s) => (s.input as { accountId: string }).accountId === accountId);
     expect(schedulesBefore).toHaveLength(1);
+    // The charges and their penalty (32 days at 2 ‰ is 6.4 %): the rest is credit.
+    const owed = (Number(bill!.document.total) * 1.1).toFixed(2);
     const csv = toCsv(
       [
         {
           payment_id: 'PAY-B-1',
           account_id: accountId,
-          amount: bill!.document.total,
+          amount: owed,
           paid_at: '2026-11-21T10:00:00+08:00',
         },
       ],

@@ -21,9 +21,12 @@ describe('one billing cycle from meter-read drop to inbox (local stack)', () => 
     stack = await startLocalStack();
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     summary = await runBillingCycle({ stack, accounts: 6, period: '2026-10' });
-    // Bill previews; the account managers' monthly digests and held-bill notices are checked on their own below.
+    // Bill previews; the managers' monthly digests, held-bill notices and the operations mail are checked on their own below.
     emails = (await stack.ses!.listEmails()).filter(
-      (e) => !e.subject.includes('大客户月度简报') && !e.subject.includes('账单暂停发送'),
+      (e) =>
+        !e.subject.includes('大客户月度简报') &&
+        !e.subject.includes('账单暂停发送') &&
+        !e.subject.startsWith('【keybill】'),
     );
   });
 
@@ -90,6 +93,20 @@ describe('one billing cycle from meter-read drop to inbox (local stack)', () => 
     expect(digests.length).toBeGreaterThan(0);
     expect(digests[0]!.destination.to[0]).toMatch(/^manager\d+@/);
     expect(digests[0]!.body.text).toContain('【服务报告】');
+  });
+
+  it('tells operations of the late drop and of the account the drop left out, and bills it from its own drop', async () => {
+    expect(summary.counts.lateDrops).toBeGreaterThanOrEqual(1);
+    expect(summary.counts.partialDrops).toBe(1);
+    expect(summary.counts.accountsMissingFromDrop).toHaveLength(1);
+    const operations = (await stack.ses!.listEmails()).filter((e) => e.destination.to[0]?.startsWith('ops@'));
+    expect(operations.map((e) => e.subject)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('meter-reads drop for 2026-10 is late'),
+        expect.stringContaining('1 key accounts have no bill for 2026-10'),
+      ]),
+    );
+    expect(summary.runReport.html).toContain(`<code>${summary.counts.accountsMissingFromDrop[0]}</code>`);
   });
 
   it('records every notice as SENT with the provider message id', async () => {

@@ -1,5 +1,12 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountStore } from './accounts.ts';
+import {
+  DynamoAnswerStore,
+  DynamoBillReview,
+  DynamoDeliveryConfirmations,
+  DynamoFollowUpStore,
+  DynamoSmsLinkStore,
+} from './answers.ts';
 import { DynamoArrearsStore } from './arrears.ts';
 import { DynamoBillHoldStore } from './bill-holds.ts';
 import { DynamoBillStore } from './bills.ts';
@@ -27,5 +34,10 @@ export function dynamoStores(client: DynamoDBDocumentClient, tableName: string) 
     suppressions: new DynamoSuppressionStore(table),
     keyAccounts: new DynamoKeyAccountStore(table),
     arrearsStates: new DynamoArrearsStore(table),
+    answers: new DynamoAnswerStore(table),
+    followUps: new DynamoFollowUpStore(table),
+    smsLinks: new DynamoSmsLinkStore(table),
+    billReviews: new DynamoBillReview(table),
+    deliveryConfirmations: new DynamoDeliveryConfirmations(table),
   };
 }

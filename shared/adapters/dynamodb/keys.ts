@@ -19,6 +19,7 @@ export const keysOfIndexes = {
   runsWithStatus: (status: string) => `RUNSTATUS#${status}`,
   noticesWithStatus: (status: string) => `NOTICESTATUS#${status}`,
   billHoldsWithStatus: (status: string) => `BILLHOLDS#${status}`,
+  arrearsAwaitingApproval: 'ARREARS#AWAITING-APPROVAL',
 } as const;
 
 export const versionKey = (version: number): string => `V#${String(version).padStart(4, '0')}`;
@@ -97,6 +98,11 @@ export const keys = {
   }),
   keyOverridePk: KEY_OVERRIDE_PK,
   arrearsState: (accountId: string) => ({ pk: `ACCOUNT#${accountId}`, sk: 'ARREARS' }),
+  /** An arrears state with a plan waiting for approval, in the order the plans began waiting. */
+  arrearsAwaitingApprovalIndex: (since: string, accountId: string) => ({
+    gsi2pk: 'ARREARS#AWAITING-APPROVAL',
+    gsi2sk: `${since}#${accountId}`,
+  }),
   arrearsEvent: (accountId: string, at: string, id: string) => ({
     pk: `ACCOUNT#${accountId}`,
     sk: `ARREARSEVENT#${at}#${id}`,
@@ -105,6 +111,21 @@ export const keys = {
     pk: `SUPPRESSION#${channel}#${recipientKey}`,
     sk: 'SUPPRESSION',
   }),
+  // Answers, follow-ups and SMS links live in partitions of their own (ANSWER#, FOLLOWUP#, ANSWERLINK#),
+  // so the public answers function can be allowed to write those leading keys and nothing else.
+  answer: (accountId: string, answerId: string) => ({ pk: `ANSWER#${accountId}`, sk: answerId }),
+  answersOfMonth: (month: string, at: string, accountId: string) => ({
+    gsi1pk: `ANSWERS#${month}`,
+    gsi1sk: `${at}#${accountId}`,
+  }),
+  followUp: (accountId: string, followUpId: string) => ({ pk: `FOLLOWUP#${accountId}`, sk: followUpId }),
+  followUpIndexes: (status: string, dueAt: string, month: string, openedAt: string, accountId: string) => ({
+    gsi1pk: `FOLLOWUPS#${month}`,
+    gsi1sk: `${openedAt}#${accountId}`,
+    gsi2pk: `FOLLOWUPSTATUS#${status}`,
+    gsi2sk: dueAt,
+  }),
+  smsLink: (code: string) => ({ pk: `ANSWERLINK#${code}`, sk: 'ANSWERLINK' }),
   providerMessage: (providerMessageId: string) => ({ gsi1pk: `MSG#${providerMessageId}`, gsi1sk: 'NOTICE' }),
 } as const;
 

@@ -4,7 +4,7 @@ import { instantMs } from '../calendar/index.ts';
 import { dec } from '../money.ts';
 import type { Language } from '../primitives.ts';
 import { canonicalAddress, type RecipientKeyOf } from '../recipient-key.ts';
-import { type AccountLedger, openBalanceAt } from './ledger/index.ts';
+import { type AccountLedger, openBalanceAt, penaltyOpenAt } from './ledger/index.ts';
 import {
   type ArrearsChannel,
   type ArrearsMessageKind,
@@ -12,7 +12,7 @@ import {
   type RecipientRole,
   renderArrearsMessage,
 } from './messages.ts';
-import type { ArrearsPolicy } from './policy.ts';
+import { type ArrearsPolicy, approverFor, DEFAULT_ARREARS_POLICY } from './policy.ts';
 
 /*
  * A warning is a message to one recipient on one channel, with the evidence of what was said: who
@@ -67,6 +67,18 @@ const MANDATORY_KINDS: ReadonlySet<ArrearsMessageKind> = new Set([
   'disconnection-reminder',
 ]);
 
+/** Kinds that have no purpose once the arrears they are about are cleared. */
+const CLEARED_BY_PAYMENT: ReadonlySet<ArrearsMessageKind> = new Set([
+  'reminder',
+  'overdue-notice',
+  'payment-demand',
+  'disconnection-notice',
+  'disconnection-reminder',
+  'approval-request',
+  'approval-reminder',
+  'delivery-escalation',
+]);
+
 /** Kinds also addressed to the authority when the account is important. */
 const AUTHORITY_KINDS: ReadonlySet<ArrearsMessageKind> = new Set([
   'disconnection-notice',
@@ -85,14 +97,28 @@ export function warningRecipients(
   account: Account,
   kind: ArrearsMessageKind,
   policy: ArrearsPolicy,
-  options: { customers?: boolean; authority?: boolean } = {},
+  options: { customers?: boolean; authority?: boolean; only?: 'approver' | 'account-manager' } = {},
 ): { recipient: WarningRecipient; channel: ArrearsChannel }[] {
   const out = new Map<string, { recipient: WarningRecipient; channel: ArrearsChannel }>();
+  if (options.only === 'approver') {
+    const approver = approverFor(policy, account.accountManager.id);
+    return [
+      {
+        channel: 'email',
+        recipient: {
+          role: 'approver',
+          name: approver.name,
+          address: approver.email,
+          language: policy.internalLanguage,
+        },
+      },
+    ];
+  }
   const add = (channel: ArrearsChannel, recipient: WarningRecipient) => {
     const key = `${recipient.role}#${channel}#${canonicalAddress(channel, recipient.address)}`;
     if (!out.has(key)) out.set(key, { recipient, channel });
   };
-  if (options.customers !== false) {
+  if (options.customers !== false && options.only === undefined) {
     const mandatory = MANDATORY_KINDS.has(kind);
     for (const contact of account.contacts) {
       const language = contact.language ?? account.language;
@@ -111,7 +137,12 @@ export function warningRecipients(
     address: m.email,
     language: policy.internalLanguage,
   });
-  if (account.important && AUTHORITY_KINDS.has(kind) && options.authority !== false) {
+  if (
+    account.important &&
+    AUTHORITY_KINDS.has(kind) &&
+    options.authority !== false &&
+    options.only === undefined
+  ) {
     add('email', {
       role: 'authority',
       name: 'power administration authority',
@@ -136,6 +167,7 @@ export function buildWarnings(input: {
   plan?: { planId: string; revision: number };
   customers?: boolean;
   authority?: boolean;
+  only?: 'approver' | 'account-manager';
   /** Names the recipient in the warning id (and so in its notice id) without the address. */
   recipientKeyOf: RecipientKeyOf;
 }): ArrearsWarning[] {
@@ -143,6 +175,7 @@ export function buildWarnings(input: {
   return warningRecipients(account, model.kind, policy, {
     ...(input.customers === undefined ? {} : { customers: input.customers }),
     ...(input.authority === undefined ? {} : { authority: input.authority }),
+    ...(input.only === undefined ? {} : { only: input.only }),
   }).map(({ recipient, channel }) => {
     const rendered = renderArrearsMessage(model, { ...recipient, channel });
     return {
@@ -170,9 +203,12 @@ export function buildWarnings(input: {
  * planned (a confirmation is always still valid).
  */
 export function isWarningStillDue(ledger: AccountLedger, warning: ArrearsWarning, at: string): boolean {
-  if (warning.kind === 'disconnection-cancelled' || warning.kind === 'supply-restoration') return true;
+  if (!CLEARED_BY_PAYMENT.has(warning.kind)) return true;
   const ms = instantMs(at);
+  const rates = ledger.penalty?.rates ?? DEFAULT_ARREARS_POLICY.penalty;
   return warning.billIds.some(
-    (id) => ledger.bills.some((b) => b.billId === id) && dec(openBalanceAt(ledger, id, ms)).gt(0),
+    (id) =>
+      ledger.bills.some((b) => b.billId === id) &&
+      (dec(openBalanceAt(ledger, id, ms)).gt(0) || dec(penaltyOpenAt(ledger, id, ms, rates)).gt(0)),
   );
 }

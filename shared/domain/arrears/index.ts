@@ -7,11 +7,13 @@
 export {
   addDays,
   daysBetween,
+  daysOfCoverageLeft,
   formatShanghaiTime,
   instantMs,
   isInsideWorkingHours,
   isoWeekday,
   isWorkingDay,
+  officialCoverageEnd,
   shanghaiDate,
   shanghaiInstant,
   type WorkingCalendar,

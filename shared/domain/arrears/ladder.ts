@@ -1,5 +1,8 @@
 import { addDays, daysBetween } from '../calendar/index.ts';
+import { dec } from '../money.ts';
+import { expireApprovals, remindApprovers } from './disconnection/approval.ts';
 import { settleCleared } from './disconnection/cancellation.ts';
+import { escalateUndelivered } from './disconnection/delivery.ts';
 import { passDisconnectionTimes } from './disconnection/final-reminder.ts';
 import { ACTIVE_PLAN_STATUSES, planDisconnection, sendDueNotices } from './disconnection/plan.ts';
 import { scanMsOn } from './disconnection/timetable.ts';
@@ -71,6 +74,7 @@ function climbLadder(run: ArrearsRun, today: string, ms: number) {
   );
   for (const bill of run.ledger.bills) {
     if (bill.issuedOn !== undefined && bill.issuedOn > today) continue;
+    // The ladder climbs on open charges; a plan already made stands until the penalty is paid too.
     if (run.open([bill.billId], ms).lte(0)) continue;
     const progress = run.progress(bill.billId);
     const next = nextLevel(run, bill, progress, today);
@@ -93,7 +97,18 @@ function climbLadder(run: ArrearsRun, today: string, ms: number) {
     run.reach(bill.billId, next, ms);
   }
   if (eligible.length === 0) return;
+  if (active === undefined && belowMinimum(run, today, ms)) return;
   planDisconnection(run, eligible, active, ms);
+}
+
+/**
+ * Minimum amount (billing-rules.md §8): arrears — the open charges and penalty of every overdue bill —
+ * below the policy minimum never lead to a disconnection notice; the ladder stops at the payment demand.
+ */
+function belowMinimum(run: ArrearsRun, today: string, ms: number): boolean {
+  const overdue = run.ledger.bills.filter((b) => b.dueDate < today).map((b) => b.billId);
+  const owed = run.open(overdue, ms).plus(run.penaltyOpen(overdue, ms));
+  return owed.lt(dec(run.policy.disconnection.minimumArrears));
 }
 
 /** The daily scan for one account, run at the policy's scan time on `today` (an Asia/Shanghai day). */
@@ -102,7 +117,10 @@ export function scanAccount(snapshot: ArrearsSnapshot, today: string, policy: Ar
   const ms = scanMsOn(today, policy);
   settleCleared(run, ms);
   passDisconnectionTimes(run, ms);
+  escalateUndelivered(run, ms);
+  expireApprovals(run, ms);
   sendDueNotices(run, ms);
   climbLadder(run, today, ms);
+  remindApprovers(run, ms);
   return run.outcome();
 }

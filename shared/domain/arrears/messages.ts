@@ -16,7 +16,14 @@ export type ArrearsMessageKind =
   | 'disconnection-notice'
   | 'disconnection-reminder'
   | 'disconnection-cancelled'
-  | 'supply-restoration';
+  | 'supply-restoration'
+  /** To the approver: a plan waits for approval (and reminders while it waits). */
+  | 'approval-request'
+  | 'approval-reminder'
+  /** To the account manager: the notice reached the customer on no channel within the window. */
+  | 'delivery-escalation'
+  /** To the customer: the charges are paid, the penalty is not; the disconnection stands. */
+  | 'penalty-outstanding';
 
 export const ARREARS_MESSAGE_KINDS: readonly ArrearsMessageKind[] = [
   'reminder',
@@ -26,9 +33,13 @@ export const ARREARS_MESSAGE_KINDS: readonly ArrearsMessageKind[] = [
   'disconnection-reminder',
   'disconnection-cancelled',
   'supply-restoration',
+  'approval-request',
+  'approval-reminder',
+  'delivery-escalation',
+  'penalty-outstanding',
 ];
 
-export type RecipientRole = 'customer' | 'account-manager' | 'authority';
+export type RecipientRole = 'customer' | 'account-manager' | 'authority' | 'approver';
 export type ArrearsChannel = 'email' | 'sms';
 
 export type CancellationReason = 'paid' | 'deferred' | 'exempted';
@@ -56,7 +67,17 @@ export interface ArrearsMessageModel {
   disconnectionNoticeFrom?: string;
   /** disconnection-cancelled: why, and the new time when deferred. */
   cancellation?: { reason: CancellationReason; newDisconnectAt?: string; note?: string };
-  restoreWithinDays?: number;
+  /** supply-restoration: when supply returns at the latest. */
+  restoreBy?: string;
+  /** disconnection-notice: a later time replacing one notified before (a late delivery). */
+  rescheduled?: boolean;
+  /** approval-request / approval-reminder: the plan and its approver. */
+  planId?: string;
+  approverName?: string;
+  /** delivery-escalation: when the notice went out, the channels that bounced, the window. */
+  noticeSentAt?: string;
+  bouncedChannels?: string[];
+  deliveryWindowHours?: number;
   paymentInstructions: LocalisedText;
   manager: { name: string; phone: string; email: string };
   important: boolean;
@@ -113,7 +134,7 @@ function zhParts(m: ArrearsMessageModel): Parts {
     case 'disconnection-notice':
       return {
         subject: `停电通知：户号 ${m.accountId} 定于 ${time(m.disconnectAt!, 'zh-CN')}中止供电`,
-        lead: `因您${periods}的电费逾期 ${m.daysOverdue} 天且经催告仍未缴清，我公司定于 ${time(m.disconnectAt!, 'zh-CN')}对户号 ${m.accountId}（${m.accountName}）中止供电。在此之前缴清欠费的，停电将取消。${m.important ? '本通知同时抄送电力管理部门。' : ''}`,
+        lead: `${m.rescheduled ? '（改期通知：此前通知的停电时间作废）' : ''}因您${periods}的电费逾期 ${m.daysOverdue} 天且经催告仍未缴清，我公司定于 ${time(m.disconnectAt!, 'zh-CN')}对户号 ${m.accountId}（${m.accountName}）中止供电。在此之前缴清欠费及违约金的，停电将取消。${m.important ? '本通知同时抄送电力管理部门。' : ''}`,
       };
     case 'disconnection-reminder':
       return {
@@ -136,7 +157,23 @@ function zhParts(m: ArrearsMessageModel): Parts {
     case 'supply-restoration':
       return {
         subject: `恢复供电确认：户号 ${m.accountId}`,
-        lead: `户号 ${m.accountId}（${m.accountName}）的欠费已缴清，我公司将在 ${m.restoreWithinDays ?? 3} 日内恢复供电（原停电时间 ${time(m.disconnectAt!, 'zh-CN')}）。`,
+        lead: `户号 ${m.accountId}（${m.accountName}）的欠费及违约金已缴清，我公司将于 ${time(m.restoreBy!, 'zh-CN')}前恢复供电（原停电时间 ${time(m.disconnectAt!, 'zh-CN')}）。`,
+      };
+    case 'approval-request':
+    case 'approval-reminder':
+      return {
+        subject: `${m.kind === 'approval-reminder' ? '【提醒】' : ''}停电审批：户号 ${m.accountId}（${m.accountName}）待批准`,
+        lead: `${m.approverName ?? ''}：停电计划 ${m.planId ?? ''} 待您批准。客户 ${m.accountName}（户号 ${m.accountId}${m.important ? '，重要用户' : ''}）${periods}电费已逾期 ${m.daysOverdue} 天，经催告仍未缴清。批准前不会发出停电通知。批准请使用运维命令 approve-disconnection（户号 ${m.accountId}，计划 ${m.planId ?? ''}）。`,
+      };
+    case 'delivery-escalation':
+      return {
+        subject: `停电通知未送达：户号 ${m.accountId}`,
+        lead: `户号 ${m.accountId}（${m.accountName}）的停电通知于 ${time(m.noticeSentAt!, 'zh-CN')}发出，${m.deliveryWindowHours ?? 24} 小时内未在任何渠道送达${(m.bouncedChannels ?? []).length > 0 ? `（退信：${(m.bouncedChannels ?? []).join('、')}）` : ''}。原定 ${time(m.disconnectAt!, 'zh-CN')}的停电已推迟并重新通知，请核实客户联系方式。`,
+      };
+    case 'penalty-outstanding':
+      return {
+        subject: `缴费确认：户号 ${m.accountId} 尚欠违约金 ${formatYuanAmount(m.penalty)}`,
+        lead: `已收到您的缴费，${periods}电费已缴清，但违约金 ${formatYuanAmount(m.penalty)} 尚未缴纳。欠费及违约金全部缴清前，${m.disconnectAt === undefined ? '停电程序继续' : `原定于 ${time(m.disconnectAt, 'zh-CN')}的停电仍将执行`}。`,
       };
   }
 }
@@ -163,7 +200,7 @@ function enParts(m: ArrearsMessageModel): Parts {
     case 'disconnection-notice':
       return {
         subject: `Disconnection notice: account ${m.accountId}, supply to be cut at ${time(m.disconnectAt!, 'en')}`,
-        lead: `Your electricity bill for ${periods} is ${m.daysOverdue} days overdue and remains unpaid after our payment demand. We will disconnect the supply of account ${m.accountId} (${m.accountName}) at ${time(m.disconnectAt!, 'en')}. Paying the arrears in full before then cancels the disconnection.${m.important ? ' This notice is also sent to the power administration authority.' : ''}`,
+        lead: `${m.rescheduled ? '(New time: this notice replaces the time notified before.) ' : ''}Your electricity bill for ${periods} is ${m.daysOverdue} days overdue and remains unpaid after our payment demand. We will disconnect the supply of account ${m.accountId} (${m.accountName}) at ${time(m.disconnectAt!, 'en')}. Paying the arrears and the late-payment penalty in full before then cancels the disconnection.${m.important ? ' This notice is also sent to the power administration authority.' : ''}`,
       };
     case 'disconnection-reminder':
       return {
@@ -186,7 +223,23 @@ function enParts(m: ArrearsMessageModel): Parts {
     case 'supply-restoration':
       return {
         subject: `Supply restoration: account ${m.accountId}`,
-        lead: `The arrears of account ${m.accountId} (${m.accountName}) have been paid; supply, disconnected from ${time(m.disconnectAt!, 'en')}, will be restored within ${m.restoreWithinDays ?? 3} days.`,
+        lead: `The arrears and late-payment penalty of account ${m.accountId} (${m.accountName}) have been paid; supply, disconnected from ${time(m.disconnectAt!, 'en')}, will be restored by ${time(m.restoreBy!, 'en')}.`,
+      };
+    case 'approval-request':
+    case 'approval-reminder':
+      return {
+        subject: `${m.kind === 'approval-reminder' ? '[Reminder] ' : ''}Disconnection approval: account ${m.accountId} (${m.accountName})`,
+        lead: `${m.approverName ?? ''}: disconnection plan ${m.planId ?? ''} waits for your approval. Customer ${m.accountName} (account ${m.accountId}${m.important ? ', important customer' : ''}) has its bill for ${periods} ${m.daysOverdue} days overdue, unpaid after the payment demand. No disconnection notice is sent before you approve. To approve, run the operator command approve-disconnection (account ${m.accountId}, plan ${m.planId ?? ''}).`,
+      };
+    case 'delivery-escalation':
+      return {
+        subject: `Disconnection notice not delivered: account ${m.accountId}`,
+        lead: `The disconnection notice to account ${m.accountId} (${m.accountName}) sent at ${time(m.noticeSentAt!, 'en')} was delivered on no channel within ${m.deliveryWindowHours ?? 24} hours${(m.bouncedChannels ?? []).length > 0 ? ` (bounced: ${(m.bouncedChannels ?? []).join(', ')})` : ''}. The disconnection planned for ${time(m.disconnectAt!, 'en')} is moved later and notified again; please check the customer's contacts.`,
+      };
+    case 'penalty-outstanding':
+      return {
+        subject: `Payment received: account ${m.accountId} still owes a penalty of ${formatYuanAmount(m.penalty)}`,
+        lead: `We received your payment: the charges for ${periods} are paid, but the late-payment penalty of ${formatYuanAmount(m.penalty)} is not. Until the charges and the penalty are paid in full, ${m.disconnectAt === undefined ? 'the disconnection procedure continues' : `the disconnection at ${time(m.disconnectAt, 'en')} still stands`}.`,
       };
   }
 }
@@ -197,6 +250,11 @@ function addressLine(
   m: ArrearsMessageModel,
   lang: Language,
 ): string {
+  if (role === 'approver') {
+    return lang === 'zh-CN'
+      ? `致停电审批人 ${recipientName}：客户 ${m.accountName}（户号 ${m.accountId}）`
+      : `To the disconnection approver ${recipientName}: customer ${m.accountName} (account ${m.accountId})`;
+  }
   if (lang === 'zh-CN') {
     if (role === 'authority') return `致电力管理部门：重要用户 ${m.accountName}（户号 ${m.accountId}）`;
     if (role === 'account-manager')

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { minutesOfDay } from '../calendar/index.ts';
 import { PenaltyRatesSchema } from '../penalty/index.ts';
-import { IsoDate, Language, LocalisedText } from '../primitives.ts';
+import { IsoDate, Language, LocalisedText, NonNegativeDecimalString } from '../primitives.ts';
 
 /*
  * The arrears policy document: every number of the escalation ladder, the penalty rates and the
@@ -12,6 +12,9 @@ import { IsoDate, Language, LocalisedText } from '../primitives.ts';
 const TimeOfDay = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected a time of day HH:MM');
 
 const Days = z.number().int();
+
+const Approver = z.object({ name: z.string().min(1).max(100), email: z.email() });
+export type Approver = z.infer<typeof Approver>;
 
 export const LadderPolicySchema = z
   .object({
@@ -42,10 +45,17 @@ export const DisconnectionPolicySchema = z
   .object({
     /** ISO weekdays (1 = Monday) on which supply may be cut. */
     workingWeekdays: z.array(Days.min(1).max(7)).min(1).default([1, 2, 3, 4, 5]),
-    /** Public holidays that fall on working weekdays. */
+    /**
+     * Follow the official calendar (public holidays and 调休, shared/domain/calendar/official/): a day beyond
+     * its coverage is never planned automatically.
+     */
+    officialCalendar: z.boolean().default(true),
+    /** Days off besides the official calendar's (a local holiday). */
     nonWorkingDates: z.array(IsoDate).default([]),
-    /** Make-up working days (调休) that fall on a weekend. */
+    /** Working days besides the official calendar's. */
     extraWorkingDates: z.array(IsoDate).default([]),
+    /** Operators are warned this many days before the official calendar's coverage ends. */
+    coverageWarningDays: Days.min(1).max(365).default(60),
     workingHours: z
       .object({ start: TimeOfDay.default('09:00'), end: TimeOfDay.default('16:00') })
       .prefault({}),
@@ -55,10 +65,20 @@ export const DisconnectionPolicySchema = z
     noticeLeadDays: z.object({ min: Days.min(1).default(3), max: Days.min(2).default(7) }).prefault({}),
     /** The customer is told again this many minutes before the disconnection. */
     finalReminderMinutesBefore: Days.min(1).max(240).default(30),
-    /** Which accounts need a recorded approval before the notice goes out. */
-    approvalRequiredFor: z.enum(['important', 'all']).default('important'),
-    /** Supply is restored within this many days of the arrears being cleared (Art. 69). */
-    restoreWithinDays: Days.min(1).default(3),
+    /** The notice's delivery must come at least this many hours before the minimum lead runs out. */
+    deliveryMarginHours: Days.min(0).max(12).default(2),
+    /** A notice with no delivery on any customer channel this many hours after it was sent is escalated. */
+    deliveryWindowHours: Days.min(1).max(72).default(24),
+    /** Which accounts need a recorded approval before the notice goes out (Art. 67: every one). */
+    approvalRequiredFor: z.enum(['important', 'all']).default('all'),
+    /** The approver is reminded every this many hours while a plan waits for approval. */
+    approvalReminderHours: Days.min(1).max(168).default(24),
+    /** An approval lapses this many days after it was given if its plan's notice has not gone out. */
+    approvalValidDays: Days.min(1).max(90).default(14),
+    /** Arrears (open charges and penalty of the overdue bills) below this never lead to a notice. */
+    minimumArrears: NonNegativeDecimalString.default('1000'),
+    /** Supply is restored within this many working days of the arrears being cleared. */
+    restoreWithinWorkingDays: Days.min(1).max(3).default(2),
   })
   .superRefine((d, ctx) => {
     const start = minutesOfDay(d.workingHours.start);
@@ -101,6 +121,19 @@ export const ArrearsPolicySchema = z.object({
   disconnection: DisconnectionPolicySchema.prefault({}),
   /** The power administration authority, copied on disconnection notices to important customers. */
   authorityEmail: z.email(),
+  /**
+   * Who approves a disconnection (the responsible manager, Art. 67): per account manager id, else the
+   * default approver.
+   */
+  approvers: z.object({
+    default: Approver,
+    byAccountManager: z.record(z.string().min(1), Approver).default({}),
+  }),
+  /**
+   * How a payment settles each open bill, oldest first: its charges then its penalty, or the penalty
+   * first (README "Arrears and disconnection warnings").
+   */
+  paymentAllocation: z.enum(['principal-first', 'penalty-first']).default('principal-first'),
   /** How to pay, as printed in every warning. */
   paymentInstructions: LocalisedText,
   /** Language of the account manager's and the authority's copies. */
@@ -114,6 +147,7 @@ export const DEFAULT_ARREARS_POLICY: ArrearsPolicy = ArrearsPolicySchema.parse({
   policyId: 'default-2026',
   effectiveFrom: '2026-01-01',
   authorityEmail: 'power-authority@example.gov.cn',
+  approvers: { default: { name: '营销部负责人', email: 'disconnection-approvals@example.com' } },
   paymentInstructions: {
     'zh-CN':
       '请通过银行转账至 国网示例供电公司 账号 6222 0000 0000 0000，或在营业厅、网上国网 App 缴费，并注明户号。',
@@ -123,3 +157,7 @@ export const DEFAULT_ARREARS_POLICY: ArrearsPolicy = ArrearsPolicySchema.parse({
 
 /** Validates a policy document; throws a ZodError naming the field. */
 export const parseArrearsPolicy = (input: unknown): ArrearsPolicy => ArrearsPolicySchema.parse(input);
+
+/** The responsible manager who approves disconnections for an account manager's accounts. */
+export const approverFor = (policy: ArrearsPolicy, accountManagerId: string): Approver =>
+  policy.approvers.byAccountManager[accountManagerId] ?? policy.approvers.default;

@@ -7,18 +7,21 @@ import {
   applyArrearsCommand,
   type DisconnectionPlan,
   fireFinalReminder,
+  type NoticeDelivery,
   type PlanCancellation,
-  type PlanRevision,
   reachDisconnectionTime,
+  recordNoticeDelivery,
   recordPayments,
   scanMsOn,
 } from './disconnection/index.ts';
 import type { ArrearsWarning, WarningLevel } from './evidence.ts';
-import type {
-  ArrearsBill,
-  ArrearsBillInput,
-  ArrearsOperatorCommand,
-  DisconnectionApproval,
+import {
+  type ArrearsBill,
+  type ArrearsBillInput,
+  type ArrearsOperatorCommand,
+  commandOfWhatIfEvent,
+  type DisconnectionApproval,
+  type WhatIfEvent,
 } from './inputs.ts';
 import { scanAccount } from './ladder.ts';
 import {
@@ -29,6 +32,8 @@ import {
   statementOn,
 } from './ledger/index.ts';
 import type { ArrearsPolicy } from './policy.ts';
+import { messageOf, reportPlans } from './replay-report.ts';
+import { ledgerUnderTerms } from './run.ts';
 import {
   type AccountArrearsState,
   type ArrearsEvent,
@@ -54,12 +59,16 @@ export interface ReplayInput {
   policy: ArrearsPolicy;
   approvals?: readonly DisconnectionApproval[];
   commands?: readonly ArrearsOperatorCommand[];
+  /** Operator commands and delivery outcomes (`--events`). */
+  events?: readonly WhatIfEvent[];
   /**
    * Names recipients in warning ids. @default the canonical address: a what-if's output lists the
    * recipients' addresses anyway, and needs no secret to stay the same from one replay to the next.
    */
   recipientKeyOf?: RecipientKeyOf;
 }
+
+type DeliveryEvent = Extract<WhatIfEvent, { type: 'delivery' }>;
 
 export type DisconnectionOutcome =
   | 'notice-pending'
@@ -70,7 +79,9 @@ export type DisconnectionOutcome =
   | 'paid'
   | 'deferred'
   | 'exempted'
-  | 'lapsed';
+  | 'lapsed'
+  | 'late-delivery'
+  | 'no-delivery';
 
 /** One planned disconnection time (a plan revision). */
 export interface PlannedDisconnection {
@@ -82,7 +93,22 @@ export interface PlannedDisconnection {
   disconnectAt: string;
   noticeSentAt?: string;
   reminderSentAt?: string;
+  /** The delivery the lead time counted from. */
+  countedFrom?: NoticeDelivery;
   outcome: DisconnectionOutcome;
+}
+
+/** One message as the output lists it: what was said to whom, when, on which channel. */
+export interface ReplayMessage {
+  sendAt: string;
+  accountId: string;
+  kind: ArrearsWarning['kind'];
+  channel: ArrearsWarning['channel'];
+  recipientRole: ArrearsWarning['recipient']['role'];
+  planId?: string;
+  planRevision?: number;
+  amounts: ArrearsWarning['amounts'];
+  disconnectAt?: string;
 }
 
 export type ReplayFinding = LedgerFinding | { code: 'unknown-account'; accountId: string; message: string };
@@ -93,8 +119,10 @@ export interface ReplayResult {
   policyId: string;
   /** Ladder warnings, disconnection notices and final reminders, in send order. */
   notices: ArrearsWarning[];
-  /** Cancellation and restoration confirmations, in send order. */
+  /** Cancellation, restoration and payment confirmations, in send order. */
   confirmations: ArrearsWarning[];
+  /** Every message of both lists, in send order, with what it stated. */
+  messages: ReplayMessage[];
   disconnections: PlannedDisconnection[];
   cancellations: PlanCancellation[];
   /** Plans still waiting for a manager's approval at the end of the window. */
@@ -111,10 +139,11 @@ export interface ReplayResult {
   }[];
 }
 
-const CONFIRMATION_KINDS = new Set(['disconnection-cancelled', 'supply-restoration']);
+const CONFIRMATION_KINDS = new Set(['disconnection-cancelled', 'supply-restoration', 'penalty-outstanding']);
 
 type StaticEvent =
   | { ms: number; order: 0; kind: 'payments' }
+  | { ms: number; order: 1; kind: 'delivery'; delivery: DeliveryEvent }
   | { ms: number; order: 1; kind: 'command'; command: ArrearsOperatorCommand }
   | { ms: number; order: 2; kind: 'scan'; day: string };
 
@@ -178,8 +207,12 @@ function commandsOf(input: ReplayInput): ArrearsOperatorCommand[] {
       }),
     ),
     ...(input.commands ?? []),
+    ...(input.events ?? []).flatMap((e) => commandOfWhatIfEvent(e) ?? []),
   ];
 }
+
+const deliveriesOf = (input: ReplayInput): DeliveryEvent[] =>
+  (input.events ?? []).filter((e): e is DeliveryEvent => e.type === 'delivery');
 
 interface ReplayWindow {
   from: string;
@@ -192,6 +225,7 @@ interface ReplayWindow {
 function staticEvents(
   ledger: AccountLedger,
   commands: readonly ArrearsOperatorCommand[],
+  deliveries: readonly DeliveryEvent[],
   accountId: string,
   window: ReplayWindow,
   policy: ArrearsPolicy,
@@ -204,6 +238,9 @@ function staticEvents(
     ...commands
       .filter((c) => c.accountId === accountId && inWindow(instantMs(c.at)))
       .map((command): StaticEvent => ({ ms: instantMs(command.at), order: 1, kind: 'command', command })),
+    ...deliveries
+      .filter((d) => d.accountId === accountId && inWindow(instantMs(d.at)))
+      .map((delivery): StaticEvent => ({ ms: instantMs(delivery.at), order: 1, kind: 'delivery', delivery })),
   ];
   for (let day = window.from; day <= window.to; day = addDays(day, 1)) {
     statics.push({ ms: scanMsOn(day, policy), order: 2, kind: 'scan', day });
@@ -219,6 +256,7 @@ function replayAccount(
   window: ReplayWindow,
   policy: ArrearsPolicy,
   result: ReplayResult,
+  reportedChannels: ReadonlySet<string>,
   recipientKeyOf: RecipientKeyOf,
 ): AccountArrearsState {
   let state = emptyArrearsState(account.accountId);
@@ -229,6 +267,29 @@ function replayAccount(
       (CONFIRMATION_KINDS.has(w.kind) ? result.confirmations : result.notices).push(w);
     result.cancellations.push(...outcome.cancellations);
     result.events.push(...outcome.events);
+    assumeDelivered(outcome.warnings);
+  };
+  /** Without a delivery event for its channel, a disconnection notice counts as delivered when sent. */
+  const assumeDelivered = (warnings: readonly ArrearsWarning[]) => {
+    for (const w of warnings) {
+      if (w.kind !== 'disconnection-notice' || w.recipient.role !== 'customer') continue;
+      if (reportedChannels.has(w.channel)) continue;
+      apply(
+        recordNoticeDelivery(
+          snapshot(),
+          {
+            channel: w.channel,
+            at: w.sendAt,
+            outcome: 'delivered',
+            source: 'assumed-at-send',
+            ...(w.planId === undefined ? {} : { planId: w.planId }),
+            ...(w.planRevision === undefined ? {} : { revision: w.planRevision }),
+          },
+          w.sendAt,
+          policy,
+        ),
+      );
+    }
   };
 
   let i = 0;
@@ -252,7 +313,10 @@ function replayAccount(
     cursor = s!.ms;
     if (s!.kind === 'scan') apply(scanAccount(snapshot(), s!.day, policy));
     else if (s!.kind === 'payments') apply(recordPayments(snapshot(), shanghaiInstant(s!.ms), policy));
-    else {
+    else if (s!.kind === 'delivery') {
+      const { channel, at, outcome } = s!.delivery;
+      apply(recordNoticeDelivery(snapshot(), { channel, at, outcome, source: 'what-if' }, at, policy));
+    } else {
       try {
         apply(applyArrearsCommand(snapshot(), s!.command, policy));
       } catch (error) {
@@ -264,49 +328,6 @@ function replayAccount(
   return state;
 }
 
-function revisionOutcome(plan: DisconnectionPlan, rev: PlanRevision, last: boolean): DisconnectionOutcome {
-  return (
-    rev.ended?.reason ??
-    (last && plan.status === 'restored'
-      ? 'restored'
-      : last && plan.status === 'disconnect-due'
-        ? 'disconnect-due'
-        : last && plan.status === 'reminded'
-          ? 'reminded'
-          : last && plan.status === 'notified'
-            ? 'notified'
-            : 'notice-pending')
-  );
-}
-
-/** The plans an account ends the window with: those awaiting approval, and every revision's outcome. */
-function reportPlans(state: AccountArrearsState, result: ReplayResult) {
-  for (const plan of state.plans) {
-    result.plans.push(plan);
-    if (plan.status === 'awaiting-approval') {
-      result.awaitingApproval.push({
-        planId: plan.planId,
-        accountId: plan.accountId,
-        createdAt: plan.createdAt,
-        billIds: plan.billIds,
-      });
-    }
-    plan.revisions.forEach((rev, index) => {
-      result.disconnections.push({
-        planId: plan.planId,
-        accountId: plan.accountId,
-        revision: rev.revision,
-        noticeAt: rev.noticeAt,
-        reminderAt: rev.reminderAt,
-        disconnectAt: rev.disconnectAt,
-        ...(rev.noticeSentAt === undefined ? {} : { noticeSentAt: rev.noticeSentAt }),
-        ...(rev.reminderSentAt === undefined ? {} : { reminderSentAt: rev.reminderSentAt }),
-        outcome: revisionOutcome(plan, rev, index === plan.revisions.length - 1),
-      });
-    });
-  }
-}
-
 export function replayArrears(input: ReplayInput): ReplayResult {
   const { policy, from, to } = input;
   if (daysBetween(from, to) < 0) throw new RangeError(`the window ends (${to}) before it starts (${from})`);
@@ -314,6 +335,7 @@ export function replayArrears(input: ReplayInput): ReplayResult {
   const accounts = new Map(input.accounts.map((a) => [a.accountId, a]));
   const findings = unknownAccounts(input, accounts);
   const commands = commandsOf(input);
+  const deliveries = deliveriesOf(input);
 
   const result: ReplayResult = {
     from,
@@ -321,6 +343,7 @@ export function replayArrears(input: ReplayInput): ReplayResult {
     policyId: policy.policyId,
     notices: [],
     confirmations: [],
+    messages: [],
     disconnections: [],
     cancellations: [],
     awaitingApproval: [],
@@ -336,9 +359,13 @@ export function replayArrears(input: ReplayInput): ReplayResult {
       accountId: account.accountId,
       bills: input.bills.filter((b) => b.accountId === account.accountId),
       payments: input.payments.filter((p) => p.accountId === account.accountId),
+      penalty: { rates: policy.penalty, order: policy.paymentAllocation, waivers: [] },
     });
     findings.push(...ledger.findings);
-    const statics = staticEvents(ledger, commands, account.accountId, window, policy);
+    const statics = staticEvents(ledger, commands, deliveries, account.accountId, window, policy);
+    const reported = new Set(
+      deliveries.filter((d) => d.accountId === account.accountId).map((d) => d.channel),
+    );
     const state = replayAccount(
       account,
       ledger,
@@ -346,20 +373,24 @@ export function replayArrears(input: ReplayInput): ReplayResult {
       window,
       policy,
       result,
+      reported,
       input.recipientKeyOf ?? canonicalAddress,
     );
     reportPlans(state, result);
     result.accounts.push({
       accountId: account.accountId,
-      bills: statementOn(ledger, to, policy.penalty).map((b) => ({
-        ...b,
-        level: state.bills.find((p) => p.billId === b.billId)?.reached.at(-1)?.level ?? null,
-      })),
+      bills: statementOn(ledgerUnderTerms(ledger, state.penaltyWaivers, policy), to, policy.penalty).map(
+        (b) => ({
+          ...b,
+          level: state.bills.find((p) => p.billId === b.billId)?.reached.at(-1)?.level ?? null,
+        }),
+      ),
       state,
     });
   }
   const bySendTime = (a: ArrearsWarning, b: ArrearsWarning) => instantMs(a.sendAt) - instantMs(b.sendAt);
   result.notices.sort(bySendTime);
   result.confirmations.sort(bySendTime);
+  result.messages = [...result.notices, ...result.confirmations].sort(bySendTime).map(messageOf);
   return result;
 }

@@ -3,7 +3,14 @@ import { daysBetween, shanghaiDateOfMs, shanghaiInstant } from '../calendar/inde
 import { type Dec, dec } from '../money.ts';
 import type { RecipientKeyOf } from '../recipient-key.ts';
 import { type ArrearsWarning, buildWarnings, type WarningLevel } from './evidence.ts';
-import { type AccountLedger, billPenalty, type LedgerBill, openBalanceAt } from './ledger/index.ts';
+import {
+  type AccountLedger,
+  type LedgerBill,
+  openBalanceAt,
+  type PenaltyTerms,
+  penaltyOpenAt,
+  withPenaltyTerms,
+} from './ledger/index.ts';
 import type { ArrearsMessageKind, ArrearsMessageModel } from './messages.ts';
 import type { ArrearsPolicy } from './policy.ts';
 import {
@@ -40,9 +47,18 @@ export class ArrearsRun {
     readonly policy: ArrearsPolicy,
   ) {
     this.account = snapshot.account;
-    this.ledger = snapshot.ledger;
     this.recipientKeyOf = snapshot.recipientKeyOf;
     this.state = cloneState(snapshot.state);
+    this.ledger = ledgerUnderTerms(snapshot.ledger, this.state.penaltyWaivers, policy);
+  }
+
+  /** Re-reads the ledger after a waiver was added to the state. */
+  refreshLedger() {
+    (this as { ledger: AccountLedger }).ledger = ledgerUnderTerms(
+      this.ledger,
+      this.state.penaltyWaivers,
+      this.policy,
+    );
   }
 
   outcome(): ArrearsOutcome {
@@ -64,6 +80,20 @@ export class ArrearsRun {
     );
   }
 
+  /** Late-payment penalty of the bills still to pay just after `ms` (accrued less paid and waived). */
+  penaltyOpen(billIds: readonly string[], ms: number): Dec {
+    return billIds.reduce<Dec>(
+      (acc, id) =>
+        this.bill(id) === undefined ? acc : acc.plus(penaltyOpenAt(this.ledger, id, ms, this.policy.penalty)),
+      dec(0),
+    );
+  }
+
+  /** Arrears cleared (billing-rules.md §8): the charges and the penalty on them are paid (or waived). */
+  cleared(billIds: readonly string[], ms: number): boolean {
+    return this.open(billIds, ms).lte(0) && this.penaltyOpen(billIds, ms).lte(0);
+  }
+
   progress(billId: string): BillProgress {
     let p = this.state.bills.find((b) => b.billId === billId);
     if (p === undefined) {
@@ -82,10 +112,7 @@ export class ArrearsRun {
     const today = shanghaiDateOfMs(ms);
     const bills = billIds.map((id) => this.bill(id)).filter((b): b is LedgerBill => b !== undefined);
     const dueDate = bills.map((b) => b.dueDate).sort()[0] ?? today;
-    const penalty = bills.reduce<Dec>(
-      (acc, b) => acc.plus(billPenalty(this.ledger, b.billId, today, this.policy.penalty).total),
-      dec(0),
-    );
+    const penalty = this.penaltyOpen(billIds, ms);
     const m = this.account.accountManager;
     const model: ArrearsMessageModel = {
       kind,
@@ -111,7 +138,12 @@ export class ArrearsRun {
     scope: string,
     billIds: string[],
     ms: number,
-    options: { plan?: { planId: string; revision: number }; customers?: boolean; authority?: boolean } = {},
+    options: {
+      plan?: { planId: string; revision: number };
+      customers?: boolean;
+      authority?: boolean;
+      only?: 'approver' | 'account-manager';
+    } = {},
   ): ArrearsWarning[] {
     const warnings = buildWarnings({
       account: this.account,
@@ -136,4 +168,27 @@ export class ArrearsRun {
     });
     this.event('level-reached', ms, { billId, level, ...(planId === undefined ? {} : { planId }) });
   }
+}
+
+const sameWaivers = (terms: PenaltyTerms | undefined, waivers: readonly { waiverId: string }[]): boolean =>
+  terms !== undefined &&
+  terms.waivers.length === waivers.length &&
+  terms.waivers.every((w, i) => w.waiverId === waivers[i]!.waiverId);
+
+/** The ledger with the policy's penalty terms and the state's waivers (rebuilt only when they differ). */
+export function ledgerUnderTerms(
+  ledger: AccountLedger,
+  waivers: AccountArrearsState['penaltyWaivers'],
+  policy: ArrearsPolicy,
+): AccountLedger {
+  const terms = ledger.penalty;
+  if (
+    terms !== undefined &&
+    terms.rates === policy.penalty &&
+    terms.order === policy.paymentAllocation &&
+    sameWaivers(terms, waivers)
+  ) {
+    return ledger;
+  }
+  return withPenaltyTerms(ledger, { rates: policy.penalty, order: policy.paymentAllocation, waivers });
 }

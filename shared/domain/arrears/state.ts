@@ -1,10 +1,11 @@
 import type { Account } from '../account.ts';
 import type { RecipientKeyOf } from '../recipient-key.ts';
+import type { PreApproval } from './disconnection/approval.ts';
 import type { PlanCancellation } from './disconnection/cancellation.ts';
 import type { DisconnectionPlan, Exemption } from './disconnection/plan.ts';
 import type { ReminderSchedule } from './disconnection/timetable.ts';
 import type { ArrearsWarning, WarningLevel } from './evidence.ts';
-import type { AccountLedger } from './ledger/index.ts';
+import type { AccountLedger, PenaltyWaiver } from './ledger/index.ts';
 
 /*
  * What the arrears domain remembers about one account between runs, what one run reads, and what it
@@ -31,6 +32,10 @@ export interface AccountArrearsState {
   bills: BillProgress[];
   plans: DisconnectionPlan[];
   exemptions: Exemption[];
+  /** Approvals given before their plan existed (they name the bills). */
+  preApprovals: PreApproval[];
+  /** Operators' penalty waivers, each with its reason (the ledger writes the penalty off from `at`). */
+  penaltyWaivers: PenaltyWaiver[];
 }
 
 export const emptyArrearsState = (accountId: string): AccountArrearsState => ({
@@ -38,6 +43,8 @@ export const emptyArrearsState = (accountId: string): AccountArrearsState => ({
   bills: [],
   plans: [],
   exemptions: [],
+  preApprovals: [],
+  penaltyWaivers: [],
 });
 
 /**
@@ -63,7 +70,19 @@ export type ArrearsEventType =
   | 'plan-lapsed'
   | 'disconnect-due'
   | 'supply-to-restore'
-  | 'stale-reminder-ignored';
+  | 'stale-reminder-ignored'
+  | 'approval-requested'
+  | 'approval-reminded'
+  | 'approval-expired'
+  | 'pre-approval-recorded'
+  | 'calendar-gap'
+  | 'delivery-recorded'
+  | 'delivery-ignored'
+  | 'delivery-escalated'
+  | 'plan-moved'
+  | 'penalty-outstanding'
+  | 'penalty-waived'
+  | 'below-minimum';
 
 export interface ArrearsEvent {
   type: ArrearsEventType;
@@ -95,12 +114,22 @@ export function cloneState(s: AccountArrearsState): AccountArrearsState {
       ...p,
       billIds: [...p.billIds],
       ...(p.approval === undefined ? {} : { approval: { ...p.approval } }),
+      ...(p.approver === undefined ? {} : { approver: { ...p.approver } }),
+      ...(p.approvalRequestedAt === undefined ? {} : { approvalRequestedAt: [...p.approvalRequestedAt] }),
+      ...(p.history === undefined ? {} : { history: p.history.map((h) => ({ ...h })) }),
       revisions: p.revisions.map((r) => ({
         ...r,
         ...(r.noticeWarningIds === undefined ? {} : { noticeWarningIds: [...r.noticeWarningIds] }),
+        ...(r.deliveries === undefined ? {} : { deliveries: r.deliveries.map((d) => ({ ...d })) }),
         ...(r.ended === undefined ? {} : { ended: { ...r.ended } }),
       })),
     })),
     exemptions: s.exemptions.map((e) => ({ ...e })),
+    // A state stored before these fields existed has none.
+    preApprovals: (s.preApprovals ?? []).map((p) => ({ ...p, billIds: [...p.billIds] })),
+    penaltyWaivers: (s.penaltyWaivers ?? []).map((w) => ({
+      ...w,
+      ...(w.billIds === undefined ? {} : { billIds: [...w.billIds] }),
+    })),
   };
 }

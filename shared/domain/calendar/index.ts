@@ -3,6 +3,7 @@
  * Asia/Shanghai clock, the working calendar and the SMS quiet hours. Pure: nothing here reads the clock.
  */
 export * from './dates.ts';
+export { OFFICIAL_CALENDAR_YEARS, type OfficialCalendarYear, officialCoverageEnd } from './official/index.ts';
 export * from './periods.ts';
 export * from './quiet-hours.ts';
 export * from './shanghai.ts';

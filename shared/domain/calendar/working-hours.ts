@@ -1,18 +1,26 @@
-import { isoWeekday, MINUTE_MS, minutesOfDay } from './dates.ts';
+import { addDays, daysBetween, isoWeekday, MINUTE_MS, minutesOfDay } from './dates.ts';
+import {
+  isOfficialHoliday,
+  isOfficialWorkday,
+  officialCalendarCovers,
+  officialCoverageEnd,
+} from './official/index.ts';
 import { shanghaiDateOfMs, shanghaiMinutesOfDay } from './shanghai.ts';
 
 /*
- * The official working calendar (billing-rules.md §8): working weekdays, the public holidays that fall on
- * them and the make-up working days (调休) that fall on a weekend, and the working hours of a working day.
- * The arrears policy's `disconnection` section is one.
+ * The working calendar (billing-rules.md §8): working weekdays, the official calendar's public holidays
+ * and adjusted working days (调休) unless switched off, the policy's own extra holidays and make-up days,
+ * and the working hours of a working day. The arrears policy's `disconnection` section is one.
  */
 
 export interface WorkingCalendar {
   /** ISO weekdays (1 = Monday) that are working days. */
   workingWeekdays: readonly number[];
-  /** Public holidays that fall on working weekdays. */
+  /** Follow the official calendar (./official/): its holidays are days off, its 调休 days working days. */
+  officialCalendar?: boolean;
+  /** Days off besides the official calendar's (a local holiday). */
   nonWorkingDates: readonly string[];
-  /** Make-up working days (调休) that fall on a weekend. */
+  /** Working days besides the official calendar's. */
   extraWorkingDates: readonly string[];
   /** Wall-clock HH:MM in Asia/Shanghai, both included. */
   workingHours: { start: string; end: string };
@@ -21,8 +29,20 @@ export interface WorkingCalendar {
 export function isWorkingDay(date: string, calendar: WorkingCalendar): boolean {
   if (calendar.extraWorkingDates.includes(date)) return true;
   if (calendar.nonWorkingDates.includes(date)) return false;
+  if (calendar.officialCalendar === true) {
+    if (isOfficialWorkday(date)) return true;
+    if (isOfficialHoliday(date)) return false;
+  }
   return calendar.workingWeekdays.includes(isoWeekday(date));
 }
+
+/** Whether the calendar knows a date's holidays: always, unless it follows an official calendar that ends earlier. */
+export const calendarCovers = (date: string, calendar: WorkingCalendar): boolean =>
+  calendar.officialCalendar !== true || officialCalendarCovers(date);
+
+/** Days from `today` to the last covered day (null: the calendar has no end). */
+export const daysOfCoverageLeft = (today: string, calendar: WorkingCalendar): number | null =>
+  calendar.officialCalendar === true ? daysBetween(today, officialCoverageEnd()) : null;
 
 /** True when an instant is on a working day, within working hours (start and end included). */
 export function isInsideWorkingHours(ms: number, calendar: WorkingCalendar): boolean {
@@ -34,4 +54,14 @@ export function isInsideWorkingHours(ms: number, calendar: WorkingCalendar): boo
     minutes <= minutesOfDay(end) &&
     ms % MINUTE_MS === 0
   );
+}
+
+/** The `n`-th working day after `date` (n ≥ 1). */
+export function addWorkingDays(date: string, n: number, calendar: WorkingCalendar): string {
+  let day = date;
+  for (let left = n; left > 0; ) {
+    day = addDays(day, 1);
+    if (isWorkingDay(day, calendar)) left--;
+  }
+  return day;
 }

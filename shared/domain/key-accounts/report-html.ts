@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { barChartSvg, paretoChartSvg } from '../charts/svg.ts';
 import { Dec, dec } from '../money.ts';
 import type { Language } from '../primitives.ts';
 import type { KeyAccountRanking } from './ranking.ts';
@@ -195,6 +196,8 @@ interface ReportView {
     state: string;
   }[];
   warnings: string[];
+  /** Inline SVG drawn by charts/svg.ts, which escapes every label: SafeString, so no triple-stash. */
+  charts: { pareto: Handlebars.SafeString; segments: Handlebars.SafeString };
 }
 
 const grouped = (fixed: string): string => {
@@ -260,7 +263,43 @@ export function buildReportView(
     })),
     overrides: overrideRows(result, language),
     warnings: result.warnings,
+    charts: reportCharts(result, language),
   };
+}
+
+const CHART_TITLES = {
+  'zh-CN': {
+    pareto: '帕累托曲线（累计电费占比）',
+    target: '目标',
+    key: '大客户',
+    segments: '各分群大客户数',
+  },
+  en: {
+    pareto: 'Pareto curve (cumulative revenue share)',
+    target: 'target',
+    key: 'key accounts',
+    segments: 'Key accounts per segment',
+  },
+} as const;
+
+/** The Pareto curve with the target line and the key accounts' cut, and the accounts of each segment. */
+function reportCharts(result: KeyAccountRanking, language: Language): ReportView['charts'] {
+  const T = CHART_TITLES[language];
+  const pareto = paretoChartSvg(
+    T.pareto,
+    result.ranking.map((r) => Number(r.revenue)),
+    {
+      targetShare: Number(result.targetShare),
+      keyCount: result.key.count,
+      targetLabel: `${T.target} ${percentOf(result.targetShare)}%`,
+      keyLabel: `${T.key} ${result.key.count}`,
+    },
+  );
+  const segments = barChartSvg(
+    T.segments,
+    SEGMENT_RULES.map((rule) => ({ label: rule.name[language], value: result.segmentCounts[rule.id] })),
+  );
+  return { pareto: new Handlebars.SafeString(pareto), segments: new Handlebars.SafeString(segments) };
 }
 
 function segmentRows(result: KeyAccountRanking, language: Language): ReportView['segments'] {

@@ -16,7 +16,7 @@ table{border-collapse:collapse;width:100%}th,td{border:1px solid #d0d7de;padding
 th{background:#f0f4f8}td.n{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}
 .meta{color:#555}.note{background:#fff8e1;border-left:4px solid #b45309;padding:8px 12px;margin:12px 0}
 .warn{color:#b45309}dl{display:grid;grid-template-columns:max-content auto;gap:2px 16px}dt{font-weight:bold}dd{margin:0}
-.small{font-size:12px;color:#555}
+.small{font-size:12px;color:#555}.charts svg{margin:8px 16px 0 0;vertical-align:top}
 </style>
 </head>
 <body>
@@ -33,6 +33,7 @@ th{background:#f0f4f8}td.n{text-align:right;white-space:nowrap;font-variant-nume
 <dt>{{t.changes}}</dt><dd>{{changeSummary}}</dd>
 </dl>
 <div class="note" data-field="notice-policy">{{noticePolicy}}</div>
+<div class="charts" data-field="charts">{{charts.pareto}} {{charts.segments}}</div>
 
 <h2>{{t.segments}}</h2>
 <table data-field="segments">

@@ -14,6 +14,13 @@ import type {
   StagedRead,
 } from '#domain/run.ts';
 import type { Tariff } from '#domain/tariff.ts';
+import type {
+  AnswerStore,
+  BillReviewPort,
+  DeliveryConfirmationPort,
+  FollowUpStore,
+  SmsLinkStore,
+} from './answers.ts';
 
 /*
  * What the services need of the system of record, one store per entity. A service's deps name only the
@@ -177,8 +184,18 @@ export interface KeyAccountStore {
 export interface ArrearsStore {
   /** An account's arrears state and its version, for a conditional write-back. */
   getArrearsState<T>(accountId: string): Promise<{ state: T; version: number } | undefined>;
-  /** Writes the state only if nobody else did since it was read (version); false when someone did. */
-  putArrearsState(accountId: string, state: unknown, readVersion: number | undefined): Promise<boolean>;
+  /**
+   * Writes the state only if nobody else did since it was read (version); false when someone did. A
+   * state with a plan awaiting approval is indexed by when it began waiting.
+   */
+  putArrearsState(
+    accountId: string,
+    state: unknown,
+    readVersion: number | undefined,
+    index?: { awaitingApprovalSince?: string },
+  ): Promise<boolean>;
+  /** Every state with a plan awaiting approval (operators' list-pending-approvals). */
+  listAwaitingApproval<T>(): Promise<T[]>;
   /** Appends audit events (the dispute trail): idempotent by their natural ids. */
   putArrearsEvents(
     accountId: string,
@@ -200,4 +217,9 @@ export interface Stores {
   suppressions: SuppressionStore;
   keyAccounts: KeyAccountStore;
   arrearsStates: ArrearsStore;
+  answers: AnswerStore;
+  followUps: FollowUpStore;
+  smsLinks: SmsLinkStore;
+  billReviews: BillReviewPort;
+  deliveryConfirmations: DeliveryConfirmationPort;
 }

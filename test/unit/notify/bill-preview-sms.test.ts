@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MAX_SMS_SEGMENTS, renderBillPreviewSms, smsSegments } from '#notify/index.ts';
+import { MAX_SMS_SEGMENTS, renderBillPreviewSms, smsSegments, smsWithAnswerLink } from '#notify/index.ts';
 import { sampleAccount, sampleBill } from './fixtures.ts';
 
 describe('SMS segment counting', () => {
@@ -128,5 +128,32 @@ describe('bill-preview SMS', () => {
       ),
       { numRuns: 150 },
     );
+  });
+});
+
+describe('the answer link in an SMS', () => {
+  const API_LINK = 'https://abcdefghij.execute-api.cn-north-1.amazonaws.com.cn/s/1UWRMJAnfDJda8Ei';
+
+  it.each(['zh-CN', 'en'] as const)(
+    'is carried in %s within the segment budget, the text shortened to fit',
+    (language) => {
+      const sms = renderBillPreviewSms({
+        bill: sampleBill(),
+        account: sampleAccount(),
+        language,
+        answerLink: API_LINK,
+      });
+      expect(sms.text.endsWith(` ${API_LINK}`)).toBe(true);
+      expect(sms.segments).toBeLessThanOrEqual(MAX_SMS_SEGMENTS);
+      expect(smsSegments(sms.text).segments).toBe(sms.segments);
+    },
+  );
+
+  it('is added to a warning only when the warning stays within its parts', () => {
+    const short = '停电通知：请于12月1日前缴清欠费。';
+    expect(smsWithAnswerLink(short, API_LINK)).toBe(`${short} ${API_LINK}`);
+    const long = '电'.repeat(130);
+    expect(smsWithAnswerLink(long, API_LINK)).toBe(long);
+    expect(smsWithAnswerLink(short, undefined)).toBe(short);
   });
 });

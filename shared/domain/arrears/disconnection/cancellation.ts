@@ -1,9 +1,9 @@
-import { instantMs, shanghaiInstant } from '../../calendar/index.ts';
+import { addWorkingDays, instantMs, msAt, shanghaiDateOfMs, shanghaiInstant } from '../../calendar/index.ts';
 import type { CancellationReason } from '../messages.ts';
 import type { ArrearsPolicy } from '../policy.ts';
 import { ArrearsRun } from '../run.ts';
 import type { ArrearsOutcome, ArrearsSnapshot } from '../state.ts';
-import { ACTIVE_PLAN_STATUSES, currentRevision, type DisconnectionPlan } from './plan.ts';
+import { ACTIVE_PLAN_STATUSES, currentRevision, type DisconnectionPlan, setStatus } from './plan.ts';
 import { reminderScheduleName } from './timetable.ts';
 
 /*
@@ -38,20 +38,32 @@ export interface PlanCancellation {
 export const stepId = (planId: string, revision: number, step: CancelledStep['step']): string =>
   `${planId}#r${revision}#${step}`;
 
-/** Clearing: cancel what is pending, confirm, restore. */
+/**
+ * When supply returns after the arrears were cleared at `ms`: by the end of working hours of the
+ * policy's `restoreWithinWorkingDays`-th working day after that day (2 for non-residential users).
+ */
+export function restorationDeadline(ms: number, run: ArrearsRun): string {
+  const d = run.policy.disconnection;
+  const day = addWorkingDays(shanghaiDateOfMs(ms), d.restoreWithinWorkingDays, d);
+  return shanghaiInstant(msAt(day, d.workingHours.end));
+}
+
+/** Clearing (charges and penalty): cancel what is pending, confirm, restore. */
 export function settleCleared(run: ArrearsRun, ms: number) {
   for (const plan of run.state.plans) {
-    if (ACTIVE_PLAN_STATUSES.includes(plan.status) && run.open(plan.billIds, ms).lte(0)) {
+    if (ACTIVE_PLAN_STATUSES.includes(plan.status) && run.cleared(plan.billIds, ms)) {
       cancelPlan(run, plan, ms, 'paid');
-    } else if (plan.status === 'disconnect-due' && run.open(plan.billIds, ms).lte(0)) {
-      plan.status = 'restored';
+    } else if (plan.status === 'disconnect-due' && run.cleared(plan.billIds, ms)) {
+      setStatus(plan, 'restored', ms);
       plan.endedAt = shanghaiInstant(ms);
       plan.endReason = 'restored';
+      plan.clearedAt = shanghaiInstant(ms);
+      plan.restoreBy = restorationDeadline(ms, run);
       const rev = currentRevision(plan)!;
       run.send(
         run.model('supply-restoration', plan.billIds, ms, {
           disconnectAt: rev.disconnectAt,
-          restoreWithinDays: run.policy.disconnection.restoreWithinDays,
+          restoreBy: plan.restoreBy,
         }),
         `${plan.planId}#r${rev.revision}`,
         plan.billIds,
@@ -121,7 +133,7 @@ export function cancelPlan(
     confirmationWarningIds = confirmation.map((w) => w.warningId);
   }
   if (reason !== 'deferred') {
-    plan.status = 'cancelled';
+    setStatus(plan, 'cancelled', ms, reason);
     plan.endedAt = at;
     plan.endReason = reason;
   }
@@ -142,12 +154,40 @@ export function cancelPlan(
 }
 
 /**
- * After payments were recorded (at `at`): a plan whose bills are all cleared is cancelled with its
- * pending notice and reminder, and confirmed; a disconnected account is confirmed for restoration.
- * Nothing escalates here; a partial payment just lowers the amounts the next warning states.
+ * A plan's charges are paid but not its penalty: the plan stands, and the customer is told what remains
+ * (once per payment instant).
+ */
+function confirmPenaltyOutstanding(run: ArrearsRun, ms: number) {
+  for (const plan of run.state.plans) {
+    if (!ACTIVE_PLAN_STATUSES.includes(plan.status) && plan.status !== 'disconnect-due') continue;
+    if (run.open(plan.billIds, ms).gt(0) || run.penaltyOpen(plan.billIds, ms).lte(0)) continue;
+    const rev = currentRevision(plan);
+    run.send(
+      run.model('penalty-outstanding', plan.billIds, ms, {
+        ...(rev?.noticeSentAt === undefined ? {} : { disconnectAt: rev.disconnectAt }),
+      }),
+      `${plan.planId}#paid#${shanghaiInstant(ms)}`,
+      plan.billIds,
+      ms,
+      { plan: { planId: plan.planId, revision: rev?.revision ?? 0 }, authority: false },
+    );
+    run.event('penalty-outstanding', ms, {
+      planId: plan.planId,
+      detail: run.penaltyOpen(plan.billIds, ms).toFixed(2),
+    });
+  }
+}
+
+/**
+ * After payments were recorded (at `at`): a plan whose bills are all cleared (charges and penalty) is
+ * cancelled with its pending notice and reminder, and confirmed; a disconnected account is confirmed for
+ * restoration; a payment that leaves only penalty is confirmed with what remains. Nothing escalates here;
+ * a partial payment just lowers the amounts the next warning states.
  */
 export function recordPayments(snapshot: ArrearsSnapshot, at: string, policy: ArrearsPolicy): ArrearsOutcome {
   const run = new ArrearsRun(snapshot, policy);
-  settleCleared(run, instantMs(at));
+  const ms = instantMs(at);
+  settleCleared(run, ms);
+  confirmPenaltyOutstanding(run, ms);
   return run.outcome();
 }

@@ -3,6 +3,7 @@ import type { ArrearsOperatorCommand } from '../inputs.ts';
 import type { ArrearsPolicy } from '../policy.ts';
 import { ArrearsRun } from '../run.ts';
 import type { ArrearsOutcome, ArrearsSnapshot } from '../state.ts';
+import { approvalValidUntil } from './approval.ts';
 import { cancelPlan, settleCleared } from './cancellation.ts';
 import {
   ACTIVE_PLAN_STATUSES,
@@ -11,6 +12,7 @@ import {
   type DisconnectionPlan,
   schedulePlan,
   sendNotice,
+  setStatus,
 } from './plan.ts';
 import { disconnectionTimesOn } from './timetable.ts';
 
@@ -28,7 +30,9 @@ export class ArrearsCommandError extends Error {
       | 'plan-not-active'
       | 'not-awaiting-approval'
       | 'not-scheduled'
-      | 'bad-date',
+      | 'bad-date'
+      | 'bills-differ'
+      | 'no-penalty',
     message: string,
   ) {
     super(message);
@@ -59,29 +63,84 @@ function findPlan(
 }
 
 function approve(run: ArrearsRun, command: Command<'approve'>, ms: number) {
-  const plan = findPlan(run, command.planId, (p) => p.status === 'awaiting-approval');
   const at = shanghaiInstant(ms);
-  plan.approval = { by: command.by, at, ...(command.note === undefined ? {} : { note: command.note }) };
+  const note = command.note === undefined ? {} : { note: command.note };
+  if (command.planId === undefined && activePlan(run.state) === undefined && command.billIds !== undefined) {
+    // Before the plan exists an approval names the bills it covers, and lapses by policy.
+    const unknown = command.billIds.filter((id) => run.bill(id) === undefined);
+    if (unknown.length > 0) {
+      throw new ArrearsCommandError(
+        'bills-differ',
+        `account ${run.account.accountId} has no bill ${unknown.join(', ')}`,
+      );
+    }
+    const validUntil = approvalValidUntil(ms, run.policy.disconnection.approvalValidDays);
+    run.state.preApprovals.push({ billIds: [...command.billIds], by: command.by, at, validUntil, ...note });
+    run.event('pre-approval-recorded', ms, { detail: `${command.billIds.join(' ')} until ${validUntil}` });
+    return;
+  }
+  const plan = findPlan(run, command.planId, (p) => p.status === 'awaiting-approval');
+  const missing = plan.billIds.filter((id) => command.billIds !== undefined && !command.billIds.includes(id));
+  if (missing.length > 0) {
+    throw new ArrearsCommandError(
+      'bills-differ',
+      `plan ${plan.planId} also covers ${missing.join(', ')}, which the approval does not name`,
+    );
+  }
+  plan.approval = { by: command.by, at, ...note };
   run.event('plan-approved', ms, { planId: plan.planId, detail: command.by });
   schedulePlan(run, plan, ms);
+}
+
+/** Writes off the open penalty of the named bills (or every bill), with the operator's reason. */
+function waivePenalty(run: ArrearsRun, command: Command<'waive-penalty'>, ms: number) {
+  const billIds = command.billIds ?? run.ledger.bills.map((b) => b.billId);
+  const unknown = billIds.filter((id) => run.bill(id) === undefined);
+  if (unknown.length > 0) {
+    throw new ArrearsCommandError(
+      'bills-differ',
+      `account ${run.account.accountId} has no bill ${unknown.join(', ')}`,
+    );
+  }
+  const open = run.penaltyOpen(billIds, ms);
+  if (open.lte(0)) {
+    throw new ArrearsCommandError(
+      'no-penalty',
+      `account ${run.account.accountId} has no open penalty to waive`,
+    );
+  }
+  run.state.penaltyWaivers.push({
+    waiverId: `W${run.state.penaltyWaivers.length + 1}`,
+    at: shanghaiInstant(ms),
+    by: command.by,
+    reason: command.reason,
+    ...(command.billIds === undefined ? {} : { billIds: [...command.billIds] }),
+  });
+  run.refreshLedger();
+  run.event('penalty-waived', ms, { detail: `${open.toFixed(2)} by ${command.by}: ${command.reason}` });
+  settleCleared(run, ms);
 }
 
 function defer(run: ArrearsRun, command: Command<'defer'>, ms: number) {
   const policy = run.policy;
   const plan = findPlan(run, command.planId, (p) =>
-    ['notice-pending', 'notified', 'reminded'].includes(p.status),
+    ['awaiting-calendar', 'notice-pending', 'notified', 'reminded'].includes(p.status),
   );
   // Re-announcing the same (or an earlier) time is not a deferral: it would send the customer a
   // second notice for nothing, or shorten the notice they were given.
-  const current = currentRevision(plan)!;
-  if (command.newDate <= current.disconnectAt.slice(0, 10)) {
+  const current = currentRevision(plan);
+  if (
+    current !== undefined &&
+    current.ended === undefined &&
+    command.newDate <= current.disconnectAt.slice(0, 10)
+  ) {
     throw new ArrearsCommandError(
       'bad-date',
       `${command.newDate} is not after the planned disconnection at ${current.disconnectAt}`,
     );
   }
   const times = disconnectionTimesOn(command.newDate, ms, policy);
-  if (times === 'not-a-working-day' || times === 'too-soon') {
+  if (typeof times === 'string') {
     throw new ArrearsCommandError(
       'bad-date',
       times === 'too-soon'
@@ -89,13 +148,15 @@ function defer(run: ArrearsRun, command: Command<'defer'>, ms: number) {
         : `${command.newDate} is not a working day`,
     );
   }
-  cancelPlan(run, plan, ms, 'deferred', {
-    by: command.by,
-    note: command.reason,
-    newDisconnectAt: times.disconnectAt,
-  });
+  if (current !== undefined && current.ended === undefined) {
+    cancelPlan(run, plan, ms, 'deferred', {
+      by: command.by,
+      note: command.reason,
+      newDisconnectAt: times.disconnectAt,
+    });
+  }
   plan.revisions.push({ revision: plan.revisions.length + 1, ...times });
-  plan.status = 'notice-pending';
+  setStatus(plan, 'notice-pending', ms, `deferred by ${command.by} to ${times.disconnectAt}`);
   run.event('plan-deferred', ms, { planId: plan.planId, detail: times.disconnectAt });
   if (instantMs(times.noticeAt) <= ms) sendNotice(run, plan, ms);
   else run.event('notice-scheduled', ms, { planId: plan.planId, detail: times.noticeAt });
@@ -135,6 +196,9 @@ export function applyArrearsCommand(
       break;
     case 'exempt':
       exempt(run, command, ms);
+      break;
+    case 'waive-penalty':
+      waivePenalty(run, command, ms);
       break;
   }
   return run.outcome();

@@ -3,7 +3,7 @@ import type { ArrearsPolicy } from '../policy.ts';
 import { ArrearsRun } from '../run.ts';
 import type { ArrearsOutcome, ArrearsSnapshot } from '../state.ts';
 import { settleCleared } from './cancellation.ts';
-import { currentRevision } from './plan.ts';
+import { currentRevision, setStatus } from './plan.ts';
 
 /*
  * The last steps before a disconnection (供电营业规则 Art. 67): 30 minutes before it the customer is told
@@ -17,17 +17,19 @@ export function passDisconnectionTimes(run: ArrearsRun, ms: number) {
     if (plan.status !== 'notified' && plan.status !== 'reminded') continue;
     const rev = currentRevision(plan)!;
     if (instantMs(rev.disconnectAt) > ms) continue;
-    if (plan.status === 'reminded') {
-      plan.status = 'disconnect-due';
+    // Supply may be cut only after the final reminder, and only if the notice reached the customer.
+    if (plan.status === 'reminded' && rev.countedFrom !== undefined) {
+      setStatus(plan, 'disconnect-due', ms);
       plan.disconnectDueAt = rev.disconnectAt;
       run.event('disconnect-due', ms, { planId: plan.planId, detail: rev.disconnectAt });
     } else {
       // Without the final reminder supply may not be cut (Art. 67): the plan lapses, the next scan re-plans.
-      plan.status = 'lapsed';
+      const why = plan.status === 'reminded' ? 'notice not delivered' : 'final reminder not sent';
+      setStatus(plan, 'lapsed', ms, why);
       plan.endedAt = shanghaiInstant(ms);
       plan.endReason = 'lapsed';
       rev.ended = { at: shanghaiInstant(ms), reason: 'lapsed' };
-      run.event('plan-lapsed', ms, { planId: plan.planId, detail: 'final reminder not sent' });
+      run.event('plan-lapsed', ms, { planId: plan.planId, detail: why });
     }
   }
 }
@@ -63,7 +65,7 @@ export function fireFinalReminder(
     { plan: { planId: plan.planId, revision: rev.revision }, authority: false },
   );
   rev.reminderSentAt = shanghaiInstant(ms);
-  plan.status = 'reminded';
+  setStatus(plan, 'reminded', ms);
   run.event('final-reminder-sent', ms, { planId: plan.planId });
   return run.outcome();
 }

@@ -2,28 +2,41 @@ import { DAY_MS, instantMs, shanghaiInstant } from '../../calendar/index.ts';
 import type { CancellationReason } from '../messages.ts';
 import type { ArrearsRun } from '../run.ts';
 import type { AccountArrearsState } from '../state.ts';
-import { planDisconnectionTimes, reminderScheduleName } from './timetable.ts';
+import { requestApproval, takePreApproval } from './approval.ts';
+import type { NoticeDelivery } from './delivery-model.ts';
+import {
+  type DisconnectionTimes,
+  isCalendarGap,
+  minimumLeadMs,
+  planDisconnectionTimes,
+  reminderScheduleName,
+} from './timetable.ts';
 
 /*
  * The disconnection plan of one account (billing-rules.md §8, 供电营业规则 Art. 67), as a state machine.
  *
  * Per account, at most one disconnection plan is active. It is created when a bill is more than 30 days
- * overdue and its demand went out at least `minDaysFromDemandToDisconnectionNotice` days before; it waits
- * in `awaiting-approval` for an important customer (or every customer, by policy) until a manager approves
- * it; its notice goes out 3–7 days before a disconnection in working hours, and a one-time final reminder
- * exactly 30 minutes before it. Clearing the plan's bills, or an operator's deferral or exemption, cancels
- * what is still pending and confirms it in writing.
+ * overdue, its demand went out at least `minDaysFromDemandToDisconnectionNotice` days before and the
+ * arrears reach the policy minimum; it waits in `awaiting-approval` until the responsible manager
+ * approves it (every plan, by default; ./approval.ts); its notice goes out 3–7 days before a
+ * disconnection in working hours on a working day of the official calendar, at least the minimum lead
+ * plus margin after the notice's delivery (./delivery.ts), and a one-time final reminder exactly 30
+ * minutes before it. Clearing the plan's bills (charges and penalty), or an operator's deferral or
+ * exemption, cancels what is still pending and confirms it in writing.
  *
  * States (ACTIVE_PLAN_STATUSES can still send something):
  *   awaiting-approval → (approved) notice-pending → (notice sent) notified → (final reminder) reminded
  *     → (disconnection time) disconnect-due → (arrears cleared) restored
- *   notified → (disconnection time without the final reminder) lapsed
+ *   notice-pending → (no day the official calendar covers) awaiting-calendar → (covered) notice-pending
+ *   notified → (late or no delivery) notified, in the plan's next revision (a new notice)
+ *   notified → (disconnection time without the final reminder or a delivery) lapsed
  *   any active status → (arrears cleared, exempted) cancelled
  *   notice-pending, notified, reminded → (deferred) notice-pending, in the plan's next revision
  */
 
 export type PlanStatus =
   | 'awaiting-approval'
+  | 'awaiting-calendar'
   | 'notice-pending'
   | 'notified'
   | 'reminded'
@@ -35,14 +48,15 @@ export type PlanStatus =
 /** Statuses in which the plan can still produce a notice or reminder. */
 export const ACTIVE_PLAN_STATUSES: readonly PlanStatus[] = [
   'awaiting-approval',
+  'awaiting-calendar',
   'notice-pending',
   'notified',
   'reminded',
 ];
 
-export type RevisionEndReason = CancellationReason | 'lapsed';
+export type RevisionEndReason = CancellationReason | 'lapsed' | 'late-delivery' | 'no-delivery';
 
-/** One set of times of a plan; a deferral ends a revision and starts the next. */
+/** One set of times of a plan; a deferral or a move after delivery ends a revision and starts the next. */
 export interface PlanRevision {
   revision: number;
   noticeAt: string;
@@ -52,7 +66,20 @@ export interface PlanRevision {
   reminderSentAt?: string;
   /** Ids of the notice warnings, so that queued copies can be dropped on cancellation. */
   noticeWarningIds?: string[];
+  /** Every delivery outcome recorded for this revision's notice, per channel. */
+  deliveries?: NoticeDelivery[];
+  /** The delivery the lead counts from (the earliest delivered one; inherited by a move after it). */
+  countedFrom?: NoticeDelivery;
+  /** When the missing delivery was escalated to the account manager. */
+  escalatedAt?: string;
   ended?: { at: string; reason: RevisionEndReason };
+}
+
+/** One change of a plan's status, for its evidence. */
+export interface PlanStateChange {
+  at: string;
+  status: PlanStatus;
+  detail?: string;
 }
 
 export interface DisconnectionPlan {
@@ -62,14 +89,21 @@ export interface DisconnectionPlan {
   createdAt: string;
   status: PlanStatus;
   approvalRequired: boolean;
-  approval?: { by: string; at: string; note?: string };
+  /** Who was asked to approve, and when (the first request and each reminder). */
+  approver?: { name: string; email: string };
+  approvalRequestedAt?: string[];
+  approval?: { by: string; at: string; note?: string; preApproved?: boolean };
   /** Important customer: the notice and its confirmations also go to the authority. */
   authorityNotified: boolean;
   /** Empty while awaiting approval. */
   revisions: PlanRevision[];
+  history?: PlanStateChange[];
   endedAt?: string;
   endReason?: 'paid' | 'exempted' | 'lapsed' | 'restored';
   disconnectDueAt?: string;
+  /** Restoration: when the arrears were cleared and the time by which supply returns. */
+  clearedAt?: string;
+  restoreBy?: string;
 }
 
 /** An operator's exemption of a plan's bills from disconnection. */
@@ -88,6 +122,17 @@ export const activePlan = (state: AccountArrearsState): DisconnectionPlan | unde
 
 export const currentRevision = (plan: DisconnectionPlan): PlanRevision | undefined => plan.revisions.at(-1);
 
+/** Moves a plan to a status and records the change in its history. */
+export function setStatus(plan: DisconnectionPlan, status: PlanStatus, ms: number, detail?: string) {
+  plan.status = status;
+  plan.history ??= [];
+  plan.history.push({
+    at: shanghaiInstant(ms),
+    status,
+    ...(detail === undefined ? {} : { detail }),
+  });
+}
+
 /**
  * Bills the ladder found eligible for a disconnection notice: they join a plan nobody has been told of
  * yet, wait for a standing plan to end, or start a new plan (awaiting approval when the policy says so).
@@ -100,7 +145,7 @@ export function planDisconnection(
 ) {
   if (active !== undefined) {
     // Bills join a plan nobody has been told of yet; otherwise they wait for the plan to end.
-    if (active.status === 'awaiting-approval' || active.status === 'notice-pending') {
+    if (['awaiting-approval', 'awaiting-calendar', 'notice-pending'].includes(active.status)) {
       active.billIds.push(...eligible.filter((id) => !active.billIds.includes(id)));
     }
     return;
@@ -111,33 +156,75 @@ export function planDisconnection(
     accountId: run.account.accountId,
     billIds: eligible,
     createdAt: shanghaiInstant(ms),
-    status: approvalRequired ? 'awaiting-approval' : 'notice-pending',
+    status: 'notice-pending',
     approvalRequired,
     authorityNotified: run.account.important,
     revisions: [],
+    history: [],
   };
   run.state.plans.push(plan);
   run.event('plan-created', ms, { planId: plan.planId, detail: eligible.join(' ') });
-  if (approvalRequired) run.event('approval-required', ms, { planId: plan.planId });
-  else schedulePlan(run, plan, ms);
+  if (!approvalRequired) {
+    schedulePlan(run, plan, ms);
+    return;
+  }
+  const pre = takePreApproval(run, plan, ms);
+  if (pre !== undefined) {
+    plan.approval = {
+      by: pre.by,
+      at: pre.at,
+      preApproved: true,
+      ...(pre.note === undefined ? {} : { note: pre.note }),
+    };
+    run.event('plan-approved', ms, { planId: plan.planId, detail: `${pre.by} (in advance)` });
+    schedulePlan(run, plan, ms);
+    return;
+  }
+  setStatus(plan, 'awaiting-approval', ms);
+  run.event('approval-required', ms, { planId: plan.planId });
+  requestApproval(run, plan, ms, 'approval-request');
+}
+
+/** Puts a new revision with `times` on the plan, or parks it when the calendar does not cover the day. */
+export function reviseTimes(
+  run: ArrearsRun,
+  plan: DisconnectionPlan,
+  ms: number,
+  times: DisconnectionTimes | ReturnType<typeof planDisconnectionTimes>,
+  extra: Partial<PlanRevision> = {},
+): boolean {
+  if (isCalendarGap(times)) {
+    if (plan.status !== 'awaiting-calendar') {
+      setStatus(plan, 'awaiting-calendar', ms, `the official calendar does not cover ${times.date}`);
+      run.event('calendar-gap', ms, { planId: plan.planId, detail: times.date });
+    }
+    return false;
+  }
+  plan.revisions.push({ revision: plan.revisions.length + 1, ...times, ...extra });
+  setStatus(plan, 'notice-pending', ms);
+  return true;
 }
 
 /** Gives the plan times from `ms` on and sends its notice if that is now. */
 export function schedulePlan(run: ArrearsRun, plan: DisconnectionPlan, ms: number) {
-  const times = planDisconnectionTimes(ms, run.policy);
-  plan.revisions.push({ revision: plan.revisions.length + 1, ...times });
-  plan.status = 'notice-pending';
-  if (instantMs(times.noticeAt) <= ms) sendNotice(run, plan, ms);
-  else run.event('notice-scheduled', ms, { planId: plan.planId, detail: times.noticeAt });
+  if (!reviseTimes(run, plan, ms, planDisconnectionTimes(ms, run.policy))) return;
+  const rev = currentRevision(plan)!;
+  if (instantMs(rev.noticeAt) <= ms) sendNotice(run, plan, ms);
+  else run.event('notice-scheduled', ms, { planId: plan.planId, detail: rev.noticeAt });
 }
 
 export function sendNotice(run: ArrearsRun, plan: DisconnectionPlan, ms: number) {
   const rev = currentRevision(plan)!;
-  const { min, max } = run.policy.disconnection.noticeLeadDays;
+  const { max } = run.policy.disconnection.noticeLeadDays;
   const lead = instantMs(rev.disconnectAt) - ms;
-  if (lead < min * DAY_MS || lead > max * DAY_MS) {
+  if (rev.countedFrom === undefined && (lead < minimumLeadMs(run.policy) || lead > max * DAY_MS)) {
     // The notice is late (a missed run) or early: nobody has been told yet, so the times move.
     const times = planDisconnectionTimes(ms, run.policy);
+    if (isCalendarGap(times)) {
+      plan.revisions.pop();
+      reviseTimes(run, plan, ms, times);
+      return;
+    }
     Object.assign(rev, times);
     if (instantMs(times.noticeAt) > ms) {
       run.event('notice-scheduled', ms, { planId: plan.planId, detail: times.noticeAt });
@@ -145,7 +232,10 @@ export function sendNotice(run: ArrearsRun, plan: DisconnectionPlan, ms: number)
     }
   }
   const warnings = run.send(
-    run.model('disconnection-notice', plan.billIds, ms, { disconnectAt: rev.disconnectAt }),
+    run.model('disconnection-notice', plan.billIds, ms, {
+      disconnectAt: rev.disconnectAt,
+      ...(rev.revision > 1 ? { rescheduled: true } : {}),
+    }),
     `${plan.planId}#r${rev.revision}`,
     plan.billIds,
     ms,
@@ -153,7 +243,7 @@ export function sendNotice(run: ArrearsRun, plan: DisconnectionPlan, ms: number)
   );
   rev.noticeSentAt = shanghaiInstant(ms);
   rev.noticeWarningIds = warnings.map((w) => w.warningId);
-  plan.status = 'notified';
+  setStatus(plan, 'notified', ms, `disconnection at ${rev.disconnectAt}`);
   run.out.remindersToSchedule.push({
     scheduleName: reminderScheduleName(plan.planId, rev.revision),
     planId: plan.planId,
@@ -161,7 +251,7 @@ export function sendNotice(run: ArrearsRun, plan: DisconnectionPlan, ms: number)
     at: rev.reminderAt,
   });
   for (const billId of plan.billIds) {
-    if (run.open([billId], ms).lte(0)) continue;
+    if (run.cleared([billId], ms)) continue;
     const last = run.progress(billId).reached.at(-1);
     if (last?.level === 'disconnection-notice' && last.planId === plan.planId) continue;
     run.reach(billId, 'disconnection-notice', ms, plan.planId);
@@ -171,6 +261,16 @@ export function sendNotice(run: ArrearsRun, plan: DisconnectionPlan, ms: number)
 /** Plans waiting for their notice: times for an approved plan, the notice when its time has come. */
 export function sendDueNotices(run: ArrearsRun, ms: number) {
   for (const plan of run.state.plans) {
+    if (plan.status === 'awaiting-calendar') {
+      if (
+        plan.revisions.length === 0 ||
+        currentRevision(plan)!.ended !== undefined ||
+        currentRevision(plan)!.noticeSentAt !== undefined
+      ) {
+        schedulePlan(run, plan, ms);
+      }
+      continue;
+    }
     if (plan.status !== 'notice-pending') continue;
     const rev = currentRevision(plan);
     if (rev === undefined) schedulePlan(run, plan, ms);

@@ -1,5 +1,6 @@
 import {
   addDays,
+  calendarCovers,
   DAY_MS,
   isWorkingDay,
   MINUTE_MS,
@@ -36,9 +37,21 @@ export interface DisconnectionTimes {
 
 /** A disconnection search that found no working day this far ahead means the calendar is wrong. */
 const SEARCH_HORIZON_DAYS = 120;
+const HOUR_MS = 60 * MINUTE_MS;
+/** Disconnection times fall on whole five minutes. */
+const SLOT_MS = 5 * MINUTE_MS;
+/**
+ * Planned before its delivery is known, a disconnection allows the notice this long to be delivered:
+ * a notice delivered promptly keeps the time it states; a later delivery moves the plan (./delivery.ts).
+ */
+export const DELIVERY_ALLOWANCE_MS = 15 * MINUTE_MS;
 
 /** The instant of the daily scan on a day: notices are sent at scan times. */
 export const scanMsOn = (date: string, policy: ArrearsPolicy): number => msAt(date, policy.scanTime);
+
+/** The least time from a notice's delivery to its disconnection: the minimum lead plus the margin. */
+export const minimumLeadMs = (policy: ArrearsPolicy): number =>
+  policy.disconnection.noticeLeadDays.min * DAY_MS + policy.disconnection.deliveryMarginHours * HOUR_MS;
 
 function times(noticeMs: number, disconnectMs: number, policy: ArrearsPolicy): DisconnectionTimes {
   return {
@@ -52,30 +65,66 @@ function times(noticeMs: number, disconnectMs: number, policy: ArrearsPolicy): D
  * The notice time for a disconnection at `disconnectMs` when the notice can go out at `earliestNoticeMs`
  * or later: then, if that is inside the window; otherwise the first daily-scan time inside the window
  * (the notice waits rather than arriving too early, and then gives as much notice as the window allows).
- * Null when even `earliestNoticeMs` is too late for the minimum lead.
+ * Null when even `earliestNoticeMs` is too late for the minimum lead (counted as if delivered when sent).
  */
 export function noticeTimeFor(
   earliestNoticeMs: number,
   disconnectMs: number,
   policy: ArrearsPolicy,
 ): number | null {
-  const { min, max } = policy.disconnection.noticeLeadDays;
+  const { max } = policy.disconnection.noticeLeadDays;
   const lead = disconnectMs - earliestNoticeMs;
-  if (lead < min * DAY_MS) return null;
+  if (lead < minimumLeadMs(policy)) return null;
   if (lead <= max * DAY_MS) return earliestNoticeMs;
-  // Scans are a day apart and the window is at least a day wide (max ≥ min + 1), so this lands in it.
+  // Scans are a day apart and the window is wider than a day plus the margin, so this lands in it.
   let day = addDays(shanghaiDateOfMs(disconnectMs), -max);
   while (disconnectMs - scanMsOn(day, policy) > max * DAY_MS) day = addDays(day, 1);
   return scanMsOn(day, policy);
 }
 
-/** The earliest disconnection a notice going out at `earliestNoticeMs` (or later) allows. */
-export function planDisconnectionTimes(earliestNoticeMs: number, policy: ArrearsPolicy): DisconnectionTimes {
-  const first = shanghaiDateOfMs(earliestNoticeMs);
+/**
+ * The first disconnection time on `date` not before `earliestMs`: the preferred time, or later the same
+ * day while still inside working hours (the final reminder before it is then inside them too). Null when
+ * the date is not a working day or the day's hours are over.
+ */
+function slotOn(date: string, earliestMs: number, policy: ArrearsPolicy): number | null {
+  const d = policy.disconnection;
+  if (!isWorkingDay(date, d)) return null;
+  const slot = Math.max(msAt(date, d.preferredTime), Math.ceil(earliestMs / SLOT_MS) * SLOT_MS);
+  return slot <= msAt(date, d.workingHours.end) ? slot : null;
+}
+
+/** The plan needs a day the official calendar does not cover yet: it waits for an operator. */
+export interface CalendarGap {
+  problem: 'beyond-calendar';
+  date: string;
+}
+
+export const isCalendarGap = (t: DisconnectionTimes | CalendarGap): t is CalendarGap => 'problem' in t;
+
+/**
+ * The earliest disconnection a notice going out at `earliestNoticeMs` (or later) allows: at least the
+ * minimum lead plus margin after its delivery, taken as the send until a delivery is recorded. With
+ * `countFromMs` (a notice delivered earlier, the plan moved later) the new notice goes out at
+ * `earliestNoticeMs` and the lead counts from that delivery.
+ */
+export function planDisconnectionTimes(
+  earliestNoticeMs: number,
+  policy: ArrearsPolicy,
+  countFromMs?: number,
+): DisconnectionTimes | CalendarGap {
+  const reminderMs = policy.disconnection.finalReminderMinutesBefore * MINUTE_MS;
+  const earliest =
+    countFromMs === undefined
+      ? earliestNoticeMs + minimumLeadMs(policy) + DELIVERY_ALLOWANCE_MS
+      : Math.max(countFromMs + minimumLeadMs(policy), earliestNoticeMs + reminderMs + SLOT_MS);
+  const first = shanghaiDateOfMs(earliest);
   for (let k = 0; k <= SEARCH_HORIZON_DAYS; k++) {
     const date = addDays(first, k);
-    if (!isWorkingDay(date, policy.disconnection)) continue;
-    const disconnectMs = msAt(date, policy.disconnection.preferredTime);
+    if (!calendarCovers(date, policy.disconnection)) return { problem: 'beyond-calendar', date };
+    const disconnectMs = slotOn(date, earliest, policy);
+    if (disconnectMs === null) continue;
+    if (countFromMs !== undefined) return times(earliestNoticeMs, disconnectMs, policy);
     const noticeMs = noticeTimeFor(earliestNoticeMs, disconnectMs, policy);
     if (noticeMs !== null) return times(noticeMs, disconnectMs, policy);
   }
@@ -86,14 +135,22 @@ export function planDisconnectionTimes(earliestNoticeMs: number, policy: Arrears
 
 export type DisconnectionDateProblem = 'not-a-working-day' | 'too-soon';
 
-/** Times for a disconnection on a chosen day (an operator's deferral), or why that day cannot be used. */
+/**
+ * Times for a disconnection on a chosen day (an operator's deferral), or why that day cannot be used. A
+ * day beyond the official calendar's coverage is the operator's own decision: it needs only to be a
+ * working weekday.
+ */
 export function disconnectionTimesOn(
   date: string,
   earliestNoticeMs: number,
   policy: ArrearsPolicy,
 ): DisconnectionTimes | DisconnectionDateProblem {
-  if (!isWorkingDay(date, policy.disconnection)) return 'not-a-working-day';
-  const disconnectMs = msAt(date, policy.disconnection.preferredTime);
+  const d = policy.disconnection;
+  const working = calendarCovers(date, d)
+    ? isWorkingDay(date, d)
+    : isWorkingDay(date, { ...d, officialCalendar: false });
+  if (!working) return 'not-a-working-day';
+  const disconnectMs = msAt(date, d.preferredTime);
   const noticeMs = noticeTimeFor(earliestNoticeMs, disconnectMs, policy);
   return noticeMs === null ? 'too-soon' : times(noticeMs, disconnectMs, policy);
 }

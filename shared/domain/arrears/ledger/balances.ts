@@ -1,4 +1,4 @@
-import { addDays, dayNumber, startOfDayMs } from '../../calendar/index.ts';
+import { addDays, dayNumber, shanghaiDateOfMs, startOfDayMs } from '../../calendar/index.ts';
 import { type Dec, dec } from '../../money.ts';
 import {
   accruedPenalty,
@@ -87,6 +87,37 @@ export function billPenalty(
   });
 }
 
+/** What was paid and waived of a bill's penalty up to `atMs`. */
+export function penaltySettledAt(ledger: AccountLedger, billId: string, atMs: number) {
+  let paid = dec(0);
+  let waived = dec(0);
+  for (const e of ledger.entries) {
+    if (e.atMs > atMs) break;
+    if (e.billId !== billId) continue;
+    if (e.kind === 'penalty-paid') paid = paid.plus(e.amount);
+    else if (e.kind === 'reversed-from-penalty') paid = paid.minus(e.amount);
+    else if (e.kind === 'penalty-waived') waived = waived.plus(e.amount);
+  }
+  return { paid, waived };
+}
+
+/**
+ * A bill's penalty still open just after `atMs`: accrued through that day less what was paid or waived.
+ * A ledger without penalty terms settles no penalty, so its whole accrued penalty is open.
+ */
+export function penaltyOpenAt(
+  ledger: AccountLedger,
+  billId: string,
+  atMs: number,
+  rates: PenaltyRates,
+): string {
+  const through = shanghaiDateOfMs(atMs);
+  const accrued = dec(billPenalty(ledger, billId, through, ledger.penalty?.rates ?? rates).total);
+  const { paid, waived } = penaltySettledAt(ledger, billId, atMs);
+  const open = accrued.minus(paid).minus(waived);
+  return (open.gt(0) ? open : dec(0)).toFixed(2);
+}
+
 export interface BillStatement {
   billId: string;
   period: string;
@@ -97,13 +128,20 @@ export interface BillStatement {
   open: string;
   /** Days past the due date on `asOf` (0 when not yet due). */
   daysOverdue: number;
+  /** Penalty accrued through `asOf`. */
   penalty: string;
+  penaltyPaid: string;
+  penaltyWaived: string;
+  /** Penalty still to pay: accrued less paid and waived. */
+  penaltyOpen: string;
 }
 
 /** Every bill of the account as of the end of a calendar day. */
 export function statementOn(ledger: AccountLedger, asOf: string, rates: PenaltyRates): BillStatement[] {
   return ledger.bills.map((b) => {
     const openAmount = openBalanceOn(ledger, b.billId, asOf);
+    const endMs = startOfDayMs(addDays(asOf, 1)) - 1;
+    const settled = penaltySettledAt(ledger, b.billId, endMs);
     return {
       billId: b.billId,
       period: b.period,
@@ -114,6 +152,9 @@ export function statementOn(ledger: AccountLedger, asOf: string, rates: PenaltyR
       open: openAmount,
       daysOverdue: Math.max(0, dayNumber(asOf) - dayNumber(b.dueDate)),
       penalty: billPenalty(ledger, b.billId, asOf, rates).total,
+      penaltyPaid: settled.paid.toFixed(2),
+      penaltyWaived: settled.waived.toFixed(2),
+      penaltyOpen: penaltyOpenAt(ledger, b.billId, endMs, rates),
     };
   });
 }

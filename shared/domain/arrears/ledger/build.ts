@@ -3,7 +3,7 @@ import { dec } from '../../money.ts';
 import type { PaymentRow } from '../../payment.ts';
 import { type ArrearsBill, type ArrearsBillInput, ArrearsBillSchema, billIdOf } from '../inputs.ts';
 import { Allocation } from './allocation.ts';
-import type { AccountLedger, LedgerBill, LedgerFinding } from './model.ts';
+import type { AccountLedger, LedgerBill, LedgerFinding, PenaltyTerms, PenaltyWaiver } from './model.ts';
 
 /*
  * The arrears ledger of one account: which payment settled which bill, when. Payments are applied in
@@ -13,7 +13,11 @@ import type { AccountLedger, LedgerBill, LedgerFinding } from './model.ts';
  *   issued or re-opened;
  * - a reversal undoes exactly the reversed payment's allocations, last first (unused credit, then the
  *   bills it settled, newest allocation first), and the bills it re-opens take any credit there is;
- * - a payment id seen twice counts once.
+ * - a payment id seen twice counts once;
+ * - with penalty terms, a payment settles each bill's late-payment penalty too (accrued through the day
+ *   it is made), per bill in the terms' order, before the next bill and before credit; a reversal takes
+ *   back penalty payments first; a waiver writes off the penalty open at its instant. Credit settles
+ *   charges only.
  * Every allocation is an entry with its instant, so the open balance of a bill at any instant is the
  * bill amount less the entries up to it, and allocations never depend on later payments.
  */
@@ -115,25 +119,37 @@ export function buildLedger(input: {
   accountId: string;
   bills: readonly (ArrearsBill | ArrearsBillInput)[];
   payments: readonly PaymentRow[];
+  penalty?: PenaltyTerms;
 }): AccountLedger {
-  const { accountId } = input;
+  const { accountId, penalty } = input;
   const findings: LedgerFinding[] = [];
   const bills = latestBills(accountId, input.bills, findings);
   const payments = uniquePayments(accountId, input.payments, findings);
 
-  type Event = { ms: number; order: number; issue?: LedgerBill; payment?: PaymentRow };
+  type Event = {
+    ms: number;
+    order: number;
+    issue?: LedgerBill;
+    payment?: PaymentRow;
+    waiver?: PenaltyWaiver;
+  };
   const events: Event[] = [
+    ...(penalty?.waivers ?? []).map((waiver) => ({ ms: instantMs(waiver.at), order: 2, waiver })),
     ...bills
       .filter((b) => b.issuedOn !== undefined)
       .map((b) => ({ ms: startOfDayMs(b.issuedOn!), order: 0, issue: b })),
     ...payments.map(({ p, ms }) => ({ ms, order: 1, payment: p })),
   ].sort((a, b) => a.ms - b.ms || a.order - b.order);
 
-  const allocation = new Allocation(accountId, bills, findings);
+  const allocation = new Allocation(accountId, bills, findings, penalty);
   for (const event of events) {
     allocation.now = event.ms;
     if (event.issue !== undefined) {
       allocation.issue(event.issue);
+      continue;
+    }
+    if (event.waiver !== undefined) {
+      allocation.waive(event.waiver);
       continue;
     }
     const p = event.payment!;
@@ -141,7 +157,32 @@ export function buildLedger(input: {
     else allocation.reverse(p, p.reverses);
   }
 
-  return { accountId, bills, entries: allocation.entries, payments: payments.map((x) => x.p), findings };
+  return {
+    accountId,
+    bills,
+    entries: allocation.entries,
+    payments: payments.map((x) => x.p),
+    findings,
+    ...(penalty === undefined ? {} : { penalty }),
+  };
+}
+
+/** The same ledger under other penalty terms (a waiver added): rebuilt from its bills and payments. */
+export function withPenaltyTerms(ledger: AccountLedger, penalty: PenaltyTerms): AccountLedger {
+  return buildLedger({
+    accountId: ledger.accountId,
+    bills: ledger.bills.map((b) => ({
+      accountId: b.accountId,
+      period: b.period,
+      total: b.amount,
+      dueDate: b.dueDate,
+      version: b.version,
+      ...(b.issuedOn === undefined ? {} : { issuedOn: b.issuedOn }),
+      ...(b.externalId === undefined ? {} : { externalId: b.externalId }),
+    })),
+    payments: ledger.payments,
+    penalty,
+  });
 }
 
 /** Ledgers for every account that has a bill or a payment. */

@@ -3,5 +3,5 @@
  * (build.ts, allocation.ts), and what it says at any instant (balances.ts).
  */
 export * from './balances.ts';
-export { buildLedger, buildLedgers } from './build.ts';
+export { buildLedger, buildLedgers, withPenaltyTerms } from './build.ts';
 export * from './model.ts';

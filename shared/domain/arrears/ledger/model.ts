@@ -1,4 +1,5 @@
 import type { PaymentRow } from '../../payment.ts';
+import type { PenaltyRates } from '../../penalty/index.ts';
 
 /*
  * The arrears ledger's data: the bills of one account, every allocation of a payment as an entry with its
@@ -10,13 +11,21 @@ export type LedgerEntryKind =
   | 'to-credit'
   | 'credit-applied'
   | 'reversed-from-bill'
-  | 'reversed-from-credit';
+  | 'reversed-from-credit'
+  /** A payment settling a bill's late-payment penalty. */
+  | 'penalty-paid'
+  /** A reversal taking back what a payment had paid of a penalty. */
+  | 'reversed-from-penalty'
+  /** An operator's waiver writing off a bill's open penalty. */
+  | 'penalty-waived';
 
 export interface LedgerEntry {
   kind: LedgerEntryKind;
   paymentId: string;
   /** The reversal row that caused a `reversed-*` entry. */
   reversalId?: string;
+  /** The waiver of a `penalty-waived` entry. */
+  waiverId?: string;
   /** The bill; absent for credit-only entries. */
   billId?: string;
   /** Always positive; the kind says which way it moves. */
@@ -56,6 +65,26 @@ export interface LedgerBill {
   externalId?: string;
 }
 
+/** An operator's waiver of the open late-payment penalty (of the named bills, or of every bill). */
+export interface PenaltyWaiver {
+  waiverId: string;
+  at: string;
+  by: string;
+  reason: string;
+  billIds?: string[];
+}
+
+/**
+ * How payments settle penalties (README "Arrears"): each open bill oldest first, its charges then its
+ * penalty (`principal-first`) or its penalty then its charges (`penalty-first`); waivers write off what is
+ * open at their instant. Without terms a ledger settles charges only.
+ */
+export interface PenaltyTerms {
+  rates: PenaltyRates;
+  order: 'principal-first' | 'penalty-first';
+  waivers: readonly PenaltyWaiver[];
+}
+
 export interface AccountLedger {
   accountId: string;
   /** Oldest first (due date, then period). */
@@ -65,4 +94,6 @@ export interface AccountLedger {
   /** The payments the ledger applied, each id once, in the order they were made. */
   payments: PaymentRow[];
   findings: LedgerFinding[];
+  /** Present when payments also settle penalties. */
+  penalty?: PenaltyTerms;
 }

@@ -17,9 +17,23 @@ beforeAll(async () => {
     file('payments.csv'),
     [
       'payment_id,account_id,amount,paid_at,bill_id,reverses',
-      'P-1,3100012345,128000.50,2026-12-22T14:00:00+08:00,3100012345#2026-10,',
+      'P-1,3100012345,140000.00,2026-12-22T14:00:00+08:00,3100012345#2026-10,',
       'P-2,3100012345,abc,2026-12-22T14:00:00+08:00,,',
     ].join('\r\n'),
+  );
+  // The default policy needs the responsible manager's approval for every disconnection.
+  await writeFile(
+    file('events.json'),
+    JSON.stringify({
+      events: [
+        {
+          type: 'approve-disconnection',
+          accountId: '3100012345',
+          by: '李主任',
+          at: '2026-12-21T10:00:00+08:00',
+        },
+      ],
+    }),
   );
   await writeFile(file('bad-bills.json'), JSON.stringify({ bills: [{ ...OCTOBER, dueDate: '2026-11-31' }] }));
 });
@@ -38,6 +52,7 @@ async function run(overrides: Partial<Parameters<typeof arrearsPlanCommand>[0]> 
       from: '2026-11-10',
       to: '2027-01-08',
       json: true,
+      events: file('events.json'),
       ...overrides,
     },
     { stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) } },
@@ -52,7 +67,7 @@ describe('arrears-plan command', () => {
     expect(result.cancellations.map((c) => [c.planId, c.reason, c.at])).toEqual([
       ['3100012345#DP1', 'paid', '2026-12-22T14:00:00+08:00'],
     ]);
-    expect(result.disconnections[0]?.disconnectAt).toBe('2026-12-24T10:00:00+08:00');
+    expect(result.disconnections[0]?.disconnectAt).toBe('2026-12-24T12:15:00+08:00');
     expect(stderr).toContain(`${file('payments.csv')}: row 2 (line 3), column amount:`);
     expect(code).toBe(1);
   });
@@ -60,10 +75,17 @@ describe('arrears-plan command', () => {
   it('prints a readable table without --json', async () => {
     const { stdout } = await run({ json: false });
     expect(stdout).toContain('Planned disconnections (1)');
-    expect(stdout).toMatch(/2026-12-21 09:00\s+3100012345\s+disconnection-notice\s+customer\s+email/);
+    expect(stdout).toMatch(/2026-12-21 10:00\s+3100012345\s+disconnection-notice\s+customer\s+email/);
     expect(stdout).toMatch(
-      /3100012345#DP1\s+1\s+2026-12-21 09:00\s+2026-12-24 09:30\s+2026-12-24 10:00\s+paid/,
+      /3100012345#DP1\s+1\s+2026-12-21 10:00\s+2026-12-24 11:45\s+2026-12-24 12:15\s+paid/,
     );
+  });
+
+  it('without an approval sends the approver the request and the customer no notice', async () => {
+    const { stdout } = await run({ events: undefined, json: false });
+    expect(stdout).toContain('Planned disconnections (0)');
+    expect(stdout).not.toMatch(/disconnection-notice\s+customer/);
+    expect(stdout).toMatch(/2026-12-21 09:00\s+3100012345\s+approval-request\s+approver\s+email/);
   });
 
   it('names the file and the field of an invalid bills document', async () => {
@@ -71,6 +93,50 @@ describe('arrears-plan command', () => {
     expect(code).toBe(2);
     expect(stderr).toContain(`${file('bad-bills.json')}: bills.0.dueDate:`);
   });
+
+  it.each([
+    [
+      'an unknown outcome',
+      {
+        type: 'delivery',
+        accountId: '3100012345',
+        kind: 'disconnection-notice',
+        channel: 'email',
+        outcome: 'read',
+        at: '2026-12-21T10:00:00+08:00',
+      },
+      'events.0.outcome',
+    ],
+    [
+      'an unknown event',
+      { type: 'cut-now', accountId: '3100012345', at: '2026-12-21T10:00:00+08:00' },
+      'events.0.type',
+    ],
+    [
+      'an oversized name',
+      {
+        type: 'approve-disconnection',
+        accountId: '3100012345',
+        by: 'x'.repeat(101),
+        at: '2026-12-21T10:00:00+08:00',
+      },
+      'events.0.by',
+    ],
+    [
+      'a time without its offset',
+      { type: 'waive-penalty', accountId: '3100012345', by: 'op', reason: 'r', at: '2026-12-21T10:00:00' },
+      'events.0.at',
+    ],
+  ])(
+    'refuses an events file with %s, naming the file and the field, and plans nothing',
+    async (_what, event, field) => {
+      await writeFile(file('bad-events.json'), JSON.stringify({ events: [event] }));
+      const { code, stdout, stderr } = await run({ events: file('bad-events.json') });
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(`${file('bad-events.json')}: ${field}:`);
+    },
+  );
 
   it('names a missing file', async () => {
     const { code, stderr } = await run({ payments: file('nope.csv') });

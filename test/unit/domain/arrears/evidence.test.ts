@@ -15,15 +15,21 @@ const POLICY = policy();
 const model = (kind: ArrearsMessageModel['kind']) => messageModel(kind, POLICY);
 
 describe('a queued warning', () => {
-  it('is no longer due once its bills are cleared', () => {
+  it('is no longer due once its bills are cleared, charges and penalty', () => {
     const { warnings } = scanDays('2026-11-21', '2026-11-21');
-    const paid = buildLedger({
-      accountId: ACCOUNT_ID,
-      bills: [OCTOBER],
-      payments: [payment('128000.50', '2026-11-21T09:05:00+08:00')],
-    });
+    const ledgerPaying = (amount: string) =>
+      buildLedger({
+        accountId: ACCOUNT_ID,
+        bills: [OCTOBER],
+        payments: [payment(amount, '2026-11-21T09:05:00+08:00')],
+        penalty: { rates: POLICY.penalty, order: 'principal-first', waivers: [] },
+      });
+    // One day late: ¥256.00 of penalty on ¥128,000.50.
+    const paid = ledgerPaying('128256.50');
     expect(isWarningStillDue(paid, warnings[0]!, '2026-11-21T09:01:00+08:00')).toBe(true);
     expect(isWarningStillDue(paid, warnings[0]!, '2026-11-21T09:06:00+08:00')).toBe(false);
+    const chargesOnly = ledgerPaying('128000.50');
+    expect(isWarningStillDue(chargesOnly, warnings[0]!, '2026-11-21T09:06:00+08:00')).toBe(true);
   });
 });
 

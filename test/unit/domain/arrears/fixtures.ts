@@ -40,11 +40,13 @@ export function policy(overrides: Partial<ArrearsPolicyInput> = {}): ArrearsPoli
     policyId: 'test-2026',
     effectiveFrom: '2026-01-01',
     authorityEmail: 'authority@energy.example.gov.cn',
+    approvers: { default: { name: '李主任', email: 'approver@power.example.cn' } },
     paymentInstructions: {
       'zh-CN': '银行转账至账号 6222 0000 0000 0000，注明户号。',
       en: 'Bank transfer to account 6222 0000 0000 0000 quoting your account number.',
     },
-    disconnection: { nonWorkingDates: ['2027-01-01'] },
+    // The scenarios written before approval was required for every plan keep it for important customers only.
+    disconnection: { approvalRequiredFor: 'important' },
     ...overrides,
   });
 }
@@ -88,9 +90,10 @@ export function replay(input: Partial<ReplayInput> = {}): ReplayResult {
   });
 }
 
-/** Customer-facing sends as `day kind` (one line per send instant and kind). */
+/** Customer-facing sends (not the approver's requests or escalations) as `day kind` (one line per send instant and kind). */
 export function timeline(result: ReplayResult): string[] {
   const lines = [...result.notices, ...result.confirmations]
+    .filter((w) => w.recipient.role !== 'approver' && w.kind !== 'delivery-escalation')
     .sort((a, b) => (a.sendAt < b.sendAt ? -1 : a.sendAt > b.sendAt ? 1 : 0))
     .map((w) => `${w.sendAt.slice(0, 16).replace('T', ' ')} ${w.kind}`);
   return [...new Set(lines)];
@@ -114,7 +117,12 @@ export const messageModel = (
   disconnectAt: '2026-12-24T10:00:00+08:00',
   disconnectionNoticeFrom: '2026-12-21',
   cancellation: { reason: 'paid' },
-  restoreWithinDays: 3,
+  restoreBy: '2026-12-28T16:00:00+08:00',
+  planId: '3100012345#DP1',
+  approverName: '李主任',
+  noticeSentAt: '2026-12-21T09:00:00+08:00',
+  bouncedChannels: ['email'],
+  deliveryWindowHours: 24,
   paymentInstructions: p.paymentInstructions,
   manager: { name: '王经理', phone: '+8613900001000', email: 'am@power.example.cn' },
   important: false,

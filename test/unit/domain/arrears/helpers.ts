@@ -5,6 +5,7 @@ import {
   addDays,
   buildLedger,
   emptyArrearsState,
+  recordNoticeDelivery,
   scanAccount,
 } from '#domain/arrears/index.ts';
 import type { PaymentRow } from '#domain/payment.ts';
@@ -52,3 +53,30 @@ export function scanDays(
 export const kinds = (o: { warnings: { kind: string; sendAt: string }[] }) => [
   ...new Set(o.warnings.map((w) => `${w.sendAt.slice(0, 10)} ${w.kind}`)),
 ];
+
+/** The provider reports the disconnection notice delivered by email at `at` (recorded at `recordedAt`). */
+export function delivered(
+  state: AccountArrearsState,
+  at: string,
+  recordedAt = at,
+  payments: PaymentRow[] = [],
+  outcome: 'delivered' | 'bounced' = 'delivered',
+): ArrearsOutcome {
+  return recordNoticeDelivery(
+    snapshotOf(state, payments),
+    { channel: 'email', at, outcome, source: 'provider' },
+    recordedAt,
+    POLICY,
+  );
+}
+
+/** Scans through `to` with the disconnection notice delivered the moment it was sent. */
+export function scanDaysDelivered(from: string, to: string, payments: PaymentRow[] = []) {
+  const { state, outcomes, warnings } = scanDays(from, to, payments);
+  const notice = warnings.find((w) => w.kind === 'disconnection-notice');
+  return {
+    state: notice === undefined ? state : delivered(state, notice.sendAt, notice.sendAt, payments).state,
+    outcomes,
+    warnings,
+  };
+}

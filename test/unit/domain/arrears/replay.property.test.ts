@@ -8,6 +8,7 @@ import {
   instantMs,
   isInsideWorkingHours,
   openBalanceAt,
+  penaltyOpenAt,
   replayArrears,
   WARNING_LEVELS,
 } from '#domain/arrears/index.ts';
@@ -24,7 +25,10 @@ import { ACCOUNT_ID, account, policy } from './fixtures.ts';
 
 const FROM = '2026-11-10';
 const TO = '2027-01-18';
-const POLICY = policy();
+const POLICIES = {
+  important: policy(),
+  all: policy({ disconnection: { approvalRequiredFor: 'all' } }),
+};
 const MINUTE = 60_000;
 const DAY_MS = 86_400_000;
 
@@ -37,6 +41,7 @@ const timelineArb = fc.record({
   octCents: fc.integer({ min: 100, max: 50_000_000 }),
   novCents: fc.integer({ min: 100, max: 50_000_000 }),
   important: fc.boolean(),
+  approvalFor: fc.constantFrom('important' as const, 'all' as const),
   approval: fc.option(
     fc.record({ day: fc.integer({ min: 35, max: 69 }), minute: fc.integer({ min: 0, max: 1439 }) }),
   ),
@@ -67,6 +72,7 @@ describe('arrears warnings over random payment timelines', () => {
     const seen = { notices: 0, reminders: 0, cancellations: 0, reversals: 0, awaitingApproval: 0 };
     fc.assert(
       fc.property(timelineArb, (t) => {
+        const POLICY = POLICIES[t.approvalFor];
         const octTotal = dec(t.octCents).dividedBy(100);
         const bills = [
           { accountId: ACCOUNT_ID, period: '2026-10', total: octTotal.toFixed(2), dueDate: '2026-11-20' },
@@ -141,7 +147,12 @@ describe('arrears warnings over random payment timelines', () => {
                   },
                 ],
         });
-        const ledger = buildLedger({ accountId: ACCOUNT_ID, bills, payments });
+        const ledger = buildLedger({
+          accountId: ACCOUNT_ID,
+          bills,
+          payments,
+          penalty: { rates: POLICY.penalty, order: POLICY.paymentAllocation, waivers: [] },
+        });
         if (result.disconnections.some((d) => d.noticeSentAt !== undefined)) seen.notices++;
         if (result.disconnections.some((d) => d.reminderSentAt !== undefined)) seen.reminders++;
         if (result.cancellations.length > 0) seen.cancellations++;
@@ -149,10 +160,12 @@ describe('arrears warnings over random payment timelines', () => {
         if (result.awaitingApproval.length > 0) seen.awaitingApproval++;
         const due = new Map(ledger.bills.map((b) => [b.billId, b.dueDate]));
 
-        // 1. No warning goes out while its arrears are cleared.
+        // 1. No warning goes out while its arrears (charges and penalty) are cleared.
         for (const w of result.notices) {
+          const ms = instantMs(w.sendAt);
           const open = w.billIds.reduce(
-            (acc, id) => acc.plus(openBalanceAt(ledger, id, instantMs(w.sendAt))),
+            (acc, id) =>
+              acc.plus(openBalanceAt(ledger, id, ms)).plus(penaltyOpenAt(ledger, id, ms, POLICY.penalty)),
             dec(0),
           );
           expect(open.gt(0), `${w.kind} at ${w.sendAt} with nothing owed`).toBe(true);
@@ -165,6 +178,11 @@ describe('arrears warnings over random payment timelines', () => {
           const lead = cut - instantMs(d.noticeAt);
           expect(lead).toBeGreaterThanOrEqual(3 * DAY_MS);
           expect(lead).toBeLessThanOrEqual(7 * DAY_MS);
+          // The lead counts from the notice's delivery, plus the 2-hour margin.
+          if (d.noticeSentAt !== undefined) {
+            expect(d.countedFrom?.outcome).toBe('delivered');
+            expect(cut - instantMs(d.countedFrom!.at)).toBeGreaterThanOrEqual(3 * DAY_MS + 2 * 60 * MINUTE);
+          }
           expect(cut - instantMs(d.reminderAt)).toBe(30 * MINUTE);
           expect(isInsideWorkingHours(cut, POLICY.disconnection)).toBe(true);
           expect(isInsideWorkingHours(instantMs(d.reminderAt), POLICY.disconnection)).toBe(true);
@@ -213,8 +231,9 @@ describe('arrears warnings over random payment timelines', () => {
           }
         }
 
-        // 5. An important customer is never given notice without an approval on record.
-        if (t.important) {
+        // 5. A customer whose plan needs approval (every one, or the important ones) is never given notice
+        //    without an approval on record.
+        if (t.important || t.approvalFor === 'all') {
           for (const plan of result.plans) {
             if (plan.revisions.some((r) => r.noticeSentAt !== undefined)) expect(plan.approval).toBeDefined();
           }

@@ -16,8 +16,11 @@ import {
  * 60-day timelines (2026-11-10 … 2027-01-08) around the October 2026 bill of ¥128,000.50, due Friday
  * 2026-11-20, under the default ladder: reminder 3 days before (11-17), overdue notice the day after
  * (11-21), payment demand 15 days after (12-05), disconnection notice when more than 30 days overdue
- * (12-21, a Monday), disconnection 3–7 days later in working hours (Thursday 12-24 10:00), final reminder
- * 30 minutes before (09:30). 2027-01-01 is a holiday in the test policy.
+ * (12-21, a Monday), disconnection 3–7 days later in working hours, at least 3 days and the 2-hour margin
+ * after the notice's delivery (Thursday 12-24 11:00; the replay counts a notice delivered when sent),
+ * final reminder 30 minutes before (10:30). The official calendar covers 2026 only: a day of 2027 is
+ * never planned automatically. Paying clears the arrears only with the penalty: ¥140,000.00 covers the
+ * charges and any penalty of the window.
  */
 
 const customerSends = (r: ReplayResult, kind: ArrearsWarning['kind']) =>
@@ -45,7 +48,7 @@ describe('arrears over a 60-day timeline', () => {
   });
 
   it('cancels the plan and its final reminder and confirms when paid after the disconnection notice', () => {
-    const result = replay({ payments: [payment('128000.50', '2026-12-22T14:00:00+08:00')] });
+    const result = replay({ payments: [payment('140000.00', '2026-12-22T14:00:00+08:00')] });
     expect(timeline(result)).toEqual([
       '2026-11-17 09:00 reminder',
       '2026-11-21 09:00 overdue-notice',
@@ -57,8 +60,8 @@ describe('arrears over a 60-day timeline', () => {
       expect.objectContaining({
         planId: `${ACCOUNT_ID}#DP1`,
         noticeAt: '2026-12-21T09:00:00+08:00',
-        reminderAt: '2026-12-24T09:30:00+08:00',
-        disconnectAt: '2026-12-24T10:00:00+08:00',
+        reminderAt: '2026-12-24T10:45:00+08:00',
+        disconnectAt: '2026-12-24T11:15:00+08:00',
         outcome: 'paid',
       }),
     ]);
@@ -70,7 +73,7 @@ describe('arrears over a 60-day timeline', () => {
           {
             stepId: `${ACCOUNT_ID}#DP1#r1#final-reminder`,
             step: 'final-reminder',
-            scheduledAt: '2026-12-24T09:30:00+08:00',
+            scheduledAt: '2026-12-24T10:45:00+08:00',
           },
         ],
       }),
@@ -85,7 +88,7 @@ describe('arrears over a 60-day timeline', () => {
       'account-manager email am@power.example.cn',
     ]);
     expect(result.confirmations[0]?.text).toContain(
-      '原定于 2026-12-24 10:00（北京时间）的停电已取消：欠费已缴清',
+      '原定于 2026-12-24 11:15（北京时间）的停电已取消：欠费已缴清',
     );
     expect(result.notices.some((w) => w.kind === 'disconnection-reminder')).toBe(false);
   });
@@ -95,7 +98,7 @@ describe('arrears over a 60-day timeline', () => {
       payments: [
         payment('100000.00', '2026-12-01T10:00:00+08:00'),
         payment('28000.00', '2026-12-22T10:00:00+08:00'),
-        payment('0.50', '2026-12-24T09:45:00+08:00'),
+        payment('5000.00', '2026-12-24T11:00:00+08:00'),
       ],
     });
     expect(timeline(result)).toEqual([
@@ -103,8 +106,8 @@ describe('arrears over a 60-day timeline', () => {
       '2026-11-21 09:00 overdue-notice',
       '2026-12-05 09:00 payment-demand',
       '2026-12-21 09:00 disconnection-notice',
-      '2026-12-24 09:30 disconnection-reminder',
-      '2026-12-24 09:45 disconnection-cancelled',
+      '2026-12-24 10:45 disconnection-reminder',
+      '2026-12-24 11:00 disconnection-cancelled',
     ]);
     const stated = (kind: ArrearsWarning['kind']) => customerSends(result, kind)[0]?.amounts;
     // Demand on 12-05: 11 days (21 Nov–1 Dec) on 128,000.50 = 2,816.011 → 2,816.01,
@@ -116,13 +119,14 @@ describe('arrears over a 60-day timeline', () => {
       penalty: '3936.03',
       asOf: '2026-12-21',
     });
+    // 12-22: 28,000.00 leaves 0.50 of charges; the penalty (3,992.04 by then) is not yet paid.
     expect(stated('disconnection-reminder')?.arrears).toBe('0.50');
     expect(result.disconnections[0]?.outcome).toBe('paid');
     expect(result.cancellations[0]?.cancelledSteps).toEqual([]);
   });
 
   it('resumes at the level reached when a payment that cleared the bill is reversed', () => {
-    const cleared = payment('128000.50', '2026-12-10T10:00:00+08:00');
+    const cleared = payment('140000.00', '2026-12-10T10:00:00+08:00');
     const result = replay({ payments: [cleared, reversal(cleared, '2026-12-15T10:00:00+08:00')] });
     // No second overdue notice or demand: the demand of 12-05 stands, and the notice follows on 12-21.
     expect(timeline(result)).toEqual([
@@ -130,13 +134,13 @@ describe('arrears over a 60-day timeline', () => {
       '2026-11-21 09:00 overdue-notice',
       '2026-12-05 09:00 payment-demand',
       '2026-12-21 09:00 disconnection-notice',
-      '2026-12-24 09:30 disconnection-reminder',
+      '2026-12-24 10:45 disconnection-reminder',
     ]);
     expect(result.disconnections[0]?.outcome).toBe('disconnect-due');
   });
 
-  it('gives a new disconnection notice, not a new ladder, when a reversal re-opens a cancelled plan', () => {
-    const cleared = payment('128000.50', '2026-12-22T10:00:00+08:00');
+  it('plans again, not a new ladder, when a reversal re-opens a cancelled plan; 2027 waits for the calendar', () => {
+    const cleared = payment('140000.00', '2026-12-22T10:00:00+08:00');
     const result = replay({ payments: [cleared, reversal(cleared, '2026-12-28T10:00:00+08:00')] });
     expect(timeline(result)).toEqual([
       '2026-11-17 09:00 reminder',
@@ -144,14 +148,16 @@ describe('arrears over a 60-day timeline', () => {
       '2026-12-05 09:00 payment-demand',
       '2026-12-21 09:00 disconnection-notice',
       '2026-12-22 10:00 disconnection-cancelled',
-      '2026-12-29 09:00 disconnection-notice',
-      '2027-01-04 09:30 disconnection-reminder',
     ]);
-    // 2027-01-01 is a holiday in the policy: the first working day 3+ days after 12-29 is Monday 01-04.
+    // Planned again on 12-29: 3 days and 2 hours later is 2027, which the official calendar does not cover.
     expect(result.disconnections.map((d) => [d.planId, d.disconnectAt, d.outcome])).toEqual([
-      [`${ACCOUNT_ID}#DP1`, '2026-12-24T10:00:00+08:00', 'paid'],
-      [`${ACCOUNT_ID}#DP2`, '2027-01-04T10:00:00+08:00', 'disconnect-due'],
+      [`${ACCOUNT_ID}#DP1`, '2026-12-24T11:15:00+08:00', 'paid'],
     ]);
+    expect(result.plans[1]).toMatchObject({ planId: `${ACCOUNT_ID}#DP2`, status: 'awaiting-calendar' });
+    expect(result.events.find((e) => e.type === 'calendar-gap')).toMatchObject({
+      at: '2026-12-29T09:00:00+08:00',
+      detail: '2027-01-01',
+    });
   });
 
   it('sends no disconnection notice to an important customer until a manager approves', () => {
@@ -178,12 +184,12 @@ describe('arrears over a 60-day timeline', () => {
       accounts: [account({ important: true })],
       approvals: [{ accountId: ACCOUNT_ID, approvedBy: '李主任', approvedAt: '2026-12-22T11:00:00+08:00' }],
     });
-    // Notice Tuesday 12-22 11:00; Friday 12-25 10:00 is under 3 days away, so Monday 12-28 10:00.
+    // Notice Tuesday 12-22 11:00: 3 days and 2 hours later is Friday 12-25 13:00, inside working hours.
     expect(result.disconnections).toEqual([
       expect.objectContaining({
         noticeAt: '2026-12-22T11:00:00+08:00',
-        disconnectAt: '2026-12-28T10:00:00+08:00',
-        reminderAt: '2026-12-28T09:30:00+08:00',
+        disconnectAt: '2026-12-25T13:15:00+08:00',
+        reminderAt: '2026-12-25T12:45:00+08:00',
         outcome: 'disconnect-due',
       }),
     ]);
@@ -244,7 +250,7 @@ describe('arrears over a 60-day timeline', () => {
       '2026-12-30 09:30 disconnection-reminder',
     ]);
     expect(result.disconnections.map((d) => [d.revision, d.noticeAt, d.disconnectAt, d.outcome])).toEqual([
-      [1, '2026-12-21T09:00:00+08:00', '2026-12-24T10:00:00+08:00', 'deferred'],
+      [1, '2026-12-21T09:00:00+08:00', '2026-12-24T11:15:00+08:00', 'deferred'],
       // 12-22 15:00 is more than 7 days ahead of 12-30 10:00: the notice waits for the first morning
       // scan inside the window, 12-24 09:00 (6 days 1 hour ahead).
       [2, '2026-12-24T09:00:00+08:00', '2026-12-30T10:00:00+08:00', 'disconnect-due'],

@@ -114,4 +114,16 @@ describe('ranking HTML report', () => {
     expect(en).toContain('notices already planned or sent are neither withdrawn nor changed');
     expect(en).toContain('<html lang="en">');
   });
+
+  it('draws the Pareto curve with the 80 % line and the accounts per segment as inline SVG, nothing fetched', () => {
+    const charts = html.slice(html.indexOf('data-field="charts"'));
+    expect(charts).toContain('帕累托曲线');
+    expect(charts).toContain('目标 80.0%');
+    expect(charts).toContain(`大客户 ${result.key.count}`);
+    expect(charts).toContain('各分群大客户数');
+    // From the origin (no accounts, no revenue) to the top right (every account, all the revenue).
+    expect(charts).toMatch(/<polyline points="44,240 [^"]* 460,30"/);
+    expect(html.match(/<svg /g)).toHaveLength(2);
+    expect(html).not.toMatch(/(href|src)=|url\(|@import|<script/i);
+  });
 });

@@ -13,7 +13,7 @@ describe('after a disconnection notice: operator commands', () => {
         {
           command: 'defer',
           accountId: ACCOUNT_ID,
-          newDate: '2027-01-01',
+          newDate: '2026-12-26',
           by: 'op',
           reason: 'x',
           at: '2026-12-22T10:00:00+08:00',

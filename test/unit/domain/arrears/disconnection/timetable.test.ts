@@ -2,45 +2,63 @@ import { describe, expect, it } from 'vitest';
 import {
   disconnectionTimesOn,
   instantMs,
+  isCalendarGap,
   isInsideWorkingHours,
   planDisconnectionTimes,
 } from '#domain/arrears/index.ts';
 import { policy } from '../fixtures.ts';
 
-const plan = (noticeAt: string, p = policy()) => planDisconnectionTimes(instantMs(noticeAt), p);
+const plan = (noticeAt: string, p = policy()) => {
+  const times = planDisconnectionTimes(instantMs(noticeAt), p);
+  if (isCalendarGap(times)) throw new Error(`calendar gap at ${times.date}`);
+  return times;
+};
 
 describe('disconnection times (billing-rules §8, Art. 67)', () => {
   it.each([
     // notice                       disconnection                reason
     [
       '2026-12-21T09:00:00+08:00',
-      '2026-12-24T10:00:00+08:00',
-      'Monday notice: Thursday, 3 days 1 hour later',
+      '2026-12-24T11:15:00+08:00',
+      'Monday notice: Thursday, 3 days and the 2-hour margin later',
     ],
     [
       '2026-12-23T09:00:00+08:00',
       '2026-12-28T10:00:00+08:00',
       'Wednesday notice: Saturday is no working day',
     ],
-    ['2026-12-22T11:00:00+08:00', '2026-12-28T10:00:00+08:00', 'Friday 10:00 would be under 3 days'],
-    ['2026-12-29T09:00:00+08:00', '2027-01-04T10:00:00+08:00', 'New Year holiday in the policy'],
+    [
+      '2026-12-22T11:00:00+08:00',
+      '2026-12-25T13:15:00+08:00',
+      'Tuesday 11:00: Friday 13:00, inside the hours',
+    ],
+    ['2026-12-18T15:00:00+08:00', '2026-12-22T10:00:00+08:00', 'Monday 17:00 is after hours: Tuesday'],
   ])('notice at %s → disconnection at %s (%s)', (noticeAt, disconnectAt) => {
-    expect(plan(noticeAt)).toEqual({
-      noticeAt,
-      disconnectAt,
-      reminderAt: disconnectAt.replace('10:00:00', '09:30:00'),
+    const reminderAt = new Date(instantMs(disconnectAt) - 30 * 60_000).toISOString();
+    const times = plan(noticeAt);
+    expect(times.noticeAt).toBe(noticeAt);
+    expect(times.disconnectAt).toBe(disconnectAt);
+    expect(instantMs(times.reminderAt)).toBe(instantMs(reminderAt));
+  });
+
+  it('never plans a day the official calendar does not cover: the plan waits for an operator', () => {
+    expect(planDisconnectionTimes(instantMs('2026-12-29T09:00:00+08:00'), policy())).toEqual({
+      problem: 'beyond-calendar',
+      date: '2027-01-01',
     });
   });
 
+  it('skips the official public holidays and uses the adjusted working days (调休)', () => {
+    // Mid-Autumn 25–27 Sep 2026 (Fri–Sun) are holidays; Sunday 20 Sep is a make-up working day.
+    expect(plan('2026-09-16T09:00:00+08:00').disconnectAt).toBe('2026-09-20T10:00:00+08:00');
+    expect(plan('2026-09-22T09:00:00+08:00').disconnectAt).toBe('2026-09-28T10:00:00+08:00');
+    // The issue's example: a bill due 2026-08-31 is no longer cut on 5 October (National Day).
+    expect(plan('2026-10-01T09:00:00+08:00').disconnectAt).toBe('2026-10-08T10:00:00+08:00');
+  });
+
   it('holds the notice back when a long holiday pushes the disconnection past the 7-day window', () => {
-    // National Day week: 1–7 October are holidays, 10 October (a Saturday) is a make-up working day.
-    const golden = policy({
-      disconnection: {
-        nonWorkingDates: ['2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07'],
-        extraWorkingDates: ['2026-10-10'],
-      },
-    });
-    const times = plan('2026-09-29T09:00:00+08:00', golden);
+    // National Day week in the official calendar: 1–7 October are holidays.
+    const times = plan('2026-09-29T09:00:00+08:00');
     expect(times.disconnectAt).toBe('2026-10-08T10:00:00+08:00');
     // 9 days away: the notice waits for the first morning scan inside the window.
     expect(times.noticeAt).toBe('2026-10-02T09:00:00+08:00');

@@ -1,0 +1,227 @@
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+
+/*
+ * How a function's handler becomes the `index.mjs` Lambda runs: one esbuild build per function, the same
+ * for `cdk synth`, the bundle tests and `npm run bench -- lambda`. It runs the esbuild API (not the CLI
+ * NodejsFunction drives) for one reason: a plugin, `leanDependencies`, that keeps out of every bundle code
+ * its dependencies load eagerly but this product never runs. The metafile of each build is written next to
+ * the bundle (`index.meta.json`), so what a bundle holds can be read package by package.
+ *
+ * Plain erasable TypeScript: CDK's bundling is synchronous, so the build runs in a child Node process that
+ * executes this file directly (Node 24 strips the types).
+ */
+
+/** The file names Lambda loads and the metafile beside them. */
+export const BUNDLE_FILE = 'index.mjs';
+export const METAFILE = 'index.meta.json';
+
+/**
+ * ESM bundles cannot `require`, but some CommonJS dependencies (the X-Ray SDK under the Powertools tracer)
+ * still call it; esbuild's shim falls back to a global `require`, which this banner provides.
+ */
+const ESM_REQUIRE_BANNER =
+  "import{createRequire as __keybillCreateRequire}from'node:module';const require=__keybillCreateRequire(import.meta.url);";
+
+/** The product's own shared code: pure modules, nothing in it runs for its side effects when imported. */
+const SHARED_DIR = fileURLToPath(new URL('../../shared/', import.meta.url));
+
+/**
+ * The product's modules under `shared/` declared free of side effects, so a barrel (`#ingest/index.ts`)
+ * brings into a bundle only what the handler reaches through it. Without this, a module's top-level
+ * constant or its import of a CommonJS package keeps it, and all it imports, in every bundle that
+ * imports the barrel (bill-chunk carried the GB18030 decoder of ingest-drop).
+ */
+const sharedWithoutSideEffects: esbuild.Plugin = {
+  name: 'keybill-shared-without-side-effects',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === 'resolving' || args.kind === 'entry-point') return undefined;
+      const resolved = await build.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'resolving',
+      });
+      if (resolved.errors.length > 0 || !resolved.path.startsWith(SHARED_DIR)) return undefined;
+      return { ...resolved, sideEffects: false };
+    });
+  },
+};
+
+/** Encodings whose iconv-lite tables the product decodes with (drops are UTF-8 or GB18030). */
+const ICONV_TABLES_USED = ['./tables/cp936.json', './tables/gbk-added.json', './tables/gb18030-ranges.json'];
+
+/** The credential providers of the SDK's default chain that a Lambda function never reaches. */
+const CREDENTIAL_PROVIDERS_NOT_BUNDLED = /^@aws-sdk\/credential-provider-(sso|ini|process|web-identity)$/;
+
+const inPackage = (name: string, dir: string): boolean => dir.split(/[\\/]/).includes(name);
+
+/** A stand-in module: its source, how esbuild reads it and where its own imports resolve from. */
+type StandIn = { contents: string; loader: esbuild.Loader; resolveDir?: string };
+
+/**
+ * Dependencies' code that is loaded eagerly, or bundled for a branch that never runs in Lambda, each
+ * replaced by a stand-in at bundling. A stand-in fails loudly if it is ever reached, except where the
+ * dependency is itself written to do without the module (handlebars' source maps).
+ */
+export const LEAN: ReadonlyArray<{
+  why: string;
+  /** The import as written, and the folder of the file that writes it. */
+  matches: (path: string, importerDir: string) => boolean;
+  standIn: (path: string, importerDir: string) => StandIn;
+}> = [
+  {
+    why:
+      "zod's ~50 message locales (260 KB): its `z` namespace keeps every export alive under esbuild, and the " +
+      "product's messages are zod's default English, which stays",
+    matches: (path, dir) => path === '../locales/index.js' && inPackage('zod', dir),
+    standIn: (_path, dir) => ({
+      contents: "export { default as en } from '../locales/en.js';",
+      loader: 'js',
+      resolveDir: dir,
+    }),
+  },
+  {
+    why:
+      "zod's ahead-of-time compiler `z.compile` and its JSON Schema importer `z.fromJSONSchema` (42 KB), " +
+      'which the product never calls (its schemas run on the parser)',
+    matches: (path, dir) =>
+      (path === './compile.js' || path === './from-json-schema.js') && inPackage('zod', dir),
+    standIn: (path) => ({
+      contents: path.includes('compile')
+        ? [
+            "const notBundled = () => { throw new Error('z.compile is not bundled'); };",
+            "export const INVALID = Symbol.for('zod.compile.invalid');",
+            'export class ZodCompileAsyncError extends Error {}',
+            'export class ZodCompileUnsupportedError extends Error {}',
+            'export const compile = notBundled, withParser = notBundled, compileFn = notBundled;',
+          ].join('\n')
+        : "export const fromJSONSchema = () => { throw new Error('z.fromJSONSchema is not bundled'); };",
+      loader: 'js',
+    }),
+  },
+  {
+    why:
+      "iconv-lite's Japanese, Korean and Big5 tables and its generated single-byte codepages (200 KB): a " +
+      'drop is UTF-8 or GB18030 (shared/ingest/decode.ts); another encoding fails with "not bundled"',
+    matches: (path, dir) =>
+      inPackage('iconv-lite', dir) &&
+      /^\.\/(tables\/[\w-]+\.json|sbcs-data-generated)$/.test(path) &&
+      !ICONV_TABLES_USED.includes(path),
+    standIn: (path) => ({
+      contents: path.endsWith('sbcs-data-generated')
+        ? 'module.exports = {};'
+        : `throw new Error(${JSON.stringify(`iconv-lite ${path} is not bundled: keybill decodes UTF-8 and GB18030 only`)});`,
+      loader: 'js',
+    }),
+  },
+  {
+    why:
+      'the SSO, profile, process and web-identity credential providers and the STS and SSO clients they ' +
+      'carry (90 KB): Lambda puts the role credentials in the environment, which the chain reads first',
+    matches: (path) => CREDENTIAL_PROVIDERS_NOT_BUNDLED.test(path),
+    standIn: (path) => ({
+      contents: [
+        "import { CredentialsProviderError } from '@smithy/core/config';",
+        `const message = ${JSON.stringify(`${path} is not bundled: Lambda gives credentials in the environment`)};`,
+        'const notBundled = () => () => async () => {',
+        '  throw new CredentialsProviderError(message, { tryNextLink: true });',
+        '};',
+        'export const fromSSO = notBundled(), fromIni = notBundled(), fromProcess = notBundled();',
+        'export const fromTokenFile = notBundled(), fromWebToken = notBundled();',
+      ].join('\n'),
+      loader: 'js',
+      resolveDir: SHARED_DIR,
+    }),
+  },
+  {
+    why:
+      'semver under the X-Ray SDK (29 KB): only its patcher of the v2 AWS SDK compares versions; the clients ' +
+      'here are v3, traced by captureAWSv3Client',
+    matches: (path, dir) => path === 'semver' && inPackage('aws-xray-sdk-core', dir),
+    standIn: () => ({
+      contents:
+        "module.exports = { gte() { throw new Error('semver is not bundled: the v2 SDK is not used'); } };",
+      loader: 'js',
+    }),
+  },
+  {
+    why:
+      "the source-map library under handlebars' compiler (27 KB): handlebars makes no source map unless " +
+      'asked and has its own fallback when the library is absent',
+    matches: (path, dir) => path === 'source-map' && inPackage('handlebars', dir),
+    standIn: () => ({ contents: 'module.exports = {};', loader: 'js' }),
+  },
+];
+
+const leanDependencies: esbuild.Plugin = {
+  name: 'keybill-lean-dependencies',
+  setup(build) {
+    build.onResolve({ filter: /.*/ }, (args) => {
+      const index = LEAN.findIndex((lean) => lean.matches(args.path, args.resolveDir));
+      if (index < 0) return undefined;
+      return { path: args.path, namespace: 'keybill-lean', pluginData: { index, dir: args.resolveDir } };
+    });
+    build.onLoad({ filter: /.*/, namespace: 'keybill-lean' }, (args) => {
+      const { index, dir } = args.pluginData as { index: number; dir: string };
+      return LEAN[index]!.standIn(args.path, dir);
+    });
+  },
+};
+
+/** The esbuild options of every function bundle. */
+export function bundleOptions(entry: string, outdir: string): esbuild.BuildOptions & { metafile: true } {
+  return {
+    entryPoints: { index: entry },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node24',
+    // Prefer the ESM builds of dependencies so esbuild can drop what the handler never imports.
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    minify: true,
+    // Text as UTF-8, not \uXXXX escapes: the Chinese wording and GB18030 tables take half the bytes.
+    charset: 'utf8',
+    // Licence comments go to index.mjs.LEGAL.txt beside the bundle instead of its end.
+    legalComments: 'external',
+    // Stack traces point into the TypeScript sources instead of the minified bundle.
+    sourcemap: true,
+    sourcesContent: false,
+    // The handlers are tested against the SDK version in package-lock.json, not the runtime's copy.
+    external: [],
+    metafile: true,
+    logLevel: 'error',
+    plugins: [leanDependencies, sharedWithoutSideEffects],
+  };
+}
+
+/** Bundles one handler into `outdir` (index.mjs, its source map and metafile); returns the metafile. */
+export async function buildBundle(entry: string, outdir: string): Promise<esbuild.Metafile> {
+  const result = await esbuild.build(bundleOptions(entry, outdir));
+  writeFileSync(join(outdir, METAFILE), JSON.stringify(result.metafile));
+  return result.metafile;
+}
+
+/** The same build, synchronously (CDK's local bundling): a child process runs this file. */
+export function buildBundleSync(entry: string, outdir: string): void {
+  const child = spawnSync(
+    process.execPath,
+    ['--disable-warning=ExperimentalWarning', fileURLToPath(import.meta.url), entry, outdir],
+    { stdio: 'inherit' },
+  );
+  if (child.status !== 0) throw new Error(`bundling ${entry} failed (exit ${child.status})`);
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const [entry, outdir] = process.argv.slice(2);
+  if (entry === undefined || outdir === undefined)
+    throw new Error('usage: function-bundle.ts <entry> <outdir>');
+  await buildBundle(entry, outdir);
+}

@@ -1,0 +1,108 @@
+/**
+ * Lambda figures from one run (no threshold anywhere), over the bundles `cdk synth` makes:
+ *   lambda.<handler>.bundleBytes    the function's index.mjs (minified ESM, source map and metafile beside)
+ *   lambda.<handler>.importRatio    its cold import time ÷ the minimal Powertools + SDK handler's
+ *                                   (scripts/bench/minimal-handler.ts, bundled the same way)
+ *   lambda.maxBundleBytes           the largest bundle
+ *   lambda.maxImportRatio           the slowest cold import ÷ the minimal handler's
+ *   lambda.minimalBundleBytes       the minimal handler's bundle, for scale
+ *
+ * A cold import is timed inside a fresh Node process (`await import(bundle)`, with the function's own
+ * environment from the template), every bundle once per round, rounds interleaved so that the machine's
+ * load falls on all alike; the median of the rounds is kept. What each bundle holds is in its metafile
+ * (`asset.<hash>/index.meta.json`, https://esbuild.github.io/analyze/ reads it).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { buildBundle } from '../../infra/constructs/function-bundle.ts';
+import { type DeployedFunction, synthesizeStack } from '../../local/runner/synthesized-stack.ts';
+
+const ROUNDS = Number(process.env.BENCH_LAMBDA_ROUNDS ?? 7);
+
+/** What a Lambda environment holds besides the function's variables; values a template resolves at deploy become placeholders. */
+function environmentFor(fn: Pick<DeployedFunction, 'environment'>): NodeJS.ProcessEnv {
+  const variables = Object.fromEntries(
+    Object.entries(fn.environment).map(([k, v]) => [
+      k,
+      typeof v === 'string' ? v : `arn:aws:placeholder:cn-north-1:000000000000:${k.toLowerCase()}`,
+    ]),
+  );
+  return {
+    PATH: process.env.PATH,
+    AWS_REGION: 'cn-north-1',
+    AWS_ACCESS_KEY_ID: 'bench',
+    AWS_SECRET_ACCESS_KEY: 'bench',
+    AWS_SESSION_TOKEN: 'bench',
+    ...variables,
+  };
+}
+
+const IMPORT_TIMER =
+  'const t = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t));';
+
+function coldImportMs(bundlePath: string, env: NodeJS.ProcessEnv): number {
+  const out = execFileSync(
+    process.execPath,
+    ['--input-type=module', '-e', IMPORT_TIMER, pathToFileURL(bundlePath).href],
+    { env, encoding: 'utf8' },
+  );
+  return Number(out);
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+};
+
+export async function benchLambda(): Promise<Record<string, number>> {
+  const dir = mkdtempSync(join(tmpdir(), 'keybill-bench-lambda-'));
+  try {
+    const stack = synthesizeStack(join(dir, 'cdk.out'));
+    const minimalDir = join(dir, 'minimal');
+    await buildBundle(fileURLToPath(new URL('./minimal-handler.ts', import.meta.url)), minimalDir);
+    const subjects = [
+      {
+        name: 'minimal',
+        bundlePath: join(minimalDir, 'index.mjs'),
+        env: environmentFor({ environment: {} }),
+      },
+      ...stack.functions.map((f) => ({
+        name: f.handlerName,
+        bundlePath: f.bundlePath,
+        env: environmentFor(f),
+      })),
+    ];
+    const samples = new Map(subjects.map((s) => [s.name, [] as number[]]));
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const subject of subjects)
+        samples.get(subject.name)!.push(coldImportMs(subject.bundlePath, subject.env));
+    }
+    const minimalMs = median(samples.get('minimal')!);
+    const figures: Record<string, number> = {};
+    for (const fn of stack.functions) {
+      figures[`lambda.${fn.handlerName}.bundleBytes`] = statSync(fn.bundlePath).size;
+      figures[`lambda.${fn.handlerName}.importRatio`] = round2(
+        median(samples.get(fn.handlerName)!) / minimalMs,
+      );
+    }
+    const of = (suffix: string) =>
+      Object.entries(figures)
+        .filter(([k]) => k.endsWith(suffix))
+        .map(([, v]) => v);
+    return {
+      ...figures,
+      'lambda.maxBundleBytes': Math.max(...of('.bundleBytes')),
+      'lambda.maxImportRatio': Math.max(...of('.importRatio')),
+      'lambda.minimalBundleBytes': statSync(join(minimalDir, 'index.mjs')).size,
+      'lambda.minimalImportMs': round2(minimalMs),
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const round2 = (n: number): number => Math.round(n * 100) / 100;

@@ -1,0 +1,221 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OperatorResponse } from '#services/operator-commands.ts';
+import { awsCallsOf } from '../../local/runner/aws-call-parser.ts';
+import { type AwsCall, invocationsSoFar, recordAwsCalls } from '../../local/runner/aws-call-recorder.ts';
+import { type BillingCycleSummary, LOCAL_NAMES, runBillingCycle } from '../../local/runner/billing-cycle.ts';
+import { matchesPattern } from '../../local/runner/event-pattern.ts';
+import { invoke } from '../../local/runner/local-pipeline.ts';
+import {
+  handlersFromBundles,
+  readSynthesizedStack,
+  type SynthesizedStack,
+} from '../../local/runner/synthesized-stack.ts';
+import { TemplateValues } from '../../local/runner/template-values.ts';
+import { type FunctionWiring, functionWiring } from '../../local/runner/template-wiring.ts';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { DEPLOYED_RUN_FILE, type DeployedRun } from '../../scripts/cost/deployed-run.ts';
+import { deployedArns, inDeployedNames, localNames } from './deployed-names.ts';
+import { impliedKmsCalls } from './implied-kms.ts';
+import { denials, statementsOfRole, unusedGrants } from './role-policies.ts';
+
+/*
+ * What AWS will run, run: the bundles `cdk synth` left in cdk.out (synthesized once for this run by
+ * synthesize-once.ts), each found through the template by its handler name and loaded by Node itself,
+ * drive the whole path on the local stack — a meter-read drop, its bills, their notices, SES delivery
+ * events, a step of the arrears ladder and operator commands. Every AWS call each function makes on the
+ * way (and the calls its event source makes under its role) is recorded and checked against that
+ * function's role policies in the template.
+ */
+
+const PERIOD = '2026-10';
+const ACCOUNTS = 4;
+
+describe('the synthesized bundles on the local stack', () => {
+  let stack: LocalStack;
+  let synthesized: SynthesizedStack;
+  let summary: BillingCycleSummary;
+  let calls: AwsCall[];
+  let deliveryOutcomes: unknown[];
+  let arrearsOutcome: unknown;
+  let operatorResponses: OperatorResponse[];
+
+  beforeAll(async () => {
+    synthesized = readSynthesizedStack();
+    stack = await startLocalStack();
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    const handlers = handlersFromBundles(synthesized);
+    const values = new TemplateValues(synthesized.template, {
+      region: process.env.AWS_REGION ?? 'cn-north-1',
+      account: '000000000000',
+    });
+    // The template's wiring, its names those of the local stack (read once the pipeline set its environment).
+    const byFunction = (functionName: string): FunctionWiring => {
+      const local = localNames(synthesized, values, process.env as Record<string, string>);
+      const own = functionWiring(synthesized.template, functionName);
+      return { ...own, rulePatterns: own.rulePatterns.map((p) => local(values.resolve(p)) as typeof p) };
+    };
+    const wiring = { byFunction, environment: templateEnvironment(synthesized, values) };
+    const invocationsBefore = invocationsSoFar().length;
+    const recording = recordAwsCalls(awsCallsOf, {
+      region: process.env.AWS_REGION ?? 'cn-north-1',
+      account: '000000000000',
+    });
+    try {
+      summary = await runBillingCycle({
+        stack,
+        accounts: ACCOUNTS,
+        period: PERIOD,
+        handlers,
+        wiring,
+        keepPipeline: true,
+      });
+      const pipeline = summary.kept!.pipeline;
+      const recordDelivery = (await handlers('record-delivery')).handler;
+      deliveryOutcomes = [];
+      const deliveryRules = byFunction('keybill-record-delivery').rulePatterns;
+      for (const email of (await stack.ses!.listEmails()).slice(0, 3)) {
+        const event = sesDeliveryEvent(email.messageId);
+        // Delivered as EventBridge would: only when a rule of the template routes it to the function.
+        if (!deliveryRules.some((pattern) => matchesPattern(pattern, event))) continue;
+        deliveryOutcomes.push(await invoke(recordDelivery, event, 'keybill-record-delivery'));
+      }
+      arrearsOutcome = await pipeline.arrearsScan({ task: 'daily-arrears-scan', today: '2026-11-21' });
+      await pipeline.sendNotices();
+      const operator = (await handlers('operator')).handler;
+      const accountId = summary.kept!.accounts[0]!.account.accountId;
+      operatorResponses = [];
+      for (const command of [
+        { command: 'list-runs', period: PERIOD },
+        { command: 'show-bill', accountId, period: PERIOD },
+        { command: 'list-notices', accountId },
+        { command: 'release-deferred' },
+        { command: 'run-drop', bucket: LOCAL_NAMES.bucket, key: summary.counts.dropKey },
+      ]) {
+        operatorResponses.push((await invoke(operator, command, 'keybill-operator')) as OperatorResponse);
+      }
+      pipeline.close();
+    } finally {
+      recording.stop();
+    }
+    const made = inDeployedNames(recording.calls, deployedArns(synthesized, values, summary.env));
+    calls = [...made, ...impliedKmsCalls(made, synthesized.template, values)];
+    permissionReport = synthesized.functions.map((fn) => {
+      const own = calls.filter((c) => c.functionName === fn.functionName);
+      const statements = statementsOfRole(synthesized.template, values, fn.roleLogicalId);
+      return {
+        functionName: fn.functionName,
+        calls: own.length,
+        denied: denials(own, statements),
+        unusedGrants: unusedGrants(own, statements),
+      };
+    });
+    mkdirSync('out', { recursive: true });
+    writeFileSync('out/permissions-report.json', `${JSON.stringify(permissionReport, null, 2)}\n`);
+    // The run's figures for `npm run cost`: what a cycle of ACCOUNTS accounts made each function do.
+    const run: DeployedRun = {
+      accounts: ACCOUNTS,
+      recordedAt: new Date().toISOString(),
+      invocations: invocationsSoFar().slice(invocationsBefore),
+      calls,
+    };
+    writeFileSync(DEPLOYED_RUN_FILE, `${JSON.stringify(run)}\n`);
+  });
+
+  let permissionReport: {
+    functionName: string;
+    calls: number;
+    denied: ReturnType<typeof denials>;
+    unusedGrants: string[];
+  }[];
+
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('bills every account of the drop and sends its previews through the bundles', () => {
+    expect(summary.counts.accountsBilled).toBe(ACCOUNTS);
+    expect(summary.counts.emailsSent).toBeGreaterThan(0);
+    expect(summary.counts.smsSent).toBeGreaterThan(0);
+    expect(summary.counts.noticesFailed).toBe(0);
+    expect(summary.counts.redeliveredDropOutcome).toBe('duplicate');
+  });
+
+  it('records SES delivery events on the notices they are about', () => {
+    expect(deliveryOutcomes.length).toBeGreaterThan(0);
+    for (const outcome of deliveryOutcomes) expect(JSON.stringify(outcome)).not.toContain('unknown');
+  });
+
+  it('takes a step of the arrears ladder and answers every operator command', () => {
+    expect(arrearsOutcome).toBeDefined();
+    expect(operatorResponses.map((r) => r.ok)).toEqual([true, true, true, true, true]);
+  });
+
+  it('gives every function each variable of its environment in the template', () => {
+    const missing = synthesized.functions.flatMap((fn) =>
+      Object.keys(fn.environment)
+        .filter((variable) => summary.env[variable] === undefined && process.env[variable] === undefined)
+        .map((variable) => `${fn.functionName} ${variable}`),
+    );
+    expect(missing).toEqual([]);
+  });
+
+  it('ran every function of the template, each making AWS calls', () => {
+    const silent = synthesized.functions
+      .map((f) => f.functionName)
+      .filter((name) => !calls.some((c) => c.functionName === name));
+    expect(silent).toEqual([]);
+  });
+
+  it('makes no AWS call its role does not allow (function, action and resource named)', () => {
+    const refused = permissionReport.flatMap((r) =>
+      r.denied.map((d) => `${d.functionName}: ${d.action} on ${d.resource} is ${d.decision} by its role`),
+    );
+    expect(refused).toEqual([]);
+  });
+
+  it('reports the grants no call used (least privilege; out/permissions-report.json)', () => {
+    const unused = permissionReport.map((r) => `${r.functionName} ${r.unusedGrants.length}`).join(', ');
+    console.log(`grants no call used (listed in out/permissions-report.json): ${unused}`);
+    expect(permissionReport.every((r) => r.calls > 0)).toBe(true);
+  });
+});
+
+/**
+ * Every function's environment from the template, resolved, as one process environment (the bundles
+ * share this process). Two values are the local run's own: each function's Powertools service name is
+ * set per invocation by its handler's construct and cannot be one per process, and quiet hours are
+ * emptied so the test does not depend on the time of day (quiet hours have tests of their own).
+ */
+function templateEnvironment(stack: SynthesizedStack, values: TemplateValues): Record<string, string> {
+  const environment: Record<string, string> = {};
+  for (const fn of stack.functions) {
+    for (const [variable, value] of Object.entries(fn.environment)) {
+      if (variable !== 'POWERTOOLS_SERVICE_NAME') environment[variable] = String(values.resolve(value));
+    }
+  }
+  return { ...environment, QUIET_HOURS: '' };
+}
+
+/** An SES "Email Delivered" configuration-set event as EventBridge delivers it. */
+function sesDeliveryEvent(messageId: string) {
+  return {
+    version: '0',
+    id: crypto.randomUUID(),
+    'detail-type': 'Email Delivered',
+    source: 'aws.ses',
+    account: '000000000000',
+    time: new Date().toISOString(),
+    region: process.env.AWS_REGION ?? 'cn-north-1',
+    resources: [],
+    detail: {
+      eventType: 'Delivery',
+      mail: {
+        timestamp: new Date().toISOString(),
+        messageId,
+        tags: { 'ses:configuration-set': ['keybill-previews'] },
+      },
+      delivery: { timestamp: new Date().toISOString(), recipients: [], smtpResponse: '250 ok' },
+    },
+  };
+}

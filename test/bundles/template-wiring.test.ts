@@ -1,0 +1,83 @@
+import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
+import { describe, expect, it } from 'vitest';
+import { dynamoDbStreamEvent, s3ObjectCreatedEvent } from '../../local/runner/aws-events.ts';
+import { matchesPattern } from '../../local/runner/event-pattern.ts';
+import { isNewBill, LOCAL_BATCH_SIZES } from '../../local/runner/local-pipeline.ts';
+import { readSynthesizedStack } from '../../local/runner/synthesized-stack.ts';
+import { TemplateValues } from '../../local/runner/template-values.ts';
+import { functionWiring } from '../../local/runner/template-wiring.ts';
+
+/*
+ * The runner plays what the template wires (deployed-path.test.ts runs it with the template's wiring);
+ * these read that wiring from cdk.out directly: the patterns and filters admit what they must and refuse
+ * what they must, and the runner's defaults without a template agree with it.
+ */
+
+const { template, functions } = readSynthesizedStack();
+const values = new TemplateValues(template, { region: 'cn-north-1', account: '000000000000' });
+const wiringOf = (handlerName: string) =>
+  functionWiring(template, functions.find((f) => f.handlerName === handlerName)!.functionName);
+
+const streamRecord = (eventName: string, entity: string): StreamRecord => ({
+  eventID: '1',
+  eventName: eventName as StreamRecord['eventName'],
+  dynamodb: { NewImage: { entity: { S: entity }, pk: { S: 'ACCOUNT#1' } }, SequenceNumber: '1' },
+});
+
+describe('wiring read from the synthesized template', () => {
+  it('delivers new bill versions, and nothing else, from the table stream to plan-notices', () => {
+    const [stream] = wiringOf('plan-notices').eventSources;
+    const delivered = (r: StreamRecord) =>
+      stream!.filters.some((f) => matchesPattern(f, dynamoDbStreamEvent([r], 'arn').Records[0]));
+    expect(delivered(streamRecord('INSERT', 'BILL'))).toBe(true);
+    expect(delivered(streamRecord('MODIFY', 'BILL'))).toBe(false);
+    expect(delivered(streamRecord('INSERT', 'NOTICE'))).toBe(false);
+    for (const r of [
+      streamRecord('INSERT', 'BILL'),
+      streamRecord('MODIFY', 'BILL'),
+      streamRecord('INSERT', 'READ'),
+    ]) {
+      expect(isNewBill(r)).toBe(delivered(r));
+    }
+  });
+
+  it('routes an Object Created under drops/ of the drop bucket to ingest-drop, and no other object', () => {
+    const patterns = wiringOf('ingest-drop').rulePatterns.map(
+      (p) => values.resolve(p) as Record<string, unknown>,
+    );
+    const bucket = JSON.stringify(patterns).match(/"name":\["([^"]+)"\]/)?.[1] ?? '';
+    const event = (b: string, key: string) => s3ObjectCreatedEvent({ bucket: b, key, size: 1, etag: 'e' });
+    const routed = (e: unknown) => patterns.some((p) => matchesPattern(p, e));
+    expect(routed(event(bucket, 'drops/reads/2026-10/a.csv'))).toBe(true);
+    expect(routed(event(bucket, 'drops/payments/2026-10/a.csv'))).toBe(true);
+    expect(routed(event(bucket, 'rejects/2026-10/a.csv'))).toBe(false);
+    expect(routed(event('another-bucket', 'drops/reads/2026-10/a.csv'))).toBe(false);
+  });
+
+  it('uses the template batch sizes and partial batch responses where the runner has its own defaults', () => {
+    for (const [functionName, size] of Object.entries(LOCAL_BATCH_SIZES)) {
+      const [source] = functionWiring(template, functionName).eventSources;
+      expect({ functionName, size: source?.batchSize, partial: source?.reportBatchItemFailures }).toEqual({
+        functionName,
+        size,
+        partial: true,
+      });
+    }
+  });
+
+  it('states every queue mapping with a visibility timeout longer than the function timeout and a redrive count', () => {
+    for (const fn of functions) {
+      const wiring = functionWiring(template, fn.functionName);
+      for (const source of wiring.eventSources.filter((s) => s.visibilityTimeoutSeconds !== undefined)) {
+        expect(source.visibilityTimeoutSeconds).toBeGreaterThan(wiring.timeoutSeconds);
+        expect(source.maxReceiveCount).toBeGreaterThan(0);
+      }
+    }
+  });
+
+  it('finds the schedules of the template with their time zones', () => {
+    const schedules = functions.flatMap((f) => functionWiring(template, f.functionName).schedules);
+    expect(schedules.length).toBeGreaterThan(0);
+    for (const s of schedules) expect(Intl.supportedValuesOf('timeZone').concat('UTC')).toContain(s.timeZone);
+  });
+});

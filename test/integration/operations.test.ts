@@ -1,0 +1,147 @@
+import { text } from 'node:stream/consumers';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { s3DropObjectStore } from '#adapters/drop-objects.ts';
+import { metrics } from '#adapters/observability.ts';
+import { shanghaiDate, shanghaiInstant } from '#domain/calendar/index.ts';
+import { DEFAULT_FEED_CALENDAR, dropsDueBy } from '#domain/feed-calendar.ts';
+import type { OperatorResponse } from '#services/operator-commands.ts';
+import { lambdaContext } from '../../local/runner/aws-events.ts';
+import { generateAccounts, generateMeterReadRows, toCsv } from '../../local/runner/fixtures.ts';
+import { LOCAL_NAMES, type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
+import { type LocalStack, startLocalStack } from '../../local/stack.ts';
+import { loadAccounts, noticesOf, SAMPLE_TARIFF_IDS } from './helpers.ts';
+
+/*
+ * The operator's billing day on the local stack: the hourly check-drops on a missing and on a partial
+ * drop, the run report get-run links, the dead-letter commands, and a dry run that stores and sends nothing.
+ */
+
+const generated = generateAccounts(4, { tariffIds: SAMPLE_TARIFF_IDS, seed: 23 });
+const now = new Date();
+/** The meter-read period the feed calendar expects by now, whatever day the test runs. */
+const due = dropsDueBy(
+  DEFAULT_FEED_CALENDAR,
+  shanghaiDate(now),
+  shanghaiInstant(now.getTime()).slice(11, 16),
+)[0]!;
+const period = due.covers;
+const key = `drops/reads/${period}/meter-reads-${period}.csv`;
+
+describe('operations on the local stack', () => {
+  let stack: LocalStack;
+  let pipeline: LocalPipeline;
+  let operator: (event: unknown) => Promise<OperatorResponse>;
+  const published = (name: string) =>
+    addMetric.mock.calls.filter(([metric]) => metric === name).map(([, , value]) => value);
+  const addMetric = vi.spyOn(metrics, 'addMetric');
+
+  beforeAll(async () => {
+    stack = await startLocalStack({ services: ['dynamodb', 's3', 'sqs', 'ses'] });
+    process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
+    pipeline = await prepareLocalPipeline(stack);
+    await loadAccounts(
+      pipeline,
+      generated.map((g) => g.account),
+    );
+    const { handler } = await import('../../functions/operator/handler.ts');
+    operator = async (event) => (await handler(event, lambdaContext('keybill-operator'))) as OperatorResponse;
+  });
+
+  afterAll(async () => {
+    pipeline?.close();
+    await stack?.stop();
+  });
+
+  it('a missing drop raises the alarm metric (DropsLate) and mails the operations address once', async () => {
+    addMetric.mockClear();
+    const response = await operator({ command: 'check-drops' });
+    expect(response.ok).toBe(true);
+    const result = (response as { result: { late: { feed: string; covers: string }[] } }).result;
+    expect(result.late).toContainEqual(expect.objectContaining({ feed: 'meter-reads', covers: period }));
+    expect(published('DropsLate')).toEqual([result.late.length]);
+    expect(published('DropsPartial')).toEqual([0]);
+    const notices = await pipeline.stores.notices.listNotices('OPERATIONS');
+    expect(notices.filter((n) => n.noticeId.includes(`late#meter-reads#${period}`))).toHaveLength(1);
+    await operator({ command: 'check-drops' });
+    expect((await pipeline.stores.notices.listNotices('OPERATIONS')).length).toBe(notices.length);
+  });
+
+  it('run-drop --dry-run answers the run report and stores and sends nothing', async () => {
+    await pipeline.putDrop(key, toCsv(generateMeterReadRows(generated, period)));
+    const response = await operator({ command: 'run-drop', bucket: LOCAL_NAMES.bucket, key, dryRun: true });
+    expect(response).toMatchObject({
+      ok: true,
+      result: {
+        dryRun: true,
+        rows: { rejected: 0 },
+        versions: { created: generated.length },
+        accounts: { missing: [] },
+      },
+    });
+    for (const status of ['RUNNING', 'BILLING', 'SUCCEEDED', 'FAILED', 'REJECTED'] as const) {
+      expect(await pipeline.stores.runs.listRunsByStatus(status)).toEqual([]);
+    }
+    expect(await pipeline.stores.bills.listBillsForPeriod(period)).toEqual([]);
+    for (const g of generated)
+      expect(await pipeline.stores.meterReads.getMeterReads(g.account.accountId, period)).toEqual([]);
+    expect(await pipeline.planNotices()).toBe(0);
+    expect(await noticesOf(pipeline, generated)).toEqual([]);
+    expect(await pipeline.billChunks()).toBe(0);
+    expect(await stack.ses!.listEmails()).toEqual([]);
+  });
+
+  it('a partial drop lists the missing key accounts, in check-drops and in the run report get-run links', async () => {
+    const partialKey = `drops/reads/${period}/meter-reads-${period}-partial.csv`;
+    const present = generated.slice(0, 2);
+    await pipeline.putDrop(partialKey, toCsv(generateMeterReadRows(present, period)));
+    const run = (await pipeline.deliverDrop(partialKey)) as { runId: string };
+    addMetric.mockClear();
+    const check = await operator({ command: 'check-drops' });
+    const missing = generated
+      .slice(2)
+      .map((g) => g.account.accountId)
+      .sort();
+    expect(check).toMatchObject({ ok: true, result: { partial: [{ period, runId: run.runId, missing }] } });
+    expect(published('DropsPartial')).toEqual([1]);
+
+    const got = await operator({ command: 'get-run', runId: run.runId });
+    const report = (got as { result: { report: { html: string; csv: string } } }).result.report;
+    expect(report.html).toBe(
+      `s3://${LOCAL_NAMES.bucket}/reports/runs/reads/${period}/meter-reads-${period}-partial.csv.html`,
+    );
+    const html = await text(
+      (
+        await s3DropObjectStore.open({
+          bucket: LOCAL_NAMES.bucket,
+          key: report.html.split(`${LOCAL_NAMES.bucket}/`)[1]!,
+        })
+      ).body,
+    );
+    for (const id of missing) expect(html).toContain(`<code>${id}</code>`);
+    expect(html).toContain('<svg ');
+  });
+
+  it('a dead-lettered message is listed, then redriven back to its queue', async () => {
+    const sqs = new SQSClient({});
+    const body = JSON.stringify({ accountId: generated[0]!.account.accountId, noticeId: 'dead-lettered#1' });
+    await sqs.send(new SendMessageCommand({ QueueUrl: pipeline.queues.dlqUrl, MessageBody: body }));
+    sqs.destroy();
+    const listed = await operator({ command: 'list-dead-letters', queue: 'Notifications/NoticeDeadLetters' });
+    expect(listed).toMatchObject({
+      ok: true,
+      result: [
+        { queue: 'Notifications/NoticeDeadLetters', redrivable: true, messages: 1, sample: [{ body }] },
+      ],
+    });
+    const redriven = await operator({ command: 'redrive', queue: 'Notifications/NoticeDeadLetters' });
+    expect(redriven).toMatchObject({ ok: true, result: { messages: 1, started: true } });
+    expect(
+      await operator({ command: 'list-dead-letters', queue: 'Notifications/NoticeDeadLetters' }),
+    ).toMatchObject({
+      result: [{ messages: 0 }],
+    });
+    // Back on the notices queue: send-notice takes it (the notice it names does not exist, so nothing is sent).
+    expect(await pipeline.sendNotices()).toBeGreaterThanOrEqual(1);
+  });
+});
