@@ -57,6 +57,7 @@ export type LocalService = 'dynamodb' | 's3' | 'sqs' | 'ses' | 'sms' | 'schedule
  */
 export const LOCAL_SECRETS: Readonly<Record<string, string>> = {
   LINK_SIGNING_SECRET_ID: 'keybill-link-signing-key',
+  RECIPIENT_KEY_SECRET_ID: 'keybill-recipient-key',
 };
 
 export const ALL_LOCAL_SERVICES: readonly LocalService[] = [

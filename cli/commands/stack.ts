@@ -60,6 +60,7 @@ const STACK_COMMAND_OPTIONS = {
   'list-follow-ups': ['manager-id'],
   'close-follow-up': ['account-id', 'follow-up-id', 'by', 'note'],
   'escalate-follow-ups': [],
+  'migrate-recipient-keys': [],
 } as const satisfies Record<string, readonly EventOption[]>;
 
 export type StackCommandName = keyof typeof STACK_COMMAND_OPTIONS;

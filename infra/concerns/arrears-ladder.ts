@@ -12,6 +12,7 @@ import { Construct } from 'constructs';
 import { acknowledge } from '../constructs/acknowledge.ts';
 import type { DataTable } from '../constructs/data-table.ts';
 import { KeybillFunction, METRICS_NAMESPACE } from '../constructs/keybill-function.ts';
+import type { NamedSecret } from '../constructs/named-secret.ts';
 import { ChunkQueue, type DeadLetterQueue } from '../constructs/queues.ts';
 import type { RecurringSchedules } from '../constructs/recurring-schedules.ts';
 
@@ -23,6 +24,8 @@ export interface ArrearsLadderProps {
   readonly noticeQueue: IQueue;
   /** The daily scan goes on this calendar, in its time zone. */
   readonly calendar: RecurringSchedules;
+  /** Warnings name their recipients by these keys. */
+  readonly recipientKey: NamedSecret;
 }
 
 /**
@@ -46,11 +49,13 @@ export class ArrearsLadder extends Construct {
   private readonly table: DataTable;
   private readonly noticeQueue: IQueue;
   private readonly timeZoneName: string;
+  private readonly recipientKey: NamedSecret;
 
   constructor(scope: Construct, id: string, props: ArrearsLadderProps) {
     super(scope, id);
     this.table = props.table;
     this.noticeQueue = props.noticeQueue;
+    this.recipientKey = props.recipientKey;
     this.timeZoneName = props.calendar.timeZone.timezoneName;
 
     this.reminderGroup = new ScheduleGroup(this, 'ReminderGroup', {
@@ -109,6 +114,7 @@ export class ArrearsLadder extends Construct {
     this.reminderRole.addToPolicy(
       new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [this.reminderFailures.queueArn] }),
     );
+    this.arrearsScan.requireDeadLetterQueue().grantKeyToSenders(this.reminderRole);
 
     this.dailyScan = props.calendar.add('DailyArrearsScan', {
       name: 'daily-arrears-scan',
@@ -171,6 +177,7 @@ export class ArrearsLadder extends Construct {
     fn.function.addEnvironment('TIME_ZONE', this.timeZoneName);
     this.table.grantReadWrite(fn.function);
     this.noticeQueue.grantSendMessages(fn.function);
+    this.recipientKey.grantRead(fn);
     const reminderSchedules = stack.formatArn({
       service: 'scheduler',
       resource: 'schedule',

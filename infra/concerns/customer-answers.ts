@@ -7,6 +7,7 @@ import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import { ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { acknowledge } from '../constructs/acknowledge.ts';
+import { ContactDataKey } from '../constructs/data-key.ts';
 import type { DataTable } from '../constructs/data-table.ts';
 import { KeybillFunction } from '../constructs/keybill-function.ts';
 import type { NamedSecret } from '../constructs/named-secret.ts';
@@ -85,6 +86,7 @@ export class CustomerAnswers extends Construct {
 
   private grantReadsAndAnswerWrites(table: DataTable): void {
     const fn = this.answers.function;
+    table.grantKeyUse(fn);
     fn.addToRolePolicy(
       new PolicyStatement({
         sid: 'ReadWhatAPageShows',
@@ -104,7 +106,11 @@ export class CustomerAnswers extends Construct {
 
   private throttleAndLog(): void {
     const stage = this.api.defaultStage?.node.defaultChild as CfnStage;
-    const accessLogs = new LogGroup(this, 'AccessLogs', { retention: RetentionDays.ONE_MONTH });
+    // The access log holds callers' addresses and paths: under the contact-data key like the functions' logs.
+    const accessLogs = new LogGroup(this, 'AccessLogs', {
+      retention: RetentionDays.ONE_MONTH,
+      encryptionKey: ContactDataKey.of(this).key,
+    });
     stage.defaultRouteSettings = {
       throttlingRateLimit: ANSWER_RATE_LIMIT.rateLimit,
       throttlingBurstLimit: ANSWER_RATE_LIMIT.burstLimit,

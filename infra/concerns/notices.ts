@@ -24,6 +24,7 @@ import { Construct } from 'constructs';
 import { acknowledge } from '../constructs/acknowledge.ts';
 import type { DataTable } from '../constructs/data-table.ts';
 import { KeybillFunction, METRICS_NAMESPACE } from '../constructs/keybill-function.ts';
+import type { NamedSecret } from '../constructs/named-secret.ts';
 import { DeadLetterQueue, secureQueue, watchBacklog } from '../constructs/queues.ts';
 
 export const CONFIGURATION_SET_NAME = 'keybill-previews';
@@ -62,6 +63,8 @@ const DELIVERY_EVENTS: ReadonlyArray<[EmailSendingEvent, string]> = [
 
 export interface NoticesProps {
   readonly table: DataTable;
+  /** Recipient keys: the planner names notices with them, the sender and recorder key suppressions. */
+  readonly recipientKey: NamedSecret;
   /** The From address of bill previews; its address and its domain are the identities it may send as. */
   readonly sesFromAddress: string;
   /** Create (and DKIM-verify through DNS) the SES domain identity of `sesFromAddress`. @default false */
@@ -161,6 +164,7 @@ export class Notices extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
     table.grantReadWrite(this.sender.function);
+    props.recipientKey.grantRead(this.sender);
     this.grantSendAsPreviewSender(props.sesFromAddress, fromDomain);
 
     // ---- Planner: table stream (new BILL items only) → plan-notices.
@@ -174,6 +178,7 @@ export class Notices extends Construct {
     });
     this.planner.function.addEventSource(newBillVersions(table, this.plannerFailures));
     table.grantReadWrite(this.planner.function);
+    props.recipientKey.grantRead(this.planner);
     this.noticeQueue.grantSendMessages(this.planner.function);
 
     // ---- Recorder: SES configuration-set events on the default bus → record-delivery.
@@ -184,6 +189,7 @@ export class Notices extends Construct {
       asyncInvoke: {},
     });
     table.grantReadWrite(this.recorder.function);
+    props.recipientKey.grantRead(this.recorder);
     new Rule(this, 'DeliveryEvents', {
       description: `SES events of the ${CONFIGURATION_SET_NAME} configuration set to record-delivery`,
       eventPattern: {

@@ -132,6 +132,7 @@ export function operatorTestEvents(dropBucket: string): readonly OperatorTestEve
         reason: 'Checked with metering: the new CT (multiplier 4000) was fitted on 10-12, reads are right',
       },
     },
+    { name: 'migrate-recipient-keys', event: { command: 'migrate-recipient-keys' } },
   ];
 }
 

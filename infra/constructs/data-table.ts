@@ -9,6 +9,7 @@ import {
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { ContactDataKey } from './data-key.ts';
 
 export const GSI1 = 'gsi1';
 export const GSI2 = 'gsi2';
@@ -25,6 +26,9 @@ const READ_WRITE_ACTIONS = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ];
+
+/** What DynamoDB does with the table's key for a caller reading and writing items. */
+const TABLE_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
 
 /**
  * The single table: system of record (accounts, tariffs, reads, bill versions, runs, payments) and the
@@ -43,11 +47,10 @@ export class DataTable extends Construct {
       stream: StreamViewType.NEW_AND_OLD_IMAGES,
       timeToLiveAttribute: TTL_ATTRIBUTE,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      // AWS-managed key (aws/dynamodb) rather than the AWS-owned default: the table holds customers'
-      // billing data and contact details, and with this key every use shows up in the account's
-      // CloudTrail. A customer-managed key would add a key policy to run and buys nothing here: the
-      // table is neither shared across accounts nor subject to a key-revocation requirement.
-      encryption: TableEncryption.AWS_MANAGED,
+      // The contact-data key: the table holds customers' billing data and contact details; its key
+      // policy, not the AWS-managed one, decides who may read them, and every use is in CloudTrail.
+      encryption: TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: ContactDataKey.of(this).key,
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -61,15 +64,24 @@ export class DataTable extends Construct {
     }
   }
 
+  /**
+   * The key actions DynamoDB takes on a caller's behalf for the table's items: for a grantee whose item
+   * actions are granted otherwise (narrower than grantReadWrite).
+   */
+  grantKeyUse(grantee: IGrantable): void {
+    this.table.encryptionKey?.grant(grantee, ...TABLE_KEY_ACTIONS);
+  }
+
   get tableName(): string {
     return this.table.tableName;
   }
 
   /**
    * Read and write items in the table and query both indexes, named one by one so the policy carries no
-   * `index/*` wildcard.
+   * `index/*` wildcard; with the key actions DynamoDB takes on the caller's behalf.
    */
   grantReadWrite(grantee: IGrantable): Grant {
+    this.grantKeyUse(grantee);
     return Grant.addToPrincipal({
       grantee,
       actions: READ_WRITE_ACTIONS,

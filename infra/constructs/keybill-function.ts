@@ -14,6 +14,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge.ts';
+import { ContactDataKey } from './data-key.ts';
 import { buildBundleSync } from './function-bundle.ts';
 import { DeadLetterQueue } from './queues.ts';
 
@@ -73,7 +74,11 @@ export class KeybillFunction extends Construct {
     this.physicalName = `${Stack.of(this).stackName}-${props.handlerName}`;
 
     // Created explicitly so the retention is set by CloudFormation, not by a log-retention custom resource.
-    this.logGroup = new LogGroup(this, 'Logs', { retention: RetentionDays.ONE_MONTH });
+    // Encrypted with the contact-data key: a log line may carry a masked contact or a notice id.
+    this.logGroup = new LogGroup(this, 'Logs', {
+      retention: RetentionDays.ONE_MONTH,
+      encryptionKey: ContactDataKey.of(this).key,
+    });
 
     // An own role instead of the AWSLambdaBasicExecutionRole managed policy: logs go to one known group.
     this.role = new Role(this, 'Role', {

@@ -1,14 +1,25 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
+import type { IGrantable } from 'aws-cdk-lib/aws-iam';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import { acknowledge } from './acknowledge.ts';
+import { ContactDataKey } from './data-key.ts';
 import type { KeybillFunction } from './keybill-function.ts';
 
-/** Every queue of the product: SQS-managed encryption at rest and a policy that refuses plain HTTP. */
+/**
+ * Every queue of the product: encrypted at rest with the contact-data key (messages name accounts and
+ * notices) and a policy that refuses plain HTTP. Senders and consumers get the key's actions with their
+ * queue grants.
+ */
 export function secureQueue(scope: Construct, id: string, props: QueueProps = {}): Queue {
-  return new Queue(scope, id, { encryption: QueueEncryption.SQS_MANAGED, enforceSSL: true, ...props });
+  return new Queue(scope, id, {
+    encryption: QueueEncryption.KMS,
+    encryptionMasterKey: ContactDataKey.of(scope).key,
+    enforceSSL: true,
+    ...props,
+  });
 }
 
 /** Queues whose backlog operators watch, with the name the dashboard shows them under. */
@@ -62,7 +73,18 @@ export class DeadLetterQueue extends Construct {
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
   }
+
+  /**
+   * The key actions a role needs to leave a message here, for roles that are given `sqs:SendMessage` by
+   * a construct that does not know the queue is encrypted (Scheduler targets' dead-letter queues).
+   */
+  grantKeyToSenders(grantee: IGrantable): void {
+    this.queue.encryptionMasterKey?.grant(grantee, ...SEND_KEY_ACTIONS);
+  }
 }
+
+/** What SQS asks KMS for when a sender sends to an encrypted queue. */
+const SEND_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
 
 export interface ChunkQueueProps {
   /** The function that works the chunks off, one per invocation. */

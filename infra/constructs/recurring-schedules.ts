@@ -53,13 +53,15 @@ export class RecurringSchedules extends Construct {
   /** A recurring job: invokes its function asynchronously, with two retries, on the calendar's wall clock. */
   add(id: string, job: RecurringJob): Schedule {
     const stack = Stack.of(this);
+    const deadLetters = job.target.requireDeadLetterQueue();
+    deadLetters.grantKeyToSenders(this.role);
     const schedule = new Schedule(this, id, {
       scheduleName: `${stack.stackName}-${job.name}`,
       description: job.description,
       schedule: ScheduleExpression.cron({ ...job.cron, timeZone: this.timeZone }),
       target: new LambdaInvoke(job.target.function, {
         role: this.role,
-        deadLetterQueue: job.target.requireDeadLetterQueue().queue,
+        deadLetterQueue: deadLetters.queue,
         retryAttempts: 2,
         maxEventAge: job.maxEventAge,
         input: job.input,

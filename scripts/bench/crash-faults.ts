@@ -319,6 +319,8 @@ async function publishSendEvents(
   pipeline: LocalPipeline,
   accounts: readonly GeneratedAccount[],
 ): Promise<void> {
+  // The recipient keys under the local stack's secret (loaded once the stack set the environment).
+  const { recipientKeysFromEnv } = await import('#wiring/index.ts');
   const byRecipient = new Map<string, StoredNotice>();
   for (const n of await noticesOf(pipeline, accounts))
     if (n.channel === 'email') byRecipient.set(recipientKey('email', n.recipient.address), n);
@@ -331,7 +333,11 @@ async function publishSendEvents(
         eventType: 'Send',
         noticeRef: { accountId: notice.accountId, noticeId: notice.noticeId },
       },
-      { notices: pipeline.stores.notices, suppressions: pipeline.stores.suppressions },
+      {
+        notices: pipeline.stores.notices,
+        suppressions: pipeline.stores.suppressions,
+        recipientKeys: recipientKeysFromEnv(),
+      },
     );
   }
 }

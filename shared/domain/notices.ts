@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { Account } from './account.ts';
 import type { Language, Period } from './primitives.ts';
+import type { RecipientKeyOf } from './recipient-key.ts';
 
 export type NoticeChannel = 'email' | 'sms';
 /** Bill previews are rendered at send time from the stored bill; warnings carry their exact text. */
@@ -87,26 +87,29 @@ export interface StoredNotice extends NoticePlan {
   timeline: { at: string; status: NoticeStatus; detail?: string }[];
 }
 
-/**
- * An opaque, stable key for a recipient address: lets keys and logs identify a recipient without
- * containing the address. Email is case-insensitive; phone numbers compare by their digits.
- */
-export function recipientKey(channel: NoticeChannel, address: string): string {
-  const canonical =
-    channel === 'email'
-      ? address.trim().toLowerCase()
-      : address.replace(/[^\d]/g, '').replace(/^(00)?86(?=1\d{10}$)/, '');
-  return createHash('sha256').update(`${channel}:${canonical}`).digest('hex').slice(0, 16);
-}
+/** What every bill-preview notice id of one bill version starts with. */
+export const billPreviewIdPrefix = (bill: { period: Period; version: number }): string =>
+  `${bill.period}#V${bill.version}#bill-preview#`;
 
-/** Which bill-preview notices an account gets for one bill version: each contact on each channel it has. */
+/** A bill preview's notice id: `<period>#V<version>#bill-preview#<channel>#<recipient key>`. */
+export const billPreviewNoticeId = (
+  bill: { period: Period; version: number },
+  channel: NoticeChannel,
+  recipientKey: string,
+): string => `${billPreviewIdPrefix(bill)}${channel}#${recipientKey}`;
+
+/**
+ * Which bill-preview notices an account gets for one bill version: each contact on each channel it has,
+ * named by the recipient's key under `recipientKeyOf`.
+ */
 export function planBillPreviewNotices(
   account: Account,
   bill: { period: Period; version: number },
+  recipientKeyOf: RecipientKeyOf,
 ): NoticePlan[] {
   const plans = new Map<string, NoticePlan>();
   const add = (channel: NoticeChannel, recipient: NoticeRecipient) => {
-    const noticeId = `${bill.period}#V${bill.version}#bill-preview#${channel}#${recipientKey(channel, recipient.address)}`;
+    const noticeId = billPreviewNoticeId(bill, channel, recipientKeyOf(channel, recipient.address));
     if (plans.has(noticeId)) return;
     plans.set(noticeId, {
       noticeId,

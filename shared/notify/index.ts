@@ -9,7 +9,7 @@ export type { BillHistoryEntry, BillPreviewEmailInput, RenderedEmail } from './e
 export { renderBillPreviewEmail } from './email.ts';
 export { formatDate, formatMoney, formatPeriod, formatQuantity } from './format.ts';
 export { renderHeldBillNotice } from './held-bill.ts';
-export { maskEmail, maskPhone } from './mask.ts';
+export { maskEmail, maskPhone, withoutContacts } from './mask.ts';
 export type { Messages } from './messages.ts';
 export { MESSAGES, messagesFor } from './messages.ts';
 export type { NormalisePhoneOptions, PhoneNormalisation } from './phone.ts';

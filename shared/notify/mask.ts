@@ -46,3 +46,13 @@ function visibleInitial(part: string): string {
   const first = Array.from(part)[0] ?? '';
   return /^\p{L}$/u.test(first) ? first : '';
 }
+
+/**
+ * Free text (a provider's error message) with every email address and every run of seven or more digits
+ * (a phone number, however spaced) replaced by a placeholder: fit for a log line next to a notice id.
+ */
+export function withoutContacts(text: string): string {
+  return text
+    .replace(/[^\s<>()"',;:]+@[^\s<>()"',;:]+/g, '<email>')
+    .replace(/\+?\d(?:[\d\s().-]{5,}\d)/g, (run) => (run.replace(/\D/g, '').length >= 7 ? '<number>' : run));
+}

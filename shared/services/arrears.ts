@@ -29,6 +29,7 @@ import type {
   NoticeQueue,
   NoticeStore,
   PaymentStore,
+  RecipientKeyer,
   ReminderScheduler,
 } from './ports/index.ts';
 
@@ -43,6 +44,8 @@ export interface ArrearsDeps {
   queue: NoticeQueue;
   scheduler: ReminderScheduler;
   policy: ArrearsPolicy;
+  /** Names each warning's recipient in its id (and notice id) without the address. */
+  recipientKeys: Pick<RecipientKeyer, 'current'>;
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
@@ -95,15 +98,19 @@ class ConcurrentArrearsStepError extends Error {
 
 async function loadSnapshot(
   accountId: string,
-  deps: Pick<ArrearsDeps, 'accounts' | 'bills' | 'holds' | 'payments' | 'arrearsStates' | 'policy'>,
+  deps: Pick<
+    ArrearsDeps,
+    'accounts' | 'bills' | 'holds' | 'payments' | 'arrearsStates' | 'policy' | 'recipientKeys'
+  >,
 ): Promise<{ snapshot: ArrearsSnapshot; version: number | undefined } | undefined> {
   const account = await deps.accounts.getAccount(accountId);
   if (account === undefined) return undefined;
-  const [history, holds, payments, stored] = await Promise.all([
+  const [history, holds, payments, stored, recipientKeyOf] = await Promise.all([
     deps.bills.getBillHistory(accountId, '9999-12', 36),
     deps.holds?.listHolds(accountId) ?? [],
     deps.payments.listPayments(accountId),
     deps.arrearsStates.getArrearsState<AccountArrearsState>(accountId),
+    deps.recipientKeys.current(),
   ]);
   const held = new Set(holds.filter((h) => h.status === 'HELD').map((h) => `${h.period}#${h.version}`));
   const bills = history
@@ -127,7 +134,7 @@ async function loadSnapshot(
     },
   });
   return {
-    snapshot: { account, ledger, state },
+    snapshot: { account, ledger, state, recipientKeyOf },
     version: stored?.version,
   };
 }

@@ -2,12 +2,12 @@ import { isQuietTime, type QuietHours, quietHoursEnd } from '#domain/calendar/in
 import {
   ABANDONED_CALL_REASON,
   MAX_UNCERTAIN_RESENDS,
-  recipientKey,
   resendsWhenUncertain,
   resendWhenUncertain,
   type StoredNotice,
 } from '#domain/notices.ts';
-import { maskEmail, maskPhone } from '#notify/index.ts';
+import type { RecipientKeyOf } from '#domain/recipient-key.ts';
+import { withoutContacts } from '#notify/index.ts';
 import { type AnswerLinkConfig, answerLinksFor } from './answers/answer-links.ts';
 import {
   type Outgoing,
@@ -26,6 +26,7 @@ import {
   type NoticeMessage,
   type NoticeQueue,
   type NoticeStore,
+  type RecipientKeyer,
   type SuppressionStore,
   TransientError,
 } from './ports/index.ts';
@@ -45,11 +46,13 @@ export type SenderMetric = 'NoticesUncertain' | 'NoticesResentAfterUncertain';
 
 export interface SenderDeps {
   notices: Pick<NoticeStore, 'claimNotice' | 'getNotice' | 'transitionNotice' | 'markProviderCallStarted'>;
-  suppressions: SuppressionStore;
+  suppressions: Pick<SuppressionStore, 'suppressRecipient' | 'suppressionOf'>;
   bills: Pick<BillStore, 'getBill' | 'getBillHistory'>;
   accounts: Pick<AccountStore, 'getAccount'>;
   providers: MessageProviders;
   config: SenderConfig;
+  /** The keys suppressions are stored under. */
+  recipientKeys: Pick<RecipientKeyer, 'current'>;
   /** Per-channel pace of this sender instance (quota ÷ max concurrency). */
   pace?: { email?: TokenBucket; sms?: TokenBucket };
   /** At most this many notices between their claim and their pacing token at once (see Lookahead). */
@@ -79,6 +82,18 @@ class ClaimLostError extends Error {
 export class RetryableDeliveryError extends Error {
   override readonly name = 'RetryableDeliveryError';
 }
+
+/**
+ * How a log line names a notice: by its account and id, whose recipient part is a keyed hash. Never with
+ * the recipient's masked address besides: a masked number leaves ~10⁴ candidates, and a key next to it
+ * would let whoever holds the secret (or, before #11, anyone) pick the right one.
+ */
+export const logRef = (notice: Pick<StoredNotice, 'accountId' | 'noticeId' | 'kind' | 'channel'>) => ({
+  accountId: notice.accountId,
+  noticeId: notice.noticeId,
+  kind: notice.kind,
+  channel: notice.channel,
+});
 
 /**
  * A SENDING claim older than the lease belongs to a sender that died; another delivery may take it over.
@@ -127,6 +142,7 @@ async function claimAndSend(
   const lease = deps.config.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
   const staleBefore = new Date(now().getTime() - lease).toISOString();
   const claim = notices.claimNotice(message, staleBefore);
+  const keys = settledLater(deps.recipientKeys.current());
   const ahead = readAhead(message, deps);
   let notice = await claim;
   if (notice === undefined) {
@@ -146,33 +162,32 @@ async function claimAndSend(
     if (notice === undefined) return { outcome: 'uncertain', reason: abandoned.reason, resent: false };
   }
 
-  const recipientForLogs =
-    notice.channel === 'email' ? maskEmail(notice.recipient.address) : maskPhone(notice.recipient.address);
+  const keyOf = await keys;
   const deferUntil = deferral(notice, now(), deps.config.smsQuietHours);
   // The reads started with the claim if they are this notice's; else the suppression list and the send's
   // reads now, in one round trip (a deferred notice reads nothing more).
-  const reads = ahead?.matches(notice)
+  const reads = ahead?.matches(notice, keyOf)
     ? ahead
     : {
         suppression: suppressions.suppressionOf(
           notice.channel,
-          recipientKey(notice.channel, notice.recipient.address),
+          keyOf(notice.channel, notice.recipient.address),
         ),
         inputs: deferUntil === undefined ? settledLater(readSendInputs(notice, deps)) : undefined,
       };
   const suppressed = await reads.suppression;
   if (suppressed !== undefined) {
     await notices.transitionNotice(notice, ['SENDING'], 'SUPPRESSED', { detail: suppressed });
-    log('notice suppressed', { noticeId: notice.noticeId, recipient: recipientForLogs, reason: suppressed });
+    log('notice suppressed', { ...logRef(notice), reason: suppressed });
     return { outcome: 'suppressed', reason: suppressed };
   }
   if (deferUntil !== undefined) {
     await notices.transitionNotice(notice, ['SENDING'], 'DEFERRED', { detail: deferUntil.detail });
     if (notice.channel === 'sms')
-      log('sms deferred for quiet hours', { noticeId: notice.noticeId, until: deferUntil.until });
+      log('sms deferred for quiet hours', { ...logRef(notice), until: deferUntil.until });
     return { outcome: 'deferred', until: deferUntil.until };
   }
-  return sendClaimed(notice, reads.inputs!, recipientForLogs, deps, ready);
+  return sendClaimed(notice, reads.inputs!, keyOf, deps, ready);
 }
 
 /**
@@ -182,7 +197,7 @@ async function claimAndSend(
 async function sendClaimed(
   notice: StoredNotice,
   inputs: Promise<SendInputs>,
-  recipientForLogs: string,
+  keyOf: RecipientKeyOf,
   deps: SenderDeps,
   ready: () => void,
 ): Promise<DeliveryOutcome> {
@@ -196,29 +211,24 @@ async function sendClaimed(
         : await answerLinksFor(notice, deps.answerLinks, (deps.now ?? (() => new Date()))());
     outgoing = prepareSend(notice, await inputs, deps, links);
     if (outgoing.channel === 'sms' && (await deps.providers.isPhoneOptedOut(outgoing.sms.phoneNumber))) {
-      await suppressions.suppressRecipient('sms', recipientKey('sms', notice.recipient.address), 'opted-out');
+      await suppressions.suppressRecipient('sms', keyOf('sms', notice.recipient.address), 'opted-out');
       await notices.transitionNotice(notice, ['SENDING'], 'SUPPRESSED', { detail: 'opted-out' });
-      log('notice suppressed', {
-        noticeId: notice.noticeId,
-        recipient: recipientForLogs,
-        reason: 'opted-out',
-      });
+      log('notice suppressed', { ...logRef(notice), reason: 'opted-out' });
       return { outcome: 'suppressed', reason: 'opted-out' };
     }
   } catch (error) {
-    return settleFailure(notice, error, recipientForLogs, deps);
+    return settleFailure(notice, error, deps);
   }
   // Ready to send: the token now, and the provider call the moment it is granted.
   await deps.pace?.[notice.channel]?.take();
   ready();
-  return sendNow(notice, outgoing, recipientForLogs, deps, false);
+  return sendNow(notice, outgoing, deps, false);
 }
 
 /** One provider call for a claimed (SENDING) notice, and the status it leaves the notice in. */
 async function sendNow(
   notice: StoredNotice,
   outgoing: Outgoing,
-  recipientForLogs: string,
   deps: SenderDeps,
   resend: boolean,
 ): Promise<DeliveryOutcome> {
@@ -240,14 +250,13 @@ async function sendNow(
   } catch (error) {
     if (error instanceof ClaimLostError)
       return { outcome: 'already-handled', status: 'claim lost before the send' };
-    if (error instanceof AmbiguousSendError)
-      return settleUncertain(notice, outgoing, error, recipientForLogs, deps);
-    return settleFailure(notice, error, recipientForLogs, deps);
+    if (error instanceof AmbiguousSendError) return settleUncertain(notice, outgoing, error, deps);
+    return settleFailure(notice, error, deps);
   }
   // Outside the try: the provider accepted the message, so a failure to record it must never put the
   // notice back to QUEUED (a send again); it fails the delivery and the claim's lease decides.
   await deps.notices.transitionNotice(notice, ['SENDING'], 'SENT', { providerMessageId: sent.messageId });
-  log('notice sent', { noticeId: notice.noticeId, channel: notice.channel, recipient: recipientForLogs });
+  log('notice sent', logRef(notice));
   return {
     outcome: 'sent',
     providerMessageId: sent.messageId,
@@ -265,7 +274,6 @@ async function settleUncertain(
   notice: StoredNotice,
   outgoing: Outgoing,
   error: AmbiguousSendError,
-  recipientForLogs: string,
   deps: SenderDeps,
 ): Promise<DeliveryOutcome> {
   const { notices } = deps;
@@ -278,7 +286,7 @@ async function settleUncertain(
   deps.count?.('NoticesUncertain');
   const resends = notice.uncertainResends ?? 0;
   const resend = resendWhenUncertain(notice.kind) && resends < MAX_UNCERTAIN_RESENDS;
-  log('notice send uncertain', { noticeId: notice.noticeId, kind: notice.kind, reason, resend });
+  log('notice send uncertain', { ...logRef(notice), reason: withoutContacts(reason), resend });
   if (!resend) return { outcome: 'uncertain', reason, resent: false };
 
   const resumed = await notices.transitionNotice(notice, ['UNCERTAIN'], 'SENDING', {
@@ -288,13 +296,7 @@ async function settleUncertain(
   if (!resumed) return { outcome: 'uncertain', reason, resent: false };
   deps.count?.('NoticesResentAfterUncertain');
   await deps.pace?.[notice.channel]?.take();
-  const again = await sendNow(
-    { ...notice, uncertainResends: resends + 1 },
-    outgoing,
-    recipientForLogs,
-    deps,
-    true,
-  );
+  const again = await sendNow({ ...notice, uncertainResends: resends + 1 }, outgoing, deps, true);
   return again.outcome === 'uncertain' ? { ...again, resent: true } : again;
 }
 
@@ -314,7 +316,7 @@ async function settleAbandonedCall(
     detail: `claim lapsed, may have been accepted: ${reason}`,
   });
   deps.count?.('NoticesUncertain');
-  deps.log?.('notice send uncertain', { noticeId: notice.noticeId, kind: notice.kind, reason });
+  deps.log?.('notice send uncertain', { ...logRef(notice), reason });
   return {
     notice: { ...notice, status: 'UNCERTAIN', providerCallPending: false, lastError: reason },
     reason,
@@ -325,7 +327,6 @@ async function settleAbandonedCall(
 async function settleFailure(
   notice: StoredNotice,
   error: unknown,
-  recipientForLogs: string,
   deps: SenderDeps,
 ): Promise<DeliveryOutcome> {
   const log = deps.log ?? (() => {});
@@ -337,11 +338,14 @@ async function settleFailure(
       lastError: reason,
       detail: 'retry',
     });
-    log('notice send throttled or failed transiently', { noticeId: notice.noticeId, reason });
+    log('notice send throttled or failed transiently', {
+      ...logRef(notice),
+      reason: withoutContacts(reason),
+    });
     throw new RetryableDeliveryError(reason);
   }
   await deps.notices.transitionNotice(notice, ['SENDING'], 'FAILED', { lastError: reason, detail: reason });
-  log('notice failed permanently', { noticeId: notice.noticeId, recipient: recipientForLogs, reason });
+  log('notice failed permanently', { ...logRef(notice), reason: withoutContacts(reason) });
   return { outcome: 'failed', reason };
 }
 

@@ -2,13 +2,8 @@ import type { Account } from '#domain/account.ts';
 import type { BillDocument } from '#domain/bill.ts';
 import type { StoredBill } from '#domain/bill-version.ts';
 import { billSummary } from '#domain/billing/index.ts';
-import {
-  NOTICE_TAG,
-  type NoticeChannel,
-  noticeTagValue,
-  recipientKey,
-  type StoredNotice,
-} from '#domain/notices.ts';
+import { NOTICE_TAG, type NoticeChannel, noticeTagValue, type StoredNotice } from '#domain/notices.ts';
+import { RECIPIENT_KEY_PATTERN, type RecipientKeyOf } from '#domain/recipient-key.ts';
 import {
   normalisePhoneNumber,
   renderAnswerLinks,
@@ -161,12 +156,16 @@ const escapeHtml = (text: string): string =>
   );
 
 /** A bill preview's notice id: `<period>#V<version>#bill-preview#<channel>#<recipient key>`. */
-const BILL_PREVIEW_ID =
-  /^(?<period>\d{4}-\d{2})#V(?<version>\d+)#bill-preview#(?<channel>email|sms)#(?<key>[0-9a-f]{16})$/;
+const BILL_PREVIEW_ID = new RegExp(
+  `^(?<period>\\d{4}-\\d{2})#V(?<version>\\d+)#bill-preview#(?<channel>email|sms)#(?<key>${RECIPIENT_KEY_PATTERN})$`,
+);
 
 export interface ReadsAhead {
-  /** Whether the reads are the claimed notice's (its id told the truth). */
-  matches(notice: StoredNotice): boolean;
+  /**
+   * Whether the reads are the claimed notice's: its id told the truth, and its recipient key is the one
+   * in force (an id made under an earlier key would have read a suppression under that key).
+   */
+  matches(notice: StoredNotice, recipientKeyOf: RecipientKeyOf): boolean;
   suppression: Promise<string | undefined>;
   inputs: Promise<SendInputs>;
 }
@@ -184,14 +183,14 @@ export function readAhead(message: NoticeMessage, deps: SenderDeps): ReadsAhead 
   const billVersion = Number(groups.version);
   const channel = groups.channel as NoticeChannel;
   return {
-    matches: (notice) =>
+    matches: (notice, recipientKeyOf) =>
       notice.kind === 'bill-preview' &&
       notice.content === undefined &&
       notice.accountId === message.accountId &&
       notice.period === period &&
       notice.billVersion === billVersion &&
       notice.channel === channel &&
-      recipientKey(notice.channel, notice.recipient.address) === key,
+      recipientKeyOf(notice.channel, notice.recipient.address) === key,
     suppression: settledLater(deps.suppressions.suppressionOf(channel, key)),
     inputs: settledLater(
       readSendInputs(

@@ -3,6 +3,7 @@ import { OperatorOverrideSchema } from '#domain/key-accounts/index.ts';
 import { AccountId, IsoDate, Period } from '#domain/primitives.ts';
 import { RUN_STATUSES } from '#domain/run.ts';
 import { FOLLOW_UP_COMMANDS } from './answers/follow-up-commands.ts';
+import { MigrateRecipientKeysCommand } from './migrate-recipient-keys.ts';
 import { ListPendingApprovalsCommand, waivePenaltyCommand } from './operator/arrears-command-schemas.ts';
 import { ListDeadLettersCommand, RedriveCommand } from './operator/dead-letter-commands.ts';
 import { CheckDropsCommand } from './operator/drop-check.ts';
@@ -185,6 +186,7 @@ export const OperatorCommand = z.discriminatedUnion('command', [
   waivePenaltyCommand(OperatorFields),
   ListPendingApprovalsCommand,
   ...FOLLOW_UP_COMMANDS,
+  MigrateRecipientKeysCommand,
 ]);
 export type OperatorCommand = z.infer<typeof OperatorCommand>;
 export type OperatorCommandName = OperatorCommand['command'];

@@ -9,6 +9,7 @@ import {
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
 import { releaseDeferredNotices } from './deliver-notice.ts';
 import { type HeldBillDeps, listHeldBills, releaseHeldBill } from './held-bills.ts';
+import { migrateRecipientKeys, type RecipientKeyMigrationDeps } from './migrate-recipient-keys.ts';
 import { listPendingApprovalsForOperator, waivePenalty } from './operator/arrears-commands.ts';
 import { listDeadLetters, redriveDeadLetters } from './operator/dead-letter-commands.ts';
 import { checkDrops, type DropCheckDeps } from './operator/drop-check.ts';
@@ -29,6 +30,7 @@ import type {
   MeterReadStore,
   NoticeQueue,
   NoticeStore,
+  RecipientKeyer,
   RunStore,
   TariffStore,
 } from './ports/index.ts';
@@ -56,6 +58,10 @@ export interface OperatorDeps extends Omit<OperatorDropDeps, 'runs'> {
   queue?: NoticeQueue | undefined;
   /** Needed by the disconnection-plan commands only. */
   arrears?: ArrearsDeps | undefined;
+  /** Needed by migrate-recipient-keys only. */
+  recipientKeyMigration?: RecipientKeyMigrationDeps | undefined;
+  /** The keys a released bill's previews are named with (release-bill). */
+  recipientKeys: Pick<RecipientKeyer, 'current'>;
   /** check-drops: the feed calendar, where its notices go, and how its metrics are published. */
   dropCheck?: Pick<DropCheckDeps, 'feedCalendar' | 'operationsEmail' | 'count'> | undefined;
   /** list-dead-letters and redrive: the stack's dead-letter queues. */
@@ -222,6 +228,14 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
       return listDeadLetters(command, deps);
     case 'redrive':
       return redriveDeadLetters(command, deps);
+    case 'migrate-recipient-keys':
+      return migrateRecipientKeys(
+        found(
+          deps.recipientKeyMigration,
+          'migrate-recipient-keys needs the recipient key secret (RECIPIENT_KEY_SECRET_ID)',
+          'not-configured',
+        ),
+      );
   }
 }
 

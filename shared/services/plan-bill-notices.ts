@@ -8,7 +8,13 @@ import {
   type KeySelectionRecord,
   planPreviewService,
 } from '#domain/key-accounts/index.ts';
-import { type NoticePlan, planBillPreviewNotices } from '#domain/notices.ts';
+import {
+  billPreviewIdPrefix,
+  type NoticePlan,
+  planBillPreviewNotices,
+  type StoredNotice,
+} from '#domain/notices.ts';
+import { canonicalAddress } from '#domain/recipient-key.ts';
 import { renderHeldBillNotice } from '#notify/index.ts';
 import type {
   AccountStore,
@@ -17,6 +23,7 @@ import type {
   KeyAccountStore,
   NoticeQueue,
   NoticeStore,
+  RecipientKeyer,
 } from './ports/index.ts';
 
 export interface BillRef {
@@ -55,7 +62,8 @@ export async function planBillNotices(
     if (hold.status === 'SUPERSEDED') return { planned: 0, enqueued: 0, held: true };
     return { ...(await enqueueAll([heldBillNotice(hold, account, stored)], deps)), held: true };
   }
-  return enqueueAll(await previewPlans(bill, account, stored, deps), deps);
+  const plans = await previewPlans(bill, account, stored, deps);
+  return enqueueAll(plans, deps, await alreadyPlanned(bill, deps.notices));
 }
 
 export interface PlanNoticesDeps {
@@ -63,20 +71,26 @@ export interface PlanNoticesDeps {
   bills: Pick<BillStore, 'getBill'>;
   holds: Pick<BillHoldStore, 'getHold'>;
   keyAccounts: Pick<KeyAccountStore, 'getKeySelectionBefore'>;
-  notices: Pick<NoticeStore, 'createNotice'>;
+  notices: Pick<NoticeStore, 'createNotice' | 'listNotices'>;
   queue: NoticeQueue;
+  recipientKeys: Pick<RecipientKeyer, 'current'>;
   now?: () => Date;
 }
 
-/** Creates the notices (existing ones are not recreated) and enqueues those still waiting. */
+/**
+ * Creates the notices (existing ones are not recreated; `planned` finds one planned before under another
+ * id) and enqueues those still waiting.
+ */
 async function enqueueAll(
   plans: readonly NoticePlan[],
   deps: Pick<PlanNoticesDeps, 'notices' | 'queue'>,
+  planned: (plan: NoticePlan) => StoredNotice | undefined = () => undefined,
 ): Promise<{ planned: number; enqueued: number }> {
   const toEnqueue = [];
   for (const plan of plans) {
-    const { notice } = await deps.notices.createNotice(plan);
-    if (notice.status === 'QUEUED') toEnqueue.push({ accountId: plan.accountId, noticeId: plan.noticeId });
+    const notice = planned(plan) ?? (await deps.notices.createNotice(plan)).notice;
+    if (notice.status === 'QUEUED')
+      toEnqueue.push({ accountId: notice.accountId, noticeId: notice.noticeId });
   }
   await deps.queue.enqueue(toEnqueue);
   return { planned: plans.length, enqueued: toEnqueue.length };
@@ -104,7 +118,7 @@ async function previewPlans(
   bill: BillRef,
   account: Account,
   stored: StoredBill,
-  deps: Pick<PlanNoticesDeps, 'keyAccounts' | 'now'>,
+  deps: Pick<PlanNoticesDeps, 'keyAccounts' | 'recipientKeys' | 'now'>,
 ): Promise<NoticePlan[]> {
   const plannedOn = shanghaiDate((deps.now ?? (() => new Date()))());
   const selection = await deps.keyAccounts.getKeySelectionBefore<KeySelectionRecord>(nextDay(plannedOn));
@@ -118,7 +132,7 @@ async function previewPlans(
           selections: [selection],
           config: DEFAULT_KEY_ACCOUNT_CONFIG,
         });
-  return planBillPreviewNotices(account, bill)
+  return planBillPreviewNotices(account, bill, await deps.recipientKeys.current())
     .filter((plan) => service === undefined || service.channels.includes(plan.channel))
     .map((plan) =>
       service === undefined
@@ -137,4 +151,20 @@ async function previewPlans(
             },
           },
     );
+}
+
+/**
+ * The bill version's previews planned before, found by channel and address rather than by id: one planned
+ * under an earlier recipient key (the unkeyed hash before #11, or a secret value before a rotation) has
+ * another id, and a re-delivered bill record must not plan that recipient a second preview.
+ */
+async function alreadyPlanned(
+  bill: BillRef,
+  notices: Pick<NoticeStore, 'listNotices'>,
+): Promise<(plan: NoticePlan) => StoredNotice | undefined> {
+  const existing = await notices.listNotices(bill.accountId, billPreviewIdPrefix(bill));
+  const recipientOf = (n: Pick<NoticePlan, 'channel' | 'recipient'>) =>
+    `${n.channel}#${canonicalAddress(n.channel, n.recipient.address)}`;
+  const byRecipient = new Map(existing.map((n) => [recipientOf(n), n]));
+  return (plan) => byRecipient.get(recipientOf(plan));
 }

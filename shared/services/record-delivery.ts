@@ -1,5 +1,5 @@
-import { type NoticeStatus, recipientKey, type StoredNotice } from '#domain/notices.ts';
-import type { NoticeStore, SuppressionStore } from './ports/index.ts';
+import type { NoticeStatus, StoredNotice } from '#domain/notices.ts';
+import type { NoticeStore, RecipientKeyer, SuppressionStore } from './ports/index.ts';
 
 /** The SES configuration-set event types the product acts on (SES → EventBridge `detail.eventType`). */
 export type SesEventType =
@@ -58,6 +58,7 @@ export async function recordDeliveryEvent(
   deps: {
     notices: Pick<NoticeStore, 'findNoticeByProviderMessageId' | 'getNotice' | 'transitionNotice'>;
     suppressions: Pick<SuppressionStore, 'suppressRecipient'>;
+    recipientKeys: Pick<RecipientKeyer, 'current'>;
     onDisconnectionNoticeDelivery?: DisconnectionNoticeDeliveryListener | undefined;
   },
 ): Promise<{ outcome: 'updated' | 'unchanged' | 'unknown-message' | 'ignored'; status?: NoticeStatus }> {
@@ -86,9 +87,10 @@ export async function recordDeliveryEvent(
   });
   if (transition.to === 'BOUNCED' || transition.to === 'COMPLAINED') {
     // A hard bounce or a complaint ends sending to that address for every later notice.
+    const keyOf = await deps.recipientKeys.current();
     await deps.suppressions.suppressRecipient(
       notice.channel,
-      recipientKey(notice.channel, notice.recipient.address),
+      keyOf(notice.channel, notice.recipient.address),
       event.eventType,
     );
   }

@@ -19,8 +19,9 @@ import type { BillChunkDeps } from '#services/bill-account-chunk.ts';
 import type { SenderDeps } from '#services/deliver-notice.ts';
 import type { OperatorDeps } from '#services/operator-commands.ts';
 import { Lookahead, paceFromEnv } from '#services/pacing.ts';
-import type { Stores } from '#services/ports/index.ts';
+import type { RecipientKeyer, Stores } from '#services/ports/index.ts';
 import type { RankingDeps } from '#services/rank-key-accounts.ts';
+import { secretRecipientKeyer } from '#services/recipient-keys.ts';
 import type { RunDropDeps } from '#services/run-meter-read-drop.ts';
 import {
   accountsPerChunkFromEnv,
@@ -45,6 +46,16 @@ type Log = (message: string, fields?: Record<string, unknown>) => void;
 export const tableStores = (): Stores => dynamoStores(documentClient(), requiredEnv('TABLE_NAME'));
 
 const noticeQueue = () => sqsNoticeQueue(requiredEnv('NOTICE_QUEUE_URL'));
+
+/**
+ * Recipient keys under the named secret RECIPIENT_KEY_SECRET_ID (its ARN in AWS; the value is read from
+ * Secrets Manager, never from the environment), through the process's one secret store.
+ */
+export function recipientKeysFromEnv(): RecipientKeyer {
+  // Read at first use: a function whose commands never name a recipient needs no secret.
+  const keyer = () => secretRecipientKeyer(secretStore(), requiredEnv('RECIPIENT_KEY_SECRET_ID'));
+  return { current: () => keyer().current(), previous: () => keyer().previous() };
+}
 const optionalQueue = <Q>(variable: string, make: (url: string) => Q): Q | undefined => {
   const url = optionalEnv(variable);
   return url === undefined ? undefined : make(url);
@@ -65,6 +76,7 @@ export function arrearsDeps({ log }: { log?: Log } = { log: logFields }): Arrear
       timeZone: timeZoneFromEnv(),
     }),
     policy: arrearsPolicyFromEnv(),
+    recipientKeys: recipientKeysFromEnv(),
     ...(log === undefined ? {} : { log }),
   };
 }
@@ -107,13 +119,18 @@ export const billChunkDeps = (): BillChunkDeps => ({
   log: logFields,
 });
 
-export const planNoticesDeps = () => ({ ...tableStores(), queue: noticeQueue() });
+export const planNoticesDeps = () => ({
+  ...tableStores(),
+  queue: noticeQueue(),
+  recipientKeys: recipientKeysFromEnv(),
+});
 
 /** record-delivery: the stores, and the arrears plans that count a disconnection notice's delivery. */
 export function deliveryEventDeps() {
   const arrears = arrearsDepsIfConfigured({ log: logFields });
   return {
     ...tableStores(),
+    recipientKeys: recipientKeysFromEnv(),
     ...(arrears === undefined
       ? {}
       : {
@@ -144,6 +161,7 @@ export function senderDeps(): SenderDeps {
   return {
     ...tableStores(),
     providers: awsMessageProviders,
+    recipientKeys: recipientKeysFromEnv(),
     config: {
       fromAddress: requiredEnv('SES_FROM_ADDRESS'),
       configurationSet: process.env.SES_CONFIGURATION_SET,
@@ -261,6 +279,10 @@ export function operatorDeps({ log }: { log?: Log } = { log: logFields }): Opera
     chunks: optionalQueue('BILL_CHUNK_QUEUE_URL', sqsBillChunkQueue),
     readWindow: readWindowFromEnv(process.env.METER_READ_MAX_AGE_MONTHS),
     arrears,
+    recipientKeys: recipientKeysFromEnv(),
+    ...(optionalEnv('RECIPIENT_KEY_SECRET_ID') === undefined
+      ? {}
+      : { recipientKeyMigration: { ...tableStores(), recipientKeys: recipientKeysFromEnv() } }),
     deadLetters: optionalQueue('DEAD_LETTER_QUEUES', () => sqsDeadLetterQueues(deadLetterQueuesFromEnv()!)),
     dropCheck: {
       feedCalendar: feedCalendarFromEnv(),

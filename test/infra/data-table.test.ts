@@ -1,6 +1,5 @@
-import { Match } from 'aws-cdk-lib/assertions';
 import { describe, it } from 'vitest';
-import { synthKeybill } from './synth.ts';
+import { contactDataKeyId, synthKeybill } from './synth.ts';
 
 const { template } = synthKeybill();
 
@@ -40,12 +39,15 @@ describe('data table', () => {
     });
   });
 
-  it('has point-in-time recovery, the AWS-managed KMS key, deletion protection and outlives the stack', () => {
+  it('has point-in-time recovery, the contact-data key, deletion protection and outlives the stack', () => {
     template.hasResource('AWS::DynamoDB::Table', {
       Properties: {
         PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
-        // SSEEnabled without a key id is the aws/dynamodb key; absent altogether would be the AWS-owned key.
-        SSESpecification: { SSEEnabled: true, KMSMasterKeyId: Match.absent() },
+        SSESpecification: {
+          SSEEnabled: true,
+          SSEType: 'KMS',
+          KMSMasterKeyId: { 'Fn::GetAtt': [contactDataKeyId(template), 'Arn'] },
+        },
         DeletionProtectionEnabled: true,
       },
       DeletionPolicy: 'Retain',

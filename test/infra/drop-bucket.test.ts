@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { dropBucketOf, synthKeybill } from './synth.ts';
+import { contactDataKeyId, dropBucketOf, synthKeybill } from './synth.ts';
 
 const { template } = synthKeybill();
 
@@ -37,13 +37,21 @@ describe('drop bucket', () => {
     });
   });
 
-  it('sends object events to EventBridge, keeps versions, encrypts and logs access to the log bucket', () => {
+  it('sends object events to EventBridge, keeps versions, encrypts with the contact-data key and logs access to the log bucket', () => {
     const [, bucket] = dropBucket();
     expect(bucket).toMatchObject({
       Properties: {
         NotificationConfiguration: { EventBridgeConfiguration: { EventBridgeEnabled: true } },
         BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+          ServerSideEncryptionConfiguration: [
+            {
+              ServerSideEncryptionByDefault: {
+                SSEAlgorithm: 'aws:kms',
+                KMSMasterKeyID: { 'Fn::GetAtt': [contactDataKeyId(template), 'Arn'] },
+              },
+              BucketKeyEnabled: true,
+            },
+          ],
         },
         LoggingConfiguration: { DestinationBucketName: { Ref: expect.stringMatching(/AccessLogs/) } },
       },

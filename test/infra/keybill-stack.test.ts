@@ -20,10 +20,11 @@ describe('functions', () => {
         'REMINDER_ROLE_ARN',
         'REMINDER_DLQ_ARN',
         'TIME_ZONE',
+        'RECIPIENT_KEY_SECRET_ID',
       ],
     ],
     ['bill-chunk', ['TABLE_NAME']],
-    ['plan-notices', ['TABLE_NAME', 'NOTICE_QUEUE_URL']],
+    ['plan-notices', ['TABLE_NAME', 'NOTICE_QUEUE_URL', 'RECIPIENT_KEY_SECRET_ID']],
     [
       'send-notice',
       [
@@ -38,6 +39,7 @@ describe('functions', () => {
         'NOTICE_CLAIM_LEASE_SECONDS',
         'LINK_SIGNING_SECRET_ID',
         'ANSWER_BASE_URL',
+        'RECIPIENT_KEY_SECRET_ID',
       ],
     ],
     [
@@ -50,6 +52,7 @@ describe('functions', () => {
         'REMINDER_ROLE_ARN',
         'REMINDER_DLQ_ARN',
         'TIME_ZONE',
+        'RECIPIENT_KEY_SECRET_ID',
       ],
     ],
     [
@@ -64,6 +67,7 @@ describe('functions', () => {
         'REMINDER_ROLE_ARN',
         'REMINDER_DLQ_ARN',
         'TIME_ZONE',
+        'RECIPIENT_KEY_SECRET_ID',
         'FEED_CALENDAR',
         'DEAD_LETTER_QUEUES',
       ],
@@ -79,6 +83,7 @@ describe('functions', () => {
         'REMINDER_ROLE_ARN',
         'REMINDER_DLQ_ARN',
         'TIME_ZONE',
+        'RECIPIENT_KEY_SECRET_ID',
       ],
     ],
     ['rank-accounts', ['TABLE_NAME', 'REPORT_BUCKET', 'REPORT_PREFIX', 'TIME_ZONE', 'NOTICE_QUEUE_URL']],

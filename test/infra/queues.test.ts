@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import {
   actionsOf,
+  contactDataKeyId,
   environmentOf,
   functionNamed,
   HANDLERS,
@@ -12,10 +13,12 @@ import {
 const { template } = synthKeybill();
 
 describe('queues', () => {
-  it('encrypts every queue and refuses requests without TLS', () => {
+  it('encrypts every queue, dead-letter queues included, with the contact-data key and refuses requests without TLS', () => {
     const queues = template.findResources('AWS::SQS::Queue');
     for (const [id, queue] of Object.entries(queues)) {
-      expect(queue).toMatchObject({ Properties: { SqsManagedSseEnabled: true } });
+      expect(queue).toMatchObject({
+        Properties: { KmsMasterKeyId: { 'Fn::GetAtt': [contactDataKeyId(template), 'Arn'] } },
+      });
       template.hasResourceProperties('AWS::SQS::QueuePolicy', {
         Queues: [{ Ref: id }],
         PolicyDocument: {

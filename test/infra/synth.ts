@@ -51,6 +51,15 @@ export const HANDLERS = [
   'answers',
 ] as const;
 
+/** The logical id of the customer-managed key of the contact data (one per stack). */
+export function contactDataKeyId(template: Template): string {
+  const ids = Object.keys(template.findResources('AWS::KMS::Key')).filter((id) =>
+    id.startsWith('ContactDataKey'),
+  );
+  if (ids.length !== 1) throw new Error(`expected one contact-data key, found ${ids.length}`);
+  return ids[0]!;
+}
+
 /** The logical id and resource of the drop bucket (the versioned one; its access-log bucket is not). */
 export function dropBucketOf(template: Template): [string, unknown] {
   const [entry] = Object.entries(

@@ -3,7 +3,6 @@ import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
 import type { StoredNotice } from '#domain/notices.ts';
-import { recipientKey } from '#domain/notices.ts';
 import { lambdaContext } from '../../local/runner/aws-events.ts';
 import {
   type GeneratedAccount,
@@ -22,6 +21,9 @@ import { type LocalStack, type SesStoredEmail, startLocalStack } from '../../loc
  */
 
 const PERIOD = '2026-10';
+
+/** The recipient keys in force, under the local stack's secret (imported once the stack set the env). */
+const currentRecipientKeys = async () => (await import('#wiring/index.ts')).recipientKeysFromEnv().current();
 
 type SesEventType = 'Delivery' | 'Bounce' | 'Complaint';
 const DETAIL_TYPE: Record<SesEventType, string> = {
@@ -198,7 +200,10 @@ describe('SES delivery events via EventBridge → record-delivery (local stack)'
     expect(result).toEqual({ outcome: 'ignored' });
     expect(await emailNotice(g, 1)).toEqual(before);
     expect(
-      await pipeline.stores.suppressions.suppressionOf('email', recipientKey('email', emailTo(g))),
+      await pipeline.stores.suppressions.suppressionOf(
+        'email',
+        (await currentRecipientKeys())('email', emailTo(g)),
+      ),
     ).toBeUndefined();
   });
 
@@ -209,9 +214,12 @@ describe('SES delivery events via EventBridge → record-delivery (local stack)'
     );
     expect(result).toMatchObject({ outcome: 'updated', status: 'BOUNCED' });
     expect((await emailNotice(g, 1)).status).toBe('BOUNCED');
-    expect(await pipeline.stores.suppressions.suppressionOf('email', recipientKey('email', emailTo(g)))).toBe(
-      'Bounce',
-    );
+    expect(
+      await pipeline.stores.suppressions.suppressionOf(
+        'email',
+        (await currentRecipientKeys())('email', emailTo(g)),
+      ),
+    ).toBe('Bounce');
   });
 
   it('does not let a Delivery that arrives after the bounce overwrite it', async () => {
@@ -231,9 +239,12 @@ describe('SES delivery events via EventBridge → record-delivery (local stack)'
       status: 'COMPLAINED',
     });
     expect((await emailNotice(g, 1)).status).toBe('COMPLAINED');
-    expect(await pipeline.stores.suppressions.suppressionOf('email', recipientKey('email', emailTo(g)))).toBe(
-      'Complaint',
-    );
+    expect(
+      await pipeline.stores.suppressions.suppressionOf(
+        'email',
+        (await currentRecipientKeys())('email', emailTo(g)),
+      ),
+    ).toBe('Complaint');
   });
 
   it('answers unknown-message for an event about a message no notice was sent as', async () => {

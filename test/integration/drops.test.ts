@@ -40,7 +40,8 @@ describe('meter-read and payment drops through S3 and the ingest handler (local 
   };
 
   beforeAll(async () => {
-    stack = await startLocalStack({ services: ['dynamodb', 's3', 'sqs'] });
+    // Payments settle arrears, whose warnings name recipients by keys under a secret.
+    stack = await startLocalStack({ services: ['dynamodb', 's3', 'sqs', 'secrets'] });
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     pipeline = await prepareLocalPipeline(stack);
     await pipeline.stores.tariffs.putTariffs(SAMPLE_TARIFFS);

@@ -49,7 +49,7 @@ describe('a held bill (local stack)', () => {
   const manager = swapped.account.accountManager;
 
   beforeAll(async () => {
-    stack = await startLocalStack({ services: ['dynamodb', 's3', 'sqs', 'ses', 'sms'] });
+    stack = await startLocalStack({ services: ['dynamodb', 's3', 'sqs', 'ses', 'sms', 'secrets'] });
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     pipeline = await prepareLocalPipeline(stack);
     await loadAccounts(pipeline, [swapped.account, steady.account]);

@@ -37,7 +37,7 @@ describe('operations on the local stack', () => {
   const addMetric = vi.spyOn(metrics, 'addMetric');
 
   beforeAll(async () => {
-    stack = await startLocalStack({ services: ['dynamodb', 's3', 'sqs', 'ses'] });
+    stack = await startLocalStack({ services: ['dynamodb', 's3', 'sqs', 'ses', 'secrets'] });
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     pipeline = await prepareLocalPipeline(stack);
     await loadAccounts(

@@ -24,7 +24,9 @@ describe('operator commands on the local stack', () => {
   let operator: (event: unknown) => Promise<OperatorResponse>;
 
   beforeAll(async () => {
-    stack = await startLocalStack({ services: ['dynamodb', 's3', 'sqs', 'ses', 'sms', 'scheduler'] });
+    stack = await startLocalStack({
+      services: ['dynamodb', 's3', 'sqs', 'ses', 'sms', 'scheduler', 'secrets'],
+    });
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     pipeline = await prepareLocalPipeline(stack);
     await loadAccounts(

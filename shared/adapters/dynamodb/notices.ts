@@ -1,4 +1,4 @@
-import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { NoticeChannel, NoticePlan, NoticeStatus, StoredNotice } from '#domain/notices.ts';
 import type { NoticeStore, NoticeTransitionExtra, SuppressionStore } from '#services/ports/stores.ts';
 import { keys, keysOfIndexes } from './keys.ts';
@@ -47,8 +47,8 @@ export class DynamoNoticeStore implements NoticeStore {
     return out.Item === undefined ? undefined : withoutKeys<StoredNotice>(out.Item);
   }
 
-  async listNotices(accountId: string): Promise<StoredNotice[]> {
-    const items = await this.table.queryPrefix(keys.account(accountId).pk, keys.noticePrefix);
+  async listNotices(accountId: string, idPrefix = ''): Promise<StoredNotice[]> {
+    const items = await this.table.queryPrefix(keys.account(accountId).pk, `${keys.noticePrefix}${idPrefix}`);
     return items.map((i) => withoutKeys<StoredNotice>(i));
   }
 
@@ -194,5 +194,11 @@ export class DynamoSuppressionStore implements SuppressionStore {
       new GetCommand({ TableName: this.table.name, Key: keys.suppression(channel, recipient) }),
     );
     return out.Item?.reason as string | undefined;
+  }
+
+  async removeSuppression(channel: NoticeChannel, recipient: string): Promise<void> {
+    await this.table.client.send(
+      new DeleteCommand({ TableName: this.table.name, Key: keys.suppression(channel, recipient) }),
+    );
   }
 }

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import type { Account } from '../account.ts';
 import { instantMs } from '../calendar/index.ts';
 import { dec } from '../money.ts';
-import { recipientKey } from '../notices.ts';
 import type { Language } from '../primitives.ts';
+import { canonicalAddress, type RecipientKeyOf } from '../recipient-key.ts';
 import { type AccountLedger, openBalanceAt, penaltyOpenAt } from './ledger/index.ts';
 import {
   type ArrearsChannel,
@@ -115,7 +115,7 @@ export function warningRecipients(
     ];
   }
   const add = (channel: ArrearsChannel, recipient: WarningRecipient) => {
-    const key = `${recipient.role}#${channel}#${recipientKey(channel, recipient.address)}`;
+    const key = `${recipient.role}#${channel}#${canonicalAddress(channel, recipient.address)}`;
     if (!out.has(key)) out.set(key, { recipient, channel });
   };
   if (options.customers !== false && options.only === undefined) {
@@ -168,6 +168,8 @@ export function buildWarnings(input: {
   customers?: boolean;
   authority?: boolean;
   only?: 'approver' | 'account-manager';
+  /** Names the recipient in the warning id (and so in its notice id) without the address. */
+  recipientKeyOf: RecipientKeyOf;
 }): ArrearsWarning[] {
   const { account, model, policy } = input;
   return warningRecipients(account, model.kind, policy, {
@@ -177,7 +179,7 @@ export function buildWarnings(input: {
   }).map(({ recipient, channel }) => {
     const rendered = renderArrearsMessage(model, { ...recipient, channel });
     return {
-      warningId: `${input.scope}#${model.kind}#${channel}#${recipient.role}#${recipientKey(channel, recipient.address)}`,
+      warningId: `${input.scope}#${model.kind}#${channel}#${recipient.role}#${input.recipientKeyOf(channel, recipient.address)}`,
       kind: model.kind,
       level: LEVEL_OF_KIND[model.kind] ?? null,
       accountId: account.accountId,

@@ -1,6 +1,7 @@
 import type { Account } from '../account.ts';
 import { addDays, daysBetween, instantMs, shanghaiInstant, startOfDayMs } from '../calendar/index.ts';
 import type { PaymentRow } from '../payment.ts';
+import { canonicalAddress, type RecipientKeyOf } from '../recipient-key.ts';
 import {
   ArrearsCommandError,
   applyArrearsCommand,
@@ -60,6 +61,11 @@ export interface ReplayInput {
   commands?: readonly ArrearsOperatorCommand[];
   /** Operator commands and delivery outcomes (`--events`). */
   events?: readonly WhatIfEvent[];
+  /**
+   * Names recipients in warning ids. @default the canonical address: a what-if's output lists the
+   * recipients' addresses anyway, and needs no secret to stay the same from one replay to the next.
+   */
+  recipientKeyOf?: RecipientKeyOf;
 }
 
 type DeliveryEvent = Extract<WhatIfEvent, { type: 'delivery' }>;
@@ -251,9 +257,10 @@ function replayAccount(
   policy: ArrearsPolicy,
   result: ReplayResult,
   reportedChannels: ReadonlySet<string>,
+  recipientKeyOf: RecipientKeyOf,
 ): AccountArrearsState {
   let state = emptyArrearsState(account.accountId);
-  const snapshot = (): ArrearsSnapshot => ({ account, ledger, state });
+  const snapshot = (): ArrearsSnapshot => ({ account, ledger, state, recipientKeyOf });
   const apply = (outcome: ArrearsOutcome) => {
     state = outcome.state;
     for (const w of outcome.warnings)
@@ -359,7 +366,16 @@ export function replayArrears(input: ReplayInput): ReplayResult {
     const reported = new Set(
       deliveries.filter((d) => d.accountId === account.accountId).map((d) => d.channel),
     );
-    const state = replayAccount(account, ledger, statics, window, policy, result, reported);
+    const state = replayAccount(
+      account,
+      ledger,
+      statics,
+      window,
+      policy,
+      result,
+      reported,
+      input.recipientKeyOf ?? canonicalAddress,
+    );
     reportPlans(state, result);
     result.accounts.push({
       accountId: account.accountId,

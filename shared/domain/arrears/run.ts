@@ -1,6 +1,7 @@
 import type { Account } from '../account.ts';
 import { daysBetween, shanghaiDateOfMs, shanghaiInstant } from '../calendar/index.ts';
 import { type Dec, dec } from '../money.ts';
+import type { RecipientKeyOf } from '../recipient-key.ts';
 import { type ArrearsWarning, buildWarnings, type WarningLevel } from './evidence.ts';
 import {
   type AccountLedger,
@@ -39,12 +40,14 @@ export class ArrearsRun {
   };
   readonly account: Account;
   readonly ledger: AccountLedger;
+  private readonly recipientKeyOf: RecipientKeyOf;
 
   constructor(
     snapshot: ArrearsSnapshot,
     readonly policy: ArrearsPolicy,
   ) {
     this.account = snapshot.account;
+    this.recipientKeyOf = snapshot.recipientKeyOf;
     this.state = cloneState(snapshot.state);
     this.ledger = ledgerUnderTerms(snapshot.ledger, this.state.penaltyWaivers, policy);
   }
@@ -149,6 +152,7 @@ export class ArrearsRun {
       billIds,
       sendAt: shanghaiInstant(ms),
       policy: this.policy,
+      recipientKeyOf: this.recipientKeyOf,
       ...options,
     });
     this.out.warnings.push(...warnings);

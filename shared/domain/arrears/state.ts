@@ -1,4 +1,5 @@
 import type { Account } from '../account.ts';
+import type { RecipientKeyOf } from '../recipient-key.ts';
 import type { PreApproval } from './disconnection/approval.ts';
 import type { PlanCancellation } from './disconnection/cancellation.ts';
 import type { DisconnectionPlan, Exemption } from './disconnection/plan.ts';
@@ -46,11 +47,15 @@ export const emptyArrearsState = (accountId: string): AccountArrearsState => ({
   penaltyWaivers: [],
 });
 
-/** What one run needs: the account, its ledger (bills and payments) and the stored state. */
+/**
+ * What one run needs: the account, its ledger (bills and payments), the stored state, and the recipient
+ * keys its warnings are named with (keyed by a secret the caller holds).
+ */
 export interface ArrearsSnapshot {
   account: Account;
   ledger: AccountLedger;
   state: AccountArrearsState;
+  recipientKeyOf: RecipientKeyOf;
 }
 
 export type ArrearsEventType =

@@ -9,6 +9,7 @@ export * from './drop-objects.ts';
 export * from './errors.ts';
 export * from './providers.ts';
 export * from './queues.ts';
+export * from './recipient-keys.ts';
 export * from './scheduler.ts';
 export * from './secrets.ts';
 export * from './stores.ts';

@@ -138,7 +138,8 @@ export interface NoticeStore {
   /** Creates the notice unless it exists; returns the stored notice either way. */
   createNotice(plan: NoticePlan): Promise<{ created: boolean; notice: StoredNotice }>;
   getNotice(accountId: string, noticeId: string): Promise<StoredNotice | undefined>;
-  listNotices(accountId: string): Promise<StoredNotice[]>;
+  /** The account's notices, or those whose id starts with `idPrefix`. */
+  listNotices(accountId: string, idPrefix?: string): Promise<StoredNotice[]>;
   listNoticesByStatus(status: NoticeStatus): Promise<StoredNotice[]>;
   findNoticeByProviderMessageId(providerMessageId: string): Promise<StoredNotice | undefined>;
   /** Moves a notice from one of `from` to `to`; false when it was in none of them. */
@@ -167,6 +168,8 @@ export interface NoticeStore {
 export interface SuppressionStore {
   suppressRecipient(channel: NoticeChannel, recipient: string, reason: string): Promise<void>;
   suppressionOf(channel: NoticeChannel, recipient: string): Promise<string | undefined>;
+  /** Forgets a suppression (the key migration, once it is stored under the current key). */
+  removeSuppression(channel: NoticeChannel, recipient: string): Promise<void>;
 }
 
 export interface KeyAccountStore {

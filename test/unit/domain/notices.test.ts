@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Account } from '#domain/account.ts';
-import { planBillPreviewNotices, recipientKey } from '#domain/notices.ts';
+import { planBillPreviewNotices } from '#domain/notices.ts';
+import { testRecipientKeys } from './recipient-key.fixtures.ts';
 
 const account = (contacts: Account['contacts']): Account => ({
   accountId: '3100012345',
@@ -26,6 +27,7 @@ describe('bill-preview notices', () => {
         { name: 'Li Na', email: 'ln@plant.example.cn', language: 'en' },
       ]),
       { period: '2026-10', version: 1 },
+      testRecipientKeys,
     );
     expect(plans.map((p) => [p.channel, p.recipient.name, p.recipient.language])).toEqual([
       ['email', '张伟', 'zh-CN'],
@@ -41,6 +43,7 @@ describe('bill-preview notices', () => {
         { name: 'B', email: 'finance@plant.example.cn ' },
       ]),
       { period: '2026-10', version: 1 },
+      testRecipientKeys,
     );
     expect(plans).toHaveLength(1);
   });
@@ -51,37 +54,26 @@ describe('bill-preview notices', () => {
         { name: 'A', email: 'a@plant.example.cn', phone: '13812345678', optOut: { email: false, sms: true } },
       ]),
       { period: '2026-10', version: 1 },
+      testRecipientKeys,
     );
     expect(plans.map((p) => p.channel)).toEqual(['email']);
   });
 
   it('gives a new bill version new notices, and the same version the same ids', () => {
     const a = account([{ name: 'A', email: 'a@plant.example.cn' }]);
-    const v1 = planBillPreviewNotices(a, { period: '2026-10', version: 1 });
-    const v1again = planBillPreviewNotices(a, { period: '2026-10', version: 1 });
-    const v2 = planBillPreviewNotices(a, { period: '2026-10', version: 2 });
+    const v1 = planBillPreviewNotices(a, { period: '2026-10', version: 1 }, testRecipientKeys);
+    const v1again = planBillPreviewNotices(a, { period: '2026-10', version: 1 }, testRecipientKeys);
+    const v2 = planBillPreviewNotices(a, { period: '2026-10', version: 2 }, testRecipientKeys);
     expect(v1again[0]!.noticeId).toBe(v1[0]!.noticeId);
     expect(v2[0]!.noticeId).not.toBe(v1[0]!.noticeId);
   });
 
   it('keeps addresses out of notice ids', () => {
-    const [plan] = planBillPreviewNotices(account([{ name: 'A', phone: '+86 138 1234 5678' }]), {
-      period: '2026-10',
-      version: 1,
-    });
+    const [plan] = planBillPreviewNotices(
+      account([{ name: 'A', phone: '+86 138 1234 5678' }]),
+      { period: '2026-10', version: 1 },
+      testRecipientKeys,
+    );
     expect(plan!.noticeId).not.toMatch(/1381234|5678/);
-  });
-});
-
-describe('recipient key', () => {
-  it.each([
-    ['13812345678', '+8613812345678'],
-    ['138 1234 5678', '008613812345678'],
-  ])('treats %s and %s as the same phone', (a, b) => {
-    expect(recipientKey('sms', a)).toBe(recipientKey('sms', b));
-  });
-
-  it('treats email case-insensitively', () => {
-    expect(recipientKey('email', 'A@B.cn')).toBe(recipientKey('email', 'a@b.cn'));
   });
 });

@@ -4,6 +4,7 @@ import type { StoredBill } from '#domain/bill-version.ts';
 import type { NoticePlan, StoredNotice } from '#domain/notices.ts';
 import { type ArrearsDeps, scanAccountsForArrears } from '#services/arrears.ts';
 import { ACCOUNT_ID, account, OCTOBER, policy } from '../domain/arrears/fixtures.ts';
+import { testRecipientKeyer } from '../domain/recipient-key.fixtures.ts';
 
 /*
  * A held bill is not owed until it is released: the daily arrears scan warns of nothing the customer was
@@ -43,6 +44,7 @@ function scanWith(hold: BillHold['status'] | undefined) {
     queue: { enqueue: async () => {} },
     scheduler: { create: async () => {}, delete: async () => {} },
     policy: policy(),
+    recipientKeys: testRecipientKeyer,
   } as unknown as ArrearsDeps;
   // The reminder before the due date (2026-11-20) is due on this day.
   return scanAccountsForArrears('2026-11-17', [ACCOUNT_ID], deps).then(() => planned);

@@ -9,6 +9,7 @@ import {
 } from '#services/deliver-notice.ts';
 import { TransientError } from '#services/ports/index.ts';
 import { recordDeliveryEvent } from '#services/record-delivery.ts';
+import { testRecipientKeyer } from '../domain/recipient-key.fixtures.ts';
 import { deliver, depsOf, NOW, notice, type World, world } from './deliver-notice.fixtures.ts';
 
 describe('deliverNotice: a send whose answer is lost', () => {
@@ -173,7 +174,7 @@ describe('deliverNotice: a send whose answer is lost', () => {
     const email = notice('email');
     await deliver(w, email);
     const noticeRef = noticeRefOfTag(w.delivered[0]?.tags?.[NOTICE_TAG]);
-    const deps = { notices: w.table, suppressions: w.table };
+    const deps = { notices: w.table, suppressions: w.table, recipientKeys: testRecipientKeyer };
     // SES's Send event says it accepted the message: SENT, with the id the lost answer carried.
     expect(
       await recordDeliveryEvent(
@@ -199,7 +200,13 @@ describe('deliverNotice: a send whose answer is lost', () => {
       await deliver(w, email);
       const noticeRef = noticeRefOfTag(w.delivered[0]?.tags?.[NOTICE_TAG])!;
       const event = { providerMessageId: 'ses-lost-2', eventType, noticeRef, bounceType: 'Permanent' };
-      expect(await recordDeliveryEvent(event, { notices: w.table, suppressions: w.table })).toEqual({
+      expect(
+        await recordDeliveryEvent(event, {
+          notices: w.table,
+          suppressions: w.table,
+          recipientKeys: testRecipientKeyer,
+        }),
+      ).toEqual({
         outcome: 'updated',
         status,
       });
@@ -224,7 +231,7 @@ describe('deliverNotice: a send whose answer is lost', () => {
       expect(
         await recordDeliveryEvent(
           { providerMessageId: 'ses-other', eventType: 'Delivery' },
-          { notices: w.table, suppressions: w.table },
+          { notices: w.table, suppressions: w.table, recipientKeys: testRecipientKeyer },
         ),
       ).toEqual({ outcome: 'unknown-message' });
     }
@@ -233,7 +240,7 @@ describe('deliverNotice: a send whose answer is lost', () => {
     expect(
       await recordDeliveryEvent(
         { providerMessageId: 'ses-ghost', eventType: 'Delivery', noticeRef: ghost },
-        { notices: w.table, suppressions: w.table },
+        { notices: w.table, suppressions: w.table, recipientKeys: testRecipientKeyer },
       ),
     ).toEqual({ outcome: 'unknown-message' });
     expect(w.notices.get(email.noticeId)?.status).toBe('UNCERTAIN');

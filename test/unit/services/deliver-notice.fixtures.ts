@@ -11,6 +11,7 @@ import {
   type NoticeTransitionExtra,
   type SendHooks,
 } from '#services/ports/index.ts';
+import { testRecipientKeyer, testRecipientKeys } from '../domain/recipient-key.fixtures.ts';
 import { sampleAccount, sampleBill } from '../notify/fixtures.ts';
 
 /*
@@ -58,7 +59,7 @@ export async function until(condition: () => boolean): Promise<void> {
 
 /** A bill-preview notice as the planner makes it (its id names its bill, channel and recipient). */
 export function notice(channel: 'email' | 'sms', extra: Partial<StoredNotice> = {}): StoredNotice {
-  const plan = planBillPreviewNotices(ACCOUNT, { period: PERIOD, version: 1 }).find(
+  const plan = planBillPreviewNotices(ACCOUNT, { period: PERIOD, version: 1 }, testRecipientKeys).find(
     (p) => p.channel === channel,
   )!;
   return {
@@ -221,6 +222,7 @@ export function depsOf(w: World, extra: Partial<SenderDeps> = {}): SenderDeps {
     accounts: w.table,
     providers: w.providers,
     config: { fromAddress: 'billing@keybill-power.example.cn', smsQuietHours: null },
+    recipientKeys: testRecipientKeyer,
     pace: { email: w.pace, sms: w.pace },
     now: () => NOW,
     ...extra,

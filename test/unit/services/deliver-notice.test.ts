@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { recipientKey } from '#domain/notices.ts';
 import { RetryableDeliveryError } from '#services/deliver-notice.ts';
 import { Lookahead } from '#services/pacing.ts';
 import { TransientError } from '#services/ports/index.ts';
+import { testRecipientKeys } from '../domain/recipient-key.fixtures.ts';
 import { ACCOUNT, deliver, notice, PERIOD, tick, until, world } from './deliver-notice.fixtures.ts';
 
 describe('deliverNotice: the pacing token between a prepared message and its send', () => {
@@ -147,7 +147,7 @@ describe('deliverNotice: the pacing token between a prepared message and its sen
   it('records a suppressed recipient without taking a token', async () => {
     const w = world();
     const email = notice('email');
-    w.suppressed.set(`email#${recipientKey('email', email.recipient.address)}`, 'bounced');
+    w.suppressed.set(`email#${testRecipientKeys('email', email.recipient.address)}`, 'bounced');
     expect(await deliver(w, email)).toEqual({ outcome: 'suppressed', reason: 'bounced' });
     expect(w.events).not.toContain('take');
     expect(w.notices.get(email.noticeId)?.status).toBe('SUPPRESSED');
@@ -169,7 +169,7 @@ describe('deliverNotice with a lookahead: only the next few notices are claimed 
     const emails = ['a', 'b', 'c'].map((who) => {
       const address = `${who}@example.cn`;
       return notice('email', {
-        noticeId: `${PERIOD}#V1#bill-preview#email#${recipientKey('email', address)}`,
+        noticeId: `${PERIOD}#V1#bill-preview#email#${testRecipientKeys('email', address)}`,
         recipient: { role: 'customer', name: who, address, language: 'en' },
       });
     });

@@ -5,6 +5,7 @@ import type { NoticePlan, StoredNotice } from '#domain/notices.ts';
 import { type OperatorDeps, runOperatorCommand } from '#services/operator-commands.ts';
 import type { NoticeMessage } from '#services/ports/index.ts';
 import { testAccount } from '../domain/billing/helpers.ts';
+import { testRecipientKeyer } from '../domain/recipient-key.fixtures.ts';
 import { releaseBill } from './operator-commands.fixtures.ts';
 
 /*
@@ -69,8 +70,11 @@ function world(holds: BillHold[], versions = Math.max(1, ...holds.map((h) => h.v
         notices.set(plan.noticeId, notice);
         return { created: true, notice };
       },
+      listNotices: async (_accountId: string, idPrefix = '') =>
+        [...notices.values()].filter((n) => n.noticeId.startsWith(idPrefix)),
     },
     queue: { enqueue: async (m: readonly NoticeMessage[]) => void queued.push(...m) },
+    recipientKeys: testRecipientKeyer,
     now: () => new Date('2026-11-03T02:00:00Z'),
   } as unknown as OperatorDeps;
   // What the sender does with a queued notice: it is no longer waiting.

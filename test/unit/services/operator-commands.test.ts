@@ -4,6 +4,7 @@ import type { ArrearsDeps } from '#services/arrears.ts';
 import { OperatorCommand, type OperatorDeps, runOperatorCommand } from '#services/operator-commands.ts';
 import type { DropObjectLookup } from '#services/ports/index.ts';
 import { account } from '../domain/arrears/fixtures.ts';
+import { testRecipientKeyer } from '../domain/recipient-key.fixtures.ts';
 import { approve, defer, exempt, HOSTILE, MB, override, runDrop } from './operator-commands.fixtures.ts';
 
 const untouchable = new Proxy(
@@ -182,6 +183,7 @@ function knownWorld(options: { dropBucket?: string; arrears?: boolean } = {}) {
     queue: untouchable,
     scheduler: untouchable,
     policy: DEFAULT_ARREARS_POLICY,
+    recipientKeys: testRecipientKeyer,
   } as unknown as ArrearsDeps;
   const world = {
     ...deps,

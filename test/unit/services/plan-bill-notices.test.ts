@@ -3,9 +3,11 @@ import type { Account } from '#domain/account.ts';
 import type { BillHold } from '#domain/bill-hold.ts';
 import type { StoredBill } from '#domain/bill-version.ts';
 import type { KeySelectionRecord } from '#domain/key-accounts/index.ts';
-import type { NoticePlan, StoredNotice } from '#domain/notices.ts';
+import { type NoticePlan, planBillPreviewNotices, type StoredNotice } from '#domain/notices.ts';
+import { unkeyedRecipientKey } from '#domain/recipient-key.ts';
 import { planBillNotices } from '#services/plan-bill-notices.ts';
 import type { KeyAccountStore, NoticeMessage, NoticeQueue } from '#services/ports/index.ts';
+import { testRecipientKeyer, testRecipientKeys } from '../domain/recipient-key.fixtures.ts';
 
 const account: Account = {
   accountId: '3100012345',
@@ -44,9 +46,20 @@ function fakes(selection: KeySelectionRecord | undefined, hold?: BillHold) {
       created.push(plan);
       return { created: true, notice: { ...plan, status: 'QUEUED' } as StoredNotice };
     },
+    listNotices: async () => [],
   };
   const queue: NoticeQueue = { enqueue: async (m) => void queued.push(...m) };
-  return { accounts, bills, holds, keyAccounts, notices, queue, created, queued };
+  return {
+    accounts,
+    bills,
+    holds,
+    keyAccounts,
+    notices,
+    queue,
+    created,
+    queued,
+    recipientKeys: testRecipientKeyer,
+  };
 }
 
 const bill = { accountId: account.accountId, period: '2026-11', version: 1 };
@@ -140,5 +153,67 @@ describe('planning for a held bill', () => {
     const f = fakes(undefined, { ...hold, status: 'SUPERSEDED', supersededBy: 2 });
     expect(await planBillNotices(bill, { ...f, now })).toEqual({ planned: 0, enqueued: 0, held: true });
     expect(f.created).toEqual([]);
+  });
+});
+
+/** A notice table in memory: createNotice creates once per id; listNotices filters by id prefix. */
+function noticeTable(existing: StoredNotice[] = []) {
+  const byId = new Map(existing.map((n) => [n.noticeId, n]));
+  const created: NoticePlan[] = [];
+  return {
+    created,
+    byId,
+    createNotice: async (plan: NoticePlan) => {
+      const found = byId.get(plan.noticeId);
+      if (found !== undefined) return { created: false, notice: found };
+      const notice = { ...plan, status: 'QUEUED' } as StoredNotice;
+      byId.set(plan.noticeId, notice);
+      created.push(plan);
+      return { created: true, notice };
+    },
+    listNotices: async (_accountId: string, idPrefix = '') =>
+      [...byId.values()].filter((n) => n.noticeId.startsWith(idPrefix)),
+  };
+}
+
+describe('bill-preview idempotency across recipient keys', () => {
+  it('plans the same ids when the same bill version is planned again under one key (a re-delivered record)', async () => {
+    const f = fakes(undefined);
+    const notices = noticeTable();
+    await planBillNotices(bill, { ...f, notices, now });
+    const first = [...notices.byId.keys()];
+    await planBillNotices(bill, { ...f, notices, now });
+    expect([...notices.byId.keys()]).toEqual(first);
+    expect(notices.created).toHaveLength(2);
+  });
+
+  it('plans nothing for recipients already planned under the unkeyed ids of before #11, and re-queues only those still waiting', async () => {
+    const f = fakes(undefined);
+    const [email, sms] = planBillPreviewNotices(account, bill, (channel, address) =>
+      unkeyedRecipientKey(channel, address),
+    ).map((plan) => ({ ...plan, accountId: account.accountId }));
+    const notices = noticeTable([
+      { ...email!, status: 'SENT' } as StoredNotice,
+      // The contact's number as stored differently since: still the same recipient.
+      {
+        ...sms!,
+        recipient: { ...sms!.recipient, address: '+86 138 1234 5678' },
+        status: 'QUEUED',
+      } as StoredNotice,
+    ]);
+    const result = await planBillNotices(bill, { ...f, notices, now });
+    expect(notices.created).toEqual([]);
+    expect(result).toEqual({ planned: 2, enqueued: 1 });
+    expect(f.queued).toEqual([{ accountId: account.accountId, noticeId: sms!.noticeId }]);
+  });
+
+  it('plans a preview, under the current key, for a recipient added since', async () => {
+    const f = fakes(undefined);
+    const [email] = planBillPreviewNotices(account, bill, unkeyedRecipientKey);
+    const notices = noticeTable([{ ...email!, status: 'SENT' } as StoredNotice]);
+    await planBillNotices(bill, { ...f, notices, now });
+    expect(notices.created.map((p) => [p.channel, p.noticeId])).toEqual([
+      ['sms', `2026-11#V1#bill-preview#sms#${testRecipientKeys('sms', '13812345678')}`],
+    ]);
   });
 });

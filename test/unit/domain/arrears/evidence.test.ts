@@ -7,6 +7,7 @@ import {
   isWarningStillDue,
   warningRecipients,
 } from '#domain/arrears/index.ts';
+import { testRecipientKeys } from '../recipient-key.fixtures.ts';
 import { ACCOUNT_ID, account, messageModel, OCTOBER, payment, policy } from './fixtures.ts';
 import { scanDays } from './helpers.ts';
 
@@ -41,6 +42,7 @@ describe('warning evidence', () => {
       billIds: ['3100012345#2026-10'],
       sendAt: '2026-11-21T09:00:00+08:00',
       policy: POLICY,
+      recipientKeyOf: testRecipientKeys,
     });
     expect(warnings.map((w) => [w.recipient.role, w.channel, w.recipient.language])).toEqual([
       ['customer', 'email', 'zh-CN'],

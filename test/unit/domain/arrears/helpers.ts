@@ -9,6 +9,7 @@ import {
   scanAccount,
 } from '#domain/arrears/index.ts';
 import type { PaymentRow } from '#domain/payment.ts';
+import { testRecipientKeys } from '../recipient-key.fixtures.ts';
 import { ACCOUNT_ID, account, OCTOBER, policy } from './fixtures.ts';
 
 /*
@@ -28,6 +29,7 @@ export function snapshotOf(
     account: account({ important }),
     ledger: buildLedger({ accountId: ACCOUNT_ID, bills: [OCTOBER], payments }),
     state,
+    recipientKeyOf: testRecipientKeys,
   };
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { emptyArrearsState, scanAccount } from '#domain/arrears/index.ts';
+import { RECIPIENT_KEY_PATTERN } from '#domain/recipient-key.ts';
 import { ACCOUNT_ID, OCTOBER_ID } from './fixtures.ts';
 import { kinds, POLICY, scanDays, snapshotOf } from './helpers.ts';
 
@@ -26,7 +27,7 @@ describe('daily arrears scan', () => {
     const b = scanAccount(snapshotOf(emptyArrearsState(ACCOUNT_ID)), '2026-11-17', POLICY);
     expect(a.warnings.map((w) => w.warningId)).toEqual(b.warnings.map((w) => w.warningId));
     expect(a.warnings[0]?.warningId).toMatch(
-      new RegExp(`^${OCTOBER_ID}#reminder#email#customer#[0-9a-f]{16}$`),
+      new RegExp(`^${OCTOBER_ID}#reminder#email#customer#${RECIPIENT_KEY_PATTERN}$`),
     );
   });
 

@@ -8,6 +8,7 @@ import {
 import { type OperatorDeps, runOperatorCommand } from '#services/operator-commands.ts';
 import { ACCOUNT_ID, account, OCTOBER, policy } from '../../domain/arrears/fixtures.ts';
 import { scanDays, snapshotOf } from '../../domain/arrears/helpers.ts';
+import { testRecipientKeyer } from '../../domain/recipient-key.fixtures.ts';
 
 /* waive-penalty and list-pending-approvals, and the delivery a customer confirms (for answers, #15). */
 
@@ -45,6 +46,7 @@ function memoryArrears(initial?: AccountArrearsState) {
       delete: async (name: string) => void deleted.push(name),
     },
     policy: POLICY,
+    recipientKeys: testRecipientKeyer,
   } as unknown as ArrearsDeps;
   return { deps, state: () => stored?.state, scheduled, deleted };
 }

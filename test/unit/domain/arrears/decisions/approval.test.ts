@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ArrearsCommandError, applyArrearsCommand, buildLedger } from '#domain/arrears/index.ts';
+import { testRecipientKeys } from '../../recipient-key.fixtures.ts';
 import { ACCOUNT_ID, account as fixturesAccount, OCTOBER, OCTOBER_ID, policy, replay } from '../fixtures.ts';
 
 /* billing-rules.md §8 "Approval": every disconnection needs the responsible manager's recorded approval. */
@@ -109,7 +110,7 @@ describe('approval for every disconnection', () => {
     const waiting = replay({ policy: EVERY_PLAN, to: '2026-12-21' }).accounts[0]!.state;
     expect(() =>
       applyArrearsCommand(
-        { account: fixturesAccount(), ledger: ledgerOf(), state: waiting },
+        { account: fixturesAccount(), ledger: ledgerOf(), state: waiting, recipientKeyOf: testRecipientKeys },
         {
           command: 'approve',
           accountId: ACCOUNT_ID,
