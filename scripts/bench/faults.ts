@@ -37,7 +37,6 @@ import {
   PERIOD,
   planFaults,
   SCENARIOS,
-  type Scenario,
   startFaultProxies,
 } from './fault-plan.ts';
 
