@@ -2,15 +2,17 @@
  * The public answer endpoint on the local stack: an HTTP server on a free port of 127.0.0.1 that hands
  * each request to the answers function's handler as API Gateway's HTTP API would (payload format 2.0:
  * rawPath, method, headers, body base64-encoded when it is form data), and writes back its result. The
- * handler is loaded on the first request, after the environment is set, as Lambda loads it.
+ * handler (from the sources, or the synthesized bundle) is loaded on the first request, after the
+ * environment is set, as Lambda loads it; each request is one invocation of keybill-answers.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { invokeAs } from './runner/aws-call-recorder.ts';
 import { lambdaContext } from './runner/aws-events.ts';
 
-type AnswerHandler = (
+export type AnswerHandler = (
   event: APIGatewayProxyEventV2,
   context: Context,
 ) => Promise<APIGatewayProxyStructuredResultV2>;
@@ -23,6 +25,9 @@ export interface AnswerEndpoint {
   stop(): Promise<void>;
 }
 
+/** The function behind the endpoint: its AWS calls are recorded as its own. */
+const ANSWERS_FUNCTION = 'keybill-answers';
+
 /** API Gateway's HTTP API refuses payloads over 10 MB; the stand-in stops reading at 1 MiB. */
 const MAX_READ_BYTES = 1024 * 1024;
 
@@ -33,9 +38,9 @@ export async function startAnswerEndpoint(load: () => Promise<AnswerHandler>): P
     readBody(req)
       .then(async (body) => {
         handler ??= load();
-        const result = await (await handler)(
-          httpApiEvent(req, body),
-          lambdaContext('keybill-answers', 10_000),
+        const answer = await handler;
+        const result = await invokeAs(ANSWERS_FUNCTION, () =>
+          answer(httpApiEvent(req, body), lambdaContext(ANSWERS_FUNCTION, 10_000)),
         );
         served++;
         res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);

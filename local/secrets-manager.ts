@@ -5,7 +5,8 @@
  * through AWS_ENDPOINT_URL_SECRETS_MANAGER alone.
  *
  * Calls: GetSecretValue (by VersionStage AWSCURRENT / AWSPREVIOUS or VersionId), CreateSecret and
- * PutSecretValue. A put makes the new value AWSCURRENT and the one before AWSPREVIOUS, as Secrets Manager
+ * PutSecretValue. A secret is found by its name or by its ARN, which ends, as in AWS, in a random
+ * six-character suffix after the name: an ARN with another suffix, region or account names no secret. A put makes the new value AWSCURRENT and the one before AWSPREVIOUS, as Secrets Manager
  * does, so a rotation can be played for real: `rotate(name)` is that put with a fresh random value.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -15,13 +16,20 @@ import type { AddressInfo } from 'node:net';
 export interface LocalSecretsManager {
   /** Base URL to use as AWS_ENDPOINT_URL_SECRETS_MANAGER. */
   readonly url: string;
-  /** Creates the secret, or puts a new current value (the old one becomes AWSPREVIOUS). */
-  put(name: string, value: string): void;
+  /** Creates the secret, or puts a new current value (the old one becomes AWSPREVIOUS); returns its ARN. */
+  put(name: string, value: string): string;
+  /** The ARN of a secret created before (what the CDK stack hands functions). */
+  arnOf(name: string): string;
   /** Puts a fresh random value (32 bytes, base64url); returns it. */
   rotate(name: string): string;
   /** GetSecretValue calls answered so far (a cache that works keeps this low). */
   reads(): number;
   stop(): Promise<void>;
+}
+
+interface Secret {
+  arn: string;
+  versions: Version[];
 }
 
 interface Version {
@@ -46,46 +54,58 @@ class SecretsManagerError extends Error {
 /** A random key of 32 bytes: what the local stack seeds each named secret with. */
 export const randomSecretValue = (): string => randomBytes(32).toString('base64url');
 
-export async function startLocalSecretsManager(opts: { host?: string } = {}): Promise<LocalSecretsManager> {
+/** Six letters and digits, the suffix AWS adds to a secret's name in its ARN. */
+const arnSuffix = (): string =>
+  Array.from(randomBytes(6), (byte) => ARN_SUFFIX_CHARACTERS[byte % ARN_SUFFIX_CHARACTERS.length]).join('');
+const ARN_SUFFIX_CHARACTERS = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+export async function startLocalSecretsManager(
+  opts: { host?: string; region?: string; account?: string } = {},
+): Promise<LocalSecretsManager> {
   const host = opts.host ?? '127.0.0.1';
-  const secrets = new Map<string, Version[]>();
+  const arnPrefix = `arn:aws:secretsmanager:${opts.region ?? 'us-east-1'}:${opts.account ?? '000000000000'}:secret:`;
+  const secrets = new Map<string, Secret>();
   let readCount = 0;
 
-  const arnOf = (name: string) => `arn:aws:secretsmanager:us-east-1:000000000000:secret:${name}-AbCdEf`;
+  const notFound = () =>
+    new SecretsManagerError(
+      400,
+      'ResourceNotFoundException',
+      "Secrets Manager can't find the specified secret.",
+    );
+  /** The secret a SecretId names: its name, or its whole ARN. */
   const nameOf = (secretId: unknown): string => {
     if (typeof secretId !== 'string' || secretId === '')
       throw new SecretsManagerError(400, 'InvalidParameterException', 'SecretId is required');
-    const fromArn = /^arn:aws:secretsmanager:[^:]*:[^:]*:secret:(.+)-[A-Za-z0-9]{6}$/.exec(secretId);
-    return fromArn?.[1] ?? secretId;
+    if (!secretId.startsWith('arn:')) return secretId;
+    const found = [...secrets].find(([, secret]) => secret.arn === secretId);
+    if (found === undefined) throw notFound();
+    return found[0];
   };
-  const versionsOf = (name: string): Version[] => {
-    const versions = secrets.get(name);
-    if (versions === undefined)
-      throw new SecretsManagerError(
-        400,
-        'ResourceNotFoundException',
-        "Secrets Manager can't find the specified secret.",
-      );
-    return versions;
+  const secretOf = (name: string): Secret => {
+    const secret = secrets.get(name);
+    if (secret === undefined) throw notFound();
+    return secret;
   };
 
   const put = (name: string, value: string, versionId: string = randomUUID()): Version => {
-    const versions = secrets.get(name) ?? [];
-    for (const version of versions) {
+    const secret = secrets.get(name) ?? { arn: `${arnPrefix}${name}-${arnSuffix()}`, versions: [] };
+    for (const version of secret.versions) {
       version.stages.delete('AWSPREVIOUS');
       if (version.stages.delete('AWSCURRENT')) version.stages.add('AWSPREVIOUS');
     }
     const version: Version = { versionId, value, stages: new Set(['AWSCURRENT']), createdAt: Date.now() };
-    versions.push(version);
-    secrets.set(name, versions);
+    secret.versions.push(version);
+    secrets.set(name, secret);
     return version;
   };
+  const arnOf = (name: string): string => secretOf(name).arn;
 
   const actions: Record<string, (body: Record<string, unknown>) => unknown> = {
     GetSecretValue(body) {
       readCount++;
       const name = nameOf(body.SecretId);
-      const versions = versionsOf(name);
+      const { versions } = secretOf(name);
       const wanted =
         typeof body.VersionId === 'string' ? undefined : String(body.VersionStage ?? 'AWSCURRENT');
       const version = versions.find((v) =>
@@ -107,7 +127,9 @@ export async function startLocalSecretsManager(opts: { host?: string } = {}): Pr
       };
     },
     CreateSecret(body) {
-      const name = nameOf(body.Name);
+      const name = body.Name;
+      if (typeof name !== 'string' || name === '' || name.startsWith('arn:'))
+        throw new SecretsManagerError(400, 'InvalidParameterException', 'Name is required');
       if (secrets.has(name))
         throw new SecretsManagerError(400, 'ResourceExistsException', `The secret ${name} already exists.`);
       const version = put(name, stringValue(body), clientToken(body));
@@ -115,7 +137,7 @@ export async function startLocalSecretsManager(opts: { host?: string } = {}): Pr
     },
     PutSecretValue(body) {
       const name = nameOf(body.SecretId);
-      versionsOf(name);
+      secretOf(name);
       const version = put(name, stringValue(body), clientToken(body));
       return { ARN: arnOf(name), Name: name, VersionId: version.versionId, VersionStages: ['AWSCURRENT'] };
     },
@@ -147,7 +169,11 @@ export async function startLocalSecretsManager(opts: { host?: string } = {}): Pr
   let stopped: Promise<void> | undefined;
   return {
     url: `http://${host}:${port}`,
-    put: (name, value) => void put(name, value),
+    put(name, value) {
+      put(name, value);
+      return arnOf(name);
+    },
+    arnOf,
     rotate(name) {
       const value = randomSecretValue();
       put(name, value);

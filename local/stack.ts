@@ -16,7 +16,7 @@
  * | `ses`      | aws-ses-v2-local, in process                       | AWS_ENDPOINT_URL_SESV2 (and _SES for v1)    |
  * | `sms`      | ./sms-recorder.ts, in process (SNS Publish to phone) | AWS_ENDPOINT_URL_SNS                      |
  * | `scheduler` | ./scheduler-recorder.ts, in process (one-time schedules) | AWS_ENDPOINT_URL_SCHEDULER     |
- * | `secrets`  | ./secrets-manager.ts, in process (named secrets) | AWS_ENDPOINT_URL_SECRETS_MANAGER, + one name variable per secret |
+ * | `secrets`  | ./secrets-manager.ts, in process (named secrets) | AWS_ENDPOINT_URL_SECRETS_MANAGER, + one ARN variable per secret |
  *
  * - Every endpoint is `http://127.0.0.1:<free port>`. An IP-literal endpoint makes the S3 client use
  *   path-style addressing by itself (its endpoint rules cannot put a bucket in front of an IP), so S3 code
@@ -34,8 +34,8 @@
  *   It answers GetAccount from `process.env.AWS_SES_ACCOUNT`, which the stack sets unless already set.
  *   `sesInboxUrl` is its HTML inbox for a person; `ses.listEmails()` reads `GET /store`.
  * - Secrets: every secret of LOCAL_SECRETS is created with a fresh random value (as the CDK stack has
- *   Secrets Manager generate it), and the variable that carries its name is set, as the stack sets it on
- *   the functions; the value itself is in no variable. `secrets.rotate(name)` plays a rotation.
+ *   Secrets Manager generate it), and its variable is given the secret's ARN, as the stack gives it to the
+ *   functions; the value itself is in no variable. `secrets.rotate(name)` plays a rotation.
  */
 import type { FauxqsServer } from 'fauxqs';
 import { startDynamoDbLocal } from './dynamodb-local.ts';
@@ -52,8 +52,8 @@ export type { RecordedSms, SmsFaultKind, SmsMessageAttribute, SmsRecorder } from
 export type LocalService = 'dynamodb' | 's3' | 'sqs' | 'ses' | 'sms' | 'scheduler' | 'secrets';
 
 /**
- * The named secrets the CDK stack creates, by the variable that gives functions each one's name (its ARN
- * in AWS). Each is seeded with its own random value when the stack starts.
+ * The named secrets the CDK stack creates, by the variable that gives functions each one's ARN. Each is
+ * seeded with its own random value when the stack starts (the local stand-in names it by this name).
  */
 export const LOCAL_SECRETS: Readonly<Record<string, string>> = {
   LINK_SIGNING_SECRET_ID: 'keybill-link-signing-key',
@@ -126,7 +126,9 @@ export async function startLocalStack(opts: StartLocalStackOptions = {}): Promis
     ? timed('scheduler', () => startSchedulerRecorder())
     : undefined;
 
-  const secrets = services.has('secrets') ? timed('secrets', () => startLocalSecretsManager()) : undefined;
+  const secrets = services.has('secrets')
+    ? timed('secrets', () => startLocalSecretsManager({ region: REGION }))
+    : undefined;
 
   const results = await Promise.allSettled([dynamodb, fauxqs, ses, sms, scheduler, secrets]);
   const failure = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
@@ -188,8 +190,7 @@ export async function startLocalStack(opts: StartLocalStackOptions = {}): Promis
     endpoints.secrets = secretsManager.url;
     env.AWS_ENDPOINT_URL_SECRETS_MANAGER = secretsManager.url;
     for (const [variable, name] of Object.entries(LOCAL_SECRETS)) {
-      secretsManager.put(name, randomSecretValue());
-      env[variable] = name;
+      env[variable] = secretsManager.put(name, randomSecretValue());
     }
     stack.secrets = secretsManager;
   }

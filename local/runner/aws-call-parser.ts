@@ -5,8 +5,9 @@ import type { AwsCall, RecordedRequest } from './aws-call-recorder.ts';
  * service authorization reference: a DynamoDB Query on an index is authorised on the index's ARN, a
  * batch or transaction on every table it names, an SQS batch as its single action, an S3 HeadObject as
  * s3:GetObject, an SES v2 SendEmail on its sending identity and configuration set, an SNS Publish to a
- * phone number on "*" (SNS has no resource for a phone number: "*" is the documented resource), and a
- * Scheduler CreateSchedule also as iam:PassRole on the schedule's role.
+ * phone number on "*" (SNS has no resource for a phone number: "*" is the documented resource), a
+ * Scheduler CreateSchedule also as iam:PassRole on the schedule's role, and a Secrets Manager call on the
+ * secret its SecretId names.
  */
 
 type Call = Omit<AwsCall, 'functionName' | 'requestBytes' | 'responseBytes'>;
@@ -34,6 +35,8 @@ export function awsCallsOf(request: RecordedRequest, scope: Scope): Call[] {
       return sns(request);
     case 'scheduler':
       return scheduler(request, scope);
+    case 'secretsmanager':
+      return secretsManager(request, scope);
     default:
       return [{ action: `${service}:${targetOperation(request) ?? 'Unknown'}`, resources: ['*'] }];
   }
@@ -200,4 +203,27 @@ function scheduler(request: RecordedRequest, { region, account }: Scope): Call[]
   const roleArn = (body.Target as { RoleArn?: string } | undefined)?.RoleArn;
   if (roleArn !== undefined) calls.push({ action: 'iam:PassRole', resources: [roleArn] });
   return calls;
+}
+
+/**
+ * A Secrets Manager call is authorised on the secret's ARN, which ends in a random six-character suffix
+ * AWS adds to the name. A SecretId that is an ARN is that resource. A bare name does not say the suffix
+ * (AWS finds it), so the call is recorded as `secret:<name>-??????`, the pattern AWS documents for granting
+ * a secret by name: a policy with that pattern or a wider one allows it, a policy naming only the whole
+ * ARN is reported — hand the function the ARN, as the stack does, to have that grant evaluated.
+ */
+function secretsManager(request: RecordedRequest, { region, account }: Scope): Call[] {
+  const body = json(request);
+  const ids = [
+    ...(typeof body.SecretId === 'string' ? [body.SecretId] : []),
+    ...(Array.isArray(body.SecretIdList) ? body.SecretIdList.filter((id) => typeof id === 'string') : []),
+  ] as string[];
+  const arnOf = (id: string) =>
+    id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${region}:${account}:secret:${id}-??????`;
+  return [
+    {
+      action: `secretsmanager:${targetOperation(request) ?? 'Unknown'}`,
+      resources: ids.length === 0 ? ['*'] : ids.map(arnOf),
+    },
+  ];
 }

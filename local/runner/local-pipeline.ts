@@ -5,7 +5,7 @@ import type { Context } from 'aws-lambda';
 import type { Stores } from '#services/ports/index.ts';
 import type { KeyAccountRunResult } from '#services/rank-key-accounts.ts';
 import { type MeterReadDropResult, meterReadDropResultOf } from '#services/run-meter-read-drop.ts';
-import { type AnswerEndpoint, startAnswerEndpoint } from '../answer-endpoint.ts';
+import { type AnswerEndpoint, type AnswerHandler, startAnswerEndpoint } from '../answer-endpoint.ts';
 import type { LocalStack } from '../stack.ts';
 import { applyEnv } from '../stack.ts';
 import { invokeAs } from './aws-call-recorder.ts';
@@ -123,7 +123,7 @@ export async function prepareLocalPipeline(
   applyEnv(stack.env);
   // The answer endpoint first: the links the sender renders point at it (ANSWER_BASE_URL).
   const answerEndpoint = await startAnswerEndpoint(
-    async () => (await import('../../functions/answers/handler.ts')).handler as never,
+    async () => (await handlers('answers')).handler as AnswerHandler,
   );
   const { streamArn } = await createTable(LOCAL_NAMES.table);
   await createBucket(LOCAL_NAMES.bucket);
@@ -142,6 +142,8 @@ export async function prepareLocalPipeline(
   const env = {
     // What the template sets and the local stack has no value of its own for (constants, ARNs).
     ...template?.environment,
+    // The local stack's own values (its secrets' ARNs among them) win over the template's.
+    ...stack.env,
     TABLE_NAME: LOCAL_NAMES.table,
     DROP_BUCKET: LOCAL_NAMES.bucket,
     NOTICE_QUEUE_URL: queues.queueUrl,

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildKeybillApp } from '../../infra/keybill-app.ts';
+import { asFunction } from './aws-call-recorder.ts';
 import type { HandlerSource } from './local-pipeline.ts';
 
 /*
@@ -110,8 +111,14 @@ function deployedFunction(dir: string, logicalId: string, r: TemplateResource): 
  */
 const nativeRequire = createRequire(import.meta.url);
 
-/** The handlers of the synthesized bundles, found through the template by handler name. */
+/**
+ * The handlers of the synthesized bundles, found through the template by handler name. Each is loaded as
+ * its function: Lambda runs a function's initialisation under its role, so the AWS calls a bundle starts
+ * while it loads (a key read at cold start) are recorded as that function's and checked against its role.
+ */
 export function handlersFromBundles(stack: SynthesizedStack): HandlerSource {
-  return async (handlerName) =>
-    nativeRequire(stack.functionByHandler(handlerName).bundlePath) as Awaited<ReturnType<HandlerSource>>;
+  return async (handlerName) => {
+    const { functionName, bundlePath } = stack.functionByHandler(handlerName);
+    return asFunction(functionName, () => nativeRequire(bundlePath)) as Awaited<ReturnType<HandlerSource>>;
+  };
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Json, TemplateJson } from './synthesized-stack.ts';
 
 /*
@@ -24,7 +25,17 @@ const NAME_PROPERTY: Record<string, string> = {
   'AWS::Scheduler::Schedule': 'Name',
   'AWS::SES::ConfigurationSet': 'Name',
   'AWS::Events::Rule': 'Name',
+  'AWS::SecretsManager::Secret': 'Name',
 };
+
+/** Six letters and digits, the same for the same logical id. */
+function madeUpSuffix(logicalId: string): string {
+  const digest = createHash('sha256')
+    .update(logicalId)
+    .digest('base64')
+    .replace(/[^A-Za-z0-9]/g, '');
+  return digest.slice(0, 6);
+}
 
 export class TemplateValues {
   constructor(
@@ -51,6 +62,7 @@ export class TemplateValues {
       case 'AWS::SQS::Queue':
         return `https://sqs.${this.scope.region}.amazonaws.com/${this.scope.account}/${name}`;
       case 'AWS::SNS::Topic':
+      case 'AWS::SecretsManager::Secret':
       case 'AWS::IAM::Policy':
       case 'AWS::IAM::ManagedPolicy':
         return this.arn(logicalId);
@@ -92,6 +104,9 @@ export class TemplateValues {
         return `arn:aws:scheduler:${region}:${account}:schedule-group/${name}`;
       case 'AWS::Events::Rule':
         return `arn:aws:events:${region}:${account}:rule/${name}`;
+      case 'AWS::SecretsManager::Secret':
+        // AWS ends a secret's ARN with six random characters after its name; here, made up from the id.
+        return `arn:aws:secretsmanager:${region}:${account}:secret:${name}-${madeUpSuffix(logicalId)}`;
       default:
         return `arn:aws:${service}:${region}:${account}:${name}`;
     }

@@ -22,7 +22,8 @@ import { denials, statementsOfRole, unusedGrants } from './role-policies.ts';
 /*
  * What AWS will run, run: the bundles `cdk synth` left in cdk.out (synthesized once for this run by
  * synthesize-once.ts), each found through the template by its handler name and loaded by Node itself,
- * drive the whole path on the local stack — a meter-read drop, its bills, their notices, SES delivery
+ * drive the whole path on the local stack — a meter-read drop, its bills, their notices, customers'
+ * answers from the links in those emails (API Gateway v2 events to the answers function), SES delivery
  * events, a step of the arrears ladder and operator commands. Every AWS call each function makes on the
  * way (and the calls its event source makes under its role) is recorded and checked against that
  * function's role policies in the template.
@@ -69,6 +70,7 @@ describe('the synthesized bundles on the local stack', () => {
         handlers,
         wiring,
         keepPipeline: true,
+        simulateAnswers: true,
       });
       const pipeline = summary.kept!.pipeline;
       const recordDelivery = (await handlers('record-delivery')).handler;
@@ -139,6 +141,11 @@ describe('the synthesized bundles on the local stack', () => {
     expect(summary.counts.smsSent).toBeGreaterThan(0);
     expect(summary.counts.noticesFailed).toBe(0);
     expect(summary.counts.redeliveredDropOutcome).toBe('duplicate');
+  });
+
+  it("records the customers' answers opened from the sent emails, a follow-up for the call request", () => {
+    expect(summary.counts.answersRecorded).toBeGreaterThanOrEqual(1);
+    expect(summary.counts.followUpsOpened).toBeGreaterThanOrEqual(1);
   });
 
   it('records SES delivery events on the notices they are about', () => {

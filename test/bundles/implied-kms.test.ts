@@ -10,6 +10,8 @@ const template: TemplateJson = {
     Key: { Type: 'AWS::KMS::Key', Properties: {} },
     Queue: { Type: 'AWS::SQS::Queue', Properties: { KmsMasterKeyId: { 'Fn::GetAtt': ['Key', 'Arn'] } } },
     Plain: { Type: 'AWS::SQS::Queue', Properties: { KmsMasterKeyId: 'alias/aws/sqs' } },
+    Secret: { Type: 'AWS::SecretsManager::Secret', Properties: { KmsKeyId: { Ref: 'Key' } } },
+    ManagedSecret: { Type: 'AWS::SecretsManager::Secret', Properties: {} },
     Bucket: {
       Type: 'AWS::S3::Bucket',
       Properties: {
@@ -56,6 +58,18 @@ describe('KMS calls implied by customer managed keys', () => {
       values,
     );
     expect(implied.map((c) => c.action)).toEqual(['kms:GenerateDataKey']);
+  });
+
+  it('adds Decrypt for a secret read under a customer key, nothing for one under the AWS managed key', () => {
+    const implied = impliedKmsCalls(
+      [
+        call('secretsmanager:GetSecretValue', values.arn('Secret')),
+        call('secretsmanager:GetSecretValue', values.arn('ManagedSecret')),
+      ],
+      template,
+      values,
+    );
+    expect(implied.map((c) => `${c.action} ${c.resources[0]}`)).toEqual([`kms:Decrypt ${keyArn}`]);
   });
 
   it('is refused by a role that can send to the queue but not use its key', () => {

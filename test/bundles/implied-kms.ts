@@ -7,7 +7,7 @@ import type { TemplateValues } from '../../local/runner/template-values.ts';
  * resource encrypted with a customer managed key (the local emulators encrypt nothing, so they are
  * derived from the template): sending to an SQS queue or publishing to an SNS topic needs
  * kms:GenerateDataKey and kms:Decrypt, receiving from the queue kms:Decrypt; writing an object to an
- * SSE-KMS bucket kms:GenerateDataKey, reading it kms:Decrypt. AWS managed keys (`alias/aws/…`) need no
+ * SSE-KMS bucket kms:GenerateDataKey, reading it kms:Decrypt; reading a secret kms:Decrypt. AWS managed keys (`alias/aws/…`) need no
  * grant in the role. DynamoDB tables are out of scope: DynamoDB uses the key through grants of its own.
  */
 
@@ -17,9 +17,10 @@ const IMPLIED: Record<string, string[]> = {
   'sns:Publish': ['kms:GenerateDataKey', 'kms:Decrypt'],
   's3:PutObject': ['kms:GenerateDataKey'],
   's3:GetObject': ['kms:Decrypt'],
+  'secretsmanager:GetSecretValue': ['kms:Decrypt'],
 };
 
-/** The customer managed key of each encrypted queue, topic and bucket, by the resource's ARN. */
+/** The customer managed key of each encrypted queue, topic, bucket and secret, by the resource's ARN. */
 function customerKeysByResource(template: TemplateJson, values: TemplateValues): Map<string, string> {
   const keys = new Map<string, string>();
   for (const [id, resource] of Object.entries(template.Resources)) {
@@ -33,7 +34,8 @@ function customerKeysByResource(template: TemplateJson, values: TemplateValues):
           }
         | undefined
     )?.ServerSideEncryptionConfiguration?.[0]?.ServerSideEncryptionByDefault?.KMSMasterKeyID;
-    const declared = p.KmsMasterKeyId ?? sse;
+    const secretKey = resource.Type === 'AWS::SecretsManager::Secret' ? p.KmsKeyId : undefined;
+    const declared = p.KmsMasterKeyId ?? sse ?? secretKey;
     if (declared === undefined) continue;
     const key = String(values.resolve(declared));
     if (key.startsWith('alias/aws/')) continue;

@@ -20,11 +20,15 @@ describe('named secrets (Secrets Manager through Powertools Parameters)', () => 
     await stack?.stop();
   });
 
-  it('the stack seeds every secret with a random value and gives only its name in the environment', async () => {
+  it('the stack seeds every secret with a random value and gives only its ARN in the environment', async () => {
     const values = await secretsManagerStore().values(name);
     expect(values.current).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(values.previous).toBeUndefined();
-    expect(stack.env.LINK_SIGNING_SECRET_ID).toBe(name);
+    expect(stack.env.LINK_SIGNING_SECRET_ID).toBe(stack.secrets!.arnOf(name));
+    expect(stack.env.LINK_SIGNING_SECRET_ID).toMatch(
+      new RegExp(`^arn:aws:secretsmanager:us-east-1:000000000000:secret:${name}-[A-Za-z0-9]{6}$`),
+    );
+    expect(await secretsManagerStore().values(stack.env.LINK_SIGNING_SECRET_ID!)).toEqual(values);
     expect(Object.values(stack.env)).not.toContain(values.current);
   });
 
@@ -55,5 +59,13 @@ describe('named secrets (Secrets Manager through Powertools Parameters)', () => 
     await expect(secretsManagerStore().values('keybill-no-such-secret')).rejects.toThrow(
       /secret keybill-no-such-secret \(AWSCURRENT\)/,
     );
+  });
+
+  it('finds a secret by its whole ARN only: another suffix names no secret, as in AWS', async () => {
+    const otherSuffix = stack.secrets!.arnOf(name).replace(/-[A-Za-z0-9]{6}$/, '-XXXXXX');
+    const error = await secretsManagerStore()
+      .values(otherSuffix)
+      .catch((e: unknown) => e);
+    expect(error).toMatchObject({ notFound: true });
   });
 });
