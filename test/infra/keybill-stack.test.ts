@@ -23,7 +23,18 @@ describe('functions', () => {
       ],
     ],
     ['bill-chunk', ['TABLE_NAME']],
-    ['plan-notices', ['TABLE_NAME', 'NOTICE_QUEUE_URL']],
+    [
+      'plan-notices',
+      [
+        'TABLE_NAME',
+        'NOTICE_QUEUE_URL',
+        'REMINDER_SCHEDULE_GROUP',
+        'REMINDER_TARGET_ARN',
+        'REMINDER_ROLE_ARN',
+        'REMINDER_DLQ_ARN',
+        'TIME_ZONE',
+      ],
+    ],
     [
       'send-notice',
       [
