@@ -112,6 +112,8 @@ export class KeybillStack extends Stack {
     this.arrears = arrears;
     // A disconnection notice's delivery event moves its plan (lead time from delivery).
     arrears.grantArrearsSteps(this.notices.recorder);
+    // So does a customer's "received" on it, which plan-notices follows through from the table stream.
+    arrears.grantArrearsSteps(this.notices.planner);
     this.ranking = new KeyAccountRanking(calendar, 'RankAccounts', {
       table,
       reports: drops,

@@ -162,7 +162,8 @@ export class ArrearsLadder extends Construct {
 
   /**
    * Lets a function take arrears steps (the scan and its chunks, payment ingestion whose payments cancel
-   * plans, operators approving, deferring or exempting plans): plan notices, and create or delete the
+   * plans, operators approving, deferring or exempting plans, a notice's delivery event or the customer's
+   * confirmed receipt moving a plan): plan notices, and create or delete the
    * one-time reminder schedules that invoke arrears-scan.
    */
   grantArrearsSteps(fn: KeybillFunction): void {

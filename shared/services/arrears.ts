@@ -335,10 +335,11 @@ export async function recordDisconnectionNoticeDelivery(
  * The customer confirmed (an answer to the notice, issue 15) that they received the disconnection
  * notice of `planId` at `receivedAt`: evidence of delivery like a provider's event, on the channel the
  * answer came by. The lead time counts from the earliest delivery, so a confirmation never shortens it.
+ * Without `planId`, the plan whose notice is out.
  */
 export async function recordCustomerConfirmedDelivery(
   accountId: string,
-  confirmation: { planId: string; revision?: number; channel: 'email' | 'sms'; receivedAt: string },
+  confirmation: { planId?: string; revision?: number; channel: 'email' | 'sms'; receivedAt: string },
   deps: ArrearsDeps,
 ) {
   const { receivedAt, ...where } = confirmation;

@@ -13,6 +13,7 @@ import { DEFAULT_FOLLOW_UP_HOURS, type FollowUpPolicy } from '#domain/answers/in
 import { parseQuietHours } from '#domain/calendar/index.ts';
 import type { StoredNotice } from '#domain/notices.ts';
 import type { AnswerLinkConfig } from '#services/answers/answer-links.ts';
+import { confirmedDeliveriesOnPlans } from '#services/answers/confirmed-delivery.ts';
 import type { AnswerDeps } from '#services/answers/record-answer.ts';
 import { type ArrearsDeps, recordDeliveryOfNotice, settlePayments } from '#services/arrears.ts';
 import type { BillChunkDeps } from '#services/bill-account-chunk.ts';
@@ -119,10 +120,15 @@ export const billChunkDeps = (): BillChunkDeps => ({
   log: logFields,
 });
 
+/**
+ * plan-notices: the stores and the notices queue; for the customers' answers it follows through, the
+ * arrears ladder, which records a confirmed receipt of a disconnection notice on its plan.
+ */
 export const planNoticesDeps = () => ({
   ...tableStores(),
   queue: noticeQueue(),
   recipientKeys: recipientKeysFromEnv(),
+  deliveryConfirmations: confirmedDeliveriesOnPlans(arrearsDeps()),
 });
 
 /** record-delivery: the stores, and the arrears plans that count a disconnection notice's delivery. */

@@ -61,6 +61,32 @@ describe('the official working-day calendar', () => {
   });
 });
 
+describe('plan-notices', () => {
+  it("may take arrears steps: a customer's confirmed receipt of a disconnection notice is recorded on its plan, which may move with its reminder", () => {
+    expect(Object.keys(environmentOf(template, 'plan-notices'))).toEqual(
+      expect.arrayContaining([
+        'TABLE_NAME',
+        'NOTICE_QUEUE_URL',
+        'REMINDER_SCHEDULE_GROUP',
+        'REMINDER_TARGET_ARN',
+        'REMINDER_ROLE_ARN',
+        'TIME_ZONE',
+      ]),
+    );
+    const statements = statementsOfFunction(template, 'plan-notices');
+    const scheduler = statements.filter((s) => actionsOf([s]).some((a) => a.startsWith('scheduler:')));
+    expect(actionsOf(scheduler).sort()).toEqual(['scheduler:CreateSchedule', 'scheduler:DeleteSchedule']);
+    expect(JSON.stringify(scheduler[0]!.Resource)).toContain(':schedule/keybill-disconnection-reminders/*');
+    const passRole = statements.filter((s) => actionsOf([s]).includes('iam:PassRole'));
+    expect(passRole).toEqual([
+      expect.objectContaining({
+        Resource: environmentOf(template, 'plan-notices').REMINDER_ROLE_ARN,
+        Condition: { StringEquals: { 'iam:PassedToService': 'scheduler.amazonaws.com' } },
+      }),
+    ]);
+  });
+});
+
 describe('record-delivery', () => {
   it('may take arrears steps: a late delivery of a disconnection notice moves its plan and reminder', () => {
     expect(Object.keys(environmentOf(template, 'record-delivery'))).toEqual(

@@ -24,7 +24,19 @@ describe('functions', () => {
       ],
     ],
     ['bill-chunk', ['TABLE_NAME']],
-    ['plan-notices', ['TABLE_NAME', 'NOTICE_QUEUE_URL', 'RECIPIENT_KEY_SECRET_ID']],
+    [
+      'plan-notices',
+      [
+        'TABLE_NAME',
+        'NOTICE_QUEUE_URL',
+        'RECIPIENT_KEY_SECRET_ID',
+        'REMINDER_SCHEDULE_GROUP',
+        'REMINDER_TARGET_ARN',
+        'REMINDER_ROLE_ARN',
+        'REMINDER_DLQ_ARN',
+        'TIME_ZONE',
+      ],
+    ],
     [
       'send-notice',
       [

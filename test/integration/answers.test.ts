@@ -5,6 +5,7 @@ import { documentClient } from '#adapters/clients.ts';
 import { secretsManagerStore } from '#adapters/secrets.ts';
 import { sqsNoticeQueue } from '#adapters/sqs-queues.ts';
 import { answerIdOf, signLinkToken } from '#domain/answers/index.ts';
+import type { AccountArrearsState } from '#domain/arrears/index.ts';
 import { keyOf } from '#domain/keyring.ts';
 import type { StoredNotice } from '#domain/notices.ts';
 import { keyringFor } from '#services/keyring.ts';
@@ -198,7 +199,8 @@ describe("customers' one-click answers (local stack)", () => {
     expect(ratings.map((a) => [a.rating, a.channel])).toEqual([[4, 'sms']]);
   });
 
-  it("stores a receipt of a disconnection notice in the plan's evidence as customer-confirmed delivery", async () => {
+  // The receipt counted as the delivery of a real plan's notice: test/integration/arrears.test.ts.
+  it('offers a disconnection notice its answers, and a receipt of one naming no plan of the account moves no plan', async () => {
     const text = `停电通知：账户${first!.accountId}欠费未缴，将于2026-12-01 10:00停止供电。`;
     const { notice } = await pipeline.stores.notices.createNotice({
       noticeId: 'ARREARS#0123456789abcdef0123456789abcdef',
@@ -227,6 +229,8 @@ describe("customers' one-click answers (local stack)", () => {
 
     await answerLink(links.received!);
     await pipeline.planNotices();
+    const state = await pipeline.stores.arrearsStates.getArrearsState<AccountArrearsState>(first!.accountId);
+    expect(state?.state.plans ?? []).toEqual([]);
     const events = await documentClient().send(
       new QueryCommand({
         TableName: LOCAL_NAMES.table,
@@ -234,15 +238,9 @@ describe("customers' one-click answers (local stack)", () => {
         ExpressionAttributeValues: { ':pk': `ACCOUNT#${first!.accountId}`, ':event': 'ARREARSEVENT#' },
       }),
     );
-    const confirmations = (events.Items ?? []).map((i) => JSON.parse(String(i.event)));
-    expect(confirmations).toEqual([
-      expect.objectContaining({
-        type: 'customer-confirmed-delivery',
-        noticeId: notice.noticeId,
-        planId: 'P1',
-        channel: 'email',
-        answerId: answerIdOf(notice.noticeId, 'received'),
-      }),
+    // The dispute trail keeps the receipt it could not count.
+    expect((events.Items ?? []).map((i) => JSON.parse(String(i.event)))).toEqual([
+      expect.objectContaining({ type: 'delivery-ignored', detail: 'email delivered: no notice out' }),
     ]);
     const stored: StoredNotice | undefined = await pipeline.stores.notices.getNotice(
       first!.accountId,

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { s3DropObjectStore } from '#adapters/drop-objects.ts';
+import { answerIdOf } from '#domain/answers/index.ts';
 import type { AccountArrearsState } from '#domain/arrears/index.ts';
 import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
 import type { StoredNotice } from '#domain/notices.ts';
@@ -8,12 +9,13 @@ import { runPaymentDrop } from '#services/run-payment-drop.ts';
 import { lambdaContext } from '../../local/runner/aws-events.ts';
 import { generateAccounts, generateMeterReadRows, toCsv } from '../../local/runner/fixtures.ts';
 import { LOCAL_NAMES, type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
+import { answerLink, answerLinksIn } from '../../local/runner/simulated-answers.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
 
 const tariffIds = [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))];
-// Three key accounts billed for 2026-09, due 2026-10-20; A never pays, B pays after the disconnection
-// notice, C's notice is reported delivered 20 hours late.
-const [a, b, c] = generateAccounts(3, { tariffIds, seed: 99 }).map((g) => ({
+// Four key accounts billed for 2026-09, due 2026-10-20; A never pays, B pays after the disconnection
+// notice, C's notice is reported delivered 20 hours late, D's customer answers "received" to it.
+const [a, b, c, d] = generateAccounts(4, { tariffIds, seed: 99 }).map((g) => ({
   ...g,
   account: { ...g.account, important: false },
 }));
@@ -38,10 +40,10 @@ describe('arrears warnings through the notification path (local stack, controlle
     process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     pipeline = await prepareLocalPipeline(stack);
     await pipeline.stores.tariffs.putTariffs(SAMPLE_TARIFFS);
-    await pipeline.stores.accounts.putAccounts([a!.account, b!.account, c!.account]);
+    await pipeline.stores.accounts.putAccounts([a!.account, b!.account, c!.account, d!.account]);
     await pipeline.putDrop(
       'drops/reads/2026-09/reads.csv',
-      toCsv(generateMeterReadRows([a!, b!, c!], '2026-09')),
+      toCsv(generateMeterReadRows([a!, b!, c!, d!], '2026-09')),
     );
     await pipeline.deliverDrop('drops/reads/2026-09/reads.csv');
     await pipeline.planNotices();
@@ -50,11 +52,11 @@ describe('arrears warnings through the notification path (local stack, controlle
     const { applyOperatorArrearsCommand } = await import('#services/arrears.ts');
     deps = arrearsDeps({});
     // The daily schedule, from three days before the due date to the day after the disconnection notice;
-    // the responsible manager approves the three plans half an hour after the scan that made them.
+    // the responsible manager approves the four plans half an hour after the scan that made them.
     for (const today of days('2026-10-17', '2026-11-21')) {
       await pipeline.arrearsScan({ task: 'daily-arrears-scan', today });
       if (today === '2026-11-20') {
-        for (const { account } of [a!, b!, c!]) {
+        for (const { account } of [a!, b!, c!, d!]) {
           const at = '2026-11-20T09:30:00+08:00';
           const approval = { command: 'approve' as const, accountId: account.accountId, by: '李主任', at };
           await applyOperatorArrearsCommand(account.accountId, approval, deps);
@@ -82,7 +84,7 @@ describe('arrears warnings through the notification path (local stack, controlle
       (await noticesOf(a!.account.accountId)).length + (await noticesOf(b!.account.accountId)).length;
     const before = await count();
     const fanOut = await pipeline.arrearsScan({ task: 'daily-arrears-scan', today: '2026-11-21' });
-    expect(fanOut).toMatchObject({ accounts: 3, chunks: 1 });
+    expect(fanOut).toMatchObject({ accounts: 4, chunks: 1 });
     expect(await count()).toBe(before);
   });
 
@@ -198,6 +200,71 @@ describe('arrears warnings through the notification path (local stack, controlle
     expect(rescheduled).toHaveLength(1);
     expect(rescheduled[0]!.content!.text).toContain('改期通知');
     expect(rescheduled[0]!.content!.text).toContain('2026-11-24 10:00');
+  });
+
+  it('names the customer\'s "received" on the disconnection notice as the delivery its plan counts from, once', async () => {
+    const accountId = d!.account.accountId;
+    const notice = (await noticesOf(accountId)).find(
+      (n) =>
+        n.evidence?.warningKind === 'disconnection-notice' &&
+        n.channel === 'email' &&
+        n.recipient.role === 'customer',
+    )!;
+    const planned = notice.evidence as { disconnectAt: string; planId: string };
+    const email = (await stack.ses!.listEmails()).find((e) => e.messageId === notice.providerMessageId);
+    const { received } = answerLinksIn(email?.body.html ?? '');
+    const stateOf = async () =>
+      (await pipeline.stores.arrearsStates.getArrearsState<AccountArrearsState>(accountId))!.state;
+    const schedulesOf = () =>
+      stack.scheduler!.schedules().filter((s) => (s.input as { accountId: string }).accountId === accountId);
+    const schedulesBefore = schedulesOf();
+
+    // The customer clicks twice, ten minutes after the 09:30 send (the answer's clock, as the ladder's).
+    const answeredAt = '2026-11-20T01:40:00.000Z';
+    vi.setSystemTime(new Date(answeredAt));
+    try {
+      expect((await answerLink(received!)).status).toBe(200);
+      await answerLink(received!);
+      await pipeline.planNotices();
+    } finally {
+      vi.useRealTimers();
+    }
+
+    const plan = (await stateOf()).plans.find((p) => p.planId === planned.planId)!;
+    // 3 days and 2 hours after 09:40 is before 11:45: the plan keeps its time, now counted from the receipt.
+    expect(plan.revisions.map((r) => r.disconnectAt)).toEqual([planned.disconnectAt]);
+    expect(plan.revisions[0]!.countedFrom).toMatchObject({
+      channel: 'email',
+      outcome: 'delivered',
+      source: 'customer-confirmed',
+      at: answeredAt,
+    });
+    expect(plan.revisions[0]!.deliveries).toHaveLength(1);
+
+    // The stream delivers the answer again: nothing changes, the reminder schedule stays.
+    const before = await stateOf();
+    const { handler } = await import('../../functions/plan-notices/handler.ts');
+    await (handler as unknown as (event: unknown, context: unknown) => Promise<unknown>)(
+      {
+        Records: [
+          {
+            eventID: 'redelivered-answer-1',
+            eventName: 'INSERT',
+            eventSource: 'aws:dynamodb',
+            dynamodb: {
+              NewImage: {
+                entity: { S: 'ANSWER' },
+                accountId: { S: accountId },
+                answerId: { S: answerIdOf(notice.noticeId, 'received') },
+              },
+            },
+          },
+        ],
+      },
+      lambdaContext('keybill-plan-notices'),
+    );
+    expect(await stateOf()).toEqual(before);
+    expect(schedulesOf()).toEqual(schedulesBefore);
   });
 
   it('creates the final reminder as a one-time schedule 30 minutes before the disconnection, and sends it when it fires', async () => {

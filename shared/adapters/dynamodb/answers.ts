@@ -5,8 +5,6 @@ import type {
   AnswerStore,
   BillReviewPort,
   CloseFollowUpResult,
-  CustomerConfirmation,
-  DeliveryConfirmationPort,
   FollowUpStore,
   SmsLinkStore,
   SmsLinkTarget,
@@ -188,23 +186,5 @@ export class DynamoBillReview implements BillReviewPort {
       // Already marked (a retry, or an earlier answer): the first request stands.
       if (!isConditionFailure(error)) throw error;
     }
-  }
-}
-
-/** Customer-confirmed delivery as an arrears event (the disconnection plan's dispute trail). */
-export class DynamoDeliveryConfirmations implements DeliveryConfirmationPort {
-  constructor(private readonly table: DynamoTable) {}
-
-  async recordCustomerConfirmedDelivery(
-    accountId: string,
-    confirmation: CustomerConfirmation,
-  ): Promise<void> {
-    await this.table.putAll([
-      {
-        ...keys.arrearsEvent(accountId, confirmation.at, 'customer-confirmed-delivery#0'),
-        entity: 'ARREARSEVENT',
-        event: JSON.stringify({ type: 'customer-confirmed-delivery', ...confirmation }),
-      },
-    ]);
   }
 }

@@ -1,12 +1,6 @@
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoAccountStore } from './accounts.ts';
-import {
-  DynamoAnswerStore,
-  DynamoBillReview,
-  DynamoDeliveryConfirmations,
-  DynamoFollowUpStore,
-  DynamoSmsLinkStore,
-} from './answers.ts';
+import { DynamoAnswerStore, DynamoBillReview, DynamoFollowUpStore, DynamoSmsLinkStore } from './answers.ts';
 import { DynamoArrearsStore } from './arrears.ts';
 import { DynamoBillHoldStore } from './bill-holds.ts';
 import { DynamoBillStore } from './bills.ts';
@@ -38,6 +32,5 @@ export function dynamoStores(client: DynamoDBDocumentClient, tableName: string) 
     followUps: new DynamoFollowUpStore(table),
     smsLinks: new DynamoSmsLinkStore(table),
     billReviews: new DynamoBillReview(table),
-    deliveryConfirmations: new DynamoDeliveryConfirmations(table),
   };
 }

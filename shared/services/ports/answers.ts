@@ -54,11 +54,9 @@ export interface CustomerConfirmation {
 }
 
 /**
- * Customer-confirmed delivery of a disconnection notice, in the plan's evidence. A port of its own so
- * that the arrears code takes it over: feat/arrears adds `recordCustomerConfirmedDelivery(accountId,
- * { planId, revision, channel, receivedAt }, arrearsDeps)` (shared/services/arrears.ts), which an adapter
- * of this port calls once merged. Until then the adapter appends a `customer-confirmed-delivery` event to
- * the account's arrears events (the dispute trail), idempotent by the answer.
+ * Customer-confirmed delivery of a disconnection notice, in its plan's evidence. The arrears ladder
+ * implements it (services/answers/confirmed-delivery.ts, built by the wiring with the arrears
+ * dependencies): the answers need not know how a plan counts its lead time. Idempotent by the answer.
  */
 export interface DeliveryConfirmationPort {
   recordCustomerConfirmedDelivery(accountId: string, confirmation: CustomerConfirmation): Promise<void>;

@@ -14,13 +14,7 @@ import type {
   StagedRead,
 } from '#domain/run.ts';
 import type { Tariff } from '#domain/tariff.ts';
-import type {
-  AnswerStore,
-  BillReviewPort,
-  DeliveryConfirmationPort,
-  FollowUpStore,
-  SmsLinkStore,
-} from './answers.ts';
+import type { AnswerStore, BillReviewPort, FollowUpStore, SmsLinkStore } from './answers.ts';
 
 /*
  * What the services need of the system of record, one store per entity. A service's deps name only the
@@ -221,5 +215,4 @@ export interface Stores {
   followUps: FollowUpStore;
   smsLinks: SmsLinkStore;
   billReviews: BillReviewPort;
-  deliveryConfirmations: DeliveryConfirmationPort;
 }

@@ -1,55 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { type AccountArrearsState, scanAccount } from '#domain/arrears/index.ts';
+import { scanAccount } from '#domain/arrears/index.ts';
 import {
   type ArrearsDeps,
   listPendingApprovals,
   recordCustomerConfirmedDelivery,
 } from '#services/arrears.ts';
 import { type OperatorDeps, runOperatorCommand } from '#services/operator-commands.ts';
-import { ACCOUNT_ID, account, OCTOBER, policy } from '../../domain/arrears/fixtures.ts';
-import { scanDays, snapshotOf } from '../../domain/arrears/helpers.ts';
-import { testRecipientKeyer } from '../../domain/recipient-key.fixtures.ts';
+import { ACCOUNT_ID, policy } from '../../domain/arrears/fixtures.ts';
+import { POLICY, scanDays, snapshotOf } from '../../domain/arrears/helpers.ts';
+import { memoryArrears } from '../arrears.fixtures.ts';
 
 /* waive-penalty and list-pending-approvals, and the delivery a customer confirms (for answers, #15). */
-
-const POLICY = policy();
-
-function memoryArrears(initial?: AccountArrearsState) {
-  let stored = initial === undefined ? undefined : { state: initial, version: 1 };
-  const scheduled: string[] = [];
-  const deleted: string[] = [];
-  const deps = {
-    accounts: { getAccount: async (id: string) => (id === ACCOUNT_ID ? account() : undefined) },
-    bills: {
-      getBillHistory: async () => [
-        { period: OCTOBER.period, version: 1, document: { total: OCTOBER.total, dueDate: OCTOBER.dueDate } },
-      ],
-    },
-    payments: { listPayments: async () => [] },
-    arrearsStates: {
-      getArrearsState: async () => stored,
-      putArrearsState: async (_id: string, state: AccountArrearsState, version: number | undefined) => {
-        if ((stored?.version ?? undefined) !== version) return false;
-        stored = { state, version: (version ?? 0) + 1 };
-        return true;
-      },
-      putArrearsEvents: async () => {},
-      listAwaitingApproval: async () => (stored === undefined ? [] : [stored.state]),
-    },
-    notices: {
-      createNotice: async (plan: { noticeId: string }) => ({ notice: { ...plan, status: 'QUEUED' } }),
-      transitionNotice: async () => true,
-    },
-    queue: { enqueue: async () => {} },
-    scheduler: {
-      create: async (s: { name: string }) => void scheduled.push(s.name),
-      delete: async (name: string) => void deleted.push(name),
-    },
-    policy: POLICY,
-    recipientKeys: testRecipientKeyer,
-  } as unknown as ArrearsDeps;
-  return { deps, state: () => stored?.state, scheduled, deleted };
-}
 
 const operator = (arrears: ArrearsDeps, now = '2026-12-22T07:00:00Z') =>
   ({
