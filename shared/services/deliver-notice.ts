@@ -1,4 +1,4 @@
-import { isQuietTime, type QuietHours, quietHoursEnd } from '#domain/calendar/index.ts';
+import type { QuietHours } from '#domain/calendar/index.ts';
 import {
   ABANDONED_CALL_REASON,
   MAX_UNCERTAIN_RESENDS,
@@ -9,6 +9,7 @@ import {
 import type { RecipientKeyOf } from '#domain/recipient-key.ts';
 import { withoutContacts } from '#notify/index.ts';
 import { type AnswerLinkConfig, answerLinksFor } from './answers/answer-links.ts';
+import { deferral } from './deferred-notices.ts';
 import {
   type Outgoing,
   prepareSend,
@@ -24,7 +25,6 @@ import {
   type BillStore,
   type MessageProviders,
   type NoticeMessage,
-  type NoticeQueue,
   type NoticeStore,
   type RecipientKeyer,
   type SuppressionStore,
@@ -375,49 +375,3 @@ const RESEND_DETAIL = (notice: Pick<StoredNotice, 'kind' | 'channel'>) =>
   resendWhenUncertain(notice.kind)
     ? `resent after an uncertain send (${notice.kind} must reach the customer; may be a duplicate)`
     : `resent after its sender stopped mid-call (no event can tell whether the ${notice.channel} left; may be a duplicate)`;
-
-/**
- * When a claimed notice must wait instead of going out now: a preview planned for a later day (the
- * segment's days before the due date) waits for the daily release, an SMS in quiet hours for their end.
- * Warnings are produced when due (by the scan or their schedule) and go out at once.
- */
-function deferral(
-  notice: StoredNotice,
-  at: Date,
-  quiet: QuietHours | null | undefined,
-): { until: string; detail: string } | undefined {
-  if (
-    notice.kind === 'bill-preview' &&
-    notice.sendAt !== undefined &&
-    Date.parse(notice.sendAt) > at.getTime()
-  )
-    return { until: notice.sendAt, detail: `scheduled for ${notice.sendAt}` };
-  if (notice.channel === 'sms' && quiet != null && isQuietTime(at, quiet)) {
-    const until = quietHoursEnd(at, quiet).toISOString();
-    return { until, detail: `quiet hours until ${until}` };
-  }
-  return undefined;
-}
-
-/**
- * Puts SMS deferred for quiet hours back on the queue once the hours are over (run by a schedule at their
- * end, and safe to run at any time: a notice still inside quiet hours is simply deferred again).
- */
-export async function releaseDeferredNotices(deps: {
-  notices: Pick<NoticeStore, 'listNoticesByStatus' | 'transitionNotice'>;
-  queue: NoticeQueue;
-}): Promise<number> {
-  const deferred = await deps.notices.listNoticesByStatus('DEFERRED');
-  const released: NoticeMessage[] = [];
-  for (const notice of deferred) {
-    if (
-      await deps.notices.transitionNotice(notice, ['DEFERRED'], 'QUEUED', {
-        detail: 'released after quiet hours',
-      })
-    ) {
-      released.push({ accountId: notice.accountId, noticeId: notice.noticeId });
-    }
-  }
-  await deps.queue.enqueue(released);
-  return released.length;
-}

@@ -7,7 +7,7 @@ import {
   FollowUpRefusal,
 } from './answers/follow-up-commands.ts';
 import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
-import { releaseDeferredNotices } from './deliver-notice.ts';
+import { releaseDeferredNotices } from './deferred-notices.ts';
 import { type HeldBillDeps, listHeldBills, releaseHeldBill } from './held-bills.ts';
 import { migrateRecipientKeys, type RecipientKeyMigrationDeps } from './migrate-recipient-keys.ts';
 import { listPendingApprovalsForOperator, waivePenalty } from './operator/arrears-commands.ts';

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { documentClient } from '#adapters/clients.ts';
 import { secretsManagerStore } from '#adapters/secrets.ts';
 import { sqsNoticeQueue } from '#adapters/sqs-queues.ts';
-import { answerIdOf, signLinkToken } from '#domain/answers/index.ts';
+import { signLinkToken } from '#domain/answers/index.ts';
 import type { AccountArrearsState } from '#domain/arrears/index.ts';
 import { keyOf } from '#domain/keyring.ts';
 import type { StoredNotice } from '#domain/notices.ts';

@@ -7,7 +7,7 @@ import {
 } from '#services/arrears.ts';
 import { type OperatorDeps, runOperatorCommand } from '#services/operator-commands.ts';
 import { ACCOUNT_ID, policy } from '../../domain/arrears/fixtures.ts';
-import { POLICY, scanDays, snapshotOf } from '../../domain/arrears/helpers.ts';
+import { scanDays, snapshotOf } from '../../domain/arrears/helpers.ts';
 import { memoryArrears } from '../arrears.fixtures.ts';
 
 /* waive-penalty and list-pending-approvals, and the delivery a customer confirms (for answers, #15). */
