@@ -1,0 +1,40 @@
+import { describe, expect, it } from 'vitest';
+import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
+import { DEFAULT_KEY_ACCOUNT_CONFIG, SegmentId } from '#domain/key-accounts/config.ts';
+import { rankKeyAccounts } from '#domain/key-accounts/rank.ts';
+import { billsOf, demoAccounts, generateBillHistory } from '../../../local/runner/demo-history.ts';
+import { generateMeterReadRows } from '../../../local/runner/fixtures.ts';
+
+const PERIOD = '2026-11';
+const TARIFF_IDS = [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))];
+
+/** The demo's population ranked as rank-accounts ranks it: its history plus the billed period's bills. */
+function rankDemo(count: number) {
+  const accounts = demoAccounts(count, TARIFF_IDS);
+  const history = generateBillHistory(accounts, PERIOD, SAMPLE_TARIFFS);
+  const current = billsOf(accounts, generateMeterReadRows(accounts, PERIOD), PERIOD, SAMPLE_TARIFFS);
+  const ranking = rankKeyAccounts({
+    accounts: accounts.map((g) => g.account),
+    bills: [...history, ...current],
+    config: DEFAULT_KEY_ACCOUNT_CONFIG,
+    asOf: '2026-12-01',
+    period: PERIOD,
+  });
+  return { accounts, ranking };
+}
+
+describe('the demo population', () => {
+  it('puts at least one key account in every usage segment', () => {
+    const { ranking } = rankDemo(50);
+    for (const segment of SegmentId.options)
+      expect(ranking.segmentCounts[segment], segment).toBeGreaterThan(0);
+  });
+
+  it('lands each account shaped for a segment in that segment, as a key account', () => {
+    const { accounts, ranking } = rankDemo(50);
+    const segmentOf = new Map(ranking.segments.map((s) => [s.accountId, s.segmentId]));
+    const shaped = accounts.filter((g) => g.shapedFor !== undefined);
+    expect(shaped).toHaveLength(SegmentId.options.length);
+    for (const g of shaped) expect(segmentOf.get(g.account.accountId), g.shapedFor).toBe(g.shapedFor);
+  });
+});
