@@ -2,7 +2,8 @@
  * `npm run demo`: one full billing cycle on the local stack.
  *
  * Starts DynamoDB Local, fauxqs (S3 + SQS), the SES emulator and the SMS recorder on free ports; creates
- * the table, bucket and queues; loads ~50 generated key accounts and the sample tariffs; drops a
+ * the table, bucket and queues; loads ~50 generated key accounts, the sample tariffs and the accounts'
+ * bills of the 12 periods before (shaped so that every usage segment occurs); drops a
  * generated meter-read file into the bucket; and drives the deployed handlers with the events AWS would
  * deliver: S3 "Object Created" via EventBridge → ingest-drop, the table stream → plan-notices, the notices
  * queue → send-notice. Writes the rendered emails and SMS texts and a summary under out/.

@@ -9,7 +9,8 @@ import type { StoredNotice } from '#domain/notices.ts';
 import { formatMoney } from '#notify/index.ts';
 import type { MeterReadDropResult } from '#services/run-meter-read-drop.ts';
 import type { LocalStack } from '../stack.ts';
-import { type GeneratedAccount, generateAccounts, generateMeterReadRows, toCsv } from './fixtures.ts';
+import { demoAccounts, generateBillHistory, HISTORY_PERIODS, heldAndLeftOut } from './demo-history.ts';
+import { type GeneratedAccount, generateMeterReadRows, toCsv } from './fixtures.ts';
 import {
   type HandlerSource,
   LOCAL_NAMES,
@@ -105,12 +106,15 @@ export async function runBillingCycle(options: {
   progress(
     `created table ${LOCAL_NAMES.table}, bucket ${LOCAL_NAMES.bucket}, queue ${LOCAL_NAMES.queue} (+ DLQ)`,
   );
-  const generated = generateAccounts(options.accounts, {
-    tariffIds: [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))],
-  });
+  const generated = demoAccounts(options.accounts, [...new Set(SAMPLE_TARIFFS.map((t) => t.tariffId))]);
   await stores.tariffs.putTariffs(SAMPLE_TARIFFS);
   await stores.accounts.putAccounts(generated.map((g) => g.account));
   progress(`loaded ${generated.length} key accounts and ${SAMPLE_TARIFFS.length} tariff versions`);
+  const history = generateBillHistory(generated, period, SAMPLE_TARIFFS);
+  await pipeline.loadBillHistory(history);
+  progress(
+    `loaded ${history.length} bills of the ${HISTORY_PERIODS} periods before ${period} (shaped so that every usage segment occurs)`,
+  );
 
   // The hourly check an hour after the reads were due, before they came: a late drop (alarm, operations mail).
   const late = await checkDropsAfterDue(pipeline, period);
@@ -118,11 +122,10 @@ export async function runBillingCycle(options: {
     `check-drops, 1 h after the reads were due: late ${late.late.map((d) => `${d.feed} ${d.covers}`).join(', ')} → DropsLate ${late.metrics.DropsLate} (alarm), operations mailed`,
   );
 
-  const allRows = withOneEstimatedRead(generated, generateMeterReadRows(generated, period));
+  const { estimated, leftOut } = heldAndLeftOut(generated);
+  const allRows = withEstimatedRead(estimated, generateMeterReadRows(generated, period));
   // The metering system leaves one key account out of the drop (not the one whose read is estimated): a
   // partial drop, caught by the next check.
-  const estimated = new Set(allRows.filter((r) => r.read_type === 'estimated').map((r) => r.account_id));
-  const leftOut = generated.findLast((g) => !estimated.has(g.account.accountId))!;
   const rows = allRows.filter((r) => r.account_id !== leftOut.account.accountId);
   // Two rows the metering system gets wrong, to show that a bad row is reported and nothing valid is lost.
   const broken = [
@@ -309,11 +312,10 @@ export async function runBillingCycle(options: {
  * plausibility policy holds that bill for review, so the demo shows a held bill. The amounts are those of
  * an actual read (an estimate is billed the same way), so every other figure of the demo stays as it was.
  */
-function withOneEstimatedRead(
-  accounts: readonly GeneratedAccount[],
+function withEstimatedRead(
+  estimated: GeneratedAccount | undefined,
   rows: Record<MeterReadColumn, string>[],
 ): Record<MeterReadColumn, string>[] {
-  const estimated = accounts.findLast((g) => g.meters.length === 1);
   if (estimated === undefined) return rows;
   return rows.map((r) =>
     r.account_id === estimated.account.accountId ? { ...r, read_type: 'estimated' } : r,

@@ -35,6 +35,10 @@ export interface GeneratedAccount {
   /** Typical load factor and power factor, used to generate plausible reads. */
   loadFactor: number;
   powerFactor: number;
+  /** The account's time-of-use mix (default: a typical industrial load, BAND_SHARES). */
+  bandShares?: BandShares;
+  /** Maximum demand as a share of capacity, when the account's peaks are not the typical ones. */
+  maxDemandShare?: number;
 }
 
 export function generateAccounts(
@@ -95,13 +99,25 @@ export function generateAccounts(
   });
 }
 
+/** Shares of a month's energy by band (the valley takes the rest). */
+export interface BandShares {
+  sharp: number;
+  peak: number;
+  flat: number;
+}
+
 /** Shares of a month's energy by band, from a typical industrial load under 1093号 ToU windows. */
-const BAND_SHARES = { sharp: 0.05, peak: 0.3, flat: 0.35, valley: 0.3 } as const;
+const BAND_SHARES: BandShares = { sharp: 0.05, peak: 0.3, flat: 0.35 };
 
 export function generateMeterReadRows(
   accounts: readonly GeneratedAccount[],
   period: string,
-  options: { seed?: number; withSharp?: boolean } = {},
+  options: {
+    seed?: number;
+    withSharp?: boolean;
+    /** The account's energy this period against its usual (a bill history's shape); default 1. */
+    energyFactor?: (account: GeneratedAccount) => number;
+  } = {},
 ): Record<MeterReadColumn, string>[] {
   const random = seededRandom(options.seed ?? 1);
   const [year, month] = period.split('-').map(Number) as [number, number];
@@ -110,22 +126,27 @@ export function generateMeterReadRows(
   const rows: Record<MeterReadColumn, string>[] = [];
   for (const g of accounts) {
     const capacity = Number(g.account.capacityKva);
+    const shares = g.bandShares ?? BAND_SHARES;
+    const factor = options.energyFactor?.(g) ?? 1;
     for (const meter of g.meters) {
-      const kwh = capacity * 0.9 * g.loadFactor * hours * meter.share * (0.9 + random() * 0.2);
+      const kwh = capacity * 0.9 * g.loadFactor * hours * meter.share * (0.9 + random() * 0.2) * factor;
       const reg = (x: number) => dec(x).div(meter.multiplier);
       const start = dec(Math.floor(random() * 5000) + 100);
       const total = reg(kwh).toDecimalPlaces(2);
       const bands = {
-        sharp: options.withSharp === false ? dec(0) : total.times(BAND_SHARES.sharp).toDecimalPlaces(2),
-        peak: total.times(BAND_SHARES.peak).toDecimalPlaces(2),
-        flat: total.times(BAND_SHARES.flat).toDecimalPlaces(2),
+        sharp: options.withSharp === false ? dec(0) : total.times(shares.sharp).toDecimalPlaces(2),
+        peak: total.times(shares.peak).toDecimalPlaces(2),
+        flat: total.times(shares.flat).toDecimalPlaces(2),
         valley: dec(0),
       };
       bands.valley = total.minus(bands.sharp).minus(bands.peak).minus(bands.flat);
       const kvarh = total.times(Math.sqrt(1 / g.powerFactor ** 2 - 1)).toDecimalPlaces(2);
       const bandStart = start.div(4).toDecimalPlaces(2);
+      const typicalPeak = g.loadFactor + 0.25 + random() * 0.2;
       const demandKw =
-        (capacity * 0.9 * meter.share * (g.loadFactor + 0.25 + random() * 0.2)) / meter.multiplier;
+        g.maxDemandShare === undefined
+          ? (capacity * 0.9 * meter.share * typicalPeak) / meter.multiplier
+          : (capacity * meter.share * g.maxDemandShare) / meter.multiplier;
       const row = Object.fromEntries(METER_READ_COLUMNS.map((c) => [c, ''])) as Record<
         MeterReadColumn,
         string

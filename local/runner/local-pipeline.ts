@@ -2,6 +2,7 @@ import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
+import type { BillDocument } from '#domain/bill.ts';
 import type { Stores } from '#services/ports/index.ts';
 import type { KeyAccountRunResult } from '#services/rank-key-accounts.ts';
 import { type MeterReadDropResult, meterReadDropResultOf } from '#services/run-meter-read-drop.ts';
@@ -76,6 +77,11 @@ export interface LocalPipeline {
   billChunks(options?: { duplicate?: (m: Message) => boolean }): Promise<number>;
   /** The table stream → plan-notices; returns the number of new bills delivered. */
   planNotices(): Promise<number>;
+  /**
+   * Stores earlier periods' bills as billing stores them, as a migration before go-live would: the
+   * stream → plan-notices mapping does not see them, so no preview is planned for the past.
+   */
+  loadBillHistory(bills: readonly BillDocument[]): Promise<void>;
   /** The notices queue → send-notice until the queue is empty (in-flight messages included). */
   sendNotices(options?: {
     onBatch?: (n: number) => void;
@@ -257,6 +263,15 @@ export async function prepareLocalPipeline(
     },
     billChunks,
     planNotices: () => streamPump.drain(),
+    async loadBillHistory(bills) {
+      const SAVED_AT_ONCE = 25;
+      for (let i = 0; i < bills.length; i += SAVED_AT_ONCE) {
+        await Promise.all(
+          bills.slice(i, i + SAVED_AT_ONCE).map((bill) => stores.bills.saveBill(bill, 'bill-history')),
+        );
+      }
+      await streamPump.skip();
+    },
     async sendNotices(options = {}) {
       return drainQueue(
         queues,
