@@ -6,10 +6,23 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { logger, metrics, tracer } from '#adapters/observability.ts';
 import { shanghaiDate } from '#domain/calendar/index.ts';
-import { fanOutDailyArrearsScan, sendFinalReminder } from '#services/arrears.ts';
+import {
+  checkDisconnectionNoticeDelivery,
+  fanOutDailyArrearsScan,
+  sendFinalReminder,
+} from '#services/arrears.ts';
 import { arrearsScanDeps } from '#wiring/index.ts';
 
 const deps = arrearsScanDeps();
+
+/** A plan revision's one-time schedule: its final reminder, or the check that its notice was delivered. */
+const PlanTask = z.object({
+  accountId: z.string().min(1),
+  planId: z.string().min(1),
+  revision: z.number().int().positive(),
+  /** Set by replays and tests; a real schedule fires now. */
+  firedAt: z.iso.datetime({ offset: true }).optional(),
+});
 
 const ArrearsTask = z.discriminatedUnion('task', [
   z.object({
@@ -17,26 +30,26 @@ const ArrearsTask = z.discriminatedUnion('task', [
     scheduledTime: z.string().optional(),
     today: z.iso.date().optional(),
   }),
-  z.object({
-    task: z.literal('final-reminder'),
-    accountId: z.string().min(1),
-    planId: z.string().min(1),
-    revision: z.number().int().positive(),
-    /** Set by replays and tests; a real schedule fires now. */
-    firedAt: z.iso.datetime({ offset: true }).optional(),
-  }),
+  PlanTask.extend({ task: z.literal('final-reminder') }),
+  PlanTask.extend({ task: z.literal('delivery-check') }),
 ]);
 
 /**
  * Daily schedule (09:00 Asia/Shanghai) → every account, in chunks, to arrears-chunk (which takes each
- * account's step on the escalation ladder); a plan's one-time schedule (30 minutes before a
- * disconnection) → its final reminder.
+ * account's step on the escalation ladder); a plan's one-time schedules → its final reminder (30 minutes
+ * before a disconnection) and its notice's delivery check (at the end of the delivery window).
  */
 export const handler = middy(async (event: unknown) => {
   const task = ArrearsTask.parse(event);
   if (task.task === 'final-reminder') {
     const result = await sendFinalReminder(task, task.firedAt ?? new Date().toISOString(), deps);
     logger.info('final reminder', { accountId: task.accountId, planId: task.planId, ...result });
+    return result ?? { skipped: 'account not found' };
+  }
+  if (task.task === 'delivery-check') {
+    const firedAt = task.firedAt ?? new Date().toISOString();
+    const result = await checkDisconnectionNoticeDelivery(task, firedAt, deps);
+    logger.info('delivery check', { accountId: task.accountId, planId: task.planId, ...result });
     return result ?? { skipped: 'account not found' };
   }
   const today = task.today ?? shanghaiDate(task.scheduledTime ?? new Date().toISOString());

@@ -8,6 +8,7 @@ import {
   type ArrearsWarning,
   applyArrearsCommand,
   buildLedger,
+  checkNoticeDelivery,
   type DeliveryReport,
   type DisconnectionPlan,
   daysOfCoverageLeft,
@@ -49,13 +50,16 @@ export interface ArrearsDeps {
   log?: (message: string, fields?: Record<string, unknown>) => void;
 }
 
-/** The input a one-time reminder schedule carries back to the arrears function. */
-export interface FinalReminderInput {
-  task: 'final-reminder';
+/** The input a plan revision's one-time schedule carries back to the arrears function. */
+export interface PlanScheduleInput {
+  task: 'final-reminder' | 'delivery-check';
   accountId: string;
   planId: string;
   revision: number;
 }
+
+export type FinalReminderInput = PlanScheduleInput & { task: 'final-reminder' };
+export type DeliveryCheckInput = PlanScheduleInput & { task: 'delivery-check' };
 
 /** Warning ids name their recipient; notice ids must not, so they are the warning id's hash. */
 export const noticeIdOfWarning = (warningId: string): string =>
@@ -170,8 +174,8 @@ async function applyOutcome(
   }
   for (const reminder of outcome.remindersToCancel) await deps.scheduler.delete(reminder.scheduleName);
   for (const reminder of outcome.remindersToSchedule) {
-    const input: FinalReminderInput = {
-      task: 'final-reminder',
+    const input: PlanScheduleInput = {
+      task: reminder.task ?? 'final-reminder',
       accountId,
       planId: reminder.planId,
       revision: reminder.revision,
@@ -305,6 +309,20 @@ export async function settlePayments(accountIds: readonly string[], at: string, 
 export async function sendFinalReminder(input: FinalReminderInput, firedAt: string, deps: ArrearsDeps) {
   return step(input.accountId, deps, (snapshot) =>
     fireFinalReminder(snapshot, { planId: input.planId, revision: input.revision }, firedAt, deps.policy),
+  );
+}
+
+/**
+ * The one-time schedule at the end of a notice's delivery window (default 24 hours after it was sent)
+ * fired: with no delivery on any channel the notice is escalated and the plan moved later.
+ */
+export async function checkDisconnectionNoticeDelivery(
+  input: DeliveryCheckInput,
+  firedAt: string,
+  deps: ArrearsDeps,
+) {
+  return step(input.accountId, deps, (snapshot) =>
+    checkNoticeDelivery(snapshot, { planId: input.planId, revision: input.revision }, firedAt, deps.policy),
   );
 }
 

@@ -140,7 +140,8 @@ describe('arrears warnings through the notification path (local stack, controlle
     const before = stack
       .scheduler!.schedules()
       .filter((s) => (s.input as { accountId: string }).accountId === accountId);
-    expect(before.map((s) => s.expression)).toEqual(['at(2026-11-23T11:15:00)']);
+    // The final reminder 30 minutes before, and the delivery check at the end of the 24-hour window.
+    expect(before.map((s) => s.expression)).toEqual(['at(2026-11-23T11:15:00)', 'at(2026-11-21T09:30:00)']);
 
     // SES reports the delivery 20 hours after the send (Saturday 05:30 Beijing time).
     const deliveredAt = '2026-11-20T21:30:00.000Z';
@@ -185,6 +186,8 @@ describe('arrears warnings through the notification path (local stack, controlle
     });
     // The reminder schedule follows: the first revision's is deleted, the second's created 30 minutes before.
     expect(stack.scheduler!.deleted()).toContain(before[0]!.name);
+    // Delivered: the delivery check is deleted.
+    expect(stack.scheduler!.deleted()).toContain(before[1]!.name);
     const after = stack
       .scheduler!.schedules()
       .filter((s) => (s.input as { accountId: string }).accountId === accountId);
@@ -217,7 +220,6 @@ describe('arrears warnings through the notification path (local stack, controlle
       (await pipeline.stores.arrearsStates.getArrearsState<AccountArrearsState>(accountId))!.state;
     const schedulesOf = () =>
       stack.scheduler!.schedules().filter((s) => (s.input as { accountId: string }).accountId === accountId);
-    const schedulesBefore = schedulesOf();
 
     // The customer clicks twice, ten minutes after the 09:30 send (the answer's clock, as the ladder's).
     const answeredAt = '2026-11-20T01:40:00.000Z';
@@ -240,6 +242,9 @@ describe('arrears warnings through the notification path (local stack, controlle
       at: answeredAt,
     });
     expect(plan.revisions[0]!.deliveries).toHaveLength(1);
+    // A counted delivery ends the notice's delivery check; the final reminder stays.
+    const schedulesAfterAnswer = schedulesOf();
+    expect(schedulesAfterAnswer.map((s) => (s.input as { task: string }).task)).toEqual(['final-reminder']);
 
     // The stream delivers the answer again: nothing changes, the reminder schedule stays.
     const before = await stateOf();
@@ -264,16 +269,52 @@ describe('arrears warnings through the notification path (local stack, controlle
       lambdaContext('keybill-plan-notices'),
     );
     expect(await stateOf()).toEqual(before);
-    expect(schedulesOf()).toEqual(schedulesBefore);
+    expect(schedulesOf()).toEqual(schedulesAfterAnswer);
+  });
+
+  it('escalates a notice delivered on no channel when its delivery check fires 24 hours after the send, and moves the plan', async () => {
+    const accountId = a!.account.accountId;
+    const ofA = () =>
+      stack.scheduler!.schedules().filter((s) => (s.input as { accountId: string }).accountId === accountId);
+    const check = ofA().find((s) => (s.input as { task: string }).task === 'delivery-check')!;
+    // Sent at 09:30 on Friday 20 November, nothing delivered (the local stack reports no delivery).
+    expect(check.expression).toBe('at(2026-11-21T09:30:00)');
+    const firedAt = '2026-11-21T01:30:00.000Z';
+    await pipeline.arrearsScan({ ...(check.input as object), firedAt });
+    // A retried invocation of the same schedule changes nothing.
+    await pipeline.arrearsScan({ ...(check.input as object), firedAt });
+    await pipeline.sendNotices();
+
+    const escalations = (await noticesOf(accountId)).filter(
+      (n) => n.evidence?.warningKind === 'delivery-escalation',
+    );
+    expect(escalations.map((n) => [n.recipient.role, n.status])).toEqual([['account-manager', 'SENT']]);
+    const state = (await pipeline.stores.arrearsStates.getArrearsState<AccountArrearsState>(accountId))!
+      .state;
+    expect(state.plans[0]!.revisions.map((r) => r.ended?.reason)).toEqual(['no-delivery', undefined]);
+    // The first revision's reminder goes; the second revision gets its reminder and delivery check. (The
+    // fired check itself is removed by Scheduler after it runs, which the local recorder does not imitate.)
+    const schedules = ofA().map((s) => {
+      const { task, revision } = s.input as { task: string; revision: number };
+      return `${task} r${revision}`;
+    });
+    expect(schedules).toEqual(expect.arrayContaining(['final-reminder r2', 'delivery-check r2']));
+    expect(schedules).not.toContain('final-reminder r1');
   });
 
   it('creates the final reminder as a one-time schedule 30 minutes before the disconnection, and sends it when it fires', async () => {
     const schedule = stack
       .scheduler!.schedules()
-      .find((s) => (s.input as { accountId: string }).accountId === a!.account.accountId)!;
+      .find(
+        (s) =>
+          (s.input as { accountId: string }).accountId === a!.account.accountId &&
+          (s.input as { task: string }).task === 'final-reminder',
+      )!;
     expect(schedule.expression).toMatch(/^at\(2026-11-2\dT\d\d:\d\d:00\)$/);
     const { disconnectAt } = (await noticesOf(a!.account.accountId)).find(
-      (n) => n.evidence?.warningKind === 'disconnection-notice',
+      (n) =>
+        n.evidence?.warningKind === 'disconnection-notice' &&
+        n.evidence.planRevision === (schedule.input as { revision: number }).revision,
     )!.evidence as { disconnectAt: string };
     const reminderAt = new Date(Date.parse(disconnectAt) - 30 * 60_000).toISOString();
     await pipeline.arrearsScan({ ...(schedule.input as object), firedAt: reminderAt });
@@ -291,7 +332,8 @@ describe('arrears warnings through the notification path (local stack, controlle
     const schedulesBefore = stack
       .scheduler!.schedules()
       .filter((s) => (s.input as { accountId: string }).accountId === accountId);
-    expect(schedulesBefore).toHaveLength(1);
+    // The final reminder and the delivery check of the notice.
+    expect(schedulesBefore).toHaveLength(2);
     // The charges and their penalty (32 days at 2 ‰ is 6.4 %): the rest is credit.
     const owed = (Number(bill!.document.total) * 1.1).toFixed(2);
     const csv = toCsv(
@@ -317,7 +359,9 @@ describe('arrears warnings through the notification path (local stack, controlle
       },
     );
     await pipeline.sendNotices();
-    expect(stack.scheduler!.deleted()).toContain(schedulesBefore[0]!.name);
+    expect(stack.scheduler!.deleted()).toEqual(
+      expect.arrayContaining(schedulesBefore.map((schedule) => schedule.name)),
+    );
     const confirmations = (await noticesOf(accountId)).filter((n) => n.kind === 'arrears-confirmation');
     expect(confirmations.length).toBeGreaterThan(0);
     expect(confirmations.every((n) => n.status === 'SENT')).toBe(true);

@@ -5,7 +5,10 @@ import { canonicalAddress, type RecipientKeyOf } from '../recipient-key.ts';
 import {
   ArrearsCommandError,
   applyArrearsCommand,
+  awaitsDelivery,
+  checkNoticeDelivery,
   type DisconnectionPlan,
+  deliveryCheckSchedule,
   fireFinalReminder,
   type NoticeDelivery,
   type PlanCancellation,
@@ -148,13 +151,17 @@ type StaticEvent =
   | { ms: number; order: 2; kind: 'scan'; day: string };
 
 type DynamicEvent =
-  | { ms: number; order: 3; kind: 'reminder'; planId: string; revision: number }
+  | { ms: number; order: 3; kind: 'reminder' | 'delivery-check'; planId: string; revision: number }
   | { ms: number; order: 4; kind: 'disconnect' };
 
 const byTime = (a: { ms: number; order: number }, b: { ms: number; order: number }) =>
   a.ms - b.ms || a.order - b.order;
 
-function nextDynamic(state: AccountArrearsState, after: number): DynamicEvent | undefined {
+function nextDynamic(
+  state: AccountArrearsState,
+  after: number,
+  policy: ArrearsPolicy,
+): DynamicEvent | undefined {
   const candidates: DynamicEvent[] = [];
   for (const plan of state.plans) {
     const rev = plan.revisions.at(-1);
@@ -164,6 +171,17 @@ function nextDynamic(state: AccountArrearsState, after: number): DynamicEvent | 
         ms: Math.max(instantMs(rev.reminderAt), after),
         order: 3,
         kind: 'reminder',
+        planId: plan.planId,
+        revision: rev.revision,
+      });
+    }
+    if (plan.status === 'notified' && awaitsDelivery(rev)) {
+      // The revision's delivery check, at the end of the delivery window (as its one-time schedule fires).
+      const check = deliveryCheckSchedule(plan.planId, rev.revision, rev.noticeSentAt!, policy);
+      candidates.push({
+        ms: Math.max(instantMs(check.at), after),
+        order: 3,
+        kind: 'delivery-check',
         planId: plan.planId,
         revision: rev.revision,
       });
@@ -296,7 +314,7 @@ function replayAccount(
   let cursor = window.startMs;
   for (;;) {
     const s = statics[i];
-    const d = nextDynamic(state, cursor);
+    const d = nextDynamic(state, cursor, policy);
     const dynamicFirst = d !== undefined && d.ms < window.endMs && (s === undefined || byTime(d, s) < 0);
     if (!dynamicFirst && s === undefined) break;
     if (dynamicFirst) {
@@ -305,7 +323,9 @@ function replayAccount(
       apply(
         d.kind === 'reminder'
           ? fireFinalReminder(snapshot(), { planId: d.planId, revision: d.revision }, at, policy)
-          : reachDisconnectionTime(snapshot(), at, policy),
+          : d.kind === 'delivery-check'
+            ? checkNoticeDelivery(snapshot(), { planId: d.planId, revision: d.revision }, at, policy)
+            : reachDisconnectionTime(snapshot(), at, policy),
       );
       continue;
     }

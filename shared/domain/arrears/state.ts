@@ -71,6 +71,7 @@ export type ArrearsEventType =
   | 'disconnect-due'
   | 'supply-to-restore'
   | 'stale-reminder-ignored'
+  | 'delivery-check-passed'
   | 'approval-requested'
   | 'approval-reminded'
   | 'approval-expired'

@@ -3,7 +3,13 @@ import type { CancellationReason } from '../messages.ts';
 import type { ArrearsPolicy } from '../policy.ts';
 import { ArrearsRun } from '../run.ts';
 import type { ArrearsOutcome, ArrearsSnapshot } from '../state.ts';
-import { ACTIVE_PLAN_STATUSES, currentRevision, type DisconnectionPlan, setStatus } from './plan.ts';
+import {
+  ACTIVE_PLAN_STATUSES,
+  cancelDeliveryCheck,
+  currentRevision,
+  type DisconnectionPlan,
+  setStatus,
+} from './plan.ts';
 import { reminderScheduleName } from './timetable.ts';
 
 /*
@@ -109,6 +115,7 @@ export function cancelPlan(
         });
       }
     }
+    cancelDeliveryCheck(run, plan, rev);
     rev.ended = { at, reason };
     // The customer (and the authority) hear of the cancellation if they heard of the plan.
     const notified = rev.noticeSentAt !== undefined;

@@ -4,7 +4,14 @@ import { ArrearsRun } from '../run.ts';
 import type { ArrearsOutcome, ArrearsSnapshot } from '../state.ts';
 import { settleCleared } from './cancellation.ts';
 import type { NoticeDelivery } from './delivery-model.ts';
-import { currentRevision, type DisconnectionPlan, reviseTimes, sendNotice } from './plan.ts';
+import {
+  awaitsDelivery,
+  cancelDeliveryCheck,
+  currentRevision,
+  type DisconnectionPlan,
+  reviseTimes,
+  sendNotice,
+} from './plan.ts';
 import { minimumLeadMs, planDisconnectionTimes, reminderScheduleName } from './timetable.ts';
 
 /*
@@ -42,6 +49,7 @@ function movePlan(
   countedFrom?: NoticeDelivery,
 ) {
   const rev = currentRevision(plan)!;
+  cancelDeliveryCheck(run, plan, rev);
   if (rev.reminderSentAt === undefined) {
     run.out.remindersToCancel.push({
       scheduleName: reminderScheduleName(plan.planId, rev.revision),
@@ -106,6 +114,7 @@ export function recordNoticeDelivery(
     delivery.outcome === 'delivered' &&
     (rev.countedFrom === undefined || instantMs(delivery.at) < instantMs(rev.countedFrom.at));
   if (!counts) return run.outcome();
+  cancelDeliveryCheck(run, plan, rev);
   rev.countedFrom = delivery;
   const current = rev === currentRevision(plan) && (plan.status === 'notified' || plan.status === 'reminded');
   if (current && instantMs(delivery.at) + minimumLeadMs(policy) > instantMs(rev.disconnectAt)) {
@@ -114,31 +123,71 @@ export function recordNoticeDelivery(
   return run.outcome();
 }
 
-/** Notices with no delivery on any channel within the window: escalated and sent again for later. */
-export function escalateUndelivered(run: ArrearsRun, ms: number) {
+/** Whether the current revision's notice has gone the whole delivery window without a delivery. */
+function undeliveredTooLong(run: ArrearsRun, plan: DisconnectionPlan, ms: number): boolean {
+  const rev = currentRevision(plan);
+  if (plan.status !== 'notified' || rev === undefined || !awaitsDelivery(rev)) return false;
   const windowMs = run.policy.disconnection.deliveryWindowHours * HOUR_MS;
+  return ms - instantMs(rev.noticeSentAt!) >= windowMs;
+}
+
+/** Tells the account manager that the notice was delivered on no channel, and sends it again for later. */
+function escalate(run: ArrearsRun, plan: DisconnectionPlan, ms: number) {
+  const rev = currentRevision(plan)!;
+  // Escalated: the move below leaves a pending check alone; it fires into a later revision and does nothing.
+  rev.escalatedAt = shanghaiInstant(ms);
+  const bounced = (rev.deliveries ?? []).filter((d) => d.outcome === 'bounced').map((d) => d.channel);
+  run.send(
+    run.model('delivery-escalation', plan.billIds, ms, {
+      disconnectAt: rev.disconnectAt,
+      noticeSentAt: rev.noticeSentAt,
+      bouncedChannels: [...new Set(bounced)],
+      deliveryWindowHours: run.policy.disconnection.deliveryWindowHours,
+    }),
+    `${plan.planId}#r${rev.revision}`,
+    plan.billIds,
+    ms,
+    { plan: { planId: plan.planId, revision: rev.revision }, only: 'account-manager' },
+  );
+  run.event('delivery-escalated', ms, { planId: plan.planId, detail: `r${rev.revision}` });
+  movePlan(run, plan, ms, 'no-delivery');
+}
+
+/**
+ * The daily scan's sweep: notices with no delivery on any channel within the window, escalated and sent
+ * again for later. The revision's delivery check normally got there first, at the end of the window.
+ */
+export function escalateUndelivered(run: ArrearsRun, ms: number) {
   for (const plan of run.state.plans) {
-    if (plan.status !== 'notified') continue;
-    const rev = currentRevision(plan)!;
-    if (rev.countedFrom !== undefined || rev.noticeSentAt === undefined) continue;
-    if (ms - instantMs(rev.noticeSentAt) < windowMs) continue;
-    rev.escalatedAt = shanghaiInstant(ms);
-    const bounced = (rev.deliveries ?? []).filter((d) => d.outcome === 'bounced').map((d) => d.channel);
-    run.send(
-      run.model('delivery-escalation', plan.billIds, ms, {
-        disconnectAt: rev.disconnectAt,
-        noticeSentAt: rev.noticeSentAt,
-        bouncedChannels: [...new Set(bounced)],
-        deliveryWindowHours: run.policy.disconnection.deliveryWindowHours,
-      }),
-      `${plan.planId}#r${rev.revision}`,
-      plan.billIds,
-      ms,
-      { plan: { planId: plan.planId, revision: rev.revision }, only: 'account-manager' },
-    );
-    run.event('delivery-escalated', ms, { planId: plan.planId, detail: `r${rev.revision}` });
-    movePlan(run, plan, ms, 'no-delivery');
+    if (undeliveredTooLong(run, plan, ms)) escalate(run, plan, ms);
   }
+}
+
+/**
+ * The one-time schedule at the end of a revision's delivery window fired: with no delivery on any
+ * channel the notice is escalated and the plan moved; a delivery, a later revision or a plan that moved
+ * on (cancelled, reminded, escalated by the scan) makes it do nothing, so it may fire any number of times.
+ */
+export function checkNoticeDelivery(
+  snapshot: ArrearsSnapshot,
+  target: { planId: string; revision: number },
+  at: string,
+  policy: ArrearsPolicy,
+): ArrearsOutcome {
+  const run = new ArrearsRun(snapshot, policy);
+  const ms = instantMs(at);
+  settleCleared(run, ms);
+  const plan = run.state.plans.find((p) => p.planId === target.planId);
+  if (
+    plan === undefined ||
+    currentRevision(plan)?.revision !== target.revision ||
+    !undeliveredTooLong(run, plan, ms)
+  ) {
+    run.event('delivery-check-passed', ms, { planId: target.planId, detail: `r${target.revision}` });
+    return run.outcome();
+  }
+  escalate(run, plan, ms);
+  return run.outcome();
 }
 
 /** The reminder and disconnection need a counted delivery; without one the status is what it was. */

@@ -13,12 +13,13 @@ export {
   stepId,
 } from './cancellation.ts';
 export { ArrearsCommandError, applyArrearsCommand } from './commands.ts';
-export { type DeliveryReport, recordNoticeDelivery } from './delivery.ts';
+export { checkNoticeDelivery, type DeliveryReport, recordNoticeDelivery } from './delivery.ts';
 export type { DeliverySource, NoticeDelivery } from './delivery-model.ts';
 export { fireFinalReminder, reachDisconnectionTime } from './final-reminder.ts';
 export {
   ACTIVE_PLAN_STATUSES,
   activePlan,
+  awaitsDelivery,
   type DisconnectionPlan,
   type Exemption,
   type PlanRevision,
@@ -30,6 +31,8 @@ export {
   type CalendarGap,
   type DisconnectionDateProblem,
   type DisconnectionTimes,
+  deliveryCheckSchedule,
+  deliveryCheckScheduleName,
   disconnectionTimesOn,
   isCalendarGap,
   minimumLeadMs,

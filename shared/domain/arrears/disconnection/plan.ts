@@ -6,6 +6,7 @@ import { requestApproval, takePreApproval } from './approval.ts';
 import type { NoticeDelivery } from './delivery-model.ts';
 import {
   type DisconnectionTimes,
+  deliveryCheckSchedule,
   isCalendarGap,
   minimumLeadMs,
   planDisconnectionTimes,
@@ -250,12 +251,30 @@ export function sendNotice(run: ArrearsRun, plan: DisconnectionPlan, ms: number)
     revision: rev.revision,
     at: rev.reminderAt,
   });
+  // A notice that must still reach the customer is checked at the end of the delivery window.
+  if (rev.countedFrom === undefined) {
+    run.out.remindersToSchedule.push(
+      deliveryCheckSchedule(plan.planId, rev.revision, rev.noticeSentAt, run.policy),
+    );
+  }
   for (const billId of plan.billIds) {
     if (run.cleared([billId], ms)) continue;
     const last = run.progress(billId).reached.at(-1);
     if (last?.level === 'disconnection-notice' && last.planId === plan.planId) continue;
     run.reach(billId, 'disconnection-notice', ms, plan.planId);
   }
+}
+
+/** A revision whose notice is out and still waits for its first delivery (its delivery check pending). */
+export const awaitsDelivery = (rev: PlanRevision): boolean =>
+  rev.noticeSentAt !== undefined && rev.countedFrom === undefined && rev.escalatedAt === undefined;
+
+/** The revision no longer needs its delivery check (delivered, moved or cancelled): drop its schedule. */
+export function cancelDeliveryCheck(run: ArrearsRun, plan: DisconnectionPlan, rev: PlanRevision) {
+  if (!awaitsDelivery(rev)) return;
+  run.out.remindersToCancel.push(
+    deliveryCheckSchedule(plan.planId, rev.revision, rev.noticeSentAt!, run.policy),
+  );
 }
 
 /** Plans waiting for their notice: times for an approved plan, the notice when its time has come. */

@@ -2,6 +2,7 @@ import {
   addDays,
   calendarCovers,
   DAY_MS,
+  instantMs,
   isWorkingDay,
   MINUTE_MS,
   msAt,
@@ -17,17 +18,43 @@ import type { ArrearsPolicy } from '../policy.ts';
  * the final reminder goes exactly `finalReminderMinutesBefore` (30) minutes before it.
  */
 
-/** A one-time schedule for a final reminder (EventBridge Scheduler in AWS). */
+/**
+ * A one-time schedule of one plan revision (EventBridge Scheduler in AWS): its final reminder, or the
+ * check at the end of the delivery window that its notice reached the customer.
+ */
 export interface ReminderSchedule {
   scheduleName: string;
   planId: string;
   revision: number;
   at: string;
+  /** What the schedule does when it fires; absent: the final reminder. */
+  task?: 'delivery-check';
 }
+
+const HOUR_MS = 60 * MINUTE_MS;
+const schedulerSafe = (planId: string) => planId.replace(/[^0-9A-Za-z_.-]/g, '-');
 
 /** A Scheduler-safe name ([0-9A-Za-z-_.], ≤ 64) for the final reminder of one plan revision. */
 export const reminderScheduleName = (planId: string, revision: number): string =>
-  `dp-${planId.replace(/[^0-9A-Za-z_.-]/g, '-')}-r${revision}`;
+  `dp-${schedulerSafe(planId)}-r${revision}`;
+
+/** The name of the delivery check of one plan revision's notice. */
+export const deliveryCheckScheduleName = (planId: string, revision: number): string =>
+  `dc-${schedulerSafe(planId)}-r${revision}`;
+
+/** The delivery check of a notice sent at `noticeSentAt`: at the end of the policy's delivery window. */
+export const deliveryCheckSchedule = (
+  planId: string,
+  revision: number,
+  noticeSentAt: string,
+  policy: ArrearsPolicy,
+): ReminderSchedule => ({
+  scheduleName: deliveryCheckScheduleName(planId, revision),
+  planId,
+  revision,
+  at: shanghaiInstant(instantMs(noticeSentAt) + policy.disconnection.deliveryWindowHours * HOUR_MS),
+  task: 'delivery-check',
+});
 
 export interface DisconnectionTimes {
   noticeAt: string;
@@ -37,7 +64,6 @@ export interface DisconnectionTimes {
 
 /** A disconnection search that found no working day this far ahead means the calendar is wrong. */
 const SEARCH_HORIZON_DAYS = 120;
-const HOUR_MS = 60 * MINUTE_MS;
 /** Disconnection times fall on whole five minutes. */
 const SLOT_MS = 5 * MINUTE_MS;
 /**

@@ -164,9 +164,13 @@ describe('arrears-plan follows the product decisions', () => {
       ],
       to: '2026-12-23',
     });
-    // Sent at 10:00 on 12-21: the scan of 12-23 is the first more than 24 hours later.
-    expect(sent(result, 'account-manager')).toContain('2026-12-23T09:00 delivery-escalation');
-    expect(result.disconnections.map((d) => d.outcome)).toEqual(['no-delivery', 'notified']);
+    // Sent at 10:00 on 12-21, escalated at the end of its 24-hour window (not at the next daily scan),
+    // and sent again; that notice reaches nobody either and is escalated 24 hours later in turn.
+    expect(sent(result, 'account-manager').filter((m) => m.endsWith('delivery-escalation'))).toEqual([
+      '2026-12-22T10:00 delivery-escalation',
+      '2026-12-23T10:00 delivery-escalation',
+    ]);
+    expect(result.disconnections.map((d) => d.outcome)).toEqual(['no-delivery', 'no-delivery', 'notified']);
   });
 
   it('working days: a bill due 2026-08-31 is not cut in the National Day holiday', async () => {

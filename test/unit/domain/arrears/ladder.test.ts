@@ -31,7 +31,7 @@ describe('daily arrears scan', () => {
     );
   });
 
-  it('asks for a one-time final reminder schedule when the notice goes out', () => {
+  it('asks for a one-time final reminder schedule and a delivery check when the notice goes out', () => {
     const { outcomes } = scanDays('2026-11-17', '2026-12-21');
     expect(outcomes.at(-1)?.remindersToSchedule).toEqual([
       {
@@ -39,6 +39,14 @@ describe('daily arrears scan', () => {
         planId: `${ACCOUNT_ID}#DP1`,
         revision: 1,
         at: '2026-12-24T10:45:00+08:00',
+      },
+      // The end of the 24-hour delivery window after the notice was sent (09:00 on 12-21).
+      {
+        scheduleName: `dc-${ACCOUNT_ID}-DP1-r1`,
+        planId: `${ACCOUNT_ID}#DP1`,
+        revision: 1,
+        at: '2026-12-22T09:00:00+08:00',
+        task: 'delivery-check',
       },
     ]);
   });

@@ -106,7 +106,8 @@ describe('a delivery the customer confirms', () => {
       '2026-12-25T10:00:00+08:00',
     ]);
     expect(plan.revisions[1]!.countedFrom).toMatchObject({ source: 'customer-confirmed', channel: 'sms' });
-    expect(world.deleted).toEqual([`dp-${ACCOUNT_ID}-DP1-r1`]);
+    // The delivery check is no longer needed; the new revision counts from the confirmation and needs none.
+    expect(world.deleted).toEqual([`dc-${ACCOUNT_ID}-DP1-r1`, `dp-${ACCOUNT_ID}-DP1-r1`]);
     expect(world.scheduled).toEqual([`dp-${ACCOUNT_ID}-DP1-r2`]);
   });
 });

@@ -11,7 +11,7 @@ const LEAD_MS = 3 * 86_400_000 + 2 * 3_600_000;
 const notified = scanDays('2026-11-17', '2026-12-21').state;
 
 describe('lead time from delivery', () => {
-  it('keeps the planned time when the notice is delivered in time, and records which delivery counted', () => {
+  it('keeps the planned time when the notice is delivered in time, records which delivery counted and drops the delivery check', () => {
     const outcome = delivered(notified, '2026-12-21T09:00:05+08:00');
     const rev = outcome.state.plans[0]!.revisions[0]!;
     expect(rev.disconnectAt).toBe('2026-12-24T11:15:00+08:00');
@@ -20,7 +20,7 @@ describe('lead time from delivery', () => {
       at: '2026-12-21T09:00:05+08:00',
       source: 'provider',
     });
-    expect(outcome.remindersToCancel).toEqual([]);
+    expect(outcome.remindersToCancel.map((r) => r.scheduleName)).toEqual([`dc-${ACCOUNT_ID}-DP1-r1`]);
   });
 
   it('moves the plan later when the delivery comes too late for it, and the reminder schedule with it', () => {
@@ -32,7 +32,10 @@ describe('lead time from delivery', () => {
       ['2026-12-25T10:00:00+08:00', undefined],
     ]);
     expect(plan.revisions[1]!.countedFrom?.at).toBe('2026-12-22T05:00:00+08:00');
-    expect(outcome.remindersToCancel.map((r) => r.scheduleName)).toEqual([`dp-${ACCOUNT_ID}-DP1-r1`]);
+    expect(outcome.remindersToCancel.map((r) => r.scheduleName)).toEqual([
+      `dc-${ACCOUNT_ID}-DP1-r1`,
+      `dp-${ACCOUNT_ID}-DP1-r1`,
+    ]);
     expect(outcome.remindersToSchedule).toEqual([
       expect.objectContaining({ scheduleName: `dp-${ACCOUNT_ID}-DP1-r2`, at: '2026-12-25T09:30:00+08:00' }),
     ]);
