@@ -12,6 +12,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBoundedBody } from './read-body.ts';
 
 export interface LocalSecretsManager {
   /** Base URL to use as AWS_ENDPOINT_URL_SECRETS_MANAGER. */
@@ -200,23 +201,12 @@ function clientToken(body: Record<string, unknown>): string | undefined {
   return typeof body.ClientRequestToken === 'string' ? body.ClientRequestToken : undefined;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new SecretsManagerError(413, 'InvalidRequestException', 'Request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
+const readBody = (req: IncomingMessage): Promise<string> =>
+  readBoundedBody(
+    req,
+    MAX_BODY_BYTES,
+    () => new SecretsManagerError(413, 'InvalidRequestException', 'Request body too large'),
+  );
 
 function reply(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);

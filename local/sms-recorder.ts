@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { seededRandom } from '#domain/seeded-random.ts';
+import { readBoundedBody } from './read-body.ts';
 
 export interface SmsMessageAttribute {
   dataType: string;
@@ -226,23 +227,8 @@ function readMessageAttributes(params: URLSearchParams): Record<string, SmsMessa
   return attributes;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_BODY_BYTES) {
-        reject(new SnsError(400, 'ValidationError', 'Request body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
+const readBody = (req: IncomingMessage): Promise<string> =>
+  readBoundedBody(req, MAX_BODY_BYTES, () => new SnsError(400, 'ValidationError', 'Request body too large'));
 
 function reply(res: ServerResponse, status: number, xml: string): void {
   const body = `<?xml version="1.0" encoding="UTF-8"?>\n${xml}`;

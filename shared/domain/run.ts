@@ -111,6 +111,22 @@ export interface BillingProgress extends BillChunkTally {
   chunksDone: number;
 }
 
+/** A fan-out's progress as it starts: `chunksTotal` chunks to wait for, nothing counted yet. */
+export function startedBilling(attempt: string, chunksTotal: number): BillingProgress {
+  return {
+    attempt,
+    chunksTotal,
+    chunksDone: 0,
+    accountsBilled: 0,
+    billsCreated: 0,
+    billsUnchanged: 0,
+    continuityBreaks: 0,
+    rowsRejected: 0,
+    billsHeld: 0,
+    accountsNotBilled: 0,
+  };
+}
+
 /** The accounts billing held or could not bill: kept on each chunk's marker, listed on the run. */
 export interface BillingOutcomes {
   held: HeldAccount[];

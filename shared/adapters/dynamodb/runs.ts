@@ -1,11 +1,11 @@
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type {
-  BillChunkTally,
-  BillingOutcomes,
-  BillingProgress,
-  BillingReject,
-  RunRecord,
-  RunStatus,
+import {
+  type BillChunkTally,
+  type BillingOutcomes,
+  type BillingReject,
+  type RunRecord,
+  type RunStatus,
+  startedBilling,
 } from '#domain/run.ts';
 import type { RunStore } from '#services/ports/stores.ts';
 import { keys, keysOfIndexes } from './keys.ts';
@@ -122,18 +122,7 @@ export class DynamoRunStore implements RunStore {
 
   /** Hands a read drop to the billing fan-out: BILLING, with the number of chunks to wait for. */
   async startBilling(run: RunRecord, chunksTotal: number): Promise<RunRecord> {
-    const billing: BillingProgress = {
-      attempt: run.startedAt,
-      chunksTotal,
-      chunksDone: 0,
-      accountsBilled: 0,
-      billsCreated: 0,
-      billsUnchanged: 0,
-      continuityBreaks: 0,
-      rowsRejected: 0,
-      billsHeld: 0,
-      accountsNotBilled: 0,
-    };
+    const billing = startedBilling(run.startedAt, chunksTotal);
     const started: RunRecord = { ...run, status: 'BILLING', billing };
     await this.table.client.send(
       new PutCommand({ TableName: this.table.name, Item: { ...runItem(started), ...billing } }),

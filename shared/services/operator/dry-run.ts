@@ -1,7 +1,14 @@
 import { Readable } from 'node:stream';
 import type { BillHold, NewBillHold } from '#domain/bill-hold.ts';
 import { billContentHash, type SaveBillResult } from '#domain/bill-version.ts';
-import type { BillChunkTally, BillingOutcomes, BillingReject, RunRecord, StagedRead } from '#domain/run.ts';
+import {
+  type BillChunkTally,
+  type BillingOutcomes,
+  type BillingReject,
+  type RunRecord,
+  type StagedRead,
+  startedBilling,
+} from '#domain/run.ts';
 import type { RunReport } from '#domain/run-report/model.ts';
 import { type BillChunkDeps, billAccountChunk } from '../bill-account-chunk.ts';
 import { RUN_DROP_PREFIXES } from '../operator-command-schema.ts';
@@ -135,18 +142,7 @@ class MemoryRuns implements RunsUsed {
     return this.runs.get(runId);
   }
   async startBilling(run: RunRecord, chunksTotal: number) {
-    const billing = {
-      attempt: run.startedAt,
-      chunksTotal,
-      chunksDone: 0,
-      accountsBilled: 0,
-      billsCreated: 0,
-      billsUnchanged: 0,
-      continuityBreaks: 0,
-      rowsRejected: 0,
-      billsHeld: 0,
-      accountsNotBilled: 0,
-    };
+    const billing = startedBilling(run.startedAt, chunksTotal);
     const started: RunRecord = { ...run, status: 'BILLING', billing };
     this.runs.set(run.runId, started);
     return started;
