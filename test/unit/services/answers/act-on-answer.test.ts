@@ -76,13 +76,17 @@ describe("a customer's receipt of a disconnection notice", () => {
       [2, undefined],
     ]);
     expect(revisions[1]!.countedFrom).toMatchObject({ source: 'customer-confirmed', channel: 'sms' });
-    expect(w.deleted).toEqual([`dp-${ACCOUNT_ID}-DP1-r1`]);
+    // The receipt is a delivery: the notice's delivery check goes, and the moved reminder with it.
+    expect(w.deleted).toEqual([`dc-${ACCOUNT_ID}-DP1-r1`, `dp-${ACCOUNT_ID}-DP1-r1`]);
     expect(w.scheduled).toEqual([`dp-${ACCOUNT_ID}-DP1-r2`]);
   });
 
   it('changes nothing the second time (another click, a re-delivered stream record)', async () => {
     const w = world();
     await actOnAnswer(received('2026-12-21T01:10:00.000Z'), w.deps);
+    // The first receipt ended the notice's delivery check; the second must touch nothing at all.
+    expect(w.deleted).toEqual([`dc-${ACCOUNT_ID}-DP1-r1`]);
+    w.deleted.length = 0;
     const state = structuredClone(w.state());
     await actOnAnswer(received('2026-12-21T01:10:00.000Z'), w.deps);
     expect(w.state()).toEqual(state);
