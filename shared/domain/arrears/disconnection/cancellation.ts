@@ -55,6 +55,22 @@ export function restorationDeadline(ms: number, run: ArrearsRun): string {
 }
 
 /** Clearing (charges and penalty): cancel what is pending, confirm, restore. */
+/**
+ * A plan's one-time schedule fired at `at`: the run at that instant, with arrears cleared by then settled
+ * first (a cleared plan does nothing more), and the plan the schedule names.
+ */
+export function runForFiredSchedule(
+  snapshot: ArrearsSnapshot,
+  planId: string,
+  at: string,
+  policy: ArrearsPolicy,
+) {
+  const run = new ArrearsRun(snapshot, policy);
+  const ms = instantMs(at);
+  settleCleared(run, ms);
+  return { run, ms, plan: run.state.plans.find((p) => p.planId === planId) };
+}
+
 export function settleCleared(run: ArrearsRun, ms: number) {
   for (const plan of run.state.plans) {
     if (ACTIVE_PLAN_STATUSES.includes(plan.status) && run.cleared(plan.billIds, ms)) {

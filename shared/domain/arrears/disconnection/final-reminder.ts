@@ -2,7 +2,7 @@ import { instantMs, shanghaiInstant } from '../../calendar/index.ts';
 import type { ArrearsPolicy } from '../policy.ts';
 import { ArrearsRun } from '../run.ts';
 import type { ArrearsOutcome, ArrearsSnapshot } from '../state.ts';
-import { settleCleared } from './cancellation.ts';
+import { runForFiredSchedule, settleCleared } from './cancellation.ts';
 import { currentRevision, setStatus } from './plan.ts';
 
 /*
@@ -41,10 +41,7 @@ export function fireFinalReminder(
   at: string,
   policy: ArrearsPolicy,
 ): ArrearsOutcome {
-  const run = new ArrearsRun(snapshot, policy);
-  const ms = instantMs(at);
-  settleCleared(run, ms);
-  const plan = run.state.plans.find((p) => p.planId === target.planId);
+  const { run, ms, plan } = runForFiredSchedule(snapshot, target.planId, at, policy);
   const rev = plan === undefined ? undefined : currentRevision(plan);
   if (
     plan === undefined ||
