@@ -1,8 +1,7 @@
 import { execFile } from 'node:child_process';
-import { constants as fsConstants } from 'node:fs';
-import { access, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -13,6 +12,7 @@ import { MeterReadRowSchema } from '#domain/meter-read.ts';
 import type { Language } from '#domain/primitives.ts';
 import { renderBillPreviewEmail } from '#notify/index.ts';
 import { generateAccounts, generateMeterReadRows } from '../../local/runner/fixtures.ts';
+import { findChromium } from './chromium-cdp.ts';
 
 /*
  * The bill-preview email as a customer's mail client would draw it: rendered by headless Chromium from
@@ -26,22 +26,6 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 const WIDTH = 420;
 const HEIGHT = 2400;
 const PERIODS = ['2026-05', '2026-06', '2026-07', '2026-08', '2026-09', '2026-10'] as const;
-
-async function findChromium(): Promise<string | undefined> {
-  // CHROMIUM_PATH, when set, is the only candidate.
-  const candidates = process.env.CHROMIUM_PATH
-    ? [process.env.CHROMIUM_PATH]
-    : ['/usr/bin/chromium', ...(process.env.PATH ?? '').split(delimiter).map((dir) => join(dir, 'chromium'))];
-  for (const candidate of candidates) {
-    try {
-      await access(candidate, fsConstants.X_OK);
-      return candidate;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
 
 /** Whether fontconfig knows a font with Chinese glyphs; undefined when fc-list is not there to ask. */
 async function hasChineseFont(): Promise<boolean | undefined> {
