@@ -19,20 +19,26 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { buildBundle } from '../../infra/constructs/function-bundle.ts';
 import { type DeployedFunction, synthesizeStack } from '../../local/runner/synthesized-stack.ts';
+import { TemplateValues } from '../../local/runner/template-values.ts';
 
 const ROUNDS = Number(process.env.BENCH_LAMBDA_ROUNDS ?? 7);
 
-/** What a Lambda environment holds besides the function's variables; values a template resolves at deploy become placeholders. */
-function environmentFor(fn: Pick<DeployedFunction, 'environment'>): NodeJS.ProcessEnv {
+const SCOPE = { region: 'cn-north-1', account: '000000000000' } as const;
+
+/**
+ * What a Lambda environment holds besides the function's variables, which are resolved as they would be
+ * once deployed (ARNs, URLs, the JSON a variable joins from them), so each bundle initialises as on AWS.
+ */
+function environmentFor(
+  fn: Pick<DeployedFunction, 'environment'>,
+  values?: TemplateValues,
+): NodeJS.ProcessEnv {
   const variables = Object.fromEntries(
-    Object.entries(fn.environment).map(([k, v]) => [
-      k,
-      typeof v === 'string' ? v : `arn:aws:placeholder:cn-north-1:000000000000:${k.toLowerCase()}`,
-    ]),
+    Object.entries(fn.environment).map(([k, v]) => [k, String(values?.resolve(v) ?? v)]),
   );
   return {
     PATH: process.env.PATH,
-    AWS_REGION: 'cn-north-1',
+    AWS_REGION: SCOPE.region,
     AWS_ACCESS_KEY_ID: 'bench',
     AWS_SECRET_ACCESS_KEY: 'bench',
     AWS_SESSION_TOKEN: 'bench',
@@ -62,6 +68,7 @@ export async function benchLambda(): Promise<Record<string, number>> {
   const dir = mkdtempSync(join(tmpdir(), 'keybill-bench-lambda-'));
   try {
     const stack = synthesizeStack(join(dir, 'cdk.out'));
+    const values = new TemplateValues(stack.template, SCOPE);
     const minimalDir = join(dir, 'minimal');
     await buildBundle(fileURLToPath(new URL('./minimal-handler.ts', import.meta.url)), minimalDir);
     const subjects = [
@@ -73,7 +80,7 @@ export async function benchLambda(): Promise<Record<string, number>> {
       ...stack.functions.map((f) => ({
         name: f.handlerName,
         bundlePath: f.bundlePath,
-        env: environmentFor(f),
+        env: environmentFor(f, values),
       })),
     ];
     const samples = new Map(subjects.map((s) => [s.name, [] as number[]]));
