@@ -20,6 +20,7 @@ import {
   scanAccount,
 } from '#domain/arrears/index.ts';
 import type { NoticePlan, StoredNotice } from '#domain/notices.ts';
+import { billsAsSent } from './bills-as-sent.ts';
 import type {
   AccountStore,
   ArrearsChunkMessage,
@@ -36,8 +37,12 @@ import type {
 
 export interface ArrearsDeps {
   accounts: Pick<AccountStore, 'getAccount'>;
-  bills: Pick<BillStore, 'getBillHistory'>;
-  /** Held bill versions are not owed until released: the customer was never sent them. */
+  /** A period's earlier version is read when its latest is held (see billsAsSent). */
+  bills: Pick<BillStore, 'getBillHistory' | 'getBill'>;
+  /**
+   * Held bill versions are not owed until released: the customer was never sent them, and owes the
+   * version it was sent before (if any).
+   */
   holds?: Pick<BillHoldStore, 'listHolds'>;
   payments: Pick<PaymentStore, 'listPayments'>;
   arrearsStates: ArrearsStore;
@@ -116,16 +121,14 @@ async function loadSnapshot(
     deps.arrearsStates.getArrearsState<AccountArrearsState>(accountId),
     deps.recipientKeys.current(),
   ]);
-  const held = new Set(holds.filter((h) => h.status === 'HELD').map((h) => `${h.period}#${h.version}`));
-  const bills = history
-    .filter((b) => !held.has(`${b.period}#${b.version}`))
-    .map((b) => ({
-      accountId,
-      period: b.period,
-      total: b.document.total,
-      dueDate: b.document.dueDate,
-      version: b.version,
-    }));
+  const sent = await billsAsSent(history, (b) => holds.filter((h) => h.period === b.period), deps.bills);
+  const bills = sent.map((b) => ({
+    accountId,
+    period: b.period,
+    total: b.document.total,
+    dueDate: b.document.dueDate,
+    version: b.version,
+  }));
   const state = stored?.state ?? emptyArrearsState(accountId);
   const ledger = buildLedger({
     accountId,
