@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
 import type { MeterReadColumn } from '#domain/meter-read.ts';
 import type { NoticePlan, StoredNotice } from '#domain/notices.ts';
-import type { ArrearsDeps } from '#services/arrears.ts';
+import type { ArrearsDeps } from '#services/arrears-step.ts';
 import type { OperatorResponse } from '#services/operator-commands.ts';
 import type { MeterReadDropResult } from '#services/run-meter-read-drop.ts';
 import { lambdaContext } from '../../local/runner/aws-events.ts';
@@ -192,7 +192,7 @@ describe('a held bill (local stack)', () => {
     const held = (await pipeline.stores.bills.getBill(accountId, '2026-10', 2))!.document;
     expect(held.total).not.toBe(sent.total);
 
-    const { scanAccountsForArrears } = await import('#services/arrears.ts');
+    const { scanAccountsForArrears } = await import('#services/arrears-scan.ts');
     const { DEFAULT_ARREARS_POLICY, addDays } = await import('#domain/arrears/index.ts');
     const { testRecipientKeyer } = await import('../unit/domain/recipient-key.fixtures.ts');
     const warned: NoticePlan[] = [];

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { BillHold } from '#domain/bill-hold.ts';
 import type { StoredBill } from '#domain/bill-version.ts';
 import type { NoticePlan, StoredNotice } from '#domain/notices.ts';
-import { type ArrearsDeps, scanAccountsForArrears } from '#services/arrears.ts';
+import { scanAccountsForArrears } from '#services/arrears-scan.ts';
+import type { ArrearsDeps } from '#services/arrears-step.ts';
 import { ACCOUNT_ID, account, OCTOBER, policy } from '../domain/arrears/fixtures.ts';
 import { testRecipientKeyer } from '../domain/recipient-key.fixtures.ts';
 
