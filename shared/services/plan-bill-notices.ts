@@ -62,8 +62,8 @@ export async function planBillNotices(
     if (hold.status === 'SUPERSEDED') return { planned: 0, enqueued: 0, held: true };
     return { ...(await enqueueAll([heldBillNotice(hold, account, stored)], deps)), held: true };
   }
-  const plans = withCorrectedVersion(await previewPlans(bill, account, stored, deps), bill, deps.holds);
-  return enqueueAll(await plans, deps, await alreadyPlanned(bill, deps.notices));
+  const plans = await withCorrectedVersion(await previewPlans(bill, account, stored, deps), bill, deps.holds);
+  return enqueueAll(plans, deps, await alreadyPlanned(bill, deps.notices));
 }
 
 export interface PlanNoticesDeps {
