@@ -4,6 +4,7 @@ import {
   officialCoverageEnd,
   scanAccount,
 } from '#domain/arrears/index.ts';
+import { forEachInParallel } from '#domain/in-parallel.ts';
 import { type ArrearsDeps, step } from './arrears-step.ts';
 import type { AccountStore, ArrearsChunkMessage, ArrearsChunkQueue } from './ports/index.ts';
 
@@ -69,18 +70,13 @@ export async function scanAccountsForArrears(
   deps: ArrearsDeps,
 ) {
   const totals = { accounts: 0, warnings: 0, enqueued: 0, cancellations: 0 };
-  let next = 0;
-  const worker = async () => {
-    while (next < accountIds.length) {
-      const accountId = accountIds[next++]!;
-      const done = await step(accountId, deps, (snapshot) => scanAccount(snapshot, today, deps.policy));
-      if (done === undefined) continue;
-      totals.accounts++;
-      totals.warnings += done.warnings;
-      totals.enqueued += done.enqueued;
-      totals.cancellations += done.cancellations;
-    }
-  };
-  await Promise.all(Array.from({ length: ARREARS_ACCOUNTS_IN_PARALLEL }, worker));
+  await forEachInParallel(accountIds, ARREARS_ACCOUNTS_IN_PARALLEL, async (accountId) => {
+    const done = await step(accountId, deps, (snapshot) => scanAccount(snapshot, today, deps.policy));
+    if (done === undefined) return;
+    totals.accounts++;
+    totals.warnings += done.warnings;
+    totals.enqueued += done.enqueued;
+    totals.cancellations += done.cancellations;
+  });
   return totals;
 }
