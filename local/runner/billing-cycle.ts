@@ -21,7 +21,7 @@ import {
 import { checkDropsAfterDue, readRunReport } from './operations-day.ts';
 import { type SimulatedAnswers, simulateAnswers } from './simulated-answers.ts';
 
-export { isNewBill, LOCAL_NAMES } from './local-pipeline.ts';
+export { LOCAL_NAMES } from './local-pipeline.ts';
 
 export interface BillingCycleSummary {
   counts: {

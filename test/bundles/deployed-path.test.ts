@@ -57,6 +57,7 @@ describe('the synthesized bundles on the local stack', () => {
       return { ...own, rulePatterns: own.rulePatterns.map((p) => local(values.resolve(p)) as typeof p) };
     };
     const wiring = { byFunction, environment: templateEnvironment(synthesized, values) };
+    const timeoutOf = (handlerName: string) => synthesized.functionByHandler(handlerName).timeoutSeconds;
     const invocationsBefore = invocationsSoFar().length;
     const recording = recordAwsCalls(awsCallsOf, {
       region: process.env.AWS_REGION ?? 'cn-north-1',
@@ -80,9 +81,12 @@ describe('the synthesized bundles on the local stack', () => {
         const event = sesDeliveryEvent(email.messageId);
         // Delivered as EventBridge would: only when a rule of the template routes it to the function.
         if (!deliveryRules.some((pattern) => matchesPattern(pattern, event))) continue;
-        deliveryOutcomes.push(await invoke(recordDelivery, event, 'keybill-record-delivery'));
+        deliveryOutcomes.push(
+          await invoke(recordDelivery, event, 'keybill-record-delivery', timeoutOf('record-delivery')),
+        );
       }
-      arrearsOutcome = await pipeline.arrearsScan({ task: 'daily-arrears-scan', today: '2026-11-21' });
+      // As Scheduler fires it: the template's expression and time zone give the instant, its input the event.
+      [arrearsOutcome] = await pipeline.fireSchedule('keybill-daily-arrears-scan', '2026-11-21');
       await pipeline.sendNotices();
       const operator = (await handlers('operator')).handler;
       const accountId = summary.kept!.accounts[0]!.account.accountId;
@@ -94,7 +98,9 @@ describe('the synthesized bundles on the local stack', () => {
         { command: 'release-deferred' },
         { command: 'run-drop', bucket: LOCAL_NAMES.bucket, key: summary.counts.dropKey },
       ]) {
-        operatorResponses.push((await invoke(operator, command, 'keybill-operator')) as OperatorResponse);
+        operatorResponses.push(
+          (await invoke(operator, command, 'keybill-operator', timeoutOf('operator'))) as OperatorResponse,
+        );
       }
       pipeline.close();
     } finally {
