@@ -1,9 +1,9 @@
 /*
- * How the stack's services hand work to its functions, as plain values written once: the CDK constructs
- * build the template from them (infra/concerns, infra/constructs), and the local runner plays them when it
- * runs without a template (the demo, the source-level integration tests). With a template (the bundle
- * tests) the runner reads the same values back from cdk.out instead (local/runner/template-wiring.ts).
- * No aws-cdk-lib here, so local/ imports this without loading the CDK.
+ * How the stack's services hand work to its functions, and the names both sides use, as plain values
+ * written once: the CDK constructs build the template from them (infra/concerns, infra/constructs), and
+ * the local runner plays them when it runs without a template (the demo, the source-level integration
+ * tests). With a template (the bundle tests) the runner reads the same values back from cdk.out instead
+ * (local/runner/template-wiring.ts). No aws-cdk-lib here, so local/ imports this without loading the CDK.
  */
 
 const WHOLE_DROP_SECONDS = 15 * 60;
@@ -61,4 +61,22 @@ export const BATCH_SIZES = {
 export const PLANNER_STREAM_FILTER = {
   eventName: ['INSERT'],
   dynamodb: { NewImage: { entity: { S: ['BILL', 'ANSWER', 'FOLLOWUP'] } } },
+} as const;
+
+/** Customers and operators live in China Standard Time; every schedule and local date uses it. */
+export const TIME_ZONE_NAME = 'Asia/Shanghai';
+
+/** The SES configuration set every preview is sent through (its events are recorded on the notices). */
+export const CONFIGURATION_SET_NAME = 'keybill-previews';
+
+/** The Scheduler group of the plans' one-time schedules (final reminders, delivery checks). */
+export const REMINDER_SCHEDULE_GROUP = 'keybill-disconnection-reminders';
+
+/** Where things live in the bucket; the upstream systems write under `drops/`, the product under the rest. */
+export const BUCKET_PREFIXES = {
+  meterReads: 'drops/reads/',
+  payments: 'drops/payments/',
+  drops: 'drops/',
+  rejects: 'rejects/',
+  reports: 'reports/',
 } as const;

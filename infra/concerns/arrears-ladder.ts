@@ -15,9 +15,9 @@ import { KeybillFunction, METRICS_NAMESPACE } from '../constructs/keybill-functi
 import type { NamedSecret } from '../constructs/named-secret.ts';
 import { ChunkQueue, type DeadLetterQueue } from '../constructs/queues.ts';
 import type { RecurringSchedules } from '../constructs/recurring-schedules.ts';
-import { timeoutSecondsOf } from '../wiring-values.ts';
+import { REMINDER_SCHEDULE_GROUP, timeoutSecondsOf } from '../wiring-values.ts';
 
-export const REMINDER_SCHEDULE_GROUP = 'keybill-disconnection-reminders';
+export { REMINDER_SCHEDULE_GROUP };
 
 export interface ArrearsLadderProps {
   readonly table: DataTable;

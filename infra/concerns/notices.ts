@@ -28,13 +28,14 @@ import type { NamedSecret } from '../constructs/named-secret.ts';
 import { DeadLetterQueue, secureQueue, watchBacklog } from '../constructs/queues.ts';
 import {
   BATCH_SIZES,
+  CONFIGURATION_SET_NAME,
   MAX_RECEIVE_COUNT,
   PLANNER_STREAM_FILTER,
   timeoutSecondsOf,
   VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT,
 } from '../wiring-values.ts';
 
-export const CONFIGURATION_SET_NAME = 'keybill-previews';
+export { CONFIGURATION_SET_NAME };
 
 /**
  * The sender's timeout, from which its claim lease (2×) and its queue's visibility timeout (6×) derive:

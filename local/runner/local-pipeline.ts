@@ -5,7 +5,13 @@ import type { BillDocument } from '#domain/bill.ts';
 import type { Stores } from '#services/ports/index.ts';
 import type { KeyAccountRunResult } from '#services/rank-key-accounts.ts';
 import { type MeterReadDropResult, meterReadDropResultOf } from '#services/run-meter-read-drop.ts';
-import { BATCH_SIZES } from '../../infra/wiring-values.ts';
+import {
+  BATCH_SIZES,
+  BUCKET_PREFIXES,
+  CONFIGURATION_SET_NAME,
+  REMINDER_SCHEDULE_GROUP,
+  TIME_ZONE_NAME,
+} from '../../infra/wiring-values.ts';
 import { type AnswerEndpoint, type AnswerHandler, startAnswerEndpoint } from '../answer-endpoint.ts';
 import type { LocalStack } from '../stack.ts';
 import { applyEnv } from '../stack.ts';
@@ -165,17 +171,17 @@ export async function prepareLocalPipeline(
     BILL_CHUNK_QUEUE_URL: chunkQueues.queueUrl,
     ARREARS_CHUNK_QUEUE_URL: arrearsQueues.queueUrl,
     SES_FROM_ADDRESS: 'billing@keybill-power.example.cn',
-    SES_CONFIGURATION_SET: 'keybill-previews',
+    SES_CONFIGURATION_SET: CONFIGURATION_SET_NAME,
     SMS_SENDER_ID: 'KEYBILL',
     POWERTOOLS_SERVICE_NAME: 'keybill-local',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
     REPORT_BUCKET: LOCAL_NAMES.bucket,
-    REPORT_PREFIX: 'reports/',
-    REMINDER_SCHEDULE_GROUP: 'keybill-disconnection-reminders',
+    REPORT_PREFIX: BUCKET_PREFIXES.reports,
+    REMINDER_SCHEDULE_GROUP,
     REMINDER_TARGET_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:keybill-arrears-scan',
     REMINDER_ROLE_ARN: 'arn:aws:iam::000000000000:role/keybill-reminders',
-    TIME_ZONE: 'Asia/Shanghai',
+    TIME_ZONE: TIME_ZONE_NAME,
     // list-dead-letters and redrive, as the stack names its queues (infra/concerns/operator-console.ts).
     DEAD_LETTER_QUEUES: JSON.stringify([
       { name: 'Notifications/NoticeDeadLetters', url: queues.dlqUrl, redrivable: true },
