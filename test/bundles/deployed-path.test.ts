@@ -159,6 +159,10 @@ describe('the synthesized bundles on the local stack', () => {
     for (const outcome of deliveryOutcomes) expect(JSON.stringify(outcome)).not.toContain('unknown');
   });
 
+  it("ranks the period's accounts when the template's monthly schedule fires rank-accounts", () => {
+    expect(summary.counts.keyAccounts).toBeGreaterThan(0);
+  });
+
   it('takes a step of the arrears ladder and answers every operator command', () => {
     expect(arrearsOutcome).toBeDefined();
     expect(operatorResponses.map((r) => r.ok)).toEqual([true, true, true, true, true]);
