@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OperatorResponse } from '#services/operator-commands.ts';
 import { awsCallsOf } from '../../local/runner/aws-call-parser.ts';
@@ -6,6 +7,7 @@ import { type AwsCall, invocationsSoFar, recordAwsCalls } from '../../local/runn
 import { type BillingCycleSummary, LOCAL_NAMES, runBillingCycle } from '../../local/runner/billing-cycle.ts';
 import { matchesPattern } from '../../local/runner/event-pattern.ts';
 import { invoke } from '../../local/runner/local-pipeline.ts';
+import { localVisibilitySeconds } from '../../local/runner/pipeline-wiring.ts';
 import {
   handlersFromBundles,
   readSynthesizedStack,
@@ -157,6 +159,37 @@ describe('the synthesized bundles on the local stack', () => {
   it('records SES delivery events on the notices they are about', () => {
     expect(deliveryOutcomes.length).toBeGreaterThan(0);
     for (const outcome of deliveryOutcomes) expect(JSON.stringify(outcome)).not.toContain('unknown');
+  });
+
+  it("creates each local queue with the template's redrive count and its visibility timeout times the local time factor", async () => {
+    const sqs = new SQSClient({});
+    try {
+      const local = async (queueName: string) => {
+        const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
+        const { Attributes = {} } = await sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['VisibilityTimeout', 'RedrivePolicy'] }),
+        );
+        const redrive = JSON.parse(Attributes.RedrivePolicy ?? '{}') as { maxReceiveCount?: unknown };
+        return {
+          visibility: Number(Attributes.VisibilityTimeout),
+          maxReceiveCount: Number(redrive.maxReceiveCount),
+        };
+      };
+      for (const [queueName, functionName] of [
+        [LOCAL_NAMES.queue, 'keybill-send-notice'],
+        [LOCAL_NAMES.billChunkQueue, 'keybill-bill-chunk'],
+        [LOCAL_NAMES.arrearsChunkQueue, 'keybill-arrears-chunk'],
+      ] as const) {
+        const [source] = functionWiring(synthesized.template, functionName).eventSources;
+        expect({ queueName, ...(await local(queueName)) }).toEqual({
+          queueName,
+          visibility: localVisibilitySeconds(source!.visibilityTimeoutSeconds!),
+          maxReceiveCount: source!.maxReceiveCount,
+        });
+      }
+    } finally {
+      sqs.destroy();
+    }
   });
 
   it("ranks the period's accounts when the template's monthly schedule fires rank-accounts", () => {
