@@ -35,7 +35,7 @@ const SCOPE = { region: 'cn-north-1', account: '000000000000' } as const;
  * What a Lambda environment holds besides the function's variables, which are resolved as they would be
  * once deployed (ARNs, URLs, the JSON a variable joins from them), so each bundle initialises as on AWS.
  */
-function environmentFor(
+export function environmentFor(
   fn: Pick<DeployedFunction, 'environment'>,
   values?: TemplateValues,
 ): NodeJS.ProcessEnv {
