@@ -1,8 +1,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { smsSegments } from '#notify/sms.ts';
 import type { OperatorResponse } from '#services/operator-commands.ts';
 import { awsCallsOf } from '../../local/runner/aws-call-parser.ts';
-import { type AwsCall, invocationsSoFar, recordAwsCalls } from '../../local/runner/aws-call-recorder.ts';
+import { invocationsSoFar, recordAwsCalls } from '../../local/runner/aws-call-recorder.ts';
 import { type BillingCycleSummary, LOCAL_NAMES, runBillingCycle } from '../../local/runner/billing-cycle.ts';
 import { matchesPattern } from '../../local/runner/event-pattern.ts';
 import { invoke } from '../../local/runner/local-pipeline.ts';
@@ -14,7 +15,7 @@ import {
 import { TemplateValues } from '../../local/runner/template-values.ts';
 import { type FunctionWiring, functionWiring } from '../../local/runner/template-wiring.ts';
 import { type LocalStack, startLocalStack } from '../../local/stack.ts';
-import { DEPLOYED_RUN_FILE, type DeployedRun } from '../../scripts/cost/deployed-run.ts';
+import { DEPLOYED_RUN_FILE, type DeployedRun, RUN_PHASES } from '../../scripts/cost/deployed-run.ts';
 import { deployedArns, inDeployedNames, localNames } from './deployed-names.ts';
 import { impliedKmsCalls } from './implied-kms.ts';
 import { explainUnused, staleEntries } from './kept-grants.ts';
@@ -33,11 +34,14 @@ import { denials, grantLines, statementsOfRole, unusedGrants } from './role-poli
 const PERIOD = '2026-10';
 const ACCOUNTS = 4;
 
+/** How far the run had got: its calls, invocations (the process's log) and SMS so far. */
+type Mark = { calls: number; invocations: number; sms: number };
+
 describe('the synthesized bundles on the local stack', () => {
   let stack: LocalStack;
   let synthesized: SynthesizedStack;
   let summary: BillingCycleSummary;
-  let calls: AwsCall[];
+  let calls: DeployedRun['calls'];
   let deliveryOutcomes: unknown[];
   let arrearsOutcome: unknown;
   let operatorResponses: OperatorResponse[];
@@ -59,6 +63,8 @@ describe('the synthesized bundles on the local stack', () => {
     };
     const wiring = { byFunction, environment: templateEnvironment(synthesized, values) };
     const invocationsBefore = invocationsSoFar().length;
+    // Where the cycle ends and the arrears step ends, for the cost's phases (scripts/cost/deployed-run.ts).
+    const marks: Mark[] = [];
     const recording = recordAwsCalls(awsCallsOf, {
       region: process.env.AWS_REGION ?? 'cn-north-1',
       account: '000000000000',
@@ -74,6 +80,11 @@ describe('the synthesized bundles on the local stack', () => {
         simulateAnswers: true,
       });
       const pipeline = summary.kept!.pipeline;
+      const mark = () => ({
+        calls: recording.calls.length,
+        invocations: invocationsSoFar().length,
+        sms: stack.sms!.messages().length,
+      });
       const recordDelivery = (await handlers('record-delivery')).handler;
       deliveryOutcomes = [];
       const deliveryRules = byFunction('keybill-record-delivery').rulePatterns;
@@ -83,8 +94,10 @@ describe('the synthesized bundles on the local stack', () => {
         if (!deliveryRules.some((pattern) => matchesPattern(pattern, event))) continue;
         deliveryOutcomes.push(await invoke(recordDelivery, event, 'keybill-record-delivery'));
       }
+      marks.push(mark());
       arrearsOutcome = await pipeline.arrearsScan({ task: 'daily-arrears-scan', today: '2026-11-21' });
       await pipeline.sendNotices();
+      marks.push(mark());
       const operator = (await handlers('operator')).handler;
       const accountId = summary.kept!.accounts[0]!.account.accountId;
       operatorResponses = [];
@@ -109,8 +122,13 @@ describe('the synthesized bundles on the local stack', () => {
     } finally {
       recording.stop();
     }
-    const made = inDeployedNames(recording.calls, deployedArns(synthesized, values, summary.env));
-    calls = [...made, ...impliedKmsCalls(made, synthesized.template, values)];
+    const phaseAt = (index: number, of: 'calls' | 'invocations') =>
+      RUN_PHASES[marks.filter((m) => index >= m[of]).length]!;
+    const made = inDeployedNames(recording.calls, deployedArns(synthesized, values, summary.env)).map(
+      (call, index) => ({ ...call, phase: phaseAt(index, 'calls') }),
+    );
+    // The implied calls are copies of the calls they follow from, phase included.
+    calls = [...made, ...(impliedKmsCalls(made, synthesized.template, values) as typeof made)];
     permissionReport = synthesized.functions.map((fn) => {
       const own = calls.filter((c) => c.functionName === fn.functionName);
       const statements = statementsOfRole(synthesized.template, values, fn.roleLogicalId);
@@ -127,11 +145,22 @@ describe('the synthesized bundles on the local stack', () => {
     mkdirSync('out', { recursive: true });
     writeFileSync('out/permissions-report.json', `${JSON.stringify(permissionReport, null, 2)}\n`);
     // The run's figures for `npm run cost`: what a cycle of ACCOUNTS accounts made each function do.
+    const sms = stack.sms!.messages();
+    const smsPartsBetween = (from: number, to: number) =>
+      sms.slice(from, to).reduce((parts, m) => parts + smsSegments(m.message).segments, 0);
+    const [cycleEnd, arrearsEnd] = marks as [Mark, Mark];
     const run: DeployedRun = {
       accounts: ACCOUNTS,
       recordedAt: new Date().toISOString(),
-      invocations: invocationsSoFar().slice(invocationsBefore),
+      invocations: invocationsSoFar()
+        .map((invocation, index) => ({ ...invocation, phase: phaseAt(index, 'invocations') }))
+        .slice(invocationsBefore),
       calls,
+      smsParts: {
+        cycle: smsPartsBetween(0, cycleEnd.sms),
+        'arrears-step': smsPartsBetween(cycleEnd.sms, arrearsEnd.sms),
+        operator: smsPartsBetween(arrearsEnd.sms, sms.length),
+      },
     };
     writeFileSync(DEPLOYED_RUN_FILE, `${JSON.stringify(run)}\n`);
   });
