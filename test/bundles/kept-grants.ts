@@ -141,7 +141,7 @@ export const KEPT_GRANTS: readonly KeptGrant[] = [
       "run-drop queues a new drop's chunks (the run re-runs a drop already billed); redrive: SQS's " +
       'message-move task sends to the source queue as the caller.',
   },
-  {
+  ...['arn:aws:sqs:*:*DeadLetters*', 'arn:aws:sqs:*:*Fail*Queue*'].map((resource) => ({
     functions: ['operator'],
     actions: [
       'sqs:GetQueueAttributes',
@@ -150,12 +150,12 @@ export const KEPT_GRANTS: readonly KeptGrant[] = [
       'sqs:StartMessageMoveTask',
       'sqs:ListMessageMoveTasks',
     ],
-    resource: 'arn:aws:sqs:*:*Queue*',
+    resource,
     reason:
       'list-dead-letters counts and samples every dead-letter queue (the local stack has three of them, and ' +
       'samples only non-empty ones); redrive starts a message-move task (not emulated locally), which reads ' +
       'and deletes as the caller.',
-  },
+  })),
 ];
 
 /** The entries that explain a grant of this function, by its handler name. */
