@@ -3,7 +3,9 @@ import type { BillDocument } from '#domain/bill.ts';
 import { BillingInputError, computeBill } from '#domain/billing/index.ts';
 import {
   checkPlausibility,
+  HOLD_RULES,
   type HoldReason,
+  type HoldRule,
   plausibilityPolicyFor,
 } from '#domain/billing/plausibility/index.ts';
 import type { MeterReadRow } from '#domain/meter-read.ts';
@@ -36,12 +38,20 @@ export interface OfflineBillsResult {
   period: string;
   /** The plausibility policy version the bills were checked with. */
   plausibilityPolicy: string;
+  /**
+   * The policy's rules that need the account's stored history, which a file does not carry: the pipeline
+   * applies them, so a bill this command passes may still be held there.
+   */
+  rulesNotApplied: { rule: HoldRule; why: string }[];
   counts: OfflineCounts;
   bills: OfflineBill[];
   /** Accounts of the reads that could not be billed (the engine refused their reads), with the reason. */
   accountsNotBilled: NotBilledAccount[];
   rejects: OfflineReject[];
 }
+
+const NO_STORED_HISTORY = 'needs the stored bills of earlier periods; offline, a file carries none';
+const HISTORY_RULES = HOLD_RULES.filter((rule) => rule.includes('-vs-'));
 
 /**
  * Bills computed from files, with the same parser, engine and plausibility policy as the pipeline, and no
@@ -118,6 +128,7 @@ export async function computeOfflineBills(input: {
   return {
     period: input.period,
     plausibilityPolicy: policy.version,
+    rulesNotApplied: HISTORY_RULES.map((rule) => ({ rule, why: NO_STORED_HISTORY })),
     counts,
     bills,
     accountsNotBilled,

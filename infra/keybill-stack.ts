@@ -13,6 +13,7 @@ import { DataTable } from './constructs/data-table.ts';
 import { DropBucket } from './constructs/drop-bucket.ts';
 import { NamedSecret } from './constructs/named-secret.ts';
 import { RecurringSchedules } from './constructs/recurring-schedules.ts';
+import { TIME_ZONE_NAME } from './wiring-values.ts';
 
 export interface KeybillStackProps extends StackProps {
   /** From address of the bill previews (context `sesFromAddress`). */
@@ -32,7 +33,7 @@ export interface KeybillStackProps extends StackProps {
 }
 
 /** Customers and operators live in China Standard Time; every schedule and local date uses it. */
-export const TIME_ZONE = TimeZone.ASIA_SHANGHAI;
+export const TIME_ZONE = TimeZone.of(TIME_ZONE_NAME);
 
 /**
  * keybill in one environment-agnostic stack (no lookups: it synthesises offline, without credentials):

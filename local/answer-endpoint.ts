@@ -9,8 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { invokeAs } from './runner/aws-call-recorder.ts';
-import { lambdaContext } from './runner/aws-events.ts';
+import { invokeWithin } from './runner/lambda-invocation.ts';
 
 export type AnswerHandler = (
   event: APIGatewayProxyEventV2,
@@ -31,7 +30,11 @@ const ANSWERS_FUNCTION = 'keybill-answers';
 /** API Gateway's HTTP API refuses payloads over 10 MB; the stand-in stops reading at 1 MiB. */
 const MAX_READ_BYTES = 1024 * 1024;
 
-export async function startAnswerEndpoint(load: () => Promise<AnswerHandler>): Promise<AnswerEndpoint> {
+export async function startAnswerEndpoint(
+  load: () => Promise<AnswerHandler>,
+  /** The function's timeout: an invocation past it fails as the API's 500. */
+  timeoutSeconds: number,
+): Promise<AnswerEndpoint> {
   let handler: Promise<AnswerHandler> | undefined;
   let served = 0;
   const server = createServer((req, res) => {
@@ -39,8 +42,8 @@ export async function startAnswerEndpoint(load: () => Promise<AnswerHandler>): P
       .then(async (body) => {
         handler ??= load();
         const answer = await handler;
-        const result = await invokeAs(ANSWERS_FUNCTION, () =>
-          answer(httpApiEvent(req, body), lambdaContext(ANSWERS_FUNCTION, 10_000)),
+        const result = await invokeWithin(ANSWERS_FUNCTION, timeoutSeconds, (context) =>
+          answer(httpApiEvent(req, body), context),
         );
         served++;
         res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);

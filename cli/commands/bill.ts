@@ -7,7 +7,8 @@
  * `--now` is the clock the period and read_at window is measured from (default: this machine's clock).
  * The bills are checked with the pipeline's plausibility policy: a held bill carries `held: true` and its
  * `holdReasons` (the pipeline would send no preview of it until an operator releases it), and an account
- * whose reads the engine refuses is listed under `accountsNotBilled` with the reason.
+ * whose reads the engine refuses is listed under `accountsNotBilled` with the reason. Rules that compare
+ * with earlier periods need the stored history a file does not carry: `rulesNotApplied` names them.
  * Exit codes: 0 every row billed and no bill held; 1 rows rejected, an account not billed or a bill held;
  * 2 unusable input, or a reads file refused whole (no rows, rows that do not account for its lines…),
  * with the reason.
@@ -60,6 +61,10 @@ export const billCli = defineCommand(
         }
         io.stdout.write('\n');
       }
+      const notApplied = result.rulesNotApplied.map((r) => r.rule).join(', ');
+      io.stderr.write(
+        `plausibility policy ${result.plausibilityPolicy}; not applied offline: ${notApplied}\n`,
+      );
       for (const n of result.accountsNotBilled) {
         io.stderr.write(`account ${n.accountId} not billed for ${n.period}: ${n.reason}\n`);
       }

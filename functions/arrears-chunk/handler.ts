@@ -6,7 +6,7 @@ import { captureLambdaHandler } from '@aws-lambda-powertools/tracer/middleware';
 import middy from '@middy/core';
 import type { Context, SQSEvent, SQSRecord } from 'aws-lambda';
 import { logger, metrics, tracer } from '#adapters/observability.ts';
-import { scanAccountsForArrears } from '#services/arrears.ts';
+import { scanAccountsForArrears } from '#services/arrears-scan.ts';
 import { ArrearsChunkMessageSchema } from '#services/ports/index.ts';
 import { arrearsDeps } from '#wiring/index.ts';
 

@@ -6,11 +6,8 @@ import middy from '@middy/core';
 import { z } from 'zod';
 import { logger, metrics, tracer } from '#adapters/observability.ts';
 import { shanghaiDate } from '#domain/calendar/index.ts';
-import {
-  checkDisconnectionNoticeDelivery,
-  fanOutDailyArrearsScan,
-  sendFinalReminder,
-} from '#services/arrears.ts';
+import { checkDisconnectionNoticeDelivery, sendFinalReminder } from '#services/arrears.ts';
+import { fanOutDailyArrearsScan } from '#services/arrears-scan.ts';
 import { arrearsScanDeps } from '#wiring/index.ts';
 
 const deps = arrearsScanDeps();

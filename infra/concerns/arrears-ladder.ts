@@ -15,8 +15,9 @@ import { KeybillFunction, METRICS_NAMESPACE } from '../constructs/keybill-functi
 import type { NamedSecret } from '../constructs/named-secret.ts';
 import { ChunkQueue, type DeadLetterQueue, grantSend } from '../constructs/queues.ts';
 import type { RecurringSchedules } from '../constructs/recurring-schedules.ts';
+import { REMINDER_SCHEDULE_GROUP, timeoutSecondsOf } from '../wiring-values.ts';
 
-export const REMINDER_SCHEDULE_GROUP = 'keybill-disconnection-reminders';
+export { REMINDER_SCHEDULE_GROUP };
 
 export interface ArrearsLadderProps {
   readonly table: DataTable;
@@ -78,8 +79,7 @@ export class ArrearsLadder extends Construct {
     this.arrearsScan = new KeybillFunction(this, 'ArrearsScan', {
       handlerName: 'arrears-scan',
       description: 'Daily arrears scan (fanned out to arrears-chunk) and the final reminder of each plan',
-      // Listing ~100,000 accounts and queueing their chunks takes seconds; the margin is for throttling.
-      timeout: Duration.minutes(5),
+      timeout: Duration.seconds(timeoutSecondsOf('arrears-scan')),
       asyncInvoke: {},
     });
     this.grantArrearsSteps(this.arrearsScan);
@@ -87,8 +87,7 @@ export class ArrearsLadder extends Construct {
     this.arrearsChunk = new KeybillFunction(this, 'ArrearsChunk', {
       handlerName: 'arrears-chunk',
       description: 'Takes the daily arrears step of one chunk of accounts',
-      // ~100 accounts of a few round trips each; the margin covers a throttled table's retries.
-      timeout: Duration.minutes(5),
+      timeout: Duration.seconds(timeoutSecondsOf('arrears-chunk')),
     });
     this.grantArrearsSteps(this.arrearsChunk);
     const chunks = new ChunkQueue(this, 'ArrearsChunks', {

@@ -5,6 +5,7 @@ import type { DataTable } from '../constructs/data-table.ts';
 import type { DropBucket } from '../constructs/drop-bucket.ts';
 import { KeybillFunction } from '../constructs/keybill-function.ts';
 import { ChunkQueue, type DeadLetterQueue } from '../constructs/queues.ts';
+import { timeoutSecondsOf } from '../wiring-values.ts';
 
 export interface BillingFanOutProps {
   readonly table: DataTable;
@@ -35,8 +36,7 @@ export class BillingFanOut extends Construct {
     this.biller = new KeybillFunction(this, 'BillChunk', {
       handlerName: 'bill-chunk',
       description: "Bills one chunk of a meter-read drop's accounts from their staged rows",
-      // A chunk of ~50 accounts takes seconds; the margin covers a throttled table's retries.
-      timeout: Duration.minutes(5),
+      timeout: Duration.seconds(timeoutSecondsOf('bill-chunk')),
       environment: { TABLE_NAME: props.table.tableName },
     });
     const chunks = new ChunkQueue(this, 'Chunks', {

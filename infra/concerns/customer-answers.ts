@@ -12,6 +12,7 @@ import type { DataTable } from '../constructs/data-table.ts';
 import { KeybillFunction } from '../constructs/keybill-function.ts';
 import type { NamedSecret } from '../constructs/named-secret.ts';
 import type { RecurringSchedules } from '../constructs/recurring-schedules.ts';
+import { TIME_ZONE_NAME, timeoutSecondsOf } from '../wiring-values.ts';
 
 export interface CustomerAnswersProps {
   readonly table: DataTable;
@@ -43,8 +44,8 @@ export class CustomerAnswers extends Construct {
       handlerName: 'answers',
       description: "Customers' one-click answers to previews and warnings: pages (GET) and answers (POST)",
       memorySize: 512,
-      timeout: Duration.seconds(10),
-      environment: { TABLE_NAME: props.table.tableName, TIME_ZONE: 'Asia/Shanghai' },
+      timeout: Duration.seconds(timeoutSecondsOf('answers')),
+      environment: { TABLE_NAME: props.table.tableName, TIME_ZONE: TIME_ZONE_NAME },
     });
     const fn = this.answers.function;
     props.linkSigningKey.grantRead(this.answers);

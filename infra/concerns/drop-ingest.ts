@@ -5,13 +5,17 @@ import type { DataTable } from '../constructs/data-table.ts';
 import { BUCKET_PREFIXES, type DropBucket } from '../constructs/drop-bucket.ts';
 import { KeybillFunction, ONE_VCPU_MB } from '../constructs/keybill-function.ts';
 import { grantSend } from '../constructs/queues.ts';
+import { timeoutSecondsOf } from '../wiring-values.ts';
 import type { ArrearsLadder } from './arrears-ladder.ts';
 
 /**
  * One full vCPU and the 15-minute ceiling: reading and staging run at several million rows per run
  * (README "Scale"); billing is fanned out.
  */
-export const WHOLE_DROP_SIZING = { memorySize: ONE_VCPU_MB, timeout: Duration.minutes(15) } as const;
+export const WHOLE_DROP_SIZING = {
+  memorySize: ONE_VCPU_MB,
+  timeout: Duration.seconds(timeoutSecondsOf('ingest-drop')),
+} as const;
 
 export interface DropIngestProps {
   readonly table: DataTable;

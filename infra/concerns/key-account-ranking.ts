@@ -7,6 +7,7 @@ import { BUCKET_PREFIXES, type DropBucket } from '../constructs/drop-bucket.ts';
 import { KeybillFunction, ONE_VCPU_MB } from '../constructs/keybill-function.ts';
 import { grantSend } from '../constructs/queues.ts';
 import type { RecurringSchedules } from '../constructs/recurring-schedules.ts';
+import { timeoutSecondsOf } from '../wiring-values.ts';
 
 export interface KeyAccountRankingProps {
   readonly table: DataTable;
@@ -33,7 +34,7 @@ export class KeyAccountRanking extends Construct {
     this.rankAccounts = new KeybillFunction(this, 'Default', {
       handlerName: 'rank-accounts',
       description: 'Monthly key-account ranking report',
-      timeout: Duration.minutes(10),
+      timeout: Duration.seconds(timeoutSecondsOf('rank-accounts')),
       memorySize: ONE_VCPU_MB,
       asyncInvoke: {},
       environment: {

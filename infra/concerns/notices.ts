@@ -8,7 +8,7 @@ import {
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
-import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
+import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import {
   CloudWatchDimensionSource,
@@ -33,14 +33,22 @@ import {
   streamFailureDestination,
   watchBacklog,
 } from '../constructs/queues.ts';
+import {
+  BATCH_SIZES,
+  CONFIGURATION_SET_NAME,
+  MAX_RECEIVE_COUNT,
+  PLANNER_STREAM_FILTER,
+  timeoutSecondsOf,
+  VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT,
+} from '../wiring-values.ts';
 
-export const CONFIGURATION_SET_NAME = 'keybill-previews';
+export { CONFIGURATION_SET_NAME };
 
 /**
  * The sender's timeout, from which its claim lease (2×) and its queue's visibility timeout (6×) derive:
  * the lease must outlast a live sender and lapse before a re-delivery (deliver-notice.ts says why).
  */
-const SENDER_TIMEOUT = Duration.seconds(30);
+const SENDER_TIMEOUT = Duration.seconds(timeoutSecondsOf('send-notice'));
 const SENDER_CLAIM_LEASE_TIMEOUTS = 2;
 
 /**
@@ -143,14 +151,18 @@ export class Notices extends Construct {
       purpose: 'Notices queue: a notice message failed 5 receives',
     });
     this.noticeQueue = secureQueue(this, 'NoticeQueue', {
-      // AWS's rule of thumb for a Lambda source: six times the function timeout, so a message is not
-      // handed to a second sender while the first one may still be working on it.
-      visibilityTimeout: Duration.seconds(senderTimeout.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(
+        senderTimeout.toSeconds() * VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT,
+      ),
       retentionPeriod: Duration.days(4),
-      deadLetterQueue: { queue: this.noticeDeadLetters.queue, maxReceiveCount: 5 },
+      deadLetterQueue: { queue: this.noticeDeadLetters.queue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
     this.sender.function.addEventSource(
-      consumeQueue(this.noticeQueue, { batchSize: 10, reportBatchItemFailures: true, maxConcurrency }),
+      consumeQueue(this.noticeQueue, {
+        batchSize: BATCH_SIZES['send-notice'],
+        reportBatchItemFailures: true,
+        maxConcurrency,
+      }),
     );
     watchBacklog(this.noticeQueue, 'Notices queue');
     // A failed notice is a customer who was not told (SES or SNS refused it for good); the sender counts
@@ -337,17 +349,12 @@ function newBillVersions(table: DataTable, failures: DeadLetterQueue): DynamoEve
   return new DynamoEventSource(table.table, {
     // From the oldest record the stream still holds: a bill must not miss its notices after an outage.
     startingPosition: StartingPosition.TRIM_HORIZON,
-    batchSize: 25,
+    batchSize: BATCH_SIZES['plan-notices'],
     bisectBatchOnError: true,
     retryAttempts: 5,
     reportBatchItemFailures: true,
     onFailure: streamFailureDestination(failures.queue),
     // Only new bill versions reach the function; reads, runs and notices cost nothing.
-    filters: [
-      FilterCriteria.filter({
-        eventName: FilterRule.isEqual('INSERT'),
-        dynamodb: { NewImage: { entity: { S: FilterRule.or('BILL', 'ANSWER', 'FOLLOWUP') } } },
-      }),
-    ],
+    filters: [FilterCriteria.filter(PLANNER_STREAM_FILTER)],
   });
 }

@@ -10,17 +10,11 @@ import {
   StorageClass,
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { BUCKET_PREFIXES } from '../wiring-values.ts';
 import { acknowledge } from './acknowledge.ts';
 import { ContactDataKey } from './data-key.ts';
 
-/** Where things live in the bucket; the upstream systems write under `drops/`, the product under the rest. */
-export const BUCKET_PREFIXES = {
-  meterReads: 'drops/reads/',
-  payments: 'drops/payments/',
-  drops: 'drops/',
-  rejects: 'rejects/',
-  reports: 'reports/',
-} as const;
+export { BUCKET_PREFIXES };
 
 interface ObjectAccess {
   readonly actions: string[];

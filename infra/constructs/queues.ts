@@ -4,6 +4,11 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IDestination, IEventSource, IEventSourceDlq } from 'aws-cdk-lib/aws-lambda';
 import { type IQueue, Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
+import {
+  BATCH_SIZES,
+  MAX_RECEIVE_COUNT,
+  VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT,
+} from '../wiring-values.ts';
 import { acknowledge } from './acknowledge.ts';
 import { ContactDataKey } from './data-key.ts';
 import type { KeybillFunction } from './keybill-function.ts';
@@ -173,15 +178,13 @@ export class ChunkQueue extends Construct {
     const timeout = props.consumer.function.timeout ?? Duration.seconds(30);
     this.deadLetters = new DeadLetterQueue(this, 'DeadLetters', { purpose: props.purpose });
     this.queue = secureQueue(this, 'Queue', {
-      // Six times the consumer's timeout (AWS's rule for a Lambda source), so a chunk is never worked by
-      // two instances at once while the first may still be on it.
-      visibilityTimeout: Duration.seconds(timeout.toSeconds() * 6),
+      visibilityTimeout: Duration.seconds(timeout.toSeconds() * VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT),
       retentionPeriod: props.retentionPeriod,
-      deadLetterQueue: { queue: this.deadLetters.queue, maxReceiveCount: 5 },
+      deadLetterQueue: { queue: this.deadLetters.queue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
     props.consumer.function.addEventSource(
       consumeQueue(this.queue, {
-        batchSize: 1,
+        batchSize: BATCH_SIZES.chunk,
         reportBatchItemFailures: true,
         maxConcurrency: props.maxConcurrency,
       }),

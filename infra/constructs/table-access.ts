@@ -65,8 +65,8 @@ export const TABLE_ACCESS: Readonly<Record<string, TableAccess>> = {
     actions: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'BatchWriteItem'],
     queriedIndexes: [],
   },
-  // Reads the period's bills (gsi1), writes the key selection.
-  'rank-accounts': { actions: ['GetItem', 'Query', 'PutItem'], queriedIndexes: ['gsi1'] },
+  // Reads the period's bills (gsi1) and the holds of held periods (gsi2), writes the key selection.
+  'rank-accounts': { actions: ['GetItem', 'Query', 'PutItem'], queriedIndexes: ['gsi1', 'gsi2'] },
   // Every command: lists by period (gsi1) and by status (gsi2), run-drop as ingest-drop, redacts reads.
   operator: {
     actions: [...READ_BILL_INPUTS, 'PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],

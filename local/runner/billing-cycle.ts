@@ -21,7 +21,7 @@ import {
 import { checkDropsAfterDue, readRunReport } from './operations-day.ts';
 import { type SimulatedAnswers, simulateAnswers } from './simulated-answers.ts';
 
-export { isNewBill, LOCAL_NAMES } from './local-pipeline.ts';
+export { LOCAL_NAMES } from './local-pipeline.ts';
 
 export interface BillingCycleSummary {
   counts: {
@@ -188,7 +188,14 @@ export async function runBillingCycle(options: {
     progress(
       `customers answered: ${answered.answersRecorded} answers, ${answered.followUpsOpened} follow-ups opened`,
     );
-  const ranking = await pipeline.rankAccounts({ asOf: nextMonth, period });
+  // With the template, as its monthly schedule fires (the 3rd, its time zone's morning); without, as an
+  // operator names the month.
+  const ranking =
+    options.wiring === undefined
+      ? await pipeline.rankAccounts({ asOf: nextMonth, period })
+      : ((await pipeline.fireSchedule('keybill-monthly-ranking', `${nextMonth.slice(0, 8)}03`))[0] as Awaited<
+          ReturnType<LocalPipeline['rankAccounts']>
+        >);
   await pipeline.sendNotices();
   progress(
     `rank-accounts: ${ranking.keyAccounts} of ${ranking.accounts} accounts are key (${(Number(ranking.revenueShare) * 100).toFixed(1)} % of revenue); report s3://${LOCAL_NAMES.bucket}/${ranking.reportKeys[1] ?? ''}`,

@@ -1,4 +1,3 @@
-import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { HeadObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { Context } from 'aws-lambda';
@@ -6,22 +5,32 @@ import type { BillDocument } from '#domain/bill.ts';
 import type { Stores } from '#services/ports/index.ts';
 import type { KeyAccountRunResult } from '#services/rank-key-accounts.ts';
 import { type MeterReadDropResult, meterReadDropResultOf } from '#services/run-meter-read-drop.ts';
+import {
+  BATCH_SIZES,
+  BUCKET_PREFIXES,
+  CONFIGURATION_SET_NAME,
+  REMINDER_SCHEDULE_GROUP,
+  TIME_ZONE_NAME,
+} from '../../infra/wiring-values.ts';
 import { type AnswerEndpoint, type AnswerHandler, startAnswerEndpoint } from '../answer-endpoint.ts';
 import type { LocalStack } from '../stack.ts';
 import { applyEnv } from '../stack.ts';
-import { invokeAs } from './aws-call-recorder.ts';
-import { dynamoDbStreamEvent, lambdaContext, s3ObjectCreatedEvent } from './aws-events.ts';
-import { matchesPattern } from './event-pattern.ts';
+import { s3ObjectCreatedEvent } from './aws-events.ts';
+import { invokeWithin, stackTimeoutSeconds } from './lambda-invocation.ts';
+import {
+  assertRouted,
+  localVisibilitySeconds,
+  passesFilters,
+  type QueueSource,
+  queueSource,
+  streamSource,
+  type TemplateWiring,
+} from './pipeline-wiring.ts';
 import { createBucket, createQueueWithDeadLetters, createTable } from './resources.ts';
 import { QueuePump, StreamPump } from './runner.ts';
-import type { FunctionWiring } from './template-wiring.ts';
+import { firingsOn, scheduledInput } from './schedule-firing.ts';
 
-/** The template's wiring as the runner plays it. */
-export interface TemplateWiring {
-  byFunction: (functionName: string) => FunctionWiring;
-  /** Every function's variables from the template, resolved; the local stack's own values win. */
-  environment: Record<string, string>;
-}
+export type { TemplateWiring } from './pipeline-wiring.ts';
 
 export const LOCAL_NAMES = {
   table: 'keybill-local',
@@ -31,23 +40,11 @@ export const LOCAL_NAMES = {
   arrearsChunkQueue: 'keybill-arrears-chunks-local',
 } as const;
 
-/**
- * The batch sizes the runner plays without a template (the demo, the source-level tests); the bundle
- * tests take the template's, and test/bundles/template-wiring.test.ts fails when these disagree with it.
- */
-export const LOCAL_BATCH_SIZES: Readonly<Record<string, number>> = {
-  'keybill-bill-chunk': 1,
-  'keybill-send-notice': 10,
-  'keybill-arrears-chunk': 1,
-};
+/** The functions the stack's schedules invoke, which the pipeline can fire. */
+const SCHEDULED_FUNCTIONS = ['keybill-arrears-scan', 'keybill-rank-accounts', 'keybill-operator'];
 
-/** The entities whose new items plan-notices takes: bill versions, customers' answers and follow-ups. */
-export const PLANNED_ENTITIES = ['BILL', 'ANSWER', 'FOLLOWUP'] as const;
-
-/** The filter the CDK stack puts on the stream → plan-notices mapping (checked against the template's). */
-export const isNewBill = (r: StreamRecord): boolean =>
-  r.eventName === 'INSERT' &&
-  (PLANNED_ENTITIES as readonly string[]).includes(r.dynamodb?.NewImage?.entity?.S ?? '');
+/** How long the runner waits for a queue of work chunks to drain: its own patience, not the stack's. */
+const CHUNK_DRAIN_PATIENCE_MS = 600_000;
 
 export interface LocalPipeline {
   env: Record<string, string>;
@@ -94,6 +91,12 @@ export interface LocalPipeline {
   arrearsScan(input: unknown): Promise<unknown>;
   /** The monthly schedule's invocation of rank-accounts. */
   rankAccounts(input: { asOf: string; period?: string }): Promise<KeyAccountRunResult>;
+  /**
+   * A schedule of the template (by name) fires on a day of its time zone, as Scheduler would: its target
+   * invoked at each instant its expression gives that day, with its input; answers each invocation's result.
+   * With a template only: the schedules are the template's.
+   */
+  fireSchedule(scheduleName: string, day: string): Promise<unknown[]>;
   /** The public answer endpoint (the answers handler behind an HTTP API stand-in). */
   answers: AnswerEndpoint;
   close(): void;
@@ -108,9 +111,17 @@ export type HandlerSource = (handlerName: string) => Promise<{ handler: AnyHandl
 /** The TypeScript sources, as the demo and the integration tests run them. */
 export const handlersFromSources: HandlerSource = (name) => import(`../../functions/${name}/handler.ts`);
 
-/** Invokes a handler as Lambda would, the AWS calls it makes recorded as this function's. */
-export function invoke(handler: AnyHandler, event: unknown, functionName: string): Promise<unknown> {
-  return invokeAs(functionName, () => handler(event, lambdaContext(functionName)));
+/**
+ * Invokes a handler as Lambda would, the AWS calls it makes recorded as this function's, within its timeout
+ * (the template's when given, else the stack's: infra/wiring-values.ts).
+ */
+export function invoke(
+  handler: AnyHandler,
+  event: unknown,
+  functionName: string,
+  timeoutSeconds = stackTimeoutSeconds(functionName),
+): Promise<unknown> {
+  return invokeWithin(functionName, timeoutSeconds, (context) => handler(event, context));
 }
 
 /**
@@ -122,29 +133,33 @@ export async function prepareLocalPipeline(
   stack: LocalStack,
   extraEnv: Record<string, string> = {},
   handlers: HandlerSource = handlersFromSources,
-  /** The template's wiring (the bundle tests): rule patterns, filters, batch sizes, environment. */
+  /**
+   * The template's wiring (the bundle tests): rule patterns, filters, batch sizes, visibility timeouts,
+   * redrive counts, timeouts, environment. Without it, the values the stack is built from.
+   */
   template?: TemplateWiring,
 ): Promise<LocalPipeline> {
-  const wiring = template?.byFunction;
+  const timeoutOf = (functionName: string) =>
+    template?.byFunction(functionName).timeoutSeconds ?? stackTimeoutSeconds(functionName);
   applyEnv(stack.env);
   // The answer endpoint first: the links the sender renders point at it (ANSWER_BASE_URL).
   const answerEndpoint = await startAnswerEndpoint(
     async () => (await handlers('answers')).handler as AnswerHandler,
+    timeoutOf('keybill-answers'),
   );
   const { streamArn } = await createTable(LOCAL_NAMES.table);
   await createBucket(LOCAL_NAMES.bucket);
-  const queues = await createQueueWithDeadLetters(LOCAL_NAMES.queue, {
-    visibilityTimeoutSeconds: 2,
-    maxReceiveCount: 5,
-  });
-  const chunkQueues = await createQueueWithDeadLetters(LOCAL_NAMES.billChunkQueue, {
-    visibilityTimeoutSeconds: 5,
-    maxReceiveCount: 5,
-  });
-  const arrearsQueues = await createQueueWithDeadLetters(LOCAL_NAMES.arrearsChunkQueue, {
-    visibilityTimeoutSeconds: 5,
-    maxReceiveCount: 5,
-  });
+  const noticeSource = queueSource(template, 'keybill-send-notice', BATCH_SIZES['send-notice']);
+  const billChunkSource = queueSource(template, 'keybill-bill-chunk', BATCH_SIZES.chunk);
+  const arrearsChunkSource = queueSource(template, 'keybill-arrears-chunk', BATCH_SIZES.chunk);
+  const localQueue = (name: string, source: QueueSource) =>
+    createQueueWithDeadLetters(name, {
+      visibilityTimeoutSeconds: localVisibilitySeconds(source.visibilityTimeoutSeconds),
+      maxReceiveCount: source.maxReceiveCount,
+    });
+  const queues = await localQueue(LOCAL_NAMES.queue, noticeSource);
+  const chunkQueues = await localQueue(LOCAL_NAMES.billChunkQueue, billChunkSource);
+  const arrearsQueues = await localQueue(LOCAL_NAMES.arrearsChunkQueue, arrearsChunkSource);
   const env = {
     // What the template sets and the local stack has no value of its own for (constants, ARNs).
     ...template?.environment,
@@ -156,17 +171,17 @@ export async function prepareLocalPipeline(
     BILL_CHUNK_QUEUE_URL: chunkQueues.queueUrl,
     ARREARS_CHUNK_QUEUE_URL: arrearsQueues.queueUrl,
     SES_FROM_ADDRESS: 'billing@keybill-power.example.cn',
-    SES_CONFIGURATION_SET: 'keybill-previews',
+    SES_CONFIGURATION_SET: CONFIGURATION_SET_NAME,
     SMS_SENDER_ID: 'KEYBILL',
     POWERTOOLS_SERVICE_NAME: 'keybill-local',
     POWERTOOLS_METRICS_DISABLED: 'true',
     POWERTOOLS_TRACE_ENABLED: 'false',
     REPORT_BUCKET: LOCAL_NAMES.bucket,
-    REPORT_PREFIX: 'reports/',
-    REMINDER_SCHEDULE_GROUP: 'keybill-disconnection-reminders',
+    REPORT_PREFIX: BUCKET_PREFIXES.reports,
+    REMINDER_SCHEDULE_GROUP,
     REMINDER_TARGET_ARN: 'arn:aws:lambda:us-east-1:000000000000:function:keybill-arrears-scan',
     REMINDER_ROLE_ARN: 'arn:aws:iam::000000000000:role/keybill-reminders',
-    TIME_ZONE: 'Asia/Shanghai',
+    TIME_ZONE: TIME_ZONE_NAME,
     // list-dead-letters and redrive, as the stack names its queues (infra/concerns/operator-console.ts).
     DEAD_LETTER_QUEUES: JSON.stringify([
       { name: 'Notifications/NoticeDeadLetters', url: queues.dlqUrl, redrivable: true },
@@ -192,38 +207,27 @@ export async function prepareLocalPipeline(
   const s3 = new S3Client({});
   const { tableStores } = await import('#wiring/index.ts');
   const stores = tableStores();
-  const planner = wiring?.('keybill-plan-notices').eventSources[0];
+  const planner = streamSource(template, 'keybill-plan-notices');
   const streamPump = new StreamPump(streamArn, planNotices.handler, {
-    // The mapping's filter criteria as Lambda applies them: to the record as it would be delivered.
-    filter:
-      planner === undefined
-        ? isNewBill
-        : (r) => {
-            const delivered = dynamoDbStreamEvent([r], streamArn).Records[0];
-            return planner.filters.length === 0 || planner.filters.some((f) => matchesPattern(f, delivered));
-          },
-    ...(planner === undefined ? {} : { batchSize: planner.batchSize }),
+    filter: passesFilters(planner.filters, streamArn),
+    batchSize: planner.batchSize,
+    timeoutSeconds: planner.timeoutSeconds,
     functionName: 'keybill-plan-notices',
   });
-  /** The batch size of a function's (first) event source: the template's, else the local default. */
-  const batchSizeOf = (functionName: string) =>
-    wiring?.(functionName).eventSources[0]?.batchSize ?? LOCAL_BATCH_SIZES[functionName];
   const heads = new Map<string, { size: number; etag: string }>();
   const billChunks: LocalPipeline['billChunks'] = async (options = {}) => {
     return drainQueue(
       chunkQueues,
       billChunk.handler,
       {
-        functionName: 'keybill-bill-chunk',
-        // As the stack's event source: one chunk per invocation.
-        batchSize: batchSizeOf('keybill-bill-chunk'),
+        ...pumpOptionsOf(billChunkSource),
         ...(options.duplicate === undefined ? {} : { duplicate: options.duplicate }),
       },
-      { timeoutMs: 600_000 },
+      { timeoutMs: CHUNK_DRAIN_PATIENCE_MS },
     );
   };
 
-  return {
+  const pipeline: LocalPipeline = {
     env,
     stores,
     queues,
@@ -246,15 +250,13 @@ export async function prepareLocalPipeline(
       const head = heads.get(key);
       if (head === undefined) throw new Error(`${key} was not put through this pipeline`);
       const event = s3ObjectCreatedEvent({ bucket: LOCAL_NAMES.bucket, key, ...head });
-      const rules = wiring?.('keybill-ingest-drop').rulePatterns;
-      if (rules !== undefined && !rules.some((pattern) => matchesPattern(pattern, event))) {
-        throw new Error(
-          `no EventBridge rule of the template routes the Object Created event of ${key} to ingest-drop`,
-        );
-      }
-      const read = (await invoke(ingestDrop.handler, event, 'keybill-ingest-drop')) as
-        | MeterReadDropResult
-        | undefined;
+      assertRouted(template?.byFunction('keybill-ingest-drop').rulePatterns, event, key);
+      const read = (await invoke(
+        ingestDrop.handler,
+        event,
+        'keybill-ingest-drop',
+        timeoutOf('keybill-ingest-drop'),
+      )) as MeterReadDropResult | undefined;
       if (read?.outcome !== 'billing' || options.leaveChunks === true) return read;
       await billChunks(options.duplicateChunks === undefined ? {} : { duplicate: options.duplicateChunks });
       const run = await stores.runs.getRun(read.runId);
@@ -277,8 +279,7 @@ export async function prepareLocalPipeline(
         queues,
         sendNotice.handler,
         {
-          functionName: 'keybill-send-notice',
-          batchSize: batchSizeOf('keybill-send-notice'),
+          ...pumpOptionsOf(noticeSource),
           ...(options.duplicate === undefined ? {} : { duplicate: options.duplicate }),
         },
         options.onBatch === undefined ? {} : { onBatch: options.onBatch },
@@ -286,20 +287,53 @@ export async function prepareLocalPipeline(
     },
     async arrearsScan(input) {
       const arrears = await handlers('arrears-scan');
-      const result = await invoke(arrears.handler, input, 'keybill-arrears-scan');
+      const result = await invoke(
+        arrears.handler,
+        input,
+        'keybill-arrears-scan',
+        timeoutOf('keybill-arrears-scan'),
+      );
       if ((input as { task?: string }).task !== 'daily-arrears-scan') return result;
       const arrearsChunk = await handlers('arrears-chunk');
-      await drainQueue(
-        arrearsQueues,
-        arrearsChunk.handler,
-        { functionName: 'keybill-arrears-chunk', batchSize: batchSizeOf('keybill-arrears-chunk') },
-        { timeoutMs: 600_000 },
-      );
+      await drainQueue(arrearsQueues, arrearsChunk.handler, pumpOptionsOf(arrearsChunkSource), {
+        timeoutMs: CHUNK_DRAIN_PATIENCE_MS,
+      });
       return result;
     },
     async rankAccounts(input) {
       const rank = await handlers('rank-accounts');
-      return (await invoke(rank.handler, input, 'keybill-rank-accounts')) as KeyAccountRunResult;
+      return (await invoke(
+        rank.handler,
+        input,
+        'keybill-rank-accounts',
+        timeoutOf('keybill-rank-accounts'),
+      )) as KeyAccountRunResult;
+    },
+    async fireSchedule(scheduleName, day) {
+      const found = SCHEDULED_FUNCTIONS.flatMap((functionName) =>
+        (template?.byFunction(functionName).schedules ?? []).map((schedule) => ({ functionName, schedule })),
+      ).find((s) => s.schedule.name === scheduleName);
+      if (found === undefined) {
+        throw new Error(
+          template === undefined
+            ? 'fireSchedule plays the schedules of a template: this pipeline runs without one'
+            : `the template has no schedule ${scheduleName} invoking ${SCHEDULED_FUNCTIONS.join(', ')}`,
+        );
+      }
+      const results: unknown[] = [];
+      for (const at of firingsOn(found.schedule, day)) {
+        const input = scheduledInput(found.schedule, at);
+        if (found.functionName === 'keybill-arrears-scan') results.push(await pipeline.arrearsScan(input));
+        else if (found.functionName === 'keybill-rank-accounts')
+          results.push(await pipeline.rankAccounts(input as { asOf: string }));
+        else {
+          const operator = await handlers('operator');
+          results.push(
+            await invoke(operator.handler, input, 'keybill-operator', timeoutOf('keybill-operator')),
+          );
+        }
+      }
+      return results;
     },
     answers: answerEndpoint,
     close() {
@@ -307,6 +341,19 @@ export async function prepareLocalPipeline(
       streamPump.close();
       void answerEndpoint.stop();
     },
+  };
+  return pipeline;
+}
+
+/** The event source's settings as the queue pump plays them. */
+function pumpOptionsOf(source: QueueSource) {
+  return {
+    functionName: source.functionName,
+    batchSize: source.batchSize,
+    timeoutSeconds: source.timeoutSeconds,
+    ...(source.reportBatchItemFailures === undefined
+      ? {}
+      : { reportBatchItemFailures: source.reportBatchItemFailures }),
   };
 }
 

@@ -14,8 +14,9 @@ import {
   SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBStreamEvent, SQSBatchResponse, SQSEvent } from 'aws-lambda';
-import { asFunction, invokeAs } from './aws-call-recorder.ts';
-import { dynamoDbStreamEvent, lambdaContext, sqsEvent } from './aws-events.ts';
+import { asFunction } from './aws-call-recorder.ts';
+import { dynamoDbStreamEvent, sqsEvent } from './aws-events.ts';
+import { invokeWithin, stackTimeoutSeconds } from './lambda-invocation.ts';
 
 type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<unknown>;
 type QueueHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse | undefined | unknown>;
@@ -36,6 +37,8 @@ export class StreamPump {
       filter: (r: StreamRecord) => boolean;
       batchSize?: number;
       functionName: string;
+      /** The function's timeout, enforced on each invocation; default: the stack's (infra/wiring-values.ts). */
+      timeoutSeconds?: number;
     },
   ) {}
 
@@ -78,8 +81,9 @@ export class StreamPump {
   private async deliver(batch: StreamRecord[]) {
     for (let attempt = 1; ; attempt++) {
       const { functionName } = this.options;
-      const response = (await invokeAs(functionName, () =>
-        this.handler(dynamoDbStreamEvent(batch, this.streamArn), lambdaContext(functionName)),
+      const timeout = this.options.timeoutSeconds ?? stackTimeoutSeconds(functionName);
+      const response = (await invokeWithin(functionName, timeout, (context) =>
+        this.handler(dynamoDbStreamEvent(batch, this.streamArn), context),
       )) as { batchItemFailures?: { itemIdentifier: string }[] } | undefined;
       const failed = response?.batchItemFailures ?? [];
       if (failed.length === 0) return;
@@ -144,6 +148,13 @@ export class QueuePump {
       duplicate?: (message: Message) => boolean;
       /** Receive the next batch while the handler runs, as Lambda's pollers do (default false). */
       prefetch?: boolean;
+      /** The function's timeout, enforced on each invocation; default: the stack's (infra/wiring-values.ts). */
+      timeoutSeconds?: number;
+      /**
+       * The mapping's ReportBatchItemFailures (default true): without it Lambda ignores the response's
+       * batchItemFailures and deletes the whole batch of an invocation that returned.
+       */
+      reportBatchItemFailures?: boolean;
     },
   ) {}
 
@@ -174,13 +185,19 @@ export class QueuePump {
           next.catch(() => {});
         }
         const delivered = messages.flatMap((m) => (this.options.duplicate?.(m) === true ? [m, m] : [m]));
-        // A thrown error (e.g. Powertools' FullBatchFailureError) fails the whole batch, as in Lambda.
+        // A thrown error (e.g. Powertools' FullBatchFailureError) or a timeout fails the whole batch, as in
+        // Lambda.
         const { functionName } = this.options;
-        const response = (await invokeAs(functionName, async () =>
-          this.handler(sqsEvent(delivered, this.queueArn), lambdaContext(functionName)),
-        ).catch(() => ({
+        const timeout = this.options.timeoutSeconds ?? stackTimeoutSeconds(functionName);
+        const wholeBatch = {
           batchItemFailures: messages.map((m) => ({ itemIdentifier: m.MessageId ?? '' })),
-        }))) as SQSBatchResponse | undefined;
+        };
+        const response = (await invokeWithin(functionName, timeout, (context) =>
+          this.handler(sqsEvent(delivered, this.queueArn), context),
+        ).then(
+          (returned) => (this.options.reportBatchItemFailures === false ? undefined : returned),
+          () => wholeBatch,
+        )) as SQSBatchResponse | undefined;
         const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
         const succeeded = messages.filter((m) => !failed.has(m.MessageId ?? ''));
         // With a prefetched batch waiting, the next invocation does not wait for the deletes either.

@@ -1,3 +1,4 @@
+import type { TemplateSchedule } from './schedule-firing.ts';
 import type { Json, TemplateJson } from './synthesized-stack.ts';
 
 /*
@@ -28,8 +29,8 @@ export interface FunctionWiring {
   eventSources: EventSourceWiring[];
   /** Event patterns of the EventBridge rules with this function as a target. */
   rulePatterns: Json[];
-  /** Scheduler schedules and rule schedules invoking the function. */
-  schedules: { expression: string; timeZone: string; input?: string }[];
+  /** Scheduler schedules invoking the function. */
+  schedules: TemplateSchedule[];
 }
 
 const refOf = (value: unknown): string | undefined =>
@@ -68,6 +69,7 @@ export function functionWiring(template: TemplateJson, functionName: string): Fu
     .map(([, r]) => {
       const target = (r.Properties?.Target ?? {}) as Json;
       return {
+        name: String(r.Properties?.Name),
         expression: String(r.Properties?.ScheduleExpression),
         timeZone: String(r.Properties?.ScheduleExpressionTimezone ?? 'UTC'),
         ...(target.Input === undefined ? {} : { input: String(target.Input) }),

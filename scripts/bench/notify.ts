@@ -22,8 +22,8 @@
  * send and status update, then the next batch's first claim and reads before its first send), which a burst
  * of one cannot bank.
  *
- * The queue is played as the stack's event source plays it (infra/concerns/notices.ts): batches
- * of 10, the next one received while an invocation runs. The stack runs up to `senderMaxConcurrency`
+ * The queue is played as the stack's event source plays it (infra/wiring-values.ts): its batches
+ * (10), the next one received while an invocation runs. The stack runs up to `senderMaxConcurrency`
  * instances, each pacing itself to its share of the quota with its own bucket; this measures one instance.
  */
 import { execFile } from 'node:child_process';
@@ -35,6 +35,7 @@ import { computeBill, SAMPLE_TARIFFS } from '#domain/billing/index.ts';
 import { type MeterReadRow, MeterReadRowSchema } from '#domain/meter-read.ts';
 import { dec } from '#domain/money.ts';
 import { type BillHistoryEntry, renderBillPreviewEmail } from '#notify/index.ts';
+import { BATCH_SIZES } from '../../infra/wiring-values.ts';
 import {
   type GeneratedAccount,
   generateAccounts,
@@ -197,9 +198,9 @@ export async function measureSendRate(
         invocation++;
         return handler(event, context);
       },
-      // As the stack's event source (infra/concerns/notices.ts): batches of 10, and the next
-      // batch read while an invocation runs, as Lambda's pollers do.
-      { functionName: 'keybill-send-notice', batchSize: 10, prefetch: true },
+      // As the stack's event source (infra/wiring-values.ts): its batches, and the next batch read while
+      // an invocation runs, as Lambda's pollers do.
+      { functionName: 'keybill-send-notice', batchSize: BATCH_SIZES['send-notice'], prefetch: true },
     );
     await pump.drain();
     pump.close();

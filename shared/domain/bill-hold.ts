@@ -29,3 +29,20 @@ export interface BillHold extends NewBillHold {
   /** The newer version that replaced it (status SUPERSEDED). */
   supersededBy?: number;
 }
+
+/**
+ * The latest version, up to `upTo`, of one period that reached the customer: a version never held, or
+ * one an operator released. A held version is not owed yet and a superseded one was replaced unseen, so
+ * neither counts as billed. Undefined when every version up to `upTo` was kept back (or `upTo` < 1).
+ * Versions of a period are numbered 1, 2, … without gaps (each new one is the latest + 1).
+ */
+export function latestVersionSentToCustomer(
+  upTo: number,
+  holdsOfPeriod: readonly Pick<BillHold, 'version' | 'status'>[],
+): number | undefined {
+  if (!Number.isSafeInteger(upTo)) throw new RangeError(`a bill version is a whole number, not ${upTo}`);
+  const keptBack = new Set(holdsOfPeriod.filter((h) => h.status !== 'RELEASED').map((h) => h.version));
+  // At most one step per kept-back version: the first version without a hold that kept it back is it.
+  for (let version = upTo; version >= 1; version--) if (!keptBack.has(version)) return version;
+  return undefined;
+}

@@ -87,6 +87,17 @@ export interface StoredNotice extends NoticePlan {
   timeline: { at: string; status: NoticeStatus; detail?: string }[];
 }
 
+/**
+ * Whether a bill preview tells the customer it corrects an earlier one: only when an earlier version of
+ * its period reached them, as its planner recorded (`evidence.corrects`: that version, or null for none).
+ * A preview planned before that record existed says so from version 2 on, as it always did.
+ */
+export function previewCorrectsEarlier(notice: Pick<NoticePlan, 'billVersion' | 'evidence'>): boolean {
+  if (notice.billVersion <= 1) return false;
+  if (notice.evidence === undefined || !('corrects' in notice.evidence)) return true;
+  return typeof notice.evidence.corrects === 'number';
+}
+
 /** What every bill-preview notice id of one bill version starts with. */
 export const billPreviewIdPrefix = (bill: { period: Period; version: number }): string =>
   `${bill.period}#V${bill.version}#bill-preview#`;

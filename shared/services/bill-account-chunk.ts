@@ -3,6 +3,7 @@ import { BillingInputError, billSummary, computeBill } from '#domain/billing/ind
 import { checkPlausibility, plausibilityPolicyFor } from '#domain/billing/plausibility/index.ts';
 import { shiftPeriod } from '#domain/calendar/index.ts';
 import { checkReadContinuity } from '#domain/continuity.ts';
+import { forEachInParallel } from '#domain/in-parallel.ts';
 import { meterReadRowToCsvLine } from '#domain/meter-read.ts';
 import {
   collapseIdenticalRows,
@@ -100,36 +101,31 @@ export async function billAccountChunk(
   };
   const rejects: BillingReject[] = [];
   const outcomes: BillingOutcomes = { held: [], notBilled: [] };
-  let next = 0;
-  const worker = async () => {
-    while (next < message.accounts.length) {
-      const { accountId, period } = message.accounts[next++]!;
-      const outcome = await billOneAccount(
-        message.runId,
-        accountId,
-        period,
-        accounts.get(accountId),
-        tariffs,
-        deps,
-      );
-      if (outcome.kind === 'rejected') {
-        tally.rowsRejected += outcome.rejects.length;
-        rejects.push(...outcome.rejects);
-        tally.accountsNotBilled++;
-        outcomes.notBilled.push({ accountId, period, reason: outcome.rejects[0]?.reason ?? '' });
-        continue;
-      }
-      tally.accountsBilled++;
-      tally.continuityBreaks += outcome.continuityBreaks;
-      if (outcome.created) tally.billsCreated++;
-      else tally.billsUnchanged++;
-      if (outcome.held !== undefined) {
-        tally.billsHeld++;
-        outcomes.held.push({ accountId, period, version: outcome.version, reasons: outcome.held });
-      }
+  await forEachInParallel(message.accounts, ACCOUNTS_IN_PARALLEL, async ({ accountId, period }) => {
+    const outcome = await billOneAccount(
+      message.runId,
+      accountId,
+      period,
+      accounts.get(accountId),
+      tariffs,
+      deps,
+    );
+    if (outcome.kind === 'rejected') {
+      tally.rowsRejected += outcome.rejects.length;
+      rejects.push(...outcome.rejects);
+      tally.accountsNotBilled++;
+      outcomes.notBilled.push({ accountId, period, reason: outcome.rejects[0]?.reason ?? '' });
+      return;
     }
-  };
-  await Promise.all(Array.from({ length: ACCOUNTS_IN_PARALLEL }, worker));
+    tally.accountsBilled++;
+    tally.continuityBreaks += outcome.continuityBreaks;
+    if (outcome.created) tally.billsCreated++;
+    else tally.billsUnchanged++;
+    if (outcome.held !== undefined) {
+      tally.billsHeld++;
+      outcomes.held.push({ accountId, period, version: outcome.version, reasons: outcome.held });
+    }
+  });
 
   const recorded = await runs.recordBillChunk(
     message.runId,

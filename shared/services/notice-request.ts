@@ -2,7 +2,13 @@ import type { Account } from '#domain/account.ts';
 import type { BillDocument } from '#domain/bill.ts';
 import type { StoredBill } from '#domain/bill-version.ts';
 import { billSummary } from '#domain/billing/index.ts';
-import { NOTICE_TAG, type NoticeChannel, noticeTagValue, type StoredNotice } from '#domain/notices.ts';
+import {
+  NOTICE_TAG,
+  type NoticeChannel,
+  noticeTagValue,
+  previewCorrectsEarlier,
+  type StoredNotice,
+} from '#domain/notices.ts';
 import { RECIPIENT_KEY_PATTERN, type RecipientKeyOf } from '#domain/recipient-key.ts';
 import {
   normalisePhoneNumber,
@@ -102,7 +108,7 @@ export function prepareSend(
       account: inputs.account!,
       language: notice.recipient.language,
       history: (inputs.history ?? []).map((b) => billSummary(b.document)),
-      corrected: notice.billVersion > 1,
+      corrected: previewCorrectsEarlier(notice),
       version: notice.billVersion,
     });
     const email = { subject: rendered.subject, ...linked(rendered) };
@@ -128,7 +134,7 @@ export function prepareSend(
           bill: inputs.bill!.document,
           account: inputs.account!,
           language: notice.recipient.language,
-          corrected: notice.billVersion > 1,
+          corrected: previewCorrectsEarlier(notice),
           ...(smsLink === undefined ? {} : { answerLink: smsLink }),
         }).text
       : smsWithAnswerLink(content.text, smsLink);

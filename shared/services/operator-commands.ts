@@ -6,7 +6,8 @@ import {
   type FollowUpCommandDeps,
   FollowUpRefusal,
 } from './answers/follow-up-commands.ts';
-import { type ArrearsDeps, applyOperatorArrearsCommand } from './arrears.ts';
+import { applyOperatorArrearsCommand } from './arrears.ts';
+import type { ArrearsDeps } from './arrears-step.ts';
 import { releaseDeferredNotices } from './deferred-notices.ts';
 import { type HeldBillDeps, listHeldBills, releaseHeldBill } from './held-bills.ts';
 import { migrateRecipientKeys, type RecipientKeyMigrationDeps } from './migrate-recipient-keys.ts';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Account } from '#domain/account.ts';
-import type { BillHold } from '#domain/bill-hold.ts';
+import { type BillHold, latestVersionSentToCustomer } from '#domain/bill-hold.ts';
 import type { StoredBill } from '#domain/bill-version.ts';
 import { shanghaiDate } from '#domain/calendar/index.ts';
 import {
@@ -62,14 +62,14 @@ export async function planBillNotices(
     if (hold.status === 'SUPERSEDED') return { planned: 0, enqueued: 0, held: true };
     return { ...(await enqueueAll([heldBillNotice(hold, account, stored)], deps)), held: true };
   }
-  const plans = await previewPlans(bill, account, stored, deps);
+  const plans = await withCorrectedVersion(await previewPlans(bill, account, stored, deps), bill, deps.holds);
   return enqueueAll(plans, deps, await alreadyPlanned(bill, deps.notices));
 }
 
 export interface PlanNoticesDeps {
   accounts: Pick<AccountStore, 'getAccount'>;
   bills: Pick<BillStore, 'getBill'>;
-  holds: Pick<BillHoldStore, 'getHold'>;
+  holds: Pick<BillHoldStore, 'getHold' | 'listHolds'>;
   keyAccounts: Pick<KeyAccountStore, 'getKeySelectionBefore'>;
   notices: Pick<NoticeStore, 'createNotice' | 'listNotices'>;
   queue: NoticeQueue;
@@ -111,6 +111,25 @@ function heldBillNotice(hold: BillHold, account: Account, stored: StoredBill): N
     content: { subject, text, textSha256: createHash('sha256').update(text).digest('hex') },
     evidence: { policyVersion: hold.policyVersion, rules: hold.reasons.map((r) => r.rule) },
   };
+}
+
+/**
+ * A later version's previews record which earlier version of the period they correct (`corrects`): the
+ * latest one the customer was sent, never held or released, or null when none was (a held version 1
+ * replaced by version 2 was never seen, so version 2 is no correction). The preview's wording follows it
+ * (previewCorrectsEarlier). A version 1 corrects nothing and reads no holds.
+ */
+async function withCorrectedVersion(
+  plans: NoticePlan[],
+  bill: BillRef,
+  holds: Pick<BillHoldStore, 'listHolds'>,
+): Promise<NoticePlan[]> {
+  if (bill.version <= 1) return plans;
+  const earlier = latestVersionSentToCustomer(
+    bill.version - 1,
+    await holds.listHolds(bill.accountId, bill.period),
+  );
+  return plans.map((plan) => ({ ...plan, evidence: { ...plan.evidence, corrects: earlier ?? null } }));
 }
 
 /** The bill-preview notices of a version, on the channels and days of the account's service plan. */

@@ -8,6 +8,8 @@ import {
   withAnswerKpisSection,
 } from '#domain/answers/index.ts';
 import type { BillDocument } from '#domain/bill.ts';
+import type { BillHold } from '#domain/bill-hold.ts';
+import type { StoredBill } from '#domain/bill-version.ts';
 import {
   buildManagerDigests,
   buildServiceReports,
@@ -22,9 +24,11 @@ import {
   renderKeyAccountHtml,
   renderManagerDigestText,
 } from '#domain/key-accounts/index.ts';
+import { billsAsSent } from './bills-as-sent.ts';
 import type {
   AccountStore,
   AnswerStore,
+  BillHoldStore,
   BillStore,
   DropObjectStore,
   FollowUpStore,
@@ -35,7 +39,9 @@ import type {
 
 export interface RankingDeps {
   accounts: Pick<AccountStore, 'listAccounts'>;
-  bills: Pick<BillStore, 'getBillHistory'>;
+  bills: Pick<BillStore, 'getBillHistory' | 'getBill'>;
+  /** An account is ranked by what it was billed: a held version counts its period's last sent one. */
+  holds: Pick<BillHoldStore, 'listHoldsByStatus' | 'listHolds'>;
   keyAccounts: KeyAccountStore;
   notices: Pick<NoticeStore, 'listNotices' | 'createNotice'>;
   objects?: DropObjectStore;
@@ -131,16 +137,7 @@ export async function runKeyAccountRanking(
   deps: RankingDeps,
 ): Promise<KeyAccountRunResult> {
   const accounts = await deps.accounts.listAccounts();
-  const bills = [];
-  for (const account of accounts) {
-    for (const stored of await deps.bills.getBillHistory(
-      account.accountId,
-      `${input.asOf.slice(0, 7)}`,
-      24,
-    )) {
-      bills.push(stored.document);
-    }
-  }
+  const bills = await billedBeforeMonth(accounts, input.asOf.slice(0, 7), deps);
   const config = configInEffect([DEFAULT_KEY_ACCOUNT_CONFIG], input.asOf) ?? DEFAULT_KEY_ACCOUNT_CONFIG;
   const previous = await deps.keyAccounts.getKeySelectionBefore<KeySelectionRecord>(input.asOf);
   const overrides = await deps.keyAccounts.listKeyOverrides<OperatorOverride>();
@@ -194,6 +191,29 @@ export async function runKeyAccountRanking(
     selection,
     reportKeys,
   };
+}
+
+/**
+ * Each account's bills of the 24 periods before `month`, as billed to the customer (billsAsSent). Only the
+ * latest version of a period can be held (a newer one supersedes the hold), so one query for the held
+ * versions tells which few periods need their holds read.
+ */
+async function billedBeforeMonth(
+  accounts: readonly Account[],
+  month: string,
+  deps: Pick<RankingDeps, 'bills' | 'holds'>,
+): Promise<BillDocument[]> {
+  const heldKey = (b: Pick<BillHold, 'accountId' | 'period' | 'version'>) =>
+    `${b.accountId}#${b.period}#${b.version}`;
+  const held = new Set((await deps.holds.listHoldsByStatus('HELD')).map(heldKey));
+  const holdsOf = (b: StoredBill) =>
+    held.has(heldKey(b)) ? deps.holds.listHolds(b.accountId, b.period) : [];
+  const bills: BillDocument[] = [];
+  for (const account of accounts) {
+    const latest = await deps.bills.getBillHistory(account.accountId, month, 24);
+    for (const stored of await billsAsSent(latest, holdsOf, deps.bills)) bills.push(stored.document);
+  }
+  return bills;
 }
 
 /**

@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smsSegments } from '#notify/sms.ts';
 import type { OperatorResponse } from '#services/operator-commands.ts';
@@ -7,6 +8,7 @@ import { invocationsSoFar, recordAwsCalls } from '../../local/runner/aws-call-re
 import { type BillingCycleSummary, LOCAL_NAMES, runBillingCycle } from '../../local/runner/billing-cycle.ts';
 import { matchesPattern } from '../../local/runner/event-pattern.ts';
 import { invoke } from '../../local/runner/local-pipeline.ts';
+import { localVisibilitySeconds } from '../../local/runner/pipeline-wiring.ts';
 import {
   handlersFromBundles,
   readSynthesizedStack,
@@ -62,6 +64,7 @@ describe('the synthesized bundles on the local stack', () => {
       return { ...own, rulePatterns: own.rulePatterns.map((p) => local(values.resolve(p)) as typeof p) };
     };
     const wiring = { byFunction, environment: templateEnvironment(synthesized, values) };
+    const timeoutOf = (handlerName: string) => synthesized.functionByHandler(handlerName).timeoutSeconds;
     const invocationsBefore = invocationsSoFar().length;
     // Where the cycle ends and the arrears step ends, for the cost's phases (scripts/cost/deployed-run.ts).
     const marks: Mark[] = [];
@@ -92,10 +95,13 @@ describe('the synthesized bundles on the local stack', () => {
         const event = sesDeliveryEvent(email.messageId);
         // Delivered as EventBridge would: only when a rule of the template routes it to the function.
         if (!deliveryRules.some((pattern) => matchesPattern(pattern, event))) continue;
-        deliveryOutcomes.push(await invoke(recordDelivery, event, 'keybill-record-delivery'));
+        deliveryOutcomes.push(
+          await invoke(recordDelivery, event, 'keybill-record-delivery', timeoutOf('record-delivery')),
+        );
       }
       marks.push(mark());
-      arrearsOutcome = await pipeline.arrearsScan({ task: 'daily-arrears-scan', today: '2026-11-21' });
+      // As Scheduler fires it: the template's expression and time zone give the instant, its input the event.
+      [arrearsOutcome] = await pipeline.fireSchedule('keybill-daily-arrears-scan', '2026-11-21');
       await pipeline.sendNotices();
       marks.push(mark());
       const operator = (await handlers('operator')).handler;
@@ -116,7 +122,9 @@ describe('the synthesized bundles on the local stack', () => {
         { command: 'list-held-bills', period: PERIOD },
         { command: 'list-dead-letters', sample: 1 },
       ]) {
-        operatorResponses.push((await invoke(operator, command, 'keybill-operator')) as OperatorResponse);
+        operatorResponses.push(
+          (await invoke(operator, command, 'keybill-operator', timeoutOf('operator'))) as OperatorResponse,
+        );
       }
       pipeline.close();
     } finally {
@@ -194,6 +202,41 @@ describe('the synthesized bundles on the local stack', () => {
   it('records SES delivery events on the notices they are about', () => {
     expect(deliveryOutcomes.length).toBeGreaterThan(0);
     for (const outcome of deliveryOutcomes) expect(JSON.stringify(outcome)).not.toContain('unknown');
+  });
+
+  it("creates each local queue with the template's redrive count and its visibility timeout times the local time factor", async () => {
+    const sqs = new SQSClient({});
+    try {
+      const local = async (queueName: string) => {
+        const { QueueUrl } = await sqs.send(new GetQueueUrlCommand({ QueueName: queueName }));
+        const { Attributes = {} } = await sqs.send(
+          new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['VisibilityTimeout', 'RedrivePolicy'] }),
+        );
+        const redrive = JSON.parse(Attributes.RedrivePolicy ?? '{}') as { maxReceiveCount?: unknown };
+        return {
+          visibility: Number(Attributes.VisibilityTimeout),
+          maxReceiveCount: Number(redrive.maxReceiveCount),
+        };
+      };
+      for (const [queueName, functionName] of [
+        [LOCAL_NAMES.queue, 'keybill-send-notice'],
+        [LOCAL_NAMES.billChunkQueue, 'keybill-bill-chunk'],
+        [LOCAL_NAMES.arrearsChunkQueue, 'keybill-arrears-chunk'],
+      ] as const) {
+        const [source] = functionWiring(synthesized.template, functionName).eventSources;
+        expect({ queueName, ...(await local(queueName)) }).toEqual({
+          queueName,
+          visibility: localVisibilitySeconds(source!.visibilityTimeoutSeconds!),
+          maxReceiveCount: source!.maxReceiveCount,
+        });
+      }
+    } finally {
+      sqs.destroy();
+    }
+  });
+
+  it("ranks the period's accounts when the template's monthly schedule fires rank-accounts", () => {
+    expect(summary.counts.keyAccounts).toBeGreaterThan(0);
   });
 
   it('takes a step of the arrears ladder and answers every operator command', () => {

@@ -1,8 +1,10 @@
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import { describe, expect, it } from 'vitest';
+import { BATCH_SIZES } from '../../infra/wiring-values.ts';
 import { dynamoDbStreamEvent, s3ObjectCreatedEvent } from '../../local/runner/aws-events.ts';
 import { matchesPattern } from '../../local/runner/event-pattern.ts';
-import { isNewBill, LOCAL_BATCH_SIZES } from '../../local/runner/local-pipeline.ts';
+import { stackTimeoutSeconds } from '../../local/runner/lambda-invocation.ts';
+import { queueSource, streamSource } from '../../local/runner/pipeline-wiring.ts';
 import { readSynthesizedStack } from '../../local/runner/synthesized-stack.ts';
 import { TemplateValues } from '../../local/runner/template-values.ts';
 import { functionWiring } from '../../local/runner/template-wiring.ts';
@@ -10,7 +12,8 @@ import { functionWiring } from '../../local/runner/template-wiring.ts';
 /*
  * The runner plays what the template wires (deployed-path.test.ts runs it with the template's wiring);
  * these read that wiring from cdk.out directly: the patterns and filters admit what they must and refuse
- * what they must, and the runner's defaults without a template agree with it.
+ * what they must, and what the runner plays without a template (the values the stack is built from,
+ * infra/wiring-values.ts) is what the template says.
  */
 
 const { template, functions } = readSynthesizedStack();
@@ -32,13 +35,6 @@ describe('wiring read from the synthesized template', () => {
     expect(delivered(streamRecord('INSERT', 'BILL'))).toBe(true);
     expect(delivered(streamRecord('MODIFY', 'BILL'))).toBe(false);
     expect(delivered(streamRecord('INSERT', 'NOTICE'))).toBe(false);
-    for (const r of [
-      streamRecord('INSERT', 'BILL'),
-      streamRecord('MODIFY', 'BILL'),
-      streamRecord('INSERT', 'READ'),
-    ]) {
-      expect(isNewBill(r)).toBe(delivered(r));
-    }
   });
 
   it('routes an Object Created under drops/ of the drop bucket to ingest-drop, and no other object', () => {
@@ -54,15 +50,32 @@ describe('wiring read from the synthesized template', () => {
     expect(routed(event('another-bucket', 'drops/reads/2026-10/a.csv'))).toBe(false);
   });
 
-  it('uses the template batch sizes and partial batch responses where the runner has its own defaults', () => {
-    for (const [functionName, size] of Object.entries(LOCAL_BATCH_SIZES)) {
-      const [source] = functionWiring(template, functionName).eventSources;
-      expect({ functionName, size: source?.batchSize, partial: source?.reportBatchItemFailures }).toEqual({
+  it('plays without a template the stream and queue wiring the template has', () => {
+    const played = { byFunction: (name: string) => functionWiring(template, name), environment: {} };
+    expect(streamSource(undefined, 'keybill-plan-notices')).toEqual(
+      streamSource(played, 'keybill-plan-notices'),
+    );
+    for (const [functionName, batchSize] of [
+      ['keybill-send-notice', BATCH_SIZES['send-notice']],
+      ['keybill-bill-chunk', BATCH_SIZES.chunk],
+      ['keybill-arrears-chunk', BATCH_SIZES.chunk],
+    ] as const) {
+      const { reportBatchItemFailures, ...fromTemplate } = queueSource(played, functionName, batchSize);
+      // Without a template the pump honours partial batch responses, as every queue mapping here asks.
+      expect({ functionName, reportBatchItemFailures }).toEqual({
         functionName,
-        size,
-        partial: true,
+        reportBatchItemFailures: true,
       });
+      expect(queueSource(undefined, functionName, batchSize)).toEqual(fromTemplate);
     }
+  });
+
+  it('enforces without a template the timeout the template gives each function', () => {
+    const timeouts = (timeoutOf: (name: string) => number) =>
+      Object.fromEntries(functions.map((f) => [f.functionName, timeoutOf(f.functionName)]));
+    expect(timeouts(stackTimeoutSeconds)).toEqual(
+      timeouts((name) => functionWiring(template, name).timeoutSeconds),
+    );
   });
 
   it('states every queue mapping with a visibility timeout longer than the function timeout and a redrive count', () => {

@@ -2,6 +2,8 @@ import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
 import type { MeterReadColumn } from '#domain/meter-read.ts';
+import type { NoticePlan, StoredNotice } from '#domain/notices.ts';
+import type { ArrearsDeps } from '#services/arrears-step.ts';
 import type { OperatorResponse } from '#services/operator-commands.ts';
 import type { MeterReadDropResult } from '#services/run-meter-read-drop.ts';
 import { lambdaContext } from '../../local/runner/aws-events.ts';
@@ -179,6 +181,52 @@ describe('a held bill (local stack)', () => {
     expect(await operator({ command: 'list-held-bills' })).toMatchObject({ ok: true, result: { count: 0 } });
   });
 
+  it('keeps a released bill owed while a correction of it is held: arrears count the version the customer was sent', async () => {
+    const sent = (await pipeline.stores.bills.getBill(accountId, '2026-10', 1))!.document;
+    // The same reads with the CT twenty times the recorded one: a new version, held again.
+    const timesTwenty = readsOf('2026-10', 2)
+      .filter((r) => r.account_id === accountId)
+      .map((r) => ({ ...r, multiplier: String(Number(r.multiplier) * 20) }));
+    const correction = await drop('drops/reads/2026-10/correction.csv', timesTwenty);
+    expect(correction).toMatchObject({ billsHeld: 1, held: [{ accountId, version: 2 }] });
+    const held = (await pipeline.stores.bills.getBill(accountId, '2026-10', 2))!.document;
+    expect(held.total).not.toBe(sent.total);
+
+    const { scanAccountsForArrears } = await import('#services/arrears-scan.ts');
+    const { DEFAULT_ARREARS_POLICY, addDays } = await import('#domain/arrears/index.ts');
+    const { testRecipientKeyer } = await import('../unit/domain/recipient-key.fixtures.ts');
+    const warned: NoticePlan[] = [];
+    // The table's bills, holds and payments; the ladder's own state and outbox in memory.
+    const deps = {
+      ...pipeline.stores,
+      arrearsStates: {
+        getArrearsState: async () => undefined,
+        putArrearsState: async () => true,
+        putArrearsEvents: async () => {},
+        listAwaitingApproval: async () => [],
+      },
+      notices: {
+        createNotice: async (plan: NoticePlan) => {
+          warned.push(plan);
+          return { created: true, notice: { ...plan, status: 'QUEUED' } as StoredNotice };
+        },
+        transitionNotice: async () => true,
+      },
+      queue: { enqueue: async () => {} },
+      scheduler: { create: async () => {}, delete: async () => {} },
+      policy: DEFAULT_ARREARS_POLICY,
+      recipientKeys: testRecipientKeyer,
+    } as unknown as ArrearsDeps;
+    // Three days before the due date: the reminder, stating what is owed.
+    await scanAccountsForArrears(addDays(sent.dueDate, -3), [accountId], deps);
+    const october = warned.filter((w) =>
+      ((w.evidence?.billIds as string[] | undefined) ?? []).includes(`${accountId}#2026-10`),
+    );
+    const owed = october.map((w) => (w.evidence?.amounts as { arrears?: string } | undefined)?.arrears);
+    expect(october.length).toBeGreaterThan(0);
+    expect(new Set(owed)).toEqual(new Set([Number(sent.total).toFixed(2)]));
+  });
+
   it('checks a corrected drop again, and the corrected version supersedes the held one', async () => {
     const other = steady.account.accountId;
     const november = generateMeterReadRows([steady], '2026-11', { seed: 3 });
@@ -199,6 +247,15 @@ describe('a held bill (local stack)', () => {
       ['bill-preview', 2],
       ['bill-preview', 2],
     ]);
+    // The customer never saw version 1: version 2's preview is no correction, in the email or the SMS.
+    const contact = steady.account.contacts[0]!;
+    const emails = await emailsTo(contact.email!);
+    const texts = smsTo(contact.phone!).map((m) => m.message);
+    expect(emails.map((e) => e.subject)).toHaveLength(3); // September, October, November's version 2
+    expect(texts).toHaveLength(3);
+    for (const text of [...emails.map((e) => `${e.subject}\n${e.body.text}`), ...texts]) {
+      expect(text).not.toMatch(/更正|Correct/);
+    }
     const release = { command: 'release-bill', accountId: other, period: '2026-11', version: 1 };
     expect(await operator({ ...release, by: '王经理', reason: 'late' })).toMatchObject({
       ok: false,

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { awsMessageProviders } from '#adapters/providers.ts';
 import type { StoredNotice } from '#domain/notices.ts';
 import { TokenBucket } from '#services/pacing.ts';
+import { BATCH_SIZES } from '../../infra/wiring-values.ts';
 import {
   type GeneratedAccount,
   generateAccounts,
@@ -76,7 +77,7 @@ describe('paced bill-preview emails from a prefetching queue pump (local stack)'
     const random = seededRandom(SEED);
     const pump = new QueuePump(pipeline.queues.queueUrl, pipeline.queues.queueArn, handler, {
       functionName: 'keybill-send-notice',
-      batchSize: 10,
+      batchSize: BATCH_SIZES['send-notice'],
       prefetch: true,
       duplicate: () => {
         const twice = random() < 0.2;

@@ -1,4 +1,5 @@
 import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { forEachInParallel } from '#domain/in-parallel.ts';
 import { resendUntilDone } from '../resend.ts';
 
 const MAX_BATCH = 25;
@@ -23,23 +24,15 @@ export async function batchPutAll(
   for (let i = 0; i < items.length; i += MAX_BATCH) {
     batches.push(items.slice(i, i + MAX_BATCH).map((Item) => ({ PutRequest: { Item } })));
   }
-  const concurrency = Math.max(1, options.concurrency ?? 4);
-  let next = 0;
-  const worker = async () => {
-    while (next < batches.length) {
-      const batch = batches[next++]!;
-      await resendUntilDone(
-        batch,
-        async (pending) => {
-          const out = await client.send(
-            new BatchWriteCommand({ RequestItems: { [tableName]: [...pending] } }),
-          );
-          return out.UnprocessedItems?.[tableName] ?? [];
-        },
-        { maxRounds: MAX_ROUNDS, baseDelayMs: 50, maxDelayMs: 5_000 },
-        (left) => new Error(`BatchWriteItem left ${left} items unprocessed after ${MAX_ROUNDS} rounds`),
-      );
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, worker));
+  await forEachInParallel(batches, options.concurrency ?? 4, async (batch) => {
+    await resendUntilDone(
+      batch,
+      async (pending) => {
+        const out = await client.send(new BatchWriteCommand({ RequestItems: { [tableName]: [...pending] } }));
+        return out.UnprocessedItems?.[tableName] ?? [];
+      },
+      { maxRounds: MAX_ROUNDS, baseDelayMs: 50, maxDelayMs: 5_000 },
+      (left) => new Error(`BatchWriteItem left ${left} items unprocessed after ${MAX_ROUNDS} rounds`),
+    );
+  });
 }

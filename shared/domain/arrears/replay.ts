@@ -1,49 +1,23 @@
 import type { Account } from '../account.ts';
-import { addDays, daysBetween, instantMs, shanghaiInstant, startOfDayMs } from '../calendar/index.ts';
+import { addDays, daysBetween, instantMs, startOfDayMs } from '../calendar/index.ts';
 import type { PaymentRow } from '../payment.ts';
 import { canonicalAddress, type RecipientKeyOf } from '../recipient-key.ts';
-import {
-  ArrearsCommandError,
-  applyArrearsCommand,
-  awaitsDelivery,
-  checkNoticeDelivery,
-  type DisconnectionPlan,
-  deliveryCheckSchedule,
-  fireFinalReminder,
-  type NoticeDelivery,
-  type PlanCancellation,
-  reachDisconnectionTime,
-  recordNoticeDelivery,
-  recordPayments,
-  scanMsOn,
-} from './disconnection/index.ts';
+import type { DisconnectionPlan, NoticeDelivery, PlanCancellation } from './disconnection/index.ts';
 import type { ArrearsWarning, WarningLevel } from './evidence.ts';
-import {
-  type ArrearsBill,
-  type ArrearsBillInput,
-  type ArrearsOperatorCommand,
-  commandOfWhatIfEvent,
-  type DisconnectionApproval,
-  type WhatIfEvent,
+import type {
+  ArrearsBill,
+  ArrearsBillInput,
+  ArrearsOperatorCommand,
+  DisconnectionApproval,
+  WhatIfEvent,
 } from './inputs.ts';
-import { scanAccount } from './ladder.ts';
-import {
-  type AccountLedger,
-  type BillStatement,
-  buildLedger,
-  type LedgerFinding,
-  statementOn,
-} from './ledger/index.ts';
+import { type BillStatement, buildLedger, type LedgerFinding, statementOn } from './ledger/index.ts';
 import type { ArrearsPolicy } from './policy.ts';
+import { replayAccount } from './replay-account.ts';
 import { messageOf, reportPlans } from './replay-report.ts';
+import { commandsOf, deliveriesOf, type ReplayWindow, staticEvents } from './replay-timeline.ts';
 import { ledgerUnderTerms } from './run.ts';
-import {
-  type AccountArrearsState,
-  type ArrearsEvent,
-  type ArrearsOutcome,
-  type ArrearsSnapshot,
-  emptyArrearsState,
-} from './state.ts';
+import type { AccountArrearsState, ArrearsEvent } from './state.ts';
 
 /*
  * Replay / what-if: runs the arrears domain over a window with a controlled clock, exactly as the
@@ -70,8 +44,6 @@ export interface ReplayInput {
    */
   recipientKeyOf?: RecipientKeyOf;
 }
-
-type DeliveryEvent = Extract<WhatIfEvent, { type: 'delivery' }>;
 
 export type DisconnectionOutcome =
   | 'notice-pending'
@@ -142,57 +114,6 @@ export interface ReplayResult {
   }[];
 }
 
-const CONFIRMATION_KINDS = new Set(['disconnection-cancelled', 'supply-restoration', 'penalty-outstanding']);
-
-type StaticEvent =
-  | { ms: number; order: 0; kind: 'payments' }
-  | { ms: number; order: 1; kind: 'delivery'; delivery: DeliveryEvent }
-  | { ms: number; order: 1; kind: 'command'; command: ArrearsOperatorCommand }
-  | { ms: number; order: 2; kind: 'scan'; day: string };
-
-type DynamicEvent =
-  | { ms: number; order: 3; kind: 'reminder' | 'delivery-check'; planId: string; revision: number }
-  | { ms: number; order: 4; kind: 'disconnect' };
-
-const byTime = (a: { ms: number; order: number }, b: { ms: number; order: number }) =>
-  a.ms - b.ms || a.order - b.order;
-
-function nextDynamic(
-  state: AccountArrearsState,
-  after: number,
-  policy: ArrearsPolicy,
-): DynamicEvent | undefined {
-  const candidates: DynamicEvent[] = [];
-  for (const plan of state.plans) {
-    const rev = plan.revisions.at(-1);
-    if (rev === undefined) continue;
-    if (plan.status === 'notified' && rev.reminderSentAt === undefined) {
-      candidates.push({
-        ms: Math.max(instantMs(rev.reminderAt), after),
-        order: 3,
-        kind: 'reminder',
-        planId: plan.planId,
-        revision: rev.revision,
-      });
-    }
-    if (plan.status === 'notified' && awaitsDelivery(rev)) {
-      // The revision's delivery check, at the end of the delivery window (as its one-time schedule fires).
-      const check = deliveryCheckSchedule(plan.planId, rev.revision, rev.noticeSentAt!, policy);
-      candidates.push({
-        ms: Math.max(instantMs(check.at), after),
-        order: 3,
-        kind: 'delivery-check',
-        planId: plan.planId,
-        revision: rev.revision,
-      });
-    }
-    if (plan.status === 'notified' || plan.status === 'reminded') {
-      candidates.push({ ms: Math.max(instantMs(rev.disconnectAt), after), order: 4, kind: 'disconnect' });
-    }
-  }
-  return candidates.sort(byTime)[0];
-}
-
 /** Accounts with bills or payments that the accounts file does not hold: they are not replayed. */
 function unknownAccounts(input: ReplayInput, accounts: ReadonlyMap<string, Account>): ReplayFinding[] {
   const findings: ReplayFinding[] = [];
@@ -209,143 +130,6 @@ function unknownAccounts(input: ReplayInput, accounts: ReadonlyMap<string, Accou
     }
   }
   return findings;
-}
-
-/** Approvals are approve commands. */
-function commandsOf(input: ReplayInput): ArrearsOperatorCommand[] {
-  return [
-    ...(input.approvals ?? []).map(
-      (a): ArrearsOperatorCommand => ({
-        command: 'approve',
-        accountId: a.accountId,
-        by: a.approvedBy,
-        at: a.approvedAt,
-        ...(a.planId === undefined ? {} : { planId: a.planId }),
-        ...(a.note === undefined ? {} : { note: a.note }),
-      }),
-    ),
-    ...(input.commands ?? []),
-    ...(input.events ?? []).flatMap((e) => commandOfWhatIfEvent(e) ?? []),
-  ];
-}
-
-const deliveriesOf = (input: ReplayInput): DeliveryEvent[] =>
-  (input.events ?? []).filter((e): e is DeliveryEvent => e.type === 'delivery');
-
-interface ReplayWindow {
-  from: string;
-  to: string;
-  startMs: number;
-  endMs: number;
-}
-
-/** Payment instants, operator commands and daily scans of one account inside the window, in order. */
-function staticEvents(
-  ledger: AccountLedger,
-  commands: readonly ArrearsOperatorCommand[],
-  deliveries: readonly DeliveryEvent[],
-  accountId: string,
-  window: ReplayWindow,
-  policy: ArrearsPolicy,
-): StaticEvent[] {
-  const inWindow = (ms: number) => ms >= window.startMs && ms < window.endMs;
-  const statics: StaticEvent[] = [
-    ...[...new Set(ledger.entries.map((e) => e.atMs))]
-      .filter(inWindow)
-      .map((ms): StaticEvent => ({ ms, order: 0, kind: 'payments' })),
-    ...commands
-      .filter((c) => c.accountId === accountId && inWindow(instantMs(c.at)))
-      .map((command): StaticEvent => ({ ms: instantMs(command.at), order: 1, kind: 'command', command })),
-    ...deliveries
-      .filter((d) => d.accountId === accountId && inWindow(instantMs(d.at)))
-      .map((delivery): StaticEvent => ({ ms: instantMs(delivery.at), order: 1, kind: 'delivery', delivery })),
-  ];
-  for (let day = window.from; day <= window.to; day = addDays(day, 1)) {
-    statics.push({ ms: scanMsOn(day, policy), order: 2, kind: 'scan', day });
-  }
-  return statics.sort(byTime);
-}
-
-/** Runs one account through the window, the plans' own instants interleaved with the fixed events. */
-function replayAccount(
-  account: Account,
-  ledger: AccountLedger,
-  statics: readonly StaticEvent[],
-  window: ReplayWindow,
-  policy: ArrearsPolicy,
-  result: ReplayResult,
-  reportedChannels: ReadonlySet<string>,
-  recipientKeyOf: RecipientKeyOf,
-): AccountArrearsState {
-  let state = emptyArrearsState(account.accountId);
-  const snapshot = (): ArrearsSnapshot => ({ account, ledger, state, recipientKeyOf });
-  const apply = (outcome: ArrearsOutcome) => {
-    state = outcome.state;
-    for (const w of outcome.warnings)
-      (CONFIRMATION_KINDS.has(w.kind) ? result.confirmations : result.notices).push(w);
-    result.cancellations.push(...outcome.cancellations);
-    result.events.push(...outcome.events);
-    assumeDelivered(outcome.warnings);
-  };
-  /** Without a delivery event for its channel, a disconnection notice counts as delivered when sent. */
-  const assumeDelivered = (warnings: readonly ArrearsWarning[]) => {
-    for (const w of warnings) {
-      if (w.kind !== 'disconnection-notice' || w.recipient.role !== 'customer') continue;
-      if (reportedChannels.has(w.channel)) continue;
-      apply(
-        recordNoticeDelivery(
-          snapshot(),
-          {
-            channel: w.channel,
-            at: w.sendAt,
-            outcome: 'delivered',
-            source: 'assumed-at-send',
-            ...(w.planId === undefined ? {} : { planId: w.planId }),
-            ...(w.planRevision === undefined ? {} : { revision: w.planRevision }),
-          },
-          w.sendAt,
-          policy,
-        ),
-      );
-    }
-  };
-
-  let i = 0;
-  let cursor = window.startMs;
-  for (;;) {
-    const s = statics[i];
-    const d = nextDynamic(state, cursor, policy);
-    const dynamicFirst = d !== undefined && d.ms < window.endMs && (s === undefined || byTime(d, s) < 0);
-    if (!dynamicFirst && s === undefined) break;
-    if (dynamicFirst) {
-      cursor = d.ms;
-      const at = shanghaiInstant(d.ms);
-      apply(
-        d.kind === 'reminder'
-          ? fireFinalReminder(snapshot(), { planId: d.planId, revision: d.revision }, at, policy)
-          : d.kind === 'delivery-check'
-            ? checkNoticeDelivery(snapshot(), { planId: d.planId, revision: d.revision }, at, policy)
-            : reachDisconnectionTime(snapshot(), at, policy),
-      );
-      continue;
-    }
-    i++;
-    cursor = s!.ms;
-    if (s!.kind === 'scan') apply(scanAccount(snapshot(), s!.day, policy));
-    else if (s!.kind === 'payments') apply(recordPayments(snapshot(), shanghaiInstant(s!.ms), policy));
-    else if (s!.kind === 'delivery') {
-      const { channel, at, outcome } = s!.delivery;
-      apply(recordNoticeDelivery(snapshot(), { channel, at, outcome, source: 'what-if' }, at, policy));
-    } else {
-      try {
-        apply(applyArrearsCommand(snapshot(), s!.command, policy));
-      } catch (error) {
-        if (!(error instanceof ArrearsCommandError)) throw error;
-        result.rejectedCommands.push({ command: s!.command, error: error.message });
-      }
-    }
-  }
-  return state;
 }
 
 export function replayArrears(input: ReplayInput): ReplayResult {

@@ -1,4 +1,5 @@
-import { type ArrearsDeps, recordCustomerConfirmedDelivery } from '../arrears.ts';
+import { recordCustomerConfirmedDelivery } from '../arrears.ts';
+import type { ArrearsDeps } from '../arrears-step.ts';
 import type { CustomerConfirmation, DeliveryConfirmationPort } from '../ports/index.ts';
 
 /**

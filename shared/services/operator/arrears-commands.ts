@@ -1,5 +1,6 @@
 import { ArrearsCommandError } from '#domain/arrears/index.ts';
-import { type ArrearsDeps, applyOperatorArrearsCommand, listPendingApprovals } from '../arrears.ts';
+import { applyOperatorArrearsCommand, listPendingApprovals } from '../arrears.ts';
+import type { ArrearsDeps } from '../arrears-step.ts';
 import { OperatorRefusal } from '../operator-run-drop.ts';
 import type { WaivePenaltyCommand } from './arrears-command-schemas.ts';
 

@@ -67,6 +67,17 @@ describe('offline bills follow the pipeline’s plausibility policy', () => {
     expect(result.plausibilityPolicy).toBe('2026-12.1');
   });
 
+  it('names the rules it cannot apply without the stored history of earlier periods', async () => {
+    const result = await bills(toCsv(rows));
+    expect(result.rulesNotApplied.map((r) => r.rule)).toEqual([
+      'total-vs-previous-period',
+      'total-vs-same-period-last-year',
+      'consumption-vs-previous-period',
+      'consumption-vs-same-period-last-year',
+    ]);
+    for (const r of result.rulesNotApplied) expect(r.why).toMatch(/stored bills of earlier periods/);
+  });
+
   it('lists an account whose reads the engine refuses under accountsNotBilled, its rows rejected', async () => {
     const conflicting = { ...rows[0]!, kwh_total_end: String(Number(rows[0]!.kwh_total_end) + 1) };
     const result = await bills(toCsv([...rows, conflicting]));

@@ -1,5 +1,5 @@
 import type { AccountArrearsState } from '#domain/arrears/index.ts';
-import type { ArrearsDeps } from '#services/arrears.ts';
+import type { ArrearsDeps } from '#services/arrears-step.ts';
 import { ACCOUNT_ID, account, OCTOBER } from '../domain/arrears/fixtures.ts';
 import { POLICY } from '../domain/arrears/helpers.ts';
 import { testRecipientKeyer } from '../domain/recipient-key.fixtures.ts';

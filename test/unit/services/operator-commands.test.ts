@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_ARREARS_POLICY } from '#domain/arrears/index.ts';
-import type { ArrearsDeps } from '#services/arrears.ts';
+import type { ArrearsDeps } from '#services/arrears-step.ts';
 import { OperatorCommand, type OperatorDeps, runOperatorCommand } from '#services/operator-commands.ts';
 import type { DropObjectLookup } from '#services/ports/index.ts';
 import { account } from '../domain/arrears/fixtures.ts';

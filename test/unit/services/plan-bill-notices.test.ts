@@ -26,7 +26,11 @@ const account: Account = {
 };
 
 /** A table with one account, one bill due 2026-12-20, and (maybe) a key-account selection. */
-function fakes(selection: KeySelectionRecord | undefined, hold?: BillHold) {
+function fakes(
+  selection: KeySelectionRecord | undefined,
+  hold?: BillHold,
+  holdsOfPeriod: readonly Pick<BillHold, 'version' | 'status'>[] = hold === undefined ? [] : [hold],
+) {
   const created: NoticePlan[] = [];
   const queued: NoticeMessage[] = [];
   const accounts = { getAccount: async () => account };
@@ -36,7 +40,14 @@ function fakes(selection: KeySelectionRecord | undefined, hold?: BillHold) {
         document: { dueDate: '2026-12-20', total: '1234.50', consumption: { totalKwh: '5000' } },
       }) as StoredBill,
   };
-  const holds = { getHold: async () => hold };
+  const holdsRead: string[] = [];
+  const holds = {
+    getHold: async () => hold,
+    listHolds: async (accountId: string, period?: string) => {
+      holdsRead.push(`${accountId} ${period}`);
+      return holdsOfPeriod as BillHold[];
+    },
+  };
   const keyAccounts = { getKeySelectionBefore: async () => selection } as Pick<
     KeyAccountStore,
     'getKeySelectionBefore'
@@ -58,6 +69,7 @@ function fakes(selection: KeySelectionRecord | undefined, hold?: BillHold) {
     queue,
     created,
     queued,
+    holdsRead,
     recipientKeys: testRecipientKeyer,
   };
 }
@@ -215,5 +227,80 @@ describe('bill-preview idempotency across recipient keys', () => {
     expect(notices.created.map((p) => [p.channel, p.noticeId])).toEqual([
       ['sms', `2026-11#V1#bill-preview#sms#${testRecipientKeys('sms', '13812345678')}`],
     ]);
+  });
+});
+
+describe('a later version\'s previews say "corrected" only when an earlier version reached the customer', () => {
+  type Status = BillHold['status'];
+  const cases: { name: string; version: number; earlier: [number, Status][]; corrects: number | null }[] = [
+    { name: 'version 2 after a version 1 never held', version: 2, earlier: [], corrects: 1 },
+    { name: 'version 2 after a released version 1', version: 2, earlier: [[1, 'RELEASED']], corrects: 1 },
+    {
+      name: 'version 2 after a held version 1 it superseded',
+      version: 2,
+      earlier: [[1, 'SUPERSEDED']],
+      corrects: null,
+    },
+    {
+      name: 'version 2 while version 1 still reads HELD',
+      version: 2,
+      earlier: [[1, 'HELD']],
+      corrects: null,
+    },
+    {
+      name: 'version 3 after a sent version 1 and a superseded version 2',
+      version: 3,
+      earlier: [[2, 'SUPERSEDED']],
+      corrects: 1,
+    },
+    {
+      name: 'version 3 after two superseded versions',
+      version: 3,
+      earlier: [
+        [1, 'SUPERSEDED'],
+        [2, 'SUPERSEDED'],
+      ],
+      corrects: null,
+    },
+    {
+      name: 'version 3 after a released version 2',
+      version: 3,
+      earlier: [
+        [1, 'SUPERSEDED'],
+        [2, 'RELEASED'],
+      ],
+      corrects: 2,
+    },
+  ];
+  it.each(cases)('$name: corrects $corrects', async ({ version, earlier, corrects }) => {
+    const f = fakes(
+      undefined,
+      undefined,
+      earlier.map(([v, status]) => ({ version: v, status })),
+    );
+    await planBillNotices({ ...bill, version }, { ...f, now });
+    expect(f.created.map((p) => [p.channel, p.evidence?.corrects])).toEqual([
+      ['email', corrects],
+      ['sms', corrects],
+    ]);
+    expect(f.holdsRead).toEqual([`${account.accountId} 2026-11`]);
+  });
+
+  it('records nothing on a version 1 and reads no holds for it', async () => {
+    const f = fakes(undefined);
+    await planBillNotices(bill, { ...f, now });
+    expect(f.created.map((p) => p.evidence)).toEqual([undefined, undefined]);
+    expect(f.holdsRead).toEqual([]);
+  });
+
+  it('keeps the service plan beside what a version corrects', async () => {
+    const f = fakes({
+      period: '2026-10',
+      effectiveFrom: '2026-11-01',
+      configVersion: '2026.1',
+      keyAccounts: [{ accountId: account.accountId, segmentId: 'peak-heavy', managerId: 'AM001' }],
+    });
+    await planBillNotices({ ...bill, version: 2 }, { ...f, now });
+    expect(f.created[0]?.evidence).toMatchObject({ servicePlan: { segmentId: 'peak-heavy' }, corrects: 1 });
   });
 });

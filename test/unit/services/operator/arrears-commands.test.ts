@@ -1,10 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { scanAccount } from '#domain/arrears/index.ts';
-import {
-  type ArrearsDeps,
-  listPendingApprovals,
-  recordCustomerConfirmedDelivery,
-} from '#services/arrears.ts';
+import { listPendingApprovals, recordCustomerConfirmedDelivery } from '#services/arrears.ts';
+import type { ArrearsDeps } from '#services/arrears-step.ts';
 import { type OperatorDeps, runOperatorCommand } from '#services/operator-commands.ts';
 import { ACCOUNT_ID, policy } from '../../domain/arrears/fixtures.ts';
 import { scanDays, snapshotOf } from '../../domain/arrears/helpers.ts';
