@@ -52,9 +52,6 @@ const sharedWithoutSideEffects: esbuild.Plugin = {
   },
 };
 
-/** Encodings whose iconv-lite tables the product decodes with (drops are UTF-8 or GB18030). */
-const ICONV_TABLES_USED = ['./tables/cp936.json', './tables/gbk-added.json', './tables/gb18030-ranges.json'];
-
 /** The credential providers of the SDK's default chain that a Lambda function never reaches. */
 const CREDENTIAL_PROVIDERS_NOT_BUNDLED = /^@aws-sdk\/credential-provider-(sso|ini|process|web-identity)$/;
 
@@ -148,21 +145,6 @@ export const LEAN: ReadonlyArray<{
         // Powertools parser reads): making one works, calling it fails.
         factories: ['createToJSONSchemaMethod', 'createStandardJSONSchemaMethod'],
       }),
-  },
-  {
-    why:
-      "iconv-lite's Japanese, Korean and Big5 tables and its generated single-byte codepages (200 KB): a " +
-      'drop is UTF-8 or GB18030 (shared/ingest/decode.ts); another encoding fails with "not bundled"',
-    matches: (path, dir) =>
-      inPackage('iconv-lite', dir) &&
-      /^\.\/(tables\/[\w-]+\.json|sbcs-data-generated)$/.test(path) &&
-      !ICONV_TABLES_USED.includes(path),
-    standIn: (path) => ({
-      contents: path.endsWith('sbcs-data-generated')
-        ? 'module.exports = {};'
-        : `throw new Error(${JSON.stringify(`iconv-lite ${path} is not bundled: keybill decodes UTF-8 and GB18030 only`)});`,
-      loader: 'js',
-    }),
   },
   {
     why:

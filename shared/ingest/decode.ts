@@ -1,7 +1,7 @@
 import { isAscii } from 'node:buffer';
 import { pipeline, Readable } from 'node:stream';
+import { TextDecoder } from 'node:util';
 import { createGunzip } from 'node:zlib';
-import iconv from 'iconv-lite';
 import { DropFileError } from './errors.ts';
 
 /** The bytes of a drop as the object store hands them over (an S3 GetObject body is both). */
@@ -148,6 +148,22 @@ function isValidUtf8Prefix(bytes: Buffer, complete: boolean): boolean {
   }
 }
 
+/**
+ * Node's own GB18030 decoder (the WHATWG TextDecoder over ICU), streaming: a character cut between chunks
+ * waits for its next bytes, and invalid bytes become U+FFFD, which the row validation rejects. It needs
+ * Node built with full ICU, the default of Node's own builds and of Lambda's runtimes; on one without,
+ * the first GB18030 drop fails with this message instead of being misread.
+ */
+function gb18030Decoder(): TextDecoder {
+  try {
+    return new TextDecoder('gb18030');
+  } catch (error) {
+    throw new Error(
+      `this Node.js runtime cannot decode GB18030 (built without full ICU: ${String(process.versions.icu)}): ${(error as Error).message}`,
+    );
+  }
+}
+
 function firstNonAsciiIndex(bytes: Buffer): number {
   for (let i = 0; i < bytes.length; i++) if (bytes[i]! >= 0x80) return i;
   return -1;
@@ -196,13 +212,13 @@ export async function* decodeToUtf8(
       yield* prepend(head, reader.rest());
       return;
     }
-    const decoder = iconv.getDecoder('gb18030');
+    const decoder = gb18030Decoder();
     for await (const chunk of prepend(head, reader.rest())) {
-      const text = decoder.write(chunk);
+      const text = decoder.decode(chunk, { stream: true });
       if (text.length > 0) yield Buffer.from(text, 'utf8');
     }
-    const tail = decoder.end();
-    if (tail !== undefined && tail.length > 0) yield Buffer.from(tail, 'utf8');
+    const tail = decoder.decode();
+    if (tail.length > 0) yield Buffer.from(tail, 'utf8');
   } finally {
     await reader.close();
   }
