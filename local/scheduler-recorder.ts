@@ -1,10 +1,15 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readBoundedBody } from './read-body.ts';
+
+/** Scheduler's own limit on a target's input is 8 KB; a request body is that and the schedule's fields. */
+const MAX_REQUEST_BYTES = 64 * 1024;
 
 /**
  * A small EventBridge Scheduler endpoint for the local stack (dev tooling; no emulator supports
  * Scheduler): it records CreateSchedule / DeleteSchedule (REST-JSON) so that tests and the runner can see
- * the one-time reminder schedules a disconnection plan creates and fire them by hand.
+ * the one-time reminder schedules a disconnection plan creates and fire them by hand. Firing one removes
+ * it when it was created with `ActionAfterCompletion: DELETE`, as Scheduler does after a one-time run.
  */
 export interface RecordedSchedule {
   name: string;
@@ -13,6 +18,7 @@ export interface RecordedSchedule {
   timeZone?: string;
   targetArn: string;
   input: unknown;
+  actionAfterCompletion: 'NONE' | 'DELETE';
   createdAt: string;
 }
 
@@ -20,8 +26,13 @@ export interface SchedulerRecorder {
   url: string;
   /** Schedules that exist now (created and not deleted). */
   schedules(): RecordedSchedule[];
-  /** Every schedule ever deleted, by name. */
+  /** Every schedule ever deleted, by name (by a DeleteSchedule call or after it fired). */
   deleted(): string[];
+  /**
+   * Fires a schedule as Scheduler would at its time: returns it (the caller invokes its target with its
+   * input) and, when it was created with `ActionAfterCompletion: DELETE`, removes it.
+   */
+  fire(name: string, groupName?: string): RecordedSchedule;
   stop(): Promise<void>;
 }
 
@@ -30,9 +41,20 @@ export async function startSchedulerRecorder(opts: { host?: string } = {}): Prom
   const live = new Map<string, RecordedSchedule>();
   const deleted: string[] = [];
   const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    const tooLarge = () => new Error(`request body over ${MAX_REQUEST_BYTES} bytes`);
+    readBoundedBody(req, MAX_REQUEST_BYTES, tooLarge).then(
+      (text) => answer(text),
+      (error: Error) => {
+        if (!res.headersSent) {
+          res.writeHead(413, {
+            'content-type': 'application/json',
+            'x-amzn-errortype': 'ValidationException',
+          });
+          res.end(JSON.stringify({ Message: error.message }));
+        }
+      },
+    );
+    const answer = (text: string) => {
       const url = new URL(req.url ?? '/', 'http://local');
       const match = /^\/schedules\/([^/]+)$/.exec(url.pathname);
       const reply = (status: number, body: unknown, errorType?: string) => {
@@ -46,12 +68,24 @@ export async function startSchedulerRecorder(opts: { host?: string } = {}): Prom
         return reply(404, { Message: `no route ${req.method} ${url.pathname}` }, 'ResourceNotFoundException');
       const name = decodeURIComponent(match[1]!);
       if (req.method === 'POST') {
-        const body = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') as {
+        let body: {
           GroupName?: string;
           ScheduleExpression?: string;
           ScheduleExpressionTimezone?: string;
+          ActionAfterCompletion?: string;
           Target?: { Arn?: string; Input?: string };
         };
+        let input: unknown;
+        try {
+          body = JSON.parse(text || '{}');
+          input = body.Target?.Input === undefined ? undefined : JSON.parse(body.Target.Input);
+        } catch {
+          return reply(
+            400,
+            { Message: 'the request body or its Target.Input is not JSON' },
+            'ValidationException',
+          );
+        }
         const groupName = body.GroupName ?? 'default';
         const key = `${groupName}/${name}`;
         if (live.has(key))
@@ -64,7 +98,8 @@ export async function startSchedulerRecorder(opts: { host?: string } = {}): Prom
             ? {}
             : { timeZone: body.ScheduleExpressionTimezone }),
           targetArn: body.Target?.Arn ?? '',
-          input: body.Target?.Input === undefined ? undefined : JSON.parse(body.Target.Input),
+          input,
+          actionAfterCompletion: body.ActionAfterCompletion === 'DELETE' ? 'DELETE' : 'NONE',
           createdAt: new Date().toISOString(),
         });
         return reply(200, { ScheduleArn: `arn:aws:scheduler:us-east-1:000000000000:schedule/${key}` });
@@ -77,7 +112,7 @@ export async function startSchedulerRecorder(opts: { host?: string } = {}): Prom
         return reply(200, {});
       }
       return reply(405, { Message: `${req.method} is not supported here` }, 'ValidationException');
-    });
+    };
   });
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
@@ -85,6 +120,16 @@ export async function startSchedulerRecorder(opts: { host?: string } = {}): Prom
     url: `http://${host}:${port}`,
     schedules: () => [...live.values()],
     deleted: () => [...deleted],
+    fire(name, groupName = [...live.values()].find((s) => s.name === name)?.groupName ?? 'default') {
+      const key = `${groupName}/${name}`;
+      const schedule = live.get(key);
+      if (schedule === undefined) throw new Error(`no schedule ${key} to fire`);
+      if (schedule.actionAfterCompletion === 'DELETE') {
+        live.delete(key);
+        deleted.push(name);
+      }
+      return schedule;
+    },
     stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -13,7 +13,7 @@ import { acknowledge } from '../constructs/acknowledge.ts';
 import type { DataTable } from '../constructs/data-table.ts';
 import { KeybillFunction, METRICS_NAMESPACE } from '../constructs/keybill-function.ts';
 import type { NamedSecret } from '../constructs/named-secret.ts';
-import { ChunkQueue, type DeadLetterQueue } from '../constructs/queues.ts';
+import { ChunkQueue, type DeadLetterQueue, grantSend } from '../constructs/queues.ts';
 import type { RecurringSchedules } from '../constructs/recurring-schedules.ts';
 import { REMINDER_SCHEDULE_GROUP, timeoutSecondsOf } from '../wiring-values.ts';
 
@@ -100,7 +100,7 @@ export class ArrearsLadder extends Construct {
     this.chunkQueue = chunks.queue;
     this.chunkDeadLetters = chunks.deadLetters;
     this.arrearsScan.function.addEnvironment('ARREARS_CHUNK_QUEUE_URL', this.chunkQueue.queueUrl);
-    this.chunkQueue.grantSendMessages(this.arrearsScan.function);
+    grantSend(this.chunkQueue, this.arrearsScan.function);
 
     // What a reminder may do: invoke arrears-scan (this exact function, no version or alias) and, when
     // that fails, leave the event in its dead-letter queue.
@@ -175,8 +175,8 @@ export class ArrearsLadder extends Construct {
     fn.function.addEnvironment('REMINDER_ROLE_ARN', this.reminderRole.roleArn);
     fn.function.addEnvironment('REMINDER_DLQ_ARN', this.reminderFailures.queueArn);
     fn.function.addEnvironment('TIME_ZONE', this.timeZoneName);
-    this.table.grantReadWrite(fn.function);
-    this.noticeQueue.grantSendMessages(fn.function);
+    this.table.grantItemAccess(fn);
+    grantSend(this.noticeQueue, fn.function);
     this.recipientKey.grantRead(fn);
     const reminderSchedules = stack.formatArn({
       service: 'scheduler',

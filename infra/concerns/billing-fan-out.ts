@@ -48,7 +48,7 @@ export class BillingFanOut extends Construct {
     });
     this.chunkQueue = chunks.queue;
     this.deadLetters = chunks.deadLetters;
-    props.table.grantReadWrite(this.biller.function);
+    props.table.grantItemAccess(this.biller);
     // The chunk that finishes a run adds the rows billing refused to the drop's reject report.
     props.drops.grantReadRejects(this.biller.function);
     props.drops.grantWriteRejects(this.biller.function);

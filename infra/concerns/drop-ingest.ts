@@ -4,6 +4,7 @@ import { Construct } from 'constructs';
 import type { DataTable } from '../constructs/data-table.ts';
 import { BUCKET_PREFIXES, type DropBucket } from '../constructs/drop-bucket.ts';
 import { KeybillFunction, ONE_VCPU_MB } from '../constructs/keybill-function.ts';
+import { grantSend } from '../constructs/queues.ts';
 import { timeoutSecondsOf } from '../wiring-values.ts';
 import type { ArrearsLadder } from './arrears-ladder.ts';
 
@@ -46,8 +47,8 @@ export class DropIngest extends Construct {
       asyncInvoke: {},
     });
     const fn = this.ingestDrop.function;
-    props.table.grantReadWrite(fn);
-    props.billChunks.grantSendMessages(fn);
+    props.table.grantItemAccess(this.ingestDrop);
+    grantSend(props.billChunks, fn);
     props.drops.grantReadDrops(fn);
     props.drops.grantWriteRejects(fn);
     props.drops.onObjectCreated(

@@ -5,6 +5,7 @@ import { Construct } from 'constructs';
 import type { DataTable } from '../constructs/data-table.ts';
 import { BUCKET_PREFIXES, type DropBucket } from '../constructs/drop-bucket.ts';
 import { KeybillFunction, ONE_VCPU_MB } from '../constructs/keybill-function.ts';
+import { grantSend } from '../constructs/queues.ts';
 import type { RecurringSchedules } from '../constructs/recurring-schedules.ts';
 import { timeoutSecondsOf } from '../wiring-values.ts';
 
@@ -44,9 +45,9 @@ export class KeyAccountRanking extends Construct {
         TIME_ZONE: props.calendar.timeZone.timezoneName,
       },
     });
-    props.table.grantReadWrite(this.rankAccounts.function);
+    props.table.grantItemAccess(this.rankAccounts);
     props.reports.grantWriteReports(this.rankAccounts.function);
-    props.noticeQueue.grantSendMessages(this.rankAccounts.function);
+    grantSend(props.noticeQueue, this.rankAccounts.function);
 
     this.monthlyRanking = props.calendar.add('MonthlyRanking', {
       name: 'monthly-ranking',

@@ -9,7 +9,7 @@ import {
 import { EventBus, Rule } from 'aws-cdk-lib/aws-events';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { FilterCriteria, StartingPosition } from 'aws-cdk-lib/aws-lambda';
-import { DynamoEventSource, SqsDlq, SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { DynamoEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import {
   CloudWatchDimensionSource,
   ConfigurationSet,
@@ -25,7 +25,14 @@ import { acknowledge } from '../constructs/acknowledge.ts';
 import type { DataTable } from '../constructs/data-table.ts';
 import { KeybillFunction, METRICS_NAMESPACE } from '../constructs/keybill-function.ts';
 import type { NamedSecret } from '../constructs/named-secret.ts';
-import { DeadLetterQueue, secureQueue, watchBacklog } from '../constructs/queues.ts';
+import {
+  consumeQueue,
+  DeadLetterQueue,
+  grantSend,
+  secureQueue,
+  streamFailureDestination,
+  watchBacklog,
+} from '../constructs/queues.ts';
 import {
   BATCH_SIZES,
   CONFIGURATION_SET_NAME,
@@ -151,7 +158,7 @@ export class Notices extends Construct {
       deadLetterQueue: { queue: this.noticeDeadLetters.queue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
     this.sender.function.addEventSource(
-      new SqsEventSource(this.noticeQueue, {
+      consumeQueue(this.noticeQueue, {
         batchSize: BATCH_SIZES['send-notice'],
         reportBatchItemFailures: true,
         maxConcurrency,
@@ -175,7 +182,7 @@ export class Notices extends Construct {
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
     });
-    table.grantReadWrite(this.sender.function);
+    table.grantItemAccess(this.sender);
     props.recipientKey.grantRead(this.sender);
     this.grantSendAsPreviewSender(props.sesFromAddress, fromDomain);
 
@@ -189,9 +196,9 @@ export class Notices extends Construct {
       purpose: 'plan-notices: stream records that failed every retry (the bill has no notices yet)',
     });
     this.planner.function.addEventSource(newBillVersions(table, this.plannerFailures));
-    table.grantReadWrite(this.planner.function);
+    table.grantItemAccess(this.planner);
     props.recipientKey.grantRead(this.planner);
-    this.noticeQueue.grantSendMessages(this.planner.function);
+    grantSend(this.noticeQueue, this.planner.function);
 
     // ---- Recorder: SES configuration-set events on the default bus → record-delivery.
     this.recorder = new KeybillFunction(this, 'RecordDelivery', {
@@ -200,7 +207,7 @@ export class Notices extends Construct {
       environment: { TABLE_NAME: table.tableName },
       asyncInvoke: {},
     });
-    table.grantReadWrite(this.recorder.function);
+    table.grantItemAccess(this.recorder);
     props.recipientKey.grantRead(this.recorder);
     new Rule(this, 'DeliveryEvents', {
       description: `SES events of the ${CONFIGURATION_SET_NAME} configuration set to record-delivery`,
@@ -346,7 +353,7 @@ function newBillVersions(table: DataTable, failures: DeadLetterQueue): DynamoEve
     bisectBatchOnError: true,
     retryAttempts: 5,
     reportBatchItemFailures: true,
-    onFailure: new SqsDlq(failures.queue),
+    onFailure: streamFailureDestination(failures.queue),
     // Only new bill versions reach the function; reads, runs and notices cost nothing.
     filters: [FilterCriteria.filter(PLANNER_STREAM_FILTER)],
   });

@@ -8,7 +8,7 @@ import { DEFAULT_QUIET_HOURS, parseQuietHours } from '#domain/calendar/index.ts'
 import type { DataTable } from '../constructs/data-table.ts';
 import type { DropBucket } from '../constructs/drop-bucket.ts';
 import { KeybillFunction } from '../constructs/keybill-function.ts';
-import type { DeadLetterQueue } from '../constructs/queues.ts';
+import { type DeadLetterQueue, grantSend } from '../constructs/queues.ts';
 import type { RecurringSchedules } from '../constructs/recurring-schedules.ts';
 import type { ArrearsLadder } from './arrears-ladder.ts';
 import { WHOLE_DROP_SIZING } from './drop-ingest.ts';
@@ -64,14 +64,14 @@ export class OperatorConsole extends Construct {
       },
     });
     const fn = this.operator.function;
-    props.table.grantReadWrite(fn);
-    props.billChunks.grantSendMessages(fn);
+    props.table.grantItemAccess(this.operator);
+    grantSend(props.billChunks, fn);
     props.drops.grantReadDrops(fn);
     props.drops.grantWriteRejects(fn);
     // get-run and check-drops write the run report (reports/runs/), from the reject report.
     props.drops.grantReadRejects(fn);
     props.drops.grantWriteReports(fn);
-    props.noticeQueue.grantSendMessages(fn);
+    grantSend(props.noticeQueue, fn);
     props.arrears.grantArrearsSteps(this.operator);
 
     // The commands, ready to click in the console's Test tab: a schema in the registry the console reads

@@ -10,22 +10,10 @@ import {
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { ContactDataKey } from './data-key.ts';
+import type { KeybillFunction } from './keybill-function.ts';
+import { TABLE_ACCESS, TABLE_INDEXES } from './table-access.ts';
 
-export const GSI1 = 'gsi1';
-export const GSI2 = 'gsi2';
 export const TTL_ATTRIBUTE = 'expiresAt';
-
-/** Item-level actions only: no Scan (no access pattern needs one), no table administration. */
-const READ_WRITE_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:BatchGetItem',
-  'dynamodb:Query',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-];
 
 /** What DynamoDB does with the table's key for a caller reading and writing items. */
 const TABLE_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'];
@@ -36,6 +24,8 @@ const TABLE_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 
  */
 export class DataTable extends Construct {
   readonly table: Table;
+  /** The functions granted their item access already. */
+  private readonly granted = new Set<KeybillFunction>();
 
   constructor(scope: Construct, id: string) {
     super(scope, id);
@@ -54,7 +44,7 @@ export class DataTable extends Construct {
       deletionProtection: true,
       removalPolicy: RemovalPolicy.RETAIN,
     });
-    for (const indexName of [GSI1, GSI2]) {
+    for (const indexName of TABLE_INDEXES) {
       this.table.addGlobalSecondaryIndex({
         indexName,
         partitionKey: { name: `${indexName}pk`, type: AttributeType.STRING },
@@ -77,18 +67,30 @@ export class DataTable extends Construct {
   }
 
   /**
-   * Read and write items in the table and query both indexes, named one by one so the policy carries no
-   * `index/*` wildcard; with the key actions DynamoDB takes on the caller's behalf.
+   * The function's item actions on the table and queries of the indexes it reads, as TABLE_ACCESS
+   * declares them for its handler (each index by name, so the policy carries no `index/*` wildcard), with
+   * the key actions DynamoDB takes on the caller's behalf. Granted once per function, however many
+   * concerns ask.
    */
-  grantReadWrite(grantee: IGrantable): Grant {
-    this.grantKeyUse(grantee);
-    return Grant.addToPrincipal({
-      grantee,
-      actions: READ_WRITE_ACTIONS,
-      resourceArns: [
-        this.table.tableArn,
-        ...[GSI1, GSI2].map((name) => `${this.table.tableArn}/index/${name}`),
-      ],
+  grantItemAccess(fn: KeybillFunction): void {
+    if (this.granted.has(fn)) return;
+    const access = TABLE_ACCESS[fn.serviceName];
+    if (access === undefined) {
+      throw new Error(`${fn.serviceName} has no entry in TABLE_ACCESS (infra/constructs/table-access.ts)`);
+    }
+    this.granted.add(fn);
+    this.grantKeyUse(fn.function);
+    Grant.addToPrincipal({
+      grantee: fn.function,
+      actions: access.actions.map((action) => `dynamodb:${action}`),
+      resourceArns: [this.table.tableArn],
     });
+    if (access.queriedIndexes.length > 0) {
+      Grant.addToPrincipal({
+        grantee: fn.function,
+        actions: ['dynamodb:Query'],
+        resourceArns: access.queriedIndexes.map((name) => `${this.table.tableArn}/index/${name}`),
+      });
+    }
   }
 }

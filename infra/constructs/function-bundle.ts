@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
 
 /*
@@ -63,6 +63,37 @@ const inPackage = (name: string, dir: string): boolean => dir.split(/[\\/]/).inc
 /** A stand-in module: its source, how esbuild reads it and where its own imports resolve from. */
 type StandIn = { contents: string; loader: esbuild.Loader; resolveDir?: string };
 
+/** zod's JSON Schema modules, as zod's own modules import them (relative to its `core` folder). */
+const ZOD_JSON_SCHEMA_MODULES = [
+  './to-json-schema.js',
+  './json-schema-processors.js',
+  './json-schema-generator.js',
+];
+
+/**
+ * A stand-in with every export of the real module (read by importing it here), each failing when called,
+ * or for `factories`, returning a function that fails when called; the `keep` exports come from the real
+ * module (by its absolute path, which no stand-in matches).
+ */
+async function failingExports(
+  realFile: string,
+  message: string,
+  { keep = [], factories = [] }: { keep?: string[]; factories?: string[] } = {},
+): Promise<StandIn> {
+  const names = Object.keys(await import(pathToFileURL(realFile).href)).filter((n) => !keep.includes(n));
+  return {
+    contents: [
+      `const notBundled = () => { throw new Error(${JSON.stringify(message)}); };`,
+      ...names.map(
+        (name) => `export const ${name} = ${factories.includes(name) ? '() => notBundled' : 'notBundled'};`,
+      ),
+      ...(keep.length === 0 ? [] : [`export { ${keep.join(', ')} } from ${JSON.stringify(realFile)};`]),
+    ].join('\n'),
+    loader: 'js',
+    resolveDir: dirname(realFile),
+  };
+}
+
 /**
  * Dependencies' code that is loaded eagerly, or bundled for a branch that never runs in Lambda, each
  * replaced by a stand-in at bundling. A stand-in fails loudly if it is ever reached, except where the
@@ -72,7 +103,7 @@ export const LEAN: ReadonlyArray<{
   why: string;
   /** The import as written, and the folder of the file that writes it. */
   matches: (path: string, importerDir: string) => boolean;
-  standIn: (path: string, importerDir: string) => StandIn;
+  standIn: (path: string, importerDir: string) => StandIn | Promise<StandIn>;
 }> = [
   {
     why:
@@ -103,6 +134,20 @@ export const LEAN: ReadonlyArray<{
         : "export const fromJSONSchema = () => { throw new Error('z.fromJSONSchema is not bundled'); };",
       loader: 'js',
     }),
+  },
+  {
+    why:
+      "zod's JSON Schema generator behind `z.toJSONSchema` and every schema's `.toJSONSchema()` (21 KB), which " +
+      'only the CLI calls (`npm run schemas`); the check summary a schema exposes (`.minLength`, `.format`…) stays',
+    matches: (path, dir) =>
+      ZOD_JSON_SCHEMA_MODULES.includes(path.replace(/^\.\.\/core\//, './')) && inPackage('zod', dir),
+    standIn: (path, dir) =>
+      failingExports(join(dir, path), 'zod JSON Schema generation is not bundled', {
+        keep: path.endsWith('json-schema-processors.js') ? ['aggregateChecks'] : [],
+        // Every schema makes its `toJSONSchema` methods when built (the Standard Schema interface the
+        // Powertools parser reads): making one works, calling it fails.
+        factories: ['createToJSONSchemaMethod', 'createStandardJSONSchemaMethod'],
+      }),
   },
   {
     why:
@@ -173,6 +218,38 @@ const leanDependencies: esbuild.Plugin = {
   },
 };
 
+/** Where the product's templates are declared, and the runtime their precompiled form runs on. */
+const HANDLEBARS_TEMPLATE_MODULE = join(SHARED_DIR, 'domain/handlebars-template.ts');
+const HANDLEBARS_RUNTIME_MODULE = join(SHARED_DIR, 'domain/handlebars-runtime.ts');
+
+/**
+ * The product's templates precompiled: every export of a `*.hbs.ts` module (each made with
+ * `handlebarsTemplate`, read by importing the module here) becomes `Handlebars.precompile`'s output, run
+ * by Handlebars' runtime, so no bundle carries Handlebars' compiler (60 KB) nor compiles at run time. A
+ * `*.hbs.ts` module exporting anything else fails the build.
+ */
+const precompiledTemplates: esbuild.Plugin = {
+  name: 'keybill-precompiled-templates',
+  setup(build) {
+    build.onLoad({ filter: /\.hbs\.ts$/ }, async (args) => {
+      const { default: Handlebars } = await import('handlebars');
+      const { isHandlebarsTemplate } = (await import(
+        pathToFileURL(HANDLEBARS_TEMPLATE_MODULE).href
+      )) as typeof import('../../shared/domain/handlebars-template.ts');
+      const templates = Object.entries(await import(pathToFileURL(args.path).href));
+      const lines = [`import { precompiledTemplate } from ${JSON.stringify(HANDLEBARS_RUNTIME_MODULE)};`];
+      for (const [name, template] of templates) {
+        if (!isHandlebarsTemplate(template)) {
+          throw new Error(`${args.path}: export ${name} is not made by handlebarsTemplate`);
+        }
+        const spec = Handlebars.precompile(template.source, template.options);
+        lines.push(`export const ${name} = /* @__PURE__ */ precompiledTemplate(${String(spec)});`);
+      }
+      return { contents: lines.join('\n'), loader: 'js', resolveDir: dirname(args.path) };
+    });
+  },
+};
+
 /** The esbuild options of every function bundle. */
 export function bundleOptions(entry: string, outdir: string): esbuild.BuildOptions & { metafile: true } {
   return {
@@ -198,7 +275,7 @@ export function bundleOptions(entry: string, outdir: string): esbuild.BuildOptio
     external: [],
     metafile: true,
     logLevel: 'error',
-    plugins: [leanDependencies, sharedWithoutSideEffects],
+    plugins: [leanDependencies, sharedWithoutSideEffects, precompiledTemplates],
   };
 }
 

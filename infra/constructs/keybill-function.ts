@@ -10,14 +10,13 @@ import {
   Runtime,
   Tracing,
 } from 'aws-cdk-lib/aws-lambda';
-import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULT_TIMEOUT_SECONDS } from '../wiring-values.ts';
 import { acknowledge } from './acknowledge.ts';
 import { ContactDataKey } from './data-key.ts';
 import { buildBundleSync } from './function-bundle.ts';
-import { DeadLetterQueue } from './queues.ts';
+import { DeadLetterQueue, failureDestination } from './queues.ts';
 
 /** The repository root: handlers live in `functions/<name>/handler.ts`, the lock file next to package.json. */
 export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -115,7 +114,7 @@ export class KeybillFunction extends Construct {
       },
       retryAttempts: props.asyncInvoke?.retryAttempts ?? (props.asyncInvoke ? 2 : undefined),
       maxEventAge: props.asyncInvoke ? (props.asyncInvoke.maxEventAge ?? Duration.hours(6)) : undefined,
-      onFailure: this.deadLetterQueue ? new SqsDestination(this.deadLetterQueue.queue) : undefined,
+      onFailure: this.deadLetterQueue ? failureDestination(this.deadLetterQueue.queue) : undefined,
     });
 
     // Handlers catch what they expect and report partial batch failures; an invocation error is a bug,

@@ -1,3 +1,4 @@
+import { Grant } from 'aws-cdk-lib/aws-iam';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import { acknowledge } from './acknowledge.ts';
@@ -39,7 +40,13 @@ export class NamedSecret extends Construct {
 
   /** Lets the function read the secret and tells it the secret's ARN in `variable`. */
   grantRead(fn: KeybillFunction): void {
-    this.secret.grantRead(fn.function);
+    // GetSecretValue alone (shared/adapters/secrets.ts reads values, nothing else): not Secret.grantRead,
+    // which adds secretsmanager:DescribeSecret. The secret is under the AWS managed key: no key grant.
+    Grant.addToPrincipal({
+      grantee: fn.function,
+      actions: ['secretsmanager:GetSecretValue'],
+      resourceArns: [this.secret.secretArn],
+    });
     fn.function.addEnvironment(this.variable, this.secret.secretArn);
   }
 }

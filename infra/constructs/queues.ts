@@ -1,8 +1,8 @@
-import { Duration } from 'aws-cdk-lib';
+import { Duration, Names } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
-import type { IGrantable } from 'aws-cdk-lib/aws-iam';
-import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
-import { Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
+import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import type { IDestination, IEventSource, IEventSourceDlq } from 'aws-cdk-lib/aws-lambda';
+import { type IQueue, Queue, QueueEncryption, type QueueProps } from 'aws-cdk-lib/aws-sqs';
 import { Construct, type IConstruct } from 'constructs';
 import {
   BATCH_SIZES,
@@ -91,6 +91,69 @@ export class DeadLetterQueue extends Construct {
 /** What SQS asks KMS for when a sender sends to an encrypted queue. */
 const SEND_KEY_ACTIONS = ['kms:GenerateDataKey', 'kms:Decrypt'];
 
+/**
+ * Lets the grantee send to the queue: `sqs:SendMessage` (SendMessageBatch is authorised as it) and the key
+ * actions SQS takes on the sender's behalf. Not CDK's grantSendMessages, which adds sqs:GetQueueUrl and
+ * sqs:GetQueueAttributes (a sender is given the queue's URL and never looks anything up) and kms:Encrypt
+ * (SQS asks KMS for a data key, it encrypts nothing with the key itself).
+ */
+export function grantSend(queue: IQueue, grantee: IGrantable): void {
+  Grant.addToPrincipal({ grantee, actions: ['sqs:SendMessage'], resourceArns: [queue.queueArn] });
+  queue.encryptionMasterKey?.grant(grantee, ...SEND_KEY_ACTIONS);
+}
+
+/**
+ * What Lambda's poller does on a queue it feeds a function from, as the function's role: the actions of
+ * AWS's AWSLambdaSQSQueueExecutionRole, and kms:Decrypt for the encrypted messages. Not CDK's
+ * SqsEventSource grant (grantConsumeMessages), which adds sqs:ChangeMessageVisibility and
+ * sqs:GetQueueUrl: the handlers report partial failures and never change a message's visibility.
+ */
+const CONSUME_ACTIONS = ['sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'];
+
+export interface QueueConsumption {
+  readonly batchSize: number;
+  readonly maxConcurrency: number;
+  /** Always reported: a failed message is retried alone, the batch's others are deleted. */
+  readonly reportBatchItemFailures: true;
+}
+
+/**
+ * The queue as a function's event source: the same event source mapping as CDK's SqsEventSource (and
+ * the same construct id, so a deployed stack keeps its mapping), granted CONSUME_ACTIONS only.
+ */
+export function consumeQueue(queue: IQueue, props: QueueConsumption): IEventSource {
+  return {
+    bind: (target) => {
+      target.addEventSourceMapping(`SqsEventSource:${Names.nodeUniqueId(queue.node)}`, {
+        ...props,
+        eventSourceArn: queue.queueArn,
+      });
+      Grant.addToPrincipal({ grantee: target, actions: CONSUME_ACTIONS, resourceArns: [queue.queueArn] });
+      queue.encryptionMasterKey?.grant(target, 'kms:Decrypt');
+    },
+  };
+}
+
+/** An asynchronous invocation's on-failure destination: Lambda sends the failed event as the function's role. */
+export function failureDestination(queue: IQueue): IDestination {
+  return {
+    bind: (_scope, fn) => {
+      grantSend(queue, fn);
+      return { destination: queue.queueArn };
+    },
+  };
+}
+
+/** A stream event source's on-failure queue: Lambda sends the failed batch's description as the function's role. */
+export function streamFailureDestination(queue: IQueue): IEventSourceDlq {
+  return {
+    bind: (_mapping, handler) => {
+      grantSend(queue, handler);
+      return { destination: queue.queueArn };
+    },
+  };
+}
+
 export interface ChunkQueueProps {
   /** The function that works the chunks off, one per invocation. */
   readonly consumer: KeybillFunction;
@@ -120,7 +183,7 @@ export class ChunkQueue extends Construct {
       deadLetterQueue: { queue: this.deadLetters.queue, maxReceiveCount: MAX_RECEIVE_COUNT },
     });
     props.consumer.function.addEventSource(
-      new SqsEventSource(this.queue, {
+      consumeQueue(this.queue, {
         batchSize: BATCH_SIZES.chunk,
         reportBatchItemFailures: true,
         maxConcurrency: props.maxConcurrency,

@@ -5,7 +5,13 @@
  *                                   (scripts/bench/minimal-handler.ts, bundled the same way)
  *   lambda.maxBundleBytes           the largest bundle
  *   lambda.maxImportRatio           the slowest cold import ÷ the minimal handler's
+ *   lambda.<handler>.importCpuRatio, lambda.maxImportCpuRatio  the same with the CPU time the import
+ *                                   took instead of its wall time (steadier on a loaded machine)
  *   lambda.minimalBundleBytes       the minimal handler's bundle, for scale
+ *   lambda.tracedMinimalImportRatio the minimal handler framed as every function is (Powertools Tracer,
+ *                                   Metrics, middy; traced-minimal-handler.ts) ÷ the minimal handler's
+ *   lambda.validatingMinimalImportRatio  that frame plus one zod schema (validating-minimal-handler.ts):
+ *                                   the floor of a keybill function before any of its own code
  *
  * A cold import is timed inside a fresh Node process (`await import(bundle)`, with the function's own
  * environment from the template), every bundle once per round, rounds interleaved so that the machine's
@@ -29,7 +35,7 @@ const SCOPE = { region: 'cn-north-1', account: '000000000000' } as const;
  * What a Lambda environment holds besides the function's variables, which are resolved as they would be
  * once deployed (ARNs, URLs, the JSON a variable joins from them), so each bundle initialises as on AWS.
  */
-function environmentFor(
+export function environmentFor(
   fn: Pick<DeployedFunction, 'environment'>,
   values?: TemplateValues,
 ): NodeJS.ProcessEnv {
@@ -46,16 +52,22 @@ function environmentFor(
   };
 }
 
-const IMPORT_TIMER =
-  'const t = performance.now(); await import(process.argv[1]); process.stdout.write(String(performance.now() - t));';
+// The import's wall time, and the CPU time the process spent in it (every thread: V8 compiles and
+// collects garbage on helper threads), which other processes on a shared machine disturb less.
+const IMPORT_TIMER = [
+  'const cpu = process.cpuUsage(); const t = performance.now(); await import(process.argv[1]);',
+  'const wall = performance.now() - t; const { user, system } = process.cpuUsage(cpu);',
+  'process.stdout.write(JSON.stringify([wall, (user + system) / 1000]));',
+].join(' ');
 
-function coldImportMs(bundlePath: string, env: NodeJS.ProcessEnv): number {
+function coldImportMs(bundlePath: string, env: NodeJS.ProcessEnv): { wall: number; cpu: number } {
   const out = execFileSync(
     process.execPath,
     ['--input-type=module', '-e', IMPORT_TIMER, pathToFileURL(bundlePath).href],
     { env, encoding: 'utf8' },
   );
-  return Number(out);
+  const [wall, cpu] = JSON.parse(out) as [number, number];
+  return { wall, cpu };
 }
 
 const median = (values: number[]): number => {
@@ -69,14 +81,17 @@ export async function benchLambda(): Promise<Record<string, number>> {
   try {
     const stack = synthesizeStack(join(dir, 'cdk.out'));
     const values = new TemplateValues(stack.template, SCOPE);
+    const yardsticks = ['minimal', 'traced-minimal', 'validating-minimal'];
+    for (const name of yardsticks) {
+      await buildBundle(fileURLToPath(new URL(`./${name}-handler.ts`, import.meta.url)), join(dir, name));
+    }
     const minimalDir = join(dir, 'minimal');
-    await buildBundle(fileURLToPath(new URL('./minimal-handler.ts', import.meta.url)), minimalDir);
     const subjects = [
-      {
-        name: 'minimal',
-        bundlePath: join(minimalDir, 'index.mjs'),
+      ...yardsticks.map((name) => ({
+        name,
+        bundlePath: join(dir, name, 'index.mjs'),
         env: environmentFor({ environment: {} }),
-      },
+      })),
       ...stack.functions.map((f) => ({
         name: f.handlerName,
         bundlePath: f.bundlePath,
@@ -84,17 +99,24 @@ export async function benchLambda(): Promise<Record<string, number>> {
       })),
     ];
     const samples = new Map(subjects.map((s) => [s.name, [] as number[]]));
+    const cpuSamples = new Map(subjects.map((s) => [s.name, [] as number[]]));
     for (let round = 0; round < ROUNDS; round++) {
-      for (const subject of subjects)
-        samples.get(subject.name)!.push(coldImportMs(subject.bundlePath, subject.env));
+      for (const subject of subjects) {
+        const { wall, cpu } = coldImportMs(subject.bundlePath, subject.env);
+        samples.get(subject.name)!.push(wall);
+        cpuSamples.get(subject.name)!.push(cpu);
+      }
     }
     const minimalMs = median(samples.get('minimal')!);
+    const minimalCpuMs = median(cpuSamples.get('minimal')!);
+    const cpuRatio = (name: string) => round2(median(cpuSamples.get(name)!) / minimalCpuMs);
     const figures: Record<string, number> = {};
     for (const fn of stack.functions) {
       figures[`lambda.${fn.handlerName}.bundleBytes`] = statSync(fn.bundlePath).size;
       figures[`lambda.${fn.handlerName}.importRatio`] = round2(
         median(samples.get(fn.handlerName)!) / minimalMs,
       );
+      figures[`lambda.${fn.handlerName}.importCpuRatio`] = cpuRatio(fn.handlerName);
     }
     const of = (suffix: string) =>
       Object.entries(figures)
@@ -104,8 +126,14 @@ export async function benchLambda(): Promise<Record<string, number>> {
       ...figures,
       'lambda.maxBundleBytes': Math.max(...of('.bundleBytes')),
       'lambda.maxImportRatio': Math.max(...of('.importRatio')),
+      'lambda.maxImportCpuRatio': Math.max(...of('.importCpuRatio')),
       'lambda.minimalBundleBytes': statSync(join(minimalDir, 'index.mjs')).size,
       'lambda.minimalImportMs': round2(minimalMs),
+      'lambda.minimalImportCpuMs': round2(minimalCpuMs),
+      'lambda.tracedMinimalImportRatio': round2(median(samples.get('traced-minimal')!) / minimalMs),
+      'lambda.tracedMinimalImportCpuRatio': cpuRatio('traced-minimal'),
+      'lambda.validatingMinimalImportRatio': round2(median(samples.get('validating-minimal')!) / minimalMs),
+      'lambda.validatingMinimalImportCpuRatio': cpuRatio('validating-minimal'),
     };
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -1,18 +1,8 @@
-import Handlebars from 'handlebars';
 import type { Account } from '#domain/account.ts';
 import type { BillDocument } from '#domain/bill.ts';
 import type { Language } from '#domain/primitives.ts';
-import { buildEmailView, type EmailView } from './email-view.ts';
-import { BILL_PREVIEW_EMAIL_HTML } from './templates/bill-preview-email-html.ts';
-import { BILL_PREVIEW_EMAIL_TEXT } from './templates/bill-preview-email-text.ts';
-
-/*
- * An isolated Handlebars instance (no helpers or partials registered by anyone else), templates compiled
- * once per process. strict: a field missing from the view model throws instead of printing nothing.
- */
-const handlebars = Handlebars.create();
-const renderHtml = handlebars.compile<EmailView>(BILL_PREVIEW_EMAIL_HTML, { strict: true });
-const renderText = handlebars.compile<EmailView>(BILL_PREVIEW_EMAIL_TEXT, { strict: true, noEscape: true });
+import { renderHtml, renderText } from './email.hbs.ts';
+import { buildEmailView } from './email-view.ts';
 
 export interface BillHistoryEntry {
   period: string;

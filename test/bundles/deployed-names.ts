@@ -18,7 +18,10 @@ function namePairs(stack: SynthesizedStack, values: TemplateValues, localEnv: Re
       const local = localEnv[variable];
       const deployed = values.resolve(templateValue);
       if (!local || typeof deployed !== 'string' || local === deployed) continue;
-      if (/^https?:\/\//.test(local) && /^https?:\/\//.test(deployed)) {
+      const labelled = labelledUrlPairs(local, deployed);
+      if (labelled !== undefined) {
+        for (const [l, d] of labelled) pairs.set(l, d);
+      } else if (/^https?:\/\//.test(local) && /^https?:\/\//.test(deployed)) {
         pairs.set(lastSegment(local), lastSegment(deployed));
       } else if (local.includes('@') && deployed.includes('@')) {
         pairs.set(local.split('@')[1]!, deployed.split('@')[1]!);
@@ -28,6 +31,32 @@ function namePairs(stack: SynthesizedStack, values: TemplateValues, localEnv: Re
     }
   }
   return [...pairs].sort(([a], [b]) => b.length - a.length);
+}
+
+/**
+ * A list of labelled queues (DEAD_LETTER_QUEUES: `[{ name, url }]`): the local and the deployed queue of
+ * each label, by the URLs' last segments; undefined when the values are not such lists.
+ */
+function labelledUrlPairs(local: string, deployed: string): [string, string][] | undefined {
+  const parse = (value: string): Map<string, string> | undefined => {
+    if (!value.startsWith('[')) return undefined;
+    try {
+      const entries = JSON.parse(value) as { name?: unknown; url?: unknown }[];
+      return new Map(
+        entries
+          .filter((e) => typeof e.name === 'string' && typeof e.url === 'string')
+          .map((e) => [e.name as string, lastSegment(e.url as string)]),
+      );
+    } catch {
+      return undefined;
+    }
+  };
+  const localByLabel = parse(local);
+  const deployedByLabel = parse(deployed);
+  if (localByLabel === undefined || deployedByLabel === undefined) return undefined;
+  return [...localByLabel]
+    .filter(([label]) => deployedByLabel.has(label))
+    .map(([label, url]) => [url, deployedByLabel.get(label)!]);
 }
 
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');

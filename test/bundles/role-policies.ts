@@ -97,19 +97,28 @@ export function denials(calls: readonly AwsCall[], statements: readonly Statemen
   return found;
 }
 
-/** The Allow grants (action × resource pattern) no recorded call used: least-privilege candidates. */
-export function unusedGrants(calls: readonly AwsCall[], statements: readonly Statement[]): string[] {
-  const unused: string[] = [];
-  for (const s of statements.filter((st) => st.Effect === 'Allow' && st.Action !== undefined)) {
-    for (const action of list(s.Action)) {
-      for (const pattern of list(s.Resource)) {
-        const used = calls.some(
-          (c) =>
-            wildcardMatches(action, c.action, true) && c.resources.some((r) => wildcardMatches(pattern, r)),
-        );
-        if (!used) unused.push(`${action} on ${pattern}`);
-      }
-    }
-  }
-  return unused;
+/** One granted action on one resource pattern, as a role's Allow statements list them. */
+export interface GrantLine {
+  action: string;
+  resource: string;
+}
+
+/** Every action × resource pattern the Allow statements (with an Action list) grant. */
+export function grantLines(statements: readonly Statement[]): GrantLine[] {
+  return statements
+    .filter((s) => s.Effect === 'Allow' && s.Action !== undefined)
+    .flatMap((s) =>
+      list(s.Action).flatMap((action) => list(s.Resource).map((resource) => ({ action, resource }))),
+    );
+}
+
+/** The grants no recorded call used: least-privilege candidates. */
+export function unusedGrants(calls: readonly AwsCall[], statements: readonly Statement[]): GrantLine[] {
+  return grantLines(statements).filter(
+    ({ action, resource }) =>
+      !calls.some(
+        (c) =>
+          wildcardMatches(action, c.action, true) && c.resources.some((r) => wildcardMatches(resource, r)),
+      ),
+  );
 }

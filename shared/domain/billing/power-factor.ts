@@ -105,11 +105,18 @@ export const bestPowerFactorHundredths = (standard: PowerFactorStandard): number
 
 export const standardHundredths = (standard: PowerFactorStandard): number => RULES[standard].standard;
 
-const PF_TEXTS = Array.from({ length: 101 }, (_, h) => dec(h).div(100).toFixed(2));
+// Filled as bills print their power factors (a hundred and one at most), not when a function loads.
+const PF_TEXTS = new Map<number, string>();
 
 /** A PF in integer hundredths (0–100) as printed: "0.87". */
-export const formatPowerFactor = (hundredths: number): string =>
-  PF_TEXTS[hundredths] ?? dec(hundredths).div(100).toFixed(2);
+export function formatPowerFactor(hundredths: number): string {
+  let text = PF_TEXTS.get(hundredths);
+  if (text === undefined) {
+    text = dec(hundredths).div(100).toFixed(2);
+    if (Number.isInteger(hundredths) && hundredths >= 0 && hundredths <= 100) PF_TEXTS.set(hundredths, text);
+  }
+  return text;
+}
 
 // Every bill and every advice scenario looks up its adjustment; there are a few dozen distinct ones.
 const PERCENTS = new Map<number, string>();

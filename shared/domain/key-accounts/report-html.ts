@@ -1,17 +1,10 @@
-import Handlebars from 'handlebars';
 import { barChartSvg, paretoChartSvg } from '../charts/svg.ts';
+import { SafeString } from '../handlebars-runtime.ts';
 import { Dec, dec } from '../money.ts';
 import type { Language } from '../primitives.ts';
 import type { KeyAccountRanking } from './ranking.ts';
-import { KEY_ACCOUNT_REPORT_HTML } from './report-template.ts';
+import { render } from './report.hbs.ts';
 import { SEGMENT_RULES } from './segments.ts';
-
-/*
- * An isolated Handlebars instance (no helpers or partials registered elsewhere), compiled once.
- * strict: a field missing from the view model throws instead of printing nothing.
- */
-const handlebars = Handlebars.create();
-const render = handlebars.compile<ReportView>(KEY_ACCOUNT_REPORT_HTML, { strict: true });
 
 const LABELS = {
   'zh-CN': {
@@ -138,7 +131,7 @@ const LABELS = {
 
 type Labels = (typeof LABELS)[Language];
 
-interface ReportView {
+export interface ReportView {
   lang: Language;
   title: string;
   t: Omit<Labels, 'noticePolicy' | 'advice' | 'channel' | 'basis'>;
@@ -197,7 +190,7 @@ interface ReportView {
   }[];
   warnings: string[];
   /** Inline SVG drawn by charts/svg.ts, which escapes every label: SafeString, so no triple-stash. */
-  charts: { pareto: Handlebars.SafeString; segments: Handlebars.SafeString };
+  charts: { pareto: SafeString; segments: SafeString };
 }
 
 const grouped = (fixed: string): string => {
@@ -299,7 +292,7 @@ function reportCharts(result: KeyAccountRanking, language: Language): ReportView
     T.segments,
     SEGMENT_RULES.map((rule) => ({ label: rule.name[language], value: result.segmentCounts[rule.id] })),
   );
-  return { pareto: new Handlebars.SafeString(pareto), segments: new Handlebars.SafeString(segments) };
+  return { pareto: new SafeString(pareto), segments: new SafeString(segments) };
 }
 
 function segmentRows(result: KeyAccountRanking, language: Language): ReportView['segments'] {

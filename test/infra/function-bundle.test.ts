@@ -1,0 +1,177 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import * as esbuild from 'esbuild';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { z } from 'zod';
+import { DEFAULT_KEY_ACCOUNT_CONFIG } from '#domain/key-accounts/config.ts';
+import { rankKeyAccounts } from '#domain/key-accounts/rank.ts';
+import { renderKeyAccountHtml } from '#domain/key-accounts/report-html.ts';
+import { buildRunReport } from '#domain/run-report/model.ts';
+import { renderRunReportHtml } from '#domain/run-report/render.ts';
+import { renderBillPreviewEmail } from '#notify/index.ts';
+import { bundleOptions } from '../../infra/constructs/function-bundle.ts';
+import { account, history } from '../unit/domain/key-accounts/fixtures.ts';
+import { SAMPLE_HISTORY, sampleAccount, sampleBill } from '../unit/notify/fixtures.ts';
+
+/*
+ * What the function bundles leave out (infra/constructs/function-bundle.ts) changes nothing they run. They
+ * run the product's Handlebars templates precompiled (the `*.hbs.ts` modules) where the sources and every
+ * other test compile them at first use: the two must print the same bytes. Their zod has no JSON Schema
+ * generator: schemas parse as before, and only asking for a JSON Schema fails, saying so.
+ */
+
+const ROOT = join(import.meta.dirname, '..', '..');
+const HOSTILE = '<script>alert("x")</script>{{r.key}} & "有限公司"';
+
+type Renderers = {
+  renderBillPreviewEmail: typeof renderBillPreviewEmail;
+  renderRunReportHtml: typeof renderRunReportHtml;
+  renderKeyAccountHtml: typeof renderKeyAccountHtml;
+};
+
+const dir = mkdtempSync(join(tmpdir(), 'keybill-templates-'));
+let bundled: Renderers;
+let bundledInputs: string[];
+let zodBundle: {
+  name: z.ZodString;
+  schema: z.ZodObject<{ name: z.ZodString }>;
+  toJSONSchema: () => unknown;
+};
+
+async function bundle(
+  source: string,
+  name: string,
+  logLevel: esbuild.LogLevel = 'error',
+): Promise<esbuild.BuildResult & { metafile: esbuild.Metafile }> {
+  const entry = join(dir, `${name}.ts`);
+  writeFileSync(entry, source);
+  return esbuild.build({ ...bundleOptions(entry, join(dir, name)), logLevel });
+}
+
+beforeAll(async () => {
+  const result = await bundle(
+    [
+      `export { renderBillPreviewEmail } from ${JSON.stringify(join(ROOT, 'shared/notify/index.ts'))};`,
+      `export { renderRunReportHtml } from ${JSON.stringify(join(ROOT, 'shared/domain/run-report/render.ts'))};`,
+      `export { renderKeyAccountHtml } from ${JSON.stringify(join(ROOT, 'shared/domain/key-accounts/report-html.ts'))};`,
+    ].join('\n'),
+    'renderers',
+  );
+  bundledInputs = Object.keys(result.metafile.inputs);
+  bundled = (await import(pathToFileURL(join(dir, 'renderers', 'index.mjs')).href)) as Renderers;
+  await bundle(
+    [
+      // The entry is written outside the repository: zod is named by where the repository's copy is.
+      `import { z } from ${JSON.stringify(fileURLToPath(import.meta.resolve('zod')))};`,
+      'export const name = z.string().min(2).max(5);',
+      'export const schema = z.object({ name });',
+      'export const toJSONSchema = () => z.toJSONSchema(schema);',
+    ].join('\n'),
+    'zod',
+  );
+  zodBundle = await import(pathToFileURL(join(dir, 'zod', 'index.mjs')).href);
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('templates in the function bundles', () => {
+  it('carry Handlebars’ runtime and none of its compiler', () => {
+    expect(bundledInputs.some((input) => input.includes('handlebars/dist/cjs/handlebars/runtime.js'))).toBe(
+      true,
+    );
+    expect(bundledInputs.filter((input) => input.includes('handlebars/compiler/'))).toEqual([]);
+    expect(bundledInputs.filter((input) => input.endsWith('handlebars-template.ts'))).toEqual([]);
+  });
+
+  it.each(['zh-CN', 'en'] as const)('print the bill-preview email as the sources do (%s)', (language) => {
+    for (const input of [
+      { bill: sampleBill(), account: sampleAccount(), language, history: SAMPLE_HISTORY },
+      {
+        bill: sampleBill(),
+        account: sampleAccount({ name: HOSTILE }),
+        language,
+        history: [],
+        corrected: true,
+        version: 3,
+      },
+    ]) {
+      expect(bundled.renderBillPreviewEmail(input)).toEqual(renderBillPreviewEmail(input));
+    }
+  });
+
+  it('print the run report as the sources do, hostile text included', () => {
+    const report = buildRunReport({
+      run: {
+        runId: 'meter-reads#abc',
+        feed: 'meter-reads',
+        bucket: 'keybill-drops',
+        key: 'drops/reads/2026-10/meter-reads-2026-10.csv',
+        period: '2026-10',
+        status: 'SUCCEEDED',
+        startedAt: '2026-11-02T01:00:00.000Z',
+        finishedAt: '2026-11-02T01:05:00.000Z',
+        counts: { rows: 3, accepted: 2, rejected: 1, accountsBilled: 2, billsCreated: 2, billsUnchanged: 0 },
+      },
+      rejects: [{ rowNumber: 3, column: 'multiplier', reason: HOSTILE }],
+      bills: [
+        { accountId: 'A1', name: HOSTILE, version: 1, total: '1000.00', previousTotal: '10.00' },
+        { accountId: 'A2', name: 'New', version: 1, total: '10.00' },
+      ],
+      expectedAccounts: 3,
+      missingAccounts: ['A3'],
+      held: [{ accountId: 'A1', version: 1, reasons: [`TOTAL_JUMP: ${HOSTILE}`] }],
+      notices: [
+        { channel: 'email', status: 'DELIVERED' },
+        { channel: 'sms', status: 'DEFERRED' },
+      ],
+      generatedAt: '2026-11-02T02:00:00.000Z',
+    });
+    expect(bundled.renderRunReportHtml(report)).toBe(renderRunReportHtml(report));
+  });
+
+  it('print the key-account report as the sources do, in both languages', () => {
+    const ids = ['A1', 'A2', 'A3'];
+    const result = rankKeyAccounts({
+      accounts: ids.map((id, i) => account(id, { name: i === 0 ? HOSTILE : `厂 ${id}` })),
+      bills: ids.flatMap((id, i) => history(id, { kwh: Array(12).fill((3 - i) * 100_000) })),
+      config: DEFAULT_KEY_ACCOUNT_CONFIG,
+      asOf: '2026-11-01',
+    });
+    for (const language of ['zh-CN', 'en'] as const) {
+      expect(bundled.renderKeyAccountHtml(result, { language })).toBe(
+        renderKeyAccountHtml(result, { language }),
+      );
+    }
+  });
+
+  it('refuse to build a template module that exports anything but templates', async () => {
+    const module = join(dir, 'broken.hbs.ts');
+    writeFileSync(module, "export const notATemplate = '{{name}}';\n");
+    await expect(bundle(`export * from ${JSON.stringify(module)};`, 'broken', 'silent')).rejects.toThrow(
+      /export notATemplate is not made by handlebarsTemplate/,
+    );
+  });
+});
+
+describe('zod in the function bundles', () => {
+  it('parses and refuses as it does everywhere, hostile values included', () => {
+    expect(zodBundle.schema.parse({ name: 'abc' })).toEqual({ name: 'abc' });
+    for (const name of ['', 'x'.repeat(10_000), '<script>', 12, null]) {
+      expect(zodBundle.schema.safeParse({ name }).success).toBe(false);
+    }
+  });
+
+  it('still answers the Standard Schema interface and the checks a schema declares', async () => {
+    const standard = zodBundle.schema['~standard'];
+    expect(await standard.validate({ name: 'abc' })).toEqual({ value: { name: 'abc' } });
+    expect(zodBundle.name.minLength).toBe(2);
+    expect(zodBundle.name.maxLength).toBe(5);
+  });
+
+  it('fails loudly when asked for a JSON Schema, which only the CLI makes', () => {
+    expect(() => zodBundle.toJSONSchema()).toThrow(/zod JSON Schema generation is not bundled/);
+    expect(() => zodBundle.schema.toJSONSchema()).toThrow(/not bundled/);
+  });
+});
