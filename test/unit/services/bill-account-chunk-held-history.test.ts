@@ -35,6 +35,8 @@ const run = {
 interface Version {
   factor: number;
   hold?: Status;
+  /** No longer in the table (a broken store): its period cannot be compared. */
+  gone?: true;
 }
 
 /** October billed over the stored `earlier` versions of each period (oldest first), as bill-chunk does. */
@@ -45,7 +47,7 @@ async function billOctober(
   const versionsOf = (period: string) => earlier[period] ?? [];
   const storedBill = (period: string, version: number): StoredBill | undefined => {
     const v = versionsOf(period)[version - 1];
-    if (v === undefined) return undefined;
+    if (v === undefined || v.gone) return undefined;
     const document = {
       period,
       total: dec(baseline.total).times(v.factor).toFixed(2),
@@ -224,6 +226,16 @@ describe('bill-chunk compares a new bill with what the customer was sent', () =>
       name: 'a held ×10 version 3 after a superseded version 2 and a sent version 1',
       september: [{ factor: 1 }, { factor: 10, hold: 'SUPERSEDED' }, { factor: 10, hold: 'HELD' }],
       comparedWith: 1,
+      held: [],
+      earlierRead: ['2026-09 v1'],
+    },
+    {
+      name: 'a held ×10 correction of a sent version the table no longer has',
+      september: [
+        { factor: 1, gone: true },
+        { factor: 10, hold: 'HELD' },
+      ],
+      comparedWith: null,
       held: [],
       earlierRead: ['2026-09 v1'],
     },
