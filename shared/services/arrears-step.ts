@@ -9,7 +9,7 @@ import {
   emptyArrearsState,
 } from '#domain/arrears/index.ts';
 import type { NoticePlan } from '#domain/notices.ts';
-import { billsAsSent } from './bills-as-sent.ts';
+import { billHistoryAsSent } from './bills-as-sent.ts';
 import type {
   AccountStore,
   ArrearsStore,
@@ -98,6 +98,9 @@ class ConcurrentArrearsStepError extends Error {
   override readonly name = 'ConcurrentArrearsStepError';
 }
 
+/** Where the stores give no holds, no version is kept back. */
+const NO_HOLDS: Pick<BillHoldStore, 'listHolds'> = { listHolds: async () => [] };
+
 async function loadSnapshot(
   accountId: string,
   deps: Pick<
@@ -107,14 +110,12 @@ async function loadSnapshot(
 ): Promise<{ snapshot: ArrearsSnapshot; version: number | undefined } | undefined> {
   const account = await deps.accounts.getAccount(accountId);
   if (account === undefined) return undefined;
-  const [history, holds, payments, stored, recipientKeyOf] = await Promise.all([
-    deps.bills.getBillHistory(accountId, '9999-12', 36),
-    deps.holds?.listHolds(accountId) ?? [],
+  const [{ sent }, payments, stored, recipientKeyOf] = await Promise.all([
+    billHistoryAsSent(accountId, '9999-12', 36, { bills: deps.bills, holds: deps.holds ?? NO_HOLDS }),
     deps.payments.listPayments(accountId),
     deps.arrearsStates.getArrearsState<AccountArrearsState>(accountId),
     deps.recipientKeys.current(),
   ]);
-  const sent = await billsAsSent(history, (b) => holds.filter((h) => h.period === b.period), deps.bills);
   const bills = sent.map((b) => ({
     accountId,
     period: b.period,

@@ -20,6 +20,7 @@ import {
   type RunRecord,
 } from '#domain/run.ts';
 import type { Tariff } from '#domain/tariff.ts';
+import { billHistoryAsSent } from './bills-as-sent.ts';
 import { appendBillingRejects } from './drop-reports.ts';
 import type {
   AccountStore,
@@ -41,7 +42,8 @@ export interface BillChunkDeps {
   accounts: Pick<AccountStore, 'getAccounts'>;
   tariffs: Pick<TariffStore, 'getTariffs'>;
   staging: Pick<StagedReadStore, 'getStagedMeterReads'>;
-  bills: Pick<BillStore, 'getBillHistory' | 'saveBill'>;
+  /** A period's earlier version is read when its latest is held (see billHistoryAsSent). */
+  bills: Pick<BillStore, 'getBillHistory' | 'getBill' | 'saveBill'>;
   holds: Pick<BillHoldStore, 'getHold' | 'listHolds' | 'supersedeHold'>;
   meterReads: Pick<MeterReadStore, 'getMeterReads' | 'putMeterReads' | 'deleteMeterReads'>;
   objects: DropObjectStore;
@@ -59,7 +61,7 @@ export interface BillChunkResult {
 
 /** Accounts of one chunk billed at a time: each waits on a few table round trips. */
 const ACCOUNTS_IN_PARALLEL = 4;
-/** Earlier bills an account's bill compares itself with (a year, plus the same month last year). */
+/** Earlier periods an account's bill compares itself with (a year, plus the same month last year). */
 const HISTORY_PERIODS = 13;
 
 /**
@@ -188,7 +190,7 @@ async function billOneAccount(
   const carried = collapseIdenticalRows(staged).map((e) => e.row);
   try {
     const [history, previousReads, storedReads] = await Promise.all([
-      stores.bills.getBillHistory(accountId, period, HISTORY_PERIODS),
+      billHistoryAsSent(accountId, period, HISTORY_PERIODS, stores),
       stores.meterReads.getMeterReads(accountId, shiftPeriod(period, -1)),
       stores.meterReads.getMeterReads(accountId, period),
     ]);
@@ -203,9 +205,12 @@ async function billOneAccount(
       tariffs,
       reads,
       period,
-      // Nothing held before this period: a meter_in with no meter_out to pair is a new connection.
-      firstPeriod: previousReads.length === 0 && history.length === 0,
-      history: history.map((b) => billSummary(b.document)),
+      // No read or bill before this period, sent or not: a meter_in with no meter_out to pair is a new
+      // connection.
+      firstPeriod: previousReads.length === 0 && history.latest.length === 0,
+      // Compared with what the customer was sent: a held version (a ×10 multiplier, say) is not the
+      // yardstick that lets the next wrong month through or holds a right one.
+      history: history.sent.map((b) => billSummary(b.document)),
     });
     const breaks = checkReadContinuity(reads, previousReads);
     bill.findings.push(...breaks);

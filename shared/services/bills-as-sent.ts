@@ -1,7 +1,7 @@
 import type { BillHold } from '#domain/bill-hold.ts';
 import { latestVersionSentToCustomer } from '#domain/bill-hold.ts';
 import type { StoredBill } from '#domain/bill-version.ts';
-import type { BillStore } from './ports/index.ts';
+import type { BillHoldStore, BillStore } from './ports/index.ts';
 
 /**
  * The bills as the customer was sent them, from the latest version of each period (getBillHistory): a
@@ -26,4 +26,30 @@ export async function billsAsSent(
     }
   }
   return sent;
+}
+
+export interface BillHistoryAsSent {
+  /** getBillHistory's answer: the latest version of each earlier period, held or not, newest first. */
+  latest: StoredBill[];
+  /** The same periods as the customer was sent them (billsAsSent): fewer when a period had none sent. */
+  sent: StoredBill[];
+}
+
+/**
+ * One account's bills of up to `limit` periods before `beforePeriod`, as stored and as sent. The account's
+ * holds are read beside the history (one query more, no wait more); an earlier version is read only for
+ * a period whose latest version was kept back.
+ */
+export async function billHistoryAsSent(
+  accountId: string,
+  beforePeriod: string,
+  limit: number,
+  deps: { bills: Pick<BillStore, 'getBillHistory' | 'getBill'>; holds: Pick<BillHoldStore, 'listHolds'> },
+): Promise<BillHistoryAsSent> {
+  const [latest, holds] = await Promise.all([
+    deps.bills.getBillHistory(accountId, beforePeriod, limit),
+    deps.holds.listHolds(accountId),
+  ]);
+  const sent = await billsAsSent(latest, (b) => holds.filter((h) => h.period === b.period), deps.bills);
+  return { latest, sent };
 }

@@ -22,6 +22,7 @@ import type { Lookahead, TokenBucket } from './pacing.ts';
 import {
   type AccountStore,
   AmbiguousSendError,
+  type BillHoldStore,
   type BillStore,
   type MessageProviders,
   type NoticeMessage,
@@ -48,6 +49,8 @@ export interface SenderDeps {
   notices: Pick<NoticeStore, 'claimNotice' | 'getNotice' | 'transitionNotice' | 'markProviderCallStarted'>;
   suppressions: Pick<SuppressionStore, 'suppressRecipient' | 'suppressionOf'>;
   bills: Pick<BillStore, 'getBill' | 'getBillHistory'>;
+  /** A preview's history shows each earlier period as sent: its holds tell which version that was. */
+  holds: Pick<BillHoldStore, 'listHolds'>;
   accounts: Pick<AccountStore, 'getAccount'>;
   providers: MessageProviders;
   config: SenderConfig;

@@ -19,6 +19,7 @@ import {
   withAnswerLinks,
 } from '#notify/index.ts';
 import type { NoticeLinks } from './answers/answer-links.ts';
+import { billHistoryAsSent } from './bills-as-sent.ts';
 import type { SenderDeps } from './deliver-notice.ts';
 import type { EmailMessage, NoticeMessage, SmsMessage } from './ports/index.ts';
 
@@ -40,16 +41,24 @@ export interface SendInputs {
   history?: StoredBill[];
 }
 
+/** Earlier periods read for an email preview's history chart (up to twelve bars, the previewed one included). */
+const HISTORY_PERIODS = 12;
+
+/**
+ * What a preview is rendered from. Its history is of the earlier periods as the customer was sent them
+ * (billHistoryAsSent): a total an operator still holds, or one replaced unseen, never reaches a customer
+ * through a later preview's chart.
+ */
 export function readSendInputs(
   notice: Pick<StoredNotice, 'accountId' | 'period' | 'billVersion' | 'channel' | 'content'>,
-  deps: Pick<SenderDeps, 'bills' | 'accounts'>,
+  deps: Pick<SenderDeps, 'bills' | 'accounts' | 'holds'>,
 ): Promise<SendInputs> {
   if (notice.content !== undefined) return Promise.resolve({});
   return Promise.all([
     deps.bills.getBill(notice.accountId, notice.period, notice.billVersion),
     deps.accounts.getAccount(notice.accountId),
     notice.channel === 'email'
-      ? deps.bills.getBillHistory(notice.accountId, notice.period, 12)
+      ? billHistoryAsSent(notice.accountId, notice.period, HISTORY_PERIODS, deps).then((h) => h.sent)
       : Promise.resolve(undefined),
   ]).then(([bill, account, history]) => ({ bill, account, history }));
 }

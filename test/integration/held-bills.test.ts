@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_TARIFFS } from '#domain/billing/index.ts';
 import type { MeterReadColumn } from '#domain/meter-read.ts';
 import type { NoticePlan, StoredNotice } from '#domain/notices.ts';
+import { formatMoney } from '#notify/index.ts';
 import type { ArrearsDeps } from '#services/arrears-step.ts';
 import type { OperatorResponse } from '#services/operator-commands.ts';
 import type { MeterReadDropResult } from '#services/run-meter-read-drop.ts';
@@ -225,6 +226,34 @@ describe('a held bill (local stack)', () => {
     const owed = october.map((w) => (w.evidence?.amounts as { arrears?: string } | undefined)?.arrears);
     expect(october.length).toBeGreaterThan(0);
     expect(new Set(owed)).toEqual(new Set([Number(sent.total).toFixed(2)]));
+  });
+
+  it("compares November with October as the customer was sent it, and November's preview shows that October", async () => {
+    // October: version 1 released (the CT ×10 is right), its correction ×20 held since the previous test.
+    const sent = (await pipeline.stores.bills.getBill(accountId, '2026-10', 1))!.document;
+    const held = (await pipeline.stores.bills.getBill(accountId, '2026-10', 2))!.document;
+    expect(await pipeline.stores.holds.getHold(accountId, '2026-10', 2)).toMatchObject({ status: 'HELD' });
+    const november = generateMeterReadRows([swapped], '2026-11', { seed: 5 }).map(withMultiplierTimesTen);
+    const billed = await drop('drops/reads/2026-11/swapped.csv', november);
+    const bill = (await pipeline.stores.bills.getBill(accountId, '2026-11', 1))!.document;
+    expect(bill.comparison?.previousPeriod).toMatchObject({ period: '2026-10', total: sent.total });
+    // Held for its demand against the kVA in operation, as October was; measured against the October sent.
+    expect(billed.held).toEqual([
+      {
+        accountId,
+        period: '2026-11',
+        version: 1,
+        reasons: [expect.objectContaining({ rule: 'demand-over-capacity' })],
+      },
+    ]);
+    const release = { command: 'release-bill', accountId, period: '2026-11', by: '王经理', reason: 'CT ×10' };
+    expect(await operator(release)).toMatchObject({ ok: true });
+    await pipeline.sendNotices();
+    const previews = (await emailsTo(customer.email!)).filter((e) => e.subject.includes('2026年11月'));
+    expect(previews).toHaveLength(1);
+    const { text } = previews[0]!.body;
+    expect(text).toContain(`- 2026年10月：${formatMoney(sent.total)}`);
+    expect(text).not.toContain(formatMoney(held.total));
   });
 
   it('checks a corrected drop again, and the corrected version supersedes the held one', async () => {

@@ -39,7 +39,7 @@ import { OperatorRefusal } from './refusal.ts';
 
 export type DryRunDeps = Pick<RunDropDeps, 'accounts' | 'readWindow' | 'accountsPerChunk' | 'now'> &
   Pick<BillChunkDeps, 'tariffs'> & { meterReads: Pick<MeterReadStore, 'getMeterReads'> } & RunReportDeps & {
-    bills: Pick<BillStore, 'getBillHistory' | 'getLatestBill' | 'listBillsForPeriod'>;
+    bills: Pick<BillStore, 'getBillHistory' | 'getBill' | 'getLatestBill' | 'listBillsForPeriod'>;
     holds: Pick<BillHoldStore, 'getHold' | 'listHolds'>;
   };
 
@@ -207,7 +207,7 @@ class MemoryStaging implements Pick<StagedReadStore, 'stageMeterReads' | 'getSta
  */
 class MemoryBills
   implements
-    Pick<BillStore, 'getBillHistory' | 'saveBill'>,
+    Pick<BillStore, 'getBillHistory' | 'getBill' | 'saveBill'>,
     Pick<BillHoldStore, 'getHold' | 'listHolds' | 'supersedeHold'>
 {
   private readonly saved: { runId: string; accountId: string; version: number; total: string }[] = [];
@@ -232,6 +232,10 @@ class MemoryBills
 
   getBillHistory(accountId: string, beforePeriod: string, limit?: number) {
     return this.real.getBillHistory(accountId, beforePeriod, limit);
+  }
+  /** A stored version (the history's, of an earlier period): the dry run's own are not read back. */
+  getBill(accountId: string, period: string, version: number) {
+    return this.real.getBill(accountId, period, version);
   }
   async saveBill(
     bill: Parameters<BillStore['saveBill']>[0],

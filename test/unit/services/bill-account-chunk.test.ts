@@ -58,6 +58,7 @@ async function billChunk(staged: readonly MeterReadRow[], stored: readonly Meter
       staging: { getStagedMeterReads: async () => staged.map((row, i) => ({ rowNumber: i + 2, row })) },
       bills: {
         getBillHistory: async () => [],
+        getBill: async () => undefined,
         saveBill: async (bill) => {
           saved.push(bill);
           return { outcome: 'created', version: 1 };

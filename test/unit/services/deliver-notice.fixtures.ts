@@ -47,6 +47,7 @@ export type TableFake = SenderDeps['notices'] &
   Pick<NoticeStore, 'findNoticeByProviderMessageId'> &
   SenderDeps['suppressions'] &
   SenderDeps['bills'] &
+  SenderDeps['holds'] &
   SenderDeps['accounts'];
 
 export const tick = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -138,6 +139,9 @@ export function world(
     async getBillHistory() {
       return log('getBillHistory', []);
     },
+    async listHolds() {
+      return log('listHolds', []);
+    },
     async transitionNotice(
       ref: { noticeId: string },
       from: readonly NoticeStatus[],
@@ -219,6 +223,7 @@ export function depsOf(w: World, extra: Partial<SenderDeps> = {}): SenderDeps {
     notices: w.table,
     suppressions: w.table,
     bills: w.table,
+    holds: w.table,
     accounts: w.table,
     providers: w.providers,
     config: { fromAddress: 'billing@keybill-power.example.cn', smsQuietHours: null },

@@ -18,6 +18,7 @@ describe('deliverNotice: the pacing token between a prepared message and its sen
       'getBill',
       'getAccount',
       'getBillHistory',
+      'listHolds',
       'claimed',
     ]);
     expect(w.events.slice(taken)).toEqual(['take', 'granted', 'callStarted', 'sendEmail', 'SENT']);
@@ -109,7 +110,14 @@ describe('deliverNotice: the pacing token between a prepared message and its sen
     const sent = deliver(w, notice('email'));
     await until(() => answer !== undefined);
     for (let i = 0; i < 5; i++) await tick();
-    expect(w.events).toEqual(['claim email', 'suppressionOf', 'getBill', 'getAccount', 'getBillHistory']);
+    expect(w.events).toEqual([
+      'claim email',
+      'suppressionOf',
+      'getBill',
+      'getAccount',
+      'getBillHistory',
+      'listHolds',
+    ]);
     answer!();
     expect((await sent).outcome).toBe('sent');
     // Read once each: the reads started with the claim are the ones used.

@@ -105,6 +105,7 @@ async function runDrop(csv: string) {
       staging: { getStagedMeterReads: async (_r, accountId) => staged.get(accountId) ?? [] },
       bills: {
         getBillHistory: async () => [],
+        getBill: async () => undefined,
         saveBill: async (bill, _runId, hold) => {
           saved.push({ bill, ...(hold === undefined ? {} : { hold }) });
           return { outcome: 'created', version: 1 };
