@@ -28,6 +28,21 @@ export async function billsAsSent(
   return sent;
 }
 
+/**
+ * `holdsOf` for billsAsSent over many accounts: only the latest version of a period can be held (a newer
+ * one supersedes the hold), so one query for the HELD versions (of `period`, or of every period) tells
+ * which few bills need their holds read.
+ */
+export async function holdsOfHeldVersions(
+  holds: Pick<BillHoldStore, 'listHoldsByStatus' | 'listHolds'>,
+  period?: string,
+): Promise<(bill: StoredBill) => readonly BillHold[] | Promise<readonly BillHold[]>> {
+  const heldKey = (b: Pick<BillHold, 'accountId' | 'period' | 'version'>) =>
+    `${b.accountId}#${b.period}#${b.version}`;
+  const held = new Set((await holds.listHoldsByStatus('HELD', period)).map(heldKey));
+  return (bill) => (held.has(heldKey(bill)) ? holds.listHolds(bill.accountId, bill.period) : []);
+}
+
 export interface BillHistoryAsSent {
   /** getBillHistory's answer: the latest version of each earlier period, held or not, newest first. */
   latest: StoredBill[];

@@ -8,8 +8,6 @@ import {
   withAnswerKpisSection,
 } from '#domain/answers/index.ts';
 import type { BillDocument } from '#domain/bill.ts';
-import type { BillHold } from '#domain/bill-hold.ts';
-import type { StoredBill } from '#domain/bill-version.ts';
 import {
   buildManagerDigests,
   buildServiceReports,
@@ -24,7 +22,7 @@ import {
   renderKeyAccountHtml,
   renderManagerDigestText,
 } from '#domain/key-accounts/index.ts';
-import { billsAsSent } from './bills-as-sent.ts';
+import { billsAsSent, holdsOfHeldVersions } from './bills-as-sent.ts';
 import type {
   AccountStore,
   AnswerStore,
@@ -193,21 +191,13 @@ export async function runKeyAccountRanking(
   };
 }
 
-/**
- * Each account's bills of the 24 periods before `month`, as billed to the customer (billsAsSent). Only the
- * latest version of a period can be held (a newer one supersedes the hold), so one query for the held
- * versions tells which few periods need their holds read.
- */
+/** Each account's bills of the 24 periods before `month`, as billed to the customer (billsAsSent). */
 async function billedBeforeMonth(
   accounts: readonly Account[],
   month: string,
   deps: Pick<RankingDeps, 'bills' | 'holds'>,
 ): Promise<BillDocument[]> {
-  const heldKey = (b: Pick<BillHold, 'accountId' | 'period' | 'version'>) =>
-    `${b.accountId}#${b.period}#${b.version}`;
-  const held = new Set((await deps.holds.listHoldsByStatus('HELD')).map(heldKey));
-  const holdsOf = (b: StoredBill) =>
-    held.has(heldKey(b)) ? deps.holds.listHolds(b.accountId, b.period) : [];
+  const holdsOf = await holdsOfHeldVersions(deps.holds);
   const bills: BillDocument[] = [];
   for (const account of accounts) {
     const latest = await deps.bills.getBillHistory(account.accountId, month, 24);

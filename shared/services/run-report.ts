@@ -15,7 +15,8 @@ import {
   type RunReportReject,
 } from '#domain/run-report/model.ts';
 import { renderRunReportCsv, renderRunReportHtml } from '#domain/run-report/render.ts';
-import type { AccountStore, BillStore, DropObjectStore, NoticeStore } from './ports/index.ts';
+import { billsAsSent, holdsOfHeldVersions } from './bills-as-sent.ts';
+import type { AccountStore, BillHoldStore, BillStore, DropObjectStore, NoticeStore } from './ports/index.ts';
 
 /*
  * A drop's run report, gathered from the run, its reject report, the period's bills and their previews'
@@ -25,7 +26,8 @@ import type { AccountStore, BillStore, DropObjectStore, NoticeStore } from './po
 
 export interface RunReportDeps {
   accounts: Pick<AccountStore, 'listAccounts'>;
-  bills: Pick<BillStore, 'listBillsForPeriod'>;
+  bills: Pick<BillStore, 'listBillsForPeriod' | 'getBill'>;
+  holds: Pick<BillHoldStore, 'listHoldsByStatus' | 'listHolds'>;
   notices: Pick<NoticeStore, 'listNotices'>;
   objects: DropObjectStore;
   now?: () => Date;
@@ -77,7 +79,7 @@ export async function gatherRunReport(
   const names = new Map(accounts.map((a) => [a.accountId, a.name]));
   const [current, previous] = await Promise.all([
     latestPerAccount(await deps.bills.listBillsForPeriod(period)),
-    latestPerAccount(await deps.bills.listBillsForPeriod(shiftPeriod(period, -1))),
+    previousPeriodAsSent(shiftPeriod(period, -1), deps),
   ]);
   const created =
     dryRun?.bills ??
@@ -110,6 +112,16 @@ function latestPerAccount(bills: readonly StoredBill[]): Map<string, StoredBill>
     if (seen === undefined || seen.version < bill.version) latest.set(bill.accountId, bill);
   }
   return latest;
+}
+
+/**
+ * The previous period's bills as the customer was sent them: the operator compares this run's totals with
+ * what was billed, not with a version held for review (a ×10 held bill would make every change look small).
+ */
+async function previousPeriodAsSent(period: string, deps: RunReportDeps): Promise<Map<string, StoredBill>> {
+  const latest = [...latestPerAccount(await deps.bills.listBillsForPeriod(period)).values()];
+  const sent = await billsAsSent(latest, await holdsOfHeldVersions(deps.holds, period), deps.bills);
+  return new Map(sent.map((bill) => [bill.accountId, bill]));
 }
 
 function billOf(

@@ -12,6 +12,7 @@ import type { NoticePlan } from '#domain/notices.ts';
 import type { RunRecord } from '#domain/run.ts';
 import type {
   AccountStore,
+  BillHoldStore,
   BillStore,
   DropObjectStore,
   NoticeQueue,
@@ -38,7 +39,9 @@ export const OPERATIONS_NOTICE_ACCOUNT = 'OPERATIONS';
 export interface DropCheckDeps {
   runs: Pick<RunStore, 'listRunsByPeriod' | 'listRunsByStatus'>;
   accounts: Pick<AccountStore, 'listAccounts'>;
-  bills: Pick<BillStore, 'listBillsForPeriod'>;
+  bills: Pick<BillStore, 'listBillsForPeriod' | 'getBill'>;
+  /** The previous period's holds: the run report compares with what the customer was sent. */
+  holds: Pick<BillHoldStore, 'listHoldsByStatus' | 'listHolds'>;
   notices: Pick<NoticeStore, 'createNotice' | 'listNotices'>;
   /** Where the run reports are written: the latest run of the period due gets its report refreshed. */
   objects?: DropObjectStore | undefined;

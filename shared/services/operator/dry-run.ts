@@ -92,7 +92,7 @@ export async function dryRunMeterReadDrop(ref: DropRef, deps: DryRunDeps): Promi
   const run = runs.get(read.runId)!;
   return gatherRunReport(
     run,
-    { accounts: deps.accounts, bills: deps.bills, notices: deps.notices, objects, now },
+    { accounts: deps.accounts, bills: deps.bills, holds: deps.holds, notices: deps.notices, objects, now },
     { bills: bills.created(run.runId) },
   );
 }

@@ -27,7 +27,9 @@ function deps(runs: RunRecord[], billed: string[], options: { email?: string } =
     accounts: { listAccounts: async () => ['A1', 'A2', 'A3'].map((accountId) => ({ accountId }) as never) },
     bills: {
       listBillsForPeriod: async () => billed.map((accountId) => ({ document: { accountId } }) as never),
+      getBill: async () => undefined,
     },
+    holds: { listHoldsByStatus: async () => [], listHolds: async () => [] },
     notices: {
       listNotices: async () => [],
       createNotice: async (plan: NoticePlan) => {
