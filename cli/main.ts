@@ -44,6 +44,8 @@ against the deployed or local stack (TABLE_NAME, DROP_BUCKET and AWS_* from the 
   operator --event JSON                                 any operator Lambda event, e.g. '{"command":"set-key-override",…}'
   approve-disconnection --account-id A --by NAME [--plan-id P] [--note T]
   defer-disconnection --account-id A --new-date YYYY-MM-DD --by NAME --reason T [--plan-id P]
+                      [--confirm-working-day]           a day beyond the official calendar: you checked
+                                                        the published holidays, it is a working day
   exempt-disconnection --account-id A --by NAME --reason T [--until YYYY-MM-DD] [--plan-id P]
   waive-penalty --account-id A --by NAME --reason T    write off the open late-payment penalty (recorded)
   list-pending-approvals                                disconnection plans waiting for approval

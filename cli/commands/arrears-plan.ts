@@ -212,6 +212,17 @@ export function formatReplayTable(result: ReplayResult): string {
           ]),
         ),
   );
+  const confirmedDays = result.disconnections.filter((d) => d.workingDayConfirmedBy !== undefined);
+  if (confirmedDays.length > 0) {
+    out.push(
+      '',
+      'Working days confirmed by an operator (beyond the official calendar, not checked against it)',
+    );
+    for (const d of confirmedDays)
+      out.push(
+        `  ${d.planId} r${d.revision}: ${d.disconnectAt.slice(0, 10)} confirmed by ${d.workingDayConfirmedBy}`,
+      );
+  }
   if (result.cancellations.length > 0) {
     out.push('', `Cancellations (${result.cancellations.length})`);
     out.push(

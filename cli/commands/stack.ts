@@ -27,6 +27,7 @@ const EVENT_FIELDS = [
   ['queue', 'queue'],
   ['sample', 'sample'],
   ['dry-run', 'dryRun'],
+  ['confirm-working-day', 'confirmWorkingDay'],
   ['manager-id', 'managerId'],
   ['follow-up-id', 'followUpId'],
 ] as const;
@@ -36,7 +37,7 @@ type EventOption = (typeof EVENT_FIELDS)[number][0];
 /** Options whose event field is a number (the schema refuses anything else, e.g. NaN). */
 const NUMERIC_OPTIONS: ReadonlySet<EventOption> = new Set(['version', 'sample']);
 /** Flags: present is true. */
-const FLAG_OPTIONS: ReadonlySet<EventOption> = new Set(['dry-run']);
+const FLAG_OPTIONS: ReadonlySet<EventOption> = new Set(['dry-run', 'confirm-working-day']);
 
 /** The options of each stack command: the fields its operator command takes. */
 const STACK_COMMAND_OPTIONS = {
@@ -51,7 +52,7 @@ const STACK_COMMAND_OPTIONS = {
   redrive: ['queue'],
   'reconcile-uncertain': [],
   'approve-disconnection': ['account-id', 'by', 'plan-id', 'note'],
-  'defer-disconnection': ['account-id', 'new-date', 'by', 'reason', 'plan-id'],
+  'defer-disconnection': ['account-id', 'new-date', 'by', 'reason', 'plan-id', 'confirm-working-day'],
   'exempt-disconnection': ['account-id', 'by', 'reason', 'until', 'plan-id'],
   'release-bill': ['account-id', 'period', 'version', 'by', 'reason'],
   'list-held-bills': ['period'],

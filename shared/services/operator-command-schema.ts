@@ -155,6 +155,8 @@ export const OperatorCommand = z.discriminatedUnion('command', [
       accountId: AccountId,
       planId: Id.optional(),
       newDate: IsoDate,
+      /** The operator checked the published holidays (needed beyond the official calendar's coverage). */
+      confirmWorkingDay: z.boolean().optional(),
       by: Name,
       reason: Text,
     })

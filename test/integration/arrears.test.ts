@@ -373,4 +373,38 @@ describe('arrears warnings through the notification path (local stack, controlle
     await pipeline.arrearsScan({ task: 'daily-arrears-scan', today: '2026-11-23' });
     expect((await noticesOf(accountId)).length).toBe(before);
   });
+
+  it('defers a plan into 2027 from the operator console only when the operator confirms the working day, and stores that it was not checked', async () => {
+    const accountId = d!.account.accountId;
+    const { operatorDeps } = await import('#wiring/index.ts');
+    const { runOperatorCommand } = await import('#services/operator-commands.ts');
+    const operator = { ...operatorDeps({}), now: () => new Date('2026-11-23T10:00:00+08:00') };
+    const event = {
+      command: 'defer-disconnection',
+      accountId,
+      newDate: '2027-01-04',
+      by: '王经理',
+      reason: '分期',
+    };
+    const stateOf = async () =>
+      (await pipeline.stores.arrearsStates.getArrearsState<AccountArrearsState>(accountId))!.state;
+    const before = await stateOf();
+
+    // The official calendar covers 2026 only: 2027's holidays and 调休 cannot be checked.
+    const refused = await runOperatorCommand(event, operator);
+    expect(refused).toMatchObject({ ok: false, kind: 'refused', refused: 'beyond-calendar' });
+    if (!refused.ok) expect(refused.error).toMatch(/2027-01-04 is beyond .* up to 2026-12-31/);
+    expect(await stateOf()).toEqual(before);
+
+    const applied = await runOperatorCommand({ ...event, confirmWorkingDay: true }, operator);
+    expect(applied).toMatchObject({ ok: true });
+    const plan = (await stateOf()).plans[0]!;
+    expect(plan.revisions.at(-1)).toMatchObject({
+      disconnectAt: '2027-01-04T10:00:00+08:00',
+      workingDayConfirmedBy: '王经理',
+    });
+    expect(plan.history?.at(-1)?.detail).toContain(
+      'working day confirmed by 王经理, not checked against the official calendar',
+    );
+  });
 });

@@ -58,6 +58,11 @@ export const ArrearsOperatorCommandSchema = z.discriminatedUnion('command', [
     planId: z.string().min(1).optional(),
     /** The new disconnection day; the time of day is the policy's preferred time. */
     newDate: IsoDate,
+    /**
+     * The operator checked the published holidays: `newDate` is a working day. Needed for a day beyond
+     * the official calendar's coverage, which cannot be checked; for a covered day the calendar decides.
+     */
+    confirmWorkingDay: z.boolean().optional(),
     by: z.string().min(1),
     reason: z.string().min(1),
     at: Instant,
@@ -106,6 +111,8 @@ export const WhatIfEventSchema = z.discriminatedUnion('type', [
     ...WhatIfBase,
     planId: z.string().min(1).optional(),
     newDate: IsoDate,
+    /** As the operator command's: needed for a day beyond the official calendar's coverage. */
+    confirmWorkingDay: z.boolean().optional(),
     by: z.string().min(1).max(100),
     reason: z.string().min(1).max(500),
   }),

@@ -43,6 +43,9 @@ export function reportPlans(state: AccountArrearsState, result: ReplayResult) {
         ...(rev.noticeSentAt === undefined ? {} : { noticeSentAt: rev.noticeSentAt }),
         ...(rev.reminderSentAt === undefined ? {} : { reminderSentAt: rev.reminderSentAt }),
         ...(rev.countedFrom === undefined ? {} : { countedFrom: rev.countedFrom }),
+        ...(rev.workingDayConfirmedBy === undefined
+          ? {}
+          : { workingDayConfirmedBy: rev.workingDayConfirmedBy }),
         outcome: revisionOutcome(plan, rev, index === plan.revisions.length - 1),
       });
     });

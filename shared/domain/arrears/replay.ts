@@ -70,6 +70,8 @@ export interface PlannedDisconnection {
   reminderSentAt?: string;
   /** The delivery the lead time counted from. */
   countedFrom?: NoticeDelivery;
+  /** Beyond the official calendar: the operator who confirmed the day is a working day (not checked). */
+  workingDayConfirmedBy?: string;
   outcome: DisconnectionOutcome;
 }
 

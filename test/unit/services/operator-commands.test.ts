@@ -70,6 +70,16 @@ describe('operator commands', () => {
     ],
     [
       {
+        command: 'defer-disconnection',
+        accountId: '3100012345',
+        newDate: '2027-01-04',
+        confirmWorkingDay: true,
+        by: '王经理',
+        reason: 'plant restart',
+      },
+    ],
+    [
+      {
         command: 'exempt-disconnection',
         accountId: '3100012345',
         by: '王经理',

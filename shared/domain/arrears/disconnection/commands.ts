@@ -1,4 +1,4 @@
-import { instantMs, shanghaiInstant } from '../../calendar/index.ts';
+import { calendarCovers, instantMs, officialCoverageEnd, shanghaiInstant } from '../../calendar/index.ts';
 import type { ArrearsOperatorCommand } from '../inputs.ts';
 import type { ArrearsPolicy } from '../policy.ts';
 import { ArrearsRun } from '../run.ts';
@@ -31,6 +31,7 @@ export class ArrearsCommandError extends Error {
       | 'not-awaiting-approval'
       | 'not-scheduled'
       | 'bad-date'
+      | 'beyond-calendar'
       | 'bills-differ'
       | 'no-penalty',
     message: string,
@@ -139,7 +140,12 @@ function defer(run: ArrearsRun, command: Command<'defer'>, ms: number) {
       `${command.newDate} is not after the planned disconnection at ${current.disconnectAt}`,
     );
   }
-  const times = disconnectionTimesOn(command.newDate, ms, policy);
+  const times = disconnectionTimesOn(command.newDate, ms, policy, {
+    workingDayConfirmed: command.confirmWorkingDay === true,
+  });
+  if (times === 'beyond-calendar') {
+    throw new ArrearsCommandError('beyond-calendar', beyondCalendarMessage(command.newDate));
+  }
   if (typeof times === 'string') {
     throw new ArrearsCommandError(
       'bad-date',
@@ -148,6 +154,12 @@ function defer(run: ArrearsRun, command: Command<'defer'>, ms: number) {
         : `${command.newDate} is not a working day`,
     );
   }
+  // Accepted beyond the calendar: on the operator's word, which the plan keeps as such.
+  const confirmedBy = calendarCovers(command.newDate, policy.disconnection) ? undefined : command.by;
+  const confirmation =
+    confirmedBy === undefined
+      ? ''
+      : `; working day confirmed by ${confirmedBy}, not checked against the official calendar`;
   if (current !== undefined && current.ended === undefined) {
     cancelPlan(run, plan, ms, 'deferred', {
       by: command.by,
@@ -155,12 +167,23 @@ function defer(run: ArrearsRun, command: Command<'defer'>, ms: number) {
       newDisconnectAt: times.disconnectAt,
     });
   }
-  plan.revisions.push({ revision: plan.revisions.length + 1, ...times });
-  setStatus(plan, 'notice-pending', ms, `deferred by ${command.by} to ${times.disconnectAt}`);
-  run.event('plan-deferred', ms, { planId: plan.planId, detail: times.disconnectAt });
+  plan.revisions.push({
+    revision: plan.revisions.length + 1,
+    ...times,
+    ...(confirmedBy === undefined ? {} : { workingDayConfirmedBy: confirmedBy }),
+  });
+  setStatus(plan, 'notice-pending', ms, `deferred by ${command.by} to ${times.disconnectAt}${confirmation}`);
+  run.event('plan-deferred', ms, { planId: plan.planId, detail: `${times.disconnectAt}${confirmation}` });
   if (instantMs(times.noticeAt) <= ms) sendNotice(run, plan, ms);
   else run.event('notice-scheduled', ms, { planId: plan.planId, detail: times.noticeAt });
 }
+
+/** Why a day beyond the official calendar needs the operator's confirmation, and how to give it. */
+const beyondCalendarMessage = (date: string): string =>
+  `${date} is beyond the official calendar, which covers days up to ${officialCoverageEnd()}: ` +
+  `its public holidays and adjusted working days (调休) cannot be checked. Check the published holidays ` +
+  `for ${date.slice(0, 4)} and, if ${date} is a working day, give the deferral again with ` +
+  `confirmWorkingDay: true (CLI --confirm-working-day)`;
 
 function exempt(run: ArrearsRun, command: Command<'exempt'>, ms: number) {
   const plan = findPlan(run, command.planId, (p) => ACTIVE_PLAN_STATUSES.includes(p.status));

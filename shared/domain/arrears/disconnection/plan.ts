@@ -73,6 +73,11 @@ export interface PlanRevision {
   countedFrom?: NoticeDelivery;
   /** When the missing delivery was escalated to the account manager. */
   escalatedAt?: string;
+  /**
+   * The operator who confirmed that this revision's day, beyond the official calendar's coverage, is a
+   * working day: the day was not checked against the official calendar (billing-rules.md §8).
+   */
+  workingDayConfirmedBy?: string;
   ended?: { at: string; reason: RevisionEndReason };
 }
 

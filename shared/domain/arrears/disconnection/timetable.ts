@@ -159,24 +159,30 @@ export function planDisconnectionTimes(
   );
 }
 
-export type DisconnectionDateProblem = 'not-a-working-day' | 'too-soon';
+export type DisconnectionDateProblem = 'not-a-working-day' | 'too-soon' | 'beyond-calendar';
 
 /**
- * Times for a disconnection on a chosen day (an operator's deferral), or why that day cannot be used. A
- * day beyond the official calendar's coverage is the operator's own decision: it needs only to be a
- * working weekday.
+ * Times for a disconnection on a chosen day (an operator's deferral), or why that day cannot be used.
+ * The official calendar decides a day it covers, whatever the operator says. A day beyond its coverage
+ * (billing-rules.md §8) must still be a working weekday and no local holiday, and is used only when the
+ * operator confirms it is a working day (they checked the published holidays): its public holidays and
+ * 调休 cannot be checked here. Without that, 'beyond-calendar' — only for a day the confirmation would
+ * make usable, so that the operator is not asked to confirm a day refused anyway.
  */
 export function disconnectionTimesOn(
   date: string,
   earliestNoticeMs: number,
   policy: ArrearsPolicy,
+  { workingDayConfirmed = false }: { workingDayConfirmed?: boolean } = {},
 ): DisconnectionTimes | DisconnectionDateProblem {
   const d = policy.disconnection;
-  const working = calendarCovers(date, d)
-    ? isWorkingDay(date, d)
-    : isWorkingDay(date, { ...d, officialCalendar: false });
-  if (!working) return 'not-a-working-day';
+  const covered = calendarCovers(date, d);
+  const working = covered ? isWorkingDay(date, d) : isWorkingDay(date, { ...d, officialCalendar: false });
   const disconnectMs = msAt(date, d.preferredTime);
   const noticeMs = noticeTimeFor(earliestNoticeMs, disconnectMs, policy);
+  // A day past or too near is refused as such, even before the calendar's coverage starts.
+  if (!covered && noticeMs === null) return 'too-soon';
+  if (!working) return 'not-a-working-day';
+  if (!covered && !workingDayConfirmed) return 'beyond-calendar';
   return noticeMs === null ? 'too-soon' : times(noticeMs, disconnectMs, policy);
 }

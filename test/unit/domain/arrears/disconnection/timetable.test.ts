@@ -91,3 +91,99 @@ describe('disconnection times (billing-rules §8, Art. 67)', () => {
     expect(isInsideWorkingHours(instantMs('2026-12-26T10:00:00+08:00'), p.disconnection)).toBe(false); // Saturday
   });
 });
+
+describe('a chosen day and the official calendar (billing-rules §8, working days)', () => {
+  // The official calendar covers 2024–2026: 2027's public holidays and 调休 are not known yet.
+  const local = policy({
+    disconnection: { approvalRequiredFor: 'important', nonWorkingDates: ['2027-01-05'] },
+  });
+  it.each([
+    // from (operator's instant)   day           confirmed  answer                         why
+    ['2026-09-29T09:00:00+08:00', '2026-10-08', false, '2026-10-08T10:00:00+08:00', 'a covered working day'],
+    [
+      '2026-09-29T09:00:00+08:00',
+      '2026-10-08',
+      true,
+      '2026-10-08T10:00:00+08:00',
+      'the same with the flag: it changes nothing',
+    ],
+    [
+      '2026-09-29T09:00:00+08:00',
+      '2026-10-10',
+      false,
+      '2026-10-10T10:00:00+08:00',
+      'a covered 调休 Saturday is a working day',
+    ],
+    ['2026-09-29T09:00:00+08:00', '2026-10-05', false, 'not-a-working-day', 'a National Day holiday'],
+    [
+      '2026-09-29T09:00:00+08:00',
+      '2026-10-05',
+      true,
+      'not-a-working-day',
+      'a holiday even when the operator confirms it',
+    ],
+    ['2026-12-28T09:00:00+08:00', '2027-01-04', false, 'beyond-calendar', 'a 2027 Monday cannot be checked'],
+    [
+      '2026-12-28T09:00:00+08:00',
+      '2027-02-08',
+      false,
+      'beyond-calendar',
+      'a 2027 Spring Festival Monday is not known as one',
+    ],
+    [
+      '2026-12-28T09:00:00+08:00',
+      '2027-01-04',
+      true,
+      '2027-01-04T10:00:00+08:00',
+      'a 2027 Monday on the operator’s word',
+    ],
+    [
+      '2026-12-28T09:00:00+08:00',
+      '2027-01-02',
+      false,
+      'not-a-working-day',
+      'a 2027 Saturday: no confirmation could help',
+    ],
+    [
+      '2026-12-28T09:00:00+08:00',
+      '2027-01-02',
+      true,
+      'not-a-working-day',
+      'a 2027 Saturday even when confirmed',
+    ],
+    ['2026-12-30T09:00:00+08:00', '2027-01-01', true, 'too-soon', 'a 2027 day too near for the notice'],
+    [
+      '2026-12-28T09:00:00+08:00',
+      '2023-06-01',
+      false,
+      'too-soon',
+      'a day before the calendar begins is past',
+    ],
+  ])('from %s, %s (confirmed: %s) → %s: %s', (from, date, confirmed, answer) => {
+    const times = disconnectionTimesOn(date, instantMs(from), policy(), { workingDayConfirmed: confirmed });
+    expect(typeof times === 'string' ? times : times.disconnectAt).toBe(answer);
+  });
+
+  it('keeps a local holiday beyond the calendar a day off, confirmed or not', () => {
+    const from = instantMs('2026-12-28T09:00:00+08:00');
+    expect(disconnectionTimesOn('2027-01-05', from, local, { workingDayConfirmed: true })).toBe(
+      'not-a-working-day',
+    );
+    expect(disconnectionTimesOn('2027-01-05', from, local)).toBe('not-a-working-day');
+    expect(disconnectionTimesOn('2027-01-06', from, local, { workingDayConfirmed: true })).toMatchObject({
+      disconnectAt: '2027-01-06T10:00:00+08:00',
+    });
+  });
+
+  it('gives a confirmed day beyond the calendar the same notice window as any day', () => {
+    const times = disconnectionTimesOn('2027-01-04', instantMs('2026-12-28T09:00:00+08:00'), policy(), {
+      workingDayConfirmed: true,
+    });
+    // Seven days and an hour ahead is too early: the notice waits for the next morning's scan.
+    expect(times).toEqual({
+      noticeAt: '2026-12-29T09:00:00+08:00',
+      disconnectAt: '2027-01-04T10:00:00+08:00',
+      reminderAt: '2027-01-04T09:30:00+08:00',
+    });
+  });
+});
