@@ -111,6 +111,18 @@ export function operatorTestEvents(dropBucket: string): readonly OperatorTestEve
       },
     },
     {
+      // Beyond the official calendar's coverage: the operator confirms the published holidays were checked.
+      name: 'defer-beyond-calendar',
+      event: {
+        command: 'defer-disconnection',
+        accountId: ACCOUNT,
+        newDate: '2027-01-04',
+        confirmWorkingDay: true,
+        by: BY,
+        reason: 'Payment plan agreed; 2027-01-04 checked against the published 2027 holidays',
+      },
+    },
+    {
       name: 'exempt-disconnection',
       event: {
         command: 'exempt-disconnection',
