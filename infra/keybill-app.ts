@@ -1,5 +1,6 @@
 import { App, type AppProps, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { DEFAULT_SMS_MONTHLY_SPEND_LIMIT_USD } from './constructs/sms-spend-alarm.ts';
 import { KeybillStack, type KeybillStackProps } from './keybill-stack.ts';
 
 export type KeybillSettings = Omit<KeybillStackProps, keyof import('aws-cdk-lib').StackProps>;
@@ -11,6 +12,7 @@ export const DEFAULT_SETTINGS: KeybillSettings = {
   smsSenderId: '',
   quietHours: '21:00-08:00',
   senderMaxConcurrency: 2,
+  smsMonthlySpendLimitUsd: DEFAULT_SMS_MONTHLY_SPEND_LIMIT_USD,
 };
 
 /** Context values arrive as JSON from cdk.json but as strings from `-c key=value`. */
@@ -45,6 +47,11 @@ export function settingsFromContext(app: App): KeybillSettings {
     smsSenderId: contextString(app, 'smsSenderId', DEFAULT_SETTINGS.smsSenderId),
     quietHours: contextString(app, 'quietHours', DEFAULT_SETTINGS.quietHours),
     senderMaxConcurrency: contextNumber(app, 'senderMaxConcurrency', DEFAULT_SETTINGS.senderMaxConcurrency),
+    smsMonthlySpendLimitUsd: contextNumber(
+      app,
+      'smsMonthlySpendLimitUsd',
+      DEFAULT_SETTINGS.smsMonthlySpendLimitUsd,
+    ),
     // Optional: validated where the subscription is made (infra/constructs/alarm-topic.ts).
     alarmEmail: contextString(app, 'alarmEmail', ''),
     feedCalendar: app.node.tryGetContext('feedCalendar'),

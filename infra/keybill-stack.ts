@@ -26,6 +26,8 @@ export interface KeybillStackProps extends StackProps {
   readonly quietHours: string;
   /** Sender concurrency, the pace of SES/SNS sends (context `senderMaxConcurrency`). */
   readonly senderMaxConcurrency: number;
+  /** The account's monthly SMS spend limit in USD (context `smsMonthlySpendLimitUsd`), for its alarm. */
+  readonly smsMonthlySpendLimitUsd: number;
   /** Subscribed by e-mail to the alarm topic (context `alarmEmail`); undefined or empty for none. */
   readonly alarmEmail?: string;
   /** Which drops are expected when (context `feedCalendar`, JSON); undefined for the default calendar. */
@@ -96,6 +98,7 @@ export class KeybillStack extends Stack {
       quietHours: props.quietHours,
       timeZone: TIME_ZONE.timezoneName,
       senderMaxConcurrency: props.senderMaxConcurrency,
+      smsMonthlySpendLimitUsd: props.smsMonthlySpendLimitUsd,
     });
     const { noticeQueue } = this.notices;
     // The sender puts signed answer links in every preview and warning it renders.

@@ -33,6 +33,7 @@ import {
   streamFailureDestination,
   watchBacklog,
 } from '../constructs/queues.ts';
+import { DEFAULT_SMS_MONTHLY_SPEND_LIMIT_USD, SmsSpendAlarm } from '../constructs/sms-spend-alarm.ts';
 import {
   BATCH_SIZES,
   CONFIGURATION_SET_NAME,
@@ -96,6 +97,8 @@ export interface NoticesProps {
    * @default 2
    */
   readonly senderMaxConcurrency?: number;
+  /** The account's monthly SMS spend limit in USD, for the alarm before SNS stops sending. @default 1 */
+  readonly smsMonthlySpendLimitUsd?: number;
   /** The account's SES maximum send rate (emails per second). @default 14 */
   readonly sesMaxSendRate?: number;
   /** The account's SNS SMS rate (messages per second). @default 20 */
@@ -181,6 +184,9 @@ export class Notices extends Construct {
       comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
       evaluationPeriods: 1,
       treatMissingData: TreatMissingData.NOT_BREACHING,
+    });
+    new SmsSpendAlarm(this, 'SmsSpend', {
+      monthlySpendLimitUsd: props.smsMonthlySpendLimitUsd ?? DEFAULT_SMS_MONTHLY_SPEND_LIMIT_USD,
     });
     table.grantItemAccess(this.sender);
     props.recipientKey.grantRead(this.sender);

@@ -12,7 +12,7 @@ import { buildKeybill, functionNamed, HANDLERS, synthKeybill } from './synth.ts'
 type Resources = Record<string, { Properties: Record<string, unknown> }>;
 
 /** Dead-letter queues, errors per function, failing notices, SES bounce + complaint, late + partial drops and stuck runs, calendar coverage. */
-const STACK_ALARMS = 9 + HANDLERS.length + 1 + 2 + 3 + 1;
+const STACK_ALARMS = 9 + HANDLERS.length + 1 + 2 + 3 + 1 + 1;
 
 function alarmTopicId(template: Template): string {
   const topics = Object.keys(
@@ -57,7 +57,7 @@ describe('alarm topic', () => {
   it('is notified by every alarm of the template, on ALARM and on OK', () => {
     const alarms = Object.keys(template.findResources('AWS::CloudWatch::Alarm'));
     // Nine dead-letter queues, one errors alarm per function, failing notices, SES bounce and complaint
-    // rates, late and partial drops, stuck runs, the calendar's coverage.
+    // rates, late and partial drops, stuck runs, the calendar's coverage, the month's SMS spend.
     expect(alarms).toHaveLength(STACK_ALARMS);
     expect(alarmsNotNotifying(template)).toEqual([]);
   });
@@ -113,6 +113,18 @@ describe('alarm topic', () => {
       expect(metrics).toContain('IF(sends >= 100, 100 * FILL(events, 0) / sends, 0)');
     },
   );
+
+  it("is notified when the month's SMS charges reach 80 % of the account's spend limit, before SNS stops sending", () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SNS',
+      MetricName: 'SMSMonthToDateSpentUSD',
+      Statistic: 'Maximum',
+      Threshold: 0.8,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: alarmTopicId(template) }],
+    });
+  });
 
   it('gets the SES counts from a CloudWatch event destination of the configuration set', () => {
     template.hasResourceProperties('AWS::SES::ConfigurationSetEventDestination', {

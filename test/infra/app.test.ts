@@ -78,6 +78,18 @@ describe('context settings', () => {
     expect(() => synthKeybill({ senderMaxConcurrency: value })).toThrow(/senderMaxConcurrency/);
   });
 
+  it('alarms at 80 % of the SMS spend limit given on the command line', () => {
+    const { template } = synthKeybill({ smsMonthlySpendLimitUsd: '500' });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'SMSMonthToDateSpentUSD',
+      Threshold: 400,
+    });
+  });
+
+  it.each([['0'], ['-5'], ['lots'], ['1e12']])('refuses smsMonthlySpendLimitUsd %s', (value) => {
+    expect(() => synthKeybill({ smsMonthlySpendLimitUsd: value })).toThrow(/smsMonthlySpendLimitUsd/);
+  });
+
   it('refuses a From address that is not an email address', () => {
     expect(() => synthKeybill({ sesFromAddress: 'billing' })).toThrow(/sesFromAddress/);
   });
