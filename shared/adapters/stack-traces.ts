@@ -186,8 +186,6 @@ export function sourceMappedStackTraces(
     return map;
   };
 
-  const chained = (error: Error, trace: NodeJS.CallSite[]): unknown => (previous ?? v8Default)(error, trace);
-
   const prepareStackTrace: PrepareStackTrace = (error, trace) => {
     let mapped = trace;
     try {
@@ -223,15 +221,19 @@ export function sourceMappedStackTraces(
 
 /**
  * Installs the hook for the bundle this module runs in, `moduleUrl` being its `import.meta.url`: once per
- * process, and not at all in the TypeScript sources (run by tsx or vitest, which map them themselves).
+ * bundle, and not at all in the TypeScript sources (run by tsx or vitest, which map them themselves).
  */
 export function installSourceMappedStackTraces(moduleUrl: string): void {
   try {
     if (!moduleUrl.startsWith('file:') || /\.[cm]?tsx?$/.test(moduleUrl)) return;
-    const installed = Symbol.for('keybill.sourceMappedStackTraces');
-    const registry = globalThis as { [installed]?: true };
-    if (registry[installed]) return;
-    registry[installed] = true;
+    // One hook per bundle: a process that loads several (the bundle tests) chains one to the next, each
+    // mapping its own frames.
+    const key = Symbol.for('keybill.sourceMappedStackTraces');
+    const registry = globalThis as { [key]?: Set<string> };
+    registry[key] ??= new Set();
+    const installed = registry[key];
+    if (installed.has(moduleUrl)) return;
+    installed.add(moduleUrl);
     Error.prepareStackTrace = sourceMappedStackTraces(moduleUrl, Error.prepareStackTrace).prepareStackTrace;
   } catch {
     // Stack traces as V8 prints them, then.

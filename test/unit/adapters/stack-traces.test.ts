@@ -233,18 +233,20 @@ describe('installing the hook', () => {
     expect(Error.prepareStackTrace).toBe(before);
   });
 
-  it('installs itself once in a bundle, before whatever hook was there', () => {
+  it('installs itself once per bundle, each bundle chained to the hook installed before it', () => {
     const before = Error.prepareStackTrace;
-    const flag = Symbol.for('keybill.sourceMappedStackTraces');
+    const key = Symbol.for('keybill.sourceMappedStackTraces');
     try {
       installSourceMappedStackTraces(BUNDLE_URL);
       const installed = Error.prepareStackTrace;
       installSourceMappedStackTraces(BUNDLE_URL);
       expect(installed).not.toBe(before);
       expect(Error.prepareStackTrace).toBe(installed);
+      installSourceMappedStackTraces('file:///other/index.mjs');
+      expect(Error.prepareStackTrace).not.toBe(installed);
     } finally {
       Error.prepareStackTrace = before;
-      delete (globalThis as Record<symbol, unknown>)[flag];
+      delete (globalThis as Record<symbol, unknown>)[key];
     }
   });
 });
