@@ -250,7 +250,8 @@ export function bundleOptions(entry: string, outdir: string): esbuild.BuildOptio
     charset: 'utf8',
     // Licence comments go to index.mjs.LEGAL.txt beside the bundle instead of its end.
     legalComments: 'external',
-    // Stack traces point into the TypeScript sources instead of the minified bundle.
+    // Stack traces point into the TypeScript sources instead of the minified bundle: the map beside the
+    // bundle is read at the first trace printed (shared/adapters/stack-traces.ts), not when it loads.
     sourcemap: true,
     sourcesContent: false,
     // The handlers are tested against the SDK version in package-lock.json, not the runtime's copy.

@@ -108,8 +108,6 @@ export class KeybillFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.handlerName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
-        // Stack traces point into the TypeScript sources instead of the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },
       retryAttempts: props.asyncInvoke?.retryAttempts ?? (props.asyncInvoke ? 2 : undefined),

@@ -105,7 +105,7 @@ describe('functions', () => {
       functionNamed(template, name).properties.Environment as { Variables: Record<string, unknown> }
     ).Variables;
     expect(Object.keys(variables).sort()).toEqual(
-      [...keys, 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE', 'NODE_OPTIONS'].sort(),
+      [...keys, 'POWERTOOLS_SERVICE_NAME', 'POWERTOOLS_METRICS_NAMESPACE'].sort(),
     );
   });
 });
