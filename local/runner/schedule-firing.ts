@@ -1,3 +1,5 @@
+import { utcOffsetMs } from '#domain/calendar/index.ts';
+
 /*
  * EventBridge Scheduler's part, from a schedule of the template: the instants a cron expression fires on a
  * calendar day in the schedule's time zone, and the input the target receives at each (its context
@@ -32,37 +34,13 @@ function fieldValues(field: string, min: number, max: number, names: string[] = 
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-/** The UTC offset of a time zone at an instant, in milliseconds. */
-function offsetMs(instantMs: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instantMs));
-  const part = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  const wall = Date.UTC(
-    part('year'),
-    part('month') - 1,
-    part('day'),
-    part('hour'),
-    part('minute'),
-    part('second'),
-  );
-  return wall - instantMs;
-}
-
 /** The instant of a wall-clock time in a time zone. */
 function instantOf(day: string, hour: number, minute: number, timeZone: string): Date {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   const wall = Date.UTC(y, m - 1, d, hour, minute);
-  const first = wall - offsetMs(wall, timeZone);
+  const first = wall - utcOffsetMs(wall, timeZone);
   // Once more at the guessed instant: right across a daylight-saving change too.
-  return new Date(wall - offsetMs(first, timeZone));
+  return new Date(wall - utcOffsetMs(first, timeZone));
 }
 
 /** Every instant a `cron(...)` schedule fires on a calendar day (YYYY-MM-DD) of its time zone, in order. */

@@ -1,4 +1,5 @@
 import { CreateScheduleCommand, DeleteScheduleCommand } from '@aws-sdk/client-scheduler';
+import { wallClockIn } from '#domain/calendar/index.ts';
 import type { ReminderScheduler } from '#services/ports/scheduler.ts';
 import { schedulerClient } from './clients.ts';
 
@@ -13,19 +14,9 @@ export interface ReminderSchedulerConfig {
 
 /** `at(...)` takes a local wall-clock time in the schedule's time zone, without offset. */
 const atExpression = (instant: string, timeZone: string): string => {
-  const local = new Intl.DateTimeFormat('sv-SE', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-    hourCycle: 'h23',
-  })
-    .format(new Date(instant))
-    .replace(' ', 'T');
-  return `at(${local})`;
+  const { year, month, day, hour, minute, second } = wallClockIn(new Date(instant), timeZone);
+  const two = (n: number) => String(n).padStart(2, '0');
+  return `at(${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)})`;
 };
 
 /** One-time EventBridge Scheduler schedules, each named by its plan: creating or deleting twice is harmless. */

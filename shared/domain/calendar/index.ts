@@ -7,4 +7,5 @@ export { OFFICIAL_CALENDAR_YEARS, type OfficialCalendarYear, officialCoverageEnd
 export * from './periods.ts';
 export * from './quiet-hours.ts';
 export * from './shanghai.ts';
+export * from './wall-clock.ts';
 export * from './working-hours.ts';

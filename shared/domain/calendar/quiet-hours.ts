@@ -1,3 +1,5 @@
+import { wallClockIn } from './wall-clock.ts';
+
 /**
  * Quiet hours for SMS (default 21:00–08:00 Asia/Shanghai): an SMS due inside them is deferred to their
  * end, never dropped. Times are wall-clock HH:MM in the configured zone; a window may wrap midnight.
@@ -27,14 +29,7 @@ export function parseQuietHours(spec: string | undefined, timeZone = 'Asia/Shang
 }
 
 function localMinutes(instant: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(instant);
-  const hour = Number(parts.find((p) => p.type === 'hour')?.value);
-  const minute = Number(parts.find((p) => p.type === 'minute')?.value);
+  const { hour, minute } = wallClockIn(instant, timeZone);
   return hour * 60 + minute;
 }
 
