@@ -1,4 +1,5 @@
 import type { AwsCall, RecordedRequest } from './aws-call-recorder.ts';
+import { partitionOf } from './aws-partition.ts';
 
 /*
  * One recorded HTTP request → the IAM action(s) and resource ARNs AWS evaluates it against, per the
@@ -12,6 +13,12 @@ import type { AwsCall, RecordedRequest } from './aws-call-recorder.ts';
 
 type Call = Omit<AwsCall, 'functionName' | 'requestBytes' | 'responseBytes'>;
 type Scope = { region: string; account: string };
+
+/** A resource's ARN in the scope's partition (`arn:aws-cn:` in China); S3's carry no region nor account. */
+const arnIn = ({ region, account }: Scope, service: string, resource: string): string =>
+  service === 's3'
+    ? `arn:${partitionOf(region).name}:s3:::${resource}`
+    : `arn:${partitionOf(region).name}:${service}:${region}:${account}:${resource}`;
 
 /** The SigV4 signing name in the Authorization header's credential scope: the service AWS authorises. */
 export function signingService(headers: Record<string, string>): string | undefined {
@@ -28,7 +35,7 @@ export function awsCallsOf(request: RecordedRequest, scope: Scope): Call[] {
     case 'sqs':
       return sqs(request, scope);
     case 's3':
-      return s3(request);
+      return s3(request, scope);
     case 'ses':
       return ses(request, scope);
     case 'sns':
@@ -56,7 +63,7 @@ const targetOperation = (request: RecordedRequest) => request.headers['x-amz-tar
 /** GetRecords names a shard iterator, not its stream: it is authorised on the stream last described. */
 let lastStreamArn = '*';
 
-function dynamodb(request: RecordedRequest, { region, account }: Scope): Call[] {
+function dynamodb(request: RecordedRequest, scope: Scope): Call[] {
   const operation = targetOperation(request) ?? 'Unknown';
   const body = json(request);
   if (typeof body.StreamArn === 'string') {
@@ -64,7 +71,7 @@ function dynamodb(request: RecordedRequest, { region, account }: Scope): Call[] 
     return [{ action: `dynamodb:${operation}`, resources: [body.StreamArn] }];
   }
   if (operation === 'GetRecords') return [{ action: 'dynamodb:GetRecords', resources: [lastStreamArn] }];
-  const table = (name: string) => `arn:aws:dynamodb:${region}:${account}:table/${name}`;
+  const table = (name: string) => arnIn(scope, 'dynamodb', `table/${name}`);
   const tables = new Set<string>();
   if (typeof body.TableName === 'string') {
     tables.add(
@@ -102,26 +109,27 @@ const SQS_BATCH: Record<string, string> = {
   ChangeMessageVisibilityBatch: 'ChangeMessageVisibility',
 };
 
-function sqs(request: RecordedRequest, { region, account }: Scope): Call[] {
+function sqs(request: RecordedRequest, scope: Scope): Call[] {
   const operation = targetOperation(request) ?? 'Unknown';
   const queueUrl = json(request).QueueUrl;
   const name = typeof queueUrl === 'string' ? queueUrl.split('/').at(-1) : undefined;
   return [
     {
       action: `sqs:${SQS_BATCH[operation] ?? operation}`,
-      resources: name === undefined ? ['*'] : [`arn:aws:sqs:${region}:${account}:${name}`],
+      resources: name === undefined ? ['*'] : [arnIn(scope, 'sqs', name)],
     },
   ];
 }
 
-function s3(request: RecordedRequest): Call[] {
+function s3(request: RecordedRequest, scope: Scope): Call[] {
   const url = new URL(request.path, 'http://local');
   const [bucket, ...keyParts] = url.pathname.slice(1).split('/');
   const key = keyParts.map(decodeURIComponent).join('/');
-  const object = `arn:aws:s3:::${bucket}/${key}`;
+  const object = arnIn(scope, 's3', `${bucket}/${key}`);
   if (key === '') {
-    if (request.method === 'GET') return [{ action: 's3:ListBucket', resources: [`arn:aws:s3:::${bucket}`] }];
-    return [{ action: `s3:${request.method}Bucket`, resources: [`arn:aws:s3:::${bucket}`] }];
+    if (request.method === 'GET')
+      return [{ action: 's3:ListBucket', resources: [arnIn(scope, 's3', bucket!)] }];
+    return [{ action: `s3:${request.method}Bucket`, resources: [arnIn(scope, 's3', bucket!)] }];
   }
   switch (request.method) {
     case 'GET':
@@ -136,7 +144,7 @@ function s3(request: RecordedRequest): Call[] {
           : [
               {
                 action: 's3:GetObject',
-                resources: [`arn:aws:s3:::${decodeURIComponent(source).replace(/^\//, '')}`],
+                resources: [arnIn(scope, 's3', decodeURIComponent(source).replace(/^\//, ''))],
               },
             ]),
       ];
@@ -152,12 +160,12 @@ function s3(request: RecordedRequest): Call[] {
  * SES v2 SendEmail is authorised on the identity that sends and the configuration set it names. The stack
  * verifies the From address's domain, so the domain identity is the one AWS evaluates.
  */
-function ses(request: RecordedRequest, { region, account }: Scope): Call[] {
+function ses(request: RecordedRequest, scope: Scope): Call[] {
   const body = json(request);
   if (request.method === 'POST' && request.path.startsWith('/v2/email/outbound-emails')) {
     const from = String(body.FromEmailAddress ?? '');
     const domain = from.replace(/^.*<|>.*$/g, '').split('@')[1] ?? from;
-    const arn = (resource: string) => `arn:aws:ses:${region}:${account}:${resource}`;
+    const arn = (resource: string) => arnIn(scope, 'ses', resource);
     return [
       {
         action: 'ses:SendEmail',
@@ -188,7 +196,7 @@ const SCHEDULER_ACTION: Record<string, string> = {
   GET: 'GetSchedule',
 };
 
-function scheduler(request: RecordedRequest, { region, account }: Scope): Call[] {
+function scheduler(request: RecordedRequest, scope: Scope): Call[] {
   const url = new URL(request.path, 'http://local');
   const name = decodeURIComponent(url.pathname.split('/schedules/')[1] ?? '');
   const body = json(request);
@@ -197,7 +205,7 @@ function scheduler(request: RecordedRequest, { region, account }: Scope): Call[]
   const calls: Call[] = [
     {
       action: `scheduler:${action}`,
-      resources: [`arn:aws:scheduler:${region}:${account}:schedule/${group}/${name}`],
+      resources: [arnIn(scope, 'scheduler', `schedule/${group}/${name}`)],
     },
   ];
   const roleArn = (body.Target as { RoleArn?: string } | undefined)?.RoleArn;
@@ -212,14 +220,14 @@ function scheduler(request: RecordedRequest, { region, account }: Scope): Call[]
  * a secret by name: a policy with that pattern or a wider one allows it, a policy naming only the whole
  * ARN is reported — hand the function the ARN, as the stack does, to have that grant evaluated.
  */
-function secretsManager(request: RecordedRequest, { region, account }: Scope): Call[] {
+function secretsManager(request: RecordedRequest, scope: Scope): Call[] {
   const body = json(request);
   const ids = [
     ...(typeof body.SecretId === 'string' ? [body.SecretId] : []),
     ...(Array.isArray(body.SecretIdList) ? body.SecretIdList.filter((id) => typeof id === 'string') : []),
   ] as string[];
   const arnOf = (id: string) =>
-    id.startsWith('arn:') ? id : `arn:aws:secretsmanager:${region}:${account}:secret:${id}-??????`;
+    id.startsWith('arn:') ? id : arnIn(scope, 'secretsmanager', `secret:${id}-??????`);
   return [
     {
       action: `secretsmanager:${targetOperation(request) ?? 'Unknown'}`,

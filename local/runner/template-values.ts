@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { partitionOf } from './aws-partition.ts';
 import type { Json, TemplateJson } from './synthesized-stack.ts';
 
 /*
@@ -60,7 +61,7 @@ export class TemplateValues {
     const name = this.physicalName(logicalId);
     switch (Type) {
       case 'AWS::SQS::Queue':
-        return `https://sqs.${this.scope.region}.amazonaws.com/${this.scope.account}/${name}`;
+        return `https://sqs.${this.scope.region}.${partitionOf(this.scope.region).urlSuffix}/${this.scope.account}/${name}`;
       case 'AWS::SNS::Topic':
       case 'AWS::SecretsManager::Secret':
       case 'AWS::IAM::Policy':
@@ -86,29 +87,30 @@ export class TemplateValues {
     const { Type } = this.resource(logicalId);
     const name = this.physicalName(logicalId);
     const { region, account } = this.scope;
+    const partition = partitionOf(region).name;
     const service = Type.split('::')[1]!.toLowerCase();
     switch (Type) {
       case 'AWS::DynamoDB::Table':
-        return `arn:aws:dynamodb:${region}:${account}:table/${name}`;
+        return `arn:${partition}:dynamodb:${region}:${account}:table/${name}`;
       case 'AWS::S3::Bucket':
-        return `arn:aws:s3:::${name}`;
+        return `arn:${partition}:s3:::${name}`;
       case 'AWS::IAM::Role':
-        return `arn:aws:iam::${account}:role/${name}`;
+        return `arn:${partition}:iam::${account}:role/${name}`;
       case 'AWS::Lambda::Function':
-        return `arn:aws:lambda:${region}:${account}:function:${name}`;
+        return `arn:${partition}:lambda:${region}:${account}:function:${name}`;
       case 'AWS::Logs::LogGroup':
-        return `arn:aws:logs:${region}:${account}:log-group:${name}:*`;
+        return `arn:${partition}:logs:${region}:${account}:log-group:${name}:*`;
       case 'AWS::KMS::Key':
-        return `arn:aws:kms:${region}:${account}:key/${name}`;
+        return `arn:${partition}:kms:${region}:${account}:key/${name}`;
       case 'AWS::Scheduler::ScheduleGroup':
-        return `arn:aws:scheduler:${region}:${account}:schedule-group/${name}`;
+        return `arn:${partition}:scheduler:${region}:${account}:schedule-group/${name}`;
       case 'AWS::Events::Rule':
-        return `arn:aws:events:${region}:${account}:rule/${name}`;
+        return `arn:${partition}:events:${region}:${account}:rule/${name}`;
       case 'AWS::SecretsManager::Secret':
         // AWS ends a secret's ARN with six random characters after its name; here, made up from the id.
-        return `arn:aws:secretsmanager:${region}:${account}:secret:${name}-${madeUpSuffix(logicalId)}`;
+        return `arn:${partition}:secretsmanager:${region}:${account}:secret:${name}-${madeUpSuffix(logicalId)}`;
       default:
-        return `arn:aws:${service}:${region}:${account}:${name}`;
+        return `arn:${partition}:${service}:${region}:${account}:${name}`;
     }
   }
 
@@ -160,13 +162,13 @@ export class TemplateValues {
   private pseudo(name: string): string | undefined {
     switch (name) {
       case 'AWS::Partition':
-        return 'aws';
+        return partitionOf(this.scope.region).name;
       case 'AWS::Region':
         return this.scope.region;
       case 'AWS::AccountId':
         return this.scope.account;
       case 'AWS::URLSuffix':
-        return 'amazonaws.com';
+        return partitionOf(this.scope.region).urlSuffix;
       case 'AWS::StackName':
         return 'keybill';
       default:

@@ -33,7 +33,7 @@ const wiringOf = (template: TemplateJson) => {
 const resourcesOfType = (template: TemplateJson, type: string) =>
   Object.values(template.Resources).filter((r) => r.Type === type);
 
-const STREAM_ARN = 'arn:aws:dynamodb:cn-north-1:000000000000:table/keybill/stream/local';
+const STREAM_ARN = 'arn:aws-cn:dynamodb:cn-north-1:000000000000:table/keybill/stream/local';
 const streamRecord = (eventName: 'INSERT' | 'MODIFY', entity: string): StreamRecord => ({
   eventID: `${eventName}-${entity}`,
   eventName,
@@ -114,7 +114,7 @@ describe('a broken grant', () => {
   const sender = synthesized.functionByHandler('send-notice');
   const refusals = (template: TemplateJson) => {
     const values = new TemplateValues(template, scope);
-    const identity = `arn:aws:ses:${scope.region}:${scope.account}:identity/billing@example.com`;
+    const identity = `arn:aws-cn:ses:${scope.region}:${scope.account}:identity/billing@example.com`;
     const send: AwsCall = {
       functionName: sender.functionName,
       action: 'ses:SendEmail',
@@ -139,7 +139,7 @@ describe('a broken grant', () => {
       document.Statement = document.Statement.filter((s) => JSON.stringify(s.Action) !== '"ses:SendEmail"');
     }
     expect(refusals(broken)).toEqual([
-      `keybill-send-notice: ses:SendEmail on arn:aws:ses:cn-north-1:000000000000:identity/billing@example.com is not allowed by its role`,
+      `keybill-send-notice: ses:SendEmail on arn:aws-cn:ses:cn-north-1:000000000000:identity/billing@example.com is not allowed by its role`,
     ]);
   });
 });

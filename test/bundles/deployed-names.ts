@@ -1,4 +1,5 @@
 import type { AwsCall } from '../../local/runner/aws-call-recorder.ts';
+import { partitionOf } from '../../local/runner/aws-partition.ts';
 import type { SynthesizedStack } from '../../local/runner/synthesized-stack.ts';
 import type { TemplateValues } from '../../local/runner/template-values.ts';
 
@@ -72,13 +73,17 @@ export function deployedArns(
       [new RegExp(`(?<=^|[:/])${escapeRegExp(local)}(?=$|[:/])`, 'g'), deployed] as const,
   );
   const { region, account } = values.scope;
+  const partition = partitionOf(region).name;
   return (arn: string): string => {
     // A whole ARN (a role) or a name inside one (a table, a queue, a domain).
     const renamed = pairs.reduce((out, [pattern, deployed]) => out.replace(pattern, deployed), arn);
     return (
       renamed
         // DynamoDB Local's own region and account, and its stream labels.
-        .replace(/^arn:aws:([a-z0-9-]+):[a-z0-9-]+:\d{12}:/, `arn:aws:$1:${region}:${account}:`)
+        .replace(
+          /^arn:aws[a-z-]*:([a-z0-9-]+):[a-z0-9-]+:\d{12}:/,
+          `arn:${partition}:$1:${region}:${account}:`,
+        )
         .replace(/\/stream\/[^/]+$/, '/stream/local')
     );
   };

@@ -25,7 +25,7 @@ const template: TemplateJson = {
   },
 };
 const values = new TemplateValues(template, { region: 'cn-north-1', account: '000000000000' });
-const keyArn = 'arn:aws:kms:cn-north-1:000000000000:key/Key';
+const keyArn = 'arn:aws-cn:kms:cn-north-1:000000000000:key/Key';
 const call = (action: string, resource: string): AwsCall => ({
   functionName: 'keybill-x',
   action,

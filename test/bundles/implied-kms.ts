@@ -1,4 +1,5 @@
 import type { AwsCall } from '../../local/runner/aws-call-recorder.ts';
+import { partitionOf } from '../../local/runner/aws-partition.ts';
 import type { TemplateJson } from '../../local/runner/synthesized-stack.ts';
 import type { TemplateValues } from '../../local/runner/template-values.ts';
 
@@ -41,7 +42,7 @@ function customerKeysByResource(template: TemplateJson, values: TemplateValues):
     if (key.startsWith('alias/aws/')) continue;
     const keyArn = key.startsWith('arn:')
       ? key
-      : `arn:aws:kms:${values.scope.region}:${values.scope.account}:key/${key}`;
+      : `arn:${partitionOf(values.scope.region).name}:kms:${values.scope.region}:${values.scope.account}:key/${key}`;
     keys.set(values.arn(id), keyArn);
   }
   return keys;

@@ -5,7 +5,7 @@ import { type GrantLine, wildcardMatches } from './role-policies.ts';
  * The run (deployed-path.test.ts) fails on any granted action × resource that no recorded call used and
  * no entry here explains, and on an entry that explains no grant of its functions (a stale reason).
  * `resource` is a wildcard pattern over the grant's resource as resolved from the template (logical IDs
- * for names); `functions` are handler names (functions/<name>/).
+ * for names; `arn:*:` for any partition); `functions` are handler names (functions/<name>/).
  */
 
 export interface KeptGrant {
@@ -30,7 +30,7 @@ export const KEPT_GRANTS: readonly KeptGrant[] = [
   {
     functions: 'every function',
     actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
-    resource: 'arn:aws:logs:*:log-group:*',
+    resource: 'arn:*:logs:*:log-group:*',
     reason:
       "Lambda writes the function's output to its own log group with the function's role; locally the " +
       'output goes to the test process.',
@@ -46,7 +46,7 @@ export const KEPT_GRANTS: readonly KeptGrant[] = [
   {
     functions: WITH_TABLE,
     actions: ['kms:Encrypt', 'kms:DescribeKey', 'kms:Decrypt', 'kms:GenerateDataKey'],
-    resource: 'arn:aws:kms:*:key/*',
+    resource: 'arn:*:kms:*:key/*',
     reason:
       "DynamoDB uses the table's customer managed key with the caller's credentials (kms:ViaService " +
       'dynamodb): DynamoDB Local encrypts nothing, so these are never recorded. The actions are those of ' +
@@ -63,7 +63,7 @@ export const KEPT_GRANTS: readonly KeptGrant[] = [
       'dynamodb:DeleteItem',
       'dynamodb:BatchWriteItem',
     ],
-    resource: 'arn:aws:dynamodb:*:table/*',
+    resource: 'arn:*:dynamodb:*:table/*',
     reason:
       'Each function is granted the item actions its bundle can call (infra/constructs/table-access.ts, ' +
       'checked against the store methods in every bundle by table-access.test.ts); one cycle reaches a ' +
@@ -87,7 +87,7 @@ export const KEPT_GRANTS: readonly KeptGrant[] = [
       'plan-notices',
     ],
     actions: ['sqs:SendMessage'],
-    resource: 'arn:aws:sqs:*:*Fail*Queue*',
+    resource: 'arn:*:sqs:*:*Fail*Queue*',
     reason:
       'Lambda leaves an asynchronous event that failed every retry (or a stream batch that did) in this ' +
       "queue with the function's role: a failure path the run does not provoke.",
@@ -104,7 +104,7 @@ export const KEPT_GRANTS: readonly KeptGrant[] = [
   {
     functions: ARREARS_STEPPERS,
     actions: ['sqs:SendMessage'],
-    resource: 'arn:aws:sqs:*:NotificationsNoticeQueue*',
+    resource: 'arn:*:sqs:*:NotificationsNoticeQueue*',
     reason:
       'The arrears ladder queues warnings and reminders on the notices queue; the run takes one step ' +
       'with nothing to warn about from these functions.',
@@ -112,7 +112,7 @@ export const KEPT_GRANTS: readonly KeptGrant[] = [
   {
     functions: ARREARS_STEPPERS,
     actions: ['secretsmanager:GetSecretValue'],
-    resource: 'arn:aws:secretsmanager:*:secret:RecipientKeySecret*',
+    resource: 'arn:*:secretsmanager:*:secret:RecipientKeySecret*',
     reason:
       'Recipient keys are read at first use: to suppress a bounced address (record-delivery), to name a ' +
       "warning's recipient (arrears steps), by migrate-recipient-keys (operator).",
@@ -120,7 +120,7 @@ export const KEPT_GRANTS: readonly KeptGrant[] = [
   {
     functions: ['bill-chunk', 'operator'],
     actions: ['s3:GetObject', 's3:PutObject'],
-    resource: 'arn:aws:s3:::*/rejects/*',
+    resource: 'arn:*:s3:::*/rejects/*',
     reason:
       "A drop with rejected rows gets a reject report, which the run's finishing chunk extends; the " +
       "test's drop has no rejected row.",
@@ -128,7 +128,7 @@ export const KEPT_GRANTS: readonly KeptGrant[] = [
   {
     functions: ['send-notice'],
     actions: ['ses:SendEmail'],
-    resource: 'arn:aws:ses:*:identity/*@*',
+    resource: 'arn:*:ses:*:identity/*@*',
     reason:
       'SES authorises a send on the From address identity when the address itself, not its domain, is the ' +
       'verified identity; either may be.',
@@ -136,12 +136,12 @@ export const KEPT_GRANTS: readonly KeptGrant[] = [
   {
     functions: ['operator'],
     actions: ['sqs:SendMessage'],
-    resource: 'arn:aws:sqs:*:*ChunksQueue*',
+    resource: 'arn:*:sqs:*:*ChunksQueue*',
     reason:
       "run-drop queues a new drop's chunks (the run re-runs a drop already billed); redrive: SQS's " +
       'message-move task sends to the source queue as the caller.',
   },
-  ...['arn:aws:sqs:*:*DeadLetters*', 'arn:aws:sqs:*:*Fail*Queue*'].map((resource) => ({
+  ...['arn:*:sqs:*:*DeadLetters*', 'arn:*:sqs:*:*Fail*Queue*'].map((resource) => ({
     functions: ['operator'],
     actions: [
       'sqs:GetQueueAttributes',
