@@ -142,4 +142,22 @@ describe('a broken grant', () => {
       `keybill-send-notice: ses:SendEmail on arn:aws-cn:ses:cn-north-1:000000000000:identity/billing@example.com is not allowed by its role`,
     ]);
   });
+
+  it('refuses the send in China once the grant spells its partition arn:aws: instead of AWS::Partition', () => {
+    const broken = copy();
+    for (const policy of resourcesOfType(broken, 'AWS::IAM::Policy')) {
+      const document = policy.Properties?.PolicyDocument as {
+        Statement: { Action: unknown; Resource: unknown }[];
+      };
+      for (const statement of document?.Statement ?? []) {
+        if (JSON.stringify(statement.Action) !== '"ses:SendEmail"') continue;
+        statement.Resource = JSON.parse(
+          JSON.stringify(statement.Resource).replaceAll('{"Ref":"AWS::Partition"}', '"aws"'),
+        );
+      }
+    }
+    expect(refusals(broken)).toEqual([
+      `keybill-send-notice: ses:SendEmail on arn:aws-cn:ses:cn-north-1:000000000000:identity/billing@example.com is not allowed by its role`,
+    ]);
+  });
 });
