@@ -15,6 +15,9 @@ import { synthKeybill } from './synth.ts';
 const ENVIRONMENT_LIMIT_BYTES = 4096;
 /** IAM: the aggregate of a role's inline policies, whitespace not counted. */
 const ROLE_POLICY_LIMIT_CHARS = 10_240;
+/** CloudFormation: resources in one stack, and a template's size when uploaded through S3 (cdk deploy does). */
+const STACK_RESOURCE_LIMIT = 500;
+const TEMPLATE_LIMIT_BYTES = 1_000_000;
 
 /**
  * CloudFormation names an unnamed resource `<stack>-<logical id>-<13 random characters>` (cut to the
@@ -82,6 +85,30 @@ describe('the limits a deployment is refused on', () => {
     const sizes = rolePolicyChars(template);
     expect(sizes.size).toBeGreaterThanOrEqual(10);
     expect(over(sizes, ROLE_POLICY_LIMIT_CHARS)).toEqual([]);
+  });
+
+  it("stays within CloudFormation's 500 resources and 1 MB template", () => {
+    expect(Object.keys(template.Resources).length).toBeLessThanOrEqual(STACK_RESOURCE_LIMIT);
+    expect(Buffer.byteLength(JSON.stringify(template))).toBeLessThanOrEqual(TEMPLATE_LIMIT_BYTES);
+  });
+
+  it("hides every queue's message at least as long as its consumer may run (Lambda refuses the mapping otherwise)", () => {
+    const values = new LongestNames(template, scope);
+    const mappings = resources(template, 'AWS::Lambda::EventSourceMapping').filter(([, m]) =>
+      String(values.resolve(m.Properties?.EventSourceArn)).includes(':sqs:'),
+    );
+    expect(mappings.length).toBeGreaterThanOrEqual(3);
+    for (const [id, mapping] of mappings) {
+      const properties = mapping.Properties as {
+        EventSourceArn: { 'Fn::GetAtt': [string] };
+        FunctionName: { Ref: string };
+      };
+      const queueId = properties.EventSourceArn['Fn::GetAtt'][0];
+      const functionId = properties.FunctionName.Ref;
+      const visibility = Number(template.Resources[queueId]!.Properties?.VisibilityTimeout ?? 30);
+      const timeout = Number(template.Resources[functionId]!.Properties?.Timeout ?? 3);
+      expect(visibility, `${id}: the queue's visibility timeout`).toBeGreaterThanOrEqual(timeout);
+    }
   });
 
   it('names the function whose environment a new variable pushes past 4 KB', () => {
