@@ -36,10 +36,14 @@ describe('the queue pump runs up to the mapping’s maximum concurrency of invoc
     await stack?.stop();
   });
 
-  /** A fresh queue (and its dead-letter queue) holding these message bodies. */
-  async function queueOf(bodies: readonly string[]) {
+  /**
+   * A fresh queue (and its dead-letter queue) holding these message bodies. Its visibility timeout is long
+   * enough that a loaded machine does not see a message received again while its invocation runs; a test
+   * that waits for a redelivery shortens it.
+   */
+  async function queueOf(bodies: readonly string[], visibilityTimeoutSeconds = 30) {
     const queues = await createQueueWithDeadLetters(`lanes-${++queueCount}`, {
-      visibilityTimeoutSeconds: 1,
+      visibilityTimeoutSeconds,
       maxReceiveCount: MAX_RECEIVE_COUNT,
     });
     await send(queues.queueUrl, bodies);
@@ -149,7 +153,7 @@ describe('the queue pump runs up to the mapping’s maximum concurrency of invoc
   });
 
   it('redelivers a message one lane failed until it goes to the dead-letter queue, while the other lanes’ messages are deleted', async () => {
-    const queues = await queueOf([...bodies(20, 'ok'), 'poison']);
+    const queues = await queueOf([...bodies(20, 'ok'), 'poison'], 2);
     const { seen, handler, done } = countingHandler(3, (body) => body === 'poison');
     const pump = new QueuePump(queues.queueUrl, queues.queueArn, handler, {
       functionName: 'keybill-lanes-test',
