@@ -127,10 +127,12 @@ export class StreamPump {
 /** One drain of a queue, as its lanes share it. */
 interface Drain {
   deadline: number;
+  /** Every lane started, settled (never rejected) when it stops; a lane starts others while it runs. */
+  lanes: Promise<void>[];
   /** Lanes still working; the last one alone waits out the messages in flight. */
   working: number;
-  /** Set when a lane fails: the others stop before their next batch. */
-  stopped: boolean;
+  /** What made lanes fail; the first one stops the others before their next batch. */
+  failures: unknown[];
   /** Messages handled successfully, all lanes together. */
   handled: number;
   onBatch?: (count: number) => void;
@@ -145,9 +147,11 @@ const BATCHING_WINDOW_POLL_MS = 50;
  * past maxReceiveCount, moves them to the dead-letter queue — the real behaviour, not a simulation.
  *
  * Up to `maximumConcurrency` invocations run at once, as the mapping's ScalingConfig lets Lambda run them:
- * each lane receives its own batch, invokes, and deletes what succeeded. A lane that finds nothing to
- * receive stops while another lane still works (Lambda scales its pollers down with the queue); the last
- * one waits out the messages in flight, so a failed one is received again.
+ * each lane receives its own batch, invokes, and deletes what succeeded. Lanes scale with the queue as
+ * Lambda's do: the drain starts one, a lane that receives messages starts another while the maximum is not
+ * reached, and a lane that finds nothing to receive stops while another still works; the last one waits
+ * out the messages in flight, so a failed one is received again. (Starting every lane at once would poll
+ * an idle queue N times per drain, which the cost of a cycle would count as per-account requests.)
  *
  * With `prefetch`, a lane behaves like Lambda's pollers, which keep reading the queue while an invocation
  * runs: the next batch is received (really received: in flight, its visibility timeout running, its receive
@@ -200,20 +204,29 @@ export class QueuePump {
   async drain(options: { timeoutMs?: number; onBatch?: (count: number) => void } = {}): Promise<number> {
     const drain: Drain = {
       deadline: Date.now() + (options.timeoutMs ?? 120_000),
-      working: this.options.maximumConcurrency ?? 1,
-      stopped: false,
+      lanes: [],
+      working: 0,
+      failures: [],
       handled: 0,
       ...(options.onBatch === undefined ? {} : { onBatch: options.onBatch }),
     };
-    const lanes = Array.from({ length: drain.working }, () =>
-      this.lane(drain).catch((error: unknown) => {
-        drain.stopped = true;
-        throw error;
-      }),
-    );
-    const failure = (await Promise.allSettled(lanes)).find((lane) => lane.status === 'rejected');
-    if (failure !== undefined) throw failure.reason;
+    this.startLane(drain);
+    // A lane is listed before the lane that started it stops: waiting in order waits for every one.
+    for (let i = 0; i < drain.lanes.length; i++) await drain.lanes[i];
+    if (drain.failures.length > 0) throw drain.failures[0];
     return drain.handled;
+  }
+
+  private startLane(drain: Drain): void {
+    drain.working++;
+    drain.lanes.push(
+      this.lane(drain).then(
+        () => {},
+        (error: unknown) => {
+          drain.failures.push(error);
+        },
+      ),
+    );
   }
 
   /** One of the mapping's concurrent invocations, batch after batch. */
@@ -221,7 +234,7 @@ export class QueuePump {
     let next: Promise<Message[]> | undefined;
     let deleting: Promise<void> = Promise.resolve();
     try {
-      while (!drain.stopped) {
+      while (drain.failures.length === 0) {
         if (Date.now() > drain.deadline) throw new Error(`queue ${this.queueUrl} did not drain in time`);
         const messages = await (next ?? this.receiveBatch());
         next = undefined;
@@ -237,6 +250,7 @@ export class QueuePump {
           await sleep(200);
           continue;
         }
+        if (drain.working < (this.options.maximumConcurrency ?? 1)) this.startLane(drain);
         if (this.options.prefetch === true) {
           next = this.receiveBatch();
           // Awaited above on the next turn; not an unhandled rejection if the drain ends first.

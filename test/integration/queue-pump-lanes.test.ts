@@ -7,6 +7,8 @@ import {
 } from '@aws-sdk/client-sqs';
 import type { SQSBatchResponse, SQSEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { awsCallsOf } from '../../local/runner/aws-call-parser.ts';
+import { recordAwsCalls } from '../../local/runner/aws-call-recorder.ts';
 import { createQueueWithDeadLetters } from '../../local/runner/resources.ts';
 import { QueuePump } from '../../local/runner/runner.ts';
 import { applyEnv, type LocalStack, startLocalStack } from '../../local/stack.ts';
@@ -175,6 +177,31 @@ describe('the queue pump runs up to the mapping’s maximum concurrency of invoc
       new ReceiveMessageCommand({ QueueUrl: queues.dlqUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 0 }),
     );
     expect((dead.Messages ?? []).map((m) => m.Body)).toEqual(['poison']);
+  });
+
+  it('starts a lane only when the one before found messages, so an almost idle queue is not polled once per lane', async () => {
+    const queues = await queueOf(['only']);
+    const { seen, handler, done } = countingHandler(1);
+    const recording = recordAwsCalls(awsCallsOf);
+    const pump = new QueuePump(queues.queueUrl, queues.queueArn, handler, {
+      functionName: 'keybill-lanes-test',
+      batchSize: 10,
+      maximumConcurrency: 20,
+    });
+    try {
+      expect(await pump.drain({ timeoutMs: 60_000 })).toBe(1);
+    } finally {
+      recording.stop();
+      pump.close();
+      done();
+    }
+    expect(seen.bodies).toEqual(['only']);
+    // The first lane receives the message and starts a second, which finds nothing and stops; the first
+    // then finds the queue empty. Twenty lanes started at once would have made twenty receives or more.
+    const receives = recording.calls.filter(
+      (c) => c.functionName === 'keybill-lanes-test' && c.action === 'sqs:ReceiveMessage',
+    );
+    expect(receives).toHaveLength(3);
   });
 
   it('fails the drain with the error of a lane that fails', async () => {
