@@ -2,6 +2,7 @@ import { App, type AppProps, Tags, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { DEFAULT_SMS_MONTHLY_SPEND_LIMIT_USD } from './constructs/sms-spend-alarm.ts';
 import { KeybillStack, type KeybillStackProps } from './keybill-stack.ts';
+import { MAX_CONCURRENCY } from './wiring-values.ts';
 
 export type KeybillSettings = Omit<KeybillStackProps, keyof import('aws-cdk-lib').StackProps>;
 
@@ -11,7 +12,7 @@ export const DEFAULT_SETTINGS: KeybillSettings = {
   createSesIdentity: false,
   smsSenderId: '',
   quietHours: '21:00-08:00',
-  senderMaxConcurrency: 2,
+  senderMaxConcurrency: MAX_CONCURRENCY['send-notice'],
   smsMonthlySpendLimitUsd: DEFAULT_SMS_MONTHLY_SPEND_LIMIT_USD,
 };
 

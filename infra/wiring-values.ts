@@ -55,6 +55,18 @@ export const BATCH_SIZES = {
 } as const;
 
 /**
+ * Invocations at once per queue event source (the mapping's ScalingConfig.MaximumConcurrency), by the
+ * function it feeds. The sender's is a default: the stack's context `senderMaxConcurrency` overrides it.
+ */
+export const MAX_CONCURRENCY = {
+  /** With batches of 10, what paces sends to the SES/SNS quota (each instance paces to its share). */
+  'send-notice': 2,
+  /** Bounds the load on the table and on the stream → plan-notices path. */
+  'bill-chunk': 20,
+  'arrears-chunk': 10,
+} as const;
+
+/**
  * The table-stream → plan-notices filter, in Lambda's filter-criteria (EventBridge pattern) syntax: new
  * bill versions, customers' answers and follow-ups reach the planner; reads, runs and notices cost nothing.
  */

@@ -11,7 +11,6 @@ import { ArrearsChunkMessageSchema } from '#services/ports/index.ts';
 import { arrearsDeps } from '#wiring/index.ts';
 
 const deps = arrearsDeps();
-const processor = new BatchProcessor(EventType.SQS);
 
 const scanChunk = async (record: SQSRecord) => {
   const { today, chunk, accountIds } = ArrearsChunkMessageSchema.parse(JSON.parse(record.body));
@@ -22,7 +21,9 @@ const scanChunk = async (record: SQSRecord) => {
 
 /** Arrears-chunk queue → each account's step on the ladder today; a failed chunk returns to the queue alone. */
 export const handler = middy(async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, scanChunk, processor, { context }),
+  // A processor per invocation: it holds one batch's records and outcomes, and invocations running at once
+  // in one loaded module (the local runner's concurrent lanes) would otherwise report each other's failures.
+  processPartialResponse(event, scanChunk, new BatchProcessor(EventType.SQS), { context }),
 )
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))

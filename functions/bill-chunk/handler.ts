@@ -11,7 +11,6 @@ import { BillChunkMessageSchema } from '#services/ports/index.ts';
 import { billChunkDeps } from '#wiring/index.ts';
 
 const deps = billChunkDeps();
-const processor = new BatchProcessor(EventType.SQS);
 
 const billRecord = async (record: SQSRecord) => {
   const message = BillChunkMessageSchema.parse(JSON.parse(record.body));
@@ -28,7 +27,9 @@ const billRecord = async (record: SQSRecord) => {
 
 /** Bill-chunk queue → the accounts of each chunk billed; a failed chunk returns to the queue alone. */
 export const handler = middy(async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, billRecord, processor, { context }),
+  // A processor per invocation: it holds one batch's records and outcomes, and invocations running at once
+  // in one loaded module (the local runner's concurrent lanes) would otherwise report each other's failures.
+  processPartialResponse(event, billRecord, new BatchProcessor(EventType.SQS), { context }),
 )
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))

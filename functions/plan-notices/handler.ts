@@ -11,7 +11,6 @@ import { planBillNotices } from '#services/plan-bill-notices.ts';
 import { planNoticesDeps } from '#wiring/index.ts';
 
 const deps = planNoticesDeps();
-const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 /**
  * One new item (stream INSERT, filtered in the event source mapping): a bill version → its notices; a
@@ -48,7 +47,9 @@ const planForRecord = async (record: DynamoDBRecord) => {
 };
 
 export const handler = middy(async (event: DynamoDBStreamEvent, context: Context) =>
-  processPartialResponse(event, planForRecord, processor, { context }),
+  // A processor per invocation: it holds one batch's records and outcomes, and invocations running at once
+  // in one loaded module (the local runner's concurrent lanes) would otherwise report each other's failures.
+  processPartialResponse(event, planForRecord, new BatchProcessor(EventType.DynamoDBStreams), { context }),
 )
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))

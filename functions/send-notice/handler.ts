@@ -11,7 +11,6 @@ import { NoticeMessageSchema } from '#services/ports/index.ts';
 import { senderDeps } from '#wiring/index.ts';
 
 const deps = senderDeps();
-const processor = new BatchProcessor(EventType.SQS);
 
 const sendRecord = async (record: SQSRecord) => {
   const message = NoticeMessageSchema.parse(JSON.parse(record.body));
@@ -24,7 +23,9 @@ const sendRecord = async (record: SQSRecord) => {
 
 /** Notices queue → one provider call per claimed notice; failed records return to the queue alone. */
 export const handler = middy(async (event: SQSEvent, context: Context) =>
-  processPartialResponse(event, sendRecord, processor, { context }),
+  // A processor per invocation: it holds one batch's records and outcomes, and invocations running at once
+  // in one loaded module (the local runner's concurrent lanes) would otherwise report each other's failures.
+  processPartialResponse(event, sendRecord, new BatchProcessor(EventType.SQS), { context }),
 )
   .use(captureLambdaHandler(tracer))
   .use(injectLambdaContext(logger, { resetKeys: true }))

@@ -15,7 +15,7 @@ import { KeybillFunction, METRICS_NAMESPACE } from '../constructs/keybill-functi
 import type { NamedSecret } from '../constructs/named-secret.ts';
 import { ChunkQueue, type DeadLetterQueue, grantSend } from '../constructs/queues.ts';
 import type { RecurringSchedules } from '../constructs/recurring-schedules.ts';
-import { REMINDER_SCHEDULE_GROUP, timeoutSecondsOf } from '../wiring-values.ts';
+import { MAX_CONCURRENCY, REMINDER_SCHEDULE_GROUP, timeoutSecondsOf } from '../wiring-values.ts';
 
 export { REMINDER_SCHEDULE_GROUP };
 
@@ -92,7 +92,7 @@ export class ArrearsLadder extends Construct {
     this.grantArrearsSteps(this.arrearsChunk);
     const chunks = new ChunkQueue(this, 'ArrearsChunks', {
       consumer: this.arrearsChunk,
-      maxConcurrency: 10,
+      maxConcurrency: MAX_CONCURRENCY['arrears-chunk'],
       // A chunk older than a day is superseded by the next daily scan.
       retentionPeriod: Duration.days(1),
       purpose: 'Arrears-chunk queue: a chunk of the daily scan failed 5 receives; its accounts missed a day',

@@ -5,14 +5,14 @@ import type { DataTable } from '../constructs/data-table.ts';
 import type { DropBucket } from '../constructs/drop-bucket.ts';
 import { KeybillFunction } from '../constructs/keybill-function.ts';
 import { ChunkQueue, type DeadLetterQueue } from '../constructs/queues.ts';
-import { timeoutSecondsOf } from '../wiring-values.ts';
+import { MAX_CONCURRENCY, timeoutSecondsOf } from '../wiring-values.ts';
 
 export interface BillingFanOutProps {
   readonly table: DataTable;
   readonly drops: DropBucket;
   /**
    * Chunk billers at once: bounds the load on the table and on the stream → plan-notices path.
-   * @default 20
+   * @default MAX_CONCURRENCY['bill-chunk'] (infra/wiring-values.ts)
    */
   readonly maxConcurrency?: number;
 }
@@ -31,7 +31,7 @@ export class BillingFanOut extends Construct {
 
   constructor(scope: Construct, id: string, props: BillingFanOutProps) {
     super(scope, id);
-    const maxConcurrency = props.maxConcurrency ?? 20;
+    const maxConcurrency = props.maxConcurrency ?? MAX_CONCURRENCY['bill-chunk'];
 
     this.biller = new KeybillFunction(this, 'BillChunk', {
       handlerName: 'bill-chunk',

@@ -37,6 +37,7 @@ import { DEFAULT_SMS_MONTHLY_SPEND_LIMIT_USD, SmsSpendAlarm } from '../construct
 import {
   BATCH_SIZES,
   CONFIGURATION_SET_NAME,
+  MAX_CONCURRENCY,
   MAX_RECEIVE_COUNT,
   PLANNER_STREAM_FILTER,
   timeoutSecondsOf,
@@ -94,7 +95,7 @@ export interface NoticesProps {
   /**
    * At most this many sender invocations at once. With batches of 10 this is what paces sends to the
    * SES/SNS quota: raise it only with the quota. The SQS event source accepts 2 to 1000.
-   * @default 2
+   * @default MAX_CONCURRENCY['send-notice'] (infra/wiring-values.ts)
    */
   readonly senderMaxConcurrency?: number;
   /** The account's monthly SMS spend limit in USD, for the alarm before SNS stops sending. @default 1 */
@@ -336,7 +337,7 @@ export class Notices extends Construct {
 
 /** The sender's settings, refused at synthesis when SQS or SES would refuse them at deployment. */
 function checkedSenderSettings(props: NoticesProps): { maxConcurrency: number; fromDomain: string } {
-  const maxConcurrency = props.senderMaxConcurrency ?? 2;
+  const maxConcurrency = props.senderMaxConcurrency ?? MAX_CONCURRENCY['send-notice'];
   if (!Number.isInteger(maxConcurrency) || maxConcurrency < 2 || maxConcurrency > 1000) {
     throw new Error(`senderMaxConcurrency must be an integer from 2 to 1000, got ${maxConcurrency}`);
   }

@@ -9,6 +9,7 @@ import {
   BATCH_SIZES,
   BUCKET_PREFIXES,
   CONFIGURATION_SET_NAME,
+  MAX_CONCURRENCY,
   REMINDER_SCHEDULE_GROUP,
   TIME_ZONE_NAME,
 } from '../../infra/wiring-values.ts';
@@ -21,6 +22,7 @@ import {
   assertRouted,
   localVisibilitySeconds,
   passesFilters,
+  pumpOptionsOf,
   type QueueSource,
   queueSource,
   streamSource,
@@ -149,9 +151,18 @@ export async function prepareLocalPipeline(
   );
   const { streamArn } = await createTable(LOCAL_NAMES.table);
   await createBucket(LOCAL_NAMES.bucket);
-  const noticeSource = queueSource(template, 'keybill-send-notice', BATCH_SIZES['send-notice']);
-  const billChunkSource = queueSource(template, 'keybill-bill-chunk', BATCH_SIZES.chunk);
-  const arrearsChunkSource = queueSource(template, 'keybill-arrears-chunk', BATCH_SIZES.chunk);
+  const noticeSource = queueSource(template, 'keybill-send-notice', {
+    batchSize: BATCH_SIZES['send-notice'],
+    maximumConcurrency: MAX_CONCURRENCY['send-notice'],
+  });
+  const billChunkSource = queueSource(template, 'keybill-bill-chunk', {
+    batchSize: BATCH_SIZES.chunk,
+    maximumConcurrency: MAX_CONCURRENCY['bill-chunk'],
+  });
+  const arrearsChunkSource = queueSource(template, 'keybill-arrears-chunk', {
+    batchSize: BATCH_SIZES.chunk,
+    maximumConcurrency: MAX_CONCURRENCY['arrears-chunk'],
+  });
   const localQueue = (name: string, source: QueueSource) =>
     createQueueWithDeadLetters(name, {
       visibilityTimeoutSeconds: localVisibilitySeconds(source.visibilityTimeoutSeconds),
@@ -343,18 +354,6 @@ export async function prepareLocalPipeline(
     },
   };
   return pipeline;
-}
-
-/** The event source's settings as the queue pump plays them. */
-function pumpOptionsOf(source: QueueSource) {
-  return {
-    functionName: source.functionName,
-    batchSize: source.batchSize,
-    timeoutSeconds: source.timeoutSeconds,
-    ...(source.reportBatchItemFailures === undefined
-      ? {}
-      : { reportBatchItemFailures: source.reportBatchItemFailures }),
-  };
 }
 
 /** Plays one queue's event source until the queue holds nothing, in flight included. */

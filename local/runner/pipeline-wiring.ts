@@ -25,12 +25,13 @@ export interface TemplateWiring {
 }
 
 /**
- * Local seconds per second of the stack, for the one thing the runner waits out: a queue's visibility
- * timeout, before a failed message is received again. The stack's are 180 s (notices) and 1,800 s (work
- * chunks), six times their consumers' timeouts; a test would wait minutes for each redelivery. Every local
- * queue's visibility timeout is its stack value times this one factor (2 s and 20 s), so their order and
- * proportions stay the stack's. Lambda timeouts are enforced unscaled: the local handlers do the real work
- * at the real speed, and a sender scaled to a third of a second would fail batches that take a second.
+ * Local seconds per second of the stack, for what the runner waits out: a queue's visibility timeout,
+ * before a failed message is received again, and an event source's batching window. The stack's visibility
+ * timeouts are 180 s (notices) and 1,800 s (work chunks), six times their consumers' timeouts; a test would
+ * wait minutes for each redelivery. Every local queue's visibility timeout is its stack value times this one
+ * factor (2 s and 20 s), so their order and proportions stay the stack's. Lambda timeouts are enforced
+ * unscaled: the local handlers do the real work at the real speed, and a sender scaled to a third of a
+ * second would fail batches that take a second.
  */
 export const LOCAL_TIME_FACTOR = 1 / 90;
 
@@ -42,6 +43,10 @@ export const localVisibilitySeconds = (stackSeconds: number): number =>
 export interface QueueSource {
   functionName: string;
   batchSize: number;
+  /** The stack's, in seconds (LOCAL_TIME_FACTOR scales it for the local pump). */
+  maximumBatchingWindowSeconds: number;
+  /** Invocations at once (the mapping's ScalingConfig.MaximumConcurrency). */
+  maximumConcurrency: number;
   /** Undefined: the pump's default (partial batch responses honoured). */
   reportBatchItemFailures?: boolean;
   timeoutSeconds: number;
@@ -50,16 +55,25 @@ export interface QueueSource {
   maxReceiveCount: number;
 }
 
+/** What the stack gives a queue's event source, for the runner without a template (infra/wiring-values.ts). */
+export interface StackQueueConsumption {
+  batchSize: number;
+  maximumConcurrency: number;
+}
+
 export function queueSource(
   template: TemplateWiring | undefined,
   functionName: string,
-  stackBatchSize: number,
+  stack: StackQueueConsumption,
 ): QueueSource {
   if (template === undefined) {
     const timeoutSeconds = stackTimeoutSeconds(functionName);
     return {
       functionName,
-      batchSize: stackBatchSize,
+      batchSize: stack.batchSize,
+      // The stack sets no batching window: Lambda's default, none.
+      maximumBatchingWindowSeconds: 0,
+      maximumConcurrency: stack.maximumConcurrency,
       timeoutSeconds,
       visibilityTimeoutSeconds: timeoutSeconds * VISIBILITY_TIMEOUTS_PER_FUNCTION_TIMEOUT,
       maxReceiveCount: MAX_RECEIVE_COUNT,
@@ -71,13 +85,32 @@ export function queueSource(
     throw new Error(`the template gives ${functionName} no queue event source`);
   if (source.maxReceiveCount === undefined)
     throw new Error(`the template's queue feeding ${functionName} has no redrive policy`);
+  // Without one a mapping scales with the queue up to the account's concurrency: nothing the runner plays.
+  if (source.maximumConcurrency === undefined)
+    throw new Error(`the template's queue mapping feeding ${functionName} states no maximum concurrency`);
   return {
     functionName,
     batchSize: source.batchSize,
+    maximumBatchingWindowSeconds: source.maximumBatchingWindowSeconds,
+    maximumConcurrency: source.maximumConcurrency,
     reportBatchItemFailures: source.reportBatchItemFailures,
     timeoutSeconds: wiring.timeoutSeconds,
     visibilityTimeoutSeconds: source.visibilityTimeoutSeconds,
     maxReceiveCount: source.maxReceiveCount,
+  };
+}
+
+/** The event source's settings as the queue pump plays them, its batching window in local time. */
+export function pumpOptionsOf(source: QueueSource) {
+  return {
+    functionName: source.functionName,
+    batchSize: source.batchSize,
+    maximumConcurrency: source.maximumConcurrency,
+    maximumBatchingWindowMs: source.maximumBatchingWindowSeconds * 1000 * LOCAL_TIME_FACTOR,
+    timeoutSeconds: source.timeoutSeconds,
+    ...(source.reportBatchItemFailures === undefined
+      ? {}
+      : { reportBatchItemFailures: source.reportBatchItemFailures }),
   };
 }
 

@@ -124,15 +124,42 @@ export class StreamPump {
   }
 }
 
+/** One drain of a queue, as its lanes share it. */
+interface Drain {
+  deadline: number;
+  /** Every lane started, settled (never rejected) when it stops; a lane starts others while it runs. */
+  lanes: Promise<void>[];
+  /** Lanes still working; the last one alone waits out the messages in flight. */
+  working: number;
+  /** What made lanes fail; the first one stops the others before their next batch. */
+  failures: unknown[];
+  /** Messages handled successfully, all lanes together. */
+  handled: number;
+  onBatch?: (count: number) => void;
+}
+
+/** How often a lane filling its batch within a batching window asks the queue again. */
+const BATCHING_WINDOW_POLL_MS = 50;
+
 /**
  * Plays the SQS → Lambda event source: receives batches, invokes the handler, deletes what succeeded.
  * Failed records are not deleted, so the queue itself re-delivers them after the visibility timeout and,
  * past maxReceiveCount, moves them to the dead-letter queue — the real behaviour, not a simulation.
  *
- * With `prefetch`, it behaves like Lambda's pollers, which keep reading the queue while an invocation runs:
- * the next batch is received (really received: in flight, its visibility timeout running, its receive count
- * raised) during the current invocation, and handed over as soon as that returns, while the succeeded
+ * Up to `maximumConcurrency` invocations run at once, as the mapping's ScalingConfig lets Lambda run them:
+ * each lane receives its own batch, invokes, and deletes what succeeded. Lanes scale with the queue as
+ * Lambda's do: the drain starts one, a lane that receives messages starts another while the maximum is not
+ * reached, and a lane that finds nothing to receive stops while another still works; the last one waits
+ * out the messages in flight, so a failed one is received again. (Starting every lane at once would poll
+ * an idle queue N times per drain, which the cost of a cycle would count as per-account requests.)
+ *
+ * With `prefetch`, a lane behaves like Lambda's pollers, which keep reading the queue while an invocation
+ * runs: the next batch is received (really received: in flight, its visibility timeout running, its receive
+ * count raised) during the current invocation, and handed over as soon as that returns, while the succeeded
  * records are deleted. Without it, each batch is received only after the previous one is deleted.
+ *
+ * The lanes invoke the one handler they are given: a process plays the function's concurrent instances
+ * with one loaded module, so a handler must keep no per-invocation state at module level.
  */
 export class QueuePump {
   private readonly client = new SQSClient({});
@@ -144,6 +171,13 @@ export class QueuePump {
     private readonly options: {
       batchSize?: number;
       functionName: string;
+      /** Invocations at once, the mapping's maximum concurrency (default 1). */
+      maximumConcurrency?: number;
+      /**
+       * How long a lane waits for a batch to fill once it has received part of one, the mapping's
+       * MaximumBatchingWindowInSeconds in local milliseconds (default 0: the batch goes as received).
+       */
+      maximumBatchingWindowMs?: number;
       /** Fault injection: called per received message; true = deliver it to the handler twice. */
       duplicate?: (message: Message) => boolean;
       /** Receive the next batch while the handler runs, as Lambda's pollers do (default false). */
@@ -156,74 +190,132 @@ export class QueuePump {
        */
       reportBatchItemFailures?: boolean;
     },
-  ) {}
+  ) {
+    const lanes = options.maximumConcurrency ?? 1;
+    if (!Number.isInteger(lanes) || lanes < 1)
+      throw new RangeError(`maximumConcurrency must be a positive integer, got ${lanes}`);
+  }
 
   /**
    * Runs until the queue holds nothing, visible or in flight (a failed message waiting out its
-   * visibility timeout still counts), or until `timeoutMs` passes.
+   * visibility timeout still counts), or until `timeoutMs` passes. A lane that fails stops the others
+   * before their next batch; the drain then fails with its error.
    */
   async drain(options: { timeoutMs?: number; onBatch?: (count: number) => void } = {}): Promise<number> {
-    let handled = 0;
-    const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+    const drain: Drain = {
+      deadline: Date.now() + (options.timeoutMs ?? 120_000),
+      lanes: [],
+      working: 0,
+      failures: [],
+      handled: 0,
+      ...(options.onBatch === undefined ? {} : { onBatch: options.onBatch }),
+    };
+    this.startLane(drain);
+    // A lane is listed before the lane that started it stops: waiting in order waits for every one.
+    for (let i = 0; i < drain.lanes.length; i++) await drain.lanes[i];
+    if (drain.failures.length > 0) throw drain.failures[0];
+    return drain.handled;
+  }
+
+  private startLane(drain: Drain): void {
+    drain.working++;
+    drain.lanes.push(
+      this.lane(drain).then(
+        () => {},
+        (error: unknown) => {
+          drain.failures.push(error);
+        },
+      ),
+    );
+  }
+
+  /** One of the mapping's concurrent invocations, batch after batch. */
+  private async lane(drain: Drain): Promise<void> {
     let next: Promise<Message[]> | undefined;
     let deleting: Promise<void> = Promise.resolve();
     try {
-      for (;;) {
-        if (Date.now() > deadline) throw new Error(`queue ${this.queueUrl} did not drain in time`);
-        const messages = await (next ?? this.receive());
+      while (drain.failures.length === 0) {
+        if (Date.now() > drain.deadline) throw new Error(`queue ${this.queueUrl} did not drain in time`);
+        const messages = await (next ?? this.receiveBatch());
         next = undefined;
         if (messages.length === 0) {
+          // Checked and counted down in one turn: of lanes finding nothing at once, one stays.
+          if (drain.working > 1) {
+            drain.working--;
+            return;
+          }
           // Nothing visible: done if nothing is in flight either; else wait for a visibility timeout to lapse.
           await deleting;
-          if (await this.isEmpty()) break;
+          if (await this.isEmpty()) return;
           await sleep(200);
           continue;
         }
+        if (drain.working < (this.options.maximumConcurrency ?? 1)) this.startLane(drain);
         if (this.options.prefetch === true) {
-          next = this.receive();
+          next = this.receiveBatch();
           // Awaited above on the next turn; not an unhandled rejection if the drain ends first.
           next.catch(() => {});
         }
-        const delivered = messages.flatMap((m) => (this.options.duplicate?.(m) === true ? [m, m] : [m]));
-        // A thrown error (e.g. Powertools' FullBatchFailureError) or a timeout fails the whole batch, as in
-        // Lambda.
-        const { functionName } = this.options;
-        const timeout = this.options.timeoutSeconds ?? stackTimeoutSeconds(functionName);
-        const wholeBatch = {
-          batchItemFailures: messages.map((m) => ({ itemIdentifier: m.MessageId ?? '' })),
-        };
-        const response = (await invokeWithin(functionName, timeout, (context) =>
-          this.handler(sqsEvent(delivered, this.queueArn), context),
-        ).then(
-          (returned) => (this.options.reportBatchItemFailures === false ? undefined : returned),
-          () => wholeBatch,
-        )) as SQSBatchResponse | undefined;
-        const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
-        const succeeded = messages.filter((m) => !failed.has(m.MessageId ?? ''));
+        const succeeded = await this.invoke(messages);
         // With a prefetched batch waiting, the next invocation does not wait for the deletes either.
         const previous = deleting;
         deleting = this.delete(succeeded).then(() => previous);
         if (this.options.prefetch !== true) await deleting;
         // Awaited before the queue is found empty; not an unhandled rejection meanwhile.
         else deleting.catch(() => {});
-        handled += succeeded.length;
-        options.onBatch?.(succeeded.length);
+        drain.handled += succeeded.length;
+        drain.onBatch?.(succeeded.length);
       }
     } finally {
       // A batch received after the drain failed is left in flight: the queue re-delivers it after its
       // visibility timeout, as for any consumer that stops.
       await next?.catch(() => {});
+      await deleting.catch(() => {});
     }
-    return handled;
+  }
+
+  /** Invokes the handler with a batch as Lambda would; answers the messages that succeeded. */
+  private async invoke(messages: readonly Message[]): Promise<Message[]> {
+    const delivered = messages.flatMap((m) => (this.options.duplicate?.(m) === true ? [m, m] : [m]));
+    // A thrown error (e.g. Powertools' FullBatchFailureError) or a timeout fails the whole batch, as in
+    // Lambda.
+    const { functionName } = this.options;
+    const timeout = this.options.timeoutSeconds ?? stackTimeoutSeconds(functionName);
+    const wholeBatch = {
+      batchItemFailures: messages.map((m) => ({ itemIdentifier: m.MessageId ?? '' })),
+    };
+    const response = (await invokeWithin(functionName, timeout, (context) =>
+      this.handler(sqsEvent(delivered, this.queueArn), context),
+    ).then(
+      (returned) => (this.options.reportBatchItemFailures === false ? undefined : returned),
+      () => wholeBatch,
+    )) as SQSBatchResponse | undefined;
+    const failed = new Set((response?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
+    return messages.filter((m) => !failed.has(m.MessageId ?? ''));
+  }
+
+  /**
+   * A batch as the mapping gathers it: what one receive gives, and with a batching window, more receives
+   * until the batch is full or the window has passed. A lane finding nothing at all does not wait.
+   */
+  private async receiveBatch(): Promise<Message[]> {
+    const size = this.options.batchSize ?? 10;
+    const batch = await this.receive(size);
+    const windowEnds = Date.now() + (this.options.maximumBatchingWindowMs ?? 0);
+    while (batch.length > 0 && batch.length < size && Date.now() < windowEnds) {
+      await sleep(Math.min(BATCHING_WINDOW_POLL_MS, windowEnds - Date.now()));
+      batch.push(...(await this.receive(size - batch.length)));
+    }
+    return batch;
   }
 
   // The event source polls, deletes and inspects the queue under the function's role: its calls are the
   // function's (receive, delete and isEmpty).
-  private async receive(): Promise<Message[]> {
+  private async receive(count: number): Promise<Message[]> {
     const out = await this.send(
       new ReceiveMessageCommand({
         QueueUrl: this.queueUrl,
-        MaxNumberOfMessages: this.options.batchSize ?? 10,
+        MaxNumberOfMessages: count,
         WaitTimeSeconds: 0,
         MessageSystemAttributeNames: ['All'],
       }),
