@@ -1,7 +1,7 @@
 import { Duration } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, Metric, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
 import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
-import { ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
+import { ContextAttribute, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { DEFAULT_FEED_CALENDAR, type FeedCalendar, FeedCalendarSchema } from '#domain/feed-calendar.ts';
 import { type KeybillFunction, METRICS_NAMESPACE } from '../constructs/keybill-function.ts';
@@ -51,7 +51,10 @@ export class FeedWatch extends Construct {
       cron: { minute: '15' },
       target: props.operator,
       maxEventAge: Duration.minutes(30),
-      input: ScheduleTargetInput.fromObject({ command: 'check-drops' }),
+      input: ScheduleTargetInput.fromObject({
+        command: 'check-drops',
+        scheduledTime: ContextAttribute.scheduledTime,
+      }),
     });
     this.alarms = WATCHED.map(
       ([metricName, description]) =>

@@ -30,7 +30,7 @@ import {
 } from './pipeline-wiring.ts';
 import { createBucket, createQueueWithDeadLetters, createTable } from './resources.ts';
 import { QueuePump, StreamPump } from './runner.ts';
-import { firingsOn, scheduledInput } from './schedule-firing.ts';
+import { firingsAt, scheduledInput } from './schedule-firing.ts';
 
 export type { TemplateWiring } from './pipeline-wiring.ts';
 
@@ -96,9 +96,10 @@ export interface LocalPipeline {
   /**
    * A schedule of the template (by name) fires on a day of its time zone, as Scheduler would: its target
    * invoked at each instant its expression gives that day, with its input; answers each invocation's result.
-   * With a template only: the schedules are the template's.
+   * With a template only: the schedules are the template's. Given an instant (`…T…Z`) rather than a day, the
+   * one firing at that instant, which must be one the expression gives.
    */
-  fireSchedule(scheduleName: string, day: string): Promise<unknown[]>;
+  fireSchedule(scheduleName: string, dayOrInstant: string): Promise<unknown[]>;
   /** The public answer endpoint (the answers handler behind an HTTP API stand-in). */
   answers: AnswerEndpoint;
   close(): void;
@@ -320,7 +321,7 @@ export async function prepareLocalPipeline(
         timeoutOf('keybill-rank-accounts'),
       )) as KeyAccountRunResult;
     },
-    async fireSchedule(scheduleName, day) {
+    async fireSchedule(scheduleName, dayOrInstant) {
       const found = SCHEDULED_FUNCTIONS.flatMap((functionName) =>
         (template?.byFunction(functionName).schedules ?? []).map((schedule) => ({ functionName, schedule })),
       ).find((s) => s.schedule.name === scheduleName);
@@ -332,7 +333,7 @@ export async function prepareLocalPipeline(
         );
       }
       const results: unknown[] = [];
-      for (const at of firingsOn(found.schedule, day)) {
+      for (const at of firingsAt(found.schedule, dayOrInstant)) {
         const input = scheduledInput(found.schedule, at);
         if (found.functionName === 'keybill-arrears-scan') results.push(await pipeline.arrearsScan(input));
         else if (found.functionName === 'keybill-rank-accounts')

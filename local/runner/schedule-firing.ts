@@ -1,4 +1,4 @@
-import { utcOffsetMs } from '#domain/calendar/index.ts';
+import { utcOffsetMs, wallClockIn } from '#domain/calendar/index.ts';
 
 /*
  * EventBridge Scheduler's part, from a schedule of the template: the instants a cron expression fires on a
@@ -71,6 +71,24 @@ export function firingsOn(schedule: TemplateSchedule, day: string): string[] {
         .replace(/\.000Z$/, 'Z'),
     ),
   );
+}
+
+/**
+ * The firings to play: every one of a calendar day (YYYY-MM-DD), or the one at an instant (an ISO time),
+ * which must be a firing of the schedule; a time it never fires at is a mistake in the caller.
+ */
+export function firingsAt(schedule: TemplateSchedule, dayOrInstant: string): string[] {
+  if (!dayOrInstant.includes('T')) return firingsOn(schedule, dayOrInstant);
+  const instant = new Date(dayOrInstant);
+  if (Number.isNaN(instant.getTime())) throw new Error(`'${dayOrInstant}' is neither a day nor an instant`);
+  const wall = wallClockIn(instant, schedule.timeZone);
+  const day = `${wall.year}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`;
+  const at = instant.toISOString().replace(/\.000Z$/, 'Z');
+  if (!firingsOn(schedule, day).includes(at))
+    throw new Error(
+      `schedule ${schedule.name} (${schedule.expression}, ${schedule.timeZone}) does not fire at ${at}`,
+    );
+  return [at];
 }
 
 /** The payload Scheduler hands the target at `scheduledTime`: the schedule's input, its context filled in. */

@@ -224,7 +224,11 @@ async function carryOut(command: OperatorCommand, deps: OperatorDeps): Promise<u
       if (deps.dropCheck === undefined) {
         throw new OperatorRefusal('check-drops needs the feed calendar (FEED_CALENDAR)', 'not-configured');
       }
-      return checkDrops({ ...deps, ...deps.dropCheck });
+      return checkDrops({
+        ...deps,
+        ...deps.dropCheck,
+        ...(command.scheduledTime === undefined ? {} : { now: () => new Date(command.scheduledTime!) }),
+      });
     case 'list-dead-letters':
       return listDeadLetters(command, deps);
     case 'redrive':

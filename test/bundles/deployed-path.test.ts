@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_FEED_CALENDAR, meterReadsDue } from '#domain/feed-calendar.ts';
 import { smsSegments } from '#notify/sms.ts';
 import type { OperatorResponse } from '#services/operator-commands.ts';
 import { awsCallsOf } from '../../local/runner/aws-call-parser.ts';
@@ -114,7 +115,6 @@ describe('the synthesized bundles on the local stack', () => {
         { command: 'release-deferred' },
         { command: 'run-drop', bucket: LOCAL_NAMES.bucket, key: summary.counts.dropKey },
         // The scheduled commands and the dead-letter listing: their grants are exercised, not assumed.
-        { command: 'check-drops' },
         { command: 'reconcile-uncertain' },
         { command: 'escalate-follow-ups' },
         { command: 'list-follow-ups', overdueOnly: false },
@@ -126,6 +126,13 @@ describe('the synthesized bundles on the local stack', () => {
           (await invoke(operator, command, 'keybill-operator', timeoutOf('operator'))) as OperatorResponse,
         );
       }
+      // The hourly check (at minute 15) as Scheduler fires it, the first time after the period's reads were
+      // due: it checks as of its scheduled time, so the run's period is the one due whatever today's date.
+      const due = Date.parse(`${meterReadsDue(DEFAULT_FEED_CALENDAR, PERIOD).replace(' ', 'T')}:00+08:00`);
+      const checkAt = new Date(due + 75 * 60_000).toISOString();
+      operatorResponses.push(
+        ...((await pipeline.fireSchedule('keybill-check-drops', checkAt)) as OperatorResponse[]),
+      );
       pipeline.close();
     } finally {
       recording.stop();

@@ -37,6 +37,37 @@ describe('operator console', () => {
     });
   });
 
+  describe('schedules that invoke the operator function', () => {
+    const operatorId = functionNamed(template, 'operator').id;
+    const schedules = Object.values(template.findResources('AWS::Scheduler::Schedule')).filter(
+      (s) =>
+        JSON.stringify(s.Properties.Target.Arn) === JSON.stringify({ 'Fn::GetAtt': [operatorId, 'Arn'] }),
+    ) as { Properties: { Name: string; Target: { Input: string } } }[];
+    /** The input as Scheduler hands it over: its context attributes filled in. */
+    const handed = (input: string) =>
+      JSON.parse(input.replaceAll('<aws.scheduler.scheduled-time>', '2026-11-03T05:15:00Z'));
+
+    it('hand it commands it accepts, once Scheduler fills in their context', () => {
+      expect(schedules.map((s) => s.Properties.Name).sort()).toEqual([
+        'keybill-check-drops',
+        'keybill-escalate-follow-ups',
+        'keybill-reconcile-uncertain',
+        'keybill-release-deferred-sms',
+      ]);
+      for (const { Properties } of schedules) {
+        expect(OperatorCommand.safeParse(handed(Properties.Target.Input)).error?.issues ?? []).toEqual([]);
+      }
+    });
+
+    it('check the feeds as of the hour they were scheduled for, so a late or retried check checks that hour', () => {
+      const check = schedules.find((s) => s.Properties.Name === 'keybill-check-drops')!;
+      expect(handed(check.Properties.Target.Input)).toEqual({
+        command: 'check-drops',
+        scheduledTime: '2026-11-03T05:15:00Z',
+      });
+    });
+  });
+
   it.each([['25:00-08:00'], ['21:00'], ['nine-eight']])('refuses quietHours %s', (value) => {
     expect(() => synthKeybill({ quietHours: value })).toThrow(/quietHours must be HH:MM-HH:MM/);
   });

@@ -67,6 +67,14 @@ describe('operations on the local stack', () => {
     expect((await pipeline.stores.notices.listNotices('OPERATIONS')).length).toBe(notices.length);
   });
 
+  it("checks as of the scheduled time Scheduler hands it: an hour after 2025-01's reads were due, they are late", async () => {
+    const response = await operator({ command: 'check-drops', scheduledTime: '2025-02-03T13:15:00+08:00' });
+    expect(response).toMatchObject({ ok: true, result: { checkedAt: '2025-02-03T05:15:00.000Z' } });
+    const result = (response as { result: { late: { feed: string; covers: string }[] } }).result;
+    expect(result.late).toContainEqual(expect.objectContaining({ feed: 'meter-reads', covers: '2025-01' }));
+    expect(result.late.map((l) => l.covers)).not.toContain(period);
+  });
+
   it('run-drop --dry-run answers the run report and stores and sends nothing', async () => {
     await pipeline.putDrop(key, toCsv(generateMeterReadRows(generated, period)));
     const response = await operator({ command: 'run-drop', bucket: LOCAL_NAMES.bucket, key, dryRun: true });

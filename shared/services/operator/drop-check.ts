@@ -28,7 +28,13 @@ import { writeRunReport } from '../run-report.ts';
  * Each is a metric (alarmed) and, for drops, one e-mail to the operations address per drop and day.
  */
 
-export const CheckDropsCommand = z.object({ command: z.literal('check-drops') }).strict();
+/**
+ * `scheduledTime`: the instant to check as of, which the hourly schedule passes (its context attribute), so
+ * a late or retried invocation checks the hour it was meant for; an operator leaves it out (now).
+ */
+export const CheckDropsCommand = z
+  .object({ command: z.literal('check-drops'), scheduledTime: z.iso.datetime({ offset: true }).optional() })
+  .strict();
 
 /** The accounts a notice lists by id, at most (the run report lists them all). */
 const MAX_LISTED_ACCOUNTS = 200;

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { firingsOn, scheduledInput, type TemplateSchedule } from '../../../local/runner/schedule-firing.ts';
+import {
+  firingsAt,
+  firingsOn,
+  scheduledInput,
+  type TemplateSchedule,
+} from '../../../local/runner/schedule-firing.ts';
 
 const schedule = (expression: string, timeZone = 'Asia/Shanghai', input?: string): TemplateSchedule => ({
   name: 'keybill-test',
@@ -39,6 +44,32 @@ describe('the instants a template schedule fires on a day of its time zone', () 
     expect(() => firingsOn(schedule('cron(0 25 * * ? *)'), '2026-11-21')).toThrow(/not supported/);
     expect(() => firingsOn(schedule('cron(0 9 L * ? *)'), '2026-11-21')).toThrow(/not supported/);
     expect(() => firingsOn(schedule('cron(0 9 * *)'), '2026-11-21')).toThrow(/is not a cron expression/);
+  });
+});
+
+describe('one firing, named by its instant', () => {
+  const hourly = schedule('cron(15 * * * ? *)');
+
+  it('plays the one firing at that instant, in any spelling of it', () => {
+    expect(firingsAt(hourly, '2026-11-03T05:15:00Z')).toEqual(['2026-11-03T05:15:00Z']);
+    expect(firingsAt(hourly, '2026-11-03T13:15:00+08:00')).toEqual(['2026-11-03T05:15:00Z']);
+    expect(firingsAt(hourly, '2026-11-03T05:15:00.000Z')).toEqual(['2026-11-03T05:15:00Z']);
+  });
+
+  it("finds the firing on the zone's day, not UTC's", () => {
+    // 23:15 UTC on the 2nd is 07:15 on the 3rd in Shanghai: a firing of a schedule on the 3rd only.
+    expect(firingsAt(schedule('cron(15 7 3 * ? *)'), '2026-11-02T23:15:00Z')).toEqual([
+      '2026-11-02T23:15:00Z',
+    ]);
+  });
+
+  it('plays every firing of a day given a day', () => {
+    expect(firingsAt(hourly, '2026-11-03')).toHaveLength(24);
+  });
+
+  it('refuses an instant the schedule never fires at, and text that is no instant', () => {
+    expect(() => firingsAt(hourly, '2026-11-03T05:00:00Z')).toThrow(/does not fire at 2026-11-03T05:00:00Z/);
+    expect(() => firingsAt(hourly, '2026-11-03Tnoon')).toThrow(/neither a day nor an instant/);
   });
 });
 

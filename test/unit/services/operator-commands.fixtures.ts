@@ -139,6 +139,17 @@ export const HOSTILE: [string, Record<string, unknown>, string][] = [
   ['a dry run given as text', { ...runDrop, dryRun: 'true' }, 'dryRun'],
   ['a dry run given as 1', { ...runDrop, dryRun: 1 }, 'dryRun'],
   ['check-drops with a field', { command: 'check-drops', period: '2026-10' }, ''],
+  [
+    'check-drops as of a date without a time',
+    { command: 'check-drops', scheduledTime: '2026-11-03' },
+    'scheduledTime',
+  ],
+  ['check-drops as of a 1 MB time', { command: 'check-drops', scheduledTime: MB }, 'scheduledTime'],
+  [
+    'check-drops as of an epoch number',
+    { command: 'check-drops', scheduledTime: 1793000000000 },
+    'scheduledTime',
+  ],
   ['a 1 MB account id to release', { ...releaseBill, accountId: MB }, 'accountId'],
   ['a release of a 1 MB period', { ...releaseBill, period: MB }, 'period'],
   ['a release of period 2026-13', { ...releaseBill, period: '2026-13' }, 'period'],
