@@ -31,7 +31,8 @@ against the deployed or local stack (TABLE_NAME, DROP_BUCKET and AWS_* from the 
   show-bill --account-id A --period YYYY-MM [--version N]
   list-notices --account-id A
   release-deferred                                      re-queue SMS deferred for quiet hours (NOTICE_QUEUE_URL)
-  check-drops                                           late and partial drops (feed calendar), stuck runs
+  check-drops [--scheduled-time ISO]                    late and partial drops (feed calendar), stuck runs,
+                                                        as of that instant (default: now)
   list-dead-letters [--queue Q] [--sample N]            messages in each dead-letter queue (DEAD_LETTER_QUEUES)
   redrive --queue Q                                     move a dead-letter queue's messages back to their queue
   reconcile-uncertain                                   re-queue UNCERTAIN emails no Send event confirmed in an hour

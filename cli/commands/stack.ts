@@ -30,6 +30,7 @@ const EVENT_FIELDS = [
   ['confirm-working-day', 'confirmWorkingDay'],
   ['manager-id', 'managerId'],
   ['follow-up-id', 'followUpId'],
+  ['scheduled-time', 'scheduledTime'],
 ] as const;
 
 type EventOption = (typeof EVENT_FIELDS)[number][0];
@@ -47,7 +48,7 @@ const STACK_COMMAND_OPTIONS = {
   'show-bill': ['account-id', 'period', 'version'],
   'list-notices': ['account-id'],
   'release-deferred': [],
-  'check-drops': [],
+  'check-drops': ['scheduled-time'],
   'list-dead-letters': ['queue', 'sample'],
   redrive: ['queue'],
   'reconcile-uncertain': [],

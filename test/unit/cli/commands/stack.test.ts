@@ -17,6 +17,11 @@ describe('stack commands', () => {
     ],
     [['list-notices', '--account-id', 'A'], { command: 'list-notices', accountId: 'A' }],
     [['release-deferred'], { command: 'release-deferred' }],
+    [['check-drops'], { command: 'check-drops' }],
+    [
+      ['check-drops', '--scheduled-time', '2026-11-03T13:15:00+08:00'],
+      { command: 'check-drops', scheduledTime: '2026-11-03T13:15:00+08:00' },
+    ],
     [
       ['approve-disconnection', '--account-id', 'A', '--by', 'Li', '--plan-id', 'P', '--note', 'n'],
       { command: 'approve-disconnection', accountId: 'A', planId: 'P', by: 'Li', note: 'n' },
@@ -43,6 +48,12 @@ describe('stack commands', () => {
     expect(JSON.parse(stdout)).toMatchObject({
       ok: false,
       error: 'malformed operator command: (event): give exactly one of period or status',
+    });
+    const late = await cli('check-drops', '--scheduled-time', 'yesterday');
+    expect(late.code).toBe(1);
+    expect(JSON.parse(late.stdout)).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/scheduledTime/),
     });
     const raw = await cli('operator', '--event', '{"command":"nope"}');
     expect(raw.code).toBe(1);
