@@ -12,8 +12,8 @@
  *                      send-notice keep consuming what arrives), put a correction drop in the bucket for
  *                      the CLI's run-drop, and print the SES inbox address and the CLI's environment
  *                      (Ctrl-C to stop)
- *   --accounts N       how many accounts (default 50)
- *   --period YYYY-MM   the billing period (default: last month in Asia/Shanghai)
+ *   --accounts N       how many accounts (default 50, at most 5,000)
+ *   --period YYYY-MM   the billing period, one that has ended (default: last month in Asia/Shanghai)
  *   --verbose          show the handlers' structured logs
  */
 import { mkdir, rm, writeFile } from 'node:fs/promises';
@@ -24,6 +24,7 @@ import { LOCAL_NAMES } from '../local/runner/local-pipeline.ts';
 import { type PipelineLoop, startPipelineLoop } from '../local/runner/pipeline-loop.ts';
 import { applyEnv, startLocalStack } from '../local/stack.ts';
 import { alarmsWithoutAction } from './alarms-without-action.ts';
+import { demoOptions } from './demo-options.ts';
 
 const { values } = parseArgs({
   options: {
@@ -33,6 +34,16 @@ const { values } = parseArgs({
     verbose: { type: 'boolean', default: false },
   },
 });
+
+/** Checked before anything starts: a wrong option costs a line, not a local stack. */
+const options = (() => {
+  try {
+    return demoOptions(values, new Date());
+  } catch (error) {
+    console.error(`demo: ${(error as Error).message}`);
+    process.exit(2);
+  }
+})();
 
 const OUT = 'out';
 const started = Date.now();
@@ -54,8 +65,8 @@ async function main() {
     applyEnv(stack.env);
     if (!values.verbose) process.env.POWERTOOLS_LOG_LEVEL = 'SILENT';
     const summary = await runBillingCycle({
-      accounts: Number(values.accounts),
-      period: values.period,
+      accounts: options.accounts,
+      period: options.period,
       progress: step,
       stack,
       keepPipeline: values.keep,

@@ -1,0 +1,45 @@
+import { periodBefore, shanghaiDate } from '#domain/calendar/index.ts';
+import { Period } from '#domain/primitives.ts';
+
+/** The most accounts a demo generates: the local stack on one machine, in a few minutes. */
+export const MAX_DEMO_ACCOUNTS = 5_000;
+
+export interface DemoOptions {
+  accounts: number;
+  /** Undefined: last month in Asia/Shanghai, as the billing cycle picks it. */
+  period: string | undefined;
+}
+
+/**
+ * The demo's `--accounts` and `--period`, checked before the local stack starts: a count that is not a
+ * whole number in range, or a period that is not YYYY-MM or has not ended yet (its meter reads would be
+ * in the future, and every row refused), stops it with a line saying which option and why.
+ */
+export function demoOptions(
+  values: { accounts: string; period?: string | undefined },
+  now: Date,
+): DemoOptions {
+  const accounts = /^\d{1,6}$/.test(values.accounts) ? Number(values.accounts) : Number.NaN;
+  if (!(accounts >= 1 && accounts <= MAX_DEMO_ACCOUNTS)) {
+    throw new Error(
+      `--accounts ${clip(values.accounts)} is not a whole number from 1 to ${MAX_DEMO_ACCOUNTS}`,
+    );
+  }
+  const { period } = values;
+  if (period !== undefined) {
+    if (!Period.safeParse(period).success) throw new Error(`--period ${clip(period)} is not YYYY-MM`);
+    const lastEnded = periodBefore(shanghaiDate(now));
+    if (period > lastEnded) {
+      throw new Error(
+        `--period ${period} has not ended in Asia/Shanghai (the latest that has is ${lastEnded}): its meter reads would be in the future`,
+      );
+    }
+  }
+  return { accounts, period };
+}
+
+/** An option's value as an error quotes it: one line, at most 40 characters. */
+const clip = (value: string): string => {
+  const line = JSON.stringify(value);
+  return line.length > 42 ? `${line.slice(0, 40)}…"` : line;
+};
