@@ -1,4 +1,5 @@
 import {
+  isClockSkewError,
   isRetryableByTrait,
   isServerError,
   isThrottlingError,
@@ -10,11 +11,30 @@ import { AmbiguousSendError, TransientError } from '#services/ports/errors.ts';
  * Whether an AWS call failed in a way worth another try, by the SDK's own classification: throttling,
  * a transient or server-side failure, a network error, or an error the service models as retryable.
  * Anything else (a rejected address, a malformed request, a failed condition) fails the same way again.
+ *
+ * The SDK also flags any error `clockSkewCorrected` when this machine's clock is 4 minutes or more off the
+ * service's and it moved its offset, which it does at every response, so with a skewed clock every
+ * error carries the flag. Only an error of the signature's time (RequestTimeTooSkewed, InvalidSignature…)
+ * is cured by the correction: a failed condition is the service's answer, whatever the clock says.
  */
 export function isTransientAwsError(error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false;
   const e = error as Parameters<typeof isThrottlingError>[0];
-  return isRetryableByTrait(e) || isThrottlingError(e) || isTransientError(e) || isServerError(e);
+  return (
+    isRetryableByTrait(e) ||
+    isThrottlingError(e) ||
+    isTransientError(withoutSkewFlag(e)) ||
+    isServerError(e) ||
+    isClockSkewError(e)
+  );
+}
+
+/** The error as it would be without the SDK's clock-skew flag (its name, code and cause unchanged). */
+function withoutSkewFlag<E extends { $metadata?: { clockSkewCorrected?: boolean } }>(error: E): E {
+  if (error.$metadata?.clockSkewCorrected !== true) return error;
+  return Object.assign(Object.create(error) as E, {
+    $metadata: { ...error.$metadata, clockSkewCorrected: false },
+  });
 }
 
 type Middleware = (next: (args: unknown) => Promise<unknown>) => (args: unknown) => Promise<unknown>;

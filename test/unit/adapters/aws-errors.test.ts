@@ -21,6 +21,15 @@ describe('AWS errors worth another try (the SDK’s own classification)', () => 
     ['service unavailable', sdkError('ServiceUnavailable', 503)],
     ['a request timeout', sdkError('TimeoutError')],
     ['a reset connection', Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' })],
+    ['a signature refused for its time', sdkError('InvalidSignatureException', 400)],
+    [
+      'a signature refused for its time, the clock corrected since',
+      sdkError('RequestTimeTooSkewed', 403, { $metadata: { httpStatusCode: 403, clockSkewCorrected: true } }),
+    ],
+    [
+      'a throttle answered while the clock was corrected',
+      sdkError('ThrottlingException', 400, { $metadata: { httpStatusCode: 400, clockSkewCorrected: true } }),
+    ],
   ])('counts %s as transient', (_what, error) => {
     expect(isTransientAwsError(error)).toBe(true);
   });
@@ -31,6 +40,16 @@ describe('AWS errors worth another try (the SDK’s own classification)', () => 
     ['a failed condition', sdkError('ConditionalCheckFailedException', 400)],
     ['a cancelled transaction', sdkError('TransactionCanceledException', 400)],
     ['access denied', sdkError('AccessDeniedException', 403)],
+    [
+      'a failed condition answered to a machine whose clock is off (the SDK flags it clockSkewCorrected)',
+      sdkError('ConditionalCheckFailedException', 400, {
+        $metadata: { httpStatusCode: 400, clockSkewCorrected: true },
+      }),
+    ],
+    [
+      'a malformed request answered to a machine whose clock is off',
+      sdkError('ValidationException', 400, { $metadata: { httpStatusCode: 400, clockSkewCorrected: true } }),
+    ],
     ['a plain programming error', new TypeError('x is undefined')],
     ['a thrown string', 'boom'],
     ['nothing', undefined],
