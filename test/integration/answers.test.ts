@@ -6,6 +6,7 @@ import { secretsManagerStore } from '#adapters/secrets.ts';
 import { sqsNoticeQueue } from '#adapters/sqs-queues.ts';
 import { signLinkToken } from '#domain/answers/index.ts';
 import type { AccountArrearsState } from '#domain/arrears/index.ts';
+import { periodBefore, shanghaiDate } from '#domain/calendar/index.ts';
 import { keyOf } from '#domain/keyring.ts';
 import type { StoredNotice } from '#domain/notices.ts';
 import { keyringFor } from '#services/keyring.ts';
@@ -22,7 +23,11 @@ import { loadAccounts, SAMPLE_TARIFF_IDS } from './helpers.ts';
 
 const generated = generateAccounts(3, { tariffIds: SAMPLE_TARIFF_IDS, seed: 15 });
 const [first, second, third] = generated.map((g) => g.account);
-const PERIOD = '2026-10';
+/**
+ * Last month, as a real cycle bills it: the answers are stamped today, and the managers' digest counts
+ * a period's answers for three months after it (a fixed period stopped the digest test in 2027).
+ */
+const PERIOD = periodBefore(shanghaiDate(new Date()));
 
 describe("customers' one-click answers (local stack)", () => {
   let stack: LocalStack;
