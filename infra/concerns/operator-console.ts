@@ -143,7 +143,11 @@ export function manageDeadLetters(
       dlq.queue.grant(fn, 'sqs:StartMessageMoveTask', 'sqs:ListMessageMoveTasks', 'sqs:DeleteMessage');
       fn.addToRolePolicy(new PolicyStatement({ actions: ['sqs:SendMessage'], resources: [source.queueArn] }));
     }
-    return { name, url: dlq.queue.queueUrl, redrivable: source !== undefined };
+    // The source queue's URL for a redrive where SQS has no message-move task (China): the function moves
+    // the messages itself with the same grants (receive and delete here, send there).
+    return source === undefined
+      ? { name, url: dlq.queue.queueUrl, redrivable: false }
+      : { name, url: dlq.queue.queueUrl, redrivable: true, sourceUrl: source.queueUrl };
   });
   fn.addEnvironment('DEAD_LETTER_QUEUES', Stack.of(console).toJsonString(entries));
 }

@@ -196,9 +196,24 @@ export async function prepareLocalPipeline(
     TIME_ZONE: TIME_ZONE_NAME,
     // list-dead-letters and redrive, as the stack names its queues (infra/concerns/operator-console.ts).
     DEAD_LETTER_QUEUES: JSON.stringify([
-      { name: 'Notifications/NoticeDeadLetters', url: queues.dlqUrl, redrivable: true },
-      { name: 'Chunks/DeadLetters', url: chunkQueues.dlqUrl, redrivable: true },
-      { name: 'ArrearsChunks/DeadLetters', url: arrearsQueues.dlqUrl, redrivable: true },
+      {
+        name: 'Notifications/NoticeDeadLetters',
+        url: queues.dlqUrl,
+        redrivable: true,
+        sourceUrl: queues.queueUrl,
+      },
+      {
+        name: 'Chunks/DeadLetters',
+        url: chunkQueues.dlqUrl,
+        redrivable: true,
+        sourceUrl: chunkQueues.queueUrl,
+      },
+      {
+        name: 'ArrearsChunks/DeadLetters',
+        url: arrearsQueues.dlqUrl,
+        redrivable: true,
+        sourceUrl: arrearsQueues.queueUrl,
+      },
     ]),
     // Late and partial drops are mailed here (the SES emulator's inbox).
     OPERATIONS_EMAIL: 'ops@keybill-power.example.cn',

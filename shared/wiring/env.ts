@@ -71,10 +71,19 @@ export function feedCalendarFromEnv(): FeedCalendar {
 }
 
 const DeadLetterQueuesSchema = z
-  .array(z.object({ name: z.string().min(1).max(100), url: z.url(), redrivable: z.boolean() }).strict())
+  .array(
+    z
+      .object({
+        name: z.string().min(1).max(100),
+        url: z.url(),
+        redrivable: z.boolean(),
+        sourceUrl: z.url().optional(),
+      })
+      .strict(),
+  )
   .max(50);
 
-/** DEAD_LETTER_QUEUES: the stack's dead-letter queues (JSON: name, url, redrivable), set by the stack. */
+/** DEAD_LETTER_QUEUES: the stack's dead-letter queues (JSON: name, url, redrivable, sourceUrl), set by the stack. */
 export function deadLetterQueuesFromEnv(): z.infer<typeof DeadLetterQueuesSchema> | undefined {
   const json = optionalEnv('DEAD_LETTER_QUEUES');
   return json === undefined ? undefined : DeadLetterQueuesSchema.parse(JSON.parse(json));

@@ -139,7 +139,7 @@ export const KEPT_GRANTS: readonly KeptGrant[] = [
     resource: 'arn:*:sqs:*:*ChunksQueue*',
     reason:
       "run-drop queues a new drop's chunks (the run re-runs a drop already billed); redrive: SQS's " +
-      'message-move task sends to the source queue as the caller.',
+      'message-move task sends to the source queue as the caller, or in China the function itself.',
   },
   ...['arn:*:sqs:*:*DeadLetters*', 'arn:*:sqs:*:*Fail*Queue*'].map((resource) => ({
     functions: ['operator'],
@@ -154,7 +154,7 @@ export const KEPT_GRANTS: readonly KeptGrant[] = [
     reason:
       'list-dead-letters counts and samples every dead-letter queue (the local stack has three of them, and ' +
       'samples only non-empty ones); redrive starts a message-move task (not emulated locally), which reads ' +
-      'and deletes as the caller.',
+      'and deletes as the caller, or in China receives and deletes itself; the run redrives nothing.',
   })),
 ];
 

@@ -2,7 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { OperatorCommand } from '#services/operator-command-schema.ts';
 import { operatorTestEvents } from '../../infra/concerns/operator-test-events.ts';
-import { dropBucketOf, functionNamed, synthKeybill } from './synth.ts';
+import { dropBucketOf, environmentOf, functionNamed, synthKeybill } from './synth.ts';
 
 const { template } = synthKeybill();
 
@@ -34,6 +34,40 @@ describe('operator console', () => {
     synthKeybill({ quietHours: '' }).template.hasResourceProperties('AWS::Scheduler::Schedule', {
       ScheduleExpression: 'cron(0 8 * * ? *)',
       Target: Match.objectLike({ Input: JSON.stringify({ command: 'release-deferred' }) }),
+    });
+  });
+
+  describe('dead-letter queues the operator lists and redrives', () => {
+    /** DEAD_LETTER_QUEUES with each queue's Ref written as `ref:<logical id>`. */
+    const entries = (() => {
+      const [, parts] = (
+        environmentOf(template, 'operator').DEAD_LETTER_QUEUES as { 'Fn::Join': [string, unknown[]] }
+      )['Fn::Join'];
+      const text = parts
+        .map((p) => (typeof p === 'string' ? p : `ref:${(p as { Ref: string }).Ref}`))
+        .join('');
+      return JSON.parse(text) as { name: string; url: string; redrivable: boolean; sourceUrl?: string }[];
+    })();
+    const queues = template.findResources('AWS::SQS::Queue');
+    const idOf = (ref: string) => ref.replace(/^ref:/, '');
+
+    it("gives each redrivable queue its source queue's URL: the queue whose redrive policy dead-letters into it", () => {
+      const redrivable = entries.filter((e) => e.redrivable);
+      expect(redrivable.map((e) => e.name)).toEqual([
+        'Notifications/NoticeDeadLetters',
+        'Chunks/DeadLetters',
+        'ArrearsChunks/DeadLetters',
+      ]);
+      for (const entry of redrivable) {
+        const source = queues[idOf(entry.sourceUrl!)]!;
+        expect(source.Properties.RedrivePolicy.deadLetterTargetArn).toEqual({
+          'Fn::GetAtt': [idOf(entry.url), 'Arn'],
+        });
+      }
+    });
+
+    it('gives a queue of failed invocations or stream records no source (nothing to move its messages to)', () => {
+      for (const entry of entries.filter((e) => !e.redrivable)) expect(entry.sourceUrl).toBeUndefined();
     });
   });
 

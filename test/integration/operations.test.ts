@@ -1,11 +1,14 @@
 import { text } from 'node:stream/consumers';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { sqsDeadLetterQueues } from '#adapters/dead-letter-queues.ts';
 import { s3DropObjectStore } from '#adapters/drop-objects.ts';
 import { metrics } from '#adapters/observability.ts';
 import { shanghaiDate, shanghaiInstant } from '#domain/calendar/index.ts';
 import { DEFAULT_FEED_CALENDAR, dropsDueBy } from '#domain/feed-calendar.ts';
+import { redriveDeadLetters } from '#services/operator/dead-letter-commands.ts';
 import type { OperatorResponse } from '#services/operator-commands.ts';
+import { deadLetterQueuesFromEnv } from '#wiring/env.ts';
 import { lambdaContext } from '../../local/runner/aws-events.ts';
 import { generateAccounts, generateMeterReadRows, toCsv } from '../../local/runner/fixtures.ts';
 import { LOCAL_NAMES, type LocalPipeline, prepareLocalPipeline } from '../../local/runner/local-pipeline.ts';
@@ -151,5 +154,52 @@ describe('operations on the local stack', () => {
     });
     // Back on the notices queue: send-notice takes it (the notice it names does not exist, so nothing is sent).
     expect(await pipeline.sendNotices()).toBeGreaterThanOrEqual(1);
+  });
+
+  it('redrives by moving the messages itself where SQS has no message-move task (the China regions)', async () => {
+    const sqs = new SQSClient({});
+    const bodies = Array.from({ length: 23 }, (_, i) =>
+      JSON.stringify({ accountId: 'A', noticeId: `dead#${i}` }),
+    );
+    for (const body of bodies) {
+      await sqs.send(
+        new SendMessageCommand({
+          QueueUrl: pipeline.queues.dlqUrl,
+          MessageBody: body,
+          MessageAttributes: { origin: { DataType: 'String', StringValue: 'send-notice' } },
+        }),
+      );
+    }
+    const byHand = sqsDeadLetterQueues(deadLetterQueuesFromEnv()!, { movesByHand: () => true });
+    const redriven = await redriveDeadLetters(
+      { command: 'redrive', queue: 'Notifications/NoticeDeadLetters' },
+      { deadLetters: byHand },
+    );
+    expect(redriven).toEqual({
+      queue: 'Notifications/NoticeDeadLetters',
+      messages: 23,
+      started: true,
+      moved: 23,
+      left: 0,
+    });
+    // On the notices queue, each once, with the attributes it was dead-lettered with.
+    const back: { body: string; origin: string | undefined }[] = [];
+    for (let batch = 0; batch < 10 && back.length < bodies.length; batch++) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: pipeline.queues.queueUrl,
+          MaxNumberOfMessages: 10,
+          MessageAttributeNames: ['All'],
+          VisibilityTimeout: 30,
+        }),
+      );
+      back.push(
+        ...Messages.map((m) => ({ body: m.Body ?? '', origin: m.MessageAttributes?.origin?.StringValue })),
+      );
+    }
+    sqs.destroy();
+    expect(back.map((m) => m.body).sort()).toEqual([...bodies].sort());
+    expect(new Set(back.map((m) => m.origin))).toEqual(new Set(['send-notice']));
+    expect(await byHand.count('Notifications/NoticeDeadLetters')).toBe(0);
   });
 });

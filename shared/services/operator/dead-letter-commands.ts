@@ -6,6 +6,7 @@ import { OperatorRefusal } from './refusal.ts';
  * list-dead-letters and redrive: what is in the dead-letter queues (each alarms on its first message),
  * and, after the cause is fixed, sending them back to the queue they came from with an SQS message-move
  * task — as the console's "Start DLQ redrive" does, so the same limits apply (one task per queue at a time).
+ * In the China regions, which have no message-move tasks, the redrive moves them itself (the adapter).
  */
 
 /** A dead-letter queue's name as list-dead-letters shows it: construct path segments, letters and digits. */
@@ -98,6 +99,5 @@ export async function redriveDeadLetters(
   }
   const messages = await queues.count(queue.name);
   if (messages === 0) return { queue: queue.name, messages, started: false };
-  const { taskHandle } = await queues.redrive(queue.name);
-  return { queue: queue.name, messages, started: true, taskHandle };
+  return { queue: queue.name, messages, started: true, ...(await queues.redrive(queue.name)) };
 }

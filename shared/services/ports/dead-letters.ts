@@ -20,6 +20,20 @@ export interface DeadLetterQueues {
   count(name: string): Promise<number>;
   /** Up to `max` messages, left where they are (visible again at once). */
   sample(name: string, max: number): Promise<DeadLetterSample[]>;
-  /** Starts moving every message back to the queue it came from; answers the task's handle. */
-  redrive(name: string): Promise<{ taskHandle: string }>;
+  /**
+   * Moves the messages back to the queue they came from: a message-move task SQS carries out (its handle),
+   * or, where SQS offers none, moved here in batches until the queue is empty or the time is up.
+   */
+  redrive(name: string): Promise<RedriveOutcome>;
 }
+
+export type RedriveOutcome =
+  | { taskHandle: string }
+  | {
+      /** Messages sent back to the source queue and deleted here. */
+      moved: number;
+      /** Messages still in the dead-letter queue (a redrive again moves them). */
+      left: number;
+      /** Messages the source queue refused, with SQS's first reason; they stay in the dead-letter queue. */
+      refused?: { count: number; reason: string };
+    };

@@ -1,6 +1,8 @@
 import {
+  DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
   ReceiveMessageCommand,
+  SendMessageBatchCommand,
   SQSClient,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
@@ -17,8 +19,9 @@ import { sqsDeadLetterQueues } from '#adapters/dead-letter-queues.ts';
 const sqs = mockClient(SQSClient);
 const DLQ_URL = 'https://sqs.cn-north-1.amazonaws.com.cn/111122223333/keybill-NoticeDeadLetters';
 const DLQ_ARN = 'arn:aws-cn:sqs:cn-north-1:111122223333:keybill-NoticeDeadLetters';
+const SOURCE_URL = 'https://sqs.cn-north-1.amazonaws.com.cn/111122223333/keybill-NoticeQueue';
 const queues = sqsDeadLetterQueues([
-  { name: 'Notifications/NoticeDeadLetters', url: DLQ_URL, redrivable: true },
+  { name: 'Notifications/NoticeDeadLetters', url: DLQ_URL, redrivable: true, sourceUrl: SOURCE_URL },
   { name: 'Operator/FailedEvents', url: `${DLQ_URL}-2`, redrivable: false },
 ]);
 
@@ -70,12 +73,111 @@ describe('dead-letter queues on SQS', () => {
   });
 
   it('redrives with a message-move task from the queue (by its ARN) and no destination: back to the source', async () => {
-    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: DLQ_ARN } });
+    const arn = 'arn:aws:sqs:eu-west-1:111122223333:keybill-NoticeDeadLetters';
+    sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: arn } });
     sqs.on(StartMessageMoveTaskCommand).resolves({ TaskHandle: 'task-1' });
     expect(await queues.redrive('Notifications/NoticeDeadLetters')).toEqual({ taskHandle: 'task-1' });
     expect(sqs).toHaveReceivedCommandTimes(StartMessageMoveTaskCommand, 1);
     const input = sqs.commandCalls(StartMessageMoveTaskCommand)[0]!.args[0].input;
-    expect(input).toEqual({ SourceArn: DLQ_ARN });
+    expect(input).toEqual({ SourceArn: arn });
+    expect(sqs).not.toHaveReceivedCommand(SendMessageBatchCommand);
+  });
+
+  describe('in the China regions, which have no message-move tasks', () => {
+    const message = (i: number) => ({
+      MessageId: `m-${i}`,
+      ReceiptHandle: `r-${i}`,
+      Body: `{"noticeId":"n-${i}"}`,
+      MessageAttributes: { kind: { DataType: 'String', StringValue: 'bill-preview' } },
+    });
+    /** SQS answering with these queue attributes, one batch of two messages, then an empty queue. */
+    const twoMessagesThenNone = (attributes: Record<string, string>) => {
+      sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: DLQ_ARN, ...attributes } });
+      sqs
+        .on(ReceiveMessageCommand)
+        .resolvesOnce({ Messages: [message(1), message(2)] })
+        .resolves({ Messages: [] });
+      sqs
+        .on(SendMessageBatchCommand)
+        .resolves({ Successful: [{ Id: '0' }, { Id: '1' }] as never, Failed: [] });
+    };
+
+    it('moves the messages itself: received, sent to the source queue as they were, deleted once sent', async () => {
+      twoMessagesThenNone({ ApproximateNumberOfMessages: '0' });
+      sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: '0' }, { Id: '1' }], Failed: [] });
+      expect(await queues.redrive('Notifications/NoticeDeadLetters')).toEqual({ moved: 2, left: 0 });
+      expect(sqs).not.toHaveReceivedCommand(StartMessageMoveTaskCommand);
+      expect(sqs).toHaveReceivedCommandWith(ReceiveMessageCommand, {
+        QueueUrl: DLQ_URL,
+        MaxNumberOfMessages: 10,
+        MessageAttributeNames: ['All'],
+      });
+      expect(sqs.commandCalls(SendMessageBatchCommand)[0]!.args[0].input).toEqual({
+        QueueUrl: SOURCE_URL,
+        Entries: [
+          { Id: '0', MessageBody: '{"noticeId":"n-1"}', MessageAttributes: message(1).MessageAttributes },
+          { Id: '1', MessageBody: '{"noticeId":"n-2"}', MessageAttributes: message(2).MessageAttributes },
+        ],
+      });
+      expect(sqs.commandCalls(DeleteMessageBatchCommand)[0]!.args[0].input).toEqual({
+        QueueUrl: DLQ_URL,
+        Entries: [
+          { Id: '0', ReceiptHandle: 'r-1' },
+          { Id: '1', ReceiptHandle: 'r-2' },
+        ],
+      });
+    });
+
+    it('keeps what the source queue refused, stops, and says how many and why', async () => {
+      sqs
+        .on(GetQueueAttributesCommand)
+        .resolves({ Attributes: { QueueArn: DLQ_ARN, ApproximateNumberOfMessages: '1' } });
+      sqs.on(ReceiveMessageCommand).resolves({ Messages: [message(1), message(2)] });
+      sqs.on(SendMessageBatchCommand).resolves({
+        Successful: [{ Id: '0' }] as never,
+        Failed: [{ Id: '1', Code: 'AccessDenied', SenderFault: true, Message: 'not allowed' }],
+      });
+      sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: '0' }], Failed: [] });
+      expect(await queues.redrive('Notifications/NoticeDeadLetters')).toEqual({
+        moved: 1,
+        left: 1,
+        refused: { count: 1, reason: 'AccessDenied: not allowed' },
+      });
+      expect(sqs).toHaveReceivedCommandTimes(ReceiveMessageCommand, 1);
+      expect(sqs.commandCalls(DeleteMessageBatchCommand)[0]!.args[0].input.Entries).toEqual([
+        { Id: '0', ReceiptHandle: 'r-1' },
+      ]);
+    });
+
+    it('counts as moved only what it deleted: one left undeleted comes back and is sent again next time', async () => {
+      twoMessagesThenNone({ ApproximateNumberOfMessagesNotVisible: '1' });
+      sqs.on(DeleteMessageBatchCommand).resolves({
+        Successful: [{ Id: '0' }],
+        Failed: [{ Id: '1', Code: 'ReceiptHandleIsInvalid', SenderFault: true }],
+      });
+      expect(await queues.redrive('Notifications/NoticeDeadLetters')).toEqual({ moved: 1, left: 1 });
+    });
+
+    it('stops when its time is up, saying how many are left for the next redrive', async () => {
+      const timed = sqsDeadLetterQueues(
+        [{ name: 'Notifications/NoticeDeadLetters', url: DLQ_URL, redrivable: true, sourceUrl: SOURCE_URL }],
+        { byHand: { seconds: 0, visibilitySeconds: 60 } },
+      );
+      sqs
+        .on(GetQueueAttributesCommand)
+        .resolves({ Attributes: { QueueArn: DLQ_ARN, ApproximateNumberOfMessages: '40' } });
+      expect(await timed.redrive('Notifications/NoticeDeadLetters')).toEqual({ moved: 0, left: 40 });
+      expect(sqs).not.toHaveReceivedCommand(ReceiveMessageCommand);
+    });
+
+    it('refuses a queue with no source queue configured, before receiving anything', async () => {
+      const unsourced = sqsDeadLetterQueues([{ name: 'Chunks/DeadLetters', url: DLQ_URL, redrivable: true }]);
+      sqs.on(GetQueueAttributesCommand).resolves({ Attributes: { QueueArn: DLQ_ARN } });
+      await expect(unsourced.redrive('Chunks/DeadLetters')).rejects.toThrow(
+        'dead-letter queue Chunks/DeadLetters has no source queue configured',
+      );
+      expect(sqs).not.toHaveReceivedCommand(ReceiveMessageCommand);
+    });
   });
 
   it('refuses a queue it was not given, before calling SQS', async () => {

@@ -57,6 +57,27 @@ describe('redrive', () => {
     expect(redriven).toEqual(['Notifications/NoticeDeadLetters']);
   });
 
+  it('answers what a redrive by hand moved, what is left and what the source refused (China)', async () => {
+    const { queues } = fakeQueues({ 'Notifications/NoticeDeadLetters': 30 });
+    queues.redrive = async () => ({
+      moved: 20,
+      left: 10,
+      refused: { count: 10, reason: 'KMS.AccessDenied' },
+    });
+    expect(await run({ command: 'redrive', queue: 'Notifications/NoticeDeadLetters' }, queues)).toEqual({
+      ok: true,
+      command: 'redrive',
+      result: {
+        queue: 'Notifications/NoticeDeadLetters',
+        messages: 30,
+        started: true,
+        moved: 20,
+        left: 10,
+        refused: { count: 10, reason: 'KMS.AccessDenied' },
+      },
+    });
+  });
+
   it('starts nothing for an empty queue', async () => {
     const { queues, redriven } = fakeQueues({});
     expect(await run({ command: 'redrive', queue: 'Notifications/NoticeDeadLetters' }, queues)).toMatchObject(
