@@ -1,6 +1,8 @@
 import {
+  type BatchResultErrorEntry,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
+  type MessageAttributeValue,
   ReceiveMessageCommand,
   SendMessageBatchCommand,
   StartMessageMoveTaskCommand,
@@ -129,16 +131,19 @@ async function moveByHand(
       }),
     );
     if (Messages.length === 0) break;
-    const sent = await sqsClient().send(
-      new SendMessageBatchCommand({
-        QueueUrl: sourceUrl,
-        Entries: Messages.map((m, i) => ({
-          Id: String(i),
-          MessageBody: m.Body ?? '',
-          ...(m.MessageAttributes === undefined ? {} : { MessageAttributes: m.MessageAttributes }),
-        })),
-      }),
-    );
+    const entries = Messages.map((m, i) => ({
+      Id: String(i),
+      MessageBody: m.Body ?? '',
+      ...(m.MessageAttributes === undefined ? {} : { MessageAttributes: m.MessageAttributes }),
+    }));
+    const sent = { Successful: [] as { Id?: string | undefined }[], Failed: [] as BatchResultErrorEntry[] };
+    for (const batch of withinBatchPayload(entries)) {
+      const answer = await sqsClient().send(
+        new SendMessageBatchCommand({ QueueUrl: sourceUrl, Entries: batch }),
+      );
+      sent.Successful.push(...(answer.Successful ?? []));
+      sent.Failed.push(...(answer.Failed ?? []));
+    }
     const taken = new Set((sent.Successful ?? []).map((s) => s.Id));
     const toDelete = Messages.flatMap((m, i) =>
       taken.has(String(i)) ? [{ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' }] : [],
@@ -150,7 +155,7 @@ async function moveByHand(
       );
       moved += deleted.Successful?.length ?? 0;
     }
-    const failed = sent.Failed ?? [];
+    const failed = sent.Failed;
     if (failed.length > 0) {
       const first = failed[0]!;
       return {
@@ -163,4 +168,45 @@ async function moveByHand(
     }
   }
   return { moved };
+}
+
+/**
+ * A batch's payload (the sum of its messages' sizes) kept within 256 KiB: SQS's limit before it was raised
+ * to 1 MiB in 2025, which not every region (China's included) is known to have; small messages lose nothing.
+ */
+const BATCH_PAYLOAD_BYTES = 256 * 1024;
+
+/**
+ * Entries in batches whose bodies and attributes stay within a batch's payload limit (ten messages that
+ * were each sent alone may be too much together); one larger than the limit travels alone, as it came.
+ */
+export function withinBatchPayload<
+  E extends { MessageBody: string; MessageAttributes?: Record<string, MessageAttributeValue> },
+>(entries: readonly E[]): E[][] {
+  const sizeOf = (e: E) =>
+    Buffer.byteLength(e.MessageBody) +
+    Object.entries(e.MessageAttributes ?? {}).reduce(
+      (sum, [name, v]) =>
+        sum +
+        Buffer.byteLength(name) +
+        Buffer.byteLength(v.DataType ?? '') +
+        Buffer.byteLength(v.StringValue ?? '') +
+        (v.BinaryValue?.byteLength ?? 0),
+      0,
+    );
+  const batches: E[][] = [];
+  let current: E[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = sizeOf(entry);
+    if (current.length > 0 && bytes + size > BATCH_PAYLOAD_BYTES) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
 }

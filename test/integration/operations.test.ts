@@ -158,8 +158,13 @@ describe('operations on the local stack', () => {
 
   it('redrives by moving the messages itself where SQS has no message-move task (the China regions)', async () => {
     const sqs = new SQSClient({});
+    // Three of 200 KB: two together would pass the 256 KiB a batch may carry where SQS has not raised it.
     const bodies = Array.from({ length: 23 }, (_, i) =>
-      JSON.stringify({ accountId: 'A', noticeId: `dead#${i}` }),
+      JSON.stringify({
+        accountId: 'A',
+        noticeId: `dead#${i}`,
+        ...(i % 8 === 0 ? { pad: 'x'.repeat(200_000) } : {}),
+      }),
     );
     for (const body of bodies) {
       await sqs.send(
