@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -164,6 +165,39 @@ export const LEAN: ReadonlyArray<{
       loader: 'js',
       resolveDir: SHARED_DIR,
     }),
+  },
+  {
+    why:
+      "Smithy's event-stream codec and serde (15 KB): S3's client makes its event-stream marshaller when it " +
+      'is constructed, but only operations such as SelectObjectContent stream events, and no function calls one',
+    matches: (path) => path === '@smithy/core/event-streams',
+    standIn: (path, dir) => {
+      const require = createRequire(join(dir, 'index.js'));
+      // Its export names from the CommonJS build (Node cannot load the ES build's extensionless imports).
+      const names = Object.keys(require(path) as object);
+      const resolver = join(
+        dirname(require.resolve('@smithy/core/package.json')),
+        'dist-es/submodules/event-streams/eventstream-serde-config-resolver/EventStreamSerdeConfig.js',
+      );
+      const factories = ['eventStreamSerdeProvider', 'universalEventStreamSerdeProvider'];
+      return {
+        contents: [
+          // A function, not an arrow: `new EventStreamSerde(…)` fails with this message too.
+          "function notBundled() { throw new Error('event streams are not bundled: no function calls an event-stream operation'); }",
+          // The marshaller a client makes when constructed: made, it fails only when used.
+          'const marshaller = () => ({ serialize: notBundled, deserialize: notBundled });',
+          ...names
+            .filter((name) => name !== 'resolveEventStreamSerdeConfig')
+            .map(
+              (name) => `export const ${name} = ${factories.includes(name) ? 'marshaller' : 'notBundled'};`,
+            ),
+          // The one-line resolver the client runs when made, from its own module.
+          `export { resolveEventStreamSerdeConfig } from ${JSON.stringify(resolver)};`,
+        ].join('\n'),
+        loader: 'js',
+        resolveDir: dirname(resolver),
+      };
+    },
   },
   {
     why:

@@ -34,6 +34,7 @@ type Renderers = {
 const dir = mkdtempSync(join(tmpdir(), 'keybill-templates-'));
 let bundled: Renderers;
 let bundledInputs: string[];
+let s3Bundle: { selectObjectContent: () => Promise<unknown>; getObjectText: () => Promise<string> };
 let zodBundle: {
   name: z.ZodString;
   schema: z.ZodObject<{ name: z.ZodString }>;
@@ -72,6 +73,19 @@ beforeAll(async () => {
     'zod',
   );
   zodBundle = await import(pathToFileURL(join(dir, 'zod', 'index.mjs')).href);
+  const s3 = JSON.stringify(fileURLToPath(import.meta.resolve('@aws-sdk/client-s3')));
+  await bundle(
+    [
+      `import { GetObjectCommand, S3Client, SelectObjectContentCommand } from ${s3};`,
+      // Every request answered with a small object, as S3 would a GetObject.
+      'const requestHandler = { handle: async () => ({ response: { statusCode: 200, headers: {}, body: (await import("node:stream")).Readable.from([Buffer.from("bill")]) } }) };',
+      "const client = new S3Client({ region: 'cn-north-1', credentials: { accessKeyId: 'a', secretAccessKey: 's' }, requestHandler });",
+      "export const getObjectText = async () => (await client.send(new GetObjectCommand({ Bucket: 'b', Key: 'k' }))).Body.transformToString();",
+      "export const selectObjectContent = () => client.send(new SelectObjectContentCommand({ Bucket: 'b', Key: 'k', Expression: 'select * from s3object', ExpressionType: 'SQL', InputSerialization: { CSV: {} }, OutputSerialization: { CSV: {} } }));",
+    ].join('\n'),
+    's3',
+  );
+  s3Bundle = await import(pathToFileURL(join(dir, 's3', 'index.mjs')).href);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -173,5 +187,15 @@ describe('zod in the function bundles', () => {
   it('fails loudly when asked for a JSON Schema, which only the CLI makes', () => {
     expect(() => zodBundle.toJSONSchema()).toThrow(/zod JSON Schema generation is not bundled/);
     expect(() => zodBundle.schema.toJSONSchema()).toThrow(/not bundled/);
+  });
+});
+
+describe('S3 in the function bundles', () => {
+  it('is made and reads an object as anywhere else, without the event-stream codec', async () => {
+    expect(await s3Bundle.getObjectText()).toBe('bill');
+  });
+
+  it('fails loudly on an event-stream operation, which no function calls', async () => {
+    await expect(s3Bundle.selectObjectContent()).rejects.toThrow(/event streams are not bundled/);
   });
 });
