@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -197,6 +197,18 @@ export const LEAN: ReadonlyArray<{
         loader: 'js',
         resolveDir: dirname(resolver),
       };
+    },
+  },
+  {
+    why:
+      "the AWS clients' and the X-Ray SDK's whole package.json (13 KB in the operator), of which their code " +
+      'reads the name and version (user agent, trace metadata)',
+    matches: (path, dir) =>
+      path.endsWith('/package.json') &&
+      (inPackage('aws-xray-sdk-core', dir) || /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]/.test(dir)),
+    standIn: (path, dir) => {
+      const { name, version } = JSON.parse(readFileSync(join(dir, path), 'utf-8')) as Record<string, unknown>;
+      return { contents: JSON.stringify({ name, version }), loader: 'json' };
     },
   },
   {

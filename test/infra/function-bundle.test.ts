@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -19,7 +19,9 @@ import { SAMPLE_HISTORY, sampleAccount, sampleBill } from '../unit/notify/fixtur
  * What the function bundles leave out (infra/constructs/function-bundle.ts) changes nothing they run. They
  * run the product's Handlebars templates precompiled (the `*.hbs.ts` modules) where the sources and every
  * other test compile them at first use: the two must print the same bytes. Their zod has no JSON Schema
- * generator: schemas parse as before, and only asking for a JSON Schema fails, saying so.
+ * generator: schemas parse as before, and only asking for a JSON Schema fails, saying so. Their AWS clients
+ * have no event-stream codec and only the name and version of their package.json: S3 reads an object and
+ * names its version as before, and only an event-stream operation fails, saying so.
  */
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -34,7 +36,11 @@ type Renderers = {
 const dir = mkdtempSync(join(tmpdir(), 'keybill-templates-'));
 let bundled: Renderers;
 let bundledInputs: string[];
-let s3Bundle: { selectObjectContent: () => Promise<unknown>; getObjectText: () => Promise<string> };
+let s3Bundle: {
+  selectObjectContent: () => Promise<unknown>;
+  getObjectText: () => Promise<string>;
+  userAgent: () => Promise<string[][]>;
+};
 let zodBundle: {
   name: z.ZodString;
   schema: z.ZodObject<{ name: z.ZodString }>;
@@ -73,13 +79,15 @@ beforeAll(async () => {
     'zod',
   );
   zodBundle = await import(pathToFileURL(join(dir, 'zod', 'index.mjs')).href);
-  const s3 = JSON.stringify(fileURLToPath(import.meta.resolve('@aws-sdk/client-s3')));
+  // The ES build, as the functions' bundles take it (`mainFields: module`); Node resolves the CommonJS one.
+  const s3 = JSON.stringify(join(ROOT, 'node_modules/@aws-sdk/client-s3/dist-es/index.js'));
   await bundle(
     [
       `import { GetObjectCommand, S3Client, SelectObjectContentCommand } from ${s3};`,
       // Every request answered with a small object, as S3 would a GetObject.
       'const requestHandler = { handle: async () => ({ response: { statusCode: 200, headers: {}, body: (await import("node:stream")).Readable.from([Buffer.from("bill")]) } }) };',
       "const client = new S3Client({ region: 'cn-north-1', credentials: { accessKeyId: 'a', secretAccessKey: 's' }, requestHandler });",
+      'export const userAgent = () => client.config.defaultUserAgentProvider();',
       "export const getObjectText = async () => (await client.send(new GetObjectCommand({ Bucket: 'b', Key: 'k' }))).Body.transformToString();",
       "export const selectObjectContent = () => client.send(new SelectObjectContentCommand({ Bucket: 'b', Key: 'k', Expression: 'select * from s3object', ExpressionType: 'SQL', InputSerialization: { CSV: {} }, OutputSerialization: { CSV: {} } }));",
     ].join('\n'),
@@ -193,6 +201,13 @@ describe('zod in the function bundles', () => {
 describe('S3 in the function bundles', () => {
   it('is made and reads an object as anywhere else, without the event-stream codec', async () => {
     expect(await s3Bundle.getObjectText()).toBe('bill');
+  });
+
+  it("names the client's version in its user agent, from the name and version kept of its package.json", async () => {
+    const { version } = JSON.parse(
+      readFileSync(join(ROOT, 'node_modules/@aws-sdk/client-s3/package.json'), 'utf-8'),
+    ) as { version: string };
+    expect(await s3Bundle.userAgent()).toContainEqual(['api/S3', version]);
   });
 
   it('fails loudly on an event-stream operation, which no function calls', async () => {
