@@ -237,11 +237,17 @@ const leanDependencies: esbuild.Plugin = {
     build.onResolve({ filter: /.*/ }, (args) => {
       const index = LEAN.findIndex((lean) => lean.matches(args.path, args.resolveDir));
       if (index < 0) return undefined;
-      return { path: args.path, namespace: 'keybill-lean', pluginData: { index, dir: args.resolveDir } };
+      // esbuild takes one module per namespace and path: the same import written in two packages (each
+      // client's `../package.json`) must stay two stand-ins, so the path names the importer's folder too.
+      return {
+        path: join(args.resolveDir, args.path),
+        namespace: 'keybill-lean',
+        pluginData: { index, dir: args.resolveDir, path: args.path },
+      };
     });
     build.onLoad({ filter: /.*/, namespace: 'keybill-lean' }, (args) => {
-      const { index, dir } = args.pluginData as { index: number; dir: string };
-      return LEAN[index]!.standIn(args.path, dir);
+      const { index, dir, path } = args.pluginData as { index: number; dir: string; path: string };
+      return LEAN[index]!.standIn(path, dir);
     });
   },
 };

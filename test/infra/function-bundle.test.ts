@@ -36,10 +36,11 @@ type Renderers = {
 const dir = mkdtempSync(join(tmpdir(), 'keybill-templates-'));
 let bundled: Renderers;
 let bundledInputs: string[];
+let s3Source: string;
 let s3Bundle: {
   selectObjectContent: () => Promise<unknown>;
   getObjectText: () => Promise<string>;
-  userAgent: () => Promise<string[][]>;
+  userAgents: () => Promise<string[][]>;
 };
 let zodBundle: {
   name: z.ZodString;
@@ -79,20 +80,22 @@ beforeAll(async () => {
     'zod',
   );
   zodBundle = await import(pathToFileURL(join(dir, 'zod', 'index.mjs')).href);
-  // The ES build, as the functions' bundles take it (`mainFields: module`); Node resolves the CommonJS one.
-  const s3 = JSON.stringify(join(ROOT, 'node_modules/@aws-sdk/client-s3/dist-es/index.js'));
-  await bundle(
-    [
-      `import { GetObjectCommand, S3Client, SelectObjectContentCommand } from ${s3};`,
-      // Every request answered with a small object, as S3 would a GetObject.
-      'const requestHandler = { handle: async () => ({ response: { statusCode: 200, headers: {}, body: (await import("node:stream")).Readable.from([Buffer.from("bill")]) } }) };',
-      "const client = new S3Client({ region: 'cn-north-1', credentials: { accessKeyId: 'a', secretAccessKey: 's' }, requestHandler });",
-      'export const userAgent = () => client.config.defaultUserAgentProvider();',
-      "export const getObjectText = async () => (await client.send(new GetObjectCommand({ Bucket: 'b', Key: 'k' }))).Body.transformToString();",
-      "export const selectObjectContent = () => client.send(new SelectObjectContentCommand({ Bucket: 'b', Key: 'k', Expression: 'select * from s3object', ExpressionType: 'SQL', InputSerialization: { CSV: {} }, OutputSerialization: { CSV: {} } }));",
-    ].join('\n'),
-    's3',
-  );
+  // The ES builds, as the functions' bundles take them (`mainFields: module`); Node resolves the CommonJS ones.
+  const esBuildOf = (client: string) =>
+    JSON.stringify(join(ROOT, `node_modules/@aws-sdk/${client}/dist-es/index.js`));
+  s3Source = [
+    `import { GetObjectCommand, S3Client, SelectObjectContentCommand } from ${esBuildOf('client-s3')};`,
+    `import { SQSClient } from ${esBuildOf('client-sqs')};`,
+    // Every request answered with a small object, as S3 would a GetObject.
+    'const requestHandler = { handle: async () => ({ response: { statusCode: 200, headers: {}, body: (await import("node:stream")).Readable.from([Buffer.from("bill")]) } }) };',
+    "const options = { region: 'cn-north-1', credentials: { accessKeyId: 'a', secretAccessKey: 's' }, requestHandler };",
+    'const client = new S3Client(options);',
+    'const sqs = new SQSClient(options);',
+    'export const userAgents = async () => [...(await client.config.defaultUserAgentProvider()), ...(await sqs.config.defaultUserAgentProvider())];',
+    "export const getObjectText = async () => (await client.send(new GetObjectCommand({ Bucket: 'b', Key: 'k' }))).Body.transformToString();",
+    "export const selectObjectContent = () => client.send(new SelectObjectContentCommand({ Bucket: 'b', Key: 'k', Expression: 'select * from s3object', ExpressionType: 'SQL', InputSerialization: { CSV: {} }, OutputSerialization: { CSV: {} } }));",
+  ].join('\n');
+  await bundle(s3Source, 's3');
   s3Bundle = await import(pathToFileURL(join(dir, 's3', 'index.mjs')).href);
 });
 
@@ -203,11 +206,34 @@ describe('S3 in the function bundles', () => {
     expect(await s3Bundle.getObjectText()).toBe('bill');
   });
 
-  it("names the client's version in its user agent, from the name and version kept of its package.json", async () => {
-    const { version } = JSON.parse(
-      readFileSync(join(ROOT, 'node_modules/@aws-sdk/client-s3/package.json'), 'utf-8'),
-    ) as { version: string };
-    expect(await s3Bundle.userAgent()).toContainEqual(['api/S3', version]);
+  it.each([
+    ['S3', 'client-s3'],
+    ['SQS', 'client-sqs'],
+  ])(
+    "names each client's own version in its user agent (%s), from the name and version kept of its package.json",
+    async (api, client) => {
+      const { version } = JSON.parse(
+        readFileSync(join(ROOT, `node_modules/@aws-sdk/${client}/package.json`), 'utf-8'),
+      ) as { version: string };
+      expect(await s3Bundle.userAgents()).toContainEqual([`api/${api}`, version]);
+    },
+  );
+
+  it("keep each client's own package name and version, not one client's for all", () => {
+    const text = readFileSync(join(dir, 's3', 'index.mjs'), 'utf-8');
+    for (const client of ['client-s3', 'client-sqs']) {
+      const { version } = JSON.parse(
+        readFileSync(join(ROOT, `node_modules/@aws-sdk/${client}/package.json`), 'utf-8'),
+      ) as { version: string };
+      expect(text).toContain(`{name:"@aws-sdk/${client}",version:"${version}"}`);
+    }
+  });
+
+  it('come out byte for byte the same from the same sources (so a deployment changes no function it need not)', async () => {
+    await bundle(s3Source, 's3-again');
+    expect(readFileSync(join(dir, 's3-again', 'index.mjs'))).toEqual(
+      readFileSync(join(dir, 's3', 'index.mjs')),
+    );
   });
 
   it('fails loudly on an event-stream operation, which no function calls', async () => {
