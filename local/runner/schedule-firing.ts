@@ -1,4 +1,4 @@
-import { utcOffsetMs, wallClockIn } from '#domain/calendar/index.ts';
+import { utcOffsetMs, wallClockIn, wallClockIso } from '#domain/calendar/index.ts';
 
 /*
  * EventBridge Scheduler's part, from a schedule of the template: the instants a cron expression fires on a
@@ -81,8 +81,7 @@ export function firingsAt(schedule: TemplateSchedule, dayOrInstant: string): str
   if (!dayOrInstant.includes('T')) return firingsOn(schedule, dayOrInstant);
   const instant = new Date(dayOrInstant);
   if (Number.isNaN(instant.getTime())) throw new Error(`'${dayOrInstant}' is neither a day nor an instant`);
-  const wall = wallClockIn(instant, schedule.timeZone);
-  const day = `${wall.year}-${String(wall.month).padStart(2, '0')}-${String(wall.day).padStart(2, '0')}`;
+  const day = wallClockIso(wallClockIn(instant, schedule.timeZone)).slice(0, 10);
   const at = instant.toISOString().replace(/\.000Z$/, 'Z');
   if (!firingsOn(schedule, day).includes(at))
     throw new Error(

@@ -1,5 +1,5 @@
 import { CreateScheduleCommand, DeleteScheduleCommand } from '@aws-sdk/client-scheduler';
-import { wallClockIn } from '#domain/calendar/index.ts';
+import { wallClockIn, wallClockIso } from '#domain/calendar/index.ts';
 import type { ReminderScheduler } from '#services/ports/scheduler.ts';
 import { schedulerClient } from './clients.ts';
 
@@ -13,11 +13,8 @@ export interface ReminderSchedulerConfig {
 }
 
 /** `at(...)` takes a local wall-clock time in the schedule's time zone, without offset. */
-const atExpression = (instant: string, timeZone: string): string => {
-  const { year, month, day, hour, minute, second } = wallClockIn(new Date(instant), timeZone);
-  const two = (n: number) => String(n).padStart(2, '0');
-  return `at(${year}-${two(month)}-${two(day)}T${two(hour)}:${two(minute)}:${two(second)})`;
-};
+const atExpression = (instant: string, timeZone: string): string =>
+  `at(${wallClockIso(wallClockIn(new Date(instant), timeZone))})`;
 
 /** One-time EventBridge Scheduler schedules, each named by its plan: creating or deleting twice is harmless. */
 export const eventBridgeReminderScheduler = (config: ReminderSchedulerConfig): ReminderScheduler => ({

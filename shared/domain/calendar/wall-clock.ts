@@ -47,6 +47,12 @@ export function wallClockIn(instant: Date, timeZone: string): WallClock {
   };
 }
 
+const two = (n: number) => String(n).padStart(2, '0');
+
+/** A wall-clock reading as ISO 8601 without offset: `2026-11-23T11:15:00` (its date is the first 10). */
+export const wallClockIso = (w: WallClock): string =>
+  `${w.year}-${two(w.month)}-${two(w.day)}T${two(w.hour)}:${two(w.minute)}:${two(w.second)}`;
+
 /** The UTC offset of `timeZone` at an instant, in milliseconds (+08:00 → 28,800,000). */
 export function utcOffsetMs(instantMs: number, timeZone: string): number {
   const wall = wallClockIn(new Date(instantMs), timeZone);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { utcOffsetMs, wallClockIn } from '#domain/calendar/index.ts';
+import { utcOffsetMs, wallClockIn, wallClockIso } from '#domain/calendar/index.ts';
 
 const HOUR_MS = 3_600_000;
 
@@ -46,4 +46,13 @@ describe('the wall clock of an instant in a time zone', () => {
       expect(() => wallClockIn(new Date('2026-12-24T02:00:00Z'), zone)).toThrow(RangeError);
     },
   );
+});
+
+describe('a wall-clock reading written out', () => {
+  it.each([
+    [{ year: 2027, month: 1, day: 1, hour: 0, minute: 5, second: 0 }, '2027-01-01T00:05:00'],
+    [{ year: 2026, month: 12, day: 31, hour: 23, minute: 59, second: 59 }, '2026-12-31T23:59:59'],
+  ])('writes %o as %s, without an offset', (wall, iso) => {
+    expect(wallClockIso(wall)).toBe(iso);
+  });
 });
