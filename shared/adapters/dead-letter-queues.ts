@@ -136,15 +136,15 @@ async function moveByHand(
       MessageBody: m.Body ?? '',
       ...(m.MessageAttributes === undefined ? {} : { MessageAttributes: m.MessageAttributes }),
     }));
-    const sent = { Successful: [] as { Id?: string | undefined }[], Failed: [] as BatchResultErrorEntry[] };
+    const taken = new Set<string | undefined>();
+    const refused: BatchResultErrorEntry[] = [];
     for (const batch of withinBatchPayload(entries)) {
       const answer = await sqsClient().send(
         new SendMessageBatchCommand({ QueueUrl: sourceUrl, Entries: batch }),
       );
-      sent.Successful.push(...(answer.Successful ?? []));
-      sent.Failed.push(...(answer.Failed ?? []));
+      for (const sent of answer.Successful ?? []) taken.add(sent.Id);
+      refused.push(...(answer.Failed ?? []));
     }
-    const taken = new Set((sent.Successful ?? []).map((s) => s.Id));
     const toDelete = Messages.flatMap((m, i) =>
       taken.has(String(i)) ? [{ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' }] : [],
     );
@@ -155,13 +155,12 @@ async function moveByHand(
       );
       moved += deleted.Successful?.length ?? 0;
     }
-    const failed = sent.Failed;
-    if (failed.length > 0) {
-      const first = failed[0]!;
+    if (refused.length > 0) {
+      const first = refused[0]!;
       return {
         moved,
         refused: {
-          count: failed.length,
+          count: refused.length,
           reason: `${first.Code ?? 'refused'}: ${first.Message ?? ''}`.trim(),
         },
       };
