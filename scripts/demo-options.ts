@@ -1,5 +1,6 @@
 import { periodBefore, shanghaiDate } from '#domain/calendar/index.ts';
 import { Period } from '#domain/primitives.ts';
+import { clip } from '#services/operator-command-schema.ts';
 
 /** The most accounts a demo generates: the local stack on one machine, in a few minutes. */
 export const MAX_DEMO_ACCOUNTS = 5_000;
@@ -22,12 +23,12 @@ export function demoOptions(
   const accounts = /^\d{1,6}$/.test(values.accounts) ? Number(values.accounts) : Number.NaN;
   if (!(accounts >= 1 && accounts <= MAX_DEMO_ACCOUNTS)) {
     throw new Error(
-      `--accounts ${clip(values.accounts)} is not a whole number from 1 to ${MAX_DEMO_ACCOUNTS}`,
+      `--accounts ${quoted(values.accounts)} is not a whole number from 1 to ${MAX_DEMO_ACCOUNTS}`,
     );
   }
   const { period } = values;
   if (period !== undefined) {
-    if (!Period.safeParse(period).success) throw new Error(`--period ${clip(period)} is not YYYY-MM`);
+    if (!Period.safeParse(period).success) throw new Error(`--period ${quoted(period)} is not YYYY-MM`);
     const lastEnded = periodBefore(shanghaiDate(now));
     if (period > lastEnded) {
       throw new Error(
@@ -38,8 +39,5 @@ export function demoOptions(
   return { accounts, period };
 }
 
-/** An option's value as an error quotes it: one line, at most 40 characters. */
-const clip = (value: string): string => {
-  const line = JSON.stringify(value);
-  return line.length > 42 ? `${line.slice(0, 40)}…"` : line;
-};
+/** An option's value as an error quotes it: one line (JSON-quoted), cut after 40 characters. */
+const quoted = (value: string): string => JSON.stringify(clip(value, 40));
