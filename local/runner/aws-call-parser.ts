@@ -1,5 +1,5 @@
 import type { AwsCall, RecordedRequest } from './aws-call-recorder.ts';
-import { partitionOf } from './aws-partition.ts';
+import { arnIn } from './aws-partition.ts';
 
 /*
  * One recorded HTTP request → the IAM action(s) and resource ARNs AWS evaluates it against, per the
@@ -13,12 +13,6 @@ import { partitionOf } from './aws-partition.ts';
 
 type Call = Omit<AwsCall, 'functionName' | 'requestBytes' | 'responseBytes'>;
 type Scope = { region: string; account: string };
-
-/** A resource's ARN in the scope's partition (`arn:aws-cn:` in China); S3's carry no region nor account. */
-const arnIn = ({ region, account }: Scope, service: string, resource: string): string =>
-  service === 's3'
-    ? `arn:${partitionOf(region).name}:s3:::${resource}`
-    : `arn:${partitionOf(region).name}:${service}:${region}:${account}:${resource}`;
 
 /** The SigV4 signing name in the Authorization header's credential scope: the service AWS authorises. */
 export function signingService(headers: Record<string, string>): string | undefined {

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { _Record as StreamRecord } from '@aws-sdk/client-dynamodb-streams';
 import type { Message } from '@aws-sdk/client-sqs';
 import type { Context, DynamoDBRecord, DynamoDBStreamEvent, SQSEvent } from 'aws-lambda';
-import { partitionOf } from './aws-partition.ts';
+import { arnIn } from './aws-partition.ts';
 
 /*
  * Events shaped exactly as AWS delivers them to Lambda, so the handlers run unchanged. These shapes are
@@ -21,7 +21,7 @@ export function s3ObjectCreatedEvent(input: { bucket: string; key: string; size:
     account: ACCOUNT,
     time: new Date().toISOString().replace(/\.\d{3}Z$/, 'Z'),
     region: REGION(),
-    resources: [`arn:${partitionOf(REGION()).name}:s3:::${input.bucket}`],
+    resources: [arnIn({ region: REGION(), account: ACCOUNT }, 's3', input.bucket)],
     detail: {
       version: '0',
       bucket: { name: input.bucket },
@@ -93,7 +93,7 @@ export function lambdaContext(functionName: string, timeoutMs = 900_000): Contex
     callbackWaitsForEmptyEventLoop: false,
     functionName,
     functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:${partitionOf(REGION()).name}:lambda:${REGION()}:${ACCOUNT}:function:${functionName}`,
+    invokedFunctionArn: arnIn({ region: REGION(), account: ACCOUNT }, 'lambda', `function:${functionName}`),
     memoryLimitInMB: '1024',
     awsRequestId: randomUUID(),
     logGroupName: `/aws/lambda/${functionName}`,

@@ -15,3 +15,14 @@ export function partitionOf(region: string): Partition {
   if (region.startsWith('us-gov-')) return { name: 'aws-us-gov', urlSuffix: 'amazonaws.com' };
   return { name: 'aws', urlSuffix: 'amazonaws.com' };
 }
+
+/**
+ * A resource's ARN in the partition of the scope's region: S3's carry neither region nor account, IAM's no
+ * region (both global services); every other service's both.
+ */
+export function arnIn(scope: { region: string; account: string }, service: string, resource: string): string {
+  const partition = partitionOf(scope.region).name;
+  if (service === 's3') return `arn:${partition}:s3:::${resource}`;
+  if (service === 'iam') return `arn:${partition}:iam::${scope.account}:${resource}`;
+  return `arn:${partition}:${service}:${scope.region}:${scope.account}:${resource}`;
+}

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { partitionOf } from './aws-partition.ts';
+import { arnIn, partitionOf } from './aws-partition.ts';
 import type { Json, TemplateJson } from './synthesized-stack.ts';
 
 /*
@@ -86,31 +86,29 @@ export class TemplateValues {
   arn(logicalId: string): string {
     const { Type } = this.resource(logicalId);
     const name = this.physicalName(logicalId);
-    const { region, account } = this.scope;
-    const partition = partitionOf(region).name;
-    const service = Type.split('::')[1]!.toLowerCase();
+    const arn = (service: string, resource: string) => arnIn(this.scope, service, resource);
     switch (Type) {
       case 'AWS::DynamoDB::Table':
-        return `arn:${partition}:dynamodb:${region}:${account}:table/${name}`;
+        return arn('dynamodb', `table/${name}`);
       case 'AWS::S3::Bucket':
-        return `arn:${partition}:s3:::${name}`;
+        return arn('s3', name);
       case 'AWS::IAM::Role':
-        return `arn:${partition}:iam::${account}:role/${name}`;
+        return arn('iam', `role/${name}`);
       case 'AWS::Lambda::Function':
-        return `arn:${partition}:lambda:${region}:${account}:function:${name}`;
+        return arn('lambda', `function:${name}`);
       case 'AWS::Logs::LogGroup':
-        return `arn:${partition}:logs:${region}:${account}:log-group:${name}:*`;
+        return arn('logs', `log-group:${name}:*`);
       case 'AWS::KMS::Key':
-        return `arn:${partition}:kms:${region}:${account}:key/${name}`;
+        return arn('kms', `key/${name}`);
       case 'AWS::Scheduler::ScheduleGroup':
-        return `arn:${partition}:scheduler:${region}:${account}:schedule-group/${name}`;
+        return arn('scheduler', `schedule-group/${name}`);
       case 'AWS::Events::Rule':
-        return `arn:${partition}:events:${region}:${account}:rule/${name}`;
+        return arn('events', `rule/${name}`);
       case 'AWS::SecretsManager::Secret':
         // AWS ends a secret's ARN with six random characters after its name; here, made up from the id.
-        return `arn:${partition}:secretsmanager:${region}:${account}:secret:${name}-${madeUpSuffix(logicalId)}`;
+        return arn('secretsmanager', `secret:${name}-${madeUpSuffix(logicalId)}`);
       default:
-        return `arn:${partition}:${service}:${region}:${account}:${name}`;
+        return arn(Type.split('::')[1]!.toLowerCase(), name);
     }
   }
 

@@ -1,5 +1,5 @@
 import type { AwsCall } from '../../local/runner/aws-call-recorder.ts';
-import { partitionOf } from '../../local/runner/aws-partition.ts';
+import { arnIn } from '../../local/runner/aws-partition.ts';
 import type { TemplateJson } from '../../local/runner/synthesized-stack.ts';
 import type { TemplateValues } from '../../local/runner/template-values.ts';
 
@@ -40,9 +40,7 @@ function customerKeysByResource(template: TemplateJson, values: TemplateValues):
     if (declared === undefined) continue;
     const key = String(values.resolve(declared));
     if (key.startsWith('alias/aws/')) continue;
-    const keyArn = key.startsWith('arn:')
-      ? key
-      : `arn:${partitionOf(values.scope.region).name}:kms:${values.scope.region}:${values.scope.account}:key/${key}`;
+    const keyArn = key.startsWith('arn:') ? key : arnIn(values.scope, 'kms', `key/${key}`);
     keys.set(values.arn(id), keyArn);
   }
   return keys;
