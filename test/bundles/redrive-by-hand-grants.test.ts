@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AwsCall } from '../../local/runner/aws-call-recorder.ts';
 import { readSynthesizedStack } from '../../local/runner/synthesized-stack.ts';
 import { TemplateValues } from '../../local/runner/template-values.ts';
+import { deadLetterQueuesByLogicalId } from '../infra/dead-letter-queues-env.ts';
 import { impliedKmsCalls } from './implied-kms.ts';
 import { denials, statementsOfRole } from './role-policies.ts';
 
@@ -17,14 +18,7 @@ const synthesized = readSynthesizedStack();
 const values = new TemplateValues(synthesized.template, { region: 'cn-north-1', account: '000000000000' });
 const operator = synthesized.functionByHandler('operator');
 
-/** DEAD_LETTER_QUEUES with each queue as its logical id. */
-const deadLetterQueues = (() => {
-  const [, parts] = (operator.environment.DEAD_LETTER_QUEUES as { 'Fn::Join': [string, unknown[]] })[
-    'Fn::Join'
-  ];
-  const text = parts.map((p) => (typeof p === 'string' ? p : (p as { Ref: string }).Ref)).join('');
-  return JSON.parse(text) as { name: string; url: string; redrivable: boolean; sourceUrl?: string }[];
-})();
+const deadLetterQueues = deadLetterQueuesByLogicalId(operator.environment.DEAD_LETTER_QUEUES);
 
 const call = (action: string, queueId: string): AwsCall => ({
   functionName: operator.functionName,

@@ -2,6 +2,7 @@ import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
 import { OperatorCommand } from '#services/operator-command-schema.ts';
 import { operatorTestEvents } from '../../infra/concerns/operator-test-events.ts';
+import { deadLetterQueuesByLogicalId } from './dead-letter-queues-env.ts';
 import { dropBucketOf, environmentOf, functionNamed, synthKeybill } from './synth.ts';
 
 const { template } = synthKeybill();
@@ -38,18 +39,8 @@ describe('operator console', () => {
   });
 
   describe('dead-letter queues the operator lists and redrives', () => {
-    /** DEAD_LETTER_QUEUES with each queue's Ref written as `ref:<logical id>`. */
-    const entries = (() => {
-      const [, parts] = (
-        environmentOf(template, 'operator').DEAD_LETTER_QUEUES as { 'Fn::Join': [string, unknown[]] }
-      )['Fn::Join'];
-      const text = parts
-        .map((p) => (typeof p === 'string' ? p : `ref:${(p as { Ref: string }).Ref}`))
-        .join('');
-      return JSON.parse(text) as { name: string; url: string; redrivable: boolean; sourceUrl?: string }[];
-    })();
+    const entries = deadLetterQueuesByLogicalId(environmentOf(template, 'operator').DEAD_LETTER_QUEUES);
     const queues = template.findResources('AWS::SQS::Queue');
-    const idOf = (ref: string) => ref.replace(/^ref:/, '');
 
     it("gives each redrivable queue its source queue's URL: the queue whose redrive policy dead-letters into it", () => {
       const redrivable = entries.filter((e) => e.redrivable);
@@ -59,9 +50,9 @@ describe('operator console', () => {
         'ArrearsChunks/DeadLetters',
       ]);
       for (const entry of redrivable) {
-        const source = queues[idOf(entry.sourceUrl!)]!;
+        const source = queues[entry.sourceUrl!]!;
         expect(source.Properties.RedrivePolicy.deadLetterTargetArn).toEqual({
-          'Fn::GetAtt': [idOf(entry.url), 'Arn'],
+          'Fn::GetAtt': [entry.url, 'Arn'],
         });
       }
     });
