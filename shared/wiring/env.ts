@@ -70,14 +70,17 @@ export function feedCalendarFromEnv(): FeedCalendar {
   return parsed.data;
 }
 
+/** A queue URL: an SQS queue name is at most 80 characters, so a few hundred hold any region and account. */
+const QueueUrl = z.url().max(300);
+
 const DeadLetterQueuesSchema = z
   .array(
     z
       .object({
         name: z.string().min(1).max(100),
-        url: z.url(),
+        url: QueueUrl,
         redrivable: z.boolean(),
-        sourceUrl: z.url().optional(),
+        sourceUrl: QueueUrl.optional(),
       })
       .strict(),
   )

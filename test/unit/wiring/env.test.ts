@@ -1,6 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_READ_WINDOW, meterReadWindowBreach } from '#domain/meter-read-bounds.ts';
-import { readWindowFromEnv } from '#wiring/env.ts';
+import { deadLetterQueuesFromEnv, readWindowFromEnv } from '#wiring/env.ts';
 
 describe('METER_READ_MAX_AGE_MONTHS', () => {
   it('leaves the policy default when unset or empty', () => {
@@ -29,4 +29,37 @@ describe('METER_READ_MAX_AGE_MONTHS', () => {
       );
     },
   );
+});
+
+describe('DEAD_LETTER_QUEUES', () => {
+  afterEach(() => vi.unstubAllEnvs());
+  const entry = {
+    name: 'Chunks/DeadLetters',
+    url: 'https://sqs.cn-north-1.amazonaws.com.cn/1/dlq',
+    redrivable: true,
+    sourceUrl: 'https://sqs.cn-north-1.amazonaws.com.cn/1/chunks',
+  };
+  const read = (value: unknown) => {
+    vi.stubEnv('DEAD_LETTER_QUEUES', JSON.stringify(value));
+    return deadLetterQueuesFromEnv();
+  };
+
+  it('reads each queue with its source queue, and one without (failed invocations)', () => {
+    const failures = {
+      name: 'Operator/FailedEvents',
+      url: 'https://sqs.cn-north-1.amazonaws.com.cn/1/f',
+      redrivable: false,
+    };
+    expect(read([entry, failures])).toEqual([entry, failures]);
+  });
+
+  it.each([
+    ['a source that is no URL', [{ ...entry, sourceUrl: 'chunks' }]],
+    ['a 1 MB source URL', [{ ...entry, sourceUrl: `https://x/${'q'.repeat(1_000_000)}` }]],
+    ['a 1 MB queue URL', [{ ...entry, url: `https://x/${'q'.repeat(1_000_000)}` }]],
+    ['a field it does not know', [{ ...entry, destination: 'https://x/y' }]],
+    ['51 queues', Array.from({ length: 51 }, () => entry)],
+  ])('stops the cold start on %s', (_what, value) => {
+    expect(() => read(value)).toThrow();
+  });
 });
