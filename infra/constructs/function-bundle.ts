@@ -252,6 +252,53 @@ const leanDependencies: esbuild.Plugin = {
   },
 };
 
+/** An AWS client's generated schemas: one module holding every operation's and shape's. */
+const CLIENT_SCHEMAS_MODULE = /[\\/]@aws-sdk[\\/]client-[^\\/]+[\\/]dist-es[\\/]schemas[\\/]schemas_\d+\.js$/;
+
+/**
+ * An AWS client's schemas module with each `{ [_hC]: "-" }` key written as the string it names. The
+ * module names every string once (`const _hC = "...";`) and keys its traits with those names; esbuild
+ * cannot prove a computed key free of side effects (a key is converted to a string, which may call
+ * code), so it kept every schema of every operation: 69 KB of S3's in each function that reads a drop,
+ * where it needs a dozen. With plain keys, what no command reaches is left out. Returns undefined (the
+ * module as it is, correct but whole) when a key names anything but such a constant, or when a name could
+ * be bound twice, so that a rewrite never changes what a key is.
+ */
+export function withLiteralSchemaKeys(source: string): string | undefined {
+  const strings = new Map<string, string>();
+  for (const [, name, literal] of source.matchAll(/^const (_\w+) = ("(?:[^"\\\n]|\\.)*");$/gm)) {
+    if (strings.has(name!)) return undefined;
+    strings.set(name!, literal!);
+  }
+  // Generated code binds these names nowhere else and has no function but `() => Shape$` thunks; if it
+  // ever does, a name could stand for something else where it is used, and a rewrite could change a key.
+  const arrows = source.match(/=>/g)?.length ?? 0;
+  const thunks = source.match(/\(\)\s*=>/g)?.length ?? 0;
+  if (arrows !== thunks || /\bfunction\b/.test(source)) return undefined;
+  const bindings = new Map<string, number>();
+  for (const [, name] of source.matchAll(/\b(?:let|var|const|class)\s+([\w$]+)/g)) {
+    bindings.set(name!, (bindings.get(name!) ?? 0) + 1);
+  }
+  let unknownKey = false;
+  const rewritten = source.replace(/\[(_\w+)\]:/g, (key, name: string) => {
+    // `{ "__proto__": x }` would set the prototype where `{ ["__proto__"]: x }` makes a property.
+    const literal = bindings.get(name) === 1 ? strings.get(name) : undefined;
+    if (literal === undefined || literal === '"__proto__"') unknownKey = true;
+    return unknownKey ? key : `${literal}:`;
+  });
+  return unknownKey ? undefined : rewritten;
+}
+
+const shakeableClientSchemas: esbuild.Plugin = {
+  name: 'keybill-shakeable-client-schemas',
+  setup(build) {
+    build.onLoad({ filter: CLIENT_SCHEMAS_MODULE }, (args) => {
+      const contents = withLiteralSchemaKeys(readFileSync(args.path, 'utf8'));
+      return contents === undefined ? undefined : { contents, loader: 'js' };
+    });
+  },
+};
+
 /** Where the product's templates are declared, and the runtime their precompiled form runs on. */
 const HANDLEBARS_TEMPLATE_MODULE = join(SHARED_DIR, 'domain/handlebars-template.ts');
 const HANDLEBARS_RUNTIME_MODULE = join(SHARED_DIR, 'domain/handlebars-runtime.ts');
@@ -310,7 +357,7 @@ export function bundleOptions(entry: string, outdir: string): esbuild.BuildOptio
     external: [],
     metafile: true,
     logLevel: 'error',
-    plugins: [leanDependencies, sharedWithoutSideEffects, precompiledTemplates],
+    plugins: [leanDependencies, sharedWithoutSideEffects, precompiledTemplates, shakeableClientSchemas],
   };
 }
 

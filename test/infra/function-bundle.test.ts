@@ -11,7 +11,7 @@ import { renderKeyAccountHtml } from '#domain/key-accounts/report-html.ts';
 import { buildRunReport } from '#domain/run-report/model.ts';
 import { renderRunReportHtml } from '#domain/run-report/render.ts';
 import { renderBillPreviewEmail } from '#notify/index.ts';
-import { bundleOptions } from '../../infra/constructs/function-bundle.ts';
+import { bundleOptions, withLiteralSchemaKeys } from '../../infra/constructs/function-bundle.ts';
 import { account, history } from '../unit/domain/key-accounts/fixtures.ts';
 import { SAMPLE_HISTORY, sampleAccount, sampleBill } from '../unit/notify/fixtures.ts';
 
@@ -39,7 +39,7 @@ let bundledInputs: string[];
 let s3Source: string;
 let s3Bundle: {
   selectObjectContent: () => Promise<unknown>;
-  getObjectText: () => Promise<string>;
+  getObjectText: (key?: string) => Promise<string>;
   userAgents: () => Promise<string[][]>;
 };
 let zodBundle: {
@@ -86,13 +86,16 @@ beforeAll(async () => {
   s3Source = [
     `import { GetObjectCommand, S3Client, SelectObjectContentCommand } from ${esBuildOf('client-s3')};`,
     `import { SQSClient } from ${esBuildOf('client-sqs')};`,
-    // Every request answered with a small object, as S3 would a GetObject.
-    'const requestHandler = { handle: async () => ({ response: { statusCode: 200, headers: {}, body: (await import("node:stream")).Readable.from([Buffer.from("bill")]) } }) };',
+    "import { Readable } from 'node:stream';",
+    // Every request answered with a small object, as S3 would a GetObject; a key named `missing` with
+    // S3's NoSuchKey error.
+    'const answer = (statusCode, text) => ({ response: { statusCode, headers: {}, body: Readable.from([Buffer.from(text)]) } });',
+    'const requestHandler = { handle: async (request) => request.path.includes("missing") ? answer(404, "<Error><Code>NoSuchKey</Code><Message>The specified key does not exist.</Message></Error>") : answer(200, "bill") };',
     "const options = { region: 'cn-north-1', credentials: { accessKeyId: 'a', secretAccessKey: 's' }, requestHandler };",
     'const client = new S3Client(options);',
     'const sqs = new SQSClient(options);',
     'export const userAgents = async () => [...(await client.config.defaultUserAgentProvider()), ...(await sqs.config.defaultUserAgentProvider())];',
-    "export const getObjectText = async () => (await client.send(new GetObjectCommand({ Bucket: 'b', Key: 'k' }))).Body.transformToString();",
+    "export const getObjectText = async (key = 'k') => (await client.send(new GetObjectCommand({ Bucket: 'b', Key: key }))).Body.transformToString();",
     "export const selectObjectContent = () => client.send(new SelectObjectContentCommand({ Bucket: 'b', Key: 'k', Expression: 'select * from s3object', ExpressionType: 'SQL', InputSerialization: { CSV: {} }, OutputSerialization: { CSV: {} } }));",
   ].join('\n');
   await bundle(s3Source, 's3');
@@ -236,7 +239,88 @@ describe('S3 in the function bundles', () => {
     );
   });
 
+  it("carries the schemas of the operations it sends and of S3's errors, not those of S3's other operations", () => {
+    const text = readFileSync(join(dir, 's3', 'index.mjs'), 'utf-8');
+    expect(text).toContain('/{Key+}?x-id=GetObject');
+    expect(text).toContain('NoSuchKey');
+    for (const operation of ['PutBucketLifecycleConfiguration', 'ListObjectsV2', 'CreateMultipartUpload']) {
+      expect(text).not.toContain(operation);
+    }
+  });
+
+  it("answers S3's modeled error as its own class, from the schemas kept", async () => {
+    await expect(s3Bundle.getObjectText('missing')).rejects.toMatchObject({
+      name: 'NoSuchKey',
+      $metadata: { httpStatusCode: 404 },
+    });
+  });
+
   it('fails loudly on an event-stream operation, which no function calls', async () => {
     await expect(s3Bundle.selectObjectContent()).rejects.toThrow(/event streams are not bundled/);
+  });
+});
+
+describe("an AWS client's schemas with plain keys", () => {
+  const CONSTANTS = ['const _h = "http";', 'const _e = "error";', 'const n0 = "com.amazonaws.s3";'];
+  const schemas = (...lines: string[]) => [...CONSTANTS, ...lines].join('\n');
+
+  it('writes each key that names a string constant as that string, so unused schemas can be left out', () => {
+    const source = schemas(
+      'export var GetObject$ = [9, n0, "GetObject", { [_h]: ["GET", "/{Key+}?x-id=GetObject", 200] }, () => A$, () => B$];',
+      'export var NoSuchKey$ = [-3, n0, "NoSuchKey", { [_e]: "client", [_h]: 404 }, [], []];',
+    );
+    const rewritten = withLiteralSchemaKeys(source)!;
+    expect(rewritten).toContain('{ "http": ["GET", "/{Key+}?x-id=GetObject", 200] }');
+    expect(rewritten).toContain('{ "error": "client", "http": 404 }');
+    expect(rewritten).not.toMatch(/\[_\w+\]:/);
+  });
+
+  it('reads as the same objects as the module it rewrites', () => {
+    const source = schemas('export var S$ = [{ [_h]: 1, [_e]: { [_h]: "\\u00e9\\"" } }];').replaceAll(
+      'export ',
+      '',
+    );
+    const evaluate = (code: string) => new Function(`${code}\nreturn S$;`)() as unknown;
+    expect(evaluate(withLiteralSchemaKeys(source)!)).toEqual(evaluate(source));
+  });
+
+  it.each([
+    ['a key names no string constant', schemas('const _n = 5;', 'var S$ = [{ [_n]: 1 }];')],
+    [
+      'a key names a constant that is bound twice',
+      schemas('{ const _h = "other"; }', 'var S$ = [{ [_h]: 1 }];'),
+    ],
+    [
+      'a constant is declared twice',
+      [...CONSTANTS, 'const _h = "again";', 'var S$ = [{ [_h]: 1 }];'].join('\n'),
+    ],
+    ['the module has a function that could bind a name', schemas('var f = (_h) => ({ [_h]: 1 });')],
+    ['the module has a function declaration', schemas('function f() {}', 'var S$ = [{ [_h]: 1 }];')],
+    [
+      'a key is __proto__, which a plain key would make the prototype',
+      ['const _p = "__proto__";', 'var S$ = [{ [_p]: 1 }];'].join('\n'),
+    ],
+  ])('leaves the module as it is when %s', (_case, source) => {
+    expect(withLiteralSchemaKeys(source)).toBeUndefined();
+  });
+
+  it('rewrites the schemas of every AWS client the functions use, leaving no computed key', () => {
+    for (const client of [
+      'client-s3',
+      'client-dynamodb',
+      'client-sqs',
+      'client-sesv2',
+      'client-sns',
+      'client-scheduler',
+      'client-secrets-manager',
+    ]) {
+      const source = readFileSync(
+        join(ROOT, `node_modules/@aws-sdk/${client}/dist-es/schemas/schemas_0.js`),
+        'utf-8',
+      );
+      const rewritten = withLiteralSchemaKeys(source);
+      expect(rewritten, client).toBeDefined();
+      expect(rewritten!.match(/\[_\w+\]:/g) ?? [], client).toEqual([]);
+    }
   });
 });
