@@ -1,14 +1,12 @@
 import {
-  type BatchResultErrorEntry,
   DeleteMessageBatchCommand,
   GetQueueAttributesCommand,
-  type MessageAttributeValue,
   ReceiveMessageCommand,
-  SendMessageBatchCommand,
   StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import type { DeadLetterQueueInfo, DeadLetterQueues, RedriveOutcome } from '#services/ports/dead-letters.ts';
 import { sqsClient } from './clients.ts';
+import { sendMessageBatches } from './sqs-queues.ts';
 
 export interface DeadLetterQueueConfig extends DeadLetterQueueInfo {
   url: string;
@@ -108,9 +106,9 @@ export function sqsDeadLetterQueues(
 }
 
 /**
- * Batches of up to ten: each received with its attributes, sent to the source queue as it was, and deleted
- * here once SQS took it. A message the source refuses stays here (visible again after the batch's
- * visibility timeout) and the move stops, naming the reason. A crash between the send and the delete
+ * Batches of up to ten: each received with its attributes, sent to the source queue as it was (throttled
+ * entries sent again, sendMessageBatches), and deleted here once SQS took it. A message the source refuses
+ * stays here (visible again after the batch's visibility timeout) and the move stops, naming the reason. A crash between the send and the delete
  * leaves a copy in both queues: the consumers are idempotent, so a second delivery changes nothing.
  */
 async function moveByHand(
@@ -136,15 +134,8 @@ async function moveByHand(
       MessageBody: m.Body ?? '',
       ...(m.MessageAttributes === undefined ? {} : { MessageAttributes: m.MessageAttributes }),
     }));
-    const taken = new Set<string | undefined>();
-    const refused: BatchResultErrorEntry[] = [];
-    for (const batch of withinBatchPayload(entries)) {
-      const answer = await sqsClient().send(
-        new SendMessageBatchCommand({ QueueUrl: sourceUrl, Entries: batch }),
-      );
-      for (const sent of answer.Successful ?? []) taken.add(sent.Id);
-      refused.push(...(answer.Failed ?? []));
-    }
+    const { sent, refused } = await sendMessageBatches(sourceUrl, entries);
+    const taken = new Set(sent);
     const toDelete = Messages.flatMap((m, i) =>
       taken.has(String(i)) ? [{ Id: String(i), ReceiptHandle: m.ReceiptHandle ?? '' }] : [],
     );
@@ -155,57 +146,7 @@ async function moveByHand(
       );
       moved += deleted.Successful?.length ?? 0;
     }
-    if (refused.length > 0) {
-      const first = refused[0]!;
-      return {
-        moved,
-        refused: {
-          count: refused.length,
-          reason: `${first.Code ?? 'refused'}: ${first.Message ?? ''}`.trim(),
-        },
-      };
-    }
+    if (refused.length > 0) return { moved, refused: { count: refused.length, reason: refused[0]!.reason } };
   }
   return { moved };
-}
-
-/**
- * A batch's payload (the sum of its messages' sizes) kept within 256 KiB: SQS's limit before it was raised
- * to 1 MiB in 2025, which not every region (China's included) is known to have; small messages lose nothing.
- */
-const BATCH_PAYLOAD_BYTES = 256 * 1024;
-
-/**
- * Entries in batches whose bodies and attributes stay within a batch's payload limit (ten messages that
- * were each sent alone may be too much together); one larger than the limit travels alone, as it came.
- */
-export function withinBatchPayload<
-  E extends { MessageBody: string; MessageAttributes?: Record<string, MessageAttributeValue> },
->(entries: readonly E[]): E[][] {
-  const sizeOf = (e: E) =>
-    Buffer.byteLength(e.MessageBody) +
-    Object.entries(e.MessageAttributes ?? {}).reduce(
-      (sum, [name, v]) =>
-        sum +
-        Buffer.byteLength(name) +
-        Buffer.byteLength(v.DataType ?? '') +
-        Buffer.byteLength(v.StringValue ?? '') +
-        (v.BinaryValue?.byteLength ?? 0),
-      0,
-    );
-  const batches: E[][] = [];
-  let current: E[] = [];
-  let bytes = 0;
-  for (const entry of entries) {
-    const size = sizeOf(entry);
-    if (current.length > 0 && bytes + size > BATCH_PAYLOAD_BYTES) {
-      batches.push(current);
-      current = [];
-      bytes = 0;
-    }
-    current.push(entry);
-    bytes += size;
-  }
-  if (current.length > 0) batches.push(current);
-  return batches;
 }

@@ -1,33 +1,130 @@
-import { SendMessageBatchCommand } from '@aws-sdk/client-sqs';
+import { type MessageAttributeValue, SendMessageBatchCommand } from '@aws-sdk/client-sqs';
 import type { ArrearsChunkMessage, BillChunkMessage, NoticeMessage } from '#services/ports/queues.ts';
 import { sqsClient } from './clients.ts';
-import { resendUntilDone } from './resend.ts';
+import { type ResendPolicy, resendUntilDone } from './resend.ts';
 
-const MAX_ATTEMPTS = 5;
+/** One message of a SendMessageBatch: its id is unique among the entries of one call. */
+export interface SqsEntry {
+  Id: string;
+  MessageBody: string;
+  MessageAttributes?: Record<string, MessageAttributeValue>;
+}
+
+/** What a send did: the ids SQS took, and those it refused with its reason. */
+export interface SqsSendOutcome {
+  sent: string[];
+  refused: { id: string; reason: string }[];
+}
+
 const MAX_BATCH = 10;
+const SEND_POLICY: ResendPolicy = { maxRounds: 5, baseDelayMs: 100 };
 
 /**
- * Sends JSON messages in batches of ten (the SQS maximum), re-sending the entries SQS reports as failed.
- * Throws only when entries still fail after MAX_ATTEMPTS, naming how many.
+ * Sends entries to a queue in batches within SQS's limits (withinBatchPayload), re-sending with backoff
+ * the entries SQS failed on its side (`SenderFault: false`: throttling, an internal error). An entry SQS
+ * refuses as the sender's fault (too large, malformed, not allowed) is not sent again; one still failing
+ * after the policy's rounds is given up. Both are answered as refused with SQS's reason, never thrown, so
+ * the caller decides: a producer fails, a redrive keeps the message where it is.
+ */
+export async function sendMessageBatches(
+  queueUrl: string,
+  entries: readonly SqsEntry[],
+  policy: ResendPolicy = SEND_POLICY,
+): Promise<SqsSendOutcome> {
+  const outcome: SqsSendOutcome = { sent: [], refused: [] };
+  for (const batch of withinBatchPayload(entries)) {
+    let failing = new Map<string, string>();
+    const giveUp = new Error('given up');
+    try {
+      await resendUntilDone(
+        batch,
+        async (pending) => {
+          const answer = await sqsClient().send(
+            new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: [...pending] }),
+          );
+          const ids = new Set(pending.map((e) => e.Id));
+          const taken = new Set((answer.Successful ?? []).map((s) => s.Id));
+          outcome.sent.push(...pending.filter((e) => taken.has(e.Id)).map((e) => e.Id));
+          failing = new Map();
+          for (const failed of (answer.Failed ?? []).filter((f) => ids.has(f.Id ?? ''))) {
+            const reason = `${failed.Code ?? 'failed'}: ${failed.Message ?? ''}`.trim();
+            if (failed.SenderFault === true) outcome.refused.push({ id: failed.Id ?? '', reason });
+            else failing.set(failed.Id ?? '', reason);
+          }
+          // An entry in neither list was not taken: sent again, as a failure on SQS's side would be.
+          const answered = new Set([...taken, ...(answer.Failed ?? []).map((f) => f.Id)]);
+          for (const e of pending) if (!answered.has(e.Id)) failing.set(e.Id, 'no answer from SQS');
+          return pending.filter((e) => failing.has(e.Id));
+        },
+        policy,
+        () => giveUp,
+      );
+    } catch (error) {
+      if (error !== giveUp) throw error;
+      for (const [id, reason] of failing) {
+        outcome.refused.push({ id, reason: `${reason} (still failing after ${policy.maxRounds} attempts)` });
+      }
+    }
+  }
+  return outcome;
+}
+
+/**
+ * A batch's payload (the sum of its messages' sizes) kept within 256 KiB: SQS's limit before it was raised
+ * to 1 MiB in 2025, which not every region (China's included) is known to have; small messages lose nothing.
+ */
+const BATCH_PAYLOAD_BYTES = 256 * 1024;
+
+/**
+ * Entries in batches of at most ten whose bodies and attributes stay within a batch's payload limit (ten
+ * messages that were each sent alone may be too much together); one larger than the limit travels alone.
+ */
+export function withinBatchPayload<
+  E extends { MessageBody: string; MessageAttributes?: Record<string, MessageAttributeValue> },
+>(entries: readonly E[]): E[][] {
+  const sizeOf = (e: E) =>
+    Buffer.byteLength(e.MessageBody) +
+    Object.entries(e.MessageAttributes ?? {}).reduce(
+      (sum, [name, v]) =>
+        sum +
+        Buffer.byteLength(name) +
+        Buffer.byteLength(v.DataType ?? '') +
+        Buffer.byteLength(v.StringValue ?? '') +
+        (v.BinaryValue?.byteLength ?? 0),
+      0,
+    );
+  const batches: E[][] = [];
+  let current: E[] = [];
+  let bytes = 0;
+  for (const entry of entries) {
+    const size = sizeOf(entry);
+    if (current.length === MAX_BATCH || (current.length > 0 && bytes + size > BATCH_PAYLOAD_BYTES)) {
+      batches.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(entry);
+    bytes += size;
+  }
+  if (current.length > 0) batches.push(current);
+  return batches;
+}
+
+/**
+ * Sends JSON messages (sendMessageBatches). Throws when SQS refused any, naming how many and why; the
+ * others are sent, and their consumers are idempotent, so the caller's retry sends all again safely.
  */
 export async function sendJsonMessages(
   queueUrl: string,
   messages: readonly unknown[],
   what: string,
 ): Promise<void> {
-  for (let i = 0; i < messages.length; i += MAX_BATCH) {
-    await resendUntilDone(
-      messages.slice(i, i + MAX_BATCH).map((m, j) => ({ Id: String(i + j), MessageBody: JSON.stringify(m) })),
-      async (entries) => {
-        const out = await sqsClient().send(
-          new SendMessageBatchCommand({ QueueUrl: queueUrl, Entries: [...entries] }),
-        );
-        const failed = new Set((out.Failed ?? []).map((f) => f.Id));
-        return entries.filter((e) => failed.has(e.Id));
-      },
-      { maxRounds: MAX_ATTEMPTS, baseDelayMs: 100 },
-      (left) => new Error(`SQS refused ${left} ${what} messages after ${MAX_ATTEMPTS} attempts`),
-    );
+  const { refused } = await sendMessageBatches(
+    queueUrl,
+    messages.map((m, i) => ({ Id: String(i), MessageBody: JSON.stringify(m) })),
+  );
+  if (refused.length > 0) {
+    throw new Error(`SQS refused ${refused.length} ${what} messages (${refused[0]!.reason})`);
   }
 }
 

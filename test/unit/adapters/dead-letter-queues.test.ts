@@ -8,7 +8,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { sqsDeadLetterQueues, withinBatchPayload } from '#adapters/dead-letter-queues.ts';
+import { sqsDeadLetterQueues } from '#adapters/dead-letter-queues.ts';
 
 /*
  * The SQS side of list-dead-letters and redrive, against the SDK's own request shapes. fauxqs has no
@@ -149,6 +149,23 @@ describe('dead-letter queues on SQS', () => {
       ]);
     });
 
+    it('sends again an entry SQS failed on its side (throttled), and moves it', async () => {
+      twoMessagesThenNone({ ApproximateNumberOfMessages: '0' });
+      sqs
+        .on(SendMessageBatchCommand)
+        .resolvesOnce({
+          Successful: [{ Id: '0' }] as never,
+          Failed: [{ Id: '1', Code: 'ThrottlingException', SenderFault: false, Message: 'slow down' }],
+        })
+        .resolves({ Successful: [{ Id: '1' }] as never, Failed: [] });
+      sqs.on(DeleteMessageBatchCommand).resolves({ Successful: [{ Id: '0' }, { Id: '1' }], Failed: [] });
+      expect(await queues.redrive('Notifications/NoticeDeadLetters')).toEqual({ moved: 2, left: 0 });
+      expect(sqs.commandCalls(SendMessageBatchCommand)[1]!.args[0].input.Entries).toEqual([
+        { Id: '1', MessageBody: '{"noticeId":"n-2"}', MessageAttributes: message(2).MessageAttributes },
+      ]);
+      expect(sqs.commandCalls(DeleteMessageBatchCommand)[0]!.args[0].input.Entries).toHaveLength(2);
+    });
+
     it('counts as moved only what it deleted: one left undeleted comes back and is sent again next time', async () => {
       twoMessagesThenNone({ ApproximateNumberOfMessagesNotVisible: '1' });
       sqs.on(DeleteMessageBatchCommand).resolves({
@@ -183,32 +200,5 @@ describe('dead-letter queues on SQS', () => {
   it('refuses a queue it was not given, before calling SQS', async () => {
     await expect(queues.count('Someone/Else')).rejects.toThrow('no dead-letter queue Someone/Else');
     expect(sqs.calls()).toHaveLength(0);
-  });
-});
-
-describe('batches sent back within 256 KiB of payload (SQS limit where it has not raised it to 1 MiB)', () => {
-  const KIB = 1024;
-  const entry = (kib: number, attribute = '') => ({
-    Id: `${kib}`,
-    MessageBody: 'x'.repeat(kib * KIB),
-    ...(attribute === '' ? {} : { MessageAttributes: { a: { DataType: 'String', StringValue: attribute } } }),
-  });
-  const sizes = (batches: { MessageBody: string }[][]) =>
-    batches.map((b) => b.map((e) => e.MessageBody.length / KIB));
-
-  it.each([
-    ['ten small messages', Array.from({ length: 10 }, () => 1), [[1, 1, 1, 1, 1, 1, 1, 1, 1, 1]]],
-    ['two of 200 KiB', [200, 200], [[200], [200]]],
-    ['exactly 256 KiB together', [128, 128], [[128, 128]]],
-    ['a full one, then small ones', [256, 1, 1], [[256], [1, 1]]],
-    ['one over the limit (as it came)', [300, 1], [[300], [1]]],
-    ['none', [], []],
-  ])('%s', (_what, kib, expected) => {
-    expect(sizes(withinBatchPayload(kib.map((k) => entry(k))))).toEqual(expected);
-  });
-
-  it('counts the attributes too', () => {
-    const batches = withinBatchPayload([entry(128), entry(127, 'y'.repeat(2 * KIB))]);
-    expect(batches).toHaveLength(2);
   });
 });
