@@ -56,6 +56,7 @@ export function settingsFromContext(app: App): KeybillSettings {
     // Optional: validated where the subscription is made (infra/constructs/alarm-topic.ts).
     alarmEmail: contextString(app, 'alarmEmail', ''),
     feedCalendar: app.node.tryGetContext('feedCalendar'),
+    arrearsPolicy: contextString(app, 'arrearsPolicy', ''),
   };
 }
 

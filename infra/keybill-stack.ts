@@ -9,6 +9,7 @@ import { KeyAccountRanking } from './concerns/key-account-ranking.ts';
 import { Notices } from './concerns/notices.ts';
 import { deadLetterLabel, findWatched, Observability } from './concerns/observability.ts';
 import { manageDeadLetters, OperatorConsole } from './concerns/operator-console.ts';
+import { ArrearsPolicyDocument } from './constructs/arrears-policy-document.ts';
 import { DataTable } from './constructs/data-table.ts';
 import { DropBucket } from './constructs/drop-bucket.ts';
 import { NamedSecret } from './constructs/named-secret.ts';
@@ -32,6 +33,11 @@ export interface KeybillStackProps extends StackProps {
   readonly alarmEmail?: string;
   /** Which drops are expected when (context `feedCalendar`, JSON); undefined for the default calendar. */
   readonly feedCalendar?: unknown;
+  /**
+   * The path of the deployment's arrears policy document (context `arrearsPolicy`); undefined or empty for
+   * the illustrative default, which synthesis warns of.
+   */
+  readonly arrearsPolicy?: string;
 }
 
 /** Customers and operators live in China Standard Time; every schedule and local date uses it. */
@@ -73,6 +79,8 @@ export class KeybillStack extends Stack {
 
   constructor(scope: Construct, id: string, props: KeybillStackProps) {
     super(scope, id, props);
+    // First: every function made after it carries it.
+    ArrearsPolicyDocument.forStack(this, props.arrearsPolicy);
     const table = new DataTable(this, 'Data');
     const drops = new DropBucket(this, 'Drops');
     this.data = table;

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ArnFormat, AssetHashType, DockerImage, Duration, Stack } from 'aws-cdk-lib';
 import { Alarm, ComparisonOperator, TreatMissingData } from 'aws-cdk-lib/aws-cloudwatch';
@@ -14,6 +16,7 @@ import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { DEFAULT_TIMEOUT_SECONDS } from '../wiring-values.ts';
 import { acknowledge } from './acknowledge.ts';
+import { ARREARS_POLICY_FILE, ArrearsPolicyDocument } from './arrears-policy-document.ts';
 import { ContactDataKey } from './data-key.ts';
 import { buildBundleSync } from './function-bundle.ts';
 import { DeadLetterQueue, failureDestination } from './queues.ts';
@@ -93,10 +96,14 @@ export class KeybillFunction extends Construct {
       });
     }
 
+    const arrearsPolicy = ArrearsPolicyDocument.of(this);
     this.function = new LambdaFunctionResource(this, 'Function', {
       functionName: this.physicalName,
       description: props.description,
-      code: bundledHandler(props.handlerName),
+      code: bundledHandler(
+        props.handlerName,
+        arrearsPolicy === undefined ? {} : { [ARREARS_POLICY_FILE]: arrearsPolicy.json },
+      ),
       handler: 'index.handler',
       runtime: Runtime.NODEJS_24_X,
       architecture: Architecture.ARM_64,
@@ -108,6 +115,7 @@ export class KeybillFunction extends Construct {
       environment: {
         POWERTOOLS_SERVICE_NAME: props.handlerName,
         POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        ...(arrearsPolicy === undefined ? {} : { ARREARS_POLICY_FILE }),
         ...props.environment,
       },
       retryAttempts: props.asyncInvoke?.retryAttempts ?? (props.asyncInvoke ? 2 : undefined),
@@ -175,10 +183,10 @@ export class KeybillFunction extends Construct {
 
 /**
  * The handler `functions/<name>/handler.ts` bundled by `function-bundle.ts` (esbuild, locally: no Docker)
- * into the asset's `index.mjs`, hashed by its output. Synthesis without bundling (context
- * `aws:cdk:bundling-stacks: []`, the assertion tests) skips the build.
+ * into the asset's `index.mjs`, with `files` (name → text) beside it, hashed by its output. Synthesis
+ * without bundling (context `aws:cdk:bundling-stacks: []`, the assertion tests) skips the build.
  */
-function bundledHandler(handlerName: string): Code {
+function bundledHandler(handlerName: string, files: Readonly<Record<string, string>>): Code {
   const entry = `${REPO_ROOT}functions/${handlerName}/handler.ts`;
   return Code.fromAsset(`${REPO_ROOT}functions/${handlerName}`, {
     assetHashType: AssetHashType.OUTPUT,
@@ -188,6 +196,7 @@ function bundledHandler(handlerName: string): Code {
       local: {
         tryBundle(outputDir) {
           buildBundleSync(entry, outputDir);
+          for (const [name, text] of Object.entries(files)) writeFileSync(join(outputDir, name), text);
           return true;
         },
       },

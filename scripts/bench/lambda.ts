@@ -12,6 +12,8 @@
  *                                   Metrics, middy; traced-minimal-handler.ts) ÷ the minimal handler's
  *   lambda.validatingMinimalImportRatio  that frame plus one zod schema (validating-minimal-handler.ts):
  *                                   the floor of a keybill function before any of its own code
+ *   lambda.<handler>.importRatioVsFrame, lambda.maxImportRatioVsFrame  the cold import ÷ that floor's: what
+ *                                   the product's own code and clients add to the frame the guide prescribes
  *
  * A cold import is timed inside a fresh Node process (`await import(bundle)`, with the function's own
  * environment from the template), every bundle once per round, rounds interleaved so that the machine's
@@ -109,14 +111,15 @@ export async function benchLambda(): Promise<Record<string, number>> {
     }
     const minimalMs = median(samples.get('minimal')!);
     const minimalCpuMs = median(cpuSamples.get('minimal')!);
+    const frameMs = median(samples.get('validating-minimal')!);
     const cpuRatio = (name: string) => round2(median(cpuSamples.get(name)!) / minimalCpuMs);
     const figures: Record<string, number> = {};
     for (const fn of stack.functions) {
+      const importMs = median(samples.get(fn.handlerName)!);
       figures[`lambda.${fn.handlerName}.bundleBytes`] = statSync(fn.bundlePath).size;
-      figures[`lambda.${fn.handlerName}.importRatio`] = round2(
-        median(samples.get(fn.handlerName)!) / minimalMs,
-      );
+      figures[`lambda.${fn.handlerName}.importRatio`] = round2(importMs / minimalMs);
       figures[`lambda.${fn.handlerName}.importCpuRatio`] = cpuRatio(fn.handlerName);
+      figures[`lambda.${fn.handlerName}.importRatioVsFrame`] = round2(importMs / frameMs);
     }
     const of = (suffix: string) =>
       Object.entries(figures)
@@ -127,6 +130,7 @@ export async function benchLambda(): Promise<Record<string, number>> {
       'lambda.maxBundleBytes': Math.max(...of('.bundleBytes')),
       'lambda.maxImportRatio': Math.max(...of('.importRatio')),
       'lambda.maxImportCpuRatio': Math.max(...of('.importCpuRatio')),
+      'lambda.maxImportRatioVsFrame': Math.max(...of('.importRatioVsFrame')),
       'lambda.minimalBundleBytes': statSync(join(minimalDir, 'index.mjs')).size,
       'lambda.minimalImportMs': round2(minimalMs),
       'lambda.minimalImportCpuMs': round2(minimalCpuMs),

@@ -1,6 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { ArrearsPolicy } from '#domain/arrears/index.ts';
-import { ArrearsPolicySchema, DEFAULT_ARREARS_POLICY } from '#domain/arrears/index.ts';
+import { DEFAULT_ARREARS_POLICY, parseArrearsPolicyDocument } from '#domain/arrears/index.ts';
 import { DEFAULT_FEED_CALENDAR, type FeedCalendar, FeedCalendarSchema } from '#domain/feed-calendar.ts';
 import { DEFAULT_READ_WINDOW, type ReadWindow } from '#domain/meter-read-bounds.ts';
 
@@ -48,13 +49,35 @@ export function readWindowFromEnv(value: string | undefined): ReadWindow | undef
   return { ...DEFAULT_READ_WINDOW, maxPeriodAgeMonths: months };
 }
 
+/** A file name in the function's own folder: no path, nothing hidden. */
+const CODE_FILE_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
+
 /**
- * The arrears policy (ladder, lead times, working hours, authority address, payment instructions) is
- * configuration: ARREARS_POLICY holds its JSON, validated by its schema; unset means the default policy.
+ * The arrears policy (ladder, lead times, working hours, approvers, authority address, payment
+ * instructions) is configuration. Deployed, it is the file ARREARS_POLICY_FILE names beside the function's
+ * code (the stack writes the policy it validated at synthesis there: context `arrearsPolicy`); a file
+ * named but missing or invalid fails the cold start, never falling back to the illustrative default.
+ * Locally ARREARS_POLICY may hold its JSON; neither set means the default policy (demos, tests).
+ * `codeDir`: the folder of the running code, the bundle's own once bundled.
  */
-export function arrearsPolicyFromEnv(): ArrearsPolicy {
+export function arrearsPolicyFromEnv(codeDir: URL = new URL('.', import.meta.url)): ArrearsPolicy {
+  const file = optionalEnv('ARREARS_POLICY_FILE');
+  if (file !== undefined) {
+    if (!CODE_FILE_NAME.test(file) || file.includes('..')) {
+      throw new Error(
+        `ARREARS_POLICY_FILE must name a file beside the function's code, got "${file.slice(0, 40)}"`,
+      );
+    }
+    let text: string;
+    try {
+      text = readFileSync(new URL(file, codeDir), 'utf8');
+    } catch (error) {
+      throw new Error(`ARREARS_POLICY_FILE ${file} cannot be read: ${(error as Error).message}`);
+    }
+    return parseArrearsPolicyDocument(text, `ARREARS_POLICY_FILE ${file}`);
+  }
   const json = optionalEnv('ARREARS_POLICY');
-  return json === undefined ? DEFAULT_ARREARS_POLICY : ArrearsPolicySchema.parse(JSON.parse(json));
+  return json === undefined ? DEFAULT_ARREARS_POLICY : parseArrearsPolicyDocument(json, 'ARREARS_POLICY');
 }
 
 /** FEED_CALENDAR: which drops are expected when (JSON, validated by its schema); unset means the default. */

@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { GetQueueAttributesCommand, GetQueueUrlCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ArrearsPolicy, DEFAULT_ARREARS_POLICY, parseArrearsPolicy } from '#domain/arrears/index.ts';
 import { DEFAULT_FEED_CALENDAR, meterReadsDue } from '#domain/feed-calendar.ts';
 import { smsSegments } from '#notify/sms.ts';
 import type { OperatorResponse } from '#services/operator-commands.ts';
@@ -23,13 +24,15 @@ import { deployedArns, inDeployedNames, localNames } from './deployed-names.ts';
 import { impliedKmsCalls } from './implied-kms.ts';
 import { explainUnused, staleEntries } from './kept-grants.ts';
 import { denials, grantLines, statementsOfRole, unusedGrants } from './role-policies.ts';
+import { ARREARS_POLICY_FIXTURE } from './synthesize-once.ts';
 
 /*
  * What AWS will run, run: the bundles `cdk synth` left in cdk.out (synthesized once for this run by
  * synthesize-once.ts), each found through the template by its handler name and loaded by Node itself,
  * drive the whole path on the local stack — a meter-read drop, its bills, their notices, customers'
  * answers from the links in those emails (API Gateway v2 events to the answers function), SES delivery
- * events, a step of the arrears ladder and operator commands. Every AWS call each function makes on the
+ * events, a step of the arrears ladder and operator commands. The stack is synthesized with an arrears
+ * policy of its own (synthesize-once.ts), as a deployment for customers is. Every AWS call each function makes on the
  * way (and the calls its event source makes under its role) is recorded and checked against that
  * function's role policies in the template.
  */
@@ -47,6 +50,8 @@ describe('the synthesized bundles on the local stack', () => {
   let calls: DeployedRun['calls'];
   let deliveryOutcomes: unknown[];
   let arrearsOutcome: unknown;
+  /** Every email and SMS sent by the end of the arrears step, as JSON. */
+  let sentTexts: string;
   let operatorResponses: OperatorResponse[];
 
   beforeAll(async () => {
@@ -104,6 +109,7 @@ describe('the synthesized bundles on the local stack', () => {
       // As Scheduler fires it: the template's expression and time zone give the instant, its input the event.
       [arrearsOutcome] = await pipeline.fireSchedule('keybill-daily-arrears-scan', '2026-11-21');
       await pipeline.sendNotices();
+      sentTexts = JSON.stringify([await stack.ses!.listEmails(), stack.sms!.messages()]);
       marks.push(mark());
       const operator = (await handlers('operator')).handler;
       const accountId = summary.kept!.accounts[0]!.account.accountId;
@@ -251,6 +257,17 @@ describe('the synthesized bundles on the local stack', () => {
     const failed = operatorResponses.filter((r) => !r.ok);
     expect(operatorResponses).toHaveLength(12);
     expect(failed).toEqual([]);
+  });
+
+  it("warns with the payment instructions of the deployment's arrears policy, read from beside each function's code", () => {
+    const fixture = parseArrearsPolicy(JSON.parse(readFileSync(ARREARS_POLICY_FIXTURE, 'utf8')));
+    const accountOf = (policy: ArrearsPolicy) => /\d{4}(?: \d{4}){3}/.exec(policy.paymentInstructions.en)![0];
+    for (const fn of synthesized.functions) {
+      expect(fn.environment.ARREARS_POLICY_FILE, fn.functionName).toBe('arrears-policy.json');
+    }
+    expect(sentTexts).toContain(accountOf(fixture));
+    // The illustrative default's placeholder account reaches no customer.
+    expect(sentTexts).not.toContain(accountOf(DEFAULT_ARREARS_POLICY));
   });
 
   it('gives every function each variable of its environment in the template', () => {

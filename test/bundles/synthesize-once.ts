@@ -4,6 +4,13 @@ import { join } from 'node:path';
 import { DEFAULT_CLOUD_ASSEMBLY, REPO_ROOT } from '../../local/runner/synthesized-stack.ts';
 
 /**
+ * The arrears policy the bundles are deployed with, as a deployment for customers gives one (context
+ * `arrearsPolicy`): its values differ from the illustrative default's, so a run that shows them proves
+ * the functions read the file the stack put beside their code.
+ */
+export const ARREARS_POLICY_FIXTURE = join(REPO_ROOT, 'test/bundles/arrears-policy.json');
+
+/**
  * Vitest global setup of the bundles project: the stack synthesized once per test run into cdk.out, with
  * its bundles, offline (esbuild locally; no credentials, no Docker), by the CDK CLI through cdk.json's
  * `app` — the very command a deployment runs, so the tests exercise what `cdk deploy` would upload
@@ -15,7 +22,11 @@ export default function synthesizeOnce(): void {
   // as long as no source the app is built from changed since.
   if (process.env.KEYBILL_REUSE_CDK_OUT === '1' && cloudAssemblyIsCurrent()) return;
   try {
-    execFileSync('npx', ['cdk', 'synth', '--quiet', '--no-notices'], { cwd: REPO_ROOT, stdio: 'pipe' });
+    execFileSync(
+      'npx',
+      ['cdk', 'synth', '--quiet', '--no-notices', '-c', `arrearsPolicy=${ARREARS_POLICY_FIXTURE}`],
+      { cwd: REPO_ROOT, stdio: 'pipe' },
+    );
   } catch (error) {
     const stderr = String((error as { stderr?: Buffer }).stderr ?? '');
     throw new Error(`cdk synth failed:\n${stderr.slice(-4000)}`);
@@ -30,6 +41,7 @@ function cloudAssemblyIsCurrent(): boolean {
   const watched = (JSON.parse(readFileSync(cdkJson, 'utf8')).watch?.include ?? []) as string[];
   const sources = [
     cdkJson,
+    ARREARS_POLICY_FIXTURE,
     join(REPO_ROOT, 'package-lock.json'),
     ...watched.flatMap((glob) => filesUnder(join(REPO_ROOT, glob.replace(/\/\*\*$/, '')))),
   ];

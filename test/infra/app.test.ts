@@ -1,9 +1,14 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Validations } from 'aws-cdk-lib';
-import { Annotations, Match } from 'aws-cdk-lib/assertions';
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
-import { describe, expect, it } from 'vitest';
-import { buildKeybill, functionNamed, synthKeybill } from './synth.ts';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ArrearsPolicyDocument } from '../../infra/constructs/arrears-policy-document.ts';
+import { buildKeybill, functionNamed, HANDLERS, synthKeybill } from './synth.ts';
 
 const keybill = synthKeybill();
 
@@ -92,5 +97,66 @@ describe('context settings', () => {
 
   it('refuses a From address that is not an email address', () => {
     expect(() => synthKeybill({ sesFromAddress: 'billing' })).toThrow(/sesFromAddress/);
+  });
+});
+
+describe("the deployment's arrears policy (context arrearsPolicy)", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'keybill-policy-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const policyFile = (name: string, text: string) => {
+    const path = join(dir, name);
+    writeFileSync(path, text);
+    return path;
+  };
+  const FIXTURE = fileURLToPath(new URL('../bundles/arrears-policy.json', import.meta.url));
+  const environmentOf = (template: Template) =>
+    Object.values(template.findResources('AWS::Lambda::Function'))
+      .filter((r) => r.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME !== undefined)
+      .map((r) => r.Properties.Environment.Variables as Record<string, unknown>);
+
+  it('is given to every function as the file beside its code, once validated', () => {
+    const { template, stack } = synthKeybill({ arrearsPolicy: FIXTURE });
+    const environments = environmentOf(template);
+    expect(environments).toHaveLength(HANDLERS.length);
+    for (const variables of environments) expect(variables.ARREARS_POLICY_FILE).toBe('arrears-policy.json');
+    expect(ArrearsPolicyDocument.of(stack)?.policy.policyId).toBe('bundles-test-2026');
+    expect(
+      Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('No arrears policy')),
+    ).toEqual([]);
+  });
+
+  it('warns, without one, that the functions use the illustrative default', () => {
+    const { template, stack } = synthKeybill();
+    for (const variables of environmentOf(template)) expect(variables.ARREARS_POLICY_FILE).toBeUndefined();
+    expect(
+      Annotations.fromStack(stack).findWarning('*', Match.stringLikeRegexp('placeholder bank account')),
+    ).toHaveLength(1);
+  });
+
+  it.each([
+    [
+      'a field out of range',
+      JSON.stringify({ ...JSON.parse(readFileSync(FIXTURE, 'utf8')), ladder: { reminderDaysBeforeDue: 40 } }),
+      /not an arrears policy: ladder\.reminderDaysBeforeDue: Too big/,
+    ],
+    [
+      'a missing field',
+      JSON.stringify({ policyId: 'p', effectiveFrom: '2026-01-01' }),
+      /not an arrears policy: authorityEmail: .*approvers: .*paymentInstructions:/,
+    ],
+    ['no JSON', '{"policyId": ', /is not JSON/],
+    ['hostile JSON', '{"__proto__": {"polluted": true}, "policyId": "<script>"}', /not an arrears policy/],
+    ['an oversized document', `{"policyId": "${'x'.repeat(70_000)}"}`, /more than 65536/],
+  ])('fails synthesis on %s, naming the file and the field', (_what, text, message) => {
+    const path = policyFile('policy.json', text);
+    expect(() => synthKeybill({ arrearsPolicy: path })).toThrow(message);
+    expect(() => synthKeybill({ arrearsPolicy: path })).toThrow(`context arrearsPolicy ${path}`);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  it('fails synthesis on a file that cannot be read, naming it', () => {
+    expect(() => synthKeybill({ arrearsPolicy: join(dir, 'missing.json') })).toThrow(
+      /context arrearsPolicy: .*missing\.json cannot be read/,
+    );
   });
 });

@@ -158,6 +158,32 @@ export const DEFAULT_ARREARS_POLICY: ArrearsPolicy = ArrearsPolicySchema.parse({
 /** Validates a policy document; throws a ZodError naming the field. */
 export const parseArrearsPolicy = (input: unknown): ArrearsPolicy => ArrearsPolicySchema.parse(input);
 
+/** Far beyond a policy with hundreds of account managers' approvers; a document larger is a mistake. */
+export const MAX_POLICY_DOCUMENT_CHARS = 64 * 1024;
+
+/**
+ * A policy document's JSON text validated, or an Error naming where it came from (`source`) and each
+ * field that is wrong: the synthesis that reads a deployment's policy file and the function that reads
+ * it at cold start say the same.
+ */
+export function parseArrearsPolicyDocument(text: string, source: string): ArrearsPolicy {
+  if (text.length > MAX_POLICY_DOCUMENT_CHARS) {
+    throw new Error(
+      `${source} is not an arrears policy: ${text.length} characters, more than ${MAX_POLICY_DOCUMENT_CHARS}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (error) {
+    throw new Error(`${source} is not JSON: ${(error as Error).message}`);
+  }
+  const parsed = ArrearsPolicySchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`);
+  throw new Error(`${source} is not an arrears policy: ${issues.join('; ')}`);
+}
+
 /** The responsible manager who approves disconnections for an account manager's accounts. */
 export const approverFor = (policy: ArrearsPolicy, accountManagerId: string): Approver =>
   policy.approvers.byAccountManager[accountManagerId] ?? policy.approvers.default;

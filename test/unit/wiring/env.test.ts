@@ -1,6 +1,11 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_ARREARS_POLICY } from '#domain/arrears/index.ts';
 import { DEFAULT_READ_WINDOW, meterReadWindowBreach } from '#domain/meter-read-bounds.ts';
-import { deadLetterQueuesFromEnv, readWindowFromEnv } from '#wiring/env.ts';
+import { arrearsPolicyFromEnv, deadLetterQueuesFromEnv, readWindowFromEnv } from '#wiring/env.ts';
 
 describe('METER_READ_MAX_AGE_MONTHS', () => {
   it('leaves the policy default when unset or empty', () => {
@@ -61,5 +66,67 @@ describe('DEAD_LETTER_QUEUES', () => {
     ['51 queues', Array.from({ length: 51 }, () => entry)],
   ])('stops the cold start on %s', (_what, value) => {
     expect(() => read(value)).toThrow();
+  });
+});
+
+describe('the arrears policy (ARREARS_POLICY_FILE, ARREARS_POLICY)', () => {
+  const codeDir = mkdtempSync(join(tmpdir(), 'keybill-code-'));
+  const codeUrl = pathToFileURL(`${codeDir}/`);
+  const FIXTURE_TEXT = readFileSync(new URL('../../bundles/arrears-policy.json', import.meta.url), 'utf8');
+  writeFileSync(join(codeDir, 'arrears-policy.json'), FIXTURE_TEXT);
+  writeFileSync(
+    join(codeDir, 'broken-policy.json'),
+    '{"policyId": "p", "ladder": {"overdueNoticeDaysAfterDue": 0}}',
+  );
+  afterAll(() => rmSync(codeDir, { recursive: true, force: true }));
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('reads the file the stack put beside the code, validated', () => {
+    vi.stubEnv('ARREARS_POLICY_FILE', 'arrears-policy.json');
+    const policy = arrearsPolicyFromEnv(codeUrl);
+    expect(policy.policyId).toBe('bundles-test-2026');
+    // Omitted fields take the spec's defaults.
+    expect(policy.disconnection.noticeLeadDays).toEqual({ min: 3, max: 7 });
+  });
+
+  it('takes the default policy only when neither variable is set', () => {
+    expect(arrearsPolicyFromEnv(codeUrl)).toEqual(DEFAULT_ARREARS_POLICY);
+    vi.stubEnv('ARREARS_POLICY', FIXTURE_TEXT);
+    expect(arrearsPolicyFromEnv(codeUrl).policyId).toBe('bundles-test-2026');
+  });
+
+  it('stops the cold start, naming the file and the field, rather than fall back to the default', () => {
+    vi.stubEnv('ARREARS_POLICY_FILE', 'broken-policy.json');
+    expect(() => arrearsPolicyFromEnv(codeUrl)).toThrow(
+      /^ARREARS_POLICY_FILE broken-policy\.json is not an arrears policy: .*ladder\.overdueNoticeDaysAfterDue/,
+    );
+    vi.stubEnv('ARREARS_POLICY_FILE', 'missing.json');
+    expect(() => arrearsPolicyFromEnv(codeUrl)).toThrow(/^ARREARS_POLICY_FILE missing\.json cannot be read/);
+  });
+
+  it.each([
+    '../arrears-policy.json',
+    '/etc/passwd',
+    '.hidden.json',
+    'a/b.json',
+    'a\\b.json',
+    'x'.repeat(101),
+    '..',
+  ])('refuses %s, which is not a file beside the code', (file) => {
+    vi.stubEnv('ARREARS_POLICY_FILE', file);
+    expect(() => arrearsPolicyFromEnv(codeUrl)).toThrow(
+      /^ARREARS_POLICY_FILE must name a file beside the function's code/,
+    );
+  });
+
+  it('names ARREARS_POLICY when its JSON is broken, oversized or not a policy', () => {
+    for (const [json, message] of [
+      ['{', /^ARREARS_POLICY is not JSON/],
+      [`"${'x'.repeat(70_000)}"`, /^ARREARS_POLICY is not an arrears policy: 70002 characters/],
+      ['{"policyId": 1}', /^ARREARS_POLICY is not an arrears policy: policyId: /],
+    ] as const) {
+      vi.stubEnv('ARREARS_POLICY', json);
+      expect(() => arrearsPolicyFromEnv(codeUrl)).toThrow(message);
+    }
   });
 });
