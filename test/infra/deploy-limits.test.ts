@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import type { TemplateJson } from '../../local/runner/synthesized-stack.ts';
 import { TemplateValues } from '../../local/runner/template-values.ts';
@@ -72,7 +73,10 @@ function rolePolicyChars(template: TemplateJson): Map<string, number> {
 const over = (sizes: Map<string, number>, limit: number) =>
   [...sizes].filter(([, size]) => size > limit).map(([id, size]) => `${id}: ${size} > ${limit}`);
 
-const template = synthKeybill().template.toJSON() as TemplateJson;
+// As a deployment for customers synthesizes it: with an arrears policy, whose file name every function gets.
+const template = synthKeybill({
+  arrearsPolicy: fileURLToPath(new URL('../bundles/arrears-policy.json', import.meta.url)),
+}).template.toJSON() as TemplateJson;
 
 describe('the limits a deployment is refused on', () => {
   it("gives every function an environment within Lambda's 4 KB, with the longest names it can deploy with", () => {
