@@ -4,6 +4,7 @@ import type { Schedule } from 'aws-cdk-lib/aws-scheduler';
 import { ContextAttribute, ScheduleTargetInput } from 'aws-cdk-lib/aws-scheduler';
 import { Construct } from 'constructs';
 import { DEFAULT_FEED_CALENDAR, type FeedCalendar, FeedCalendarSchema } from '#domain/feed-calendar.ts';
+import { parseJsonDocument, validDocument } from '#domain/json-document.ts';
 import { type KeybillFunction, METRICS_NAMESPACE } from '../constructs/keybill-function.ts';
 import type { RecurringSchedules } from '../constructs/recurring-schedules.ts';
 
@@ -79,18 +80,8 @@ export class FeedWatch extends Construct {
 
 function checkedFeedCalendar(value: unknown): FeedCalendar {
   if (value === undefined || value === '') return DEFAULT_FEED_CALENDAR;
-  let json: unknown = value;
-  if (typeof value === 'string') {
-    try {
-      json = JSON.parse(value);
-    } catch (error) {
-      throw new Error(`context feedCalendar is not JSON: ${(error as Error).message}`);
-    }
-  }
-  const parsed = FeedCalendarSchema.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
-    throw new Error(`context feedCalendar is not a feed calendar: ${issues}`);
-  }
-  return parsed.data;
+  // `-c feedCalendar='{…}'` gives text, cdk.json gives the object itself.
+  return typeof value === 'string'
+    ? parseJsonDocument(FeedCalendarSchema, value, 'context feedCalendar', 'a feed calendar')
+    : validDocument(FeedCalendarSchema, value, 'context feedCalendar', 'a feed calendar');
 }

@@ -108,8 +108,9 @@ export function sqsDeadLetterQueues(
 /**
  * Batches of up to ten: each received with its attributes, sent to the source queue as it was (throttled
  * entries sent again, sendMessageBatches), and deleted here once SQS took it. A message the source refuses
- * stays here (visible again after the batch's visibility timeout) and the move stops, naming the reason. A crash between the send and the delete
- * leaves a copy in both queues: the consumers are idempotent, so a second delivery changes nothing.
+ * stays here (visible again after the batch's visibility timeout) and the move stops, naming the reason.
+ * A crash between the send and the delete leaves a copy in both queues: the consumers are idempotent, so
+ * a second delivery changes nothing.
  */
 async function moveByHand(
   url: string,

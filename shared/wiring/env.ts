@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { ArrearsPolicy } from '#domain/arrears/index.ts';
 import { DEFAULT_ARREARS_POLICY, parseArrearsPolicyDocument } from '#domain/arrears/index.ts';
 import { DEFAULT_FEED_CALENDAR, type FeedCalendar, FeedCalendarSchema } from '#domain/feed-calendar.ts';
+import { parseJsonDocument } from '#domain/json-document.ts';
 import { DEFAULT_READ_WINDOW, type ReadWindow } from '#domain/meter-read-bounds.ts';
 
 /*
@@ -83,14 +84,9 @@ export function arrearsPolicyFromEnv(codeDir: URL = new URL('.', import.meta.url
 /** FEED_CALENDAR: which drops are expected when (JSON, validated by its schema); unset means the default. */
 export function feedCalendarFromEnv(): FeedCalendar {
   const json = optionalEnv('FEED_CALENDAR');
-  if (json === undefined) return DEFAULT_FEED_CALENDAR;
-  const parsed = FeedCalendarSchema.safeParse(JSON.parse(json));
-  if (!parsed.success) {
-    throw new Error(
-      `FEED_CALENDAR is not a feed calendar: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-    );
-  }
-  return parsed.data;
+  return json === undefined
+    ? DEFAULT_FEED_CALENDAR
+    : parseJsonDocument(FeedCalendarSchema, json, 'FEED_CALENDAR', 'a feed calendar');
 }
 
 /** A queue URL: an SQS queue name is at most 80 characters, so a few hundred hold any region and account. */

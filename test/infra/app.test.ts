@@ -160,3 +160,18 @@ describe("the deployment's arrears policy (context arrearsPolicy)", () => {
     );
   });
 });
+
+describe('the feed calendar (context feedCalendar)', () => {
+  it.each([
+    ['text that is no JSON', '{"version":', /^context feedCalendar is not JSON/],
+    ['text with a wrong field', '{"version": 7}', /^context feedCalendar is not a feed calendar: version: /],
+    [
+      'an object with a wrong field (cdk.json)',
+      { version: 7 },
+      /^context feedCalendar is not a feed calendar: version: /,
+    ],
+    ['an oversized text', `"${'x'.repeat(70_000)}"`, /more than 65536/],
+  ])('fails synthesis on %s, naming the context key and the field', (_what, value, message) => {
+    expect(() => synthKeybill({ feedCalendar: value })).toThrow(message);
+  });
+});

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { minutesOfDay } from '../calendar/index.ts';
+import { parseJsonDocument } from '../json-document.ts';
 import { PenaltyRatesSchema } from '../penalty/index.ts';
 import { IsoDate, Language, LocalisedText, NonNegativeDecimalString } from '../primitives.ts';
 
@@ -158,31 +159,12 @@ export const DEFAULT_ARREARS_POLICY: ArrearsPolicy = ArrearsPolicySchema.parse({
 /** Validates a policy document; throws a ZodError naming the field. */
 export const parseArrearsPolicy = (input: unknown): ArrearsPolicy => ArrearsPolicySchema.parse(input);
 
-/** Far beyond a policy with hundreds of account managers' approvers; a document larger is a mistake. */
-export const MAX_POLICY_DOCUMENT_CHARS = 64 * 1024;
-
 /**
  * A policy document's JSON text validated, or an Error naming where it came from (`source`) and each
- * field that is wrong: the synthesis that reads a deployment's policy file and the function that reads
- * it at cold start say the same.
+ * field that is wrong (parseJsonDocument).
  */
-export function parseArrearsPolicyDocument(text: string, source: string): ArrearsPolicy {
-  if (text.length > MAX_POLICY_DOCUMENT_CHARS) {
-    throw new Error(
-      `${source} is not an arrears policy: ${text.length} characters, more than ${MAX_POLICY_DOCUMENT_CHARS}`,
-    );
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (error) {
-    throw new Error(`${source} is not JSON: ${(error as Error).message}`);
-  }
-  const parsed = ArrearsPolicySchema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(document)'}: ${i.message}`);
-  throw new Error(`${source} is not an arrears policy: ${issues.join('; ')}`);
-}
+export const parseArrearsPolicyDocument = (text: string, source: string): ArrearsPolicy =>
+  parseJsonDocument(ArrearsPolicySchema, text, source, 'an arrears policy');
 
 /** The responsible manager who approves disconnections for an account manager's accounts. */
 export const approverFor = (policy: ArrearsPolicy, accountManagerId: string): Approver =>

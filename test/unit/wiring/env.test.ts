@@ -4,8 +4,14 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_ARREARS_POLICY } from '#domain/arrears/index.ts';
+import { DEFAULT_FEED_CALENDAR } from '#domain/feed-calendar.ts';
 import { DEFAULT_READ_WINDOW, meterReadWindowBreach } from '#domain/meter-read-bounds.ts';
-import { arrearsPolicyFromEnv, deadLetterQueuesFromEnv, readWindowFromEnv } from '#wiring/env.ts';
+import {
+  arrearsPolicyFromEnv,
+  deadLetterQueuesFromEnv,
+  feedCalendarFromEnv,
+  readWindowFromEnv,
+} from '#wiring/env.ts';
 
 describe('METER_READ_MAX_AGE_MONTHS', () => {
   it('leaves the policy default when unset or empty', () => {
@@ -128,5 +134,22 @@ describe('the arrears policy (ARREARS_POLICY_FILE, ARREARS_POLICY)', () => {
       vi.stubEnv('ARREARS_POLICY', json);
       expect(() => arrearsPolicyFromEnv(codeUrl)).toThrow(message);
     }
+  });
+});
+
+describe('FEED_CALENDAR', () => {
+  afterEach(() => vi.unstubAllEnvs());
+
+  it('takes the default calendar when unset', () => {
+    expect(feedCalendarFromEnv()).toEqual(DEFAULT_FEED_CALENDAR);
+  });
+
+  it.each([
+    ['{', /^FEED_CALENDAR is not JSON/],
+    ['{"version": 7}', /^FEED_CALENDAR is not a feed calendar: version: /],
+    [`"${'x'.repeat(70_000)}"`, /^FEED_CALENDAR is not a feed calendar: 70002 characters/],
+  ])('stops the cold start, naming the variable, for %s', (json, message) => {
+    vi.stubEnv('FEED_CALENDAR', json);
+    expect(() => feedCalendarFromEnv()).toThrow(message);
   });
 });
